@@ -1,0 +1,157 @@
+package com.aicredits.demo;
+
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.DirectoryResult;
+import com.aicredits.directory.NewUser;
+import com.aicredits.directory.Role;
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserChange;
+import com.aicredits.directory.UserId;
+import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.AllocationResult;
+import com.aicredits.ledger.AuthorizeResult;
+import com.aicredits.ledger.ChargeResult;
+import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Ledger;
+import com.aicredits.ledger.PurchaseResult;
+import com.aicredits.ledger.RequestId;
+import com.aicredits.ledger.SettleResult;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Seeds "Demo Manufacturing" once, through the same facades the API uses, so every figure it shows is
+ * backed by real ledger entries: purchases, allocations at every level of use, one user over-consumed
+ * to -5 (12 available, a request costing 17), one user whose credits were removed (closed allocation),
+ * a request still holding credits, users waiting for an allocation, and a deactivated user.
+ */
+@Component
+@ConditionalOnProperty(name = "aicredits.demo.enabled", havingValue = "true")
+class DemoTenant implements ApplicationRunner {
+
+    /** Well known, so the README's examples can name it. */
+    static final TenantId ID = TenantId.of("de000000-0000-4000-8000-000000000001");
+
+    private static final Logger log = LoggerFactory.getLogger(DemoTenant.class);
+    private static final Actor OPERATOR = new Actor("platform");
+    private static final Actor ADMIN = new Actor("admin:ada.lovelace@demo.example");
+    private static final Actor CANVAS = new Actor("key:supply-chain-canvas");
+
+    /** name, role, credits assigned (0 = none yet), credits consumed through the Canvas. */
+    private record Person(String name, Role role, int assigned, BigDecimal consumed) {
+        Person(String name, Role role, int assigned, String consumed) {
+            this(name, role, assigned, new BigDecimal(consumed));
+        }
+    }
+
+    private static final List<Person> PEOPLE = List.of(
+            new Person("Ada Lovelace", Role.Admin, 1000, "212.5"),
+            new Person("Grace Hopper", Role.Admin, 800, "95"),
+            new Person("Alan Turing", Role.Planner, 600, "588"),        // low: 12 left
+            new Person("Katherine Johnson", Role.Planner, 500, "431.25"),
+            new Person("Edsger Dijkstra", Role.Planner, 400, "400"),    // exhausted: exactly 0 left
+            new Person("Barbara Liskov", Role.Planner, 750, "120"),
+            new Person("Donald Knuth", Role.Planner, 300, "0"),
+            new Person("Margaret Hamilton", Role.Planner, 450, "380"),  // low
+            new Person("John McCarthy", Role.Planner, 350, "88"),       // over-consumed below, to -5
+            new Person("Frances Allen", Role.Planner, 250, "61.375"),
+            new Person("Ken Thompson", Role.Viewer, 150, "45"),
+            new Person("Radia Perlman", Role.Viewer, 200, "199"),       // low: 1 left
+            new Person("Leslie Lamport", Role.Viewer, 120, "15"),
+            new Person("Hedy Lamarr", Role.Viewer, 100, "0"),
+            new Person("Tim Berners-Lee", Role.Planner, 400, "160"),
+            new Person("Sophie Wilson", Role.Planner, 300, "75"),
+            new Person("Dennis Ritchie", Role.Planner, 200, "60"),      // removed below: leaves the table
+            new Person("Anita Borg", Role.Viewer, 180, "20"),
+            new Person("Guido van Rossum", Role.Planner, 0, "0"),       // not assigned yet
+            new Person("Bjarne Stroustrup", Role.Planner, 0, "0"),
+            new Person("Shafi Goldwasser", Role.Viewer, 0, "0"),
+            new Person("Whitfield Diffie", Role.Viewer, 0, "0"),
+            new Person("Fran Bilas", Role.Viewer, 0, "0"),
+            new Person("Jean Sammet", Role.Planner, 0, "0"),
+            new Person("Charles Babbage", Role.Viewer, 0, "0"));        // deactivated below
+
+    private final Directory directory;
+    private final Ledger ledger;
+
+    DemoTenant(Directory directory, Ledger ledger) {
+        this.directory = directory;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (directory.tenant(ID).isPresent()) {
+            log.info("Demo tenant {} already seeded", ID);
+            return;
+        }
+        seed();
+        log.info("Seeded demo tenant 'Demo Manufacturing' ({})", ID);
+    }
+
+    void seed() {
+        directory.createTenant(ID, "Demo Manufacturing");
+        expect(ledger.purchase(ID, credits("10000"), "PO-2026-0001", "Annual AI plan", OPERATOR, "demo-purchase-1"),
+                PurchaseResult.Purchased.class);
+        expect(ledger.purchase(ID, credits("2500"), "PO-2026-0117", "Top-up for the planning season", OPERATOR,
+                "demo-purchase-2"), PurchaseResult.Purchased.class);
+
+        List<UserId> ids = new ArrayList<>();
+        for (Person person : PEOPLE) {
+            String email = person.name().toLowerCase().replace(' ', '.').replace("-", "") + "@demo.example";
+            var registered = directory.register(ID, new NewUser(person.name(), email, person.role()));
+            var user = ((DirectoryResult.Done) registered).user().id();
+            ids.add(user);
+            if (person.assigned() > 0) {
+                expect(ledger.assign(ID, user, Credits.of(person.assigned()), "Initial allocation", ADMIN, null),
+                        AllocationResult.Allocated.class);
+            }
+            int request = 0;
+            var left = person.consumed();
+            // Spend in Canvas-sized requests so each user's history looks like real use.
+            while (left.signum() > 0) {
+                var cost = left.min(new BigDecimal("37.5"));
+                expect(ledger.charge(ID, new RequestId("demo-" + user + "-" + ++request), user, "canvas",
+                        credits(cost.toPlainString()), CANVAS), ChargeResult.class);
+                left = left.subtract(cost);
+            }
+        }
+
+        // The seed's negative-balance example: 12 available, the request costs 17, remaining -5.
+        UserId mccarthy = ids.get(8);
+        // 350 assigned, 88 consumed above; 250 more leaves exactly 12.
+        expect(ledger.charge(ID, new RequestId("demo-mccarthy-big"), mccarthy, "canvas", credits("250"), CANVAS),
+                ChargeResult.class);
+        expect(ledger.authorize(ID, new RequestId("demo-mccarthy-overrun"), mccarthy, "canvas", null, CANVAS),
+                AuthorizeResult.Authorized.class);
+        expect(ledger.settle(ID, new RequestId("demo-mccarthy-overrun"), credits("17"), CANVAS), SettleResult.class);
+
+        // A request still running: its hold shows as held until the sweeper expires it.
+        expect(ledger.authorize(ID, new RequestId("demo-running"), ids.get(5), "canvas", credits("25"), CANVAS),
+                AuthorizeResult.Authorized.class);
+
+        // Reallocation: Dennis's unused credits go back to the pool, so he leaves the table.
+        UserId ritchie = ids.get(16);
+        expect(ledger.remove(ID, ritchie, credits("140"), "Moved to another project", ADMIN, null),
+                AllocationResult.Allocated.class);
+
+        directory.change(ID, ids.get(PEOPLE.size() - 1), new UserChange(null, null, false));
+    }
+
+    private static Credits credits(String text) {
+        return ((Credits.Entered.Valid) Credits.parse(text)).credits();
+    }
+
+    private static void expect(Object result, Class<?> type) {
+        if (!type.isInstance(result)) {
+            throw new IllegalStateException("demo seed step failed: " + result);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package com.aicredits.directory;
+
+import com.aicredits.directory.DirectoryResult.Done;
+import com.aicredits.directory.DirectoryResult.Reason;
+import com.aicredits.directory.DirectoryResult.Refused;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The directory's one entry point: tenants and their users. */
+@Service
+public class Directory {
+
+    static final int MAX_NAME = 200;
+    static final int MAX_EMAIL = 320;
+    static final int MAX_EXTERNAL_ID = 200;
+    // Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+    private final DirectoryStore store;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    Directory(DirectoryStore store, ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Tenant createTenant(String name) {
+        return createTenant(TenantId.random(), name);
+    }
+
+    /** Creates a tenant with a chosen id (the demo tenant has a well-known one). */
+    @Transactional
+    public Tenant createTenant(TenantId id, String name) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME) {
+            throw new IllegalArgumentException("a tenant name has 1 to " + MAX_NAME + " characters");
+        }
+        var tenant = new Tenant(id, trimmed, clock.instant());
+        store.insert(tenant);
+        events.publishEvent(new TenantCreated(id));
+        return tenant;
+    }
+
+    public List<Tenant> tenants() {
+        return store.tenants();
+    }
+
+    public Optional<Tenant> tenant(TenantId id) {
+        return store.tenant(id);
+    }
+
+    @Transactional
+    public DirectoryResult register(TenantId tenantId, NewUser newUser) {
+        if (store.tenant(tenantId).isEmpty()) {
+            return new Refused(Reason.NOT_FOUND, "tenant not found");
+        }
+        var invalid = invalidName(newUser.name())
+                .or(() -> invalidEmail(newUser.email()))
+                .or(() -> newUser.role() == null ? Optional.of("role must be Admin, Planner or Viewer") : Optional.empty())
+                .or(() -> newUser.externalId() != null && newUser.externalId().length() > MAX_EXTERNAL_ID
+                        ? Optional.of("externalId has at most " + MAX_EXTERNAL_ID + " characters")
+                        : Optional.empty());
+        if (invalid.isPresent()) {
+            return new Refused(Reason.VALIDATION_FAILED, invalid.get());
+        }
+        var user = new User(UserId.random(), tenantId, newUser.name().strip(), newUser.email().strip(),
+                newUser.role(), true, blankToNull(newUser.externalId()), clock.instant());
+        try {
+            store.insert(user, newUser.passwordHash());
+        } catch (DuplicateKeyException e) {
+            return new Refused(Reason.EMAIL_TAKEN, "a user with email " + user.email() + " already exists");
+        }
+        return new Done(user);
+    }
+
+    public List<User> users(TenantId tenantId) {
+        return store.users(tenantId);
+    }
+
+    public Optional<User> user(TenantId tenantId, UserId userId) {
+        return store.user(tenantId, userId);
+    }
+
+    public Optional<User> userByEmail(TenantId tenantId, String email) {
+        return store.userByEmail(tenantId, email);
+    }
+
+    @Transactional
+    public DirectoryResult change(TenantId tenantId, UserId userId, UserChange change) {
+        var current = store.user(tenantId, userId);
+        if (current.isEmpty()) {
+            return new Refused(Reason.NOT_FOUND, "user not found");
+        }
+        if (change.name() != null) {
+            var invalid = invalidName(change.name());
+            if (invalid.isPresent()) {
+                return new Refused(Reason.VALIDATION_FAILED, invalid.get());
+            }
+        }
+        var user = current.get();
+        var changed = new User(user.id(), tenantId,
+                change.name() != null ? change.name().strip() : user.name(), user.email(),
+                change.role() != null ? change.role() : user.role(),
+                change.active() != null ? change.active() : user.active(),
+                user.externalId(), user.createdAt());
+        store.update(changed);
+        return new Done(changed);
+    }
+
+    private static Optional<String> invalidName(String name) {
+        if (name == null || name.isBlank()) {
+            return Optional.of("name is required");
+        }
+        if (name.strip().length() > MAX_NAME) {
+            return Optional.of("name has at most " + MAX_NAME + " characters");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> invalidEmail(String email) {
+        if (email == null || email.isBlank()) {
+            return Optional.of("email is required");
+        }
+        if (email.strip().length() > MAX_EMAIL || !EMAIL.matcher(email.strip()).matches()) {
+            return Optional.of("email is not a valid address");
+        }
+        return Optional.empty();
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}

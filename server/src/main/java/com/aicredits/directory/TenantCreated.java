@@ -1,0 +1,5 @@
+package com.aicredits.directory;
+
+/** Published inside the creating transaction, so other modules set up the tenant's state atomically with it. */
+public record TenantCreated(TenantId tenantId) {
+}

@@ -1,0 +1,25 @@
+package com.aicredits.directory;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** A tenant's id. Every query of tenant data takes one. */
+public record TenantId(UUID value) {
+
+    public TenantId {
+        Objects.requireNonNull(value, "tenant id");
+    }
+
+    public static TenantId of(String value) {
+        return new TenantId(UUID.fromString(value));
+    }
+
+    public static TenantId random() {
+        return new TenantId(UUID.randomUUID());
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}

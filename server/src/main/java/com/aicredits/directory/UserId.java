@@ -1,0 +1,25 @@
+package com.aicredits.directory;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** A user's id; unique on its own, but always looked up together with its tenant. */
+public record UserId(UUID value) {
+
+    public UserId {
+        Objects.requireNonNull(value, "user id");
+    }
+
+    public static UserId of(String value) {
+        return new UserId(UUID.fromString(value));
+    }
+
+    public static UserId random() {
+        return new UserId(UUID.randomUUID());
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}

@@ -1,0 +1,10 @@
+package com.aicredits.ledger;
+
+import com.aicredits.directory.Role;
+import com.aicredits.directory.UserId;
+import java.math.BigDecimal;
+
+/** One line of the AI Credits table: remaining = assigned - consumed, usedPercent = consumed / assigned. */
+public record AccountRow(UserId userId, String name, String email, Role role, Credits assigned, Credits consumed,
+        Credits remaining, Credits held, BigDecimal usedPercent, boolean active) {
+}

@@ -1,0 +1,5 @@
+package com.aicredits.ledger;
+
+public enum EntryType {
+    PURCHASE, ASSIGN, ADD, REMOVE, AUTHORIZE, SETTLE, VOID, EXPIRE, CHARGE
+}

@@ -1,0 +1,528 @@
+package com.aicredits.ledger;
+
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.User;
+import com.aicredits.directory.UserId;
+import com.aicredits.ledger.AllocationResult.Allocated;
+import com.aicredits.ledger.AllocationStore.Account;
+import com.aicredits.ledger.AllocationStore.Pool;
+import com.aicredits.ledger.AuthorizeResult.Authorized;
+import com.aicredits.ledger.ConsumptionStore.Admission;
+import com.aicredits.ledger.ConsumptionStore.Request;
+import com.aicredits.ledger.PurchaseResult.Purchased;
+import com.aicredits.ledger.RequestState.Status;
+import com.aicredits.ledger.VoidResult.Voided;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The ledger's one entry point. Every operation either writes exactly one ledger entry together with the
+ * balance change it describes, in one transaction, or returns a {@link Refused} and changes nothing.
+ *
+ * <p>Invariants, checked by {@link #reconcile}: purchased = unassigned + Σ assigned; for every account
+ * remaining = assigned - consumed and held = Σ open holds; unassigned never negative; consumed never
+ * decreases; a request id is charged at most once.
+ */
+@Service
+@EnableConfigurationProperties(LedgerSettings.class)
+public class Ledger {
+
+    public static final int MAX_NOTE = 500;
+    public static final int MAX_REFERENCE = 200;
+    public static final int MAX_FEATURE = 64;
+    public static final int MAX_IDEMPOTENCY_KEY = 200;
+
+    private final AllocationStore allocations;
+    private final ConsumptionStore consumption;
+    private final LedgerQueries queries;
+    private final Reconciler reconciler;
+    private final Directory directory;
+    private final LedgerSettings settings;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    Ledger(AllocationStore allocations, ConsumptionStore consumption, LedgerQueries queries, Reconciler reconciler,
+            Directory directory, LedgerSettings settings, TransactionTemplate transactions, Clock clock) {
+        this.allocations = allocations;
+        this.consumption = consumption;
+        this.queries = queries;
+        this.reconciler = reconciler;
+        this.directory = directory;
+        this.settings = settings;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ purchase and allocation
+
+    /** Credits bought by the tenant enter its pool, unassigned. */
+    public PurchaseResult purchase(TenantId tenant, Credits credits, String reference, String note, Actor actor,
+            String idempotencyKey) {
+        var invalid = invalidAmount(credits).or(() -> invalidNote(note)).or(() -> invalidKey(idempotencyKey))
+                .or(() -> reference == null || reference.isBlank()
+                        ? Optional.of(new Refused(Refusal.VALIDATION_FAILED, "reference is required"))
+                        : reference.strip().length() > MAX_REFERENCE
+                                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED,
+                                        "reference has at most " + MAX_REFERENCE + " characters"))
+                                : Optional.empty());
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        String ref = reference.strip();
+        return inTransaction(tx -> {
+            var pool = allocations.lockPool(tenant);
+            if (pool.isEmpty()) {
+                return notFound("tenant");
+            }
+            var earlier = earlierEntry(tenant, idempotencyKey);
+            if (earlier.isPresent()) {
+                var e = earlier.get();
+                return e.type() == EntryType.PURCHASE && e.credits().equals(credits) && ref.equals(e.reference())
+                        && Objects.equals(e.note(), blankToNull(note))
+                        ? new Purchased(LedgerQueries.purchase(e), true)
+                        : keyReused(idempotencyKey);
+            }
+            var after = allocations.purchase(tenant, credits);
+            if (after.isEmpty()) {
+                return new Refused(Refusal.INVALID_AMOUNT, "the tenant's pool cannot hold that many credits");
+            }
+            Instant now = clock.instant();
+            long id = allocations.append(tenant, new EntryDraft(null, EntryType.PURCHASE, credits,
+                    credits.thousandths(), 0, null, null, null, pool.get().unassigned(), after.get().unassigned(),
+                    blankToNull(note), actor, ref, idempotencyKey, now));
+            return new Purchased(new Purchase(id, credits, ref, blankToNull(note), actor.name(), now), false);
+        });
+    }
+
+    /** Opens an allocation for a user who has none (or reopens a closed one), taking credits from the pool. */
+    public AllocationResult assign(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
+            String idempotencyKey) {
+        return allocate(EntryType.ASSIGN, tenant, user, credits, note, actor, idempotencyKey, (pool, now) -> {
+            var account = allocations.open(tenant, user, credits, now);
+            if (account.isEmpty()) {
+                return Either.refused(new Refused(Refusal.ALREADY_ASSIGNED,
+                        "the user already has credits assigned; add credits instead"));
+            }
+            return takeFromPool(tenant, credits, pool, account.get());
+        });
+    }
+
+    /** Adds credits to a user's active allocation, from the pool. */
+    public AllocationResult add(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
+            String idempotencyKey) {
+        return allocate(EntryType.ADD, tenant, user, credits, note, actor, idempotencyKey, (pool, now) -> {
+            var account = allocations.add(tenant, user, credits, now);
+            if (account.isEmpty()) {
+                return Either.refused(new Refused(Refusal.NO_ALLOCATION,
+                        "the user has no credits assigned; assign credits first"));
+            }
+            return takeFromPool(tenant, credits, pool, account.get());
+        });
+    }
+
+    /**
+     * Returns unused credits to the pool: at most max(0, remaining - held). Consumed credits are never
+     * reclaimed. Taking remaining to exactly zero closes the allocation; a later assign reopens it.
+     */
+    public AllocationResult remove(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
+            String idempotencyKey) {
+        return allocate(EntryType.REMOVE, tenant, user, credits, note, actor, idempotencyKey, (pool, now) -> {
+            var account = allocations.remove(tenant, user, credits, now);
+            if (account.isEmpty()) {
+                var current = allocations.account(tenant, user).filter(Account::active);
+                if (current.isEmpty()) {
+                    return Either.refused(new Refused(Refusal.NO_ALLOCATION, "the user has no credits assigned"));
+                }
+                var removable = new Credits(current.get().removable());
+                return Either.refused(new Refused(Refusal.EXCEEDS_REMOVABLE,
+                        "at most " + removable + " credits can be removed (unused and not held by a running request)",
+                        removable));
+            }
+            return Either.done(new Change(account.get(), pool, allocations.returnToPool(tenant, credits)));
+        });
+    }
+
+    private Either takeFromPool(TenantId tenant, Credits credits, Pool before, Account account) {
+        var after = allocations.takeFromPool(tenant, credits);
+        if (after.isEmpty()) {
+            var unassigned = new Credits(before.unassigned());
+            return Either.refused(new Refused(Refusal.INSUFFICIENT_UNASSIGNED,
+                    "only " + unassigned + " credits are unassigned", unassigned));
+        }
+        return Either.done(new Change(account, before, after.get()));
+    }
+
+    /** The account and pool after an allocation step, or why it was refused. */
+    private record Change(Account account, Pool poolBefore, Pool poolAfter) {
+    }
+
+    private record Either(Change change, Refused refused) {
+        static Either done(Change change) {
+            return new Either(change, null);
+        }
+
+        static Either refused(Refused refused) {
+            return new Either(null, refused);
+        }
+    }
+
+    @FunctionalInterface
+    private interface AllocationStep {
+        Either apply(Pool lockedPool, Instant now);
+    }
+
+    private AllocationResult allocate(EntryType type, TenantId tenant, UserId user, Credits credits, String note,
+            Actor actor, String idempotencyKey, AllocationStep step) {
+        var invalid = invalidAmount(credits).or(() -> invalidNote(note)).or(() -> invalidKey(idempotencyKey));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        return inTransaction(tx -> {
+            // The pool lock comes first in every admin operation: one lock order, no deadlocks, and a
+            // retried idempotency key waits here until the first attempt has committed.
+            var pool = allocations.lockPool(tenant);
+            if (pool.isEmpty()) {
+                return notFound("tenant");
+            }
+            var earlier = earlierEntry(tenant, idempotencyKey);
+            if (earlier.isPresent()) {
+                var e = earlier.get();
+                return e.type() == type && user.equals(e.userId()) && e.credits().equals(credits)
+                        && Objects.equals(e.note(), blankToNull(note))
+                        ? new Allocated(queries.row(tenant, user).orElseThrow(), true)
+                        : keyReused(idempotencyKey);
+            }
+            Optional<User> registered = directory.user(tenant, user);
+            if (registered.isEmpty()) {
+                return notFound("user");
+            }
+            if (!registered.get().active() && type != EntryType.REMOVE) {
+                return new Refused(Refusal.USER_INACTIVE, "the user is deactivated");
+            }
+            Instant now = clock.instant();
+            var outcome = step.apply(pool.get(), now);
+            if (outcome.refused() != null) {
+                tx.setRollbackOnly();
+                return outcome.refused();
+            }
+            var change = outcome.change();
+            long assignedDelta = type == EntryType.REMOVE ? -credits.thousandths() : credits.thousandths();
+            long remainingAfter = change.account().remaining();
+            allocations.append(tenant, new EntryDraft(user, type, credits, 0, assignedDelta,
+                    remainingAfter - assignedDelta, remainingAfter, change.account().held(),
+                    change.poolBefore().unassigned(), change.poolAfter().unassigned(), blankToNull(note), actor,
+                    null, idempotencyKey, now));
+            return new Allocated(queries.row(tenant, user).orElseThrow(), false);
+        });
+    }
+
+    // ------------------------------------------------------------------ consumption
+
+    /**
+     * Asks to start an AI request: admitted only if the user has an active allocation, available =
+     * remaining - held is above zero, and fewer open holds than the tenant's limit. Places a hold of the
+     * estimate (or the feature's default). A repeated call with the same request id returns the first
+     * authorization.
+     */
+    public AuthorizeResult authorize(TenantId tenant, RequestId request, UserId user, String feature,
+            Credits estimate, Actor actor) {
+        var invalid = invalidRequest(request, feature)
+                .or(() -> estimate == null ? Optional.empty() : invalidAmount(estimate));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        Credits hold = estimate != null ? estimate : settings.estimateFor(feature);
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
+            Instant expiresAt = now.plus(settings.holdTtl());
+            Authorized admitted = inTransaction(tx -> {
+                Optional<Admission> admission = consumption.authorize(tenant, request, user, feature, hold, actor,
+                        now, expiresAt);
+                if (admission.isPresent() && admission.get().created()) {
+                    var a = admission.get();
+                    return new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false);
+                }
+                tx.setRollbackOnly(); // refused, or the request id exists: undo the account update
+                return null;
+            });
+            if (admitted != null) {
+                return admitted;
+            }
+            var existing = consumption.request(tenant, request);
+            if (existing.isPresent()) {
+                var r = existing.get();
+                return !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
+                        ? new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()), r.expiresAt(), true)
+                        : requestIdReused(request);
+            }
+            var refusal = whyNotAdmitted(tenant, user);
+            if (refusal.isPresent() || attempt == 3) {
+                return refusal.orElse(exhausted(Credits.ZERO));
+            }
+            // Admissible now: the state changed between the statement and the explanation. Try again.
+        }
+    }
+
+    /** Authorize and settle in one call, for features that know their cost up front. */
+    public ChargeResult charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost,
+            Actor actor) {
+        var invalid = invalidRequest(request, feature).or(() -> invalidCost(cost));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
+            Settled charged = inTransaction(tx -> {
+                var admission = consumption.charge(tenant, request, user, feature, cost, actor, now);
+                if (admission.isPresent() && admission.get().created()) {
+                    return new Settled(request, cost, new Credits(admission.get().remaining()), false);
+                }
+                tx.setRollbackOnly();
+                return null;
+            });
+            if (charged != null) {
+                return charged;
+            }
+            var existing = consumption.request(tenant, request);
+            if (existing.isPresent()) {
+                var r = existing.get();
+                return r.charge() && r.userId().equals(user) && r.feature().equals(feature)
+                        ? new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true)
+                        : requestIdReused(request);
+            }
+            var refusal = whyNotAdmitted(tenant, user);
+            if (refusal.isPresent() || attempt == 3) {
+                return refusal.orElse(exhausted(Credits.ZERO));
+            }
+        }
+    }
+
+    /**
+     * Records the request's whole actual cost as consumed and releases its hold. Never refused for lack
+     * of credits (the work is done), so remaining may go below zero. Also accepted after the hold
+     * expired, recording the cost once.
+     */
+    public SettleResult settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
+        var invalid = invalidRequestId(request).or(() -> invalidCost(cost));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        return inTransaction(tx -> {
+            var current = consumption.lockRequest(tenant, request);
+            if (current.isEmpty()) {
+                return notFound("request");
+            }
+            Request r = current.get();
+            return switch (r.status()) {
+                case SETTLED -> new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true);
+                case VOIDED -> new Refused(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
+                case AUTHORIZED, EXPIRED -> {
+                    var after = consumption.settle(tenant, request, r, cost, actor, clock.instant());
+                    yield new Settled(request, cost, new Credits(after.remaining()), false);
+                }
+            };
+        });
+    }
+
+    /** Releases the request's hold without consuming anything. */
+    public VoidResult voidRequest(TenantId tenant, RequestId request, Actor actor) {
+        var invalid = invalidRequestId(request);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        return inTransaction(tx -> {
+            var current = consumption.lockRequest(tenant, request);
+            if (current.isEmpty()) {
+                return notFound("request");
+            }
+            Request r = current.get();
+            return switch (r.status()) {
+                case VOIDED -> new Voided(request, true);
+                case SETTLED -> new Refused(Refusal.ALREADY_SETTLED, "the request was settled; it cannot be voided");
+                case AUTHORIZED, EXPIRED -> {
+                    consumption.voidRequest(tenant, request, r, actor, clock.instant());
+                    yield new Voided(request, false);
+                }
+            };
+        });
+    }
+
+    /** Releases every hold past its time-to-live; returns how many. Called by the sweeper on every instance. */
+    public int expireHolds() {
+        int expired = 0;
+        Instant now = clock.instant();
+        while (!consumption.expireOne(now).isEmpty()) {
+            expired++;
+        }
+        return expired;
+    }
+
+    public Optional<RequestState> request(TenantId tenant, RequestId request) {
+        if (invalidRequestId(request).isPresent()) {
+            return Optional.empty();
+        }
+        return consumption.request(tenant, request).map(r -> new RequestState(request, r.userId(), r.feature(),
+                r.status(), new Credits(r.held()), r.cost() == null ? null : new Credits(r.cost()), r.createdAt(),
+                r.expiresAt(), r.finishedAt()));
+    }
+
+    private Optional<Refused> whyNotAdmitted(TenantId tenant, UserId user) {
+        var standing = consumption.standing(tenant, user);
+        if (standing.isEmpty()) {
+            return Optional.of(notFound("user"));
+        }
+        var s = standing.get();
+        if (!s.userActive()) {
+            return Optional.of(new Refused(Refusal.USER_INACTIVE, "the user is deactivated"));
+        }
+        if (!s.allocated()) {
+            return Optional.of(new Refused(Refusal.NO_ALLOCATION,
+                    "the user has no AI credits; ask your administrator to assign some"));
+        }
+        if (s.available() <= 0) {
+            return Optional.of(exhausted(new Credits(s.available())));
+        }
+        if (s.openHolds() >= s.maxHolds()) {
+            return Optional.of(new Refused(Refusal.TOO_MANY_IN_FLIGHT,
+                    "the user already has " + s.openHolds() + " AI requests running (the limit is " + s.maxHolds() + ")"));
+        }
+        return Optional.empty();
+    }
+
+    private static Refused exhausted(Credits available) {
+        return new Refused(Refusal.CREDITS_EXHAUSTED,
+                "the user's AI credits are used up; contact your administrator for more", available);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    public Optional<Summary> summary(TenantId tenant) {
+        return queries.summary(tenant);
+    }
+
+    public Page<AccountRow> rows(TenantId tenant, RowQuery query) {
+        return queries.rows(tenant, query);
+    }
+
+    public Optional<AccountRow> row(TenantId tenant, UserId user) {
+        return queries.row(tenant, user);
+    }
+
+    /** A user's balance; a registered user who was never allocated credits has all zeros. */
+    public Optional<Balance> balance(TenantId tenant, UserId user) {
+        return queries.balance(tenant, user)
+                .or(() -> directory.user(tenant, user).map(u -> Balance.NONE));
+    }
+
+    public List<AssignableUser> assignableUsers(TenantId tenant) {
+        return queries.assignable(tenant);
+    }
+
+    /** The ledger, newest first; {@code user} and {@code type} narrow it when given. */
+    public Page<Entry> entries(TenantId tenant, UserId user, EntryType type, int page, int size) {
+        if (page < 0 || size < 1 || size > RowQuery.MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("page >= 0 and 1 <= size <= " + RowQuery.MAX_PAGE_SIZE);
+        }
+        return queries.entries(tenant, user, type, page, size);
+    }
+
+    public List<Purchase> purchases(TenantId tenant) {
+        return queries.purchases(tenant);
+    }
+
+    /** Recomputes every balance of every tenant from the entries; a healthy ledger reports no drift. */
+    public Reconciliation reconcile() {
+        return reconciler.reconcile(null);
+    }
+
+    public Reconciliation reconcile(TenantId tenant) {
+        return reconciler.reconcile(tenant);
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private <T> T inTransaction(Function<TransactionStatus, T> work) {
+        return transactions.execute(work::apply);
+    }
+
+    private Optional<Entry> earlierEntry(TenantId tenant, String idempotencyKey) {
+        return idempotencyKey == null ? Optional.empty() : allocations.entryByIdempotencyKey(tenant, idempotencyKey);
+    }
+
+    private static Optional<Refused> invalidAmount(Credits credits) {
+        if (credits == null) {
+            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "credits are required"));
+        }
+        if (!credits.isPositive()) {
+            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "credits must be greater than zero"));
+        }
+        if (credits.compareTo(Credits.MAX_ENTERED) > 0) {
+            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "credits must be at most " + Credits.MAX_ENTERED));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Refused> invalidCost(Credits cost) {
+        if (cost == null) {
+            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "cost is required"));
+        }
+        if (cost.isNegative() || cost.compareTo(Credits.MAX_ENTERED) > 0) {
+            return Optional.of(new Refused(Refusal.INVALID_AMOUNT,
+                    "cost must be between 0 and " + Credits.MAX_ENTERED));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Refused> invalidNote(String note) {
+        return note != null && note.strip().length() > MAX_NOTE
+                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED, "note has at most " + MAX_NOTE + " characters"))
+                : Optional.empty();
+    }
+
+    private static Optional<Refused> invalidKey(String key) {
+        return key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY)
+                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED,
+                        "an idempotency key has 1 to " + MAX_IDEMPOTENCY_KEY + " characters"))
+                : Optional.empty();
+    }
+
+    private static Optional<Refused> invalidRequestId(RequestId request) {
+        return request == null || !request.isWellFormed()
+                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED,
+                        "requestId has 1 to " + RequestId.MAX_LENGTH + " printable characters"))
+                : Optional.empty();
+    }
+
+    private static Optional<Refused> invalidRequest(RequestId request, String feature) {
+        return invalidRequestId(request).or(() -> feature == null || feature.isBlank() || feature.length() > MAX_FEATURE
+                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED, "feature has 1 to " + MAX_FEATURE + " characters"))
+                : Optional.empty());
+    }
+
+    private static Refused notFound(String what) {
+        return new Refused(Refusal.NOT_FOUND, what + " not found");
+    }
+
+    private static Refused keyReused(String key) {
+        return new Refused(Refusal.IDEMPOTENCY_KEY_REUSED,
+                "idempotency key " + key + " was already used for a different operation");
+    }
+
+    private static Refused requestIdReused(RequestId request) {
+        return new Refused(Refusal.REQUEST_ID_REUSED,
+                "request id " + request + " was already used for a different request");
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}

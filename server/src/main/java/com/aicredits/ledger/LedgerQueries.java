@@ -1,0 +1,196 @@
+package com.aicredits.ledger;
+
+import com.aicredits.directory.Role;
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserId;
+import com.aicredits.ledger.RowQuery.SortBy;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The read side: summary cards, the per-user table, balances and history. Every query is keyed by tenant
+ * first. The table joins the directory's users because search and sort by name and email must happen in
+ * the same query as sort by balance, on tenants of 100,000 users.
+ */
+@Repository
+class LedgerQueries {
+
+    private final JdbcClient jdbc;
+
+    LedgerQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Utilized is summed from the accounts rather than kept on the pool, so that consumption never
+     * contends on one pool row per tenant.
+     */
+    Optional<Summary> summary(TenantId tenant) {
+        return jdbc.sql("""
+                select p.purchased, p.assigned,
+                       (select coalesce(sum(consumed), 0) from accounts where tenant_id = p.tenant_id) as consumed,
+                       (select count(*) from accounts where tenant_id = p.tenant_id and active) as with_credits,
+                       (select count(*) from users where tenant_id = p.tenant_id and active) as users
+                  from pools p where p.tenant_id = ?
+                """)
+                .param(tenant.value())
+                .query((rs, n) -> {
+                    var purchased = new Credits(rs.getLong("purchased"));
+                    var utilized = new Credits(rs.getLong("consumed"));
+                    var available = purchased.minus(utilized);
+                    return new Summary(purchased, utilized, utilized.percentOf(purchased), available,
+                            available.percentOf(purchased), rs.getLong("with_credits"), rs.getLong("users"),
+                            purchased.minus(new Credits(rs.getLong("assigned"))));
+                })
+                .optional();
+    }
+
+    private static final String ROW_COLUMNS = """
+            select u.id, u.name, u.email, u.role, a.assigned, a.consumed, a.held, a.active
+              from accounts a
+              join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
+            """;
+
+    private static final Map<SortBy, String> ORDER = Map.of(
+            SortBy.NAME, "lower(u.name) %s, u.id",
+            SortBy.EMAIL, "lower(u.email) %s, u.id",
+            SortBy.ROLE, "u.role %s, lower(u.name), u.id",
+            SortBy.ASSIGNED, "a.assigned %s, lower(u.name), u.id",
+            SortBy.CONSUMED, "a.consumed %s, lower(u.name), u.id",
+            SortBy.REMAINING, "a.assigned - a.consumed %s, lower(u.name), u.id",
+            SortBy.USED_PERCENT, "a.consumed::numeric / nullif(a.assigned, 0) %s nulls last, lower(u.name), u.id");
+
+    /** Active allocations only: a user whose allocation closed has left the table. */
+    Page<AccountRow> rows(TenantId tenant, RowQuery query) {
+        var where = new StringBuilder(" where a.tenant_id = :tenant and a.active");
+        var params = new java.util.HashMap<String, Object>();
+        params.put("tenant", tenant.value());
+        if (query.search() != null && !query.search().isBlank()) {
+            // Matched against users.search_text (lower(name) || ' ' || lower(email)), which the trigram index covers.
+            where.append(" and u.search_text like :search escape '\\'");
+            params.put("search", "%" + likeEscaped(query.search().strip().toLowerCase()) + "%");
+        }
+        if (query.role() != null) {
+            where.append(" and u.role = :role");
+            params.put("role", query.role().name());
+        }
+        if (query.state() != null) {
+            where.append(switch (query.state()) {
+                case LOW -> " and a.assigned - a.consumed > 0 and (a.assigned - a.consumed) * 5 <= a.assigned";
+                case EXHAUSTED -> " and a.assigned - a.consumed <= 0";
+                case NEGATIVE -> " and a.assigned - a.consumed < 0";
+            });
+        }
+        long total = jdbc.sql("select count(*) from accounts a join users u on u.tenant_id = a.tenant_id and u.id = a.user_id" + where)
+                .params(params).query(Long.class).single();
+        String order = ORDER.get(query.sortBy()).formatted(query.descending() ? "desc" : "asc");
+        params.put("limit", query.size());
+        params.put("offset", (long) query.page() * query.size());
+        List<AccountRow> rows = jdbc.sql(ROW_COLUMNS + where + " order by " + order + " limit :limit offset :offset")
+                .params(params).query(LedgerQueries::row).list();
+        return new Page<>(rows, query.page(), query.size(), total);
+    }
+
+    /** The user's row whether or not the allocation is active (a removal that closed it still answers). */
+    Optional<AccountRow> row(TenantId tenant, UserId user) {
+        return jdbc.sql(ROW_COLUMNS + " where a.tenant_id = ? and a.user_id = ?")
+                .params(tenant.value(), user.value()).query(LedgerQueries::row).optional();
+    }
+
+    Optional<Balance> balance(TenantId tenant, UserId user) {
+        return jdbc.sql("select assigned, consumed, held, active from accounts where tenant_id = ? and user_id = ?")
+                .params(tenant.value(), user.value())
+                .query((rs, n) -> {
+                    var assigned = new Credits(rs.getLong("assigned"));
+                    var consumed = new Credits(rs.getLong("consumed"));
+                    var held = new Credits(rs.getLong("held"));
+                    var remaining = assigned.minus(consumed);
+                    var available = remaining.minus(held);
+                    boolean active = rs.getBoolean("active");
+                    return new Balance(assigned, consumed, remaining, held, available, active,
+                            active && available.isPositive());
+                })
+                .optional();
+    }
+
+    List<AssignableUser> assignable(TenantId tenant) {
+        return jdbc.sql("""
+                select u.id, u.name, u.email from users u
+                 where u.tenant_id = ? and u.active
+                   and not exists (select 1 from accounts a where a.tenant_id = u.tenant_id and a.user_id = u.id and a.active)
+                 order by lower(u.name), u.id
+                """)
+                .param(tenant.value())
+                .query((rs, n) -> new AssignableUser(new UserId(rs.getObject(1, UUID.class)), rs.getString(2), rs.getString(3)))
+                .list();
+    }
+
+    static final String SELECT_ENTRY = """
+            select id, type, user_id, credits, remaining_before, remaining_after, held_after, unassigned_before,
+                   unassigned_after, note, actor, reference, feature, request_id, idempotency_key, at
+              from ledger_entries
+            """;
+
+    /** Newest first. {@code user} and {@code type} are optional filters. */
+    Page<Entry> entries(TenantId tenant, UserId user, EntryType type, int page, int size) {
+        var where = new StringBuilder(" where tenant_id = :tenant");
+        var params = new java.util.HashMap<String, Object>();
+        params.put("tenant", tenant.value());
+        if (user != null) {
+            where.append(" and user_id = :user");
+            params.put("user", user.value());
+        }
+        if (type != null) {
+            where.append(" and type = :type");
+            params.put("type", type.name());
+        }
+        long total = jdbc.sql("select count(*) from ledger_entries" + where).params(params).query(Long.class).single();
+        params.put("limit", size);
+        params.put("offset", (long) page * size);
+        var items = jdbc.sql(SELECT_ENTRY + where + " order by id desc limit :limit offset :offset")
+                .params(params).query(LedgerQueries::entry).list();
+        return new Page<>(items, page, size, total);
+    }
+
+    List<Purchase> purchases(TenantId tenant) {
+        return jdbc.sql(SELECT_ENTRY + " where tenant_id = ? and type = 'PURCHASE' order by id desc")
+                .param(tenant.value()).query(LedgerQueries::entry).list()
+                .stream().map(LedgerQueries::purchase).toList();
+    }
+
+    static Purchase purchase(Entry e) {
+        return new Purchase(e.id(), e.credits(), e.reference(), e.note(), e.actor(), e.at());
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static AccountRow row(ResultSet rs, int n) throws SQLException {
+        var assigned = new Credits(rs.getLong("assigned"));
+        var consumed = new Credits(rs.getLong("consumed"));
+        return new AccountRow(new UserId(rs.getObject("id", UUID.class)), rs.getString("name"), rs.getString("email"),
+                Role.valueOf(rs.getString("role")), assigned, consumed, assigned.minus(consumed),
+                new Credits(rs.getLong("held")), consumed.percentOf(assigned), rs.getBoolean("active"));
+    }
+
+    static Entry entry(ResultSet rs, int n) throws SQLException {
+        UUID user = rs.getObject("user_id", UUID.class);
+        return new Entry(rs.getLong("id"), EntryType.valueOf(rs.getString("type")), user == null ? null : new UserId(user),
+                new Credits(rs.getLong("credits")), credits(rs, "remaining_before"), credits(rs, "remaining_after"),
+                credits(rs, "held_after"), credits(rs, "unassigned_before"), credits(rs, "unassigned_after"),
+                rs.getString("note"), rs.getString("actor"), rs.getString("reference"), rs.getString("feature"),
+                rs.getString("request_id"), rs.getString("idempotency_key"), ConsumptionStore.instant(rs, "at"));
+    }
+
+    private static Credits credits(ResultSet rs, String column) throws SQLException {
+        Long value = rs.getObject(column, Long.class);
+        return value == null ? null : new Credits(value);
+    }
+}

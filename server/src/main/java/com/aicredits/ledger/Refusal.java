@@ -1,0 +1,33 @@
+package com.aicredits.ledger;
+
+/** Why the ledger refused an operation. A refused operation changes nothing. */
+public enum Refusal {
+    /** Zero, negative, too precise or too large an amount. */
+    INVALID_AMOUNT,
+    /** Any other malformed field (note too long, blank reference, malformed request id). */
+    VALIDATION_FAILED,
+    /** Unknown tenant, user or request, or one of another tenant. */
+    NOT_FOUND,
+    /** The user is deactivated: no new allocations, no new AI requests. */
+    USER_INACTIVE,
+    /** Assign or add more than the tenant's unassigned pool. */
+    INSUFFICIENT_UNASSIGNED,
+    /** Remove more than max(0, remaining - held). */
+    EXCEEDS_REMOVABLE,
+    /** Assign to a user who already has an active allocation (add instead). */
+    ALREADY_ASSIGNED,
+    /** Add, remove or consume for a user without an active allocation. */
+    NO_ALLOCATION,
+    /** The user's available credits (remaining - held) are zero or below. */
+    CREDITS_EXHAUSTED,
+    /** The user already has the tenant's limit of open holds. */
+    TOO_MANY_IN_FLIGHT,
+    /** An idempotency key reused for a different operation. */
+    IDEMPOTENCY_KEY_REUSED,
+    /** A request id reused for a different user, feature or kind of call. */
+    REQUEST_ID_REUSED,
+    /** Void of a request that was already settled. */
+    ALREADY_SETTLED,
+    /** Settle of a request that was already voided. */
+    ALREADY_VOIDED
+}

@@ -1,0 +1,4 @@
+package com.aicredits.ledger;
+
+public sealed interface SettleResult permits Settled, Refused {
+}

@@ -1,0 +1,6 @@
+package com.aicredits.ledger;
+
+/** A request's whole cost recorded as consumed; {@code remaining} is the user's balance right after, possibly negative. */
+public record Settled(RequestId requestId, Credits cost, Credits remaining, boolean replayed)
+        implements SettleResult, ChargeResult {
+}

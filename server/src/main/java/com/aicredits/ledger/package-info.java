@@ -1,0 +1,3 @@
+/** The credit ledger: pools, accounts, holds and the append-only entries every balance is derived from. */
+@org.springframework.modulith.ApplicationModule(displayName = "Ledger")
+package com.aicredits.ledger;
