@@ -4,6 +4,7 @@ import com.aicredits.directory.DirectoryResult.Done;
 import com.aicredits.directory.DirectoryResult.Reason;
 import com.aicredits.directory.DirectoryResult.Refused;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -44,7 +45,7 @@ public class Directory {
         if (trimmed.isEmpty() || trimmed.length() > MAX_NAME) {
             throw new IllegalArgumentException("a tenant name has 1 to " + MAX_NAME + " characters");
         }
-        var tenant = new Tenant(id, trimmed, clock.instant());
+        var tenant = new Tenant(id, trimmed, clock.instant().truncatedTo(ChronoUnit.MICROS));
         store.insert(tenant);
         events.publishEvent(new TenantCreated(id));
         return tenant;
@@ -73,7 +74,7 @@ public class Directory {
             return new Refused(Reason.VALIDATION_FAILED, invalid.get());
         }
         var user = new User(UserId.random(), tenantId, newUser.name().strip(), newUser.email().strip(),
-                newUser.role(), true, blankToNull(newUser.externalId()), clock.instant());
+                newUser.role(), true, blankToNull(newUser.externalId()), clock.instant().truncatedTo(ChronoUnit.MICROS));
         try {
             store.insert(user, newUser.passwordHash());
         } catch (DuplicateKeyException e) {

@@ -11,10 +11,10 @@ import com.aicredits.ledger.AuthorizeResult.Authorized;
 import com.aicredits.ledger.ConsumptionStore.Admission;
 import com.aicredits.ledger.ConsumptionStore.Request;
 import com.aicredits.ledger.PurchaseResult.Purchased;
-import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.ledger.VoidResult.Voided;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,7 +95,7 @@ public class Ledger {
             if (after.isEmpty()) {
                 return new Refused(Refusal.INVALID_AMOUNT, "the tenant's pool cannot hold that many credits");
             }
-            Instant now = clock.instant();
+            Instant now = now();
             long id = allocations.append(tenant, new EntryDraft(null, EntryType.PURCHASE, credits,
                     credits.thousandths(), 0, null, null, null, pool.get().unassigned(), after.get().unassigned(),
                     blankToNull(note), actor, ref, idempotencyKey, now));
@@ -208,7 +208,7 @@ public class Ledger {
             if (!registered.get().active() && type != EntryType.REMOVE) {
                 return new Refused(Refusal.USER_INACTIVE, "the user is deactivated");
             }
-            Instant now = clock.instant();
+            Instant now = now();
             var outcome = step.apply(pool.get(), now);
             if (outcome.refused() != null) {
                 tx.setRollbackOnly();
@@ -242,7 +242,7 @@ public class Ledger {
         }
         Credits hold = estimate != null ? estimate : settings.estimateFor(feature);
         for (int attempt = 1; ; attempt++) {
-            Instant now = clock.instant();
+            Instant now = now();
             Instant expiresAt = now.plus(settings.holdTtl());
             Authorized admitted = inTransaction(tx -> {
                 Optional<Admission> admission = consumption.authorize(tenant, request, user, feature, hold, actor,
@@ -280,7 +280,7 @@ public class Ledger {
             return invalid.get();
         }
         for (int attempt = 1; ; attempt++) {
-            Instant now = clock.instant();
+            Instant now = now();
             Settled charged = inTransaction(tx -> {
                 var admission = consumption.charge(tenant, request, user, feature, cost, actor, now);
                 if (admission.isPresent() && admission.get().created()) {
@@ -326,7 +326,7 @@ public class Ledger {
                 case SETTLED -> new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true);
                 case VOIDED -> new Refused(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
                 case AUTHORIZED, EXPIRED -> {
-                    var after = consumption.settle(tenant, request, r, cost, actor, clock.instant());
+                    var after = consumption.settle(tenant, request, r, cost, actor, now());
                     yield new Settled(request, cost, new Credits(after.remaining()), false);
                 }
             };
@@ -349,7 +349,7 @@ public class Ledger {
                 case VOIDED -> new Voided(request, true);
                 case SETTLED -> new Refused(Refusal.ALREADY_SETTLED, "the request was settled; it cannot be voided");
                 case AUTHORIZED, EXPIRED -> {
-                    consumption.voidRequest(tenant, request, r, actor, clock.instant());
+                    consumption.voidRequest(tenant, request, r, actor, now());
                     yield new Voided(request, false);
                 }
             };
@@ -359,7 +359,7 @@ public class Ledger {
     /** Releases every hold past its time-to-live; returns how many. Called by the sweeper on every instance. */
     public int expireHolds() {
         int expired = 0;
-        Instant now = clock.instant();
+        Instant now = now();
         while (!consumption.expireOne(now).isEmpty()) {
             expired++;
         }
@@ -449,6 +449,11 @@ public class Ledger {
     }
 
     // ------------------------------------------------------------------ checks
+
+    /** PostgreSQL keeps microseconds: a first answer and its replay must show the same instant. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
 
     private <T> T inTransaction(Function<TransactionStatus, T> work) {
         return transactions.execute(work::apply);

@@ -6,6 +6,7 @@ import com.aicredits.directory.UserId;
 import com.aicredits.ledger.RowQuery.SortBy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,33 +69,58 @@ class LedgerQueries {
 
     /** Active allocations only: a user whose allocation closed has left the table. */
     Page<AccountRow> rows(TenantId tenant, RowQuery query) {
-        var where = new StringBuilder(" where a.tenant_id = :tenant and a.active");
-        var params = new java.util.HashMap<String, Object>();
-        params.put("tenant", tenant.value());
-        if (query.search() != null && !query.search().isBlank()) {
-            // Matched against users.search_text (lower(name) || ' ' || lower(email)), which the trigram index covers.
-            where.append(" and u.search_text like :search escape '\\'");
-            params.put("search", "%" + likeEscaped(query.search().strip().toLowerCase()) + "%");
-        }
-        if (query.role() != null) {
-            where.append(" and u.role = :role");
-            params.put("role", query.role().name());
-        }
-        if (query.state() != null) {
-            where.append(switch (query.state()) {
-                case LOW -> " and a.assigned - a.consumed > 0 and (a.assigned - a.consumed) * 5 <= a.assigned";
-                case EXHAUSTED -> " and a.assigned - a.consumed <= 0";
-                case NEGATIVE -> " and a.assigned - a.consumed < 0";
-            });
-        }
-        long total = jdbc.sql("select count(*) from accounts a join users u on u.tenant_id = a.tenant_id and u.id = a.user_id" + where)
-                .params(params).query(Long.class).single();
+        var filter = TableFilter.of(tenant, query);
+        long total = jdbc.sql("select count(*) from accounts a join users u on u.tenant_id = a.tenant_id and u.id = a.user_id"
+                + filter.where()).params(filter.params()).query(Long.class).single();
+        List<AccountRow> rows = jdbc.sql(pageSql(query, filter)).params(pageParams(query, filter))
+                .query(LedgerQueries::row).list();
+        return new Page<>(rows, query.page(), query.size(), total);
+    }
+
+    /** The plan PostgreSQL runs for one table page, with timings: for checking that large tenants stay fast. */
+    String explainPage(TenantId tenant, RowQuery query) {
+        var filter = TableFilter.of(tenant, query);
+        return String.join("\n", jdbc.sql("explain (analyze, buffers) " + pageSql(query, filter))
+                .params(pageParams(query, filter)).query(String.class).list());
+    }
+
+    private static String pageSql(RowQuery query, TableFilter filter) {
         String order = ORDER.get(query.sortBy()).formatted(query.descending() ? "desc" : "asc");
+        return ROW_COLUMNS + filter.where() + " order by " + order + " limit :limit offset :offset";
+    }
+
+    private static Map<String, Object> pageParams(RowQuery query, TableFilter filter) {
+        var params = new HashMap<>(filter.params());
         params.put("limit", query.size());
         params.put("offset", (long) query.page() * query.size());
-        List<AccountRow> rows = jdbc.sql(ROW_COLUMNS + where + " order by " + order + " limit :limit offset :offset")
-                .params(params).query(LedgerQueries::row).list();
-        return new Page<>(rows, query.page(), query.size(), total);
+        return params;
+    }
+
+    /** The WHERE clause of the table's search and filters, with its parameters. */
+    private record TableFilter(String where, Map<String, Object> params) {
+
+        static TableFilter of(TenantId tenant, RowQuery query) {
+            var where = new StringBuilder(" where a.tenant_id = :tenant and a.active");
+            var params = new HashMap<String, Object>();
+            params.put("tenant", tenant.value());
+            if (query.search() != null && !query.search().isBlank()) {
+                // users.search_text is lower(name) || ' ' || lower(email); the trigram index covers it.
+                where.append(" and u.search_text like :search escape '\\'");
+                params.put("search", "%" + likeEscaped(query.search().strip().toLowerCase()) + "%");
+            }
+            if (query.role() != null) {
+                where.append(" and u.role = :role");
+                params.put("role", query.role().name());
+            }
+            if (query.state() != null) {
+                where.append(switch (query.state()) {
+                    case LOW -> " and a.assigned - a.consumed > 0 and (a.assigned - a.consumed) * 5 <= a.assigned";
+                    case EXHAUSTED -> " and a.assigned - a.consumed <= 0";
+                    case NEGATIVE -> " and a.assigned - a.consumed < 0";
+                });
+            }
+            return new TableFilter(where.toString(), Map.copyOf(params));
+        }
     }
 
     /** The user's row whether or not the allocation is active (a removal that closed it still answers). */
@@ -140,7 +166,7 @@ class LedgerQueries {
     /** Newest first. {@code user} and {@code type} are optional filters. */
     Page<Entry> entries(TenantId tenant, UserId user, EntryType type, int page, int size) {
         var where = new StringBuilder(" where tenant_id = :tenant");
-        var params = new java.util.HashMap<String, Object>();
+        var params = new HashMap<String, Object>();
         params.put("tenant", tenant.value());
         if (user != null) {
             where.append(" and user_id = :user");

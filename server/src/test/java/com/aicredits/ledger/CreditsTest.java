@@ -1,0 +1,65 @@
+package com.aicredits.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.aicredits.ledger.Credits.Entered;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CreditsTest {
+
+    @ParameterizedTest
+    @CsvSource({"12, 12000", "0.375, 375", "1.5, 1500", "1.500, 1500", "1000000000, 1000000000000", "0.001, 1"})
+    void an_entered_amount_with_at_most_three_decimals_is_read_exactly(String text, long thousandths) {
+        assertThat(Credits.parse(text)).isEqualTo(new Entered.Valid(new Credits(thousandths)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0.0001       | credits have at most three decimal places",
+            "1.2345       | credits have at most three decimal places",
+            "0            | credits must be greater than zero",
+            "-5           | credits must be greater than zero",
+            "1000000000.001 | credits must be at most 1000000000",
+            "1e30         | credits must be at most 1000000000",
+            "twelve       | credits must be a number",
+            "NaN          | credits must be a number",
+            "''           | credits are required"})
+    void an_entered_amount_that_is_not_a_positive_exact_number_is_refused_with_its_reason(String text, String reason) {
+        assertThat(Credits.parse(text)).isEqualTo(new Entered.Invalid(reason));
+    }
+
+    @Test
+    void a_cost_may_be_zero_but_never_negative() {
+        assertThat(Credits.parseCost(BigDecimal.ZERO)).isEqualTo(new Entered.Valid(Credits.ZERO));
+        assertThat(Credits.parseCost(new BigDecimal("-0.001"))).isInstanceOf(Entered.Invalid.class);
+    }
+
+    @Test
+    void whole_amounts_print_without_decimals_and_fractions_only_as_far_as_needed() {
+        assertThat(Credits.of(12)).hasToString("12");
+        assertThat(Credits.of(-5)).hasToString("-5");
+        assertThat(new Credits(375)).hasToString("0.375");
+        assertThat(new Credits(1500)).hasToString("1.5");
+        assertThat(new Credits(1_000_000_000_000L)).hasToString("1000000000");
+        assertThat(Credits.ZERO).hasToString("0");
+    }
+
+    @Test
+    void arithmetic_is_exact_and_fails_on_overflow_instead_of_wrapping() {
+        assertThat(new Credits(100).plus(new Credits(275))).isEqualTo(new Credits(375));
+        assertThat(Credits.of(12).minus(Credits.of(17))).isEqualTo(Credits.of(-5));
+        assertThatThrownBy(() -> new Credits(Long.MAX_VALUE).plus(new Credits(1))).isInstanceOf(ArithmeticException.class);
+        assertThatThrownBy(() -> Credits.of(Long.MAX_VALUE / 10)).isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void a_percentage_of_nothing_is_zero_and_over_consumption_shows_above_one_hundred() {
+        assertThat(Credits.of(5).percentOf(Credits.ZERO)).isEqualByComparingTo("0");
+        assertThat(Credits.of(17).percentOf(Credits.of(12))).isEqualByComparingTo("141.7");
+        assertThat(Credits.of(1).percentOf(Credits.of(3))).isEqualByComparingTo("33.3");
+    }
+}

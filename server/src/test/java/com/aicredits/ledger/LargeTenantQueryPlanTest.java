@@ -1,0 +1,115 @@
+package com.aicredits.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.TenantId;
+import com.aicredits.ledger.RowQuery.SortBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The admin table on a tenant of 100,000 users, next to a few small tenants: checks which indexes
+ * PostgreSQL uses (never how long it takes: timings belong to the benchmark, not the test suite).
+ * The users are written straight in SQL for speed, together with the ledger entries that back their
+ * balances, so the tenant still reconciles.
+ */
+@TestApplication
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LargeTenantQueryPlanTest {
+
+    static final int USERS = 100_000;
+
+    @Autowired Ledger ledger;
+    @Autowired LedgerQueries queries;
+    @Autowired Directory directory;
+    @Autowired JdbcClient jdbc;
+
+    TenantId big;
+
+    @BeforeAll
+    void seedOneHundredThousandUsers() {
+        for (int i = 0; i < 3; i++) {
+            var small = new LedgerFixture(ledger, directory);
+            small.purchased("100").assigned(small.user("Small " + i), "10");
+        }
+        big = directory.createTenant("Big tenant").id();
+        jdbc.sql("""
+                insert into users (tenant_id, id, name, email, role, created_at)
+                select :tenant, gen_random_uuid(),
+                       initcap(substr(md5(n::text), 1, 7)) || ' ' || initcap(substr(md5((n * 31)::text), 1, 9)),
+                       'user' || n || '@big.example', (array['Admin', 'Planner', 'Viewer'])[1 + n % 3], now()
+                  from generate_series(1, :users) n
+                """).param("tenant", big.value()).param("users", USERS).update();
+        jdbc.sql("""
+                insert into accounts (tenant_id, user_id, assigned, active, opened_at, updated_at)
+                select tenant_id, id, (1 + abs(hashtext(id::text)) % 500) * 1000, true, now(), now()
+                  from users where tenant_id = :tenant
+                """).param("tenant", big.value()).update();
+        jdbc.sql("""
+                with total as (select sum(assigned) as credits from accounts where tenant_id = :tenant),
+                pool as (update pools set purchased = total.credits, assigned = total.credits from total
+                          where tenant_id = :tenant returning purchased)
+                insert into ledger_entries (tenant_id, type, credits, purchased_delta, unassigned_before, unassigned_after, actor, reference, at)
+                select :tenant, 'PURCHASE', purchased, purchased, 0, purchased, 'seed', 'PO-BIG', now() from pool
+                """).param("tenant", big.value()).update();
+        jdbc.sql("""
+                insert into ledger_entries (tenant_id, user_id, type, credits, assigned_delta, remaining_before,
+                    remaining_after, held_after, unassigned_before, unassigned_after, actor, at)
+                select tenant_id, user_id, 'ASSIGN', assigned, assigned, 0, assigned, 0,
+                       total - sum(assigned) over w + assigned, total - sum(assigned) over w, 'seed', now()
+                  from accounts, (select sum(assigned) as total from accounts where tenant_id = :tenant) t
+                 where tenant_id = :tenant
+                window w as (order by user_id rows unbounded preceding)
+                 order by user_id
+                """).param("tenant", big.value()).update();
+        jdbc.sql("analyze").update();
+    }
+
+    @Test
+    void the_large_tenant_is_seeded_consistently() {
+        assertThat(ledger.summary(big).orElseThrow().usersWithCredits()).isEqualTo(USERS);
+        assertThat(ledger.reconcile(big).drifts()).isEmpty();
+    }
+
+    @Test
+    void searching_by_name_or_email_uses_the_trigram_index() {
+        String plan = explain(new RowQuery("abc", null, null, SortBy.REMAINING, false, 0, 50));
+        assertThat(plan).contains("Bitmap Index Scan on users_search");
+        assertThat(ledger.rows(big, new RowQuery("user4242@", null, null, SortBy.NAME, false, 0, 50)).items())
+                .extracting(AccountRow::email).contains("user4242@big.example");
+    }
+
+    @Test
+    void the_first_page_by_name_walks_the_name_index_instead_of_sorting_every_user() {
+        String plan = explain(new RowQuery(null, null, null, SortBy.NAME, false, 0, 50));
+        assertThat(plan).contains("users_by_name").doesNotContain("Sort Method: external");
+    }
+
+    @Test
+    void the_first_page_by_remaining_sorts_in_memory_with_a_bounded_top_n_sort() {
+        // Balances are deliberately not indexed (see V1 migration); a top-N heapsort keeps 50 rows, not 100,000.
+        String plan = explain(new RowQuery(null, null, null, SortBy.REMAINING, false, 0, 50));
+        assertThat(plan).contains("top-N heapsort");
+    }
+
+    @Test
+    void a_users_history_is_read_through_the_per_user_index() {
+        var someone = jdbc.sql("select user_id from accounts where tenant_id = ? limit 1").param(big.value())
+                .query(java.util.UUID.class).single();
+        String plan = String.join("\n", jdbc.sql("""
+                explain select * from ledger_entries where tenant_id = ? and user_id = ? order by id desc limit 50
+                """).params(big.value(), someone).query(String.class).list());
+        assertThat(plan).contains("ledger_entries_by_user");
+    }
+
+    private String explain(RowQuery query) {
+        String plan = queries.explainPage(big, query);
+        System.out.println("--- " + query + "\n" + plan);
+        return plan;
+    }
+}

@@ -1,0 +1,77 @@
+package com.aicredits.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.DirectoryResult;
+import com.aicredits.directory.NewUser;
+import com.aicredits.directory.Role;
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserId;
+import java.util.UUID;
+
+/** A fresh tenant per test and short ways to drive it; every call asserts the step it needs succeeded. */
+final class LedgerFixture {
+
+    static final Actor ADMIN = new Actor("admin:test");
+    static final Actor FEATURE = new Actor("key:test-feature");
+
+    final Ledger ledger;
+    final Directory directory;
+    final TenantId tenant;
+
+    LedgerFixture(Ledger ledger, Directory directory) {
+        this.ledger = ledger;
+        this.directory = directory;
+        this.tenant = directory.createTenant("Tenant " + UUID.randomUUID()).id();
+    }
+
+    static Credits credits(String amount) {
+        return ((Credits.Entered.Valid) Credits.parse(amount)).credits();
+    }
+
+    UserId user(String name) {
+        return user(name, Role.Planner);
+    }
+
+    UserId user(String name, Role role) {
+        String email = name.toLowerCase().replace(' ', '.') + "@" + tenant.value().toString().substring(0, 8) + ".example";
+        var result = directory.register(tenant, new NewUser(name, email, role));
+        assertThat(result).isInstanceOf(DirectoryResult.Done.class);
+        return ((DirectoryResult.Done) result).user().id();
+    }
+
+    LedgerFixture purchased(String amount) {
+        assertThat(ledger.purchase(tenant, credits(amount), "PO-" + UUID.randomUUID(), null, ADMIN, null))
+                .isInstanceOf(PurchaseResult.Purchased.class);
+        return this;
+    }
+
+    AccountRow assigned(UserId user, String amount) {
+        var result = ledger.assign(tenant, user, credits(amount), null, ADMIN, null);
+        assertThat(result).isInstanceOf(AllocationResult.Allocated.class);
+        return ((AllocationResult.Allocated) result).row();
+    }
+
+    Settled charged(UserId user, String cost) {
+        var result = ledger.charge(tenant, new RequestId(UUID.randomUUID().toString()), user, "canvas", credits(cost), FEATURE);
+        assertThat(result).isInstanceOf(Settled.class);
+        return (Settled) result;
+    }
+
+    AuthorizeResult authorize(String request, UserId user, String estimate) {
+        return ledger.authorize(tenant, new RequestId(request), user, "canvas", estimate == null ? null : credits(estimate), FEATURE);
+    }
+
+    Balance balance(UserId user) {
+        return ledger.balance(tenant, user).orElseThrow();
+    }
+
+    Summary summary() {
+        return ledger.summary(tenant).orElseThrow();
+    }
+
+    void assertReconciles() {
+        assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
+    }
+}
