@@ -39,6 +39,9 @@ class DemoTenant implements ApplicationRunner {
     /** Well known, so the README's examples can name it. */
     static final TenantId ID = TenantId.of("de000000-0000-4000-8000-000000000001");
 
+    /** Every demo user signs in with their email and this password (README). */
+    static final String PASSWORD = "demo-credits";
+
     private static final Logger log = LoggerFactory.getLogger(DemoTenant.class);
     private static final Actor OPERATOR = new Actor("platform");
     private static final Actor ADMIN = new Actor("admin:ada.lovelace@demo.example");
@@ -106,7 +109,7 @@ class DemoTenant implements ApplicationRunner {
         List<UserId> ids = new ArrayList<>();
         for (Person person : PEOPLE) {
             String email = person.name().toLowerCase().replace(' ', '.').replace("-", "") + "@demo.example";
-            var registered = directory.register(ID, new NewUser(person.name(), email, person.role()));
+            var registered = directory.register(ID, new NewUser(person.name(), email, person.role(), null, PASSWORD));
             var user = ((DirectoryResult.Done) registered).user().id();
             ids.add(user);
             if (person.assigned() > 0) {

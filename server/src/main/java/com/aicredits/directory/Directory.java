@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -20,17 +21,24 @@ public class Directory {
     static final int MAX_NAME = 200;
     static final int MAX_EMAIL = 320;
     static final int MAX_EXTERNAL_ID = 200;
+    static final int MIN_PASSWORD = 8;
+    static final int MAX_PASSWORD = 128;
     // Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     private final DirectoryStore store;
     private final ApplicationEventPublisher events;
+    private final PasswordEncoder passwords;
     private final Clock clock;
+    /** Checked when no user matches, so a wrong email takes as long as a wrong password. */
+    private final String decoyHash;
 
-    Directory(DirectoryStore store, ApplicationEventPublisher events, Clock clock) {
+    Directory(DirectoryStore store, ApplicationEventPublisher events, PasswordEncoder passwords, Clock clock) {
         this.store = store;
         this.events = events;
+        this.passwords = passwords;
         this.clock = clock;
+        this.decoyHash = passwords.encode("decoy-password-never-matches");
     }
 
     @Transactional
@@ -69,6 +77,10 @@ public class Directory {
                 .or(() -> newUser.role() == null ? Optional.of("role must be Admin, Planner or Viewer") : Optional.empty())
                 .or(() -> newUser.externalId() != null && newUser.externalId().length() > MAX_EXTERNAL_ID
                         ? Optional.of("externalId has at most " + MAX_EXTERNAL_ID + " characters")
+                        : Optional.empty())
+                .or(() -> newUser.password() != null
+                        && (newUser.password().length() < MIN_PASSWORD || newUser.password().length() > MAX_PASSWORD)
+                        ? Optional.of("password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters")
                         : Optional.empty());
         if (invalid.isPresent()) {
             return new Refused(Reason.VALIDATION_FAILED, invalid.get());
@@ -76,7 +88,7 @@ public class Directory {
         var user = new User(UserId.random(), tenantId, newUser.name().strip(), newUser.email().strip(),
                 newUser.role(), true, blankToNull(newUser.externalId()), clock.instant().truncatedTo(ChronoUnit.MICROS));
         try {
-            store.insert(user, newUser.passwordHash());
+            store.insert(user, newUser.password() == null ? null : passwords.encode(newUser.password()));
         } catch (DuplicateKeyException e) {
             return new Refused(Reason.EMAIL_TAKEN, "a user with email " + user.email() + " already exists");
         }
@@ -93,6 +105,26 @@ public class Directory {
 
     public Optional<User> userByEmail(TenantId tenantId, String email) {
         return store.userByEmail(tenantId, email);
+    }
+
+    /**
+     * The active user with this email and password. Emails are unique per tenant, not globally: when the
+     * same email and password open accounts in several tenants, nobody is signed in.
+     */
+    public Optional<User> authenticate(String email, String password) {
+        if (email == null || password == null) {
+            return Optional.empty();
+        }
+        var candidates = store.credentials(email.strip());
+        if (candidates.isEmpty()) {
+            passwords.matches(password, decoyHash);
+            return Optional.empty();
+        }
+        var matching = candidates.stream()
+                .filter(c -> c.user().active() && passwords.matches(password, c.passwordHash()))
+                .map(DirectoryStore.Credentials::user)
+                .toList();
+        return matching.size() == 1 ? Optional.of(matching.getFirst()) : Optional.empty();
     }
 
     @Transactional

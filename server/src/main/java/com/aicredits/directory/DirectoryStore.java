@@ -52,22 +52,32 @@ class DirectoryStore {
     }
 
     List<User> users(TenantId tenantId) {
-        return jdbc.sql(SELECT_USER + " where tenant_id = ? order by lower(name), id")
+        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? order by lower(name), id")
                 .param(tenantId.value()).query(DirectoryStore::user).list();
     }
 
     Optional<User> user(TenantId tenantId, UserId userId) {
-        return jdbc.sql(SELECT_USER + " where tenant_id = ? and id = ?")
+        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and id = ?")
                 .params(tenantId.value(), userId.value()).query(DirectoryStore::user).optional();
     }
 
     Optional<User> userByEmail(TenantId tenantId, String email) {
-        return jdbc.sql(SELECT_USER + " where tenant_id = ? and lower(email) = lower(?)")
+        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and lower(email) = lower(?)")
                 .params(tenantId.value(), email).query(DirectoryStore::user).optional();
     }
 
+    record Credentials(User user, String passwordHash) {
+    }
+
+    /** Users of any tenant with this email and a password; login is the one place that searches across tenants. */
+    List<Credentials> credentials(String email) {
+        return jdbc.sql(SELECT_USER + ", password_hash from users where lower(email) = lower(?) and password_hash is not null")
+                .param(email)
+                .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash"))).list();
+    }
+
     private static final String SELECT_USER =
-            "select tenant_id, id, name, email, role, active, external_id, created_at from users";
+            "select tenant_id, id, name, email, role, active, external_id, created_at";
 
     private static Tenant tenant(ResultSet rs, int row) throws SQLException {
         return new Tenant(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"),

@@ -1,7 +1,10 @@
 package com.aicredits.directory;
 
-/** What an admin enters to register a user; checked by {@link Directory#register}. */
-public record NewUser(String name, String email, Role role, String externalId, String passwordHash) {
+/**
+ * What an admin enters to register a user; checked by {@link Directory#register}. The password is optional
+ * (users of an external identity provider have none) and is hashed before it is stored.
+ */
+public record NewUser(String name, String email, Role role, String externalId, String password) {
 
     public NewUser(String name, String email, Role role) {
         this(name, email, role, null, null);

@@ -1,0 +1,122 @@
+package com.aicredits.access;
+
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.TenantId;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * API keys: issued per tenant with a scope, shown once, stored as SHA-256, revocable, with a last-used
+ * time. A key reads {@code aic_<tenant>_<secret>}: the tenant part lets the lookup be keyed by tenant
+ * like every other query; the 256-bit secret is what makes it unguessable.
+ */
+@Service
+public class Access {
+
+    private static final String PREFIX = "aic_";
+    /** last_used_at is a hint, not an audit: writing it at most once a minute keeps it off the hot path. */
+    private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final ApiKeyStore keys;
+    private final Directory directory;
+    private final Clock clock;
+    private final byte[] platformKeyHash;
+    private final SecureRandom random = new SecureRandom();
+
+    Access(ApiKeyStore keys, Directory directory, Clock clock,
+            @Value("${aicredits.platform-api-key:}") String platformKey) {
+        this.keys = keys;
+        this.directory = directory;
+        this.clock = clock;
+        // No platform key configured means no platform access at all, never an open default.
+        this.platformKeyHash = platformKey == null || platformKey.isBlank() ? null : sha256(platformKey.strip());
+    }
+
+    /** Issues a key for a tenant; empty if the tenant does not exist. */
+    public Optional<IssuedKey> issue(TenantId tenant, ApiKeyScope scope, String name) {
+        if (directory.tenant(tenant).isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String key = PREFIX + BASE64.encodeToString(bytes(tenant.value())) + "_" + BASE64.encodeToString(secret);
+        var apiKey = new ApiKey(UUID.randomUUID(), tenant, name.strip(), scope, now(), null, null);
+        keys.insert(apiKey, sha256(key));
+        return Optional.of(new IssuedKey(apiKey, key));
+    }
+
+    public List<ApiKey> keys(TenantId tenant) {
+        return keys.keys(tenant);
+    }
+
+    /** Revokes a key at once; false if the tenant has no such key. Revoking twice is harmless. */
+    public boolean revoke(TenantId tenant, UUID keyId) {
+        return keys.revoke(tenant, keyId, now());
+    }
+
+    /** The caller a bearer token stands for, if it is the platform key or a live tenant key. */
+    Optional<Caller> authenticate(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        byte[] hash = sha256(token);
+        if (platformKeyHash != null && MessageDigest.isEqual(platformKeyHash, hash)) {
+            return Optional.of(Caller.platform());
+        }
+        return tenantOf(token).flatMap(tenant -> keys.byHash(tenant, hash))
+                .filter(key -> key.revokedAt() == null)
+                .map(key -> {
+                    Instant now = now();
+                    if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(LAST_USED_RESOLUTION))) {
+                        keys.used(key.tenantId(), key.id(), now);
+                    }
+                    var kind = key.scope() == ApiKeyScope.admin ? Caller.Kind.ADMIN_KEY : Caller.Kind.CONSUME_KEY;
+                    return new Caller(kind, key.tenantId(), null, null, "key:" + key.name());
+                });
+    }
+
+    private static Optional<TenantId> tenantOf(String token) {
+        if (!token.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        String[] parts = token.substring(PREFIX.length()).split("_", 2);
+        try {
+            var buffer = ByteBuffer.wrap(Base64.getUrlDecoder().decode(parts[0]));
+            return buffer.remaining() == 16
+                    ? Optional.of(new TenantId(new UUID(buffer.getLong(), buffer.getLong())))
+                    : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] bytes(UUID uuid) {
+        return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

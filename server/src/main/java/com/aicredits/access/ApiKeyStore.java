@@ -1,0 +1,65 @@
+package com.aicredits.access;
+
+import com.aicredits.directory.TenantId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for API keys; keys are found by (tenant, SHA-256 of the key). */
+@Repository
+class ApiKeyStore {
+
+    private final JdbcClient jdbc;
+
+    ApiKeyStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(ApiKey key, byte[] hash) {
+        jdbc.sql("insert into api_keys (tenant_id, id, name, scope, key_hash, created_at) values (?, ?, ?, ?, ?, ?)")
+                .params(key.tenantId().value(), key.id(), key.name(), key.scope().name(), hash,
+                        key.createdAt().atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    Optional<ApiKey> byHash(TenantId tenant, byte[] hash) {
+        return jdbc.sql(SELECT + " where tenant_id = ? and key_hash = ?").params(tenant.value(), hash)
+                .query(ApiKeyStore::key).optional();
+    }
+
+    List<ApiKey> keys(TenantId tenant) {
+        return jdbc.sql(SELECT + " where tenant_id = ? order by created_at, id").param(tenant.value())
+                .query(ApiKeyStore::key).list();
+    }
+
+    boolean revoke(TenantId tenant, UUID id, Instant now) {
+        return jdbc.sql("update api_keys set revoked_at = coalesce(revoked_at, ?) where tenant_id = ? and id = ?")
+                .params(now.atOffset(ZoneOffset.UTC), tenant.value(), id).update() == 1;
+    }
+
+    void used(TenantId tenant, UUID id, Instant now) {
+        jdbc.sql("update api_keys set last_used_at = ? where tenant_id = ? and id = ?")
+                .params(now.atOffset(ZoneOffset.UTC), tenant.value(), id).update();
+    }
+
+    private static final String SELECT =
+            "select tenant_id, id, name, scope, created_at, last_used_at, revoked_at from api_keys";
+
+    private static ApiKey key(ResultSet rs, int n) throws SQLException {
+        return new ApiKey(rs.getObject("id", UUID.class), new TenantId(rs.getObject("tenant_id", UUID.class)),
+                rs.getString("name"), ApiKeyScope.valueOf(rs.getString("scope")), instant(rs, "created_at"),
+                instant(rs, "last_used_at"), instant(rs, "revoked_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        var value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,85 @@
+package com.aicredits.access;
+
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserId;
+import java.util.function.Supplier;
+import java.util.function.BiPredicate;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * Who may call what, for paths under {@code /tenants/{tenantId}}. The tenant comes first: a caller of
+ * another tenant is told the resource does not exist ({@link NotVisible}, answered 404), exactly as for an
+ * unknown id, and only then is the role or scope checked (403).
+ */
+final class Rules {
+
+    private Rules() {
+    }
+
+    /** A denial that must look like absence: the caller belongs to another tenant. */
+    static final class NotVisible extends AuthorizationDecision {
+        NotVisible() {
+            super(false);
+        }
+    }
+
+    static AuthorizationManager<RequestAuthorizationContext> platformOnly() {
+        return (authentication, context) -> caller(authentication)
+                .map(caller -> (AuthorizationResult) new AuthorizationDecision(caller.isPlatform()))
+                .orElse(new AuthorizationDecision(false));
+    }
+
+    /** Inside a tenant, for callers that pass {@code allowed} (the platform always does). */
+    static AuthorizationManager<RequestAuthorizationContext> tenant(BiPredicate<Caller, RequestAuthorizationContext> allowed) {
+        return (authentication, context) -> {
+            var caller = caller(authentication);
+            if (caller.isEmpty()) {
+                return new AuthorizationDecision(false);
+            }
+            if (caller.get().isPlatform()) {
+                return new AuthorizationDecision(true);
+            }
+            var tenant = uuid(context.getVariables().get("tenantId")).map(TenantId::new);
+            if (tenant.isEmpty() || !caller.get().belongsTo(tenant.get())) {
+                return new NotVisible();
+            }
+            return new AuthorizationDecision(allowed.test(caller.get(), context));
+        };
+    }
+
+    static boolean admin(Caller caller, RequestAuthorizationContext context) {
+        return caller.isAdmin();
+    }
+
+    static boolean consumer(Caller caller, RequestAuthorizationContext context) {
+        return caller.kind() == Caller.Kind.CONSUME_KEY;
+    }
+
+    /** Admins and consume keys read any balance of their tenant; a signed-in user reads their own. */
+    static boolean balanceReader(Caller caller, RequestAuthorizationContext context) {
+        if (caller.isAdmin() || caller.kind() == Caller.Kind.CONSUME_KEY) {
+            return true;
+        }
+        var user = uuid(context.getVariables().get("userId")).map(UserId::new);
+        return caller.kind() == Caller.Kind.USER && user.isPresent() && user.get().equals(caller.userId());
+    }
+
+    private static java.util.Optional<Caller> caller(Supplier<? extends Authentication> authentication) {
+        var auth = authentication.get();
+        return auth != null && auth.isAuthenticated() && auth.getPrincipal() instanceof Caller caller
+                ? java.util.Optional.of(caller)
+                : java.util.Optional.empty();
+    }
+
+    private static java.util.Optional<java.util.UUID> uuid(String text) {
+        try {
+            return text == null ? java.util.Optional.empty() : java.util.Optional.of(java.util.UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package com.aicredits.access;
+
+import static org.springframework.http.HttpMethod.DELETE;
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.PATCH;
+import static org.springframework.http.HttpMethod.POST;
+
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * One security set-up for the UI and the API: people sign in with a session (CSRF-protected), integrations
+ * send a bearer API key (no session, no CSRF). Every API path's rule is listed here, in the order of
+ * API.md, so the whole access policy reads in one place.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    private static final String TENANT = "/api/v1/tenants/{tenantId}";
+
+    @Bean
+    SecurityFilterChain security(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc,
+            Clock clock, PasswordLogin passwordLogin) throws Exception {
+        RequestMatcher api = request -> request.getRequestURI().startsWith("/api/");
+        http
+                .authenticationProvider(passwordLogin)
+                .addFilterAfter(new AuditTrail(jdbc, clock), SecurityContextHolderFilter.class)
+                .addFilterBefore(new BearerKeys(access, problems), UsernamePasswordAuthenticationFilter.class)
+                .authorizeHttpRequests(rules -> rules
+                        // platform
+                        .requestMatchers(POST, "/api/v1/tenants").access(Rules.platformOnly())
+                        .requestMatchers(GET, "/api/v1/tenants").access(Rules.platformOnly())
+                        .requestMatchers(POST, TENANT + "/purchases").access(Rules.tenant((c, x) -> false))
+                        .requestMatchers(GET, TENANT + "/purchases").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(TENANT + "/api-keys", TENANT + "/api-keys/**").access(Rules.tenant((c, x) -> false))
+                        // consumption, and balances (also a signed-in user's own)
+                        .requestMatchers(GET, TENANT + "/users/{userId}/balance").access(Rules.tenant(Rules::balanceReader))
+                        .requestMatchers(TENANT + "/consumption/**").access(Rules.tenant(Rules::consumer))
+                        // directory and credits: admins
+                        .requestMatchers(POST, TENANT + "/users").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(GET, TENANT + "/users").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(PATCH, TENANT + "/users/{userId}").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(DELETE, "/api/**").denyAll()
+                        .requestMatchers("/api/**").authenticated()
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(login -> login.permitAll())
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .csrf(csrf -> csrf.ignoringRequestMatchers(BearerKeys::isBearer))
+                .sessionManagement(session -> session
+                        .sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
+                        .sessionFixation(fixation -> fixation.changeSessionId()))
+                .headers(headers -> headers
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                        + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
+                .exceptionHandling(errors -> errors
+                        .defaultAuthenticationEntryPointFor(
+                                (request, response, e) -> problems.write(request, response, 401, null,
+                                        "authentication required: a bearer API key or a signed-in session"),
+                                api)
+                        .defaultAccessDeniedHandlerFor((request, response, e) -> {
+                            boolean otherTenant = e instanceof AuthorizationDeniedException denied
+                                    && denied.getAuthorizationResult() instanceof Rules.NotVisible;
+                            if (otherTenant) {
+                                problems.write(request, response, 404, "NOT_FOUND", "not found");
+                            } else {
+                                problems.write(request, response, 403, "FORBIDDEN",
+                                        "your role or key scope does not allow this");
+                            }
+                        }, api));
+        return http.build();
+    }
+}

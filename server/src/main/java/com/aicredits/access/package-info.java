@@ -1,0 +1,3 @@
+/** Who may do what: login sessions for people, hashed API keys for integrations, the per-endpoint rules, the audit trail. */
+@org.springframework.modulith.ApplicationModule(displayName = "Access")
+package com.aicredits.access;

@@ -1,0 +1,73 @@
+package com.aicredits.access.web;
+
+import com.aicredits.access.Access;
+import com.aicredits.access.ApiKey;
+import com.aicredits.access.ApiKeyScope;
+import com.aicredits.api.Problems;
+import com.aicredits.directory.TenantId;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/tenants/{tenantId}/api-keys")
+@Tag(name = "API keys", description = "Scope: platform. A key is shown once, at creation; only its hash is stored.")
+class ApiKeyController {
+
+    private final Access access;
+
+    ApiKeyController(Access access) {
+        this.access = access;
+    }
+
+    record NewKeyBody(String scope, String name) {
+    }
+
+    record IssuedJson(UUID id, String key, String name, String scope, Instant createdAt) {
+    }
+
+    record KeyJson(UUID id, String name, String scope, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+        static KeyJson of(ApiKey k) {
+            return new KeyJson(k.id(), k.name(), k.scope().name(), k.createdAt(), k.lastUsedAt(), k.revokedAt());
+        }
+    }
+
+    @PostMapping
+    @Operation(summary = "Issue an API key with scope admin or consume; the key is in this response only")
+    ResponseEntity<Object> issue(@PathVariable UUID tenantId, @RequestBody NewKeyBody body) {
+        var scope = body.scope() == null ? java.util.Optional.<ApiKeyScope>empty() : ApiKeyScope.parse(body.scope());
+        if (scope.isEmpty()) {
+            return Problems.invalid("scope", "scope is admin or consume");
+        }
+        if (body.name() == null || body.name().isBlank() || body.name().strip().length() > 100) {
+            return Problems.invalid("name", "name has 1 to 100 characters");
+        }
+        return access.issue(new TenantId(tenantId), scope.get(), body.name())
+                .<ResponseEntity<Object>>map(issued -> ResponseEntity.status(HttpStatus.CREATED).body(new IssuedJson(
+                        issued.apiKey().id(), issued.key(), issued.apiKey().name(), issued.apiKey().scope().name(),
+                        issued.apiKey().createdAt())))
+                .orElseGet(() -> Problems.notFound("tenant"));
+    }
+
+    @GetMapping
+    @Operation(summary = "The tenant's keys (without the secrets), with last use and revocation")
+    ResponseEntity<Object> keys(@PathVariable UUID tenantId) {
+        return ResponseEntity.ok(access.keys(new TenantId(tenantId)).stream().map(KeyJson::of).toList());
+    }
+
+    @DeleteMapping("/{keyId}")
+    @Operation(summary = "Revoke a key: it stops working at once")
+    ResponseEntity<Object> revoke(@PathVariable UUID tenantId, @PathVariable UUID keyId) {
+        return access.revoke(new TenantId(tenantId), keyId) ? ResponseEntity.noContent().build() : Problems.notFound("API key");
+    }
+}

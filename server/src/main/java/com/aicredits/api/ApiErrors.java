@@ -1,0 +1,125 @@
+package com.aicredits.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns the framework's exceptions about malformed requests into specific problem details, so bad input
+ * never surfaces as a 500. Anything unexpected is logged and answered with a generic 500 that leaks nothing.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+class ApiErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+    /** Fields that hold amounts: malformed values there are INVALID_AMOUNT, not VALIDATION_FAILED. */
+    private static final Set<String> AMOUNT_FIELDS = Set.of("credits", "cost", "estimate");
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Object> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodySizeLimit.BodyTooLarge) {
+                return Problems.response(HttpStatus.CONTENT_TOO_LARGE, "BODY_TOO_LARGE", cause.getMessage());
+            }
+            if (cause instanceof UnrecognizedPropertyException unknown) {
+                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
+                        "unknown field '" + unknown.getPropertyName() + "'", Map.of("fields", List.of(unknown.getPropertyName())));
+            }
+            if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
+                String field = bind.getPath().getLast().getPropertyName();
+                if (field != null && AMOUNT_FIELDS.contains(field)) {
+                    return Problems.response(HttpStatus.BAD_REQUEST, "INVALID_AMOUNT",
+                            field + " must be a number with at most three decimals", Map.of("fields", List.of(field)));
+                }
+                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
+                        "field '" + field + "' has the wrong type", Map.of("fields", List.of(String.valueOf(field))));
+            }
+            if (cause instanceof JacksonException) {
+                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "the body is not valid JSON");
+            }
+        }
+        return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "a JSON body is required");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> mismatch(MethodArgumentTypeMismatchException e) {
+        // A malformed id in the path names nothing that exists; a malformed query parameter is a bad request.
+        if (e.getParameter().hasParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class)) {
+            return Problems.notFound(e.getName());
+        }
+        return Problems.invalid(e.getName(), "parameter '" + e.getName() + "' has an invalid value");
+    }
+
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ResponseEntity<Object> missingHeader(MissingRequestHeaderException e) {
+        return Problems.invalid(e.getHeaderName(), "header " + e.getHeaderName() + " is required");
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<Object> missingParameter(MissingServletRequestParameterException e) {
+        return Problems.invalid(e.getParameterName(), "parameter " + e.getParameterName() + " is required");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<Object> mediaType(HttpMediaTypeNotSupportedException e) {
+        return Problems.response(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "send application/json");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<Object> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return Problems.response(HttpStatus.NOT_ACCEPTABLE, "NOT_ACCEPTABLE", "responses are application/json");
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<Object> method(HttpRequestMethodNotSupportedException e) {
+        return Problems.response(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", e.getMessage());
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<Object> noResource(NoResourceFoundException e) {
+        return Problems.response(HttpStatus.NOT_FOUND, "NOT_FOUND", "no such endpoint");
+    }
+
+    /** The database is unreachable: say so quickly, and let the caller retry with the same key. */
+    @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
+            TransientDataAccessResourceException.class, QueryTimeoutException.class})
+    ResponseEntity<Object> databaseDown(Exception e) {
+        log.warn("database unavailable: {}", e.getMessage());
+        return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
+                "the service cannot reach its database; retry with the same Idempotency-Key or requestId");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) throws Exception {
+        if (e instanceof org.springframework.security.access.AccessDeniedException
+                || e instanceof org.springframework.security.core.AuthenticationException) {
+            throw e; // Spring Security answers these itself (401/403/404)
+        }
+        log.error("unexpected error", e);
+        return Problems.response(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "an unexpected error occurred");
+    }
+}

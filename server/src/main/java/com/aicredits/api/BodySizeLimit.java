@@ -1,0 +1,106 @@
+package com.aicredits.api;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses bodies above {@link Limits#MAX_BODY_BYTES} with 413: by Content-Length up front, and by counting
+ * for chunked bodies, so no request can make the service buffer megabytes of JSON.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class BodySizeLimit extends OncePerRequestFilter {
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getContentLengthLong() > Limits.MAX_BODY_BYTES) {
+            tooLarge(response);
+            return;
+        }
+        try {
+            chain.doFilter(new Bounded(request), response);
+        } catch (BodyTooLarge e) {
+            if (!response.isCommitted()) {
+                response.reset();
+                tooLarge(response);
+            }
+        }
+    }
+
+    private static void tooLarge(HttpServletResponse response) throws IOException {
+        response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
+        response.setContentType("application/problem+json");
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
+                + "\"detail\":\"request bodies are at most " + Limits.MAX_BODY_BYTES + " bytes\",\"code\":\"BODY_TOO_LARGE\"}");
+    }
+
+    static final class BodyTooLarge extends IOException {
+        BodyTooLarge() {
+            super("request body larger than " + Limits.MAX_BODY_BYTES + " bytes");
+        }
+    }
+
+    private static final class Bounded extends HttpServletRequestWrapper {
+        private ServletInputStream stream;
+
+        Bounded(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                var inner = super.getInputStream();
+                stream = new ServletInputStream() {
+                    private long read;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = inner.read();
+                        if (b >= 0 && ++read > Limits.MAX_BODY_BYTES) {
+                            throw new BodyTooLarge();
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) throws IOException {
+                        int n = inner.read(buffer, offset, length);
+                        if (n > 0 && (read += n) > Limits.MAX_BODY_BYTES) {
+                            throw new BodyTooLarge();
+                        }
+                        return n;
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return inner.isFinished();
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return inner.isReady();
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        inner.setReadListener(listener);
+                    }
+                };
+            }
+            return stream;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package com.aicredits.directory.web;
+
+import com.aicredits.api.Problems;
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.DirectoryResult;
+import com.aicredits.directory.NewUser;
+import com.aicredits.directory.Role;
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.User;
+import com.aicredits.directory.UserChange;
+import com.aicredits.directory.UserId;
+import com.aicredits.idempotency.Idempotency;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+@RequestMapping("/api/v1/tenants/{tenantId}/users")
+@Tag(name = "Directory (admin)", description = "Scope: admin key, Admin session, or platform.")
+class UserController {
+
+    private final Directory directory;
+    private final Idempotency idempotency;
+    private final JsonMapper json;
+
+    UserController(Directory directory, Idempotency idempotency, JsonMapper json) {
+        this.directory = directory;
+        this.idempotency = idempotency;
+        this.json = json;
+    }
+
+    record NewUserBody(String name, String email, String role, String externalId, String password) {
+    }
+
+    record UserChangeBody(String name, String role, Boolean active) {
+    }
+
+    record UserJson(UUID id, String name, String email, String role, boolean active, String externalId, Instant createdAt) {
+        static UserJson of(User u) {
+            return new UserJson(u.id().value(), u.name(), u.email(), u.role().name(), u.active(), u.externalId(), u.createdAt());
+        }
+    }
+
+    @PostMapping
+    @Operation(summary = "Register a user; the email is unique per tenant (409 EMAIL_TAKEN)")
+    ResponseEntity<Object> register(@PathVariable UUID tenantId, @RequestBody NewUserBody body,
+            @RequestHeader(value = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
+        var role = body.role() == null ? java.util.Optional.<Role>empty() : Role.parse(body.role());
+        if (role.isEmpty()) {
+            return Problems.invalid("role", "role is Admin, Planner or Viewer");
+        }
+        var tenant = new TenantId(tenantId);
+        var newUser = new NewUser(body.name(), body.email(), role.get(), body.externalId(), body.password());
+        // The password is not part of the fingerprint: it must not sit in memory longer than needed.
+        String fingerprint = request.getMethod() + " " + request.getRequestURI() + "\n"
+                + json.writeValueAsString(new NewUserBody(body.name(), body.email(), body.role(), body.externalId(), null));
+        return idempotency.once(tenantId, key, fingerprint, () -> answer(directory.register(tenant, newUser), HttpStatus.CREATED));
+    }
+
+    @GetMapping
+    @Operation(summary = "All registered users of the tenant")
+    ResponseEntity<Object> users(@PathVariable UUID tenantId) {
+        var tenant = new TenantId(tenantId);
+        if (directory.tenant(tenant).isEmpty()) {
+            return Problems.notFound("tenant");
+        }
+        return ResponseEntity.ok(directory.users(tenant).stream().map(UserJson::of).toList());
+    }
+
+    @PatchMapping("/{userId}")
+    @Operation(summary = "Rename a user, change their role, or (de)activate them")
+    ResponseEntity<Object> change(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody UserChangeBody body) {
+        Role role = null;
+        if (body.role() != null) {
+            var parsed = Role.parse(body.role());
+            if (parsed.isEmpty()) {
+                return Problems.invalid("role", "role is Admin, Planner or Viewer");
+            }
+            role = parsed.get();
+        }
+        return answer(directory.change(new TenantId(tenantId), new UserId(userId), new UserChange(body.name(), role, body.active())),
+                HttpStatus.OK);
+    }
+
+    private static ResponseEntity<Object> answer(DirectoryResult result, HttpStatus success) {
+        return switch (result) {
+            case DirectoryResult.Done done -> ResponseEntity.status(success).body(UserJson.of(done.user()));
+            case DirectoryResult.Refused refused -> switch (refused.reason()) {
+                case NOT_FOUND -> Problems.response(HttpStatus.NOT_FOUND, "NOT_FOUND", refused.message());
+                case EMAIL_TAKEN -> Problems.response(HttpStatus.CONFLICT, "EMAIL_TAKEN", refused.message());
+                case VALIDATION_FAILED -> Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", refused.message());
+            };
+        };
+    }
+}

@@ -1,0 +1,163 @@
+package com.aicredits.idempotency;
+
+import com.aicredits.api.Problems;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs a mutating call at most once per (tenant, Idempotency-Key). Same key and same request: the stored
+ * first response again, with {@code Idempotent-Replayed: true}. Same key, different request: 422
+ * IDEMPOTENCY_KEY_REUSED. Same key while the first call is still running: 409 IDEMPOTENCY_KEY_IN_USE.
+ * Refused validation (400, 413) and server errors are not stored, so a corrected retry may use the key.
+ * A claim left by a call that died (a crash) is taken over after {@code aicredits.idempotency.abandon-after}.
+ */
+@Service
+public class Idempotency {
+
+    public static final String HEADER = "Idempotency-Key";
+    public static final String REPLAYED = "Idempotent-Replayed";
+    static final UUID PLATFORM_SCOPE = new UUID(0, 0);
+    static final int MAX_KEY = 200;
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Duration abandonAfter;
+    private final Duration keepFor;
+
+    Idempotency(JdbcClient jdbc, JsonMapper json, Clock clock,
+            @Value("${aicredits.idempotency.abandon-after:60s}") Duration abandonAfter,
+            @Value("${aicredits.idempotency.keep-for:48h}") Duration keepFor) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+        this.abandonAfter = abandonAfter;
+        this.keepFor = keepFor;
+    }
+
+    /**
+     * @param tenant the key's scope (a tenant id); null for platform-wide calls
+     * @param key the caller's Idempotency-Key, or null to run the call unprotected
+     * @param request what identifies the request (method, path and body): a reused key must match it
+     */
+    public ResponseEntity<Object> once(UUID tenant, String key, String request, Supplier<ResponseEntity<Object>> call) {
+        if (key == null) {
+            return call.get();
+        }
+        if (key.isBlank() || key.length() > MAX_KEY) {
+            return Problems.invalid(HEADER, HEADER + " has 1 to " + MAX_KEY + " characters");
+        }
+        UUID scope = tenant == null ? PLATFORM_SCOPE : tenant;
+        byte[] hash = sha256(request);
+        if (!claim(scope, key, hash)) {
+            var earlier = jdbc.sql("select request_hash, status, body, created_at from idempotency_keys where tenant_id = ? and key = ?")
+                    .params(scope, key)
+                    .query((rs, n) -> new Earlier(rs.getBytes(1), (Integer) rs.getObject(2), rs.getString(3),
+                            rs.getObject(4, OffsetDateTime.class).toInstant()))
+                    .optional();
+            if (earlier.isEmpty()) {
+                return once(tenant, key, request, call); // the first call gave the key up a moment ago
+            }
+            var e = earlier.get();
+            if (!Arrays.equals(e.hash(), hash)) {
+                return Problems.response(HttpStatus.UNPROCESSABLE_CONTENT, "IDEMPOTENCY_KEY_REUSED",
+                        "this Idempotency-Key was already used for a different request");
+            }
+            if (e.status() != null) {
+                return replay(e);
+            }
+            if (!takeOver(scope, key, e.createdAt())) {
+                return Problems.response(HttpStatus.CONFLICT, "IDEMPOTENCY_KEY_IN_USE",
+                        "a request with this Idempotency-Key is still being processed; retry shortly");
+            }
+        }
+        ResponseEntity<Object> response;
+        try {
+            response = call.get();
+        } catch (RuntimeException e) {
+            release(scope, key);
+            throw e;
+        }
+        int status = response.getStatusCode().value();
+        if (status == 400 || status == 413 || status >= 500) {
+            release(scope, key);
+        } else {
+            jdbc.sql("update idempotency_keys set status = ?, body = ?, completed_at = ? where tenant_id = ? and key = ?")
+                    .params(status, response.getBody() == null ? null : json.writeValueAsString(response.getBody()),
+                            now().atOffset(ZoneOffset.UTC), scope, key)
+                    .update();
+        }
+        return response;
+    }
+
+    private record Earlier(byte[] hash, Integer status, String body, Instant createdAt) {
+    }
+
+    private boolean claim(UUID scope, String key, byte[] hash) {
+        return jdbc.sql("""
+                insert into idempotency_keys (tenant_id, key, request_hash, created_at) values (?, ?, ?, ?)
+                on conflict do nothing
+                """).params(scope, key, hash, now().atOffset(ZoneOffset.UTC)).update() == 1;
+    }
+
+    /** A claim older than abandon-after belongs to a call that died; the first retry to notice takes it. */
+    private boolean takeOver(UUID scope, String key, Instant claimedAt) {
+        Instant now = now();
+        if (claimedAt.isAfter(now.minus(abandonAfter))) {
+            return false;
+        }
+        return jdbc.sql("""
+                update idempotency_keys set created_at = ?
+                 where tenant_id = ? and key = ? and status is null and created_at = ?
+                """).params(now.atOffset(ZoneOffset.UTC), scope, key, claimedAt.atOffset(ZoneOffset.UTC)).update() == 1;
+    }
+
+    private void release(UUID scope, String key) {
+        jdbc.sql("delete from idempotency_keys where tenant_id = ? and key = ? and status is null").params(scope, key).update();
+    }
+
+    private ResponseEntity<Object> replay(Earlier earlier) {
+        var builder = ResponseEntity.status(earlier.status()).header(REPLAYED, "true");
+        if (earlier.body() == null) {
+            return builder.build();
+        }
+        var type = earlier.status() >= 400 ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON;
+        return builder.contentType(type).body(earlier.body());
+    }
+
+    /** Keys are promised for at least 24 hours; older ones are removed every hour. */
+    @Scheduled(fixedDelayString = "${aicredits.idempotency.cleanup-interval:1h}", initialDelayString = "1m")
+    void forgetOldKeys() {
+        jdbc.sql("delete from idempotency_keys where created_at < ?")
+                .param(now().minus(keepFor).atOffset(ZoneOffset.UTC)).update();
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package com.aicredits.ledger.web;
+
+import com.aicredits.api.Limits;
+import com.aicredits.api.Problems;
+import com.aicredits.directory.Role;
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserId;
+import com.aicredits.idempotency.Idempotency;
+import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.AllocationResult;
+import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.EntryType;
+import com.aicredits.ledger.Ledger;
+import com.aicredits.ledger.Refused;
+import com.aicredits.ledger.RowQuery;
+import com.aicredits.ledger.RowQuery.SortBy;
+import com.aicredits.ledger.RowQuery.UserState;
+import com.aicredits.ledger.web.Json.CreditsBody;
+import com.aicredits.ledger.web.Json.EntryJson;
+import com.aicredits.ledger.web.Json.PageJson;
+import com.aicredits.ledger.web.Json.RowJson;
+import com.aicredits.ledger.web.Json.SummaryJson;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The AI Credits tab's API: summary cards, the per-user table, and assigning, adding and removing credits. */
+@RestController
+@RequestMapping("/api/v1/tenants/{tenantId}/credits")
+@Tag(name = "Credits (admin)", description = "Scope: admin key, Admin session, or platform.")
+class CreditsController {
+
+    private static final Map<String, SortBy> SORTS = Map.of("name", SortBy.NAME, "email", SortBy.EMAIL,
+            "role", SortBy.ROLE, "assigned", SortBy.ASSIGNED, "consumed", SortBy.CONSUMED,
+            "remaining", SortBy.REMAINING, "usedPercent", SortBy.USED_PERCENT);
+
+    private final Ledger ledger;
+    private final Idempotency idempotency;
+    private final JsonMapper json;
+
+    CreditsController(Ledger ledger, Idempotency idempotency, JsonMapper json) {
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.json = json;
+    }
+
+    @GetMapping("/summary")
+    @Operation(summary = "The five summary cards; percentages are of purchased, 0 when nothing was purchased")
+    ResponseEntity<Object> summary(@PathVariable UUID tenantId) {
+        return ledger.summary(new TenantId(tenantId)).<ResponseEntity<Object>>map(s -> ResponseEntity.ok(SummaryJson.of(s)))
+                .orElseGet(() -> Problems.notFound("tenant"));
+    }
+
+    @GetMapping("/users")
+    @Operation(summary = "Users with an active allocation, searched, filtered, sorted and paged",
+            description = "state: low (at most 20% of assigned left), exhausted (remaining <= 0), negative (remaining < 0). "
+                    + "sort: name, email, role, assigned, consumed, remaining or usedPercent, optionally followed by ,desc.")
+    ResponseEntity<Object> users(@PathVariable UUID tenantId,
+            @Parameter(description = "part of a name or email") @RequestParam(required = false) String q,
+            @RequestParam(required = false) String role, @RequestParam(required = false) String state,
+            @RequestParam(defaultValue = "name") String sort, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
+        var badPage = Requests.badPage(page, size);
+        if (badPage != null) {
+            return badPage;
+        }
+        Optional<Role> roleFilter = role == null || role.isBlank() ? Optional.empty() : Role.parse(role);
+        if (role != null && !role.isBlank() && roleFilter.isEmpty()) {
+            return Problems.invalid("role", "role is Admin, Planner or Viewer");
+        }
+        Optional<UserState> stateFilter = state == null || state.isBlank() ? Optional.empty()
+                : Arrays.stream(UserState.values()).filter(s -> s.name().equalsIgnoreCase(state)).findFirst();
+        if (state != null && !state.isBlank() && stateFilter.isEmpty()) {
+            return Problems.invalid("state", "state is low, exhausted or negative");
+        }
+        String[] sortParts = sort.split(",", 2);
+        SortBy sortBy = SORTS.get(sortParts[0].strip());
+        boolean descending = sortParts.length == 2 && sortParts[1].strip().equalsIgnoreCase("desc");
+        if (sortBy == null || (sortParts.length == 2 && !descending && !sortParts[1].strip().equalsIgnoreCase("asc"))) {
+            return Problems.invalid("sort", "sort is one of " + SORTS.keySet() + ", optionally followed by ,asc or ,desc");
+        }
+        if (q != null && q.length() > 200) {
+            return Problems.invalid("q", "q has at most 200 characters");
+        }
+        var tenant = new TenantId(tenantId);
+        if (ledger.summary(tenant).isEmpty()) {
+            return Problems.notFound("tenant");
+        }
+        var rows = ledger.rows(tenant, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null), sortBy,
+                descending, page, size));
+        return ResponseEntity.ok(new PageJson<>(rows.items().stream().map(RowJson::of).toList(), rows.page(),
+                rows.size(), rows.total()));
+    }
+
+    record AssignableJson(UUID userId, String name, String email) {
+    }
+
+    @GetMapping("/assignable-users")
+    @Operation(summary = "Registered, active users without an active allocation (the Assign User dialog's list)")
+    ResponseEntity<Object> assignable(@PathVariable UUID tenantId) {
+        var tenant = new TenantId(tenantId);
+        if (ledger.summary(tenant).isEmpty()) {
+            return Problems.notFound("tenant");
+        }
+        return ResponseEntity.ok(ledger.assignableUsers(tenant).stream()
+                .map(u -> new AssignableJson(u.userId().value(), u.name(), u.email())).toList());
+    }
+
+    @PostMapping("/users/{userId}/assign")
+    @Operation(summary = "Assign credits from the unassigned pool to a user without an active allocation",
+            description = "409 ALREADY_ASSIGNED if the user has one (use add); 409 INSUFFICIENT_UNASSIGNED with `unassigned`.")
+    ResponseEntity<Object> assign(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
+            @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
+        return allocate(tenantId, body, key, request, credits -> ledger.assign(new TenantId(tenantId),
+                new UserId(userId), credits, body.note(), new Actor(principal.getName()), key));
+    }
+
+    @PostMapping("/users/{userId}/add")
+    @Operation(summary = "Add credits from the unassigned pool to a user's active allocation",
+            description = "409 NO_ALLOCATION if the user has none (use assign); 409 INSUFFICIENT_UNASSIGNED with `unassigned`.")
+    ResponseEntity<Object> add(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
+            @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
+        return allocate(tenantId, body, key, request, credits -> ledger.add(new TenantId(tenantId),
+                new UserId(userId), credits, body.note(), new Actor(principal.getName()), key));
+    }
+
+    @PostMapping("/users/{userId}/remove")
+    @Operation(summary = "Return unused credits to the pool: at most max(0, remaining - held)",
+            description = "409 EXCEEDS_REMOVABLE with `removable`. Removing everything closes the allocation: "
+                    + "the answer has active: false and the user leaves the table.")
+    ResponseEntity<Object> remove(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
+            @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
+        return allocate(tenantId, body, key, request, credits -> ledger.remove(new TenantId(tenantId),
+                new UserId(userId), credits, body.note(), new Actor(principal.getName()), key));
+    }
+
+    private ResponseEntity<Object> allocate(UUID tenantId, CreditsBody body, String key, HttpServletRequest request,
+            java.util.function.Function<Credits, AllocationResult> operation) {
+        var amount = Requests.amount("credits", body.credits(), false);
+        if (amount.problem() != null) {
+            return amount.problem();
+        }
+        if (body.note() != null && body.note().strip().length() > Ledger.MAX_NOTE) {
+            return Problems.invalid("note", "note has at most " + Ledger.MAX_NOTE + " characters");
+        }
+        return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
+                () -> switch (operation.apply(amount.credits())) {
+                    case AllocationResult.Allocated allocated -> ResponseEntity.ok(RowJson.of(allocated.row()));
+                    case Refused refused -> Refusals.response(refused, false);
+                });
+    }
+
+    @GetMapping("/users/{userId}/entries")
+    @Operation(summary = "A user's ledger history, newest first")
+    ResponseEntity<Object> userEntries(@PathVariable UUID tenantId, @PathVariable UUID userId,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
+        var badPage = Requests.badPage(page, size);
+        if (badPage != null) {
+            return badPage;
+        }
+        var tenant = new TenantId(tenantId);
+        if (ledger.balance(tenant, new UserId(userId)).isEmpty()) {
+            return Problems.notFound("user");
+        }
+        var entries = ledger.entries(tenant, new UserId(userId), null, page, size);
+        return ResponseEntity.ok(new PageJson<>(entries.items().stream().map(EntryJson::of).toList(), entries.page(),
+                entries.size(), entries.total()));
+    }
+
+    @GetMapping("/entries")
+    @Operation(summary = "The tenant's ledger, newest first, optionally of one type and one user")
+    ResponseEntity<Object> entries(@PathVariable UUID tenantId, @RequestParam(required = false) String type,
+            @RequestParam(required = false) UUID userId, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
+        var badPage = Requests.badPage(page, size);
+        if (badPage != null) {
+            return badPage;
+        }
+        Optional<EntryType> typeFilter = type == null || type.isBlank() ? Optional.empty()
+                : Arrays.stream(EntryType.values()).filter(t -> t.name().equalsIgnoreCase(type)).findFirst();
+        if (type != null && !type.isBlank() && typeFilter.isEmpty()) {
+            return Problems.invalid("type", "type is one of " + Arrays.toString(EntryType.values()));
+        }
+        var tenant = new TenantId(tenantId);
+        if (ledger.summary(tenant).isEmpty()) {
+            return Problems.notFound("tenant");
+        }
+        var entries = ledger.entries(tenant, userId == null ? null : new UserId(userId), typeFilter.orElse(null), page, size);
+        return ResponseEntity.ok(new PageJson<>(entries.items().stream().map(EntryJson::of).toList(), entries.page(),
+                entries.size(), entries.total()));
+    }
+}

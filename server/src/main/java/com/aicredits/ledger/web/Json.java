@@ -1,0 +1,101 @@
+package com.aicredits.ledger.web;
+
+import com.aicredits.ledger.AccountRow;
+import com.aicredits.ledger.Balance;
+import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Entry;
+import com.aicredits.ledger.Purchase;
+import com.aicredits.ledger.RequestState;
+import com.aicredits.ledger.Summary;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The JSON shapes of the credits API. Amounts are plain JSON numbers in credits: 12, -5, 0.375. */
+final class Json {
+
+    private Json() {
+    }
+
+    static BigDecimal amount(Credits credits) {
+        return credits == null ? null : credits.toBigDecimal();
+    }
+
+    record CreditsBody(BigDecimal credits, String note) {
+    }
+
+    record PurchaseBody(BigDecimal credits, String reference, String note) {
+    }
+
+    record AuthorizeBody(String requestId, UUID userId, String feature, BigDecimal estimate) {
+    }
+
+    record ChargeBody(String requestId, UUID userId, String feature, BigDecimal cost) {
+    }
+
+    record SettleBody(BigDecimal cost) {
+    }
+
+    record PurchaseJson(long id, BigDecimal credits, String reference, String note, String actor, Instant createdAt) {
+        static PurchaseJson of(Purchase p) {
+            return new PurchaseJson(p.id(), amount(p.credits()), p.reference(), p.note(), p.actor(), p.createdAt());
+        }
+    }
+
+    record SummaryJson(BigDecimal totalPurchased, BigDecimal totalUtilized, BigDecimal utilizedPercent,
+            BigDecimal totalAvailable, BigDecimal availablePercent, long usersWithCredits, long totalUsers,
+            BigDecimal creditsUnassigned) {
+        static SummaryJson of(Summary s) {
+            return new SummaryJson(amount(s.totalPurchased()), amount(s.totalUtilized()), s.utilizedPercent(),
+                    amount(s.totalAvailable()), s.availablePercent(), s.usersWithCredits(), s.totalUsers(),
+                    amount(s.creditsUnassigned()));
+        }
+    }
+
+    record RowJson(UUID userId, String name, String email, String role, BigDecimal assigned, BigDecimal consumed,
+            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active) {
+        static RowJson of(AccountRow r) {
+            return new RowJson(r.userId().value(), r.name(), r.email(), r.role().name(), amount(r.assigned()),
+                    amount(r.consumed()), amount(r.remaining()), amount(r.held()), r.usedPercent(), r.active());
+        }
+    }
+
+    record EntryJson(long id, String type, UUID userId, BigDecimal credits, String note, String actor, Instant at,
+            BigDecimal remainingBefore, BigDecimal remainingAfter, BigDecimal heldAfter, BigDecimal unassignedBefore,
+            BigDecimal unassignedAfter, String reference, String feature, String requestId) {
+        static EntryJson of(Entry e) {
+            return new EntryJson(e.id(), e.type().name(), e.userId() == null ? null : e.userId().value(),
+                    amount(e.credits()), e.note(), e.actor(), e.at(), amount(e.remainingBefore()),
+                    amount(e.remainingAfter()), amount(e.heldAfter()), amount(e.unassignedBefore()),
+                    amount(e.unassignedAfter()), e.reference(), e.feature(), e.requestId());
+        }
+    }
+
+    record BalanceJson(BigDecimal assigned, BigDecimal consumed, BigDecimal remaining, BigDecimal held,
+            BigDecimal available, boolean active, boolean canStart) {
+        static BalanceJson of(Balance b) {
+            return new BalanceJson(amount(b.assigned()), amount(b.consumed()), amount(b.remaining()),
+                    amount(b.held()), amount(b.available()), b.active(), b.canStart());
+        }
+    }
+
+    record AuthorizedJson(String requestId, String status, BigDecimal held, BigDecimal available, Instant expiresAt) {
+    }
+
+    record SettledJson(String requestId, String status, BigDecimal cost, BigDecimal remaining) {
+    }
+
+    record VoidedJson(String requestId, String status) {
+    }
+
+    record RequestJson(String requestId, UUID userId, String feature, String status, BigDecimal held,
+            BigDecimal cost, Instant createdAt, Instant expiresAt, Instant finishedAt) {
+        static RequestJson of(RequestState r) {
+            return new RequestJson(r.requestId().value(), r.userId().value(), r.feature(), r.status().name(),
+                    amount(r.held()), amount(r.cost()), r.createdAt(), r.expiresAt(), r.finishedAt());
+        }
+    }
+
+    record PageJson<T>(java.util.List<T> items, int page, int size, long total) {
+    }
+}

@@ -1,0 +1,76 @@
+package com.aicredits.ledger.web;
+
+import com.aicredits.api.Problems;
+import com.aicredits.directory.TenantId;
+import com.aicredits.idempotency.Idempotency;
+import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.Ledger;
+import com.aicredits.ledger.PurchaseResult;
+import com.aicredits.ledger.Refused;
+import com.aicredits.ledger.web.Json.PurchaseBody;
+import com.aicredits.ledger.web.Json.PurchaseJson;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+@RequestMapping("/api/v1/tenants/{tenantId}/purchases")
+@Tag(name = "Purchases", description = "Recording purchases: platform only. Reading the history: also admins.")
+class PurchaseController {
+
+    private final Ledger ledger;
+    private final Idempotency idempotency;
+    private final JsonMapper json;
+
+    PurchaseController(Ledger ledger, Idempotency idempotency, JsonMapper json) {
+        this.ledger = ledger;
+        this.idempotency = idempotency;
+        this.json = json;
+    }
+
+    @PostMapping
+    @Operation(summary = "Record credits bought into the tenant's unassigned pool (requires Idempotency-Key)")
+    ResponseEntity<Object> purchase(@PathVariable UUID tenantId, @RequestBody PurchaseBody body,
+            @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
+        var amount = Requests.amount("credits", body.credits(), false);
+        if (amount.problem() != null) {
+            return amount.problem();
+        }
+        if (body.reference() == null || body.reference().isBlank()) {
+            return Problems.invalid("reference", "reference (e.g. the order number) is required");
+        }
+        if (body.note() != null && body.note().strip().length() > Ledger.MAX_NOTE) {
+            return Problems.invalid("note", "note has at most " + Ledger.MAX_NOTE + " characters");
+        }
+        var tenant = new TenantId(tenantId);
+        return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
+                () -> switch (ledger.purchase(tenant, amount.credits(), body.reference(), body.note(),
+                        new Actor(principal.getName()), key)) {
+                    case PurchaseResult.Purchased purchased ->
+                            ResponseEntity.status(HttpStatus.CREATED).body(PurchaseJson.of(purchased.purchase()));
+                    case Refused refused -> Refusals.response(refused, false);
+                });
+    }
+
+    @GetMapping
+    @Operation(summary = "The tenant's purchases, newest first")
+    ResponseEntity<Object> purchases(@PathVariable UUID tenantId) {
+        var tenant = new TenantId(tenantId);
+        if (ledger.summary(tenant).isEmpty()) {
+            return Problems.notFound("tenant");
+        }
+        return ResponseEntity.ok(ledger.purchases(tenant).stream().map(PurchaseJson::of).toList());
+    }
+}

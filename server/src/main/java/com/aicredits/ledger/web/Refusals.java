@@ -1,0 +1,49 @@
+package com.aicredits.ledger.web;
+
+import com.aicredits.api.Problems;
+import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Refused;
+import java.math.BigDecimal;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+
+/** The HTTP face of the ledger's refusals (API.md's error table). */
+final class Refusals {
+
+    private Refusals() {
+    }
+
+    /** {@code consumption}: NO_ALLOCATION is 402 when starting an AI request, 409 for an admin's add or remove. */
+    static ResponseEntity<Object> response(Refused refused, boolean consumption) {
+        HttpStatus status = switch (refused.reason()) {
+            case INVALID_AMOUNT, VALIDATION_FAILED -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case NO_ALLOCATION -> consumption ? HttpStatus.PAYMENT_REQUIRED : HttpStatus.CONFLICT;
+            case CREDITS_EXHAUSTED -> HttpStatus.PAYMENT_REQUIRED;
+            case TOO_MANY_IN_FLIGHT -> HttpStatus.TOO_MANY_REQUESTS;
+            case IDEMPOTENCY_KEY_REUSED, REQUEST_ID_REUSED -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case USER_INACTIVE, INSUFFICIENT_UNASSIGNED, EXCEEDS_REMOVABLE, ALREADY_ASSIGNED, ALREADY_SETTLED,
+                    ALREADY_VOIDED -> HttpStatus.CONFLICT;
+        };
+        return Problems.response(status, refused.reason().name(), refused.message(), extra(refused));
+    }
+
+    /** The figure the caller needs to correct the request, under a name that says what it is. */
+    private static Map<String, BigDecimal> extra(Refused refused) {
+        Credits limit = refused.limit();
+        if (limit == null) {
+            return Map.of();
+        }
+        return switch (refused.reason()) {
+            case INSUFFICIENT_UNASSIGNED -> Map.of("unassigned", limit.toBigDecimal());
+            case EXCEEDS_REMOVABLE -> Map.of("removable", limit.toBigDecimal());
+            case CREDITS_EXHAUSTED -> Map.of("available", limit.toBigDecimal());
+            default -> Map.of();
+        };
+    }
+
+    static ResponseEntity<Object> invalidAmount(String field, String message) {
+        return Problems.response(HttpStatus.BAD_REQUEST, "INVALID_AMOUNT", message, Map.of("fields", java.util.List.of(field)));
+    }
+}
