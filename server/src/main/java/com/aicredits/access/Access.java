@@ -2,7 +2,6 @@ package com.aicredits.access;
 
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.TenantId;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +19,7 @@ import org.springframework.stereotype.Service;
 
 /**
  * API keys: issued per tenant with a scope, shown once, stored as SHA-256, revocable, with a last-used
- * time. A key reads {@code aic_<tenant>_<secret>}: the tenant part lets the lookup be keyed by tenant
+ * time. A key reads {@code aic_<tenant as 32 hex digits>_<secret>}: the tenant part lets the lookup be keyed by tenant
  * like every other query; the 256-bit secret is what makes it unguessable.
  */
 @Service
@@ -53,7 +52,7 @@ public class Access {
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
-        String key = PREFIX + BASE64.encodeToString(bytes(tenant.value())) + "_" + BASE64.encodeToString(secret);
+        String key = PREFIX + tenant.value().toString().replace("-", "") + "_" + BASE64.encodeToString(secret);
         var apiKey = new ApiKey(UUID.randomUUID(), tenant, name.strip(), scope, now(), null, null);
         keys.insert(apiKey, sha256(key));
         return Optional.of(new IssuedKey(apiKey, key));
@@ -89,23 +88,18 @@ public class Access {
                 });
     }
 
+    /** The tenant is the 32 hex digits after the prefix (hex, because the base64url secret may contain '_'). */
     private static Optional<TenantId> tenantOf(String token) {
-        if (!token.startsWith(PREFIX)) {
+        if (!token.startsWith(PREFIX) || token.length() < PREFIX.length() + 33 || token.charAt(PREFIX.length() + 32) != '_') {
             return Optional.empty();
         }
-        String[] parts = token.substring(PREFIX.length()).split("_", 2);
+        String hex = token.substring(PREFIX.length(), PREFIX.length() + 32);
         try {
-            var buffer = ByteBuffer.wrap(Base64.getUrlDecoder().decode(parts[0]));
-            return buffer.remaining() == 16
-                    ? Optional.of(new TenantId(new UUID(buffer.getLong(), buffer.getLong())))
-                    : Optional.empty();
-        } catch (IllegalArgumentException e) {
+            return Optional.of(new TenantId(new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16),
+                    Long.parseUnsignedLong(hex.substring(16), 16))));
+        } catch (NumberFormatException e) {
             return Optional.empty();
         }
-    }
-
-    private static byte[] bytes(UUID uuid) {
-        return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
     }
 
     private static byte[] sha256(String text) {
