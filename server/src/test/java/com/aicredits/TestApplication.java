@@ -12,12 +12,13 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The whole application on its own embedded PostgreSQL, with a {@link TestClock}. Contexts are cached, so
- * test classes share one database: every test creates its own tenant and never relies on rows it did not make.
+ * The whole application, serving HTTP on a random port, on its own embedded PostgreSQL, with a
+ * {@link TestClock}. Contexts are cached, so test classes share one database: every test creates its own
+ * tenant and never relies on rows it did not make.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @Import(TestApplication.Clock.class)
 public @interface TestApplication {

@@ -5,7 +5,10 @@ import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
+import java.util.Set;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,6 +18,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -24,9 +28,21 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * API.md, so the whole access policy reads in one place.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 class SecurityConfiguration {
 
     private static final String TENANT = "/api/v1/tenants/{tenantId}";
+
+    /**
+     * A forged request rides on a browser's session cookie. Bearer requests carry no cookie and requests
+     * without a session are anonymous (refused with 401 anyway), so CSRF is checked where a session may be
+     * present, and always on sign-in and sign-out.
+     */
+    private static boolean mayBeForged(HttpServletRequest request) {
+        boolean mutating = !Set.of("GET", "HEAD", "OPTIONS", "TRACE").contains(request.getMethod());
+        boolean signInOrOut = request.getRequestURI().equals("/login") || request.getRequestURI().equals("/logout");
+        return mutating && !BearerKeys.isBearer(request) && (signInOrOut || request.getRequestedSessionId() != null);
+    }
 
     @Bean
     SecurityFilterChain security(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc,
@@ -59,7 +75,8 @@ class SecurityConfiguration {
                         .anyRequest().authenticated())
                 .formLogin(login -> login.permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-                .csrf(csrf -> csrf.ignoringRequestMatchers(BearerKeys::isBearer))
+                .csrf(csrf -> csrf.spa().requireCsrfProtectionMatcher(SecurityConfiguration::mayBeForged))
+                .addFilterAfter(new CsrfCookie(), CsrfFilter.class)
                 .sessionManagement(session -> session
                         .sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
                         .sessionFixation(fixation -> fixation.changeSessionId()))

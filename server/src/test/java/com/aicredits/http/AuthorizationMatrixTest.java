@@ -1,0 +1,172 @@
+package com.aicredits.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.aicredits.ApiClient;
+import com.aicredits.TestApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * Every endpoint × every kind of caller, from {@code authorization-matrix.csv}. Each cell is one test that
+ * sends a well-formed request (fresh users, keys and requests, so no cell depends on another) and checks
+ * the status. A second test keeps the file honest against the served OpenAPI document.
+ */
+@TestApplication
+class AuthorizationMatrixTest {
+
+    @LocalServerPort int port;
+
+    private record Row(String method, String path, Map<String, Integer> expected) {
+    }
+
+    private static List<String> callers;
+
+    private static List<Row> rows() {
+        try {
+            var lines = new ClassPathResource("authorization-matrix.csv").getContentAsString(StandardCharsets.UTF_8)
+                    .lines().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+            callers = Arrays.asList(lines.getFirst().split(",")).subList(2, lines.getFirst().split(",").length);
+            return lines.stream().skip(1).map(line -> {
+                var cells = line.split(",");
+                var expected = new HashMap<String, Integer>();
+                for (int i = 0; i < callers.size(); i++) {
+                    expected.put(callers.get(i), Integer.parseInt(cells[i + 2].strip()));
+                }
+                return new Row(cells[0].strip(), cells[1].strip(), expected);
+            }).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> each_caller_gets_the_status_the_matrix_says_on_each_endpoint() {
+        var t = new HttpFixture(port);
+        var other = new HttpFixture(port);
+        String planner = t.user("Pat Planner", "Planner");
+        t.user("Vic Viewer", "Viewer");
+        t.user("Ada Admin", "Admin");
+        t.purchase("1000000");
+        var revokedKey = t.issue("admin");
+        String revoked = revokedKey.key();
+        assertThat(t.platform.delete(t.base + "/api-keys/" + revokedKey.id()).status()).isEqualTo(204);
+
+        Map<String, Function<Void, ApiClient>> clients = Map.of(
+                "platform", v -> t.platform,
+                "adminKey", v -> t.admin(),
+                "consumeKey", v -> t.consumer(),
+                "adminSession", v -> t.session("Ada Admin"),
+                "plannerSession", v -> t.session("Pat Planner"),
+                "viewerSession", v -> t.session("Vic Viewer"),
+                "anonymous", v -> ApiClient.anonymous(port),
+                "badKey", v -> ApiClient.bearer(port, "aic_" + t.tenant.replace("-", "") + "_not-a-real-secret"),
+                "revokedKey", v -> ApiClient.bearer(port, revoked),
+                "otherTenant", v -> other.admin());
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Row row : rows()) {
+            for (String caller : callers) {
+                int expected = row.expected().get(caller);
+                tests.add(dynamicTest(row.method() + " " + row.path() + " as " + caller + " → " + expected, () -> {
+                    var request = prepare(t, planner, row);
+                    var response = clients.get(caller).apply(null)
+                            .send(row.method(), request.path(), request.body(), request.headers());
+                    assertThat(response.status()).as(row.method() + " " + row.path() + " as " + caller + ": " + response.text())
+                            .isEqualTo(expected);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    private record Request(String path, Object body, Map<String, String> headers) {
+    }
+
+    /** A well-formed request for the row, on fresh state where the call would change something. */
+    private Request prepare(HttpFixture t, String planner, Row row) {
+        var key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        String path = row.path().replace("{tenantId}", t.tenant);
+        return switch (row.method() + " " + row.path().replaceFirst("^/api/v1/tenants(/\\{tenantId})?", "")) {
+            case "POST " -> new Request(path, Map.of("name", "New tenant"), Map.of());
+            case "GET " -> new Request(path, null, Map.of());
+            case "POST /purchases" -> new Request(path, Map.of("credits", 10, "reference", "PO-x"), key);
+            case "POST /api-keys" -> new Request(path, Map.of("scope", "consume", "name", "k"), Map.of());
+            case "DELETE /api-keys/{keyId}" -> new Request(path.replace("{keyId}", newKeyId(t)), null, Map.of());
+            case "POST /users" -> new Request(path, Map.of("name", "N", "email", UUID.randomUUID() + "@x.example",
+                    "role", "Viewer"), Map.of());
+            case "PATCH /users/{userId}" -> new Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
+                    Map.of("name", "Renamed"), Map.of());
+            case "GET /users/{userId}/balance", "GET /credits/users/{userId}/entries" ->
+                    new Request(path.replace("{userId}", planner), null, Map.of());
+            case "POST /credits/users/{userId}/assign" -> new Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
+                    Map.of("credits", 5), key);
+            case "POST /credits/users/{userId}/add", "POST /credits/users/{userId}/remove" ->
+                    new Request(path.replace("{userId}", funded(t)), Map.of("credits", 1), key);
+            case "POST /consumption/authorize" -> new Request(path, Map.of("requestId", fresh(), "userId", funded(t),
+                    "feature", "canvas"), Map.of());
+            case "POST /consumption/charge" -> new Request(path, Map.of("requestId", fresh(), "userId", funded(t),
+                    "feature", "canvas", "cost", 1), Map.of());
+            case "POST /consumption/{requestId}/settle" -> new Request(path.replace("{requestId}", authorized(t)),
+                    Map.of("cost", 1), Map.of());
+            case "POST /consumption/{requestId}/void", "GET /consumption/{requestId}" ->
+                    new Request(path.replace("{requestId}", authorized(t)), null, Map.of());
+            default -> {
+                if (row.method().equals("GET")) {
+                    yield new Request(path, null, Map.of());
+                }
+                throw new IllegalStateException("no request recipe for " + row.method() + " " + row.path());
+            }
+        };
+    }
+
+    private static String fresh() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static String funded(HttpFixture t) {
+        String user = t.user(fresh(), "Planner");
+        t.assign(user, "10");
+        return user;
+    }
+
+    private static String authorized(HttpFixture t) {
+        String request = fresh();
+        var response = t.consumer().post(t.base + "/consumption/authorize",
+                Map.of("requestId", request, "userId", funded(t), "feature", "canvas"));
+        assertThat(response.status()).isEqualTo(201);
+        return request;
+    }
+
+    private static String newKeyId(HttpFixture t) {
+        return t.platform.post(t.base + "/api-keys", Map.of("scope", "consume", "name", "to-revoke")).json().get("id").asString();
+    }
+
+    @Test
+    void the_matrix_lists_exactly_the_endpoints_of_the_served_openapi_document() {
+        var docs = ApiClient.anonymous(port).get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        var served = new TreeSet<String>();
+        docs.json().get("paths").properties().forEach(path -> path.getValue().properties().forEach(
+                operation -> served.add(operation.getKey().toUpperCase() + " " + path.getKey())));
+        var listed = new TreeSet<String>();
+        rows().forEach(row -> listed.add(row.method() + " " + row.path()));
+        assertThat(listed).as("rows of authorization-matrix.csv").isEqualTo(served);
+    }
+}
