@@ -6,6 +6,10 @@ import com.aicredits.access.ApiKeyScope;
 import com.aicredits.api.Problems;
 import com.aicredits.directory.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.UUID;
@@ -44,6 +48,8 @@ class ApiKeyController {
 
     @PostMapping
     @Operation(summary = "Issue an API key with scope admin or consume; the key is in this response only")
+    @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = IssuedJson.class)))
     ResponseEntity<Object> issue(@PathVariable UUID tenantId, @RequestBody NewKeyBody body) {
         var scope = body.scope() == null ? java.util.Optional.<ApiKeyScope>empty() : ApiKeyScope.parse(body.scope());
         if (scope.isEmpty()) {
@@ -61,12 +67,15 @@ class ApiKeyController {
 
     @GetMapping
     @Operation(summary = "The tenant's keys (without the secrets), with last use and revocation")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            array = @ArraySchema(schema = @Schema(implementation = KeyJson.class))))
     ResponseEntity<Object> keys(@PathVariable UUID tenantId) {
         return ResponseEntity.ok(access.keys(new TenantId(tenantId)).stream().map(KeyJson::of).toList());
     }
 
     @DeleteMapping("/{keyId}")
     @Operation(summary = "Revoke a key: it stops working at once")
+    @ApiResponse(responseCode = "204", description = "done")
     ResponseEntity<Object> revoke(@PathVariable UUID tenantId, @PathVariable UUID keyId) {
         return access.revoke(new TenantId(tenantId), keyId) ? ResponseEntity.noContent().build() : Problems.notFound("API key");
     }

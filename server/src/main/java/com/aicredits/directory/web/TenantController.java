@@ -5,6 +5,10 @@ import com.aicredits.directory.Directory;
 import com.aicredits.directory.Tenant;
 import com.aicredits.idempotency.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -45,6 +49,8 @@ class TenantController {
 
     @PostMapping
     @Operation(summary = "Create a tenant (with an empty credit pool)")
+    @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = TenantJson.class)))
     ResponseEntity<Object> create(@RequestBody NewTenantBody body,
             @RequestHeader(value = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
         if (body.name() == null || body.name().isBlank() || body.name().strip().length() > 200) {
@@ -56,6 +62,8 @@ class TenantController {
 
     @GetMapping
     @Operation(summary = "All tenants")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            array = @ArraySchema(schema = @Schema(implementation = TenantJson.class))))
     ResponseEntity<Object> list() {
         return ResponseEntity.ok(directory.tenants().stream().map(TenantJson::of).toList());
     }

@@ -11,6 +11,10 @@ import com.aicredits.directory.UserChange;
 import com.aicredits.directory.UserId;
 import com.aicredits.idempotency.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -56,6 +60,9 @@ class UserController {
 
     @PostMapping
     @Operation(summary = "Register a user; the email is unique per tenant (409 EMAIL_TAKEN)")
+    @ApiResponse(responseCode = "409", description = "EMAIL_TAKEN: another user of the tenant has this email")
+    @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = UserJson.class)))
     ResponseEntity<Object> register(@PathVariable UUID tenantId, @RequestBody NewUserBody body,
             @RequestHeader(value = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
         var role = body.role() == null ? java.util.Optional.<Role>empty() : Role.parse(body.role());
@@ -72,6 +79,8 @@ class UserController {
 
     @GetMapping
     @Operation(summary = "All registered users of the tenant")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            array = @ArraySchema(schema = @Schema(implementation = UserJson.class))))
     ResponseEntity<Object> users(@PathVariable UUID tenantId) {
         var tenant = new TenantId(tenantId);
         if (directory.tenant(tenant).isEmpty()) {
@@ -82,6 +91,8 @@ class UserController {
 
     @PatchMapping("/{userId}")
     @Operation(summary = "Rename a user, change their role, or (de)activate them")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = UserJson.class)))
     ResponseEntity<Object> change(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody UserChangeBody body) {
         Role role = null;
         if (body.role() != null) {

@@ -20,6 +20,10 @@ import com.aicredits.ledger.web.Json.SettleBody;
 import com.aicredits.ledger.web.Json.SettledJson;
 import com.aicredits.ledger.web.Json.VoidedJson;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
 import java.util.UUID;
@@ -49,6 +53,8 @@ class ConsumptionController {
 
     @GetMapping("/users/{userId}/balance")
     @Operation(summary = "A user's balance and whether they can start an AI request")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = BalanceJson.class)))
     ResponseEntity<Object> balance(@PathVariable UUID tenantId, @PathVariable UUID userId) {
         return ledger.balance(new TenantId(tenantId), new UserId(userId))
                 .<ResponseEntity<Object>>map(b -> ResponseEntity.ok(BalanceJson.of(b)))
@@ -59,6 +65,12 @@ class ConsumptionController {
     @Operation(summary = "Ask to start an AI request and hold its estimate",
             description = "Admitted if the user has an active allocation, available > 0 and fewer open holds than the "
                     + "tenant's limit. 402 NO_ALLOCATION / CREDITS_EXHAUSTED, 429 TOO_MANY_IN_FLIGHT.")
+    @ApiResponse(responseCode = "402", description = "NO_ALLOCATION, or CREDITS_EXHAUSTED (with `available`)")
+    @ApiResponse(responseCode = "409", description = "USER_INACTIVE")
+    @ApiResponse(responseCode = "422", description = "REQUEST_ID_REUSED: the requestId belongs to another user, feature or call")
+    @ApiResponse(responseCode = "429", description = "TOO_MANY_IN_FLIGHT: the user has the tenant's limit of open holds")
+    @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = AuthorizedJson.class)))
     ResponseEntity<Object> authorize(@PathVariable UUID tenantId, @RequestBody AuthorizeBody body, Principal principal) {
         if (body.userId() == null) {
             return Problems.invalid("userId", "userId is required");
@@ -81,6 +93,9 @@ class ConsumptionController {
     @PostMapping("/consumption/{requestId}/settle")
     @Operation(summary = "Record the request's whole actual cost and release its hold",
             description = "Never refused for lack of credits: the balance may go below zero. Accepted after expiry too.")
+    @ApiResponse(responseCode = "409", description = "ALREADY_VOIDED")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = SettledJson.class)))
     ResponseEntity<Object> settle(@PathVariable UUID tenantId, @PathVariable String requestId,
             @RequestBody SettleBody body, Principal principal) {
         var cost = Requests.amount("cost", body.cost(), true);
@@ -93,6 +108,9 @@ class ConsumptionController {
 
     @PostMapping("/consumption/{requestId}/void")
     @Operation(summary = "Release the request's hold without consuming anything")
+    @ApiResponse(responseCode = "409", description = "ALREADY_SETTLED")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = VoidedJson.class)))
     ResponseEntity<Object> voidRequest(@PathVariable UUID tenantId, @PathVariable String requestId, Principal principal) {
         return switch (ledger.voidRequest(new TenantId(tenantId), new RequestId(requestId), new Actor(principal.getName()))) {
             case VoidResult.Voided v -> replayed(ResponseEntity.ok(), v.replayed())
@@ -103,6 +121,12 @@ class ConsumptionController {
 
     @PostMapping("/consumption/charge")
     @Operation(summary = "Authorize and settle in one call, for features that know the cost up front")
+    @ApiResponse(responseCode = "402", description = "NO_ALLOCATION, or CREDITS_EXHAUSTED (with `available`)")
+    @ApiResponse(responseCode = "409", description = "USER_INACTIVE")
+    @ApiResponse(responseCode = "422", description = "REQUEST_ID_REUSED: the requestId belongs to another user, feature or call")
+    @ApiResponse(responseCode = "429", description = "TOO_MANY_IN_FLIGHT: the user has the tenant's limit of open holds")
+    @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = SettledJson.class)))
     ResponseEntity<Object> charge(@PathVariable UUID tenantId, @RequestBody ChargeBody body, Principal principal) {
         if (body.userId() == null) {
             return Problems.invalid("userId", "userId is required");
@@ -117,6 +141,8 @@ class ConsumptionController {
 
     @GetMapping("/consumption/{requestId}")
     @Operation(summary = "Where a request stands: resolves an unknown outcome after a timeout")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = RequestJson.class)))
     ResponseEntity<Object> request(@PathVariable UUID tenantId, @PathVariable String requestId) {
         return ledger.request(new TenantId(tenantId), new RequestId(requestId))
                 .<ResponseEntity<Object>>map(r -> ResponseEntity.ok(RequestJson.of(r)))

@@ -16,11 +16,15 @@ import com.aicredits.ledger.RowQuery;
 import com.aicredits.ledger.RowQuery.SortBy;
 import com.aicredits.ledger.RowQuery.UserState;
 import com.aicredits.ledger.web.Json.CreditsBody;
-import com.aicredits.ledger.web.Json.EntryJson;
-import com.aicredits.ledger.web.Json.PageJson;
+import com.aicredits.ledger.web.Json.EntriesPage;
 import com.aicredits.ledger.web.Json.RowJson;
+import com.aicredits.ledger.web.Json.RowsPage;
 import com.aicredits.ledger.web.Json.SummaryJson;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -62,6 +66,8 @@ class CreditsController {
 
     @GetMapping("/summary")
     @Operation(summary = "The five summary cards; percentages are of purchased, 0 when nothing was purchased")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = SummaryJson.class)))
     ResponseEntity<Object> summary(@PathVariable UUID tenantId) {
         return ledger.summary(new TenantId(tenantId)).<ResponseEntity<Object>>map(s -> ResponseEntity.ok(SummaryJson.of(s)))
                 .orElseGet(() -> Problems.notFound("tenant"));
@@ -71,6 +77,8 @@ class CreditsController {
     @Operation(summary = "Users with an active allocation, searched, filtered, sorted and paged",
             description = "state: low (at most 20% of assigned left), exhausted (remaining <= 0), negative (remaining < 0). "
                     + "sort: name, email, role, assigned, consumed, remaining or usedPercent, optionally followed by ,desc.")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = RowsPage.class)))
     ResponseEntity<Object> users(@PathVariable UUID tenantId,
             @Parameter(description = "part of a name or email") @RequestParam(required = false) String q,
             @RequestParam(required = false) String role, @RequestParam(required = false) String state,
@@ -104,8 +112,7 @@ class CreditsController {
         }
         var rows = ledger.rows(tenant, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null), sortBy,
                 descending, page, size));
-        return ResponseEntity.ok(new PageJson<>(rows.items().stream().map(RowJson::of).toList(), rows.page(),
-                rows.size(), rows.total()));
+        return ResponseEntity.ok(RowsPage.of(rows));
     }
 
     record AssignableJson(UUID userId, String name, String email) {
@@ -113,6 +120,8 @@ class CreditsController {
 
     @GetMapping("/assignable-users")
     @Operation(summary = "Registered, active users without an active allocation (the Assign User dialog's list)")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            array = @ArraySchema(schema = @Schema(implementation = AssignableJson.class))))
     ResponseEntity<Object> assignable(@PathVariable UUID tenantId) {
         var tenant = new TenantId(tenantId);
         if (ledger.summary(tenant).isEmpty()) {
@@ -125,6 +134,10 @@ class CreditsController {
     @PostMapping("/users/{userId}/assign")
     @Operation(summary = "Assign credits from the unassigned pool to a user without an active allocation",
             description = "409 ALREADY_ASSIGNED if the user has one (use add); 409 INSUFFICIENT_UNASSIGNED with `unassigned`.")
+    @ApiResponse(responseCode = "409", description = "ALREADY_ASSIGNED, INSUFFICIENT_UNASSIGNED (with `unassigned`), "
+            + "USER_INACTIVE, or IDEMPOTENCY_KEY_IN_USE")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = RowJson.class)))
     ResponseEntity<Object> assign(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
             @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
         return allocate(tenantId, body, key, request, credits -> ledger.assign(new TenantId(tenantId),
@@ -134,6 +147,10 @@ class CreditsController {
     @PostMapping("/users/{userId}/add")
     @Operation(summary = "Add credits from the unassigned pool to a user's active allocation",
             description = "409 NO_ALLOCATION if the user has none (use assign); 409 INSUFFICIENT_UNASSIGNED with `unassigned`.")
+    @ApiResponse(responseCode = "409", description = "NO_ALLOCATION, INSUFFICIENT_UNASSIGNED (with `unassigned`), "
+            + "USER_INACTIVE, or IDEMPOTENCY_KEY_IN_USE")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = RowJson.class)))
     ResponseEntity<Object> add(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
             @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
         return allocate(tenantId, body, key, request, credits -> ledger.add(new TenantId(tenantId),
@@ -144,6 +161,9 @@ class CreditsController {
     @Operation(summary = "Return unused credits to the pool: at most max(0, remaining - held)",
             description = "409 EXCEEDS_REMOVABLE with `removable`. Removing everything closes the allocation: "
                     + "the answer has active: false and the user leaves the table.")
+    @ApiResponse(responseCode = "409", description = "NO_ALLOCATION, EXCEEDS_REMOVABLE (with `removable`), or IDEMPOTENCY_KEY_IN_USE")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = RowJson.class)))
     ResponseEntity<Object> remove(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
             @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
         return allocate(tenantId, body, key, request, credits -> ledger.remove(new TenantId(tenantId),
@@ -168,6 +188,8 @@ class CreditsController {
 
     @GetMapping("/users/{userId}/entries")
     @Operation(summary = "A user's ledger history, newest first")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = EntriesPage.class)))
     ResponseEntity<Object> userEntries(@PathVariable UUID tenantId, @PathVariable UUID userId,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
         var badPage = Requests.badPage(page, size);
@@ -179,12 +201,13 @@ class CreditsController {
             return Problems.notFound("user");
         }
         var entries = ledger.entries(tenant, new UserId(userId), null, page, size);
-        return ResponseEntity.ok(new PageJson<>(entries.items().stream().map(EntryJson::of).toList(), entries.page(),
-                entries.size(), entries.total()));
+        return ResponseEntity.ok(EntriesPage.of(entries));
     }
 
     @GetMapping("/entries")
     @Operation(summary = "The tenant's ledger, newest first, optionally of one type and one user")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = EntriesPage.class)))
     ResponseEntity<Object> entries(@PathVariable UUID tenantId, @RequestParam(required = false) String type,
             @RequestParam(required = false) UUID userId, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
@@ -202,7 +225,6 @@ class CreditsController {
             return Problems.notFound("tenant");
         }
         var entries = ledger.entries(tenant, userId == null ? null : new UserId(userId), typeFilter.orElse(null), page, size);
-        return ResponseEntity.ok(new PageJson<>(entries.items().stream().map(EntryJson::of).toList(), entries.page(),
-                entries.size(), entries.total()));
+        return ResponseEntity.ok(EntriesPage.of(entries));
     }
 }

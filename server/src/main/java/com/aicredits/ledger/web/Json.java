@@ -4,11 +4,13 @@ import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Balance;
 import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Entry;
+import com.aicredits.ledger.Page;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.RequestState;
 import com.aicredits.ledger.Summary;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** The JSON shapes of the credits API. Amounts are plain JSON numbers in credits: 12, -5, 0.375. */
@@ -96,6 +98,17 @@ final class Json {
         }
     }
 
-    record PageJson<T>(java.util.List<T> items, int page, int size, long total) {
+    /** One page of the table; {@code total} counts every matching user. */
+    record RowsPage(List<RowJson> items, int page, int size, long total) {
+        static RowsPage of(Page<AccountRow> page) {
+            return new RowsPage(page.items().stream().map(RowJson::of).toList(), page.page(), page.size(), page.total());
+        }
+    }
+
+    /** One page of ledger entries, newest first; {@code total} counts every matching entry. */
+    record EntriesPage(List<EntryJson> items, int page, int size, long total) {
+        static EntriesPage of(Page<Entry> page) {
+            return new EntriesPage(page.items().stream().map(EntryJson::of).toList(), page.page(), page.size(), page.total());
+        }
     }
 }

@@ -10,6 +10,10 @@ import com.aicredits.ledger.Refused;
 import com.aicredits.ledger.web.Json.PurchaseBody;
 import com.aicredits.ledger.web.Json.PurchaseJson;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
@@ -42,6 +46,8 @@ class PurchaseController {
 
     @PostMapping
     @Operation(summary = "Record credits bought into the tenant's unassigned pool (requires Idempotency-Key)")
+    @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PurchaseJson.class)))
     ResponseEntity<Object> purchase(@PathVariable UUID tenantId, @RequestBody PurchaseBody body,
             @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
         var amount = Requests.amount("credits", body.credits(), false);
@@ -66,6 +72,8 @@ class PurchaseController {
 
     @GetMapping
     @Operation(summary = "The tenant's purchases, newest first")
+    @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
+            array = @ArraySchema(schema = @Schema(implementation = PurchaseJson.class))))
     ResponseEntity<Object> purchases(@PathVariable UUID tenantId) {
         var tenant = new TenantId(tenantId);
         if (ledger.summary(tenant).isEmpty()) {

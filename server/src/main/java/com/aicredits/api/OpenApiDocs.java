@@ -1,0 +1,99 @@
+package com.aicredits.api;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springdoc.core.customizers.OperationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.RequestHeader;
+
+/**
+ * The served OpenAPI document: bearer API keys (and the session cookie), the problem-details shape, and on
+ * every operation the errors it can answer with. Operation-specific errors are listed by the controllers.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiDocs {
+
+    private static final String PROBLEM = "Problem";
+
+    @Bean
+    OpenAPI aiCreditsOpenApi() {
+        Schema<?> problem = new ObjectSchema()
+                .description("RFC 9457 problem details; `code` is machine-readable")
+                .addProperty("type", new StringSchema())
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema())
+                .addProperty("instance", new StringSchema())
+                .addProperty("code", new StringSchema().example("INSUFFICIENT_UNASSIGNED"))
+                .addProperty("fields", new io.swagger.v3.oas.models.media.ArraySchema().items(new StringSchema()))
+                .addProperty("unassigned", new io.swagger.v3.oas.models.media.NumberSchema()
+                        .description("with INSUFFICIENT_UNASSIGNED: credits in the unassigned pool"))
+                .addProperty("removable", new io.swagger.v3.oas.models.media.NumberSchema()
+                        .description("with EXCEEDS_REMOVABLE: max(0, remaining - held)"))
+                .addProperty("available", new io.swagger.v3.oas.models.media.NumberSchema()
+                        .description("with CREDITS_EXHAUSTED: the user's available credits"));
+        return new OpenAPI()
+                .info(new Info().title("AI Credits API").version("1")
+                        .description("""
+                                Buy credits into a tenant's pool, hand them to people, let AI features spend them.
+                                Amounts are JSON numbers in credits with at most three decimals (12, -5, 0.375).
+                                Scopes: `platform` (all tenants, from configuration), `admin` and `consume` API keys
+                                (one tenant each), and signed-in users (Admin manages the tenant; Planner and Viewer
+                                read their own balance). A path under another tenant answers 404 as if it did not exist.
+                                Purchase, assign, add and remove require an Idempotency-Key; consumption calls are
+                                idempotent on their requestId. Limits: bodies 64 KiB, pages of at most 200, notes of
+                                at most 500 characters."""))
+                .components(new Components()
+                        .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                                .description("`Authorization: Bearer <api key>`; keys are issued per tenant with scope admin or consume"))
+                        .addSecuritySchemes("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                                .in(SecurityScheme.In.COOKIE).name("JSESSIONID")
+                                .description("the web UI's sign-in session; mutating calls also send X-XSRF-TOKEN"))
+                        .addSchemas(PROBLEM, problem))
+                .addSecurityItem(new SecurityRequirement().addList("apiKey"))
+                .addSecurityItem(new SecurityRequirement().addList("session"));
+    }
+
+    /** The errors every operation may answer with, added next to the ones its controller declares. */
+    @Bean
+    OperationCustomizer commonErrors() {
+        return (operation, handler) -> {
+            Map<String, String> errors = new LinkedHashMap<>();
+            errors.put("400", "VALIDATION_FAILED (with `fields`) or INVALID_AMOUNT: malformed input; nothing changed");
+            errors.put("401", "no credentials, or an unknown or revoked API key");
+            errors.put("403", "FORBIDDEN: the role or key scope may not do this");
+            errors.put("404", "NOT_FOUND: unknown id, or an id of another tenant");
+            boolean idempotent = java.util.Arrays.stream(handler.getMethod().getParameters())
+                    .anyMatch(p -> p.isAnnotationPresent(RequestHeader.class)
+                            && "Idempotency-Key".equals(p.getAnnotation(RequestHeader.class).value()));
+            if (idempotent) {
+                errors.put("409", "IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running"
+                        + " (operation-specific conflicts are listed above)");
+                errors.put("422", "IDEMPOTENCY_KEY_REUSED: the key was used for a different request");
+            }
+            errors.put("503", "UNAVAILABLE: the database cannot be reached; retry with the same key or requestId");
+            errors.forEach((status, description) -> {
+                var existing = operation.getResponses().get(status);
+                if (existing == null) {
+                    operation.getResponses().addApiResponse(status, new ApiResponse().description(description)
+                            .content(new Content().addMediaType("application/problem+json",
+                                    new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+                }
+            });
+            return operation;
+        };
+    }
+}
