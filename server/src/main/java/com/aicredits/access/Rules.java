@@ -55,6 +55,11 @@ final class Rules {
         return caller.isAdmin();
     }
 
+    /** Anyone signed in to the tenant (any role), or its keys. */
+    static boolean member(Caller caller, RequestAuthorizationContext context) {
+        return true;
+    }
+
     static boolean consumer(Caller caller, RequestAuthorizationContext context) {
         return caller.kind() == Caller.Kind.CONSUME_KEY;
     }

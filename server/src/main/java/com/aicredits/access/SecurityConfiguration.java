@@ -32,6 +32,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 class SecurityConfiguration {
 
     private static final String TENANT = "/api/v1/tenants/{tenantId}";
+    private static final String APP = "/app/tenants/{tenantId}";
 
     /**
      * A forged request rides on a browser's session cookie. Bearer requests carry no cookie and requests
@@ -68,12 +69,16 @@ class SecurityConfiguration {
                         .requestMatchers(PATCH, TENANT + "/users/{userId}").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
                         .requestMatchers(DELETE, "/api/**").denyAll()
+                        // the web UI, by the same tenant-first rules
+                        .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**")
+                                .access(Rules.tenant(Rules::admin))
+                        .requestMatchers(APP + "/me", APP + "/live").access(Rules.tenant(Rules::member))
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
                         .requestMatchers("/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(login -> login.permitAll())
+                .formLogin(login -> login.loginPage("/login").permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .csrf(csrf -> csrf.spa().requireCsrfProtectionMatcher(SecurityConfiguration::mayBeForged))
                 .addFilterAfter(new CsrfCookie(), CsrfFilter.class)

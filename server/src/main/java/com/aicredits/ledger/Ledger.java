@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -48,10 +49,12 @@ public class Ledger {
     private final Directory directory;
     private final LedgerSettings settings;
     private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     Ledger(AllocationStore allocations, ConsumptionStore consumption, LedgerQueries queries, Reconciler reconciler,
-            Directory directory, LedgerSettings settings, TransactionTemplate transactions, Clock clock) {
+            Directory directory, LedgerSettings settings, TransactionTemplate transactions,
+            ApplicationEventPublisher events, Clock clock) {
         this.allocations = allocations;
         this.consumption = consumption;
         this.queries = queries;
@@ -59,6 +62,7 @@ public class Ledger {
         this.directory = directory;
         this.settings = settings;
         this.transactions = transactions;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -99,6 +103,7 @@ public class Ledger {
             long id = allocations.append(tenant, new EntryDraft(null, EntryType.PURCHASE, credits,
                     credits.thousandths(), 0, null, null, null, pool.get().unassigned(), after.get().unassigned(),
                     blankToNull(note), actor, ref, idempotencyKey, now));
+            events.publishEvent(new CreditsChanged(tenant, null));
             return new Purchased(new Purchase(id, credits, ref, blankToNull(note), actor.name(), now), false);
         });
     }
@@ -221,6 +226,7 @@ public class Ledger {
                     remainingAfter - assignedDelta, remainingAfter, change.account().held(),
                     change.poolBefore().unassigned(), change.poolAfter().unassigned(), blankToNull(note), actor,
                     null, idempotencyKey, now));
+            events.publishEvent(new CreditsChanged(tenant, user));
             return new Allocated(queries.row(tenant, user).orElseThrow(), false);
         });
     }
@@ -249,6 +255,7 @@ public class Ledger {
                         now, expiresAt);
                 if (admission.isPresent() && admission.get().created()) {
                     var a = admission.get();
+                    events.publishEvent(new CreditsChanged(tenant, user));
                     return new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false);
                 }
                 tx.setRollbackOnly(); // refused, or the request id exists: undo the account update
@@ -284,6 +291,7 @@ public class Ledger {
             Settled charged = inTransaction(tx -> {
                 var admission = consumption.charge(tenant, request, user, feature, cost, actor, now);
                 if (admission.isPresent() && admission.get().created()) {
+                    events.publishEvent(new CreditsChanged(tenant, user));
                     return new Settled(request, cost, new Credits(admission.get().remaining()), false);
                 }
                 tx.setRollbackOnly();
@@ -327,6 +335,7 @@ public class Ledger {
                 case VOIDED -> new Refused(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
                 case AUTHORIZED, EXPIRED -> {
                     var after = consumption.settle(tenant, request, r, cost, actor, now());
+                    events.publishEvent(new CreditsChanged(tenant, r.userId()));
                     yield new Settled(request, cost, new Credits(after.remaining()), false);
                 }
             };
@@ -350,6 +359,7 @@ public class Ledger {
                 case SETTLED -> new Refused(Refusal.ALREADY_SETTLED, "the request was settled; it cannot be voided");
                 case AUTHORIZED, EXPIRED -> {
                     consumption.voidRequest(tenant, request, r, actor, now());
+                    events.publishEvent(new CreditsChanged(tenant, r.userId()));
                     yield new Voided(request, false);
                 }
             };
@@ -360,8 +370,11 @@ public class Ledger {
     public int expireHolds() {
         int expired = 0;
         Instant now = now();
-        while (!consumption.expireOne(now).isEmpty()) {
+        List<ConsumptionStore.Expired> released;
+        while (!(released = consumption.expireOne(now)).isEmpty()) {
             expired++;
+            // Each expiry commits on its own (autocommit), so it is published as it happens.
+            released.forEach(e -> events.publishEvent(new CreditsChanged(e.tenantId(), e.userId())));
         }
         return expired;
     }

@@ -1,0 +1,103 @@
+package com.aicredits.directory.ui;
+
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.DirectoryResult;
+import com.aicredits.directory.NewUser;
+import com.aicredits.directory.Role;
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserChange;
+import com.aicredits.directory.UserId;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+/** The Users tab of User Management: the tenant's registered users, with add, edit and (de)activate. */
+@Controller
+@RequestMapping("/app/tenants/{tenantId}/users")
+class UsersScreen {
+
+    private final Directory directory;
+
+    UsersScreen(Directory directory) {
+        this.directory = directory;
+    }
+
+    @GetMapping
+    String page(@PathVariable UUID tenantId, Model model) {
+        var tenant = directory.tenant(new TenantId(tenantId)).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        model.addAttribute("tenant", tenant);
+        model.addAttribute("base", "/app/tenants/" + tenantId);
+        return list(tenantId, model);
+    }
+
+    @GetMapping("/list")
+    String list(@PathVariable UUID tenantId, Model model) {
+        model.addAttribute("base", "/app/tenants/" + tenantId);
+        model.addAttribute("users", directory.users(new TenantId(tenantId)));
+        return model.containsAttribute("tenant") ? "users/page" : "users/page :: list";
+    }
+
+    @GetMapping("/new")
+    String newUser(@PathVariable UUID tenantId, Model model) {
+        return dialog(tenantId, null, null, model);
+    }
+
+    @GetMapping("/{userId}/edit")
+    String edit(@PathVariable UUID tenantId, @PathVariable UUID userId, Model model) {
+        return dialog(tenantId, userId, null, model);
+    }
+
+    @PostMapping
+    Object register(@PathVariable UUID tenantId, @RequestParam(required = false) String name,
+            @RequestParam(required = false) String email, @RequestParam(required = false) String role,
+            @RequestParam(required = false) String password, Model model, HttpServletResponse response) {
+        var parsedRole = Role.parse(role);
+        if (parsedRole.isEmpty()) {
+            return refused(tenantId, null, "Choose a role.", model, response);
+        }
+        var result = directory.register(new TenantId(tenantId), new NewUser(name, email, parsedRole.get(), null,
+                password == null || password.isBlank() ? null : password));
+        return answer(tenantId, null, result, model, response);
+    }
+
+    @PostMapping("/{userId}")
+    Object change(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String name,
+            @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active, Model model,
+            HttpServletResponse response) {
+        var result = directory.change(new TenantId(tenantId), new UserId(userId),
+                new UserChange(name, Role.parse(role).orElse(null), active));
+        return answer(tenantId, userId, result, model, response);
+    }
+
+    private Object answer(UUID tenantId, UUID userId, DirectoryResult result, Model model, HttpServletResponse response) {
+        return switch (result) {
+            case DirectoryResult.Done done -> ResponseEntity.noContent().header("HX-Trigger", "users-changed").build();
+            case DirectoryResult.Refused refused -> refused(tenantId, userId,
+                    Character.toUpperCase(refused.message().charAt(0)) + refused.message().substring(1) + ".", model, response);
+        };
+    }
+
+    private String refused(UUID tenantId, UUID userId, String error, Model model, HttpServletResponse response) {
+        response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+        return dialog(tenantId, userId, error, model);
+    }
+
+    private String dialog(UUID tenantId, UUID userId, String error, Model model) {
+        model.addAttribute("base", "/app/tenants/" + tenantId);
+        model.addAttribute("error", error);
+        model.addAttribute("roles", Role.values());
+        model.addAttribute("user", userId == null ? null
+                : directory.user(new TenantId(tenantId), new UserId(userId))
+                        .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
+        return "users/page :: user-dialog";
+    }
+}

@@ -1,0 +1,349 @@
+package com.aicredits.ledger.ui;
+
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.Role;
+import com.aicredits.directory.Tenant;
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserId;
+import com.aicredits.ledger.AccountRow;
+import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.AllocationResult;
+import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Ledger;
+import com.aicredits.ledger.Page;
+import com.aicredits.ledger.Refused;
+import com.aicredits.ledger.RowQuery;
+import com.aicredits.ledger.RowQuery.SortBy;
+import com.aicredits.ledger.RowQuery.UserState;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The AI Credits tab: summary cards, the per-user table (search, filters, sort, pages), the Assign, Add and
+ * Remove dialogs, a user's history, the purchase history and the CSV export. Fragments are served to htmx
+ * so a change refreshes only what it touched; every page listens to the tenant's live stream.
+ */
+@Controller
+@RequestMapping("/app/tenants/{tenantId}/credits")
+public class CreditsScreen {
+
+    private static final int PAGE_SIZE = 25;
+    private static final Map<String, SortBy> SORTS = new LinkedHashMap<>();
+
+    static {
+        SORTS.put("name", SortBy.NAME);
+        SORTS.put("email", SortBy.EMAIL);
+        SORTS.put("role", SortBy.ROLE);
+        SORTS.put("assigned", SortBy.ASSIGNED);
+        SORTS.put("consumed", SortBy.CONSUMED);
+        SORTS.put("remaining", SortBy.REMAINING);
+        SORTS.put("usedPercent", SortBy.USED_PERCENT);
+    }
+
+    /** A sortable column of the table: its sort key, its header, and whether it holds numbers. */
+    public record Column(String key, String label, boolean numeric) {
+    }
+
+    private static final java.util.List<Column> COLUMNS = java.util.List.of(new Column("name", "Name", false),
+            new Column("email", "Email", false), new Column("role", "Role", false),
+            new Column("assigned", "Assigned", true), new Column("consumed", "Consumed", true),
+            new Column("remaining", "Remaining", true), new Column("usedPercent", "Usage", false));
+
+    private final Ledger ledger;
+    private final Directory directory;
+
+    CreditsScreen(Ledger ledger, Directory directory) {
+        this.ledger = ledger;
+        this.directory = directory;
+    }
+
+    /** The table's state, as the URL and the hidden inputs carry it. Unknown values fall back to defaults. */
+    public record TableState(String q, String role, String state, String sort, boolean desc, int page) {
+
+        static TableState of(String q, String role, String state, String sort, int page) {
+            String[] parts = sort == null ? new String[] {"name"} : sort.split(",", 2);
+            String column = SORTS.containsKey(parts[0]) ? parts[0] : "name";
+            return new TableState(q == null ? "" : q.strip(), Role.parse(role).map(Role::name).orElse(""),
+                    stateOf(state).map(s -> s.name().toLowerCase()).orElse(""), column,
+                    parts.length == 2 && parts[1].equals("desc"), Math.max(0, page));
+        }
+
+        RowQuery query(int size) {
+            return new RowQuery(q.isEmpty() ? null : q, Role.parse(role).orElse(null), stateOf(state).orElse(null),
+                    SORTS.get(sort), desc, page, size);
+        }
+
+        TableState onPage(int target) {
+            return new TableState(q, role, state, sort, desc, target);
+        }
+
+        public String sortParam() {
+            return sort + (desc ? ",desc" : "");
+        }
+
+        /**
+         * The query a column header asks for: ascending first, descending when already ascending. Search and
+         * filters are not in it: the request includes the filter form, so they are always the current ones.
+         */
+        public String sortLink(String column) {
+            boolean nextDesc = column.equals(sort) && !desc;
+            return "sort=" + column + (nextDesc ? ",desc" : "") + "&page=0";
+        }
+
+        public String pageLink(int target) {
+            return "sort=" + sortParam() + "&page=" + target;
+        }
+
+        /** Everything the table shows, for the export. */
+        public String exportQuery() {
+            return params(sortParam(), 0);
+        }
+
+        public String ariaSort(String column) {
+            return !column.equals(sort) ? "none" : desc ? "descending" : "ascending";
+        }
+
+        private String params(String sortValue, int targetPage) {
+            return UriComponentsBuilder.newInstance().queryParam("q", q).queryParam("role", role)
+                    .queryParam("state", state).queryParam("sort", sortValue).queryParam("page", targetPage)
+                    .encode().build().getQuery();
+        }
+
+        private static Optional<UserState> stateOf(String text) {
+            return Arrays.stream(UserState.values()).filter(s -> s.name().equalsIgnoreCase(text)).findFirst();
+        }
+    }
+
+    @GetMapping
+    String page(@PathVariable UUID tenantId, Model model) {
+        var tenant = tenant(tenantId);
+        model.addAttribute("tenant", tenant);
+        model.addAttribute("base", base(tenantId));
+        cards(tenantId, model);
+        table(tenantId, null, null, null, null, 0, model);
+        return "credits/page";
+    }
+
+    @GetMapping("/cards")
+    String cards(@PathVariable UUID tenantId, Model model) {
+        model.addAttribute("base", base(tenantId));
+        model.addAttribute("cards", Views.Cards.of(ledger.summary(new TenantId(tenantId)).orElseThrow(CreditsScreen::notFound)));
+        return "credits/fragments :: cards";
+    }
+
+    @GetMapping("/table")
+    String table(@PathVariable UUID tenantId, @RequestParam(required = false) String q,
+            @RequestParam(required = false) String role, @RequestParam(required = false) String state,
+            @RequestParam(required = false) String sort, @RequestParam(defaultValue = "0") int page, Model model) {
+        var tableState = TableState.of(q, role, state, sort, page);
+        Page<AccountRow> rows = ledger.rows(new TenantId(tenantId), tableState.query(PAGE_SIZE));
+        model.addAttribute("base", base(tenantId));
+        model.addAttribute("table", tableState);
+        model.addAttribute("columns", COLUMNS);
+        model.addAttribute("rows", rows.items().stream().map(Views.Row::of).toList());
+        model.addAttribute("total", rows.total());
+        model.addAttribute("pages", (int) Math.max(1, (rows.total() + PAGE_SIZE - 1) / PAGE_SIZE));
+        model.addAttribute("filtered", !tableState.q().isEmpty() || !tableState.role().isEmpty() || !tableState.state().isEmpty());
+        return "credits/fragments :: table";
+    }
+
+    // ---------------------------------------------------------------- dialogs
+
+    @GetMapping("/assign")
+    String assignDialog(@PathVariable UUID tenantId, Model model) {
+        return dialog(tenantId, "assign", null, null, model);
+    }
+
+    @GetMapping("/users/{userId}/{action:add|remove}")
+    String changeDialog(@PathVariable UUID tenantId, @PathVariable UUID userId, @PathVariable String action, Model model) {
+        return dialog(tenantId, action, userId, null, model);
+    }
+
+    @PostMapping("/assign")
+    Object assign(@PathVariable UUID tenantId, @RequestParam(required = false) UUID userId,
+            @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
+            @RequestParam String idempotencyKey, Principal principal, Model model, HttpServletResponse response) {
+        model.addAttribute("entered", new Entered(userId, credits, note));
+        if (userId == null) {
+            return refused(tenantId, "assign", null, "Select a user.", model, response);
+        }
+        return change(tenantId, "assign", userId, credits, note, model, response,
+                amount -> ledger.assign(new TenantId(tenantId), new UserId(userId), amount, note,
+                        new Actor(principal.getName()), idempotencyKey));
+    }
+
+    @PostMapping("/users/{userId}/add")
+    Object add(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String credits,
+            @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
+            Model model, HttpServletResponse response) {
+        return change(tenantId, "add", userId, credits, note, model, response,
+                amount -> ledger.add(new TenantId(tenantId), new UserId(userId), amount, note,
+                        new Actor(principal.getName()), idempotencyKey));
+    }
+
+    @PostMapping("/users/{userId}/remove")
+    Object remove(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String credits,
+            @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
+            Model model, HttpServletResponse response) {
+        return change(tenantId, "remove", userId, credits, note, model, response,
+                amount -> ledger.remove(new TenantId(tenantId), new UserId(userId), amount, note,
+                        new Actor(principal.getName()), idempotencyKey));
+    }
+
+    private Object change(UUID tenantId, String action, UUID userId, String credits, String note, Model model,
+            HttpServletResponse response, java.util.function.Function<Credits, AllocationResult> operation) {
+        model.addAttribute("entered", new Entered(userId, credits, note));
+        var entered = Credits.parse(credits);
+        if (entered instanceof Credits.Entered.Invalid invalid) {
+            return refused(tenantId, action, userId, sentence(invalid.message()), model, response);
+        }
+        if (note != null && note.strip().length() > Ledger.MAX_NOTE) {
+            return refused(tenantId, action, userId, "A note has at most " + Ledger.MAX_NOTE + " characters.", model, response);
+        }
+        return switch (operation.apply(((Credits.Entered.Valid) entered).credits())) {
+            case AllocationResult.Allocated allocated -> ResponseEntity.noContent()
+                    .header("HX-Trigger", "credits-changed").build();
+            case Refused refusal -> refused(tenantId, action, userId, message(refusal), model, response);
+        };
+    }
+
+    /** The dialog again, with the refusal shown inline; 422 so nothing else on the page is touched. */
+    private String refused(UUID tenantId, String action, UUID userId, String error, Model model,
+            HttpServletResponse response) {
+        response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+        return dialog(tenantId, action, userId, error, model);
+    }
+
+    /** What the admin typed, shown again when the dialog comes back with a refusal. */
+    public record Entered(UUID userId, String credits, String note) {
+        static final Entered NOTHING = new Entered(null, "", "");
+    }
+
+    private String dialog(UUID tenantId, String action, UUID userId, String error, Model model) {
+        var tenant = new TenantId(tenantId);
+        if (!model.containsAttribute("entered")) {
+            model.addAttribute("entered", Entered.NOTHING);
+        }
+        model.addAttribute("base", base(tenantId));
+        model.addAttribute("action", action);
+        model.addAttribute("error", error);
+        model.addAttribute("idempotencyKey", UUID.randomUUID().toString());
+        var summary = ledger.summary(tenant).orElseThrow(CreditsScreen::notFound);
+        model.addAttribute("unassigned", Display.credits(summary.creditsUnassigned()));
+        if (action.equals("assign")) {
+            model.addAttribute("assignable", ledger.assignableUsers(tenant));
+            return "credits/fragments :: assign-dialog";
+        }
+        var row = ledger.row(tenant, new UserId(userId)).filter(AccountRow::active).orElseThrow(CreditsScreen::notFound);
+        model.addAttribute("row", Views.Row.of(row));
+        var removable = Credits.max(Credits.ZERO, row.remaining().minus(row.held()));
+        model.addAttribute("removable", Display.credits(removable));
+        return "credits/fragments :: change-dialog";
+    }
+
+    private static String message(Refused refusal) {
+        return switch (refusal.reason()) {
+            case INSUFFICIENT_UNASSIGNED -> "Only " + Display.credits(refusal.limit()) + " credits are unassigned.";
+            case EXCEEDS_REMOVABLE -> "At most " + Display.credits(refusal.limit())
+                    + " credits can be removed: consumed credits and credits held by running requests stay.";
+            case ALREADY_ASSIGNED -> "This user already has credits. Use Add Credits instead.";
+            case NO_ALLOCATION -> "This user has no credits assigned any more.";
+            case USER_INACTIVE -> "This user is deactivated.";
+            case NOT_FOUND -> "This user no longer exists.";
+            default -> sentence(refusal.message());
+        };
+    }
+
+    private static String sentence(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
+    }
+
+    // ---------------------------------------------------------------- pages and export
+
+    @GetMapping("/users/{userId}/history")
+    String history(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(defaultValue = "0") int page,
+            Model model) {
+        var tenant = new TenantId(tenantId);
+        var user = directory.user(tenant, new UserId(userId)).orElseThrow(CreditsScreen::notFound);
+        var entries = ledger.entries(tenant, user.id(), null, Math.max(0, page), 50);
+        model.addAttribute("tenant", tenant(tenantId));
+        model.addAttribute("base", base(tenantId));
+        model.addAttribute("user", user);
+        model.addAttribute("row", ledger.row(tenant, user.id()).map(Views.Row::of).orElse(null));
+        model.addAttribute("entries", entries.items().stream().map(Views.EntryLine::of).toList());
+        model.addAttribute("page", entries.page());
+        model.addAttribute("pages", (int) Math.max(1, (entries.total() + 49) / 50));
+        return "credits/history";
+    }
+
+    @GetMapping("/purchases")
+    String purchases(@PathVariable UUID tenantId, Model model) {
+        model.addAttribute("tenant", tenant(tenantId));
+        model.addAttribute("base", base(tenantId));
+        model.addAttribute("purchases", ledger.purchases(new TenantId(tenantId)).stream().map(Views.PurchaseLine::of).toList());
+        return "credits/purchases";
+    }
+
+    /** The table as filtered and sorted on screen, every page of it. */
+    @GetMapping("/export.csv")
+    void export(@PathVariable UUID tenantId, @RequestParam(required = false) String q,
+            @RequestParam(required = false) String role, @RequestParam(required = false) String state,
+            @RequestParam(required = false) String sort, HttpServletResponse response) throws IOException {
+        var tableState = TableState.of(q, role, state, sort, 0);
+        response.setContentType("text/csv; charset=utf-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"ai-credits.csv\"");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        PrintWriter out = response.getWriter();
+        out.print("Name,Email,Role,Assigned,Consumed,Remaining,Held,Used %\r\n");
+        var tenant = new TenantId(tenantId);
+        for (int page = 0; ; page++) {
+            var rows = ledger.rows(tenant, tableState.onPage(page).query(RowQuery.MAX_PAGE_SIZE));
+            for (AccountRow r : rows.items()) {
+                out.print(String.join(",", csv(r.name()), csv(r.email()), r.role().name(), r.assigned().toString(),
+                        r.consumed().toString(), r.remaining().toString(), r.held().toString(),
+                        r.usedPercent().toPlainString()) + "\r\n");
+            }
+            if ((long) (page + 1) * RowQuery.MAX_PAGE_SIZE >= rows.total()) {
+                break;
+            }
+        }
+        out.flush();
+    }
+
+    /** RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula. */
+    static String csv(String value) {
+        String safe = value.matches("^[=+\\-@\\t\\r].*") ? "'" + value : value;
+        return "\"" + safe.replace("\"", "\"\"") + "\"";
+    }
+
+    private Tenant tenant(UUID tenantId) {
+        return directory.tenant(new TenantId(tenantId)).orElseThrow(CreditsScreen::notFound);
+    }
+
+    private static String base(UUID tenantId) {
+        return "/app/tenants/" + tenantId;
+    }
+
+    private static ResponseStatusException notFound() {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND);
+    }
+}

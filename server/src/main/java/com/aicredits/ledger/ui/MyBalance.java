@@ -1,0 +1,62 @@
+package com.aicredits.ledger.ui;
+
+import com.aicredits.access.Caller;
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.TenantId;
+import com.aicredits.ledger.Balance;
+import com.aicredits.ledger.Ledger;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.server.ResponseStatusException;
+
+/** A signed-in user's own AI credits, live: what Planners and Viewers see instead of the admin screen. */
+@Controller
+@RequestMapping("/app/tenants/{tenantId}/me")
+public class MyBalance {
+
+    private final Ledger ledger;
+    private final Directory directory;
+
+    MyBalance(Ledger ledger, Directory directory) {
+        this.ledger = ledger;
+        this.directory = directory;
+    }
+
+    public record BalanceView(String assigned, String consumed, String remaining, String held, String available,
+            boolean negative, boolean canStart) {
+        static BalanceView of(Balance b) {
+            return new BalanceView(Display.credits(b.assigned()), Display.credits(b.consumed()),
+                    Display.credits(b.remaining()), Display.credits(b.held()), Display.credits(b.available()),
+                    b.remaining().isNegative(), b.canStart());
+        }
+    }
+
+    @GetMapping
+    String page(@PathVariable UUID tenantId, @AuthenticationPrincipal Caller caller, Model model) {
+        var tenant = directory.tenant(new TenantId(tenantId)).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        model.addAttribute("tenant", tenant);
+        show(tenantId, caller, model);
+        return "me";
+    }
+
+    @GetMapping("/balance")
+    String balance(@PathVariable UUID tenantId, @AuthenticationPrincipal Caller caller, Model model) {
+        show(tenantId, caller, model);
+        return "me :: balance";
+    }
+
+    private void show(UUID tenantId, Caller caller, Model model) {
+        if (caller == null || caller.userId() == null) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "only people have a balance page");
+        }
+        model.addAttribute("base", "/app/tenants/" + tenantId);
+        model.addAttribute("balance", BalanceView.of(ledger.balance(new TenantId(tenantId), caller.userId())
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND))));
+    }
+}

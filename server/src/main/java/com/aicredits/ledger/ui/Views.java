@@ -1,0 +1,53 @@
+package com.aicredits.ledger.ui;
+
+import com.aicredits.ledger.AccountRow;
+import com.aicredits.ledger.Entry;
+import com.aicredits.ledger.Purchase;
+import com.aicredits.ledger.Summary;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** What the templates show, already formatted, so no template does arithmetic. */
+public final class Views {
+
+    private Views() {
+    }
+
+    public record Cards(String purchased, String utilized, String utilizedPercent, String available, String availablePercent,
+            long usersWithCredits, long totalUsers, String unassigned, boolean unassignedEmpty) {
+        static Cards of(Summary s) {
+            return new Cards(Display.credits(s.totalPurchased()), Display.credits(s.totalUtilized()),
+                    Display.percent(s.utilizedPercent()), Display.credits(s.totalAvailable()),
+                    Display.percent(s.availablePercent()), s.usersWithCredits(), s.totalUsers(),
+                    Display.credits(s.creditsUnassigned()), !s.creditsUnassigned().isPositive());
+        }
+    }
+
+    /** One table row; {@code barPercent} is the bar's width (capped at 100), {@code usedPercent} the true figure. */
+    public record Row(String userId, String name, String email, String role, String assigned, String consumed,
+            String remaining, String held, boolean hasHeld, String usedPercent, int barPercent, boolean over,
+            boolean negative) {
+        static Row of(AccountRow r) {
+            int bar = r.usedPercent().min(BigDecimal.valueOf(100)).max(BigDecimal.ZERO).intValue();
+            return new Row(r.userId().toString(), r.name(), r.email(), r.role().name(), Display.credits(r.assigned()),
+                    Display.credits(r.consumed()), Display.credits(r.remaining()), Display.credits(r.held()),
+                    r.held().isPositive(), Display.percent(r.usedPercent()), bar,
+                    r.usedPercent().compareTo(BigDecimal.valueOf(100)) > 0, r.remaining().isNegative());
+        }
+    }
+
+    public record EntryLine(String type, String credits, String remainingAfter, String note, String actor, Instant at,
+            String detail) {
+        static EntryLine of(Entry e) {
+            String detail = e.requestId() != null ? e.feature() + " · " + e.requestId() : e.reference();
+            return new EntryLine(e.type().name(), Display.credits(e.credits()), Display.credits(e.remainingAfter()),
+                    e.note(), e.actor(), e.at(), detail);
+        }
+    }
+
+    public record PurchaseLine(String credits, String reference, String note, String actor, Instant at) {
+        static PurchaseLine of(Purchase p) {
+            return new PurchaseLine(Display.credits(p.credits()), p.reference(), p.note(), p.actor(), p.createdAt());
+        }
+    }
+}

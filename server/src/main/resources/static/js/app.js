@@ -1,0 +1,72 @@
+// AI Credits pages: CSRF for htmx requests, dialogs that open when the server sends them, and a refresh
+// of every live region when the event stream (re)connects, so nothing missed while offline stays missed.
+(function () {
+    function cookie(name) {
+        const match = document.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
+        return match ? decodeURIComponent(match[1]) : null;
+    }
+
+    document.addEventListener('htmx:configRequest', function (event) {
+        const token = cookie('XSRF-TOKEN');
+        if (token) {
+            event.detail.headers['X-XSRF-TOKEN'] = token;
+        }
+    });
+
+    // Refusals come back as 422 with the dialog re-rendered and its inline message: swap them in too.
+    document.addEventListener('htmx:beforeSwap', function (event) {
+        if (event.detail.xhr.status === 422) {
+            event.detail.shouldSwap = true;
+            event.detail.isError = false;
+        }
+    });
+
+    // A dialog fragment swapped into #dialog-slot opens as a modal and takes the keyboard focus.
+    document.addEventListener('htmx:afterSwap', function (event) {
+        const dialog = event.detail.target.querySelector && event.detail.target.querySelector('dialog');
+        if (event.detail.target.id === 'dialog-slot' && dialog) {
+            if (!dialog.open) {
+                dialog.showModal();
+            }
+            const first = dialog.querySelector('[autofocus], input:not([type=hidden]), select, textarea, button');
+            if (first) {
+                first.focus();
+            }
+        }
+    });
+
+    // The server answers a successful change with HX-Trigger (credits-changed, users-changed): close the dialog.
+    document.addEventListener('DOMContentLoaded', function () {
+        document.body.addEventListener('credits-changed', closeDialogs);
+        document.body.addEventListener('users-changed', closeDialogs);
+        document.body.addEventListener('click', function (event) {
+            if (event.target.matches('[data-close-dialog]')) {
+                event.target.closest('dialog').close();
+            }
+        });
+        // Filter the assign dialog's user list as the admin types.
+        document.body.addEventListener('input', function (event) {
+            if (event.target.matches('[data-filter-options]')) {
+                const select = document.getElementById(event.target.dataset.filterOptions);
+                const term = event.target.value.toLowerCase();
+                Array.from(select.options).forEach(function (option) {
+                    option.hidden = option.value !== '' && !option.text.toLowerCase().includes(term);
+                });
+            }
+        });
+    });
+
+    function closeDialogs() {
+        document.querySelectorAll('dialog[open]').forEach(function (dialog) {
+            dialog.close();
+        });
+    }
+
+    // Catch up after the stream reconnects, and after the browser comes back online (a refresh that
+    // failed while offline is not retried by htmx on its own).
+    function catchUp() {
+        document.body.dispatchEvent(new CustomEvent('live-reconnected'));
+    }
+    document.addEventListener('htmx:sseOpen', catchUp);
+    window.addEventListener('online', catchUp);
+})();

@@ -1,0 +1,74 @@
+package com.aicredits.browser;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * Debian's Chromium driven by Playwright, one browser per test class; each test signs in on its own fresh
+ * context (cookies, storage). Screenshots go to target/screenshots.
+ */
+final class Browser implements AutoCloseable {
+
+    static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    private static final String CHROMIUM = "/usr/bin/chromium";
+
+    private final Playwright playwright;
+    private final com.microsoft.playwright.Browser browser;
+    private final String base;
+
+    Browser(int port) {
+        if (!Files.isExecutable(Paths.get(CHROMIUM))) {
+            throw new IllegalStateException(CHROMIUM + " is missing: install it with `apt-get install -y chromium` (.ci/run does)");
+        }
+        this.playwright = Playwright.create();
+        this.browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Paths.get(CHROMIUM))
+                .setHeadless(true)
+                .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        this.base = "http://localhost:" + port;
+    }
+
+    /** A new browser window signed in as this person, on the page they land on. */
+    Page signIn(String email, String password) {
+        BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setBaseURL(base).setViewportSize(1400, 900));
+        context.setDefaultTimeout(10_000);
+        Page page = context.newPage();
+        // Browser-side errors (a blocked script, a failed request) end up in the test output.
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error") || message.type().equals("warning")) {
+                System.out.println("[browser " + message.type() + "] " + message.text());
+            }
+        });
+        page.onPageError(error -> System.out.println("[browser page error] " + error));
+        page.navigate("/login");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.waitForURL(url -> !url.contains("/login"));
+        return page;
+    }
+
+    static void screenshot(Page page, String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    @Override
+    public void close() {
+        browser.close();
+        playwright.close();
+    }
+}
