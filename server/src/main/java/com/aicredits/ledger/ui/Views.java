@@ -26,13 +26,15 @@ public final class Views {
     /** One table row; {@code barPercent} is the bar's width (capped at 100), {@code usedPercent} the true figure. */
     public record Row(String userId, String name, String email, String role, String assigned, String consumed,
             String remaining, String held, boolean hasHeld, String usedPercent, int barPercent, boolean over,
-            boolean negative) {
+            boolean negative, boolean low) {
         static Row of(AccountRow r) {
             int bar = r.usedPercent().min(BigDecimal.valueOf(100)).max(BigDecimal.ZERO).intValue();
             return new Row(r.userId().toString(), r.name(), r.email(), r.role().name(), Display.credits(r.assigned()),
                     Display.credits(r.consumed()), Display.credits(r.remaining()), Display.credits(r.held()),
                     r.held().isPositive(), Display.percent(r.usedPercent()), bar,
-                    r.usedPercent().compareTo(BigDecimal.valueOf(100)) > 0, r.remaining().isNegative());
+                    r.usedPercent().compareTo(BigDecimal.valueOf(100)) > 0, r.remaining().isNegative(),
+                    // the table's "low" filter, plus exhausted: at most a fifth of the assignment left
+                    !r.remaining().isNegative() && r.remaining().thousandths() * 5 <= r.assigned().thousandths());
         }
     }
 
