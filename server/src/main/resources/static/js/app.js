@@ -62,6 +62,16 @@
         });
     }
 
+    // The Canvas: when a live balance update arrives, lock or unlock the question box to match it, without
+    // touching what the user has typed.
+    document.addEventListener('htmx:afterSwap', function () {
+        const status = document.getElementById('canvas-balance');
+        const fields = document.getElementById('composer-fields');
+        if (status && fields) {
+            fields.disabled = status.dataset.canStart !== 'true';
+        }
+    });
+
     // Catch up after the stream reconnects, and after the browser comes back online (a refresh that
     // failed while offline is not retried by htmx on its own).
     function catchUp() {

@@ -72,7 +72,8 @@ class SecurityConfiguration {
                         // the web UI, by the same tenant-first rules
                         .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**")
                                 .access(Rules.tenant(Rules::admin))
-                        .requestMatchers(APP + "/me", APP + "/live").access(Rules.tenant(Rules::member))
+                        .requestMatchers(APP + "/me", APP + "/me/**", APP + "/live", APP + "/canvas", APP + "/canvas/**")
+                                .access(Rules.tenant(Rules::member))
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()

@@ -13,7 +13,7 @@ import java.util.List;
  * Debian's Chromium driven by Playwright, one browser per test class; each test signs in on its own fresh
  * context (cookies, storage). Screenshots go to target/screenshots.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path SCREENSHOTS = Paths.get("target", "screenshots");
     private static final String CHROMIUM = "/usr/bin/chromium";
@@ -22,7 +22,7 @@ final class Browser implements AutoCloseable {
     private final com.microsoft.playwright.Browser browser;
     private final String base;
 
-    Browser(int port) {
+    public Browser(int port) {
         if (!Files.isExecutable(Paths.get(CHROMIUM))) {
             throw new IllegalStateException(CHROMIUM + " is missing: install it with `apt-get install -y chromium` (.ci/run does)");
         }
@@ -36,7 +36,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** A new browser window signed in as this person, on the page they land on. */
-    Page signIn(String email, String password) {
+    public Page signIn(String email, String password) {
         BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
                 .setBaseURL(base).setViewportSize(1400, 900));
         context.setDefaultTimeout(10_000);
@@ -57,7 +57,7 @@ final class Browser implements AutoCloseable {
         return page;
     }
 
-    static void screenshot(Page page, String name) {
+    public static void screenshot(Page page, String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
         } catch (java.io.IOException e) {

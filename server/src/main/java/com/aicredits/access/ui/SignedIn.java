@@ -1,15 +1,29 @@
 package com.aicredits.access.ui;
 
+import com.aicredits.access.Caller;
 import java.security.Principal;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** Every screen's navigation bar shows who is signed in. */
-@ControllerAdvice(basePackages = {"com.aicredits.ledger.ui", "com.aicredits.directory.ui", "com.aicredits.access.ui"})
+@ControllerAdvice(basePackages = {"com.aicredits.ledger.ui", "com.aicredits.directory.ui", "com.aicredits.access.ui",
+        "com.aicredits.canvas.ui"})
 class SignedIn {
 
     @ModelAttribute("signedInAs")
     String signedInAs(Principal principal) {
         return principal == null ? "" : principal.getName();
+    }
+
+    /** Where the navigation links of a signed-in person point. */
+    @ModelAttribute("homeBase")
+    String homeBase(@AuthenticationPrincipal Caller caller) {
+        return caller == null || caller.tenantId() == null ? null : "/app/tenants/" + caller.tenantId();
+    }
+
+    @ModelAttribute("isAdmin")
+    boolean isAdmin(@AuthenticationPrincipal Caller caller) {
+        return caller != null && caller.isAdmin();
     }
 }
