@@ -247,36 +247,17 @@ public class Ledger {
             return invalid.get();
         }
         Credits hold = estimate != null ? estimate : settings.estimateFor(feature);
-        for (int attempt = 1; ; attempt++) {
-            Instant now = now();
-            Instant expiresAt = now.plus(settings.holdTtl());
-            Authorized admitted = inTransaction(tx -> {
-                Optional<Admission> admission = consumption.authorize(tenant, request, user, feature, hold, actor,
-                        now, expiresAt);
-                if (admission.isPresent() && admission.get().created()) {
-                    var a = admission.get();
-                    events.publishEvent(new CreditsChanged(tenant, user));
-                    return new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false);
-                }
-                tx.setRollbackOnly(); // refused, or the request id exists: undo the account update
-                return null;
-            });
-            if (admitted != null) {
-                return admitted;
-            }
-            var existing = consumption.request(tenant, request);
-            if (existing.isPresent()) {
-                var r = existing.get();
-                return !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
+        return admit(tenant, request, user,
+                now -> {
+                    Instant expiresAt = now.plus(settings.holdTtl());
+                    return consumption.authorize(tenant, request, user, feature, hold, actor, now, expiresAt)
+                            .filter(Admission::created)
+                            .map(a -> (AuthorizeResult) new Authorized(request, hold, new Credits(a.remaining() - a.held()),
+                                    expiresAt, false));
+                },
+                r -> !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
                         ? new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()), r.expiresAt(), true)
-                        : requestIdReused(request);
-            }
-            var refusal = whyNotAdmitted(tenant, user);
-            if (refusal.isPresent() || attempt == 3) {
-                return refusal.orElse(exhausted(Credits.ZERO));
-            }
-            // Admissible now: the state changed between the statement and the explanation. Try again.
-        }
+                        : requestIdReused(request));
     }
 
     /** Authorize and settle in one call, for features that know their cost up front. */
@@ -286,30 +267,45 @@ public class Ledger {
         if (invalid.isPresent()) {
             return invalid.get();
         }
+        return admit(tenant, request, user,
+                now -> consumption.charge(tenant, request, user, feature, cost, actor, now)
+                        .filter(Admission::created)
+                        .map(a -> (ChargeResult) new Settled(request, cost, new Credits(a.remaining()), false)),
+                r -> r.charge() && r.userId().equals(user) && r.feature().equals(feature)
+                        ? new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true)
+                        : requestIdReused(request));
+    }
+
+    /**
+     * Runs an admission statement (authorize or charge) in its own transaction. When it admits nothing,
+     * the transaction is rolled back and the answer is either the first outcome of an earlier call with
+     * this request id (a retry) or the reason for the refusal. If the explanation finds the user
+     * admissible after all (the balance changed in between), the statement is tried again, at most 3 times.
+     */
+    private <T> T admit(TenantId tenant, RequestId request, UserId user, Function<Instant, Optional<T>> statement,
+            Function<Request, T> replay) {
         for (int attempt = 1; ; attempt++) {
             Instant now = now();
-            Settled charged = inTransaction(tx -> {
-                var admission = consumption.charge(tenant, request, user, feature, cost, actor, now);
-                if (admission.isPresent() && admission.get().created()) {
-                    events.publishEvent(new CreditsChanged(tenant, user));
-                    return new Settled(request, cost, new Credits(admission.get().remaining()), false);
+            T admitted = inTransaction(tx -> {
+                var result = statement.apply(now);
+                if (result.isEmpty()) {
+                    tx.setRollbackOnly(); // refused, or the request id exists: undo the account update
                 }
-                tx.setRollbackOnly();
-                return null;
+                return result.orElse(null);
             });
-            if (charged != null) {
-                return charged;
+            if (admitted != null) {
+                events.publishEvent(new CreditsChanged(tenant, user));
+                return admitted;
             }
             var existing = consumption.request(tenant, request);
             if (existing.isPresent()) {
-                var r = existing.get();
-                return r.charge() && r.userId().equals(user) && r.feature().equals(feature)
-                        ? new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true)
-                        : requestIdReused(request);
+                return replay.apply(existing.get());
             }
             var refusal = whyNotAdmitted(tenant, user);
             if (refusal.isPresent() || attempt == 3) {
-                return refusal.orElse(exhausted(Credits.ZERO));
+                @SuppressWarnings("unchecked") // Refused implements every result interface
+                T refused = (T) refusal.orElse(exhausted(Credits.ZERO));
+                return refused;
             }
         }
     }
