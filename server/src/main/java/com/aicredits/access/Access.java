@@ -58,8 +58,12 @@ public class Access {
         return Optional.of(new IssuedKey(apiKey, key));
     }
 
-    public List<ApiKey> keys(TenantId tenant) {
-        return keys.keys(tenant);
+    /** The tenant's keys; empty if the tenant does not exist. */
+    public Optional<List<ApiKey>> keys(TenantId tenant) {
+        if (directory.tenant(tenant).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(keys.keys(tenant));
     }
 
     /** Revokes a key at once; false if the tenant has no such key. Revoking twice is harmless. */

@@ -41,10 +41,13 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Object> unreadable(HttpMessageNotReadableException e) {
+        // A chunked body that outgrows the limit surfaces wrapped in Jackson's I/O exception: look for it first.
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof BodySizeLimit.BodyTooLarge) {
                 return Problems.response(HttpStatus.CONTENT_TOO_LARGE, "BODY_TOO_LARGE", cause.getMessage());
             }
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof UnrecognizedPropertyException unknown) {
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
                         "unknown field '" + unknown.getPropertyName() + "'", Map.of("fields", List.of(unknown.getPropertyName())));

@@ -6,11 +6,14 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * Strict JSON in, plain numbers out: unknown fields are refused rather than silently dropped (a misspelt
- * "credit" must not become a no-op), strings are not coerced into numbers, and amounts print as
- * {@code 1000}, never {@code 1E+3}.
+ * "credit" must not become a no-op), strings are not coerced into numbers nor numbers and booleans into
+ * strings, and amounts print as {@code 1000}, never {@code 1E+3}.
  */
 @Configuration(proxyBeanMethods = false)
 class JsonConventions {
@@ -22,6 +25,11 @@ class JsonConventions {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                // ALLOW_COERCION_OF_SCALARS leaves text targets alone: 42 would still become "42".
+                .withCoercionConfig(LogicalType.Textual, text -> text
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN);
     }
 }

@@ -72,18 +72,19 @@ public class Directory {
         if (store.tenant(tenantId).isEmpty()) {
             return new Refused(Reason.NOT_FOUND, "tenant not found");
         }
-        var invalid = invalidName(newUser.name())
-                .or(() -> invalidEmail(newUser.email()))
-                .or(() -> newUser.role() == null ? Optional.of("role must be Admin, Planner or Viewer") : Optional.empty())
+        var invalid = invalidName(newUser.name()).map(message -> invalid("name", message))
+                .or(() -> invalidEmail(newUser.email()).map(message -> invalid("email", message)))
+                .or(() -> newUser.role() == null
+                        ? Optional.of(invalid("role", "role must be Admin, Planner or Viewer")) : Optional.empty())
                 .or(() -> newUser.externalId() != null && newUser.externalId().length() > MAX_EXTERNAL_ID
-                        ? Optional.of("externalId has at most " + MAX_EXTERNAL_ID + " characters")
+                        ? Optional.of(invalid("externalId", "externalId has at most " + MAX_EXTERNAL_ID + " characters"))
                         : Optional.empty())
                 .or(() -> newUser.password() != null
                         && (newUser.password().length() < MIN_PASSWORD || newUser.password().length() > MAX_PASSWORD)
-                        ? Optional.of("password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters")
+                        ? Optional.of(invalid("password", "password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters"))
                         : Optional.empty());
         if (invalid.isPresent()) {
-            return new Refused(Reason.VALIDATION_FAILED, invalid.get());
+            return invalid.get();
         }
         var user = new User(UserId.random(), tenantId, newUser.name().strip(), newUser.email().strip(),
                 newUser.role(), true, blankToNull(newUser.externalId()), clock.instant().truncatedTo(ChronoUnit.MICROS));
@@ -136,7 +137,7 @@ public class Directory {
         if (change.name() != null) {
             var invalid = invalidName(change.name());
             if (invalid.isPresent()) {
-                return new Refused(Reason.VALIDATION_FAILED, invalid.get());
+                return invalid("name", invalid.get());
             }
         }
         var user = current.get();
@@ -147,6 +148,10 @@ public class Directory {
                 user.externalId(), user.createdAt());
         store.update(changed);
         return new Done(changed);
+    }
+
+    private static Refused invalid(String field, String message) {
+        return new Refused(Reason.VALIDATION_FAILED, message, field);
     }
 
     private static Optional<String> invalidName(String name) {

@@ -6,7 +6,11 @@ public sealed interface DirectoryResult {
     record Done(User user) implements DirectoryResult {
     }
 
-    record Refused(Reason reason, String message) implements DirectoryResult {
+    /** {@code field} names the malformed field of a VALIDATION_FAILED; null otherwise. */
+    record Refused(Reason reason, String message, String field) implements DirectoryResult {
+        public Refused(Reason reason, String message) {
+            this(reason, message, null);
+        }
     }
 
     enum Reason {

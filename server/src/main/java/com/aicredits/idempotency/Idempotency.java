@@ -1,6 +1,7 @@
 package com.aicredits.idempotency;
 
 import com.aicredits.api.Problems;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,10 +16,13 @@ import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -99,6 +103,11 @@ public class Idempotency {
         if (status == 400 || status == 413 || status >= 500) {
             release(scope, key);
         } else {
+            // Spring adds the instance to a problem only while writing it: add it now, so the replay has it too.
+            if (response.getBody() instanceof ProblemDetail problem && problem.getInstance() == null
+                    && RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes current) {
+                problem.setInstance(URI.create(current.getRequest().getRequestURI()));
+            }
             jdbc.sql("update idempotency_keys set status = ?, body = ?, completed_at = ? where tenant_id = ? and key = ?")
                     .params(status, response.getBody() == null ? null : json.writeValueAsString(response.getBody()),
                             now().atOffset(ZoneOffset.UTC), scope, key)

@@ -73,9 +73,9 @@ public class Ledger {
             String idempotencyKey) {
         var invalid = invalidAmount(credits).or(() -> invalidNote(note)).or(() -> invalidKey(idempotencyKey))
                 .or(() -> reference == null || reference.isBlank()
-                        ? Optional.of(new Refused(Refusal.VALIDATION_FAILED, "reference is required"))
+                        ? Optional.of(Refused.invalid("reference", "reference is required"))
                         : reference.strip().length() > MAX_REFERENCE
-                                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED,
+                                ? Optional.of(Refused.invalid("reference",
                                         "reference has at most " + MAX_REFERENCE + " characters"))
                                 : Optional.empty());
         if (invalid.isPresent()) {
@@ -498,27 +498,27 @@ public class Ledger {
 
     private static Optional<Refused> invalidNote(String note) {
         return note != null && note.strip().length() > MAX_NOTE
-                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED, "note has at most " + MAX_NOTE + " characters"))
+                ? Optional.of(Refused.invalid("note", "note has at most " + MAX_NOTE + " characters"))
                 : Optional.empty();
     }
 
     private static Optional<Refused> invalidKey(String key) {
         return key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY)
-                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED,
+                ? Optional.of(Refused.invalid("Idempotency-Key",
                         "an idempotency key has 1 to " + MAX_IDEMPOTENCY_KEY + " characters"))
                 : Optional.empty();
     }
 
     private static Optional<Refused> invalidRequestId(RequestId request) {
         return request == null || !request.isWellFormed()
-                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED,
+                ? Optional.of(Refused.invalid("requestId",
                         "requestId has 1 to " + RequestId.MAX_LENGTH + " printable characters"))
                 : Optional.empty();
     }
 
     private static Optional<Refused> invalidRequest(RequestId request, String feature) {
         return invalidRequestId(request).or(() -> feature == null || feature.isBlank() || feature.length() > MAX_FEATURE
-                ? Optional.of(new Refused(Refusal.VALIDATION_FAILED, "feature has 1 to " + MAX_FEATURE + " characters"))
+                ? Optional.of(Refused.invalid("feature", "feature has 1 to " + MAX_FEATURE + " characters"))
                 : Optional.empty());
     }
 

@@ -70,7 +70,9 @@ class ApiKeyController {
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             array = @ArraySchema(schema = @Schema(implementation = KeyJson.class))))
     ResponseEntity<Object> keys(@PathVariable UUID tenantId) {
-        return ResponseEntity.ok(access.keys(new TenantId(tenantId)).stream().map(KeyJson::of).toList());
+        return access.keys(new TenantId(tenantId))
+                .<ResponseEntity<Object>>map(keys -> ResponseEntity.ok(keys.stream().map(KeyJson::of).toList()))
+                .orElseGet(() -> Problems.notFound("tenant"));
     }
 
     @DeleteMapping("/{keyId}")

@@ -112,7 +112,9 @@ class UserController {
             case DirectoryResult.Refused refused -> switch (refused.reason()) {
                 case NOT_FOUND -> Problems.response(HttpStatus.NOT_FOUND, "NOT_FOUND", refused.message());
                 case EMAIL_TAKEN -> Problems.response(HttpStatus.CONFLICT, "EMAIL_TAKEN", refused.message());
-                case VALIDATION_FAILED -> Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", refused.message());
+                case VALIDATION_FAILED -> refused.field() == null
+                        ? Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", refused.message())
+                        : Problems.invalid(refused.field(), refused.message());
             };
         };
     }

@@ -30,7 +30,10 @@ final class Refusals {
     }
 
     /** The figure the caller needs to correct the request, under a name that says what it is. */
-    private static Map<String, BigDecimal> extra(Refused refused) {
+    private static Map<String, Object> extra(Refused refused) {
+        if (refused.field() != null) {
+            return Map.of("fields", java.util.List.of(refused.field()));
+        }
         Credits limit = refused.limit();
         if (limit == null) {
             return Map.of();
