@@ -72,11 +72,18 @@
         }
     });
 
-    // Catch up after the stream reconnects, and after the browser comes back online (a refresh that
-    // failed while offline is not retried by htmx on its own).
+    // Catch up after the stream REconnects, and after the browser comes back online (a refresh that failed
+    // while offline is not retried by htmx on its own). The first connection needs no catch-up: the page was
+    // just rendered, and a refresh then would race the admin's first clicks. body[data-live] says the page
+    // is listening.
     function catchUp() {
         document.body.dispatchEvent(new CustomEvent('live-reconnected'));
     }
-    document.addEventListener('htmx:sseOpen', catchUp);
+    document.addEventListener('htmx:sseOpen', function () {
+        if (document.body.dataset.live === 'connected') {
+            catchUp();
+        }
+        document.body.dataset.live = 'connected';
+    });
     window.addEventListener('online', catchUp);
 })();

@@ -21,6 +21,7 @@ import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
@@ -114,6 +115,11 @@ class ApiErrors {
         log.warn("database unavailable: {}", e.getMessage());
         return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
                 "the service cannot reach its database; retry with the same Idempotency-Key or requestId");
+    }
+
+    /** The client went away (a closed tab ends its event stream): nothing to answer, nothing wrong. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone() {
     }
 
     @ExceptionHandler(Exception.class)

@@ -203,6 +203,7 @@ class AdminScreenTest {
             ledger.assign(tenant, user, Credits.of(1), null, SEED, null);
         }
         Page page = admin();
+        Browser.waitUntilLive(page);
         assertThat(page.locator("#table tbody tr")).hasCount(25);
         assertThat(page.getByText("Page 1 of 2")).isVisible();
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Next")).click();
@@ -216,8 +217,7 @@ class AdminScreenTest {
         Page first = admin();
         Page second = admin();
         // Wait until the second window's event stream is connected before changing anything.
-        second.waitForFunction("() => document.querySelector('[sse-connect]') && htmx && true");
-        second.waitForTimeout(300);
+        Browser.waitUntilLive(second);
         first.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Assign User")).click();
         dialog(first).getByLabel("Select User").selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(2));
         dialog(first).getByLabel("Credits to Assign").fill("40");
@@ -237,7 +237,7 @@ class AdminScreenTest {
     @Test
     void a_page_that_lost_its_connection_catches_up_when_it_comes_back() {
         Page page = admin();
-        page.waitForTimeout(300);
+        Browser.waitUntilLive(page);
         page.context().setOffline(true);
         var grace = directory.userByEmail(tenant, "grace@" + tenant.value().toString().substring(0, 8) + ".example").orElseThrow().id();
         ledger.charge(tenant, new RequestId(UUID.randomUUID().toString()), grace, "canvas", Credits.of(7), SEED);

@@ -57,6 +57,11 @@ public final class Browser implements AutoCloseable {
         return page;
     }
 
+    /** Waits until the page's event stream is connected, so live updates and the first clicks do not race. */
+    public static void waitUntilLive(Page page) {
+        page.waitForSelector("body[data-live=connected]");
+    }
+
     public static void screenshot(Page page, String name) {
         try {
             Files.createDirectories(SCREENSHOTS);

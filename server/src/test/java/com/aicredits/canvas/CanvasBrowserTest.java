@@ -121,7 +121,7 @@ class CanvasBrowserTest extends CanvasTestContext {
         Page page = canvas();
         assertThat(page.getByLabel("Your question")).isDisabled();
         page.getByLabel("Your question").evaluate("el => el.value = 'typed while blocked'");
-        page.waitForTimeout(300); // the event stream is connected
+        Browser.waitUntilLive(page);
 
         Page admin = browser.signIn("ada@" + domain, PASSWORD);
         admin.locator("#table tbody tr").filter(new Locator.FilterOptions().setHasText("Pat Planner"))
