@@ -28,6 +28,8 @@ class ProblemWriter {
         if (status == 401) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
-        json.writeValue(response.getOutputStream(), problem);
+        // Written without closing or flushing: the response is sent when the request completes, after the
+        // audit trail has recorded the refusal.
+        response.getWriter().write(json.writeValueAsString(problem));
     }
 }
