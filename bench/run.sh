@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# The benchmark in one command: build, start the service on a fresh embedded PostgreSQL, seed, load it,
+# run pgbench on the same database, reconcile, and write bench/target/results.md.
+#
+#   bench/run.sh            full run: 100 tenants, 100,000 users in the largest, 5,000,000 ledger entries,
+#                           1/8/32/128 clients, 30 s per level (+5 s warm-up)
+#   bench/run.sh --smoke    tiny data, 1/8 clients, 1 s per level: well under a minute
+#
+# Options (after or instead of --smoke): --tenants N --users-big N --users-other N --entries N
+#   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,balance,admin
+#   --admin-charge-clients N --search TERM (admin table filter, default abc)
+#   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health) --no-build
+# Environment: BENCH_HTTP_PORT (18080), BENCH_PG_PORT (15432), BENCH_JAVA (a java >= 21; found in /usr/lib/jvm otherwise),
+#   PGBENCH (/usr/lib/postgresql/15/bin/pgbench).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+HTTP_PORT=${BENCH_HTTP_PORT:-18080}
+PG_PORT=${BENCH_PG_PORT:-15432}
+PGBENCH=${PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
+PLATFORM_KEY="bench-$RANDOM$RANDOM"
+
+MODE=full TENANTS=100 USERS_BIG=100000 USERS_OTHER=100 ENTRIES=5000000
+LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --smoke) MODE=smoke TENANTS=3 USERS_BIG=1000 USERS_OTHER=10 ENTRIES=20000 LEVELS=1,8 DURATION=1 WARMUP=0.5 BG=2 ;;
+  esac
+done
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --smoke) ;;
+    --tenants) TENANTS=${args[++i]} ;;
+    --users-big) USERS_BIG=${args[++i]} ;;
+    --users-other) USERS_OTHER=${args[++i]} ;;
+    --entries) ENTRIES=${args[++i]} ;;
+    --concurrency) LEVELS=${args[++i]} ;;
+    --duration) DURATION=${args[++i]} ;;
+    --warmup) WARMUP=${args[++i]} ;;
+    --workloads) WORKLOADS=${args[++i]} ;;
+    --admin-charge-clients) BG=${args[++i]} ;;
+    --search) SEARCH=${args[++i]} ;;
+    --trivial-path) TRIVIAL=${args[++i]} ;;
+    --no-build) BUILD=0 ;;
+    *) echo "unknown option ${args[i]}" >&2; exit 2 ;;
+  esac
+done
+
+# Raw pieces (server log, seed log, pgbench logs, the data dir) per mode, so a smoke run (e.g. the JUnit
+# smoke test) does not wipe a full run's database.
+OUT=$ROOT/bench/target/run-$MODE
+
+find_java() {
+  if [[ -n "${BENCH_JAVA:-}" ]]; then echo "$BENCH_JAVA"; return; fi
+  for j in /usr/lib/jvm/*/bin/java; do
+    v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [[ -n "$v" && "$v" -ge 21 ]]; then echo "$j"; return; fi
+  done
+  echo java
+}
+JAVA=$(find_java)
+T_START=$(date +%s)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+if [[ $BUILD == 1 ]]; then
+  echo "== build"
+  ./mvnw -B -q install -DskipTests
+fi
+JAR=$(ls server/target/aicredits-server-*.jar | grep -v plain | head -1)
+BENCH_CP="bench/target/classes:bench/target/lib/*"
+
+rm -rf "$OUT"; mkdir -p "$OUT"
+PSQL=(psql -X -q -h localhost -p "$PG_PORT" -U postgres -d aicredits -v ON_ERROR_STOP=1)
+
+SERVER_PID=
+cleanup() { if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+
+echo "== start the service (embedded PostgreSQL on $PG_PORT, data in $OUT/data, HTTP on $HTTP_PORT)"
+T0=$(date +%s.%N)
+AICREDITS_PLATFORM_API_KEY=$PLATFORM_KEY "$JAVA" -jar "$JAR" --server.port="$HTTP_PORT" \
+  --aicredits.embedded-postgres.port="$PG_PORT" --aicredits.data-dir="$OUT/data" \
+  > "$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+until curl -sf "http://localhost:$HTTP_PORT/actuator/health" > /dev/null; do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "the service died; see $OUT/server.log" >&2; tail -30 "$OUT/server.log" >&2; exit 1; fi
+  sleep 0.1
+done
+STARTUP=$(echo "$(date +%s.%N) - $T0" | bc)
+printf 'up in %.1f s (pid %s)\n' "$STARTUP" "$SERVER_PID"
+
+echo "== seed: $TENANTS tenants, $USERS_BIG users in the largest, $USERS_OTHER in each other, ~$ENTRIES ledger entries"
+T0=$(date +%s.%N)
+"$JAVA" -cp "$BENCH_CP" com.aicredits.bench.Bench setup --base "http://localhost:$HTTP_PORT" \
+  --platform-key "$PLATFORM_KEY" --tenants "$TENANTS" --out "$OUT"
+source "$OUT/bench.env"
+"${PSQL[@]}" -v big="$BIG_TENANT" -v users_big="$USERS_BIG" -v users_other="$USERS_OTHER" -v entries="$ENTRIES" \
+  -f bench/src/main/resources/seed.sql > "$OUT/seed.log"
+SEED_TIME=$(echo "$(date +%s.%N) - $T0" | bc)
+N_ENTRIES=$("${PSQL[@]}" -tAc "select count(*) from ledger_entries")
+N_USERS=$("${PSQL[@]}" -tAc "select count(*) from users")
+printf 'seeded %s users, %s ledger entries in %.1f s\n' "$N_USERS" "$N_ENTRIES" "$SEED_TIME"
+
+sum_consumed() { "${PSQL[@]}" -tAc "select coalesce(sum(consumed), 0) || ' ' || coalesce(sum(held), 0) from accounts where tenant_id = '$BIG_TENANT'"; }
+read -r CONSUMED_BEFORE HELD_BEFORE <<< "$(sum_consumed)"
+
+echo "== load: $WORKLOADS at $LEVELS clients, ${DURATION}s each (+${WARMUP}s warm-up)"
+"$JAVA" -cp "$BENCH_CP" com.aicredits.bench.Bench load --base "http://localhost:$HTTP_PORT" --env "$OUT/bench.env" \
+  --users "$USERS_BIG" --concurrency "$LEVELS" --duration "$DURATION" --warmup "$WARMUP" --workloads "$WORKLOADS" \
+  --admin-charge-clients "$BG" --search "$SEARCH" --trivial-path "$TRIVIAL" --server-pid "$SERVER_PID" --out "$OUT"
+source "$OUT/load.env"
+read -r CONSUMED_AFTER HELD_AFTER <<< "$(sum_consumed)"
+# Everything consumed during the load, warm-ups included, is in the database; the client counted only the
+# measured windows, so compare the database with the number of charges/settles the service reported as
+# successful in total (requests with the bench feature).
+SUCCESSFUL=$("${PSQL[@]}" -tAc "select count(*) || ' ' || coalesce(sum(cost), 0) from consumption_requests where tenant_id = '$BIG_TENANT' and feature = 'bench' and status = 'SETTLED'")
+read -r N_SETTLED COST_SETTLED <<< "$SUCCESSFUL"
+DELTA=$((CONSUMED_AFTER - CONSUMED_BEFORE))
+
+echo "== pgbench: the SQL of one charge on the same database"
+MAXCONN=$("${PSQL[@]}" -tAc "show max_connections")
+declare -A PGB
+for c in ${LEVELS//,/ }; do
+  if (( c > MAXCONN - 20 )); then echo "skip pgbench at $c clients (max_connections $MAXCONN)"; continue; fi
+  j=$(( c < 2 ? 1 : 2 ))
+  tps=$(PGUSER=postgres "$PGBENCH" -h localhost -p "$PG_PORT" -n -M prepared -c "$c" -j "$j" -T "$(printf '%.0f' "$(echo "$DURATION + 0.49" | bc)")" \
+        -D tenant="$BIG_TENANT" -D users="$USERS_BIG" -f bench/src/main/resources/pgbench-charge.sql aicredits 2> "$OUT/pgbench-$c.err" \
+        | tee "$OUT/pgbench-$c.log" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  PGB[$c]=$(printf '%.0f' "${tps:-0}")
+  echo "pgbench $c clients: ${PGB[$c]} tps"
+done
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+VMHWM=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+
+echo "== reconcile (Reconciler's SQL through psql)"
+T0=$(date +%s.%N)
+"${PSQL[@]}" -f bench/src/main/resources/reconcile.sql > "$OUT/reconcile.txt"
+DRIFTS=$(grep -c . "$OUT/reconcile.txt" || true)
+REC_TIME=$(echo "$(date +%s.%N) - $T0" | bc)
+printf 'drifts: %s (%.1f s)\n' "$DRIFTS" "$REC_TIME"
+
+cleanup; SERVER_PID=
+
+# ---- results.md
+R=$ROOT/bench/target/results.md
+{
+  echo "# AI Credits benchmark ($MODE)"
+  echo
+  echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/Mem:/ {print $2}') GB RAM; client, service and PostgreSQL on the same machine; load average before / after the load: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine shows here)"
+  echo "- command: \`bench/run.sh $*\`"
+  echo "- service: $(basename "$JAR") on $("$JAVA" -version 2>&1 | head -1), embedded PostgreSQL (fresh data dir), started in $(printf '%.1f' "$STARTUP") s"
+  echo "- data: $TENANTS tenants, $N_USERS users ($USERS_BIG in the largest), $N_ENTRIES ledger entries before the run; seeded in SQL in $(printf '%.1f' "$SEED_TIME") s"
+  echo "- trivial endpoint (\`health\` rows): GET $TRIVIAL"
+  echo "- each level: ${DURATION} s measured after ${WARMUP} s warm-up; closed-loop clients (JDK HttpClient, HTTP/1.1 keep-alive), latencies in HdrHistogram"
+  echo
+  cat "$OUT/load.md"
+  echo
+  echo "CPU columns: cores used during the measured window by the load generator, by the service's JVM (/proc/<pid>/stat), and the whole machine's busy share (PostgreSQL is the rest)."
+  echo
+  echo "## Baselines and ratios"
+  echo
+  echo "| clients | service charge/s | pgbench charge tps | charge / pgbench | authorize+settle pairs/s | pairs / pgbench | trivial endpoint req/s | charge / trivial |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for c in ${LEVELS//,/ }; do
+    ch=$(eval echo "\${TPUT_charge_$c:-}"); pr=$(eval echo "\${TPUT_pair_$c:-}"); he=$(eval echo "\${TPUT_health_$c:-}")
+    pg=${PGB[$c]:-}
+    ratio() { if [[ -n "$1" && -n "$2" && "$2" != 0 ]]; then printf '%.2f' "$(echo "$1 / $2" | bc -l)"; else echo "–"; fi; }
+    echo "| $c | ${ch:-–} | ${pg:-–} | $(ratio "$ch" "$pg") | ${pr:-–} | $(ratio "$pr" "$pg") | ${he:-–} | $(ratio "$ch" "$he") |"
+  done
+  echo
+  echo "pgbench: \`pgbench -n -M prepared -c N -j 2 -T ${DURATION}\` with bench/src/main/resources/pgbench-charge.sql, the service's own charge statement (conditional UPDATE of the account, request row, ledger entry), random users of the largest tenant, same database, run after the service load."
+  echo
+  echo "## Memory and correctness"
+  echo
+  echo "- service peak RSS (VmHWM of the JVM): $((VMHWM / 1024)) MB (embedded PostgreSQL's processes not included)"
+  echo "- consumed in the largest tenant during the load: $(echo "$DELTA / 1000" | bc) credits; settled bench requests (charges + settles): $N_SETTLED, Σ cost $(echo "$COST_SETTLED / 1000" | bc) credits → $( [[ $DELTA == "$COST_SETTLED" ]] && echo match || echo MISMATCH )"
+  echo "- client-counted successes in the measured windows: $(echo "$CONSUMED_THOUSANDTHS / 1000" | bc) credits (warm-ups excluded, so ≤ the above); errors: $ERRORS"
+  echo "- held before/after: $HELD_BEFORE / $HELD_AFTER"
+  echo "- reconciliation over all tenants after the run (service + pgbench): $DRIFTS drifts ($(printf '%.1f' "$REC_TIME") s)"
+  echo "- total wall time: $(( $(date +%s) - T_START )) s"
+} > "$R"
+cp "$R" "$OUT/results.md"
+cat "$R"
+if [[ $DRIFTS != 0 || $DELTA != "$COST_SETTLED" || $ERRORS != 0 ]]; then
+  echo "FAILED: drifts=$DRIFTS delta=$DELTA settled=$COST_SETTLED errors=$ERRORS" >&2
+  head -20 "$OUT/reconcile.txt" >&2
+  exit 1
+fi

@@ -1,0 +1,70 @@
+package com.aicredits.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark in smoke mode, so it cannot silently rot: {@code bench/run.sh --smoke --no-build} starts the
+ * server jar built earlier in the reactor on a fresh embedded PostgreSQL (free ports), seeds a tiny data set,
+ * runs every workload at 1 and 8 clients for 1 s, pgbench, and the reconciliation. The script exits non-zero
+ * on any error, drift, or mismatch between consumption and successful charges. About 40 s on a busy 2-core machine.
+ */
+class BenchSmokeTest {
+
+    @Test
+    void the_smoke_benchmark_runs_clean() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path script = root.resolve("bench/run.sh");
+        assumeTrue(Files.isExecutable(script), "bench/run.sh not found");
+        assumeTrue(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/pgbench")) && onPath("psql"),
+                "needs psql and pgbench (Debian's postgresql-client)");
+        try (var jars = Files.list(root.resolve("server/target"))) {
+            assumeTrue(jars.anyMatch(p -> p.getFileName().toString().matches("aicredits-server-.*\\.jar")),
+                    "the server jar is built by the reactor before this module");
+        }
+
+        Path log = Files.createTempFile("bench-smoke", ".log");
+        var process = new ProcessBuilder(script.toString(), "--smoke", "--no-build")
+                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        process.environment().put("BENCH_HTTP_PORT", Integer.toString(freePort()));
+        process.environment().put("BENCH_PG_PORT", Integer.toString(freePort()));
+        Process p = process.start();
+        boolean finished = p.waitFor(180, TimeUnit.SECONDS);
+        if (!finished) p.destroy();
+        String output = Files.readString(log);
+        System.out.println(output);
+        assertThat(finished).as("finished within 180 s").isTrue();
+        assertThat(p.exitValue()).as("exit status").isZero();
+
+        String results = Files.readString(root.resolve("bench/target/results.md"));
+        assertThat(results).contains("| charge | 8 |", "| authorize+settle pair | 8 |", "| balance | 8 |",
+                "admin-page", "| health | 8 |", "0 drifts", "→ match", "errors: 0");
+    }
+
+    @Test
+    void user_ids_are_the_seeders_md5_uuids() {
+        // select md5('t:1')::uuid in PostgreSQL
+        assertThat(Bench.userId("t", 1)).isEqualTo(UUID.fromString("a932ec2c-a955-911f-3f90-da5bb3afda46"));
+    }
+
+    static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) return true;
+        }
+        return false;
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
