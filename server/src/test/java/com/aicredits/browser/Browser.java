@@ -54,12 +54,24 @@ public final class Browser implements AutoCloseable {
         page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
                 new Page.GetByRoleOptions().setName("Sign in")).click();
         page.waitForURL(url -> !url.contains("/login"));
+        whenLive(page);
         return page;
     }
 
     /** Waits until the page's event stream is connected, so live updates and the first clicks do not race. */
     public static void waitUntilLive(Page page) {
         page.waitForSelector("body[data-live=connected]");
+    }
+
+    /**
+     * On a page with a live stream, waits until it is connected, which also means htmx is loaded and bound:
+     * a key pressed before that (scripts are deferred) would do nothing.
+     */
+    public static void whenLive(Page page) {
+        page.waitForLoadState(); // deferred scripts (htmx) have run
+        if (page.locator("[sse-connect]").count() > 0) {
+            waitUntilLive(page);
+        }
     }
 
     public static void screenshot(Page page, String name) {

@@ -47,7 +47,9 @@ class UsersTabTest {
         var admin = directory.register(tenant, new NewUser("Ada Admin", "ada@" + domain, Role.Admin, null, "users-tab-pw"));
         assertThat(admin).isInstanceOf(DirectoryResult.Done.class);
         Page page = browser.signIn("ada@" + domain, "users-tab-pw");
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Users")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Users").setExact(true)).click();
+        page.waitForURL("**/users");
+        Browser.whenLive(page);
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add User")).click();
         Locator dialog = page.locator("dialog[open]");

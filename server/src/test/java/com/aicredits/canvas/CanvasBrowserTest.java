@@ -69,6 +69,7 @@ class CanvasBrowserTest extends CanvasTestContext {
     Page canvas() {
         Page page = browser.signIn("pat@" + domain, PASSWORD);
         page.navigate("/app/tenants/" + tenant + "/canvas");
+        Browser.whenLive(page);
         return page;
     }
 
