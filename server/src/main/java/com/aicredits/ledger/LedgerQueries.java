@@ -33,14 +33,16 @@ class LedgerQueries {
      * contends on one pool row per tenant.
      */
     Optional<Summary> summary(TenantId tenant) {
+        // One pass over the tenant's accounts for both figures (two subqueries would read them twice).
         return jdbc.sql("""
-                select p.purchased, p.assigned,
-                       (select coalesce(sum(consumed), 0) from accounts where tenant_id = p.tenant_id) as consumed,
-                       (select count(*) from accounts where tenant_id = p.tenant_id and active) as with_credits,
+                select p.purchased, p.assigned, a.consumed, a.with_credits,
                        (select count(*) from users where tenant_id = p.tenant_id and active) as users
-                  from pools p where p.tenant_id = ?
+                  from pools p
+                 cross join (select coalesce(sum(consumed), 0) as consumed, count(*) filter (where active) as with_credits
+                               from accounts where tenant_id = ?) a
+                 where p.tenant_id = ?
                 """)
-                .param(tenant.value())
+                .params(tenant.value(), tenant.value())
                 .query((rs, n) -> {
                     var purchased = new Credits(rs.getLong("purchased"));
                     var utilized = new Credits(rs.getLong("consumed"));
