@@ -135,10 +135,12 @@ done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 VMHWM=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 
-echo "== reconcile (Reconciler's SQL through psql)"
+echo "== reconcile (the service's own reconciliation, GET /api/v1/reconciliation)"
 T0=$(date +%s.%N)
-"${PSQL[@]}" -f bench/src/main/resources/reconcile.sql > "$OUT/reconcile.txt"
-DRIFTS=$(grep -c . "$OUT/reconcile.txt" || true)
+curl -sf --max-time 600 -H "Authorization: Bearer $PLATFORM_KEY" "http://localhost:$HTTP_PORT/api/v1/reconciliation" \
+  > "$OUT/reconcile.json"
+jq -r '.drifts[]' "$OUT/reconcile.json" > "$OUT/reconcile.txt"
+DRIFTS=$(jq '.drifts | length' "$OUT/reconcile.json")
 REC_TIME=$(echo "$(date +%s.%N) - $T0" | bc)
 printf 'drifts: %s (%.1f s)\n' "$DRIFTS" "$REC_TIME"
 

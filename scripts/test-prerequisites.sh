@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what the tests need from Debian's packages when it is
-# missing (Chromium for the browser tests; psql, pgbench and bc for the benchmark's smoke run), then runs
-# every module's tests. The build finds a JDK >= 21 by itself and ./mvnw fetches Maven.
+# What the tests need besides Java, from Debian's packages, installed only when missing: Chromium for the
+# browser tests; psql, pgbench, bc and jq for the benchmark's smoke run. `./mvnw verify` runs this first (the
+# root POM binds it to its verify phase, which Maven reaches before any module's tests); skip it with
+# -Dtest.prerequisites.skip.
 set -euo pipefail
-cd "$(dirname "$0")"
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 { command -v psql >/dev/null 2>&1 && [ -x /usr/lib/postgresql/15/bin/pgbench ]; } || missing+=(postgresql-15 postgresql-client-15)
 command -v bc >/dev/null 2>&1 || missing+=(bc)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (Debian packages the tests need)"
   sudo_cmd=()
@@ -17,5 +18,3 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
 fi
-
-./mvnw -B verify "$@"
