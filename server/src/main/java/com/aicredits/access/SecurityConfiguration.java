@@ -57,6 +57,7 @@ class SecurityConfiguration {
                         // platform
                         .requestMatchers(POST, "/api/v1/tenants").access(Rules.platformOnly())
                         .requestMatchers(GET, "/api/v1/tenants").access(Rules.platformOnly())
+                        .requestMatchers(GET, "/api/v1/reconciliation").access(Rules.platformOnly())
                         .requestMatchers(POST, TENANT + "/purchases").access(Rules.tenant((c, x) -> false))
                         .requestMatchers(GET, TENANT + "/purchases").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/api-keys", TENANT + "/api-keys/**").access(Rules.tenant((c, x) -> false))

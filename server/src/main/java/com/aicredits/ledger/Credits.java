@@ -2,6 +2,9 @@ package com.aicredits.ledger;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
 
 /**
  * An exact amount of credits, in integer thousandths (three decimal places). Arithmetic fails loudly on
@@ -110,6 +113,12 @@ public record Credits(long thousandths) implements Comparable<Credits> {
     @Override
     public String toString() {
         return toBigDecimal().toPlainString();
+    }
+
+    /** As screens show it, with thousands separated: "12,500", "-5", "0.375". */
+    public String toDisplayString() {
+        // A new DecimalFormat per call: the class is not thread-safe.
+        return new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.US)).format(toBigDecimal());
     }
 
     /** An entered amount: valid, or the reason it is not. */

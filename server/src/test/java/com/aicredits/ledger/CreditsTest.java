@@ -49,6 +49,13 @@ class CreditsTest {
     }
 
     @Test
+    void on_screen_thousands_are_separated_and_fractions_kept() {
+        assertThat(Credits.of(12_500).toDisplayString()).isEqualTo("12,500");
+        assertThat(Credits.of(-5).toDisplayString()).isEqualTo("-5");
+        assertThat(new Credits(3_217_125).toDisplayString()).isEqualTo("3,217.125");
+    }
+
+    @Test
     void arithmetic_is_exact_and_fails_on_overflow_instead_of_wrapping() {
         assertThat(new Credits(100).plus(new Credits(275))).isEqualTo(new Credits(375));
         assertThat(Credits.of(12).minus(Credits.of(17))).isEqualTo(Credits.of(-5));

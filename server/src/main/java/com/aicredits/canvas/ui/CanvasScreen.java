@@ -9,9 +9,6 @@ import com.aicredits.ledger.Balance;
 import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
 import jakarta.servlet.http.HttpServletResponse;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
-import java.util.Locale;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -41,7 +38,7 @@ public class CanvasScreen {
 
     public record BalanceView(String available, String remaining, String held, boolean canStart, boolean negative) {
         static BalanceView of(Balance b) {
-            return new BalanceView(format(b.available()), format(b.remaining()), format(b.held()), b.canStart(),
+            return new BalanceView(b.available().toDisplayString(), b.remaining().toDisplayString(), b.held().toDisplayString(), b.canStart(),
                     b.remaining().isNegative());
         }
     }
@@ -129,7 +126,7 @@ public class CanvasScreen {
                     .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
             model.addAttribute("title", conversation.title());
             model.addAttribute("messages", conversation.messages().stream()
-                    .map(m -> new MessageView(m.author(), m.content(), m.cost() == null ? null : format(m.cost()))).toList());
+                    .map(m -> new MessageView(m.author(), m.content(), m.cost() == null ? null : m.cost().toDisplayString())).toList());
         } else {
             model.addAttribute("title", "New conversation");
             model.addAttribute("messages", java.util.List.of());
@@ -147,9 +144,5 @@ public class CanvasScreen {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN, "the Canvas is for signed-in users");
         }
         return caller;
-    }
-
-    private static String format(Credits credits) {
-        return new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.US)).format(credits.toBigDecimal());
     }
 }

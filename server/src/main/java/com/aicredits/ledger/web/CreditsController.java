@@ -3,6 +3,7 @@ package com.aicredits.ledger.web;
 import com.aicredits.api.Limits;
 import com.aicredits.api.Problems;
 import com.aicredits.directory.Role;
+import com.aicredits.directory.Directory;
 import com.aicredits.directory.TenantId;
 import com.aicredits.directory.UserId;
 import com.aicredits.idempotency.Idempotency;
@@ -55,11 +56,14 @@ class CreditsController {
             "remaining", SortBy.REMAINING, "usedPercent", SortBy.USED_PERCENT);
 
     private final Ledger ledger;
+    private final Directory directory;
     private final Idempotency idempotency;
     private final JsonMapper json;
 
-    CreditsController(Ledger ledger, Idempotency idempotency, JsonMapper json) {
+    /** {@code directory}: whether a tenant exists is a key lookup, not a summary of all its accounts. */
+    CreditsController(Ledger ledger, Directory directory, Idempotency idempotency, JsonMapper json) {
         this.ledger = ledger;
+        this.directory = directory;
         this.idempotency = idempotency;
         this.json = json;
     }
@@ -107,7 +111,7 @@ class CreditsController {
             return Problems.invalid("q", "q has at most 200 characters");
         }
         var tenant = new TenantId(tenantId);
-        if (ledger.summary(tenant).isEmpty()) {
+        if (directory.tenant(tenant).isEmpty()) {
             return Problems.notFound("tenant");
         }
         var rows = ledger.rows(tenant, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null), sortBy,
@@ -124,7 +128,7 @@ class CreditsController {
             array = @ArraySchema(schema = @Schema(implementation = AssignableJson.class))))
     ResponseEntity<Object> assignable(@PathVariable UUID tenantId) {
         var tenant = new TenantId(tenantId);
-        if (ledger.summary(tenant).isEmpty()) {
+        if (directory.tenant(tenant).isEmpty()) {
             return Problems.notFound("tenant");
         }
         return ResponseEntity.ok(ledger.assignableUsers(tenant).stream()
@@ -221,7 +225,7 @@ class CreditsController {
             return Problems.invalid("type", "type is one of " + Arrays.toString(EntryType.values()));
         }
         var tenant = new TenantId(tenantId);
-        if (ledger.summary(tenant).isEmpty()) {
+        if (directory.tenant(tenant).isEmpty()) {
             return Problems.notFound("tenant");
         }
         var entries = ledger.entries(tenant, userId == null ? null : new UserId(userId), typeFilter.orElse(null), page, size);

@@ -1,6 +1,7 @@
 package com.aicredits.ledger.web;
 
 import com.aicredits.api.Problems;
+import com.aicredits.directory.Directory;
 import com.aicredits.directory.TenantId;
 import com.aicredits.idempotency.Idempotency;
 import com.aicredits.ledger.Actor;
@@ -35,11 +36,14 @@ import tools.jackson.databind.json.JsonMapper;
 class PurchaseController {
 
     private final Ledger ledger;
+    private final Directory directory;
     private final Idempotency idempotency;
     private final JsonMapper json;
 
-    PurchaseController(Ledger ledger, Idempotency idempotency, JsonMapper json) {
+    /** {@code directory}: whether a tenant exists is a key lookup, not a summary of all its accounts. */
+    PurchaseController(Ledger ledger, Directory directory, Idempotency idempotency, JsonMapper json) {
         this.ledger = ledger;
+        this.directory = directory;
         this.idempotency = idempotency;
         this.json = json;
     }
@@ -76,7 +80,7 @@ class PurchaseController {
             array = @ArraySchema(schema = @Schema(implementation = PurchaseJson.class))))
     ResponseEntity<Object> purchases(@PathVariable UUID tenantId) {
         var tenant = new TenantId(tenantId);
-        if (ledger.summary(tenant).isEmpty()) {
+        if (directory.tenant(tenant).isEmpty()) {
             return Problems.notFound("tenant");
         }
         return ResponseEntity.ok(ledger.purchases(tenant).stream().map(PurchaseJson::of).toList());
