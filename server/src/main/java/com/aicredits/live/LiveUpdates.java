@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -21,7 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * itself, so nothing missed while it was away stays missed.
  */
 @Service
-public class LiveUpdates {
+public class LiveUpdates implements SmartLifecycle {
 
     /** The SSE event name pages listen for; its data is a comma-separated list of changed user ids. */
     public static final String EVENT = "credits";
@@ -73,6 +74,34 @@ public class LiveUpdates {
     @Scheduled(fixedDelayString = "${aicredits.live.keep-alive:15s}")
     void keepAlive() {
         listeners.keySet().forEach(tenant -> send(tenant, SseEmitter.event().comment("keep-alive")));
+    }
+
+    // ---- lifecycle: open streams are in-flight requests, and a graceful shutdown would wait for them (30 s).
+    // Stopping before the web server's graceful shutdown ends them at once; browsers reconnect elsewhere.
+
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        listeners.values().forEach(set -> set.forEach(SseEmitter::complete));
+        listeners.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stopped before everything else, the web server's graceful shutdown included. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 
     private void send(TenantId tenant, SseEmitter.SseEventBuilder event) {

@@ -265,7 +265,15 @@ class AdminScreenTest {
         page.keyboard().press("Enter");
         assertThat(row(page, "Ada Admin").locator("[data-col=assigned]")).hasText("15");
 
+        // Focus stays on the button when the live refresh (of the assignment above) replaces the table.
         row(page, "Ken Viewer").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credits to Ken Viewer")).focus();
+        // An AI feature charges Grace meanwhile: the live refresh replaces the whole table under the focus.
+        var grace = directory.userByEmail(tenant, "grace@" + tenant.value().toString().substring(0, 8) + ".example").orElseThrow().id();
+        ledger.charge(tenant, new RequestId(UUID.randomUUID().toString()), grace, "canvas", Credits.of(3), SEED);
+        assertThat(row(page, "Grace Planner").locator("[data-col=consumed]")).hasText("3");
+        assertThat(row(page, "Ken Viewer").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Add credits to Ken Viewer"))).isFocused();
+        page.waitForFunction("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')");
         page.keyboard().press("Enter");
         assertThat(dialog(page)).isVisible();
         page.keyboard().press("Escape");
