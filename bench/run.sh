@@ -9,9 +9,10 @@
 # Options (after or instead of --smoke): --tenants N --users-big N --users-other N --entries N
 #   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,balance,admin
 #   --admin-charge-clients N --search TERM (admin table filter, default abc)
-#   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health) --no-build
+#   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health/liveness: no database call) --no-build
 # Environment: BENCH_HTTP_PORT (18080), BENCH_PG_PORT (15432), BENCH_JAVA (a java >= 21; found in /usr/lib/jvm otherwise),
-#   PGBENCH (/usr/lib/postgresql/15/bin/pgbench).
+#   PGBENCH (/usr/lib/postgresql/15/bin/pgbench), BENCH_JVM_OPTS (the service's JVM options; default -Xmx512m, the
+#   heap README's "Running in production" recommends; add e.g. -XX:StartFlightRecording=filename=bench.jfr to profile).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,9 +21,10 @@ HTTP_PORT=${BENCH_HTTP_PORT:-18080}
 PG_PORT=${BENCH_PG_PORT:-15432}
 PGBENCH=${PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
 PLATFORM_KEY="bench-$RANDOM$RANDOM"
+read -r -a JVM_OPTS <<< "${BENCH_JVM_OPTS:--Xmx512m}"
 
 MODE=full TENANTS=100 USERS_BIG=100000 USERS_OTHER=100 ENTRIES=5000000
-LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health
+LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health/liveness
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
@@ -80,7 +82,7 @@ trap cleanup EXIT
 
 echo "== start the service (embedded PostgreSQL on $PG_PORT, data in $OUT/data, HTTP on $HTTP_PORT)"
 T0=$(date +%s.%N)
-AICREDITS_PLATFORM_API_KEY=$PLATFORM_KEY "$JAVA" -jar "$JAR" --server.port="$HTTP_PORT" \
+AICREDITS_PLATFORM_API_KEY=$PLATFORM_KEY "$JAVA" "${JVM_OPTS[@]}" -jar "$JAR" --server.port="$HTTP_PORT" \
   --aicredits.embedded-postgres.port="$PG_PORT" --aicredits.data-dir="$OUT/data" \
   > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
@@ -153,7 +155,7 @@ R=$ROOT/bench/target/results.md
   echo
   echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/Mem:/ {print $2}') GB RAM; client, service and PostgreSQL on the same machine; load average before / after the load: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine shows here)"
   echo "- command: \`bench/run.sh $*\`"
-  echo "- service: $(basename "$JAR") on $("$JAVA" -version 2>&1 | head -1), embedded PostgreSQL (fresh data dir), started in $(printf '%.1f' "$STARTUP") s"
+  echo "- service: $(basename "$JAR") on $("$JAVA" -version 2>&1 | head -1) with \`${JVM_OPTS[*]}\`, embedded PostgreSQL (fresh data dir), started in $(printf '%.1f' "$STARTUP") s"
   echo "- data: $TENANTS tenants, $N_USERS users ($USERS_BIG in the largest), $N_ENTRIES ledger entries before the run; seeded in SQL in $(printf '%.1f' "$SEED_TIME") s"
   echo "- trivial endpoint (\`health\` rows): GET $TRIVIAL"
   echo "- each level: ${DURATION} s measured after ${WARMUP} s warm-up; closed-loop clients (JDK HttpClient, HTTP/1.1 keep-alive), latencies in HdrHistogram"
