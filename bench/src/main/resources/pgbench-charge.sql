@@ -18,7 +18,6 @@ with acc as (
     select cast(:tenant as uuid), 'pgb-' || gen_random_uuid(), md5(cast(:tenant as text) || ':' || cast(:n as text))::uuid, 'pgbench', 'SETTLED', 0, 1000,
         acc.remaining - acc.held, acc.remaining, now(), now()
       from acc
-    on conflict do nothing
     returning request_id
 ), entry as (
     insert into ledger_entries (tenant_id, user_id, type, credits, consumed_delta, remaining_before,
@@ -27,4 +26,4 @@ with acc as (
         'pgbench', 'pgbench', req.request_id, now()
       from acc, req
 )
-select acc.remaining, acc.held, exists (select 1 from req) as created from acc;
+select acc.remaining, acc.held from acc;

@@ -9,6 +9,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -103,6 +108,30 @@ public final class ApiClient {
         headers.forEach(request::header);
         authenticate(request);
         return execute(request.build());
+    }
+
+    /**
+     * Opens an event stream, as a page does, and queues the data of every event it receives. Returns once
+     * the server has answered, so the stream is registered before the caller changes anything.
+     */
+    public BlockingQueue<String> events(String path) {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream");
+        authenticate(request);
+        try {
+            var response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).get(30, TimeUnit.SECONDS);
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+            }
+            var received = new LinkedBlockingQueue<String>();
+            Thread.ofVirtual().start(() -> response.body().filter(line -> line.startsWith("data:"))
+                    .forEach(line -> received.add(line.substring("data:".length()))));
+            return received;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("GET " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private Response sendForm(String path, String form) {

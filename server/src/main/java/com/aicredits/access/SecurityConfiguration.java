@@ -84,6 +84,7 @@ class SecurityConfiguration {
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 .csrf(csrf -> csrf.spa().requireCsrfProtectionMatcher(SecurityConfiguration::mayBeForged))
                 .addFilterAfter(new CsrfCookie(), CsrfFilter.class)
+                .securityContext(context -> context.securityContextRepository(new SignInsOnly()))
                 .sessionManagement(session -> session
                         .sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
                         .sessionFixation(fixation -> fixation.changeSessionId()))

@@ -18,8 +18,10 @@ import org.springframework.stereotype.Repository;
  * SQL for spending credits. Admission (authorize, charge) is one statement: the conditional UPDATE of
  * the account, the request row and the ledger entry together, so the rule "available > 0 and fewer open
  * holds than the limit" is decided by PostgreSQL under the account's row lock, never in Java.
- * The request row's primary key is the request id: a second insert for the same id does nothing, which
- * is how a retry is recognised. Lock order: request row, then account row.
+ * The request row's primary key is the request id: a second insert for the same id fails the whole
+ * statement (nothing of it is applied), which is how a retry is recognised. Being one statement, an
+ * admission needs no transaction around it: it commits on its own, in one round trip.
+ * Lock order: request row, then account row.
  */
 @Repository
 class ConsumptionStore {
@@ -30,8 +32,8 @@ class ConsumptionStore {
         this.jdbc = jdbc;
     }
 
-    /** The outcome of an admission statement: the user's figures after it, and whether the request row is new. */
-    record Admission(long remaining, long held, boolean created) {
+    /** An admitted request: the user's figures after the admission statement. */
+    record Admission(long remaining, long held) {
     }
 
     /** Why admission failed, read after the fact (it only explains a decision PostgreSQL already took). */
@@ -66,7 +68,6 @@ class ConsumptionStore {
                         available_after, created_at, expires_at)
                     select :tenant, :request, :user, :feature, 'AUTHORIZED', :amount, acc.remaining - acc.held, :now, :expires
                       from acc
-                    on conflict do nothing
                     returning request_id
                 ), entry as (
                     insert into ledger_entries (tenant_id, user_id, type, credits, held_delta, remaining_before,
@@ -75,7 +76,7 @@ class ConsumptionStore {
                         :actor, :feature, :request, :now
                       from acc, req
                 )
-                select acc.remaining, acc.held, exists (select 1 from req) as created from acc
+                select acc.remaining, acc.held from acc
                 """;
         return admit(sql, tenant, request, user, feature, hold, actor, now)
                 .param("expires", expiresAt.atOffset(ZoneOffset.UTC))
@@ -91,7 +92,6 @@ class ConsumptionStore {
                     select :tenant, :request, :user, :feature, 'SETTLED', 0, :amount,
                         acc.remaining - acc.held, acc.remaining, :now, :now
                       from acc
-                    on conflict do nothing
                     returning request_id
                 ), entry as (
                     insert into ledger_entries (tenant_id, user_id, type, credits, consumed_delta, remaining_before,
@@ -100,7 +100,7 @@ class ConsumptionStore {
                         :actor, :feature, :request, :now
                       from acc, req
                 )
-                select acc.remaining, acc.held, exists (select 1 from req) as created from acc
+                select acc.remaining, acc.held from acc
                 """;
         return admit(sql, tenant, request, user, feature, cost, actor, now)
                 .query(ConsumptionStore::admission).optional();
@@ -255,7 +255,7 @@ class ConsumptionStore {
             """;
 
     private static Admission admission(ResultSet rs, int n) throws SQLException {
-        return new Admission(rs.getLong("remaining"), rs.getLong("held"), rs.getBoolean("created"));
+        return new Admission(rs.getLong("remaining"), rs.getLong("held"));
     }
 
     private static Request request(ResultSet rs, int n) throws SQLException {

@@ -8,7 +8,6 @@ import com.aicredits.ledger.AllocationResult.Allocated;
 import com.aicredits.ledger.AllocationStore.Account;
 import com.aicredits.ledger.AllocationStore.Pool;
 import com.aicredits.ledger.AuthorizeResult.Authorized;
-import com.aicredits.ledger.ConsumptionStore.Admission;
 import com.aicredits.ledger.ConsumptionStore.Request;
 import com.aicredits.ledger.PurchaseResult.Purchased;
 import com.aicredits.ledger.VoidResult.Voided;
@@ -21,6 +20,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -251,7 +251,6 @@ public class Ledger {
                 now -> {
                     Instant expiresAt = now.plus(settings.holdTtl());
                     return consumption.authorize(tenant, request, user, feature, hold, actor, now, expiresAt)
-                            .filter(Admission::created)
                             .map(a -> (AuthorizeResult) new Authorized(request, hold, new Credits(a.remaining() - a.held()),
                                     expiresAt, false));
                 },
@@ -269,7 +268,6 @@ public class Ledger {
         }
         return admit(tenant, request, user,
                 now -> consumption.charge(tenant, request, user, feature, cost, actor, now)
-                        .filter(Admission::created)
                         .map(a -> (ChargeResult) new Settled(request, cost, new Credits(a.remaining()), false)),
                 r -> r.charge() && r.userId().equals(user) && r.feature().equals(feature)
                         ? new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true)
@@ -277,22 +275,21 @@ public class Ledger {
     }
 
     /**
-     * Runs an admission statement (authorize or charge) in its own transaction. When it admits nothing,
-     * the transaction is rolled back and the answer is either the first outcome of an earlier call with
-     * this request id (a retry) or the reason for the refusal. If the explanation finds the user
-     * admissible after all (the balance changed in between), the statement is tried again, at most 3 times.
+     * Runs an admission statement (authorize or charge), which commits on its own. When it admits nothing
+     * (refused, or the request id exists and the statement failed as a whole), the answer is either the
+     * first outcome of an earlier call with this request id (a retry) or the reason for the refusal. If the
+     * explanation finds the user admissible after all (the balance changed in between), the statement is
+     * tried again, at most 3 times.
      */
     private <T> T admit(TenantId tenant, RequestId request, UserId user, Function<Instant, Optional<T>> statement,
             Function<Request, T> replay) {
         for (int attempt = 1; ; attempt++) {
-            Instant now = now();
-            T admitted = inTransaction(tx -> {
-                var result = statement.apply(now);
-                if (result.isEmpty()) {
-                    tx.setRollbackOnly(); // refused, or the request id exists: undo the account update
-                }
-                return result.orElse(null);
-            });
+            T admitted;
+            try {
+                admitted = statement.apply(now()).orElse(null);
+            } catch (DuplicateKeyException retry) {
+                admitted = null;
+            }
             if (admitted != null) {
                 events.publishEvent(new CreditsChanged(tenant, user));
                 return admitted;

@@ -2,12 +2,18 @@ package com.aicredits.live;
 
 import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.CreditsChanged;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -16,22 +22,32 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Fans committed credit changes out to the open pages of the tenant. Changes are coalesced per tenant and
- * sent at most every {@code aicredits.live.flush-interval} (200 ms): a thousand charges a second become
- * five small messages, and every page still hears within a second. A page that reconnects refreshes
- * itself, so nothing missed while it was away stays missed.
+ * Fans committed credit changes out to the open pages of the tenant, on every instance of the service.
+ * Changes are coalesced per tenant and published at most every {@code aicredits.live.flush-interval}
+ * (200 ms) on a PostgreSQL channel that all instances listen to: a thousand charges a second become five
+ * small notifications, a change made through one instance reaches pages served by another, and every page
+ * still hears within a second. A page that reconnects refreshes itself, and so does every page of an
+ * instance whose channel reconnects, so nothing missed while away stays missed.
  */
 @Service
 public class LiveUpdates implements SmartLifecycle {
 
-    /** The SSE event name pages listen for; its data is a comma-separated list of changed user ids. */
+    /** The SSE event name pages listen for; its data is a comma-separated list of changed user ids, or *. */
     public static final String EVENT = "credits";
+    /** Everything may have changed: a message too long for a notification, or a catch-up after an outage. */
+    private static final String EVERYTHING = "*";
+    /** PostgreSQL refuses notification payloads of 8,000 bytes or more. */
+    private static final int MAX_PAYLOAD = 7_000;
+
+    private static final Logger log = LoggerFactory.getLogger(LiveUpdates.class);
 
     private final Map<TenantId, Set<SseEmitter>> listeners = new ConcurrentHashMap<>();
     private final Map<TenantId, Set<String>> pending = new ConcurrentHashMap<>();
+    private final PostgresChannel channel;
     private final Duration timeout;
 
-    LiveUpdates(@Value("${aicredits.live.connection-timeout:30m}") Duration timeout) {
+    LiveUpdates(HikariDataSource dataSource, @Value("${aicredits.live.connection-timeout:30m}") Duration timeout) {
+        this.channel = new PostgresChannel(dataSource, "aicredits_credits");
         this.timeout = timeout;
     }
 
@@ -52,22 +68,56 @@ public class LiveUpdates implements SmartLifecycle {
         return emitter;
     }
 
+    /** Every change is published, whether or not this instance has pages open: another one may. */
     @TransactionalEventListener(fallbackExecution = true)
     void on(CreditsChanged change) {
-        if (!listeners.getOrDefault(change.tenantId(), Set.of()).isEmpty()) {
-            pending.computeIfAbsent(change.tenantId(), t -> ConcurrentHashMap.newKeySet())
-                    .add(change.userId() == null ? "pool" : change.userId().toString());
-        }
+        changed(change.tenantId(), change.userId() == null ? "pool" : change.userId().toString());
     }
 
     @Scheduled(fixedDelayString = "${aicredits.live.flush-interval:200ms}")
     void flush() {
+        var batch = new ArrayList<Map.Entry<TenantId, Set<String>>>();
         for (var tenant : pending.keySet()) {
             var changed = pending.remove(tenant);
             if (changed != null && !changed.isEmpty()) {
-                send(tenant, SseEmitter.event().name(EVENT).data(String.join(",", changed)));
+                batch.add(Map.entry(tenant, changed));
             }
         }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            channel.publish(batch.stream().map(entry -> entry.getKey().value() + ":" + payload(entry.getValue())).toList());
+        } catch (SQLException e) {
+            // The database is away; nothing new can commit while it is, so publish these once it is back.
+            log.debug("Could not publish live updates: {}", e.getMessage());
+            batch.forEach(unsent -> unsent.getValue().forEach(what -> changed(unsent.getKey(), what)));
+        }
+    }
+
+    private void changed(TenantId tenant, String what) {
+        pending.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet()).add(what);
+    }
+
+    private static String payload(Set<String> changed) {
+        String joined = String.join(",", changed);
+        return joined.length() > MAX_PAYLOAD ? EVERYTHING : joined;
+    }
+
+    /** A message from the channel, published by this instance or another: tell this instance's pages. */
+    private void received(String message) {
+        int colon = message.indexOf(':');
+        try {
+            var tenant = new TenantId(UUID.fromString(message.substring(0, colon)));
+            send(tenant, SseEmitter.event().name(EVENT).data(message.substring(colon + 1)));
+        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+            log.warn("Ignored a malformed live update: {}", message);
+        }
+    }
+
+    /** The channel was down: whatever happened meanwhile was not heard, so every open page refreshes. */
+    private void caughtUp() {
+        listeners.keySet().forEach(tenant -> send(tenant, SseEmitter.event().name(EVENT).data(EVERYTHING)));
     }
 
     /** Proxies and load balancers close idle connections; a comment every 15 s keeps the stream open. */
@@ -83,12 +133,14 @@ public class LiveUpdates implements SmartLifecycle {
 
     @Override
     public void start() {
+        channel.listen(this::received, this::caughtUp);
         running = true;
     }
 
     @Override
     public void stop() {
         running = false;
+        channel.close();
         listeners.values().forEach(set -> set.forEach(SseEmitter::complete));
         listeners.clear();
     }

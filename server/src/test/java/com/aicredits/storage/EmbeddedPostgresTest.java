@@ -3,8 +3,12 @@ package com.aicredits.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.AiCreditsApplication;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
@@ -37,6 +41,39 @@ class EmbeddedPostgresTest {
                     .query(Long.class).single()).isEqualTo(1);
             assertThat(second.getBean(JdbcClient.class).sql("select version()").query(String.class).single())
                     .startsWith("PostgreSQL 18");
+        }
+    }
+
+    @Test
+    void a_service_killed_without_shutdown_leaves_its_postgres_running_and_the_next_start_stops_it() throws Exception {
+        // The service in its own JVM, on this data directory, killed as the OOM killer or kill -9 would.
+        Process service = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), AiCreditsApplication.class.getName(),
+                "--aicredits.data-dir=" + dataDir, "--server.port=0", "--aicredits.ledger.sweeper.enabled=false")
+                .redirectErrorStream(true).start();
+        long orphan = -1;
+        try {
+            try (var output = new BufferedReader(new InputStreamReader(service.getInputStream()))) {
+                String line;
+                while ((line = output.readLine()) != null && !line.contains("Started AiCreditsApplication")) {
+                    // the service logs its start-up; wait for it to finish
+                }
+                assertThat(line).as("the service in the child JVM started").isNotNull();
+                orphan = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).getFirst().trim());
+                service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).as("its PostgreSQL outlived it").contains(true);
+
+            try (var restarted = start()) {
+                assertThat(restarted.getBean(JdbcClient.class).sql("select count(*) from flyway_schema_history")
+                        .query(Long.class).single()).isPositive();
+            }
+            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        } finally {
+            service.destroyForcibly();
+            if (orphan > 0) {
+                ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
     }
 }

@@ -1,0 +1,215 @@
+package com.aicredits.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.AiCreditsApplication;
+import com.aicredits.ApiClient;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Two instances of the service on one PostgreSQL, as behind a load balancer. Each is a whole application
+ * context with its own in-memory state, so whatever crosses from one to the other went through the
+ * database: the limits, the live updates, the sweepers.
+ */
+class TwoInstancesTest {
+
+    private static final java.time.Duration HOLD_TTL = java.time.Duration.ofSeconds(2);
+
+    private static EmbeddedPostgres postgres;
+    private static ConfigurableApplicationContext first;
+    private static ConfigurableApplicationContext second;
+    private static JdbcClient database;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        first = instance();
+        second = instance();
+        database = first.getBean(JdbcClient.class);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        second.close();
+        first.close();
+        postgres.close();
+    }
+
+    private static ConfigurableApplicationContext instance() {
+        return new SpringApplicationBuilder(AiCreditsApplication.class).run(
+                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "--spring.datasource.username=postgres",
+                "--server.port=0",
+                "--server.servlet.session.cookie.secure=false",
+                "--aicredits.platform-api-key=" + HttpFixture.PLATFORM_KEY,
+                "--aicredits.ledger.hold-ttl=" + HOLD_TTL.toMillis() + "ms",
+                "--aicredits.ledger.sweeper.interval=100ms",
+                "--logging.level.root=WARN");
+    }
+
+    private static int port(ConfigurableApplicationContext instance) {
+        return Integer.parseInt(instance.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @Test
+    void a_change_made_through_one_instance_reaches_the_admin_and_canvas_pages_served_by_the_other() throws Exception {
+        var tenant = new HttpFixture(port(first));
+        tenant.user("Ada Admin", "Admin");
+        String planner = tenant.user("Pat Planner", "Planner");
+        tenant.purchase("100");
+        var adminPage = ApiClient.session(port(second), tenant.email("Ada Admin"), HttpFixture.PASSWORD);
+        var plannerPage = ApiClient.session(port(second), tenant.email("Pat Planner"), HttpFixture.PASSWORD);
+        String app = "/app/tenants/" + tenant.tenant;
+        BlockingQueue<String> adminEvents = adminPage.events(app + "/live");
+        BlockingQueue<String> canvasEvents = plannerPage.events(app + "/live");
+        assertThat(plannerPage.get(app + "/canvas/status").text()).contains("Contact your administrator");
+
+        long started = System.nanoTime();
+        tenant.assign(planner, "30");
+        String heard = adminEvents.poll(5, TimeUnit.SECONDS);
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("a change through one instance reached a page of the other after %d ms%n", elapsedMillis);
+        assertThat(heard).as("the admin page on the other instance heard the change").contains(planner);
+        assertThat(canvasEvents.poll(5, TimeUnit.SECONDS)).contains(planner);
+        assertThat(plannerPage.get(app + "/canvas/status").text()).doesNotContain("Contact your administrator")
+                .contains("30");
+
+        var charged = ApiClient.bearer(port(first), tenant.consumeKeyText).post(tenant.base + "/consumption/charge",
+                Map.of("requestId", UUID.randomUUID().toString(), "userId", planner, "feature", "canvas", "cost", 7));
+        assertThat(charged.status()).isEqualTo(201);
+        assertThat(adminEvents.poll(5, TimeUnit.SECONDS)).contains(planner);
+        assertThat(adminPage.get(app + "/credits/table").text()).containsPattern("data-col=\"remaining\"[^>]*>23<");
+    }
+
+    @Test
+    void the_in_flight_limit_and_the_available_credits_hold_across_instances() throws Exception {
+        var tenant = new HttpFixture(port(first));
+        String user = tenant.user("Cy Consumer", "Viewer");
+        tenant.purchase("10");
+        tenant.assign(user, "10");
+        List<ApiClient> instances = List.of(ApiClient.bearer(port(first), tenant.consumeKeyText),
+                ApiClient.bearer(port(second), tenant.consumeKeyText));
+
+        // 24 authorizations at once, half through each instance: the tenant's limit (4) holds in total.
+        var authorizations = concurrently(24, i -> instances.get(i % 2).post(tenant.base + "/consumption/authorize",
+                Map.of("requestId", UUID.randomUUID().toString(), "userId", user, "feature", "canvas", "estimate", 1)));
+        assertThat(authorizations.stream().filter(r -> r.status() == 201)).hasSize(4);
+        assertThat(authorizations.stream().filter(r -> r.status() != 201).map(ApiClient.Response::code))
+                .containsOnly("TOO_MANY_IN_FLIGHT");
+        for (var authorized : authorizations.stream().filter(r -> r.status() == 201).toList()) {
+            String request = authorized.json().get("requestId").asString();
+            assertThat(instances.getFirst().post(tenant.base + "/consumption/" + request + "/void", Map.of()).status()).isEqualTo(200);
+        }
+
+        // 40 charges of 1 credit at once through both: exactly the 10 available are spent, never more.
+        var charges = concurrently(40, i -> instances.get(i % 2).post(tenant.base + "/consumption/charge",
+                Map.of("requestId", UUID.randomUUID().toString(), "userId", user, "feature", "canvas", "cost", 1)));
+        assertThat(charges.stream().filter(r -> r.status() == 201)).hasSize(10);
+        assertThat(charges.stream().filter(r -> r.status() != 201).map(ApiClient.Response::code))
+                .containsOnly("CREDITS_EXHAUSTED");
+        var balance = instances.get(1).get(tenant.base + "/users/" + user + "/balance").json();
+        assertThat(balance.get("remaining").decimalValue()).isEqualByComparingTo("0");
+        assertThat(balance.get("held").decimalValue()).isEqualByComparingTo("0");
+        assertNoDrift();
+    }
+
+    @Test
+    void with_the_sweeper_on_both_instances_each_expired_hold_is_released_once_and_a_racing_settle_counts_once() throws Exception {
+        var tenant = new HttpFixture(port(first));
+        List<String> users = new ArrayList<>();
+        tenant.purchase("1000");
+        for (int i = 0; i < 10; i++) {
+            users.add(tenant.user("Holder " + i, "Viewer"));
+            tenant.assign(users.getLast(), "100");
+        }
+        List<ApiClient> instances = List.of(ApiClient.bearer(port(first), tenant.consumeKeyText),
+                ApiClient.bearer(port(second), tenant.consumeKeyText));
+        List<String> requests = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String request = UUID.randomUUID().toString();
+            var authorized = instances.get(i % 2).post(tenant.base + "/consumption/authorize",
+                    Map.of("requestId", request, "userId", users.get(i % 10), "feature", "canvas", "estimate", 2));
+            assertThat(authorized.status()).as(authorized.text()).isEqualTo(201);
+            requests.add(request);
+        }
+
+        // Every other request is settled just as its hold expires, through either instance, while both
+        // sweepers (every 100 ms) are claiming the same holds.
+        Thread.sleep(HOLD_TTL.toMillis() - 150);
+        var settles = concurrently(20, i -> instances.get(i % 2).post(
+                tenant.base + "/consumption/" + requests.get(2 * i) + "/settle", Map.of("cost", 3)));
+        assertThat(settles).allSatisfy(settled -> assertThat(settled.status()).as(settled.text()).isEqualTo(200));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (heldIn(tenant) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(heldIn(tenant)).as("every hold was released").isZero();
+        for (int i = 0; i < requests.size(); i++) {
+            var types = database.sql("select type from ledger_entries where tenant_id = ?::uuid and request_id = ?")
+                    .params(tenant.tenant, requests.get(i)).query(String.class).list();
+            // Released exactly once (settled or expired, never both twice), and the cost counted once.
+            assertThat(types.stream().filter(t -> t.equals("EXPIRE") || t.equals("VOID"))).hasSizeLessThanOrEqualTo(1);
+            assertThat(types.stream().filter(t -> t.equals("SETTLE"))).hasSize(i % 2 == 0 ? 1 : 0);
+            if (i % 2 == 1) {
+                assertThat(types).as("request %d was never settled, so it expired", i).containsExactlyInAnyOrder("AUTHORIZE", "EXPIRE");
+            }
+        }
+        BigDecimal consumed = database.sql("select sum(consumed) / 1000.0 from accounts where tenant_id = ?::uuid")
+                .param(tenant.tenant).query(BigDecimal.class).single();
+        assertThat(consumed).isEqualByComparingTo("60");
+        assertNoDrift();
+    }
+
+    private static long heldIn(HttpFixture tenant) {
+        return database.sql("select coalesce(sum(held), 0) from accounts where tenant_id = ?::uuid")
+                .param(tenant.tenant).query(Long.class).single();
+    }
+
+    private static void assertNoDrift() {
+        var reconciliation = ApiClient.bearer(port(second), HttpFixture.PLATFORM_KEY).get("/api/v1/reconciliation");
+        assertThat(reconciliation.status()).isEqualTo(200);
+        assertThat(reconciliation.json().get("drifts").size()).as(reconciliation.text()).isZero();
+    }
+
+    private interface Call {
+        ApiClient.Response call(int index) throws Exception;
+    }
+
+    /** Runs {@code count} calls at the same moment, on as many threads. */
+    private static List<ApiClient.Response> concurrently(int count, Call call) throws Exception {
+        try (var pool = Executors.newFixedThreadPool(count)) {
+            var gate = new java.util.concurrent.CountDownLatch(1);
+            var futures = new ArrayList<java.util.concurrent.Future<ApiClient.Response>>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                Callable<ApiClient.Response> task = () -> {
+                    gate.await();
+                    return call.call(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            gate.countDown();
+            var responses = new ArrayList<ApiClient.Response>();
+            for (var future : futures) {
+                responses.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return responses;
+        }
+    }
+}
