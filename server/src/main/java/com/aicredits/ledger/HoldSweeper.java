@@ -1,6 +1,9 @@
 package com.aicredits.ledger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -12,6 +15,8 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "aicredits.ledger.sweeper.enabled", matchIfMissing = true)
 class HoldSweeper {
 
+    private static final Logger log = LoggerFactory.getLogger(HoldSweeper.class);
+
     private final Ledger ledger;
 
     HoldSweeper(Ledger ledger) {
@@ -20,6 +25,11 @@ class HoldSweeper {
 
     @Scheduled(fixedDelayString = "${aicredits.ledger.sweeper.interval:5s}", initialDelayString = "${aicredits.ledger.sweeper.interval:5s}")
     void sweep() {
-        ledger.expireHolds();
+        try {
+            ledger.expireHolds();
+        } catch (DataAccessException e) {
+            // The database is away (restarting, failing over); the next round picks up where this one stopped.
+            log.warn("Hold sweep skipped: {}", e.getMessage());
+        }
     }
 }

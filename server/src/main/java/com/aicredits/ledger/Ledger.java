@@ -415,6 +415,11 @@ public class Ledger {
         return queries.summary(tenant);
     }
 
+    /** The pool's unassigned credits alone: one row, where the summary sums every account of the tenant. */
+    public Optional<Credits> unassigned(TenantId tenant) {
+        return queries.unassigned(tenant);
+    }
+
     public Page<AccountRow> rows(TenantId tenant, RowQuery query) {
         return queries.rows(tenant, query);
     }

@@ -29,17 +29,17 @@ class LedgerQueries {
     }
 
     /**
-     * Utilized is summed from the accounts rather than kept on the pool, so that consumption never
-     * contends on one pool row per tenant.
+     * Utilized, users with credits and users come from the tenant's running totals (128 slot rows kept by
+     * triggers, see V4__tenant_totals.sql), not from scanning its accounts and users, and not from the pool
+     * row, which every charge would then contend on.
      */
     Optional<Summary> summary(TenantId tenant) {
-        // One pass over the tenant's accounts for both figures (two subqueries would read them twice).
         return jdbc.sql("""
-                select p.purchased, p.assigned, a.consumed, a.with_credits,
-                       (select count(*) from users where tenant_id = p.tenant_id and active) as users
+                select p.purchased, p.assigned, t.consumed, t.with_credits, t.users
                   from pools p
-                 cross join (select coalesce(sum(consumed), 0) as consumed, count(*) filter (where active) as with_credits
-                               from accounts where tenant_id = ?) a
+                 cross join (select coalesce(sum(consumed), 0) as consumed, coalesce(sum(active_accounts), 0) as with_credits,
+                                    coalesce(sum(active_users), 0) as users
+                               from tenant_totals where tenant_id = ?) t
                  where p.tenant_id = ?
                 """)
                 .params(tenant.value(), tenant.value())
@@ -52,6 +52,11 @@ class LedgerQueries {
                             purchased.minus(new Credits(rs.getLong("assigned"))));
                 })
                 .optional();
+    }
+
+    Optional<Credits> unassigned(TenantId tenant) {
+        return jdbc.sql("select purchased - assigned from pools where tenant_id = ?").param(tenant.value())
+                .query((rs, n) -> new Credits(rs.getLong(1))).optional();
     }
 
     private static final String ROW_COLUMNS = """

@@ -106,6 +106,30 @@ class Reconciler {
                  where unassigned_before <> previous
                 """).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
 
+        // The summary cards' running totals must equal what they summarise (compared per tenant, not per
+        // slot: only the sum over a tenant's slots has a meaning).
+        drifts.addAll(jdbc.sql("""
+                with t as (
+                    select tenant_id, sum(consumed) as consumed, sum(active_accounts) as active_accounts,
+                           sum(active_users) as active_users
+                      from tenant_totals where (cast(:tenant as uuid) is null or tenant_id = :tenant) group by tenant_id
+                ), a as (
+                    select tenant_id, sum(consumed) as consumed, count(*) filter (where active) as active_accounts
+                      from accounts where (cast(:tenant as uuid) is null or tenant_id = :tenant) group by tenant_id
+                ), u as (
+                    select tenant_id, count(*) filter (where active) as active_users
+                      from users where (cast(:tenant as uuid) is null or tenant_id = :tenant) group by tenant_id
+                )
+                select format('totals %s: kept consumed=%s accounts with credits=%s users=%s, counted consumed=%s accounts with credits=%s users=%s',
+                              t.tenant_id, t.consumed, t.active_accounts, t.active_users,
+                              coalesce(a.consumed, 0), coalesce(a.active_accounts, 0), coalesce(u.active_users, 0))
+                  from t
+                  left join a on a.tenant_id = t.tenant_id
+                  left join u on u.tenant_id = t.tenant_id
+                 where t.consumed <> coalesce(a.consumed, 0) or t.active_accounts <> coalesce(a.active_accounts, 0)
+                    or t.active_users <> coalesce(u.active_users, 0)
+                """).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
+
         long pools = jdbc.sql("select count(*) from pools where (cast(:tenant as uuid) is null or tenant_id = :tenant)")
                 .param("tenant", scope, java.sql.Types.OTHER).query(Long.class).single();
         long accounts = jdbc.sql("select count(*) from accounts where (cast(:tenant as uuid) is null or tenant_id = :tenant)")

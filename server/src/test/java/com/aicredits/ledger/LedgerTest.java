@@ -654,5 +654,34 @@ class LedgerTest {
                     .anySatisfy(d -> assertThat(d).startsWith("pool " + t.tenant))
                     .anySatisfy(d -> assertThat(d).startsWith("account " + t.tenant + "/" + ada));
         }
+
+        @Test
+        void the_summary_cards_running_totals_follow_every_change_and_reconciliation_checks_them() {
+            var ada = t.user("Ada");
+            var bob = t.user("Bob");
+            t.purchased("100").assigned(ada, "50");
+            t.assigned(bob, "10");
+            t.charged(ada, "7");
+            var summary = ledger.summary(t.tenant).orElseThrow();
+            assertThat(summary.totalUtilized()).isEqualTo(Credits.of(7));
+            assertThat(summary.usersWithCredits()).isEqualTo(2);
+            t.assertReconciles();
+
+            // A writer that bypasses the triggers' arithmetic (here: an edit of the totals) is a drift.
+            jdbc.sql("update tenant_totals set consumed = consumed + 1 where tenant_id = ? and slot = 0")
+                    .param(t.tenant.value()).update();
+            assertThat(ledger.reconcile(t.tenant).drifts()).singleElement().asString()
+                    .startsWith("totals " + t.tenant).contains("kept consumed=7001", "counted consumed=7000");
+        }
+
+        @Test
+        void accounts_and_users_are_never_deleted() {
+            var ada = t.user("Ada");
+            t.purchased("100").assigned(ada, "50");
+            assertThatThrownBy(() -> jdbc.sql("delete from accounts where tenant_id = ?").param(t.tenant.value()).update())
+                    .hasMessageContaining("never deleted");
+            assertThatThrownBy(() -> jdbc.sql("delete from users where tenant_id = ?").param(t.tenant.value()).update())
+                    .hasMessageContaining("never deleted");
+        }
     }
 }

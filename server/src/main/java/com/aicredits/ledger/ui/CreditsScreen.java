@@ -247,8 +247,7 @@ public class CreditsScreen {
         model.addAttribute("action", action);
         model.addAttribute("error", error);
         model.addAttribute("idempotencyKey", UUID.randomUUID().toString());
-        var summary = ledger.summary(tenant).orElseThrow(CreditsScreen::notFound);
-        model.addAttribute("unassigned", Display.credits(summary.creditsUnassigned()));
+        model.addAttribute("unassigned", Display.credits(ledger.unassigned(tenant).orElseThrow(CreditsScreen::notFound)));
         if (action.equals("assign")) {
             model.addAttribute("assignable", ledger.assignableUsers(tenant));
             return "credits/fragments :: assign-dialog";
