@@ -141,42 +141,53 @@ class ConsumptionStore {
                 .params(tenant.value(), request.value()).query(ConsumptionStore::request).optional();
     }
 
+    /** A settled request: whose it was, and their remaining credits after it. */
+    record Settlement(UserId userId, long remaining) {
+    }
+
     /**
      * Records the whole cost as consumed, whatever the balance (the work is done), and releases the hold
-     * if it is still open ({@code release} is 0 after an expiry already released it). A closed allocation
-     * that a late settle drives below zero is reopened, so the debt stays visible in the table.
+     * if it is still open (an expired hold was already released). One statement, committing on its own:
+     * it locks the request row (the lock order: request, then account), so of two settles, a settle and a
+     * void, or a settle and the sweeper, the second sees the first's outcome. Empty when the request is not
+     * open to settling (unknown, already settled or voided). A closed allocation that a late settle drives
+     * below zero is reopened, so the debt stays visible in the table.
      */
-    After settle(TenantId tenant, RequestId request, Request current, Credits cost, Actor actor, Instant now) {
-        boolean open = current.status() == Status.AUTHORIZED;
-        long release = open ? current.held() : 0;
+    Optional<Settlement> settle(TenantId tenant, RequestId request, Credits cost, Actor actor, Instant now) {
         return jdbc.sql("""
-                with acc as (
+                with cur as (
+                    select user_id, feature, case when status = 'AUTHORIZED' then held else 0 end as release,
+                           case when status = 'AUTHORIZED' then 1 else 0 end as closing
+                      from consumption_requests
+                     where tenant_id = :tenant and request_id = :request and status in ('AUTHORIZED', 'EXPIRED')
+                       for update
+                ), acc as (
                     update accounts a
-                       set consumed = a.consumed + :cost, held = a.held - :release,
-                           open_holds = a.open_holds - :closing,
+                       set consumed = a.consumed + :cost, held = a.held - cur.release,
+                           open_holds = a.open_holds - cur.closing,
                            active = a.active or a.assigned - a.consumed - :cost <> 0,
                            updated_at = :now
-                     where a.tenant_id = :tenant and a.user_id = :user
-                    returning a.assigned - a.consumed as remaining, a.held
+                      from cur
+                     where a.tenant_id = :tenant and a.user_id = cur.user_id
+                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, cur.release, cur.feature
                 ), req as (
-                    update consumption_requests
-                       set status = 'SETTLED', cost = :cost, remaining_after = (select remaining from acc),
-                           finished_at = :now
-                     where tenant_id = :tenant and request_id = :request
+                    update consumption_requests r
+                       set status = 'SETTLED', cost = :cost, remaining_after = acc.remaining, finished_at = :now
+                      from acc
+                     where r.tenant_id = :tenant and r.request_id = :request
                 ), entry as (
                     insert into ledger_entries (tenant_id, user_id, type, credits, consumed_delta, held_delta,
                         remaining_before, remaining_after, held_after, actor, feature, request_id, at)
-                    select :tenant, :user, 'SETTLE', :cost, :cost, -:release, acc.remaining + :cost, acc.remaining,
-                        acc.held, :actor, :feature, :request, :now
+                    select :tenant, acc.user_id, 'SETTLE', :cost, :cost, -acc.release, acc.remaining + :cost,
+                        acc.remaining, acc.held, :actor, acc.feature, :request, :now
                       from acc
                 )
-                select remaining, held from acc
+                select user_id, remaining from acc
                 """)
-                .param("tenant", tenant.value()).param("user", current.userId().value())
-                .param("request", request.value()).param("feature", current.feature())
-                .param("cost", cost.thousandths()).param("release", release).param("closing", open ? 1 : 0)
-                .param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
-                .query((rs, n) -> new After(rs.getLong(1), rs.getLong(2))).single();
+                .param("tenant", tenant.value()).param("request", request.value())
+                .param("cost", cost.thousandths()).param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> new Settlement(new UserId(rs.getObject("user_id", UUID.class)), rs.getLong("remaining")))
+                .optional();
     }
 
     /** Releases the hold if still open and marks the request voided; nothing is consumed. */

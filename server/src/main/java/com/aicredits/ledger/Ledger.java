@@ -317,22 +317,18 @@ public class Ledger {
         if (invalid.isPresent()) {
             return invalid.get();
         }
-        return inTransaction(tx -> {
-            var current = consumption.lockRequest(tenant, request);
-            if (current.isEmpty()) {
-                return notFound("request");
-            }
-            Request r = current.get();
-            return switch (r.status()) {
-                case SETTLED -> new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true);
-                case VOIDED -> new Refused(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
-                case AUTHORIZED, EXPIRED -> {
-                    var after = consumption.settle(tenant, request, r, cost, actor, now());
-                    events.publishEvent(new CreditsChanged(tenant, r.userId()));
-                    yield new Settled(request, cost, new Credits(after.remaining()), false);
-                }
-            };
-        });
+        var settled = consumption.settle(tenant, request, cost, actor, now());
+        if (settled.isPresent()) {
+            events.publishEvent(new CreditsChanged(tenant, settled.get().userId()));
+            return new Settled(request, cost, new Credits(settled.get().remaining()), false);
+        }
+        // Nothing open to settle: the answer is the request's final state (both are terminal).
+        return consumption.request(tenant, request).<SettleResult>map(r -> switch (r.status()) {
+            case SETTLED -> new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true);
+            case VOIDED -> new Refused(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
+            case AUTHORIZED, EXPIRED -> throw new IllegalStateException("request " + request.value()
+                    + " is open but could not be settled: its account is missing");
+        }).orElseGet(() -> notFound("request"));
     }
 
     /** Releases the request's hold without consuming anything. */
