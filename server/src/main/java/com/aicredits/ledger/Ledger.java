@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
@@ -37,6 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties(LedgerSettings.class)
 public class Ledger {
 
+    private static final Logger log = LoggerFactory.getLogger(Ledger.class);
+
     public static final int MAX_NOTE = 500;
     public static final int MAX_REFERENCE = 200;
     public static final int MAX_FEATURE = 64;
@@ -51,10 +55,11 @@ public class Ledger {
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final LedgerMetrics metrics;
 
     Ledger(AllocationStore allocations, ConsumptionStore consumption, LedgerQueries queries, Reconciler reconciler,
             Directory directory, LedgerSettings settings, TransactionTemplate transactions,
-            ApplicationEventPublisher events, Clock clock) {
+            ApplicationEventPublisher events, Clock clock, LedgerMetrics metrics) {
         this.allocations = allocations;
         this.consumption = consumption;
         this.queries = queries;
@@ -64,6 +69,7 @@ public class Ledger {
         this.transactions = transactions;
         this.events = events;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     // ------------------------------------------------------------------ purchase and allocation
@@ -244,10 +250,10 @@ public class Ledger {
         var invalid = invalidRequest(request, feature)
                 .or(() -> estimate == null ? Optional.empty() : invalidAmount(estimate));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return metrics.authorized(invalid.get());
         }
         Credits hold = estimate != null ? estimate : settings.estimateFor(feature);
-        return admit(tenant, request, user,
+        return metrics.authorized(admit(tenant, request, user,
                 now -> {
                     Instant expiresAt = now.plus(settings.holdTtl());
                     return consumption.authorize(tenant, request, user, feature, hold, actor, now, expiresAt)
@@ -256,7 +262,7 @@ public class Ledger {
                 },
                 r -> !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
                         ? new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()), r.expiresAt(), true)
-                        : requestIdReused(request));
+                        : requestIdReused(request)));
     }
 
     /** Authorize and settle in one call, for features that know their cost up front. */
@@ -264,14 +270,14 @@ public class Ledger {
             Actor actor) {
         var invalid = invalidRequest(request, feature).or(() -> invalidCost(cost));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return metrics.charged(invalid.get());
         }
-        return admit(tenant, request, user,
+        return metrics.charged(admit(tenant, request, user,
                 now -> consumption.charge(tenant, request, user, feature, cost, actor, now)
                         .map(a -> (ChargeResult) new Settled(request, cost, new Credits(a.remaining()), false)),
                 r -> r.charge() && r.userId().equals(user) && r.feature().equals(feature)
                         ? new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true)
-                        : requestIdReused(request));
+                        : requestIdReused(request)));
     }
 
     /**
@@ -315,29 +321,29 @@ public class Ledger {
     public SettleResult settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
         var invalid = invalidRequestId(request).or(() -> invalidCost(cost));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return metrics.settled(invalid.get());
         }
         var settled = consumption.settle(tenant, request, cost, actor, now());
         if (settled.isPresent()) {
             events.publishEvent(new CreditsChanged(tenant, settled.get().userId()));
-            return new Settled(request, cost, new Credits(settled.get().remaining()), false);
+            return metrics.settled(new Settled(request, cost, new Credits(settled.get().remaining()), false));
         }
         // Nothing open to settle: the answer is the request's final state (both are terminal).
-        return consumption.request(tenant, request).<SettleResult>map(r -> switch (r.status()) {
+        return metrics.settled(consumption.request(tenant, request).<SettleResult>map(r -> switch (r.status()) {
             case SETTLED -> new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true);
             case VOIDED -> new Refused(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
             case AUTHORIZED, EXPIRED -> throw new IllegalStateException("request " + request.value()
                     + " is open but could not be settled: its account is missing");
-        }).orElseGet(() -> notFound("request"));
+        }).orElseGet(() -> notFound("request")));
     }
 
     /** Releases the request's hold without consuming anything. */
     public VoidResult voidRequest(TenantId tenant, RequestId request, Actor actor) {
         var invalid = invalidRequestId(request);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return metrics.voided(invalid.get());
         }
-        return inTransaction(tx -> {
+        return metrics.voided(inTransaction(tx -> {
             var current = consumption.lockRequest(tenant, request);
             if (current.isEmpty()) {
                 return notFound("request");
@@ -352,7 +358,7 @@ public class Ledger {
                     yield new Voided(request, false);
                 }
             };
-        });
+        }));
     }
 
     /** Releases every hold past its time-to-live; returns how many. Called by the sweeper on every instance. */
@@ -362,7 +368,8 @@ public class Ledger {
         List<ConsumptionStore.Expired> released;
         while (!(released = consumption.expireOne(now)).isEmpty()) {
             expired++;
-            // Each expiry commits on its own (autocommit), so it is published as it happens.
+            metrics.holdExpired();
+            // Each expiry commits on its own (autocommit), so it is published as it happens, and counted.
             released.forEach(e -> events.publishEvent(new CreditsChanged(e.tenantId(), e.userId())));
         }
         return expired;
@@ -446,9 +453,15 @@ public class Ledger {
         return queries.purchases(tenant);
     }
 
-    /** Recomputes every balance of every tenant from the entries; a healthy ledger reports no drift. */
+    /**
+     * Recomputes every balance of every tenant from the entries; a healthy ledger reports no drift. Each
+     * drift is logged as an error and their number is kept for the {@code aicredits.reconciliation.drifts}
+     * gauge, whoever asked (the schedule or an operator through the API).
+     */
     public Reconciliation reconcile() {
-        return reconciler.reconcile(null);
+        var result = metrics.reconciled(() -> reconciler.reconcile(null));
+        result.drifts().forEach(drift -> log.error("ledger drift: {}", drift));
+        return result;
     }
 
     public Reconciliation reconcile(TenantId tenant) {

@@ -1,0 +1,207 @@
+package com.aicredits.ledger;
+
+import com.aicredits.ledger.AuthorizeResult.Authorized;
+import com.aicredits.ledger.VoidResult.Voided;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * What an operator watches: how fast credits are spent, why requests are refused, how many holds are open,
+ * how many expire, and whether the last reconciliation found drift.
+ *
+ * <p>{@link Ledger} records an outcome only once its transaction has committed, and never a replay (the
+ * same request id answered again), so the counters count what is in the ledger, not how often clients
+ * retried. A refusal stores nothing and a retry is decided afresh, so each refusal answered counts.
+ *
+ * <p>Counters are per instance (Prometheus adds them up across instances). Open holds are not: they are
+ * counted in PostgreSQL, so every instance reports the same right number however the traffic was spread,
+ * and the count is refreshed in the background so that a scrape never waits for the database.
+ */
+@Component
+class LedgerMetrics {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerMetrics.class);
+
+    /** The tag values of {@code aicredits.consumption.requests}: what a consumption call did. */
+    enum Outcome {
+        AUTHORIZED, CHARGED, SETTLED, VOIDED, REFUSED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The consumption calls, as the {@code operation} tag of a refusal. */
+    enum Operation {
+        AUTHORIZE, CHARGE, SETTLE, VOID;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final ConsumptionStore consumption;
+    private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
+    private final Counter chargedCredits;
+    private final Counter settledCredits;
+    private final Map<Operation, Map<Refusal, Counter>> refusals = new EnumMap<>(Operation.class);
+    private final Counter expired;
+    private final Timer reconciliations;
+    /** NaN until known: before the first count, and while the database cannot be reached. */
+    private volatile double openHolds = Double.NaN;
+    /** NaN until the first reconciliation of this instance has run: unknown is not the same as none. */
+    private volatile double drifts = Double.NaN;
+    private volatile boolean openHoldsFailing;
+
+    LedgerMetrics(MeterRegistry registry, ConsumptionStore consumption) {
+        this.registry = registry;
+        this.consumption = consumption;
+        for (Outcome outcome : Outcome.values()) {
+            requests.put(outcome, Counter.builder("aicredits.consumption.requests")
+                    .description("Consumption calls by committed outcome; a replayed request id is not counted again")
+                    .tag("outcome", outcome.tag()).register(registry));
+        }
+        chargedCredits = credits(Outcome.CHARGED);
+        settledCredits = credits(Outcome.SETTLED);
+        for (Operation operation : Operation.values()) {
+            refusals.put(operation, new ConcurrentHashMap<>());
+        }
+        // The refusals an alert may watch exist from the start, so rate() sees their first increase.
+        for (Operation admission : new Operation[] {Operation.AUTHORIZE, Operation.CHARGE}) {
+            for (Refusal reason : new Refusal[] {Refusal.NO_ALLOCATION, Refusal.CREDITS_EXHAUSTED, Refusal.TOO_MANY_IN_FLIGHT}) {
+                refusal(admission, reason);
+            }
+        }
+        expired = Counter.builder("aicredits.holds.expired")
+                .description("Holds released by the sweeper because they outlived their time-to-live").register(registry);
+        Gauge.builder("aicredits.holds.open", this, m -> m.openHolds)
+                .description("Authorized requests still holding credits, all tenants, counted in the database")
+                .register(registry);
+        Gauge.builder("aicredits.reconciliation.drifts", this, m -> m.drifts)
+                .description("Drifts found by this instance's last full reconciliation; anything above 0 is a bug")
+                .register(registry);
+        reconciliations = Timer.builder("aicredits.reconciliation")
+                .description("Full reconciliations of every tenant: how many ran and how long they took")
+                .register(registry);
+    }
+
+    private Counter credits(Outcome outcome) {
+        return Counter.builder("aicredits.consumption.credits")
+                .description("Credits consumed: the costs recorded by settles and charges")
+                .tag("outcome", outcome.tag()).register(registry);
+    }
+
+    private Counter refusal(Operation operation, Refusal reason) {
+        return refusals.get(operation).computeIfAbsent(reason, r -> Counter.builder("aicredits.consumption.refusals")
+                .description("Consumption calls refused, by reason; a refusal changes nothing")
+                .tag("operation", operation.tag()).tag("reason", r.name()).register(registry));
+    }
+
+    // ------------------------------------------------------------------ recorded by the facade, after commit
+
+    AuthorizeResult authorized(AuthorizeResult result) {
+        switch (result) {
+            case Authorized a -> {
+                if (!a.replayed()) {
+                    requests.get(Outcome.AUTHORIZED).increment();
+                }
+            }
+            case Refused r -> refused(Operation.AUTHORIZE, r);
+        }
+        return result;
+    }
+
+    ChargeResult charged(ChargeResult result) {
+        switch (result) {
+            case Settled s -> {
+                if (!s.replayed()) {
+                    requests.get(Outcome.CHARGED).increment();
+                    chargedCredits.increment(credits(s.cost()));
+                }
+            }
+            case Refused r -> refused(Operation.CHARGE, r);
+        }
+        return result;
+    }
+
+    SettleResult settled(SettleResult result) {
+        switch (result) {
+            case Settled s -> {
+                if (!s.replayed()) {
+                    requests.get(Outcome.SETTLED).increment();
+                    settledCredits.increment(credits(s.cost()));
+                }
+            }
+            case Refused r -> refused(Operation.SETTLE, r);
+        }
+        return result;
+    }
+
+    VoidResult voided(VoidResult result) {
+        switch (result) {
+            case Voided v -> {
+                if (!v.replayed()) {
+                    requests.get(Outcome.VOIDED).increment();
+                }
+            }
+            case Refused r -> refused(Operation.VOID, r);
+        }
+        return result;
+    }
+
+    private void refused(Operation operation, Refused refused) {
+        requests.get(Outcome.REFUSED).increment();
+        refusal(operation, refused.reason()).increment();
+    }
+
+    void holdExpired() {
+        expired.increment();
+    }
+
+    /** Runs a full reconciliation, timing it, and keeps the number of drifts it found. */
+    Reconciliation reconciled(Supplier<Reconciliation> reconciliation) {
+        long start = System.nanoTime();
+        Reconciliation result = reconciliation.get();
+        reconciliations.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        drifts = result.drifts().size();
+        return result;
+    }
+
+    private static double credits(Credits amount) {
+        return amount.thousandths() / 1000.0;
+    }
+
+    // ------------------------------------------------------------------ open holds, from the database
+
+    /**
+     * A count over the partial index of open holds (a handful of rows, however long the history), every
+     * few seconds on each instance; scrapes read the last count.
+     */
+    @Scheduled(fixedDelayString = "${aicredits.ledger.metrics.open-holds-refresh:5s}")
+    void countOpenHolds() {
+        try {
+            openHolds = consumption.openHolds();
+            openHoldsFailing = false;
+        } catch (DataAccessException e) {
+            openHolds = Double.NaN;
+            if (!openHoldsFailing) {
+                log.warn("cannot count open holds (the gauge shows NaN until the database answers): {}", e.getMessage());
+                openHoldsFailing = true;
+            }
+        }
+    }
+}
