@@ -22,7 +22,11 @@ class ProblemWriter {
     void write(HttpServletRequest request, HttpServletResponse response, int status, String code, String detail)
             throws IOException {
         var problem = Problems.problem(HttpStatus.valueOf(status), code, detail);
-        problem.setInstance(java.net.URI.create(request.getRequestURI()));
+        try {
+            problem.setInstance(java.net.URI.create(request.getRequestURI()));
+        } catch (IllegalArgumentException malformed) {
+            // The path itself is what was wrong (a URL the firewall refused): the problem goes without it.
+        }
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         if (status == 401) {

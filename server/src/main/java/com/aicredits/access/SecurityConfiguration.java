@@ -20,6 +20,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -54,6 +55,17 @@ class SecurityConfiguration {
     @Bean
     SecurityObservationSettings securityObservations() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * A URL the firewall refuses before any rule runs (".." or "//" segments, ";", encoded slashes or
+     * percent signs, control characters) is answered like every other bad request, with a problem, instead
+     * of the container's error page.
+     */
+    @Bean
+    RequestRejectedHandler malformedUrls(ProblemWriter problems) {
+        return (request, response, rejected) -> problems.write(request, response, 400, "VALIDATION_FAILED",
+                "the URL is malformed: " + rejected.getMessage());
     }
 
     @Bean

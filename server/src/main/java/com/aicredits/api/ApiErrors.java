@@ -1,5 +1,6 @@
 package com.aicredits.api;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -7,7 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpStatus;
@@ -17,6 +20,7 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingPathVariableException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -39,6 +43,8 @@ class ApiErrors {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
     /** Fields that hold amounts: malformed values there are INVALID_AMOUNT, not VALIDATION_FAILED. */
     private static final Set<String> AMOUNT_FIELDS = Set.of("credits", "cost", "estimate");
+    /** PostgreSQL's SQLSTATE for text the database encoding cannot hold (a NUL character, for UTF-8). */
+    private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Object> unreadable(HttpMessageNotReadableException e) {
@@ -49,6 +55,11 @@ class ApiErrors {
             }
         }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonConventions.NulCharacter nul && !nul.getPath().isEmpty()) {
+                String field = String.valueOf(nul.getPath().getLast().getPropertyName());
+                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
+                        "field '" + field + "' must not contain the NUL character (U+0000)", Map.of("fields", List.of(field)));
+            }
             if (cause instanceof UnrecognizedPropertyException unknown) {
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
                         "unknown field '" + unknown.getPropertyName() + "'", Map.of("fields", List.of(unknown.getPropertyName())));
@@ -76,6 +87,29 @@ class ApiErrors {
             return Problems.notFound(e.getName());
         }
         return Problems.invalid(e.getName(), "parameter '" + e.getName() + "' has an invalid value");
+    }
+
+    /**
+     * A path id that converts to nothing (a NUL or blank segment where a UUID goes) names nothing, like any
+     * other malformed id. A template variable missing altogether would be a bug in a mapping: that stays a 500.
+     */
+    @ExceptionHandler(MissingPathVariableException.class)
+    ResponseEntity<Object> pathVariableConvertedToNull(MissingPathVariableException e) throws MissingPathVariableException {
+        if (!e.isMissingAfterConversion()) {
+            throw e;
+        }
+        return Problems.notFound(e.getVariableName());
+    }
+
+    /** A query parameter Tomcat cannot decode (e.g. {@code %FF}, which is no UTF-8): the caller's mistake. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> undecodableParameter(InvalidParameterException e) {
+        var status = HttpStatus.resolve(e.getErrorCode());
+        if (status == null || !status.is4xxClientError()) {
+            status = HttpStatus.BAD_REQUEST;
+        }
+        return Problems.response(status, status == HttpStatus.BAD_REQUEST ? "VALIDATION_FAILED" : status.name(),
+                "the query parameters cannot be read (percent-encoded bytes must be UTF-8)");
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)
@@ -115,6 +149,19 @@ class ApiErrors {
         log.warn("database unavailable: {}", e.getMessage());
         return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
                 "the service cannot reach its database; retry with the same Idempotency-Key or requestId");
+    }
+
+    /**
+     * Text PostgreSQL cannot store (U+0000) that came some other way than a JSON string, e.g. a search
+     * query parameter: the statement failed as a whole, so nothing changed, and the caller sent it.
+     */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<Object> dataIntegrity(DataIntegrityViolationException e) throws Exception {
+        if (e.getMostSpecificCause() instanceof SQLException sql && CHARACTER_NOT_IN_REPERTOIRE.equals(sql.getSQLState())) {
+            return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
+                    "text must not contain the NUL character (U+0000)");
+        }
+        return unexpected(e);
     }
 
     /** The client went away (a closed tab ends its event stream): nothing to answer, nothing wrong. */

@@ -252,6 +252,10 @@ class ApiBadInputTest {
         // ---- DELETE /tenants/{tenantId}/api-keys/{keyId}
         cases.add(c("revoke key: malformed key id", PLATFORM, "DELETE", apiKeys + "/" + MALFORMED_UUID, null, 404, "NOT_FOUND"));
         cases.add(c("revoke key: unknown key id", PLATFORM, "DELETE", apiKeys + "/" + UNKNOWN_UUID, null, 404, "NOT_FOUND"));
+        // Found by HostileInputProperties: an id that converts to nothing (blank) was a 500.
+        cases.add(c("revoke key: a blank key id (%20)", PLATFORM, "DELETE", apiKeys + "/%20", null, 404, "NOT_FOUND"));
+        cases.add(c("revoke key: a NUL character as key id (Tomcat refuses it)", PLATFORM, "DELETE", apiKeys + "/%00", null,
+                400, "VALIDATION_FAILED"));
         cases.add(c("revoke key: another tenant's key id", PLATFORM, "DELETE", apiKeys + "/" + w.otherKeyId, null, 404,
                 "NOT_FOUND"));
         cases.addAll(tenantIdCases(PLATFORM, "DELETE", "/api-keys/" + w.keyId, "revoke key", null, Map.of()));
@@ -288,6 +292,12 @@ class ApiBadInputTest {
         cases.add(c("register user: password of 129 characters", ADMIN, "POST", users,
                 "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"password\": \"" + "p".repeat(129) + "\"}",
                 400, "VALIDATION_FAILED", "password"));
+        // Found by HostileInputProperties: PostgreSQL cannot store U+0000, which was a 500.
+        cases.add(c("register user: name with a NUL character", ADMIN, "POST", users,
+                "{\"name\": \"N\\u0000\", \"email\": \"a@b.example\", \"role\": \"Viewer\"}", 400, "VALIDATION_FAILED", "name"));
+        cases.add(c("register user: externalId with a NUL character", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"externalId\": \"\\u0000\"}", 400,
+                "VALIDATION_FAILED", "externalId"));
         cases.add(c("register user: unknown field active", ADMIN, "POST", users,
                 "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"active\": false}", 400,
                 "VALIDATION_FAILED", "active"));
@@ -299,6 +309,14 @@ class ApiBadInputTest {
 
         // ---- GET /tenants/{tenantId}/users
         cases.addAll(tenantIdCases(PLATFORM, "GET", "/users", "list users", null, Map.of()));
+        // Found by HostileInputProperties: URLs refused before any controller ran answered with Spring Boot's
+        // error JSON or Tomcat's HTML page, without a code.
+        cases.add(c("list users: an empty tenant id (//)", PLATFORM, "GET", "/api/v1/tenants//users", null, 400,
+                "VALIDATION_FAILED"));
+        cases.add(c("list users: a tenant id of ..", PLATFORM, "GET", "/api/v1/tenants/../tenants/" + t.tenant + "/users", null,
+                400, "VALIDATION_FAILED"));
+        cases.add(c("list users: an encoded slash in the tenant id", PLATFORM, "GET",
+                "/api/v1/tenants/" + t.tenant + "%2Fx/users", null, 400, "VALIDATION_FAILED"));
 
         // ---- PATCH /tenants/{tenantId}/users/{userId} {name?, role?, active?}
         String bobPath = users + "/" + w.bob;
@@ -349,6 +367,10 @@ class ApiBadInputTest {
                 400, "VALIDATION_FAILED", "sort"));
         cases.add(c("credit table: unknown role", ADMIN, "GET", table + "?role=Owner", null, 400, "VALIDATION_FAILED", "role"));
         cases.add(c("credit table: unknown state", ADMIN, "GET", table + "?state=broke", null, 400, "VALIDATION_FAILED", "state"));
+        cases.add(c("credit table: search text with a NUL character", ADMIN, "GET", table + "?q=a%00b", null, 400,
+                "VALIDATION_FAILED"));
+        cases.add(c("credit table: a page number that is not UTF-8", ADMIN, "GET", table + "?page=%FF", null, 400,
+                "VALIDATION_FAILED"));
         cases.add(c("credit table: search text of 201 characters", ADMIN, "GET", table + "?q=" + "q".repeat(201), null, 400,
                 "VALIDATION_FAILED", "q"));
         cases.addAll(tenantIdCases(PLATFORM, "GET", "/credits/users", "credit table", null, Map.of()));
@@ -424,6 +446,8 @@ class ApiBadInputTest {
         cases.addAll(amountCases(CONSUME, authorize, "authorize", "estimate", BAD_CREDITS,
                 v -> consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "estimate", v), Map.of()));
         cases.addAll(consumptionFieldCases(w, authorize, "authorize", null));
+        cases.add(c("authorize: feature with a NUL character", CONSUME, "POST", authorize,
+                consumeBody("r-" + UUID.randomUUID(), w.ada, "can\\u0000vas", null), 400, "VALIDATION_FAILED", "feature"));
         cases.add(c("authorize: a user without credits", CONSUME, "POST", authorize,
                 consumeBody("r-" + UUID.randomUUID(), w.cara, "canvas", null), 402, "NO_ALLOCATION"));
         cases.add(c("authorize: a requestId already used for another user", CONSUME, "POST", authorize,

@@ -1,0 +1,108 @@
+package com.aicredits.api;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.ActionCode;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Errors that Tomcat answers itself, before any filter or controller runs (an encoded slash in the path,
+ * a malformed request line), are problem details too, instead of Tomcat's HTML page. Errors inside the
+ * application never reach this: Spring has written their body already.
+ */
+@Component
+class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+
+    /** After Spring Boot's own customizer, which adds Tomcat's report valve to the host: this one replaces it. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    @Override
+    public void customize(TomcatServletWebServerFactory factory) {
+        factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                for (Valve valve : host.getPipeline().getValves()) {
+                    if (valve instanceof ErrorReportValve) {
+                        host.getPipeline().removeValve(valve);
+                    }
+                }
+                host.getPipeline().addValve(new ProblemReport());
+                // The host adds a report valve of this class when it has none; it has ours.
+                host.setErrorReportValveClass(ProblemReport.class.getName());
+            }
+        });
+    }
+
+    /** The codes of API.md where they exist, else the status's name (URI_TOO_LONG, …). */
+    private static final Map<Integer, String> CODES = Map.of(400, "VALIDATION_FAILED", 404, "NOT_FOUND",
+            405, "METHOD_NOT_ALLOWED", 413, "BODY_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 500, "INTERNAL",
+            503, "UNAVAILABLE");
+
+    static final class ProblemReport extends ErrorReportValve {
+
+        ProblemReport() {
+            setShowReport(false);
+            setShowServerInfo(false);
+        }
+
+        /** Tomcat's own guards, then a problem instead of a page; Tomcat's message says what was wrong. */
+        @Override
+        protected void report(Request request, Response response, Throwable throwable) {
+            int status = response.getStatus();
+            if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+                return;
+            }
+            var ioAllowed = new AtomicBoolean(false);
+            response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
+            if (!ioAllowed.get()) {
+                return;
+            }
+            var known = HttpStatus.resolve(status);
+            String title = known == null ? "Error" : known.getReasonPhrase();
+            String code = CODES.getOrDefault(status, known == null ? "HTTP_" + status : known.name());
+            String detail = response.getMessage() == null || response.getMessage().isBlank() ? title : response.getMessage();
+            try {
+                response.setContentType("application/problem+json");
+                response.setCharacterEncoding("UTF-8");
+                Writer writer = response.getReporter();
+                if (writer != null) {
+                    writer.write("{\"type\":\"about:blank\",\"title\":" + json(title) + ",\"status\":" + status
+                            + ",\"detail\":" + json(detail) + ",\"code\":" + json(code) + "}");
+                    response.finishResponse();
+                }
+            } catch (IOException | IllegalStateException e) {
+                // The client is gone or the response is closed: nothing more to say.
+            }
+        }
+
+        private static String json(String text) {
+            var out = new StringBuilder("\"");
+            for (char c : text.toCharArray()) {
+                switch (c) {
+                    case '"', '\\' -> out.append('\\').append(c);
+                    default -> {
+                        if (c < 0x20) {
+                            out.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+            return out.append('"').toString();
+        }
+    }
+}
