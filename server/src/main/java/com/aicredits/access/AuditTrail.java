@@ -57,7 +57,9 @@ class AuditTrail extends OncePerRequestFilter {
         boolean mutation = !READS.contains(request.getMethod());
         boolean refused = REFUSALS.contains(status);
         boolean consumedOk = path.contains("/consumption/") && status < 300;
-        if (!(refused || (mutation && !consumedOk))) {
+        // 503: the database is unreachable, so nothing changed and nothing could be recorded; trying would only
+        // keep the caller waiting for a connection a second time.
+        if (!(refused || (mutation && !consumedOk)) || status == 503) {
             return;
         }
         var authentication = SecurityContextHolder.getContext().getAuthentication();

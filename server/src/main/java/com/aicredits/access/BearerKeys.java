@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -38,7 +40,16 @@ class BearerKeys extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        var caller = access.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION).substring(7).strip());
+        Optional<Caller> caller;
+        try {
+            caller = access.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION).substring(7).strip());
+        } catch (DataAccessException databaseDown) {
+            // Keys are looked up in the database, before any controller (and its error handling) runs: answer
+            // here as the API does when the database is unreachable, not with a 500 from the servlet container.
+            problems.write(request, response, 503, "UNAVAILABLE",
+                    "the service cannot reach its database; retry with the same Idempotency-Key or requestId");
+            return;
+        }
         if (caller.isEmpty()) {
             problems.write(request, response, 401, null, "the API key is unknown or revoked");
             return;

@@ -9,7 +9,7 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes 401/403/404 problem details from inside the security filters, where no controller advice runs. */
+/** Writes 401/403/404/503 problem details from inside the security filters, where no controller advice runs. */
 @Component
 class ProblemWriter {
 

@@ -17,6 +17,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -142,9 +144,15 @@ class ApiErrors {
         return Problems.response(HttpStatus.NOT_FOUND, "NOT_FOUND", "no such endpoint");
     }
 
-    /** The database is unreachable: say so quickly, and let the caller retry with the same key. */
+    /**
+     * The database is unreachable: say so quickly, and let the caller retry with the same key. A transaction
+     * that cannot begin, or whose commit or rollback fails with the connection, is the same failure seen by the
+     * transaction manager (a failed rollback even hides the original I/O error); its outcome is for the retry to
+     * find out, which the idempotency keys and request ids make safe.
+     */
     @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
-            TransientDataAccessResourceException.class, QueryTimeoutException.class})
+            TransientDataAccessResourceException.class, QueryTimeoutException.class,
+            CannotCreateTransactionException.class, TransactionSystemException.class})
     ResponseEntity<Object> databaseDown(Exception e) {
         log.warn("database unavailable: {}", e.getMessage());
         return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
