@@ -30,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * first response again, with {@code Idempotent-Replayed: true}. Same key, different request: 422
  * IDEMPOTENCY_KEY_REUSED. Same key while the first call is still running: 409 IDEMPOTENCY_KEY_IN_USE.
  * Refused validation (400, 413) and server errors are not stored, so a corrected retry may use the key.
- * A claim left by a call that died (a crash) is taken over after {@code aicredits.idempotency.abandon-after}.
+ * A claim left by a call that died is taken over by the next retry: at once when the database session that made
+ * the claim is gone (the instance crashed, or PostgreSQL restarted), else after
+ * {@code aicredits.idempotency.abandon-after}.
  */
 @Service
 public class Idempotency {
@@ -96,7 +98,12 @@ public class Idempotency {
         try {
             response = call.get();
         } catch (RuntimeException e) {
-            release(scope, key);
+            try {
+                release(scope, key);
+            } catch (RuntimeException releaseFailed) {
+                // Typically the database is down: the call's own failure is the one to report.
+                e.addSuppressed(releaseFailed);
+            }
             throw e;
         }
         int status = response.getStatusCode().value();
@@ -119,23 +126,34 @@ public class Idempotency {
     private record Earlier(byte[] hash, Integer status, String body, Instant createdAt) {
     }
 
+    /** Claims the key, recording the claiming session so that a claim whose owner died can be recognised. */
     private boolean claim(UUID scope, String key, byte[] hash) {
         return jdbc.sql("""
-                insert into idempotency_keys (tenant_id, key, request_hash, created_at) values (?, ?, ?, ?)
+                insert into idempotency_keys (tenant_id, key, request_hash, created_at, owner_pid, owner_started)
+                values (?, ?, ?, ?, pg_backend_pid(), (select backend_start from pg_stat_activity where pid = pg_backend_pid()))
                 on conflict do nothing
                 """).params(scope, key, hash, now().atOffset(ZoneOffset.UTC)).update() == 1;
     }
 
-    /** A claim older than abandon-after belongs to a call that died; the first retry to notice takes it. */
+    /**
+     * Takes over a claim whose call died: one older than abandon-after, or one whose session no longer exists
+     * (a session of the same database user is always visible in pg_stat_activity). A claim made on a pooled
+     * connection that the pool retired while the call still ran would be taken over too early; the ledger's own
+     * idempotency (the key is unique on its entry, checked under the pool lock) keeps even that from counting twice.
+     */
     private boolean takeOver(UUID scope, String key, Instant claimedAt) {
         Instant now = now();
-        if (claimedAt.isAfter(now.minus(abandonAfter))) {
-            return false;
-        }
         return jdbc.sql("""
-                update idempotency_keys set created_at = ?
-                 where tenant_id = ? and key = ? and status is null and created_at = ?
-                """).params(now.atOffset(ZoneOffset.UTC), scope, key, claimedAt.atOffset(ZoneOffset.UTC)).update() == 1;
+                update idempotency_keys k
+                   set created_at = ?, owner_pid = pg_backend_pid(),
+                       owner_started = (select backend_start from pg_stat_activity where pid = pg_backend_pid())
+                 where k.tenant_id = ? and k.key = ? and k.status is null and k.created_at = ?
+                   and (k.created_at < ?
+                        or (k.owner_started is not null
+                            and not exists (select 1 from pg_stat_activity owner
+                                             where owner.pid = k.owner_pid and owner.backend_start = k.owner_started)))
+                """).params(now.atOffset(ZoneOffset.UTC), scope, key, claimedAt.atOffset(ZoneOffset.UTC),
+                        now.minus(abandonAfter).atOffset(ZoneOffset.UTC)).update() == 1;
     }
 
     private void release(UUID scope, String key) {

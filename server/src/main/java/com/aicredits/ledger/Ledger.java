@@ -209,7 +209,7 @@ public class Ledger {
                 var e = earlier.get();
                 return e.type() == type && user.equals(e.userId()) && e.credits().equals(credits)
                         && Objects.equals(e.note(), blankToNull(note))
-                        ? new Allocated(queries.row(tenant, user).orElseThrow(), true)
+                        ? new Allocated(queries.rowAfter(tenant, e).orElseThrow(), true)
                         : keyReused(idempotencyKey);
             }
             Optional<User> registered = directory.user(tenant, user);

@@ -136,6 +136,28 @@ class LedgerQueries {
                 .params(tenant.value(), user.value()).query(LedgerQueries::row).optional();
     }
 
+    /**
+     * A user's row as it stood right after {@code entry} (an assign, add or remove): the answer the operation that
+     * wrote it gave. A retry whose stored answer was lost (the instance died between the commit and storing the
+     * response) gets these figures again, not the balance as it is now.
+     */
+    Optional<AccountRow> rowAfter(TenantId tenant, Entry entry) {
+        return jdbc.sql("""
+                select u.id, u.name, u.email, u.role, e.assigned, e.assigned - :remaining as consumed, :held as held,
+                       :active as active
+                  from users u
+                 cross join (select coalesce(sum(assigned_delta), 0) as assigned from ledger_entries
+                              where tenant_id = :tenant and user_id = :user and id <= :entry) e
+                 where u.tenant_id = :tenant and u.id = :user
+                """)
+                .param("tenant", tenant.value()).param("user", entry.userId().value()).param("entry", entry.id())
+                .param("remaining", entry.remainingAfter().thousandths())
+                .param("held", entry.heldAfter().thousandths())
+                // Only a remove can close an allocation, and only by taking remaining to zero.
+                .param("active", entry.type() != EntryType.REMOVE || !entry.remainingAfter().equals(Credits.ZERO))
+                .query(LedgerQueries::row).optional();
+    }
+
     Optional<Balance> balance(TenantId tenant, UserId user) {
         return jdbc.sql("select assigned, consumed, held, active from accounts where tenant_id = ? and user_id = ?")
                 .params(tenant.value(), user.value())

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -45,6 +46,7 @@ class IdempotencyTest {
     @LocalServerPort int port;
     @Autowired Ledger ledger;
     @Autowired TestClock clock;
+    @Autowired JdbcClient jdbc;
 
     /** A tenant with 1000 credits bought and an admin, plus users to hand credits to. */
     private HttpFixture tenant() {
@@ -258,6 +260,54 @@ class IdempotencyTest {
         assertThat(fresh.status()).as(fresh.text()).isEqualTo(200);
         assertThat(entries(t, "ASSIGN")).isEqualTo(1);
         noDrift(t);
+    }
+
+    /**
+     * Puts the key back to "claimed, no answer yet", as a crash between the ledger's commit and storing the answer
+     * leaves it; {@code ownerAlive} says whether the claiming database session still exists.
+     */
+    private void claimWithoutAnswer(HttpFixture t, String key, boolean ownerAlive) {
+        String owner = ownerAlive
+                ? "owner_pid = pg_backend_pid(), owner_started = (select backend_start from pg_stat_activity where pid = pg_backend_pid())"
+                : "owner_pid = 0, owner_started = timestamptz '2000-01-01 00:00:00Z'";
+        int claims = jdbc.sql("update idempotency_keys set status = null, body = null, completed_at = null, " + owner
+                + " where tenant_id = ? and key = ?").params(UUID.fromString(t.tenant), key).update();
+        assertThat(claims).isEqualTo(1);
+    }
+
+    @Test
+    void a_claim_whose_database_session_is_gone_is_taken_over_at_once_and_answers_with_the_first_figures() {
+        var t = tenant();
+        String user = user(t);
+        String key = "crashed-" + UUID.randomUUID();
+        String path = t.base + "/credits/users/" + user + "/assign";
+        var first = t.admin().post(path, Map.of("credits", 100), key);
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        var later = t.admin().post(t.base + "/credits/users/" + user + "/add", Map.of("credits", 5), "later-" + UUID.randomUUID());
+        assertThat(later.status()).as(later.text()).isEqualTo(200);
+
+        claimWithoutAnswer(t, key, false); // the instance that claimed it died before storing the answer
+        var retry = t.admin().post(path, Map.of("credits", 100), key);
+
+        assertThat(retry.status()).as(retry.text()).isEqualTo(200);
+        assertThat(retry.json()).as("the first answer's figures, not today's balance").isEqualTo(first.json());
+        assertThat(entries(t, "ASSIGN")).isEqualTo(1);
+        noDrift(t);
+    }
+
+    @Test
+    void a_claim_whose_database_session_is_alive_is_still_in_use() {
+        var t = tenant();
+        String user = user(t);
+        String key = "running-" + UUID.randomUUID();
+        String path = t.base + "/credits/users/" + user + "/assign";
+        assertThat(t.admin().post(path, Map.of("credits", 100), key).status()).isEqualTo(200);
+
+        claimWithoutAnswer(t, key, true);
+        var retry = t.admin().post(path, Map.of("credits", 100), key);
+
+        assertThat(retry.status()).as(retry.text()).isEqualTo(409);
+        assertThat(retry.code()).isEqualTo("IDEMPOTENCY_KEY_IN_USE");
     }
 
     // ------------------------------------------------------------------ concurrency

@@ -454,6 +454,8 @@ class LedgerModelProperties {
             final String note;
             final String reference;
             Purchase purchase;
+            /** The row an allocation answered first: what a retry with the key answers again. */
+            AccountRow answer;
 
             KeyUse(EntryType kind, UserId user, long credits, String note, String reference, Purchase purchase) {
                 this.kind = kind;
@@ -585,10 +587,10 @@ class LedgerModelProperties {
             long c = credits.thousandths();
             if (key != null && keys.containsKey(key)) {
                 var first = keys.get(key);
-                // A retry answers with the user's row as it is now, and changes nothing.
+                // A retry answers with the user's row as the first call left it, and changes nothing.
                 return first.kind == kind && user.equals(first.user) && first.credits == c
                         && Objects.equals(first.note, stored)
-                        ? new Allocated(row(user), true)
+                        ? new Allocated(first.answer, true)
                         : new Rejection(Refusal.IDEMPOTENCY_KEY_REUSED);
             }
             if (!users.containsKey(user)) {
@@ -636,10 +638,13 @@ class LedgerModelProperties {
                 }
                 default -> throw new IllegalArgumentException(kind.name());
             }
+            var answer = row(user);
             if (key != null) {
-                keys.put(key, new KeyUse(kind, user, c, stored, null, null));
+                var use = new KeyUse(kind, user, c, stored, null, null);
+                use.answer = answer;
+                keys.put(key, use);
             }
-            return new Allocated(row(user), false);
+            return new Allocated(answer, false);
         }
 
         // ---------------------------------------------------------------- consumption
