@@ -136,11 +136,7 @@ public final class AiCreditsClient {
             JsonNode a = response.json();
             return new Authorized(a.get("requestId").asString(), a.get("held").decimalValue(),
                     a.get("available").decimalValue(), Instant.parse(a.get("expiresAt").asString()), response.replayed());
-        }, state -> switch (state.status()) {
-            case "AUTHORIZED" -> new Authorized(requestId, state.held(), null, state.expiresAt(), true);
-            default -> new Refused(Refused.Reason.REQUEST_ID_REUSED, "REQUEST_ID_REUSED",
-                    "request " + requestId + " is already " + state.status(), null);
-        });
+        }, state -> authorizedFromState(requestId, userId, feature, state));
     }
 
     /** Records the request's whole actual cost; never refused for lack of credits. */
@@ -152,11 +148,7 @@ public final class AiCreditsClient {
     /** Releases the request's hold; nothing is consumed. */
     public VoidOutcome voidRequest(String requestId) {
         return consumption(requestId, "consumption/" + encode(requestId) + "/void", null,
-                response -> new Voided(requestId, response.replayed()), state -> switch (state.status()) {
-                    case "VOIDED" -> new Voided(requestId, true);
-                    default -> new Refused(Refused.Reason.ALREADY_SETTLED, "ALREADY_SETTLED",
-                            "request " + requestId + " is " + state.status(), null);
-                });
+                response -> new Voided(requestId, response.replayed()), state -> voidedFromState(requestId, state));
     }
 
     /** Authorize and settle in one call, for features that know the cost up front. */
@@ -226,6 +218,30 @@ public final class AiCreditsClient {
         JsonNode s = response.json();
         return new Settled(s.get("requestId").asString(), s.get("cost").decimalValue(), s.get("remaining").decimalValue(),
                 response.replayed());
+    }
+
+    /**
+     * The authorization was recorded (the request exists for this user and feature, with a time-to-live: not a
+     * charge), so the first outcome was "authorized", whatever happened to the hold since (it may have expired
+     * meanwhile). Anything else is another request under this id.
+     */
+    private static AuthorizeOutcome authorizedFromState(String requestId, UUID userId, String feature, RequestState state) {
+        if (state.userId().equals(userId) && state.feature().equals(feature) && state.expiresAt() != null) {
+            return new Authorized(requestId, state.held(), null, state.expiresAt(), true);
+        }
+        return new Refused(Refused.Reason.REQUEST_ID_REUSED, "REQUEST_ID_REUSED",
+                "request " + requestId + " was already used for another request", null);
+    }
+
+    /** Still authorized or expired means the void was not applied: that is not a refusal, the caller retries. */
+    private static VoidOutcome voidedFromState(String requestId, RequestState state) {
+        return switch (state.status()) {
+            case "VOIDED" -> new Voided(requestId, true);
+            case "SETTLED" -> new Refused(Refused.Reason.ALREADY_SETTLED, "ALREADY_SETTLED",
+                    "request " + requestId + " was settled", null);
+            default -> throw new CreditsServiceException("request " + requestId + " is " + state.status()
+                    + " but the void could not be confirmed; retry with the same requestId", 0, null);
+        };
     }
 
     private static SettleOutcome settledFromState(String requestId, RequestState state) {
