@@ -7,17 +7,14 @@ import com.aicredits.ApiClient;
 import com.aicredits.ApiClient.Response;
 import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
+import com.aicredits.Together;
 import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.Ledger;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -321,7 +318,7 @@ class IdempotencyTest {
             var summaryBefore = summary(t);
             String key = "race-" + UUID.randomUUID();
 
-            var responses = concurrently(50, i -> target.send(10, key));
+            var responses = Together.run(50, i -> target.send(10, key));
 
             var successes = responses.stream().filter(r -> r.status() == op.status()).toList();
             var inUse = responses.stream().filter(r -> r.status() == 409).toList();
@@ -349,7 +346,7 @@ class IdempotencyTest {
         var t = tenant();
         String user = funded(t, "100");
         String request = "race-" + UUID.randomUUID();
-        var responses = concurrently(50, i -> t.consumer().post(t.base + "/consumption/charge",
+        var responses = Together.run(50, i -> t.consumer().post(t.base + "/consumption/charge",
                 Map.of("requestId", request, "userId", user, "feature", "canvas", "cost", 7)));
         assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(201));
         assertThat(responses.stream().filter(r -> !r.header(REPLAYED).equals("true")).count()).isEqualTo(1);
@@ -357,26 +354,6 @@ class IdempotencyTest {
         assertThat(balance(t, user).get("consumed").decimalValue()).isEqualByComparingTo("7");
         assertThat(entries(t, "CHARGE")).isEqualTo(1);
         noDrift(t);
-    }
-
-    private static List<Response> concurrently(int n, Function<Integer, Response> call) throws Exception {
-        var gate = new CountDownLatch(1);
-        try (var pool = Executors.newFixedThreadPool(n)) {
-            var futures = new ArrayList<Future<Response>>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    gate.await();
-                    return call.apply(index);
-                }));
-            }
-            gate.countDown();
-            var responses = new ArrayList<Response>();
-            for (var future : futures) {
-                responses.add(future.get(2, TimeUnit.MINUTES));
-            }
-            return responses;
-        }
     }
 
     private static String statuses(List<Response> responses) {

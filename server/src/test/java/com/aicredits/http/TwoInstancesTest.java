@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.AiCreditsApplication;
 import com.aicredits.ApiClient;
+import com.aicredits.Together;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,7 +105,7 @@ class TwoInstancesTest {
                 ApiClient.bearer(port(second), tenant.consumeKeyText));
 
         // 24 authorizations at once, half through each instance: the tenant's limit (4) holds in total.
-        var authorizations = concurrently(24, i -> instances.get(i % 2).post(tenant.base + "/consumption/authorize",
+        var authorizations = Together.run(24, i -> instances.get(i % 2).post(tenant.base + "/consumption/authorize",
                 Map.of("requestId", UUID.randomUUID().toString(), "userId", user, "feature", "canvas", "estimate", 1)));
         assertThat(authorizations.stream().filter(r -> r.status() == 201)).hasSize(4);
         assertThat(authorizations.stream().filter(r -> r.status() != 201).map(ApiClient.Response::code))
@@ -117,7 +116,7 @@ class TwoInstancesTest {
         }
 
         // 40 charges of 1 credit at once through both: exactly the 10 available are spent, never more.
-        var charges = concurrently(40, i -> instances.get(i % 2).post(tenant.base + "/consumption/charge",
+        var charges = Together.run(40, i -> instances.get(i % 2).post(tenant.base + "/consumption/charge",
                 Map.of("requestId", UUID.randomUUID().toString(), "userId", user, "feature", "canvas", "cost", 1)));
         assertThat(charges.stream().filter(r -> r.status() == 201)).hasSize(10);
         assertThat(charges.stream().filter(r -> r.status() != 201).map(ApiClient.Response::code))
@@ -151,7 +150,7 @@ class TwoInstancesTest {
         // Every other request is settled just as its hold expires, through either instance, while both
         // sweepers (every 100 ms) are claiming the same holds.
         Thread.sleep(HOLD_TTL.toMillis() - 150);
-        var settles = concurrently(20, i -> instances.get(i % 2).post(
+        var settles = Together.run(20, i -> instances.get(i % 2).post(
                 tenant.base + "/consumption/" + requests.get(2 * i) + "/settle", Map.of("cost", 3)));
         assertThat(settles).allSatisfy(settled -> assertThat(settled.status()).as(settled.text()).isEqualTo(200));
 
@@ -185,31 +184,5 @@ class TwoInstancesTest {
         var reconciliation = ApiClient.bearer(port(second), HttpFixture.PLATFORM_KEY).get("/api/v1/reconciliation");
         assertThat(reconciliation.status()).isEqualTo(200);
         assertThat(reconciliation.json().get("drifts").size()).as(reconciliation.text()).isZero();
-    }
-
-    private interface Call {
-        ApiClient.Response call(int index) throws Exception;
-    }
-
-    /** Runs {@code count} calls at the same moment, on as many threads. */
-    private static List<ApiClient.Response> concurrently(int count, Call call) throws Exception {
-        try (var pool = Executors.newFixedThreadPool(count)) {
-            var gate = new java.util.concurrent.CountDownLatch(1);
-            var futures = new ArrayList<java.util.concurrent.Future<ApiClient.Response>>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                Callable<ApiClient.Response> task = () -> {
-                    gate.await();
-                    return call.call(index);
-                };
-                futures.add(pool.submit(task));
-            }
-            gate.countDown();
-            var responses = new ArrayList<ApiClient.Response>();
-            for (var future : futures) {
-                responses.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return responses;
-        }
     }
 }

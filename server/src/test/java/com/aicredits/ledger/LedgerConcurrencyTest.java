@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
+import com.aicredits.Together;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
@@ -24,13 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -79,7 +77,7 @@ class LedgerConcurrencyTest {
         purchase(1000);
         List<UserId> users = users(64);
 
-        List<AllocationResult> results = together(64,
+        List<AllocationResult> results = Together.run(64,
                 i -> ledger.assign(tenant, users.get(i), Credits.of(20), "share " + i, ACTOR, null));
 
         List<Allocated> allocated = allocated(results);
@@ -117,7 +115,7 @@ class LedgerConcurrencyTest {
         UserId user = users(1).getFirst();
         assertThat(ledger.assign(tenant, user, Credits.of(40), null, ACTOR, null)).isInstanceOf(Allocated.class);
 
-        List<AllocationResult> results = together(64,
+        List<AllocationResult> results = Together.run(64,
                 i -> ledger.add(tenant, user, Credits.of(20), null, ACTOR, null));
 
         List<Allocated> allocated = allocated(results);
@@ -141,7 +139,7 @@ class LedgerConcurrencyTest {
     void thirty_two_retries_of_one_purchase_with_the_same_idempotency_key_fill_the_pool_once() throws Exception {
         tenant("idempotent purchase race");
 
-        List<PurchaseResult> results = together(32,
+        List<PurchaseResult> results = Together.run(32,
                 i -> ledger.purchase(tenant, Credits.of(500), "order-42", "renewal", ACTOR, "purchase-once"));
 
         assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(Purchased.class));
@@ -160,7 +158,7 @@ class LedgerConcurrencyTest {
         purchase(1000);
         UserId user = users(1).getFirst();
 
-        List<AllocationResult> results = together(64,
+        List<AllocationResult> results = Together.run(64,
                 i -> ledger.assign(tenant, user, Credits.of(20), null, ACTOR, null));
 
         assertThat(allocated(results)).hasSize(1);
@@ -177,7 +175,7 @@ class LedgerConcurrencyTest {
         UserId user = users(1).getFirst();
         assertThat(ledger.assign(tenant, user, Credits.of(10), null, ACTOR, null)).isInstanceOf(Allocated.class);
 
-        List<AllocationResult> results = together(32,
+        List<AllocationResult> results = Together.run(32,
                 i -> ledger.add(tenant, user, Credits.of(25), "top up", ACTOR, "add-once"));
 
         List<Allocated> allocated = allocated(results);
@@ -197,7 +195,7 @@ class LedgerConcurrencyTest {
         purchase(10);
         UserId user = assignedUsers(1, 1).getFirst();
 
-        List<AuthorizeResult> results = together(200, i -> ledger.authorize(tenant, new RequestId("r-" + i), user,
+        List<AuthorizeResult> results = Together.run(200, i -> ledger.authorize(tenant, new RequestId("r-" + i), user,
                 FEATURE, new Credits(1), ACTOR));
 
         List<Authorized> admitted = authorized(results);
@@ -218,7 +216,7 @@ class LedgerConcurrencyTest {
 
         // The work was done: settle all four at once with costs far above the one credit.
         List<Long> costs = List.of(3L, 5L, 7L, 11L);
-        List<SettleResult> settled = together(4, i -> ledger.settle(tenant, admitted.get(i).requestId(),
+        List<SettleResult> settled = Together.run(4, i -> ledger.settle(tenant, admitted.get(i).requestId(),
                 Credits.of(costs.get(i)), ACTOR));
 
         assertThat(settled).allSatisfy(s -> assertThat(s).isInstanceOfSatisfying(Settled.class,
@@ -240,7 +238,7 @@ class LedgerConcurrencyTest {
         purchase(10);
         UserId user = assignedUsers(1, 1).getFirst();
 
-        List<AuthorizeResult> results = together(200, i -> ledger.authorize(tenant, new RequestId("r-" + i), user,
+        List<AuthorizeResult> results = Together.run(200, i -> ledger.authorize(tenant, new RequestId("r-" + i), user,
                 FEATURE, null, ACTOR));
 
         List<Authorized> admitted = authorized(results);
@@ -269,7 +267,7 @@ class LedgerConcurrencyTest {
         UserId user = assignedUsers(1, 1).getFirst();
         Credits cost = new Credits(300);
 
-        List<ChargeResult> results = together(200, i -> ledger.charge(tenant, new RequestId("c-" + i), user,
+        List<ChargeResult> results = Together.run(200, i -> ledger.charge(tenant, new RequestId("c-" + i), user,
                 FEATURE, cost, ACTOR));
 
         // 1 -> 0.7 -> 0.4 -> 0.1 -> -0.2: four are admitted while available > 0, then none.
@@ -308,7 +306,7 @@ class LedgerConcurrencyTest {
                 Refusal.NO_ALLOCATION);
         List<String> violations = Collections.synchronizedList(new ArrayList<>());
 
-        List<Tally> tallies = together(32, t -> {
+        List<Tally> tallies = Together.run(32, t -> {
             var tally = new Tally(0, 0, 0, 0, 0, 0);
             for (int j = 0; j < 15; j++) {
                 if (t < 16) { // removers: 3 credits at a time
@@ -403,7 +401,7 @@ class LedgerConcurrencyTest {
         var request = new RequestId("r-1");
         assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Authorized.class);
 
-        List<SettleResult> results = together(32, i -> ledger.settle(tenant, request, Credits.of(3), ACTOR));
+        List<SettleResult> results = Together.run(32, i -> ledger.settle(tenant, request, Credits.of(3), ACTOR));
 
         assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Settled.class, s -> {
             assertThat(s.cost()).isEqualTo(Credits.of(3));
@@ -425,7 +423,7 @@ class LedgerConcurrencyTest {
         UserId user = assignedUsers(1, assigned).getFirst();
         var request = new RequestId("c-1");
 
-        List<ChargeResult> results = together(32,
+        List<ChargeResult> results = Together.run(32,
                 i -> ledger.charge(tenant, request, user, FEATURE, Credits.of(3), ACTOR));
 
         assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Settled.class, s -> {
@@ -448,7 +446,7 @@ class LedgerConcurrencyTest {
         UserId user = assignedUsers(1, assigned).getFirst();
         var request = new RequestId("a-1");
 
-        List<AuthorizeResult> results = together(32,
+        List<AuthorizeResult> results = Together.run(32,
                 i -> ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR));
 
         List<Authorized> authorized = authorized(results);
@@ -471,7 +469,7 @@ class LedgerConcurrencyTest {
         assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Authorized.class);
 
         // Authorize locks the account then meets the request row; settle locks the request row then the account.
-        List<Object> results = together(32, i -> i % 2 == 0
+        List<Object> results = Together.run(32, i -> i % 2 == 0
                 ? ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)
                 : ledger.settle(tenant, request, Credits.of(3), ACTOR));
 
@@ -499,7 +497,7 @@ class LedgerConcurrencyTest {
         var request = new RequestId("v-1");
         assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Authorized.class);
 
-        List<VoidResult> results = together(32, i -> ledger.voidRequest(tenant, request, ACTOR));
+        List<VoidResult> results = Together.run(32, i -> ledger.voidRequest(tenant, request, ACTOR));
 
         assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r).isInstanceOf(Voided.class));
         assertThat(results).filteredOn(r -> !((Voided) r).replayed()).hasSize(1);
@@ -525,7 +523,7 @@ class LedgerConcurrencyTest {
                         .isInstanceOf(Authorized.class);
 
                 // Even threads settle, odd threads void, all released at once.
-                List<Object> results = together(pool, 16, i -> i % 2 == 0
+                List<Object> results = Together.run(pool, 16, i -> i % 2 == 0
                         ? ledger.settle(tenant, request, Credits.of(3), ACTOR)
                         : ledger.voidRequest(tenant, request, ACTOR));
 
@@ -586,7 +584,7 @@ class LedgerConcurrencyTest {
         int sweepers = 4;
         int settlers = requests.size() * 2;
         AtomicInteger swept = new AtomicInteger();
-        List<Object> results = together(sweepers + settlers, i -> {
+        List<Object> results = Together.run(sweepers + settlers, i -> {
             if (i < sweepers) {
                 swept.addAndGet(ledger.expireHolds());
                 return null;
@@ -708,42 +706,6 @@ class LedgerConcurrencyTest {
 
     private static List<Refused> refused(List<?> results) {
         return results.stream().filter(Refused.class::isInstance).map(Refused.class::cast).toList();
-    }
-
-    /** Runs {@code task(0..threads-1)} on as many threads, all released at once; results in task order. */
-    private static <T> List<T> together(int threads, IntFunction<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            return together(pool, threads, task);
-        } finally {
-            shutdown(pool);
-        }
-    }
-
-    private static <T> List<T> together(ExecutorService pool, int threads, IntFunction<T> task) throws Exception {
-        var ready = new CountDownLatch(threads);
-        var go = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            int n = i;
-            futures.add(pool.submit(() -> {
-                ready.countDown();
-                if (!go.await(30, SECONDS)) {
-                    throw new IllegalStateException("the start gate never opened");
-                }
-                return task.apply(n);
-            }));
-        }
-        try {
-            assertThat(ready.await(30, SECONDS)).as("all %d threads at the start gate", threads).isTrue();
-        } finally {
-            go.countDown();
-        }
-        List<T> results = new ArrayList<>();
-        for (Future<T> future : futures) {
-            results.add(future.get(90, SECONDS));
-        }
-        return results;
     }
 
     private static void shutdown(ExecutorService pool) throws InterruptedException {
