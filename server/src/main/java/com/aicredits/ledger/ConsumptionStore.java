@@ -44,10 +44,6 @@ class ConsumptionStore {
             Long remainingAfter, Instant createdAt, Instant expiresAt, Instant finishedAt, boolean charge) {
     }
 
-    /** Account figures after a settle, void or expiry. */
-    record After(long remaining, long held) {
-    }
-
     private static final String ADMITTED = """
             update accounts a
                set %s, updated_at = :now
@@ -135,11 +131,17 @@ class ConsumptionStore {
                 .params(tenant.value(), request.value()).query(ConsumptionStore::request).optional();
     }
 
-    /** Locks the request row: settle, void and the expiry sweep serialise on it. */
-    Optional<Request> lockRequest(TenantId tenant, RequestId request) {
-        return jdbc.sql(SELECT_REQUEST + " where tenant_id = ? and request_id = ? for update")
-                .params(tenant.value(), request.value()).query(ConsumptionStore::request).optional();
-    }
+    /**
+     * The request, locked, if it is still open to settling or voiding; with the hold it still has to release
+     * (none after an expiry, which already released it). Settle and void start from it, so that of two
+     * closing calls, or one and the sweeper, the second sees the first's outcome.
+     */
+    private static final String OPEN_REQUEST = """
+                    select user_id, feature, case when status = 'AUTHORIZED' then held else 0 end as release,
+                           case when status = 'AUTHORIZED' then 1 else 0 end as closing
+                      from consumption_requests
+                     where tenant_id = :tenant and request_id = :request and status in ('AUTHORIZED', 'EXPIRED')
+                       for update""";
 
     /** A settled request: whose it was, and their remaining credits after it. */
     record Settlement(UserId userId, long remaining) {
@@ -155,12 +157,7 @@ class ConsumptionStore {
      */
     Optional<Settlement> settle(TenantId tenant, RequestId request, Credits cost, Actor actor, Instant now) {
         return jdbc.sql("""
-                with cur as (
-                    select user_id, feature, case when status = 'AUTHORIZED' then held else 0 end as release,
-                           case when status = 'AUTHORIZED' then 1 else 0 end as closing
-                      from consumption_requests
-                     where tenant_id = :tenant and request_id = :request and status in ('AUTHORIZED', 'EXPIRED')
-                       for update
+                with cur as (""" + OPEN_REQUEST + """
                 ), acc as (
                     update accounts a
                        set consumed = a.consumed + :cost, held = a.held - cur.release,
@@ -190,33 +187,35 @@ class ConsumptionStore {
                 .optional();
     }
 
-    /** Releases the hold if still open and marks the request voided; nothing is consumed. */
-    After voidRequest(TenantId tenant, RequestId request, Request current, Actor actor, Instant now) {
-        boolean open = current.status() == Status.AUTHORIZED;
-        long release = open ? current.held() : 0;
+    /**
+     * Releases the hold if still open and marks the request voided; nothing is consumed. One statement, like
+     * settle. Empty when the request is not open (unknown, settled or already voided).
+     */
+    Optional<UserId> voidRequest(TenantId tenant, RequestId request, Actor actor, Instant now) {
         return jdbc.sql("""
-                with acc as (
+                with cur as (""" + OPEN_REQUEST + """
+                ), acc as (
                     update accounts a
-                       set held = a.held - :release, open_holds = a.open_holds - :closing, updated_at = :now
-                     where a.tenant_id = :tenant and a.user_id = :user
-                    returning a.assigned - a.consumed as remaining, a.held
+                       set held = a.held - cur.release, open_holds = a.open_holds - cur.closing, updated_at = :now
+                      from cur
+                     where a.tenant_id = :tenant and a.user_id = cur.user_id
+                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, cur.release, cur.feature
                 ), req as (
-                    update consumption_requests set status = 'VOIDED', finished_at = :now
-                     where tenant_id = :tenant and request_id = :request
+                    update consumption_requests r set status = 'VOIDED', finished_at = :now
+                      from acc
+                     where r.tenant_id = :tenant and r.request_id = :request
                 ), entry as (
                     insert into ledger_entries (tenant_id, user_id, type, credits, held_delta, remaining_before,
                         remaining_after, held_after, actor, feature, request_id, at)
-                    select :tenant, :user, 'VOID', :release, -:release, acc.remaining, acc.remaining, acc.held,
-                        :actor, :feature, :request, :now
+                    select :tenant, acc.user_id, 'VOID', acc.release, -acc.release, acc.remaining, acc.remaining,
+                        acc.held, :actor, acc.feature, :request, :now
                       from acc
                 )
-                select remaining, held from acc
+                select user_id from acc
                 """)
-                .param("tenant", tenant.value()).param("user", current.userId().value())
-                .param("request", request.value()).param("feature", current.feature())
-                .param("release", release).param("closing", open ? 1 : 0)
+                .param("tenant", tenant.value()).param("request", request.value())
                 .param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
-                .query((rs, n) -> new After(rs.getLong(1), rs.getLong(2))).single();
+                .query((rs, n) -> new UserId(rs.getObject("user_id", UUID.class))).optional();
     }
 
     /** The tenant and user of a hold released by the sweeper. */

@@ -343,22 +343,18 @@ public class Ledger {
         if (invalid.isPresent()) {
             return metrics.voided(invalid.get());
         }
-        return metrics.voided(inTransaction(tx -> {
-            var current = consumption.lockRequest(tenant, request);
-            if (current.isEmpty()) {
-                return notFound("request");
-            }
-            Request r = current.get();
-            return switch (r.status()) {
-                case VOIDED -> new Voided(request, true);
-                case SETTLED -> new Refused(Refusal.ALREADY_SETTLED, "the request was settled; it cannot be voided");
-                case AUTHORIZED, EXPIRED -> {
-                    consumption.voidRequest(tenant, request, r, actor, now());
-                    events.publishEvent(new CreditsChanged(tenant, r.userId()));
-                    yield new Voided(request, false);
-                }
-            };
-        }));
+        var voided = consumption.voidRequest(tenant, request, actor, now());
+        if (voided.isPresent()) {
+            events.publishEvent(new CreditsChanged(tenant, voided.get()));
+            return metrics.voided(new Voided(request, false));
+        }
+        // Nothing open to void: the answer is the request's final state (both are terminal).
+        return metrics.voided(consumption.request(tenant, request).<VoidResult>map(r -> switch (r.status()) {
+            case VOIDED -> new Voided(request, true);
+            case SETTLED -> new Refused(Refusal.ALREADY_SETTLED, "the request was settled; it cannot be voided");
+            case AUTHORIZED, EXPIRED -> throw new IllegalStateException("request " + request.value()
+                    + " is open but could not be voided: its account is missing");
+        }).orElseGet(() -> notFound("request")));
     }
 
     /** Releases every hold past its time-to-live; returns how many. Called by the sweeper on every instance. */
