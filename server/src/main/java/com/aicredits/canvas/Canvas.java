@@ -107,7 +107,7 @@ public class Canvas {
             return new Asked.Invalid("That conversation does not exist.");
         }
         var request = new RequestId(FEATURE + "-" + UUID.randomUUID());
-        var estimate = ((Credits.Entered.Valid) Credits.parse(settings.estimate())).credits();
+        var estimate = Credits.parse(settings.estimate()).orElseThrow();
         if (ledger.authorize(tenant, request, user, FEATURE, estimate, actor) instanceof Refused refused) {
             return new Asked.Blocked(refused.message());
         }
@@ -126,12 +126,17 @@ public class Canvas {
             ledger.voidRequest(tenant, request, actor);
             return new Asked.Failed(conversation, "The model could not answer (" + e.getMessage() + "). Nothing was charged.");
         }
-        var cost = ((Credits.Entered.Valid) Credits.parseCost(settings.cost(completion.promptTokens(),
-                completion.completionTokens()))).credits();
-        // Settle is accepted even if the hold expired while the model was thinking: the cost is recorded once.
-        var settled = (Settled) ledger.settle(tenant, request, cost, actor);
-        conversations.append(tenant, conversation, "assistant", completion.text(), cost, request.value(), now());
-        return new Asked.Answered(conversation, cost, settled.remaining());
+        var cost = Credits.parseCost(settings.cost(completion.promptTokens(), completion.completionTokens())).orElseThrow();
+        // Settle is accepted even if the hold expired while the model was thinking (the cost is recorded once),
+        // until the request's settle deadline, a day later by default.
+        return switch (ledger.settle(tenant, request, cost, actor)) {
+            case Settled settled -> {
+                conversations.append(tenant, conversation, "assistant", completion.text(), cost, request.value(), now());
+                yield new Asked.Answered(conversation, cost, settled.remaining());
+            }
+            case Refused refused -> new Asked.Failed(conversation, "The answer came too late to be recorded ("
+                    + refused.message() + "). Nothing was charged.");
+        };
     }
 
     private static String title(String question) {

@@ -149,7 +149,7 @@ class DemoTenant implements ApplicationRunner {
     }
 
     private static Credits credits(String text) {
-        return ((Credits.Entered.Valid) Credits.parse(text)).credits();
+        return Credits.parse(text).orElseThrow();
     }
 
     private static void expect(Object result, Class<?> type) {

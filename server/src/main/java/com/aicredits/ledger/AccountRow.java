@@ -4,7 +4,10 @@ import com.aicredits.directory.Role;
 import com.aicredits.directory.UserId;
 import java.math.BigDecimal;
 
-/** One line of the AI Credits table: remaining = assigned - consumed, usedPercent = consumed / assigned. */
+/**
+ * One line of the AI Credits table: remaining = assigned - consumed, usedPercent = consumed / assigned, and
+ * removable as credits_removable defines it (what Remove Credits may take back).
+ */
 public record AccountRow(UserId userId, String name, String email, Role role, Credits assigned, Credits consumed,
-        Credits remaining, Credits held, BigDecimal usedPercent, boolean active) {
+        Credits remaining, Credits held, Credits removable, BigDecimal usedPercent, boolean active) {
 }

@@ -2,6 +2,7 @@ package com.aicredits.ledger;
 
 import com.aicredits.directory.TenantId;
 import com.aicredits.directory.UserId;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -34,10 +35,6 @@ class AllocationStore {
     record Account(long assigned, long consumed, long held, boolean active) {
         long remaining() {
             return assigned - consumed;
-        }
-
-        long removable() {
-            return Math.max(0, assigned - consumed - held);
         }
     }
 
@@ -80,11 +77,6 @@ class AllocationStore {
                 .query((rs, n) -> new Pool(rs.getLong(1), rs.getLong(2))).single();
     }
 
-    Optional<Account> account(TenantId tenant, UserId user) {
-        return jdbc.sql("select assigned, consumed, held, active from accounts where tenant_id = ? and user_id = ?")
-                .params(tenant.value(), user.value()).query(AllocationStore::account).optional();
-    }
-
     /**
      * Opens an allocation: creates the account, or reopens a closed one (keeping its consumption).
      * Empty when the user already has an active allocation.
@@ -117,8 +109,9 @@ class AllocationStore {
     }
 
     /**
-     * Takes unused credits back: at most remaining - held, so neither consumed nor held credits are ever
-     * reclaimed. The allocation closes when its remaining reaches exactly zero. Empty when refused.
+     * Takes unused credits back: at most the removable credits (credits_removable), so neither consumed nor
+     * held credits are ever reclaimed. The allocation closes when its remaining reaches exactly zero. Empty
+     * when refused.
      */
     Optional<Account> remove(TenantId tenant, UserId user, Credits credits, Instant now) {
         return jdbc.sql("""
@@ -127,11 +120,27 @@ class AllocationStore {
                        active = (assigned - :credits - consumed) <> 0,
                        updated_at = :now
                  where tenant_id = :tenant and user_id = :user and active
-                   and assigned - consumed - held >= :credits
+                   and credits_removable(assigned, consumed, held) >= :credits
                 returning assigned, consumed, held, active
                 """)
                 .param("tenant", tenant.value()).param("user", user.value())
                 .param("credits", credits.thousandths()).param("now", now.atOffset(ZoneOffset.UTC))
+                .query(AllocationStore::account).optional();
+    }
+
+    /**
+     * Closes an allocation that has nothing left to remove and nothing held: remaining at or below zero. Its
+     * consumption (and a debt below zero) stays in the account and the history; a later assign reopens it.
+     * Empty when there is no active allocation, or something could still be removed or is held.
+     */
+    Optional<Account> end(TenantId tenant, UserId user, Instant now) {
+        return jdbc.sql("""
+                update accounts set active = false, updated_at = :now
+                 where tenant_id = :tenant and user_id = :user and active
+                   and held = 0 and credits_removable(assigned, consumed, held) = 0
+                returning assigned, consumed, held, active
+                """)
+                .param("tenant", tenant.value()).param("user", user.value()).param("now", now.atOffset(ZoneOffset.UTC))
                 .query(AllocationStore::account).optional();
     }
 
@@ -140,33 +149,49 @@ class AllocationStore {
                 .params(tenant.value(), key).query(LedgerQueries::entry).optional();
     }
 
+    private static final String APPEND = LedgerEntrySql.insert("""
+            tenant_id = :tenant
+            user_id = :user
+            type = :type
+            credits = :credits
+            purchased_delta = :purchasedDelta
+            assigned_delta = :assignedDelta
+            remaining_before = :remainingBefore
+            remaining_after = :remainingAfter
+            held_after = :heldAfter
+            unassigned_before = :unassignedBefore
+            unassigned_after = :unassignedAfter
+            note = :note
+            actor = :actor
+            reference = :reference
+            idempotency_key = :key
+            at = :at
+            """, "") + " returning id";
+
+    /** Appends the entry of a purchase or an allocation change, in the caller's transaction. */
     long append(TenantId tenant, EntryDraft e) {
-        return jdbc.sql("""
-                insert into ledger_entries (tenant_id, user_id, type, credits, purchased_delta, assigned_delta,
-                    remaining_before, remaining_after, held_after, unassigned_before, unassigned_after,
-                    note, actor, reference, idempotency_key, at)
-                values (:tenant, :user, :type, :credits, :purchasedDelta, :assignedDelta,
-                    :remainingBefore, :remainingAfter, :heldAfter, :unassignedBefore, :unassignedAfter,
-                    :note, :actor, :reference, :key, :at)
-                returning id
-                """)
+        return jdbc.sql(APPEND)
                 .param("tenant", tenant.value())
-                .param("user", e.userId() == null ? null : e.userId().value(), java.sql.Types.OTHER)
+                .param("user", e.userId() == null ? null : e.userId().value(), Types.OTHER)
                 .param("type", e.type().name())
                 .param("credits", e.credits().thousandths())
-                .param("purchasedDelta", e.purchasedDelta())
-                .param("assignedDelta", e.assignedDelta())
-                .param("remainingBefore", e.remainingBefore(), java.sql.Types.BIGINT)
-                .param("remainingAfter", e.remainingAfter(), java.sql.Types.BIGINT)
-                .param("heldAfter", e.heldAfter(), java.sql.Types.BIGINT)
-                .param("unassignedBefore", e.unassignedBefore(), java.sql.Types.BIGINT)
-                .param("unassignedAfter", e.unassignedAfter(), java.sql.Types.BIGINT)
-                .param("note", e.note(), java.sql.Types.VARCHAR)
+                .param("purchasedDelta", e.purchasedDelta().thousandths())
+                .param("assignedDelta", e.assignedDelta().thousandths())
+                .param("remainingBefore", thousandths(e.remainingBefore()), Types.BIGINT)
+                .param("remainingAfter", thousandths(e.remainingAfter()), Types.BIGINT)
+                .param("heldAfter", thousandths(e.heldAfter()), Types.BIGINT)
+                .param("unassignedBefore", thousandths(e.unassignedBefore()), Types.BIGINT)
+                .param("unassignedAfter", thousandths(e.unassignedAfter()), Types.BIGINT)
+                .param("note", e.note(), Types.VARCHAR)
                 .param("actor", e.actor().name())
-                .param("reference", e.reference(), java.sql.Types.VARCHAR)
-                .param("key", e.idempotencyKey(), java.sql.Types.VARCHAR)
+                .param("reference", e.reference(), Types.VARCHAR)
+                .param("key", e.idempotencyKey(), Types.VARCHAR)
                 .param("at", e.at().atOffset(ZoneOffset.UTC))
                 .query(Long.class).single();
+    }
+
+    private static Long thousandths(Credits credits) {
+        return credits == null ? null : credits.thousandths();
     }
 
     private static Account account(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

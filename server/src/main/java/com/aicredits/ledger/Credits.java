@@ -124,6 +124,14 @@ public record Credits(long thousandths) implements Comparable<Credits> {
     /** An entered amount: valid, or the reason it is not. */
     public sealed interface Entered {
 
+        /** For amounts the service configures itself (settings, the demo): a malformed one is a bug, not a refusal. */
+        default Credits orElseThrow() {
+            return switch (this) {
+                case Valid valid -> valid.credits();
+                case Invalid invalid -> throw new IllegalStateException(invalid.message());
+            };
+        }
+
         record Valid(Credits credits) implements Entered {
         }
 

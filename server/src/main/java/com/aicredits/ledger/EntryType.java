@@ -1,5 +1,5 @@
 package com.aicredits.ledger;
 
 public enum EntryType {
-    PURCHASE, ASSIGN, ADD, REMOVE, AUTHORIZE, SETTLE, VOID, EXPIRE, CHARGE
+    PURCHASE, ASSIGN, ADD, REMOVE, END, AUTHORIZE, SETTLE, VOID, EXPIRE, CHARGE
 }

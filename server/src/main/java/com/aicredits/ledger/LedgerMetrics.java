@@ -54,7 +54,7 @@ class LedgerMetrics {
     }
 
     private final MeterRegistry registry;
-    private final ConsumptionStore consumption;
+    private final RequestStore consumption;
     private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
     private final Counter chargedCredits;
     private final Counter settledCredits;
@@ -67,7 +67,7 @@ class LedgerMetrics {
     private volatile double drifts = Double.NaN;
     private volatile boolean openHoldsFailing;
 
-    LedgerMetrics(MeterRegistry registry, ConsumptionStore consumption) {
+    LedgerMetrics(MeterRegistry registry, RequestStore consumption) {
         this.registry = registry;
         this.consumption = consumption;
         for (Outcome outcome : Outcome.values()) {

@@ -60,7 +60,8 @@ class LedgerQueries {
     }
 
     private static final String ROW_COLUMNS = """
-            select u.id, u.name, u.email, u.role, a.assigned, a.consumed, a.held, a.active
+            select u.id, u.name, u.email, u.role, a.assigned, a.consumed, a.held, a.active,
+                   credits_removable(a.assigned, a.consumed, a.held) as removable
               from accounts a
               join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
             """;
@@ -144,33 +145,34 @@ class LedgerQueries {
     Optional<AccountRow> rowAfter(TenantId tenant, Entry entry) {
         return jdbc.sql("""
                 select u.id, u.name, u.email, u.role, e.assigned, e.assigned - :remaining as consumed, :held as held,
-                       :active as active
+                       :active as active, credits_removable(e.assigned, e.assigned - :remaining, cast(:held as bigint)) as removable
                   from users u
-                 cross join (select coalesce(sum(assigned_delta), 0) as assigned from ledger_entries
+                 cross join (select coalesce(sum(assigned_delta), 0)::bigint as assigned from ledger_entries
                               where tenant_id = :tenant and user_id = :user and id <= :entry) e
                  where u.tenant_id = :tenant and u.id = :user
                 """)
                 .param("tenant", tenant.value()).param("user", entry.userId().value()).param("entry", entry.id())
                 .param("remaining", entry.remainingAfter().thousandths())
                 .param("held", entry.heldAfter().thousandths())
-                // Only a remove can close an allocation, and only by taking remaining to zero.
-                .param("active", entry.type() != EntryType.REMOVE || !entry.remainingAfter().equals(Credits.ZERO))
+                // Only an end closes an allocation, or a remove that takes remaining to zero.
+                .param("active", entry.type() != EntryType.END
+                        && (entry.type() != EntryType.REMOVE || !entry.remainingAfter().equals(Credits.ZERO)))
                 .query(LedgerQueries::row).optional();
     }
 
+    /**
+     * A registered user's balance, from account_standing: canStart is true exactly when authorize would admit
+     * a request now (the same admission_refusal the authorize statement applies). Empty for an unknown user.
+     */
     Optional<Balance> balance(TenantId tenant, UserId user) {
-        return jdbc.sql("select assigned, consumed, held, active from accounts where tenant_id = ? and user_id = ?")
+        return jdbc.sql("""
+                select assigned, consumed, remaining, held, available, allocated, refusal
+                  from account_standing where tenant_id = ? and user_id = ?
+                """)
                 .params(tenant.value(), user.value())
-                .query((rs, n) -> {
-                    var assigned = new Credits(rs.getLong("assigned"));
-                    var consumed = new Credits(rs.getLong("consumed"));
-                    var held = new Credits(rs.getLong("held"));
-                    var remaining = assigned.minus(consumed);
-                    var available = remaining.minus(held);
-                    boolean active = rs.getBoolean("active");
-                    return new Balance(assigned, consumed, remaining, held, available, active,
-                            active && available.isPositive());
-                })
+                .query((rs, n) -> new Balance(new Credits(rs.getLong("assigned")), new Credits(rs.getLong("consumed")),
+                        new Credits(rs.getLong("remaining")), new Credits(rs.getLong("held")),
+                        new Credits(rs.getLong("available")), rs.getBoolean("allocated"), rs.getString("refusal") == null))
                 .optional();
     }
 
@@ -232,7 +234,8 @@ class LedgerQueries {
         var consumed = new Credits(rs.getLong("consumed"));
         return new AccountRow(new UserId(rs.getObject("id", UUID.class)), rs.getString("name"), rs.getString("email"),
                 Role.valueOf(rs.getString("role")), assigned, consumed, assigned.minus(consumed),
-                new Credits(rs.getLong("held")), consumed.percentOf(assigned), rs.getBoolean("active"));
+                new Credits(rs.getLong("held")), new Credits(rs.getLong("removable")), consumed.percentOf(assigned),
+                rs.getBoolean("active"));
     }
 
     static Entry entry(ResultSet rs, int n) throws SQLException {
@@ -241,7 +244,7 @@ class LedgerQueries {
                 new Credits(rs.getLong("credits")), credits(rs, "remaining_before"), credits(rs, "remaining_after"),
                 credits(rs, "held_after"), credits(rs, "unassigned_before"), credits(rs, "unassigned_after"),
                 rs.getString("note"), rs.getString("actor"), rs.getString("reference"), rs.getString("feature"),
-                rs.getString("request_id"), rs.getString("idempotency_key"), ConsumptionStore.instant(rs, "at"));
+                rs.getString("request_id"), rs.getString("idempotency_key"), RequestStore.instant(rs, "at"));
     }
 
     private static Credits credits(ResultSet rs, String column) throws SQLException {

@@ -56,7 +56,7 @@ class Reconciler {
                 ), r as (
                     select tenant_id, user_id,
                            coalesce(sum(held) filter (where status = 'AUTHORIZED'), 0) as held,
-                           count(*) filter (where status = 'AUTHORIZED') as open_holds,
+                           count(*) filter (where in_flight) as open_holds,
                            coalesce(sum(cost) filter (where status = 'SETTLED'), 0) as consumed
                       from consumption_requests where (cast(:tenant as uuid) is null or tenant_id = :tenant)
                      group by tenant_id, user_id
@@ -73,7 +73,9 @@ class Reconciler {
                         or a.assigned <> e.assigned or a.consumed <> e.consumed or a.held <> e.held
                         or a.consumed <> coalesce(r.consumed, 0) or a.held <> coalesce(r.held, 0)
                         or a.open_holds <> coalesce(r.open_holds, 0)
-                        or (not a.active and (a.held <> 0 or a.open_holds <> 0)))
+                        -- a closed allocation holds nothing; it may still have an expired request in flight
+                        -- (its slot is kept until the settle deadline), whose late settle reopens it
+                        or (not a.active and a.held <> 0))
                 """).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
 
         drifts.addAll(jdbc.sql("""

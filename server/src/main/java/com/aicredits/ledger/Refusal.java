@@ -12,8 +12,10 @@ public enum Refusal {
     USER_INACTIVE,
     /** Assign or add more than the tenant's unassigned pool. */
     INSUFFICIENT_UNASSIGNED,
-    /** Remove more than max(0, remaining - held). */
+    /** Remove more than max(0, remaining - held), or end an allocation that still has removable credits. */
     EXCEEDS_REMOVABLE,
+    /** End an allocation while a running AI request holds some of its credits. */
+    CREDITS_HELD,
     /** Assign to a user who already has an active allocation (add instead). */
     ALREADY_ASSIGNED,
     /** Add, remove or consume for a user without an active allocation. */
@@ -29,5 +31,7 @@ public enum Refusal {
     /** Void of a request that was already settled. */
     ALREADY_SETTLED,
     /** Settle of a request that was already voided. */
-    ALREADY_VOIDED
+    ALREADY_VOIDED,
+    /** Settle or void of a request whose settle deadline has passed (SPEC, "The overdraft bound, made exact"). */
+    REQUEST_EXPIRED
 }

@@ -795,7 +795,8 @@ class LedgerModelProperties {
                     : BigDecimal.valueOf(a.consumed).multiply(BigDecimal.valueOf(100))
                             .divide(BigDecimal.valueOf(a.assigned), 1, RoundingMode.HALF_UP).stripTrailingZeros();
             return new AccountRow(user, u.name(), u.email(), u.role(), new Credits(a.assigned),
-                    new Credits(a.consumed), new Credits(a.remaining()), new Credits(a.held), usedPercent, a.active);
+                    new Credits(a.consumed), new Credits(a.remaining()), new Credits(a.held),
+                    new Credits(Math.max(0, a.remaining() - a.held)), usedPercent, a.active);
         }
 
         Balance balance(UserId user) {

@@ -219,7 +219,7 @@ public class CreditsScreen {
         if (note != null && note.strip().length() > Ledger.MAX_NOTE) {
             return refused(tenantId, action, userId, "A note has at most " + Ledger.MAX_NOTE + " characters.", model, response);
         }
-        return switch (operation.apply(((Credits.Entered.Valid) entered).credits())) {
+        return switch (operation.apply(entered.orElseThrow())) {
             case AllocationResult.Allocated allocated -> ResponseEntity.noContent()
                     .header("HX-Trigger", "credits-changed").build();
             case Refused refusal -> refused(tenantId, action, userId, message(refusal), model, response);
@@ -254,8 +254,7 @@ public class CreditsScreen {
         }
         var row = ledger.row(tenant, new UserId(userId)).filter(AccountRow::active).orElseThrow(CreditsScreen::notFound);
         model.addAttribute("row", Views.Row.of(row));
-        var removable = Credits.max(Credits.ZERO, row.remaining().minus(row.held()));
-        model.addAttribute("removable", Display.credits(removable));
+        model.addAttribute("removable", Display.credits(row.removable()));
         return "credits/fragments :: change-dialog";
     }
 

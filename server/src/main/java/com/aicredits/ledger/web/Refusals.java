@@ -8,7 +8,7 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-/** The HTTP face of the ledger's refusals (API.md's error table). */
+/** The HTTP face of the ledger's refusals (the error table of docs/api.md). */
 final class Refusals {
 
     private Refusals() {
@@ -23,8 +23,8 @@ final class Refusals {
             case CREDITS_EXHAUSTED -> HttpStatus.PAYMENT_REQUIRED;
             case TOO_MANY_IN_FLIGHT -> HttpStatus.TOO_MANY_REQUESTS;
             case IDEMPOTENCY_KEY_REUSED, REQUEST_ID_REUSED -> HttpStatus.UNPROCESSABLE_CONTENT;
-            case USER_INACTIVE, INSUFFICIENT_UNASSIGNED, EXCEEDS_REMOVABLE, ALREADY_ASSIGNED, ALREADY_SETTLED,
-                    ALREADY_VOIDED -> HttpStatus.CONFLICT;
+            case USER_INACTIVE, INSUFFICIENT_UNASSIGNED, EXCEEDS_REMOVABLE, CREDITS_HELD, ALREADY_ASSIGNED,
+                    ALREADY_SETTLED, ALREADY_VOIDED, REQUEST_EXPIRED -> HttpStatus.CONFLICT;
         };
         return Problems.response(status, refused.reason().name(), refused.message(), extra(refused));
     }

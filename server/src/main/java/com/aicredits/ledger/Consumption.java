@@ -1,0 +1,203 @@
+package com.aicredits.ledger;
+
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserId;
+import com.aicredits.ledger.AuthorizeResult.Authorized;
+import com.aicredits.ledger.RequestStore.Request;
+import com.aicredits.ledger.VoidResult.Voided;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+
+/**
+ * The AI feature side: authorize, charge, settle and void one request, and the sweeper's expiry and settle
+ * deadline. Each is one statement that commits on its own; a request id makes each idempotent (a retry
+ * answers the first outcome). The lifecycle a request walks is the table request_transitions.
+ */
+@Service
+class Consumption {
+
+    private final AdmissionStore admission;
+    private final RequestStore requests;
+    private final LedgerSettings settings;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    Consumption(AdmissionStore admission, RequestStore requests, LedgerSettings settings,
+            ApplicationEventPublisher events, Clock clock) {
+        this.admission = admission;
+        this.requests = requests;
+        this.settings = settings;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    AuthorizeResult authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits estimate,
+            Actor actor) {
+        var invalid = Checks.request(request, feature).or(() -> estimate == null ? Optional.empty() : Checks.amount(estimate));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        Credits hold = estimate != null ? estimate : settings.estimateFor(feature);
+        return admit(tenant, request, user,
+                now -> {
+                    Instant expiresAt = now.plus(settings.holdTtl());
+                    return admission.authorize(tenant, request, user, feature, hold, actor, now, expiresAt,
+                                    now.plus(settings.settleDeadline()))
+                            .map(a -> new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false));
+                },
+                r -> !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
+                        ? new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()), r.expiresAt(), true)
+                        : Refused.requestIdReused(request));
+    }
+
+    ChargeResult charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost, Actor actor) {
+        var invalid = Checks.request(request, feature).or(() -> Checks.cost(cost));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        return admit(tenant, request, user,
+                now -> admission.charge(tenant, request, user, feature, cost, actor, now)
+                        .map(a -> new Settled(request, cost, new Credits(a.remaining()), false)),
+                r -> r.charge() && r.userId().equals(user) && r.feature().equals(feature)
+                        ? new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true)
+                        : Refused.requestIdReused(request));
+    }
+
+    /**
+     * Runs an admission statement (authorize or charge). When it admits nothing (refused, or the request id
+     * exists and the statement failed as a whole), the answer is either the first outcome of an earlier call
+     * with this request id (a retry) or the reason, read from account_standing, the view built on the same
+     * rule the statement applied. If the user is admissible after all (the balance changed in between), the
+     * statement is tried again, at most 3 times.
+     */
+    private <T, A extends T> T admit(TenantId tenant, RequestId request, UserId user,
+            Function<Instant, Optional<A>> statement, Function<Request, T> replay) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<A> admitted;
+            try {
+                admitted = statement.apply(Clocks.now(clock));
+            } catch (DuplicateKeyException retry) {
+                admitted = Optional.empty();
+            }
+            if (admitted.isPresent()) {
+                events.publishEvent(new CreditsChanged(tenant, user));
+                return admitted.get();
+            }
+            var existing = requests.request(tenant, request);
+            if (existing.isPresent()) {
+                return replay.apply(existing.get());
+            }
+            var refusal = whyNotAdmitted(tenant, user);
+            if (refusal.isPresent() || attempt == 3) {
+                @SuppressWarnings("unchecked") // Refused implements every result interface of the ledger
+                T refused = (T) refusal.orElse(exhausted(Credits.ZERO));
+                return refused;
+            }
+        }
+    }
+
+    private Optional<Refused> whyNotAdmitted(TenantId tenant, UserId user) {
+        var standing = admission.standing(tenant, user);
+        if (standing.isEmpty()) {
+            return Optional.of(Refused.notFound("user"));
+        }
+        var s = standing.get();
+        if (s.refusal() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(switch (s.refusal()) {
+            case USER_INACTIVE -> new Refused(Refusal.USER_INACTIVE, "the user is deactivated");
+            case NO_ALLOCATION -> new Refused(Refusal.NO_ALLOCATION,
+                    "the user has no AI credits; ask your administrator to assign some");
+            case CREDITS_EXHAUSTED -> exhausted(new Credits(s.available()));
+            case TOO_MANY_IN_FLIGHT -> new Refused(Refusal.TOO_MANY_IN_FLIGHT,
+                    "the user already has " + s.inFlight() + " AI requests running (the limit is " + s.inFlightMax() + ")");
+            default -> throw new IllegalStateException("admission_refusal gave " + s.refusal());
+        });
+    }
+
+    private static Refused exhausted(Credits available) {
+        return new Refused(Refusal.CREDITS_EXHAUSTED,
+                "the user's AI credits are used up; contact your administrator for more", available);
+    }
+
+    SettleResult settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
+        var invalid = Checks.requestId(request).or(() -> Checks.cost(cost));
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        var settled = requests.settle(tenant, request, cost, actor, Clocks.now(clock));
+        if (settled.isPresent()) {
+            events.publishEvent(new CreditsChanged(tenant, settled.get().userId()));
+            return new Settled(request, cost, new Credits(settled.get().remaining()), false);
+        }
+        // Nothing in flight to settle: the answer is the request's final state.
+        return requests.request(tenant, request).<SettleResult>map(r -> switch (r.status()) {
+            case SETTLED -> new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true);
+            case VOIDED -> new Refused(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
+            case AUTHORIZED, EXPIRED -> deadlinePassed(r);
+        }).orElseGet(() -> Refused.notFound("request"));
+    }
+
+    VoidResult voidRequest(TenantId tenant, RequestId request, Actor actor) {
+        var invalid = Checks.requestId(request);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        var voided = requests.voidRequest(tenant, request, actor, Clocks.now(clock));
+        if (voided.isPresent()) {
+            events.publishEvent(new CreditsChanged(tenant, voided.get()));
+            return new Voided(request, false);
+        }
+        return requests.request(tenant, request).<VoidResult>map(r -> switch (r.status()) {
+            case VOIDED -> new Voided(request, true);
+            case SETTLED -> new Refused(Refusal.ALREADY_SETTLED, "the request was settled; it cannot be voided");
+            case AUTHORIZED, EXPIRED -> deadlinePassed(r);
+        }).orElseGet(() -> Refused.notFound("request"));
+    }
+
+    /** A request still open by status that the closing statement did not take: its settle deadline has passed. */
+    private static Refused deadlinePassed(Request r) {
+        return new Refused(Refusal.REQUEST_EXPIRED, "the request's settle deadline (" + r.settleBy()
+                + ") has passed; it can no longer be settled or voided");
+    }
+
+    /**
+     * Moves every overdue request on: holds past their time-to-live are released (each commits on its own and
+     * is published as it happens), then expired requests past their settle deadline give back their slot.
+     * Returns how many holds expired. Run by the sweeper on every instance.
+     */
+    int sweep(Runnable onExpired) {
+        Instant now = Clocks.now(clock);
+        int expired = 0;
+        List<RequestStore.Swept> swept;
+        while (!(swept = requests.expireOne(now)).isEmpty()) {
+            expired++;
+            onExpired.run();
+            publish(swept);
+        }
+        while (!(swept = requests.lapseOne(now)).isEmpty()) {
+            publish(swept);
+        }
+        return expired;
+    }
+
+    private void publish(List<RequestStore.Swept> swept) {
+        swept.forEach(s -> events.publishEvent(new CreditsChanged(s.tenantId(), s.userId())));
+    }
+
+    Optional<RequestState> request(TenantId tenant, RequestId request) {
+        if (Checks.requestId(request).isPresent()) {
+            return Optional.empty();
+        }
+        return requests.request(tenant, request).map(r -> new RequestState(request, r.userId(), r.feature(),
+                r.status(), new Credits(r.held()), r.cost() == null ? null : new Credits(r.cost()), r.createdAt(),
+                r.expiresAt(), r.finishedAt()));
+    }
+}

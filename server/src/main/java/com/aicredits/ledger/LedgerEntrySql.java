@@ -1,0 +1,46 @@
+package com.aicredits.ledger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The one INSERT into {@code ledger_entries}. Every operation (purchase, the allocations, the consumption
+ * statements and the hold sweeper) describes its entry as SQL expressions over its own statement's rows or
+ * parameters, and this writes the column list, so a new column or a new operation changes one place.
+ * Columns left out take the table's defaults: 0 for the deltas, null otherwise.
+ */
+final class LedgerEntrySql {
+
+    private static final List<String> COLUMNS = List.of("tenant_id", "user_id", "type", "credits", "purchased_delta",
+            "assigned_delta", "consumed_delta", "held_delta", "remaining_before", "remaining_after", "held_after",
+            "unassigned_before", "unassigned_after", "note", "actor", "reference", "feature", "request_id",
+            "idempotency_key", "at");
+
+    private static final List<String> REQUIRED = List.of("tenant_id", "type", "credits", "actor", "at");
+
+    private LedgerEntrySql() {
+    }
+
+    /**
+     * {@code insert into ledger_entries (…) select … <from>}. {@code entry} has a line "column = expression"
+     * per column set; {@code from} is the rest of the SELECT ("from acc, req", or "" for parameters alone).
+     * Statements are built once, as constants, so a misspelt column fails at start-up, not on a request.
+     */
+    static String insert(String entry, String from) {
+        Map<String, String> values = entry.lines().filter(line -> !line.isBlank())
+                .map(line -> line.split(" = ", 2))
+                .collect(Collectors.toMap(pair -> pair[0].strip(), pair -> pair[1].strip()));
+        var unknown = values.keySet().stream().filter(c -> !COLUMNS.contains(c)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("ledger_entries has no column " + unknown);
+        }
+        var missing = REQUIRED.stream().filter(c -> !values.containsKey(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("a ledger entry needs " + missing);
+        }
+        var columns = COLUMNS.stream().filter(values::containsKey).toList();
+        return "insert into ledger_entries (" + String.join(", ", columns) + ")\n    select "
+                + columns.stream().map(values::get).collect(Collectors.joining(", ")) + (from.isBlank() ? "" : "\n      " + from);
+    }
+}

@@ -1,0 +1,245 @@
+package com.aicredits.ledger;
+
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserId;
+import com.aicredits.ledger.RequestState.Status;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL for finishing AI requests: settle, void, the sweeper's expiry and the settle deadline. The lifecycle
+ * these statements walk is the table {@code request_transitions} (V6__ledger_rules_and_lifecycle.sql), and a
+ * trigger there refuses any other change of status. Each statement locks the request row first (the lock
+ * order: request, then account), so of two closing calls, or one and the sweeper, the second sees the first's
+ * outcome; each commits on its own.
+ */
+@Repository
+class RequestStore {
+
+    private final JdbcClient jdbc;
+
+    RequestStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record Request(UserId userId, String feature, Status status, long held, Long cost, long availableAfter,
+            Long remainingAfter, Instant createdAt, Instant expiresAt, Instant settleBy, Instant finishedAt,
+            boolean charge) {
+    }
+
+    /**
+     * The request, locked, if it may still be settled or voided: in flight and before its settle deadline.
+     * {@code release} is the hold still to give back (none after an expiry, which already gave it back); the
+     * in-flight slot is always given back.
+     */
+    private static final String IN_FLIGHT = """
+                    select user_id, feature, case when status = 'AUTHORIZED' then held else 0 end as release
+                      from consumption_requests
+                     where tenant_id = :tenant and request_id = :request and in_flight and settle_by > :now
+                       for update""";
+
+    /** A settled request: whose it was, and their remaining credits after it. */
+    record Settlement(UserId userId, long remaining) {
+    }
+
+    /**
+     * Records the whole cost as consumed, whatever the balance (the work is done), and gives back the hold and
+     * the in-flight slot. Empty when the request is not in flight (unknown, settled, voided, or past its
+     * deadline). A closed allocation that a late settle takes away from zero is reopened, so the debt stays
+     * visible in the table.
+     */
+    Optional<Settlement> settle(TenantId tenant, RequestId request, Credits cost, Actor actor, Instant now) {
+        return jdbc.sql("with cur as (" + IN_FLIGHT + """
+                ), acc as (
+                    update accounts a
+                       set consumed = a.consumed + :cost, held = a.held - cur.release, open_holds = a.open_holds - 1,
+                           active = a.active or a.assigned - a.consumed - :cost <> 0, updated_at = :now
+                      from cur
+                     where a.tenant_id = :tenant and a.user_id = cur.user_id
+                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, cur.release, cur.feature
+                ), req as (
+                    update consumption_requests r
+                       set status = 'SETTLED', cost = :cost, remaining_after = acc.remaining, finished_at = :now,
+                           in_flight = false
+                      from acc
+                     where r.tenant_id = :tenant and r.request_id = :request
+                ), entry as (
+                """ + LedgerEntrySql.insert("""
+                    tenant_id = :tenant
+                    user_id = acc.user_id
+                    type = 'SETTLE'
+                    credits = :cost
+                    consumed_delta = :cost
+                    held_delta = -acc.release
+                    remaining_before = acc.remaining + :cost
+                    remaining_after = acc.remaining
+                    held_after = acc.held
+                    actor = :actor
+                    feature = acc.feature
+                    request_id = :request
+                    at = :now
+                    """, "from acc") + """
+                )
+                select user_id, remaining from acc
+                """)
+                .param("tenant", tenant.value()).param("request", request.value())
+                .param("cost", cost.thousandths()).param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> new Settlement(new UserId(rs.getObject("user_id", UUID.class)), rs.getLong("remaining")))
+                .optional();
+    }
+
+    /** Gives back the hold (if still held) and the in-flight slot; nothing is consumed. Empty like settle. */
+    Optional<UserId> voidRequest(TenantId tenant, RequestId request, Actor actor, Instant now) {
+        return jdbc.sql("with cur as (" + IN_FLIGHT + """
+                ), acc as (
+                    update accounts a
+                       set held = a.held - cur.release, open_holds = a.open_holds - 1, updated_at = :now
+                      from cur
+                     where a.tenant_id = :tenant and a.user_id = cur.user_id
+                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, cur.release, cur.feature
+                ), req as (
+                    update consumption_requests r set status = 'VOIDED', finished_at = :now, in_flight = false
+                      from acc
+                     where r.tenant_id = :tenant and r.request_id = :request
+                ), entry as (
+                """ + LedgerEntrySql.insert("""
+                    tenant_id = :tenant
+                    user_id = acc.user_id
+                    type = 'VOID'
+                    credits = acc.release
+                    held_delta = -acc.release
+                    remaining_before = acc.remaining
+                    remaining_after = acc.remaining
+                    held_after = acc.held
+                    actor = :actor
+                    feature = acc.feature
+                    request_id = :request
+                    at = :now
+                    """, "from acc") + """
+                )
+                select user_id from acc
+                """)
+                .param("tenant", tenant.value()).param("request", request.value())
+                .param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> new UserId(rs.getObject("user_id", UUID.class))).optional();
+    }
+
+    /** The tenant and user of a request the sweeper moved on. */
+    record Swept(TenantId tenantId, UserId userId) {
+    }
+
+    /**
+     * Expires one overdue hold, if any is not being settled right now: its credits go back to the user at
+     * once, but the request keeps its in-flight slot until it is settled, voided or its deadline passes, which
+     * is what bounds the overdraft (SPEC, "The overdraft bound, made exact"). SKIP LOCKED lets several
+     * sweepers (one per instance) and settles run side by side; the status check is re-evaluated under the row
+     * lock, so a hold settled a moment ago is never released a second time.
+     */
+    List<Swept> expireOne(Instant now) {
+        return jdbc.sql("""
+                with due as (
+                    select tenant_id, request_id from consumption_requests
+                     where status = 'AUTHORIZED' and expires_at <= :now
+                     limit 1
+                       for update skip locked
+                ), req as (
+                    update consumption_requests c set status = 'EXPIRED', finished_at = :now
+                      from due where c.tenant_id = due.tenant_id and c.request_id = due.request_id
+                    returning c.tenant_id, c.request_id, c.user_id, c.held, c.feature
+                ), acc as (
+                    update accounts a set held = a.held - req.held, updated_at = :now
+                      from req where a.tenant_id = req.tenant_id and a.user_id = req.user_id
+                    returning a.tenant_id, a.user_id, a.assigned - a.consumed as remaining, a.held,
+                              req.request_id, req.held as released, req.feature
+                ), entry as (
+                """ + LedgerEntrySql.insert("""
+                    tenant_id = tenant_id
+                    user_id = user_id
+                    type = 'EXPIRE'
+                    credits = released
+                    held_delta = -released
+                    remaining_before = remaining
+                    remaining_after = remaining
+                    held_after = held
+                    actor = 'system'
+                    feature = feature
+                    request_id = request_id
+                    at = :now
+                    """, "from acc") + """
+                )
+                select tenant_id, user_id from acc
+                """)
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .query(RequestStore::swept).list();
+    }
+
+    /**
+     * Ends one expired request whose settle deadline has passed: it gives back its in-flight slot and becomes
+     * final (a settle now is refused with REQUEST_EXPIRED). No credits move, so no ledger entry is written.
+     */
+    List<Swept> lapseOne(Instant now) {
+        return jdbc.sql("""
+                with due as (
+                    select tenant_id, request_id from consumption_requests
+                     where status = 'EXPIRED' and in_flight and settle_by <= :now
+                     limit 1
+                       for update skip locked
+                ), req as (
+                    update consumption_requests c set in_flight = false
+                      from due where c.tenant_id = due.tenant_id and c.request_id = due.request_id
+                    returning c.tenant_id, c.user_id
+                ), acc as (
+                    update accounts a set open_holds = a.open_holds - 1, updated_at = :now
+                      from req where a.tenant_id = req.tenant_id and a.user_id = req.user_id
+                    returning a.tenant_id, a.user_id
+                )
+                select tenant_id, user_id from acc
+                """)
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .query(RequestStore::swept).list();
+    }
+
+    Optional<Request> request(TenantId tenant, RequestId request) {
+        return jdbc.sql("""
+                select user_id, feature, status, held, cost, available_after, remaining_after, created_at, expires_at,
+                       settle_by, finished_at
+                  from consumption_requests where tenant_id = ? and request_id = ?
+                """)
+                .params(tenant.value(), request.value()).query(RequestStore::request).optional();
+    }
+
+    /**
+     * Open holds of every tenant, for the operators' gauge. Like the expiry sweep it spans all tenants; it
+     * reads only the partial index of open holds, so it stays cheap however long the history grows.
+     */
+    long openHolds() {
+        return jdbc.sql("select count(*) from consumption_requests where status = 'AUTHORIZED'")
+                .query(Long.class).single();
+    }
+
+    private static Swept swept(ResultSet rs, int n) throws SQLException {
+        return new Swept(new TenantId(rs.getObject(1, UUID.class)), new UserId(rs.getObject(2, UUID.class)));
+    }
+
+    private static Request request(ResultSet rs, int n) throws SQLException {
+        Instant expiresAt = instant(rs, "expires_at");
+        return new Request(new UserId(rs.getObject("user_id", UUID.class)), rs.getString("feature"),
+                Status.valueOf(rs.getString("status")), rs.getLong("held"), rs.getObject("cost", Long.class),
+                rs.getLong("available_after"), rs.getObject("remaining_after", Long.class),
+                instant(rs, "created_at"), expiresAt, instant(rs, "settle_by"), instant(rs, "finished_at"),
+                expiresAt == null);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}
