@@ -12,6 +12,8 @@ public record Refused(Reason reason, String code, String message, BigDecimal ava
     public enum Reason {
         NO_ALLOCATION, CREDITS_EXHAUSTED, TOO_MANY_IN_FLIGHT, USER_INACTIVE, REQUEST_ID_REUSED, ALREADY_SETTLED,
         ALREADY_VOIDED, NOT_FOUND, INVALID_AMOUNT, VALIDATION_FAILED,
+        /** Settle or void after the request's settle deadline: it can no longer be recorded. */
+        REQUEST_EXPIRED,
         /** A code this version of the client does not know; {@link Refused#code()} has it. */
         OTHER;
 

@@ -33,6 +33,7 @@ class AiCreditsClientTest {
     @Autowired Directory directory;
     @Autowired Ledger ledger;
     @Autowired Access access;
+    @Autowired com.aicredits.TestClock clock;
 
     TenantId tenant;
     UserId ada;
@@ -104,6 +105,20 @@ class AiCreditsClientTest {
         client.settle("h-0", credits("1"));
         assertThat(((Refused) client.voidRequest("h-0")).reason()).isEqualTo(Refused.Reason.ALREADY_SETTLED);
         assertThat(((Refused) client.settle("missing", credits("1"))).reason()).isEqualTo(Refused.Reason.NOT_FOUND);
+    }
+
+    @Test
+    void a_settle_after_the_requests_settle_deadline_is_a_typed_refusal() {
+        var client = client(port);
+        client.authorize("late", ada.value(), "canvas", credits("5"));
+        clock.advance(Duration.ofHours(25));
+        ledger.expireHolds();
+
+        var late = (Refused) client.settle("late", credits("5"));
+
+        assertThat(late.reason()).isEqualTo(Refused.Reason.REQUEST_EXPIRED);
+        assertThat(late.code()).isEqualTo("REQUEST_EXPIRED");
+        assertThat(client.balance(ada.value()).consumed()).isEqualByComparingTo("0");
     }
 
     @Test

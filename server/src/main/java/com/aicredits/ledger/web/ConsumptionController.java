@@ -92,8 +92,10 @@ class ConsumptionController {
 
     @PostMapping("/consumption/{requestId}/settle")
     @Operation(summary = "Record the request's whole actual cost and release its hold",
-            description = "Never refused for lack of credits: the balance may go below zero. Accepted after expiry too.")
-    @ApiResponse(responseCode = "409", description = "ALREADY_VOIDED")
+            description = "Never refused for lack of credits: the balance may go below zero. Accepted after the hold"
+                    + " expired too, until the request's settle deadline (24 hours after authorization by default);"
+                    + " after it, refused with 409 REQUEST_EXPIRED and nothing changes.")
+    @ApiResponse(responseCode = "409", description = "ALREADY_VOIDED, or REQUEST_EXPIRED after the settle deadline")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SettledJson.class)))
     ResponseEntity<Object> settle(@PathVariable UUID tenantId, @PathVariable String requestId,
@@ -108,7 +110,7 @@ class ConsumptionController {
 
     @PostMapping("/consumption/{requestId}/void")
     @Operation(summary = "Release the request's hold without consuming anything")
-    @ApiResponse(responseCode = "409", description = "ALREADY_SETTLED")
+    @ApiResponse(responseCode = "409", description = "ALREADY_SETTLED, or REQUEST_EXPIRED after the settle deadline")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = VoidedJson.class)))
     ResponseEntity<Object> voidRequest(@PathVariable UUID tenantId, @PathVariable String requestId, Principal principal) {
