@@ -44,7 +44,7 @@ final class Checks {
 
     static Optional<Refused> reference(String reference) {
         if (reference == null || reference.isBlank()) {
-            return Optional.of(Refused.invalid("reference", "reference is required"));
+            return Optional.of(Refused.invalid("reference", "reference (e.g. the order number) is required"));
         }
         return reference.strip().length() > Ledger.MAX_REFERENCE
                 ? Optional.of(Refused.invalid("reference", "reference has at most " + Ledger.MAX_REFERENCE + " characters"))

@@ -1,6 +1,8 @@
 package com.aicredits.ledger;
 
 import com.aicredits.directory.Role;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * What the admin's table asks for: optional search text (name or email), role and state filters, one sort
@@ -34,7 +36,64 @@ public record RowQuery(String search, Role role, UserState state, SortBy sortBy,
         NEGATIVE
     }
 
+    /** A sortable column, under the key the API's {@code sort} parameter and the UI's links use. */
     public enum SortBy {
-        NAME, EMAIL, ROLE, ASSIGNED, CONSUMED, REMAINING, USED_PERCENT
+        NAME("name"), EMAIL("email"), ROLE("role"), ASSIGNED("assigned"), CONSUMED("consumed"),
+        REMAINING("remaining"), USED_PERCENT("usedPercent");
+
+        private final String key;
+
+        SortBy(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    // ------------------------------------------------------------------ the one parser of the table's parameters
+    //
+    // The API and the UI read the same parameters (q, role, state, sort) with these: the API refuses what does
+    // not parse, the UI falls back to the default for it. Each returns empty for text it does not recognise.
+
+    public static final int SEARCH_LENGTH_MAX = 200;
+
+    /** {@code low}, {@code exhausted} or {@code negative}, in any case. */
+    public static Optional<UserState> state(String text) {
+        return text == null ? Optional.empty()
+                : Arrays.stream(UserState.values()).filter(s -> s.name().equalsIgnoreCase(text.strip())).findFirst();
+    }
+
+    public static Optional<Role> role(String text) {
+        return Role.parse(text);
+    }
+
+    /** A column and a direction: {@code remaining}, {@code remaining,desc} or {@code remaining,asc}. */
+    public record Sort(SortBy by, boolean descending) {
+
+        public static final Sort DEFAULT = new Sort(SortBy.NAME, false);
+
+        public static Optional<Sort> parse(String text) {
+            if (text == null) {
+                return Optional.empty();
+            }
+            String[] parts = text.split(",", 2);
+            var column = Arrays.stream(SortBy.values()).filter(c -> c.key().equals(parts[0].strip())).findFirst();
+            if (column.isEmpty() || parts.length == 2 && !parts[1].strip().matches("(?i)asc|desc")) {
+                return Optional.empty();
+            }
+            return Optional.of(new Sort(column.get(), parts.length == 2 && parts[1].strip().equalsIgnoreCase("desc")));
+        }
+
+        public String param() {
+            return by.key() + (descending ? ",desc" : "");
+        }
+
+        /** What the refusal of a sort that does not parse says. */
+        public static String expected() {
+            return "sort is one of " + Arrays.stream(SortBy.values()).map(SortBy::key).toList()
+                    + ", optionally followed by ,asc or ,desc";
+        }
     }
 }

@@ -14,7 +14,6 @@ import com.aicredits.ledger.EntryType;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.Refused;
 import com.aicredits.ledger.RowQuery;
-import com.aicredits.ledger.RowQuery.SortBy;
 import com.aicredits.ledger.RowQuery.UserState;
 import com.aicredits.ledger.web.Json.CreditsBody;
 import com.aicredits.ledger.web.Json.EntriesPage;
@@ -31,7 +30,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -51,9 +49,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag(name = "Credits (admin)", description = "Scope: admin key, Admin session, or platform.")
 class CreditsController {
 
-    private static final Map<String, SortBy> SORTS = Map.of("name", SortBy.NAME, "email", SortBy.EMAIL,
-            "role", SortBy.ROLE, "assigned", SortBy.ASSIGNED, "consumed", SortBy.CONSUMED,
-            "remaining", SortBy.REMAINING, "usedPercent", SortBy.USED_PERCENT);
 
     private final Ledger ledger;
     private final Directory directory;
@@ -92,30 +87,27 @@ class CreditsController {
         if (badPage != null) {
             return badPage;
         }
-        Optional<Role> roleFilter = role == null || role.isBlank() ? Optional.empty() : Role.parse(role);
-        if (role != null && !role.isBlank() && roleFilter.isEmpty()) {
+        Optional<Role> roleFilter = blank(role) ? Optional.empty() : RowQuery.role(role);
+        if (!blank(role) && roleFilter.isEmpty()) {
             return Problems.invalid("role", "role is Admin, Planner or Viewer");
         }
-        Optional<UserState> stateFilter = state == null || state.isBlank() ? Optional.empty()
-                : Arrays.stream(UserState.values()).filter(s -> s.name().equalsIgnoreCase(state)).findFirst();
-        if (state != null && !state.isBlank() && stateFilter.isEmpty()) {
+        Optional<UserState> stateFilter = blank(state) ? Optional.empty() : RowQuery.state(state);
+        if (!blank(state) && stateFilter.isEmpty()) {
             return Problems.invalid("state", "state is low, exhausted or negative");
         }
-        String[] sortParts = sort.split(",", 2);
-        SortBy sortBy = SORTS.get(sortParts[0].strip());
-        boolean descending = sortParts.length == 2 && sortParts[1].strip().equalsIgnoreCase("desc");
-        if (sortBy == null || (sortParts.length == 2 && !descending && !sortParts[1].strip().equalsIgnoreCase("asc"))) {
-            return Problems.invalid("sort", "sort is one of " + SORTS.keySet() + ", optionally followed by ,asc or ,desc");
+        var order = RowQuery.Sort.parse(sort);
+        if (order.isEmpty()) {
+            return Problems.invalid("sort", RowQuery.Sort.expected());
         }
-        if (q != null && q.length() > 200) {
-            return Problems.invalid("q", "q has at most 200 characters");
+        if (q != null && q.length() > RowQuery.SEARCH_LENGTH_MAX) {
+            return Problems.invalid("q", "q has at most " + RowQuery.SEARCH_LENGTH_MAX + " characters");
         }
         var tenant = new TenantId(tenantId);
         if (directory.tenant(tenant).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        var rows = ledger.rows(tenant, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null), sortBy,
-                descending, page, size));
+        var rows = ledger.rows(tenant, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null),
+                order.get().by(), order.get().descending(), page, size));
         return ResponseEntity.ok(RowsPage.of(rows));
     }
 
@@ -180,9 +172,6 @@ class CreditsController {
         if (amount.problem() != null) {
             return amount.problem();
         }
-        if (body.note() != null && body.note().strip().length() > Ledger.MAX_NOTE) {
-            return Problems.invalid("note", "note has at most " + Ledger.MAX_NOTE + " characters");
-        }
         return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
                 () -> switch (operation.apply(amount.credits())) {
                     case AllocationResult.Allocated allocated -> ResponseEntity.ok(RowJson.of(allocated.row()));
@@ -230,5 +219,9 @@ class CreditsController {
         }
         var entries = ledger.entries(tenant, userId == null ? null : new UserId(userId), typeFilter.orElse(null), page, size);
         return ResponseEntity.ok(EntriesPage.of(entries));
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
     }
 }

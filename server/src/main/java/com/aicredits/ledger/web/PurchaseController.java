@@ -58,12 +58,6 @@ class PurchaseController {
         if (amount.problem() != null) {
             return amount.problem();
         }
-        if (body.reference() == null || body.reference().isBlank()) {
-            return Problems.invalid("reference", "reference (e.g. the order number) is required");
-        }
-        if (body.note() != null && body.note().strip().length() > Ledger.MAX_NOTE) {
-            return Problems.invalid("note", "note has at most " + Ledger.MAX_NOTE + " characters");
-        }
         var tenant = new TenantId(tenantId);
         return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
                 () -> switch (ledger.purchase(tenant, amount.credits(), body.reference(), body.note(),
