@@ -651,6 +651,48 @@ class LedgerConcurrencyTest {
 
     // ------------------------------------------------------------------ helpers
 
+    // ------------------------------------------------------------------ the overdraft bound (SPEC part two)
+
+    /**
+     * The reproduction from the ledger issue, under concurrency: waves of authorizations race the sweeper,
+     * their holds expire (giving the credits back), and the next wave tries again; at the end every admitted
+     * request settles late, all at once. Before the settle deadline existed, each wave found free slots and
+     * the late settles overdrew far past the bound; now the expired requests keep their slots.
+     */
+    @Test
+    void waves_of_authorizations_whose_holds_expire_then_settle_late_stay_within_the_overdraft_bound() throws Exception {
+        tenant("overdraft bound");
+        purchase(100);
+        UserId user = assignedUsers(1, 1).get(0);
+        Credits largestCost = Credits.of(3);
+        long limit = 4;
+        List<RequestId> admitted = new ArrayList<>();
+        for (int wave = 0; wave < 4; wave++) {
+            int w = wave;
+            List<Object> results = Together.run(18, i -> i < 16
+                    ? ledger.authorize(tenant, new RequestId("wave-" + w + "-" + i), user, FEATURE, new Credits(1), ACTOR)
+                    : ledger.expireHolds());
+            for (int i = 0; i < 16; i++) {
+                if (results.get(i) instanceof Authorized) {
+                    admitted.add(new RequestId("wave-" + w + "-" + i));
+                }
+            }
+            testClock.advance(Duration.ofMinutes(16));
+            ledger.expireHolds();
+        }
+        assertThat(admitted).as("requests in flight across the waves").hasSizeLessThanOrEqualTo((int) limit);
+
+        List<Object> settles = Together.run(admitted.size() + 2, i -> i < admitted.size()
+                ? ledger.settle(tenant, admitted.get(i), largestCost, ACTOR)
+                : ledger.authorize(tenant, new RequestId("after-" + i), user, FEATURE, new Credits(1), ACTOR));
+        assertThat(settles.subList(0, admitted.size())).allSatisfy(r -> assertThat(r).isInstanceOf(Settled.class));
+
+        var remaining = ledger.balance(tenant, user).orElseThrow().remaining();
+        assertThat(remaining.thousandths()).as("remaining ≥ −(limit × largest single cost)")
+                .isGreaterThanOrEqualTo(-limit * largestCost.thousandths());
+        assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
+    }
+
     private void tenant(String name) {
         tenant = directory.createTenant("Concurrency: " + name).id();
     }
