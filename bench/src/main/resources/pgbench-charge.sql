@@ -5,7 +5,7 @@
 \set n random(1, :users)
 with acc as (update accounts a
    set consumed = a.consumed + 1000, updated_at = now()
-  from pools p, users u
+  from pools p, people u
  where a.tenant_id = cast(:tenant as uuid) and a.user_id = md5(cast(:tenant as text) || ':' || cast(:n as text))::uuid
    and p.tenant_id = cast(:tenant as uuid) and u.tenant_id = cast(:tenant as uuid) and u.id = md5(cast(:tenant as text) || ':' || cast(:n as text))::uuid
    and admission_refusal(u.active, a.active, credits_available(a.assigned, a.consumed, a.held),

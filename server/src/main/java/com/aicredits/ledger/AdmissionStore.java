@@ -13,7 +13,7 @@ import org.springframework.stereotype.Repository;
 /**
  * SQL for starting AI requests. Admission (authorize, charge) is one statement: the conditional UPDATE of
  * the account, the request row and the ledger entry together, so the rule ({@code admission_refusal} in
- * V6__ledger_rules_and_lifecycle.sql) is decided by PostgreSQL under the account's row lock, never in Java.
+ * V7__ledger_rules_and_lifecycle.sql) is decided by PostgreSQL under the account's row lock, never in Java.
  * The request row's primary key is the request id: a second insert for the same id fails the whole statement
  * (nothing of it is applied), which is how a retry is recognised. Being one statement, an admission needs
  * no transaction around it: it commits on its own, in one round trip.
@@ -40,7 +40,7 @@ class AdmissionStore {
     private static final String ADMIT = """
             update accounts a
                set %s, updated_at = :now
-              from pools p, users u
+              from pools p, people u
              where a.tenant_id = :tenant and a.user_id = :user
                and p.tenant_id = :tenant and u.tenant_id = :tenant and u.id = :user
                and admission_refusal(u.active, a.active, credits_available(a.assigned, a.consumed, a.held),

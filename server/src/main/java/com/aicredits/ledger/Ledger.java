@@ -19,7 +19,7 @@ import org.springframework.stereotype.Service;
  * <p>Invariants, checked by {@link #reconcile}: purchased = unassigned + Σ assigned; for every account
  * remaining = assigned - consumed and held = Σ open holds; unassigned never negative; consumed never
  * decreases; a request id is charged at most once; remaining ≥ −(in-flight limit × largest single cost).
- * Each balance rule is defined once, in V6__ledger_rules_and_lifecycle.sql.
+ * Each balance rule is defined once, in V7__ledger_rules_and_lifecycle.sql.
  */
 @Service
 @EnableConfigurationProperties(LedgerSettings.class)

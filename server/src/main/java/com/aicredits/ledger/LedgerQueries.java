@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The read side: summary cards, the per-user table, balances and history. Every query is keyed by tenant
- * first. The table joins the directory's users because search and sort by name and email must happen in
+ * first. The table joins the directory's read view of people (V6__directory_people.sql) because search and sort by name and email must happen in
  * the same query as sort by balance, on tenants of 100,000 users.
  */
 @Repository
@@ -63,7 +63,7 @@ class LedgerQueries {
             select u.id, u.name, u.email, u.role, a.assigned, a.consumed, a.held, a.active,
                    credits_removable(a.assigned, a.consumed, a.held) as removable
               from accounts a
-              join users u on u.tenant_id = a.tenant_id and u.id = a.user_id
+              join people u on u.tenant_id = a.tenant_id and u.id = a.user_id
             """;
 
     private static final Map<SortBy, String> ORDER = Map.of(
@@ -78,7 +78,7 @@ class LedgerQueries {
     /** Active allocations only: a user whose allocation closed has left the table. */
     Page<AccountRow> rows(TenantId tenant, RowQuery query) {
         var filter = TableFilter.of(tenant, query);
-        long total = jdbc.sql("select count(*) from accounts a join users u on u.tenant_id = a.tenant_id and u.id = a.user_id"
+        long total = jdbc.sql("select count(*) from accounts a join people u on u.tenant_id = a.tenant_id and u.id = a.user_id"
                 + filter.where()).params(filter.params()).query(Long.class).single();
         List<AccountRow> rows = jdbc.sql(pageSql(query, filter)).params(pageParams(query, filter))
                 .query(LedgerQueries::row).list();
@@ -146,7 +146,7 @@ class LedgerQueries {
         return jdbc.sql("""
                 select u.id, u.name, u.email, u.role, e.assigned, e.assigned - :remaining as consumed, :held as held,
                        :active as active, credits_removable(e.assigned, e.assigned - :remaining, cast(:held as bigint)) as removable
-                  from users u
+                  from people u
                  cross join (select coalesce(sum(assigned_delta), 0)::bigint as assigned from ledger_entries
                               where tenant_id = :tenant and user_id = :user and id <= :entry) e
                  where u.tenant_id = :tenant and u.id = :user
@@ -178,7 +178,7 @@ class LedgerQueries {
 
     List<AssignableUser> assignable(TenantId tenant) {
         return jdbc.sql("""
-                select u.id, u.name, u.email from users u
+                select u.id, u.name, u.email from people u
                  where u.tenant_id = ? and u.active
                    and not exists (select 1 from accounts a where a.tenant_id = u.tenant_id and a.user_id = u.id and a.active)
                  order by lower(u.name), u.id

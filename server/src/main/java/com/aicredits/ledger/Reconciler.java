@@ -120,7 +120,7 @@ class Reconciler {
                       from accounts where (cast(:tenant as uuid) is null or tenant_id = :tenant) group by tenant_id
                 ), u as (
                     select tenant_id, count(*) filter (where active) as active_users
-                      from users where (cast(:tenant as uuid) is null or tenant_id = :tenant) group by tenant_id
+                      from people where (cast(:tenant as uuid) is null or tenant_id = :tenant) group by tenant_id
                 )
                 select format('totals %s: kept consumed=%s accounts with credits=%s users=%s, counted consumed=%s accounts with credits=%s users=%s',
                               t.tenant_id, t.consumed, t.active_accounts, t.active_users,

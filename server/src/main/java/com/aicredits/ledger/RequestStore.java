@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * SQL for finishing AI requests: settle, void, the sweeper's expiry and the settle deadline. The lifecycle
- * these statements walk is the table {@code request_transitions} (V6__ledger_rules_and_lifecycle.sql), and a
+ * these statements walk is the table {@code request_transitions} (V7__ledger_rules_and_lifecycle.sql), and a
  * trigger there refuses any other change of status. Each statement locks the request row first (the lock
  * order: request, then account), so of two closing calls, or one and the sweeper, the second sees the first's
  * outcome; each commits on its own.

@@ -28,7 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The consumption request's lifecycle (the table request_transitions in V6__ledger_rules_and_lifecycle.sql):
+ * The consumption request's lifecycle (the table request_transitions in V7__ledger_rules_and_lifecycle.sql):
  * every allowed transition through the ledger, every other one refused by the database itself, and the
  * settle deadline that makes the overdraft bound exact.
  */

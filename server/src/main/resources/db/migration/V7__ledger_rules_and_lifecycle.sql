@@ -45,7 +45,7 @@ select u.tenant_id, u.id as user_id, u.active as user_active,
        admission_refusal(u.active, coalesce(a.active, false),
                          coalesce(credits_available(a.assigned, a.consumed, a.held), 0),
                          coalesce(a.open_holds, 0), p.max_holds_per_user) as refusal
-  from users u
+  from people u
   join pools p on p.tenant_id = u.tenant_id
   left join accounts a on a.tenant_id = u.tenant_id and a.user_id = u.id;
 
