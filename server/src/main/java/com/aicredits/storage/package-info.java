@@ -1,3 +1,3 @@
 /** Where the data lives: an embedded PostgreSQL under the data directory unless a JDBC URL points elsewhere. */
-@org.springframework.modulith.ApplicationModule(displayName = "Storage")
+@org.springframework.modulith.ApplicationModule(displayName = "Storage", allowedDependencies = {})
 package com.aicredits.storage;
