@@ -24,6 +24,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A failure prints the sequence's seed, the shortest sequence that still fails (steps dropped while the
  * failure persists) and the transcript of every call it made and what the ledger answered.
  *
+ * <p>The pieces: {@link ModelSequence} (one seed, 50-80 steps), {@link ModelStep} (each operation: its
+ * weight, what it draws, how it is performed), {@link ModelChoices} (symbolic amounts and requests),
+ * {@link LedgerModel} and {@link ModelState} (the rules and what they keep), {@link ModelRun} (the calls on
+ * the real ledger and the transcript), {@link ModelInvariants} (every check after a step),
+ * {@link ModelCoverage} (the paths a run must reach) and {@link ModelShrinker}.
+ *
  * <ul>
  *   <li>{@code -Dmodel.seed=S}: replay the one sequence made from seed S (what a failure prints).
  *   <li>{@code -Dmodel.sequences=N}: how many sequences (default 1,000).
