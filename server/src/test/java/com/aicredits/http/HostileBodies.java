@@ -1,0 +1,204 @@
+package com.aicredits.http;
+
+import static com.aicredits.RandomChoices.w;
+import static com.aicredits.http.AttackGenerator.LEFT_OUT;
+import static com.aicredits.http.HostileJson.abbreviate;
+import static com.aicredits.http.HostileJson.json;
+import static com.aicredits.http.HostileJson.object;
+import static com.aicredits.http.HostileJson.utf8;
+
+import com.aicredits.RandomChoices;
+import com.aicredits.RandomChoices.Weighted;
+import com.aicredits.http.ApiOperation.Field;
+import com.aicredits.http.Attack.Fault;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The body of an attack: for a BODY_SHAPE, UNKNOWN_FIELD, FIELD_VALUE or CONTENT_TYPE fault, a body the
+ * service must certainly refuse; otherwise the valid body with noise in the other fields. Every field that
+ * is not the fault is valid most of the time, so that only the chosen fault is certainly wrong.
+ */
+final class HostileBodies {
+
+    record Body(byte[] bytes, String contentType, boolean chunked, String target) {
+    }
+
+    static final List<String> JSON_TYPES = List.of("application/json", "application/json; charset=UTF-8",
+            "application/json;charset=utf-8", "APPLICATION/JSON", "Application/Json; Charset=UTF-8",
+            "application/merge-patch+json", "application/vnd.api+json", "application/json; charset=bogus",
+            "application/json; charset=UTF-16", "application/json; charset=ISO-8859-1", "application/json; foo=bar",
+            "application/json; charset=\"utf-8\"");
+
+    static final List<String> NOT_JSON_TYPES = List.of("text/plain", "text/plain; charset=UTF-8", "application/xml",
+            "text/html", "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz",
+            "application/octet-stream", "image/png", "application/javascript", "application/jsonx", "json",
+            "application", "not a type", ";;", "application/json/extra", "text/json");
+
+    private final HostileWorld world;
+    private final RandomChoices random;
+    private final HostileJson json;
+
+    HostileBodies(HostileWorld world, RandomChoices random, HostileJson json) {
+        this.world = world;
+        this.random = random;
+        this.json = json;
+    }
+
+    Body body(ApiOperation operation, Fault fault) {
+        if (!operation.takesBody()) {
+            // Nothing is read; a stray body must be ignored, or refused, not choked on.
+            return random.weighted(
+                    w(3, () -> new Body(null, null, false, "")),
+                    w(1, () -> new Body(utf8(json.value()), random.oneOf(JSON_TYPES), false, "")));
+        }
+        var fields = templateWithNoise(operation);
+        String type = random.weighted(w(6, () -> "application/json"), w(2, () -> random.oneOf(JSON_TYPES)));
+        boolean chunked = random.oneOf(false, false, false, true);
+        return switch (fault) {
+            case BODY_SHAPE -> new Body(badShape(operation), type, chunked, "body");
+            case UNKNOWN_FIELD -> {
+                String name = unknownFieldName(operation);
+                fields.put(name, json.value());
+                yield new Body(utf8(object(fields)), type, chunked, "unknown field " + abbreviate(name));
+            }
+            case FIELD_VALUE -> {
+                Field field = random.oneOf(operation.body());
+                fields.put(field.name(), invalidValue(field));
+                yield new Body(utf8(object(fields)), type, chunked, "field " + field.name());
+            }
+            case CONTENT_TYPE -> new Body(utf8(object(fields)),
+                    random.chance(0.15) ? null : random.oneOf(NOT_JSON_TYPES), chunked, "Content-Type");
+            default -> new Body(utf8(object(fields)), type, chunked, "");
+        };
+    }
+
+    /** Valid values for the fields of every body in the API. */
+    private String validValue(Field field) {
+        return switch (field.name()) {
+            case "name" -> "\"Hostile Test\"";
+            case "email" -> "\"hostile@hostile.example\"";
+            case "role" -> "\"Viewer\"";
+            case "externalId" -> "\"ext-1\"";
+            case "password" -> "\"correct horse battery\"";
+            case "scope" -> "\"consume\"";
+            case "credits", "cost", "estimate" -> "1";
+            case "reference" -> "\"PO-hostile\"";
+            case "note" -> "\"a note\"";
+            case "requestId" -> "\"r-hostile\"";
+            case "userId" -> "\"" + world.ada + "\"";
+            case "feature" -> "\"canvas\"";
+            case "active" -> "true";
+            default -> switch (field.type()) {
+                case "number", "integer" -> "1";
+                case "boolean" -> "true";
+                default -> "\"x\"";
+            };
+        };
+    }
+
+    /** The valid body, with some fields dropped, nulled or replaced by random JSON (valid or not). */
+    private Map<String, String> templateWithNoise(ApiOperation operation) {
+        var fields = new LinkedHashMap<String, String>();
+        for (Field field : operation.body()) {
+            String value = random.weighted(
+                    w(12, () -> validValue(field)),
+                    w(1, () -> "null"),
+                    w(1, () -> LEFT_OUT),
+                    w(2, json::value));
+            if (!value.equals(LEFT_OUT)) {
+                fields.put(field.name(), value);
+            }
+        }
+        return fields;
+    }
+
+    private String unknownFieldName(ApiOperation operation) {
+        Set<String> known = operation.body().stream().map(Field::name).collect(Collectors.toSet());
+        while (true) {
+            String name = random.weighted(
+                    w(3, () -> random.oneOf("id", "tenantId", "userId", "active", "balance", "consumed", "held",
+                            "scope", "Credits", "CREDITS", "credit", "__proto__", "constructor", "", " ", "\u0000",
+                            "cr\u00e9dits", "$where")),
+                    w(2, () -> json.unicode(0, 20)),
+                    w(1, () -> operation.body().isEmpty() ? "x"
+                            : random.oneOf(operation.body()).name().toUpperCase() + "_"));
+            if (!known.contains(name)) {
+                return name;
+            }
+        }
+    }
+
+    /** A value the field must refuse: the wrong JSON type, a NUL character, far too long, not an id, a bad amount. */
+    private String invalidValue(Field field) {
+        return switch (field.type()) {
+            case "number", "integer" -> random.weighted(
+                    w(1, () -> random.oneOf("\"10\"", "\"\"", "true", "false", "{}", "[]", "[1]", "{\"value\": 1}")),
+                    w(2, () -> random.oneOf("-1", "-0.001", "0.0001", "12.0005", "1e10", "1000000000.001", "1e400",
+                            "-1e400", "1e-400", "1e999999999", "1e2147483648", "-9223372036854775809",
+                            "9223372036854775808", "9".repeat(1001), "0." + "0".repeat(999) + "1", "NaN", "-Infinity",
+                            "0x10", "+5", "012")));
+            case "boolean" -> random.oneOf("\"true\"", "\"false\"", "0", "1", "\"\"", "{}", "[]", "[true]");
+            default -> {
+                var invalid = new ArrayList<Weighted<String>>(List.of(
+                        w(2, () -> random.oneOf("42", "-1.5", "true", "false", "{}", "[]", "{\"a\": 1}", "[\"x\"]",
+                                "1e400")),
+                        w(2, () -> json(json.unicode(0, 20) + "\u0000" + json.unicode(0, 20))),
+                        w(1, () -> json("x".repeat(random.between(1001, 20_000))))));
+                if ("uuid".equals(field.format())) {
+                    invalid.add(w(2, () -> json(random.oneOf("not-a-uuid", "", HostileWorld.UNKNOWN_UUID,
+                            HostileWorld.UNKNOWN_UUID + "0", world.eve, "1-2-3-4-5-6", "{" + world.ada + "}",
+                            world.ada.replace("-", "")))));
+                }
+                yield random.weighted(invalid);
+            }
+        };
+    }
+
+    /** Bodies that are not one JSON object of the expected shape (each certainly refused). */
+    private byte[] badShape(ApiOperation operation) {
+        return random.weighted(
+                w(2, () -> utf8(random.oneOf("", "null", "true", "42", "-0", "1e999999999", "\"text\"", "[]", "[{}]",
+                        "{", "}", "{\"credits\": NaN}", "{'credits': 1}", "/* c */ {}", "credits=10&note=hi",
+                        "<credits>1</credits>", "{\"a\":1,}", "{,}", "{\"\u0001\": 1}"))),
+                w(2, () -> utf8("[" + object(templateWithNoise(operation)) + "]")),
+                w(2, () -> {
+                    String text = object(templateWithNoise(operation));
+                    int cut = random.between(1, 60);
+                    return utf8(text.substring(0, Math.max(0, text.length() - Math.min(cut, text.length()))));
+                }),
+                w(1, () -> utf8(object(templateWithNoise(operation)) + random.oneOf(" {}", " x", ",{}", "]", "\u0000"))),
+                w(2, () -> {
+                    int depth = random.between(400, 5000);
+                    String open = random.oneOf("[", "{\"a\":");
+                    return utf8(open.repeat(depth) + (open.equals("[") ? "]".repeat(depth) : "1" + "}".repeat(depth)));
+                }),
+                w(1, () -> invalidUtf8(object(templateWithNoise(operation)))),
+                w(1, () -> {
+                    var padded = templateWithNoise(operation);
+                    padded.put("padding", json("p".repeat(70 * 1024)));
+                    return utf8(object(padded));
+                }),
+                w(1, () -> {
+                    var out = new ByteArrayOutputStream();
+                    out.write('#');
+                    out.writeBytes(random.bytes(0, 200));
+                    return out.toByteArray();
+                }));
+    }
+
+    /** The object with a string value whose bytes are not UTF-8 (a lone continuation byte, an overlong slash). */
+    private static byte[] invalidUtf8(String object) {
+        var out = new ByteArrayOutputStream();
+        String head = object.substring(0, object.length() - 1) + (object.length() > 2 ? ", " : "") + "\"bytes\": \"";
+        out.writeBytes(utf8(head));
+        out.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xC0, (byte) 0xAF, (byte) 0xFF});
+        out.writeBytes(utf8("\"}"));
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,181 @@
+package com.aicredits.ledger;
+
+import static com.aicredits.RandomChoices.w;
+
+import com.aicredits.RandomChoices.Weighted;
+import com.aicredits.ledger.ModelChoices.AdminVariation;
+import com.aicredits.ledger.ModelChoices.Amount;
+import com.aicredits.ledger.ModelChoices.RequestVariation;
+import com.aicredits.ledger.ModelChoices.Target;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One step of a generated sequence, and the one place where each kind of step is defined: how often it is
+ * drawn ({@link #mix}), what it draws, and what it does ({@code perform}: resolve its symbolic choices, ask
+ * the {@link LedgerModel} for the expected answer, make the same call on the ledger, compare).
+ *
+ * <p>To add an operation: a record here with its weight in {@link #mix}, its rule in {@link LedgerModel},
+ * and, if it is a new kind of call, a method on {@link ModelRun}. Invariants go in {@link ModelInvariants}.
+ */
+sealed interface ModelStep {
+
+    void perform(ModelRun run);
+
+    /** Steps after the opening; the weights are the share of each kind in a sequence. */
+    static List<Weighted<ModelStep>> mix(ModelChoices c) {
+        return List.of(
+                w(5, () -> new Elapse(c.random.oneOf(0, 1, 5, 14, 15, 16, 30, 60), c.random.chance(6.0 / 7))),
+                // Past the settle deadline: expired requests give back their slot, late settles are refused.
+                w(1, () -> new Elapse(c.random.oneOf(1_425, 1_440, 1_441, 1_500), c.random.chance(1.0 / 2))),
+                w(2, () -> new EndAllocation(c.user(), c.key())),
+                w(9, () -> new PurchaseCredits(c.purchase(), c.reference(), c.note(), c.key())),
+                w(8, () -> new AssignCredits(c.user(), c.allocation(), c.note(), c.key())),
+                w(8, () -> new AddCredits(c.user(), c.allocation(), c.note(), c.key())),
+                w(8, () -> new RemoveCredits(c.user(), c.removal(), c.note(), c.key())),
+                w(18, () -> new Authorize(c.newRequest(), c.user(), c.feature(), c.estimate())),
+                w(3, () -> new Burst(c.user(), c.random.between(2, 5), c.feature())),
+                w(8, () -> new Charge(c.newRequest(), c.user(), c.feature(), c.chargeCost())),
+                w(12, () -> new Settle(c.finishing(), c.settleCost())),
+                w(5, () -> new VoidRequest(c.finishing())),
+                w(5, () -> new RetryAdminCall(c.random.between(0, 4), c.adminVariation())),
+                w(5, () -> new RetryRequestCall(c.random.between(0, 4), c.requestVariation())));
+    }
+
+    /**
+     * A purchase, then an assignment to every user. Without it, a third of a sequence goes by before a
+     * purchase and an assignment have both happened, and requests are mostly refused for want of an
+     * allocation. The amounts still vary, so the pool can run out.
+     */
+    static List<ModelStep> opening(ModelChoices c, int users) {
+        var steps = new ArrayList<ModelStep>();
+        steps.add(new PurchaseCredits(new Amount.Exactly(Credits.of(c.random.between(50, 500))), "PO-0", null,
+                "open"));
+        for (int i = 0; i < users; i++) {
+            steps.add(new AssignCredits("u" + i, new Amount.Exactly(new Credits(c.random.between(1_000L, 120_000L))),
+                    null, "open-u" + i));
+        }
+        return steps;
+    }
+
+    record PurchaseCredits(Amount credits, String reference, String note, String key) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.admin(new ModelRun.AdminCall(EntryType.PURCHASE, null, run.amount(credits, null, null), note,
+                    reference, key));
+        }
+    }
+
+    record AssignCredits(String user, Amount credits, String note, String key) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.allocation(EntryType.ASSIGN, user, credits, note, key);
+        }
+    }
+
+    record AddCredits(String user, Amount credits, String note, String key) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.allocation(EntryType.ADD, user, credits, note, key);
+        }
+    }
+
+    record RemoveCredits(String user, Amount credits, String note, String key) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.allocation(EntryType.REMOVE, user, credits, note, key);
+        }
+    }
+
+    /** Ends the user's allocation: allowed only with nothing removable and nothing held. */
+    record EndAllocation(String user, String key) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.admin(new ModelRun.AdminCall(EntryType.END, run.user(user), Credits.ZERO, null, null, key));
+        }
+    }
+
+    /** {@code estimate} null: hold the feature's default. */
+    record Authorize(Target request, String user, String feature, Amount estimate) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            var id = run.requestFor(request);
+            var userId = run.user(user);
+            run.request(new ModelRun.RequestCall(false, id, userId, feature,
+                    estimate == null ? null : run.amount(estimate, userId, id)));
+        }
+    }
+
+    /** Several new requests of one user in a row, each holding the feature's default: many tabs open. */
+    record Burst(String user, int requests, String feature) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            for (int i = 0; i < requests; i++) {
+                run.request(new ModelRun.RequestCall(false, run.requestFor(new Target.Fresh()), run.user(user),
+                        feature, null));
+            }
+        }
+    }
+
+    record Charge(Target request, String user, String feature, Amount cost) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            var id = run.requestFor(request);
+            var userId = run.user(user);
+            run.request(new ModelRun.RequestCall(true, id, userId, feature, run.amount(cost, userId, id)));
+        }
+    }
+
+    record Settle(Target request, Amount cost) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            var id = run.requestFor(request);
+            Credits credits = run.amount(cost, run.model.userOf(id.value()).orElse(null), id);
+            run.compare("settle(" + id + ", " + credits + ")", run.model.settle(id, credits, run.clock.instant()),
+                    run.ledger.settle(run.tenant, id, credits, ModelRun.FEATURE));
+        }
+    }
+
+    record VoidRequest(Target request) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            var id = run.requestFor(request);
+            run.compare("void(" + id + ")", run.model.voidRequest(id, run.clock.instant()),
+                    run.ledger.voidRequest(run.tenant, id, ModelRun.FEATURE));
+        }
+    }
+
+    /** Moves the clock on; {@code sweep} then runs the hold expiry as the background sweeper would. */
+    record Elapse(int minutes, boolean sweep) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.clock.advance(java.time.Duration.ofMinutes(minutes));
+            if (sweep) {
+                var now = run.clock.instant();
+                run.compare("expireHolds() at " + now, run.model.expire(now),
+                        new ModelState.Swept(run.ledger.expireHolds()));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Elapse[" + minutes + " min" + (sweep ? ", then expire holds]" : "]");
+        }
+    }
+
+    /** Sends the {@code latest}-th most recent admin call that had an idempotency key again. */
+    record RetryAdminCall(int latest, AdminVariation variation) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.retryAdmin(latest, variation);
+        }
+    }
+
+    /** Sends the {@code latest}-th most recent authorize or charge again, with the same request id. */
+    record RetryRequestCall(int latest, RequestVariation variation) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.retryRequest(latest, variation);
+        }
+    }
+}
