@@ -31,6 +31,7 @@ import org.springframework.web.context.request.async.AsyncRequestNotUsableExcept
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -47,6 +48,9 @@ class ApiErrors {
     private static final Set<String> AMOUNT_FIELDS = Set.of("credits", "cost", "estimate");
     /** PostgreSQL's SQLSTATE for text the database encoding cannot hold (a NUL character, for UTF-8). */
     private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
+    /** Jackson's message for a repeated field under STRICT_DUPLICATE_DETECTION (2.x and 3.x wordings). */
+    private static final java.util.regex.Pattern DUPLICATE_FIELD =
+            java.util.regex.Pattern.compile("Duplicate (?:Object property|field) [\"']([^\"']*)[\"']");
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Object> unreadable(HttpMessageNotReadableException e) {
@@ -61,6 +65,13 @@ class ApiErrors {
                 String field = String.valueOf(nul.getPath().getLast().getPropertyName());
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
                         "field '" + field + "' must not contain the NUL character (U+0000)", Map.of("fields", List.of(field)));
+            }
+            if (cause instanceof StreamReadException read && read.getMessage() != null) {
+                var duplicate = DUPLICATE_FIELD.matcher(read.getMessage());
+                if (duplicate.find()) {
+                    return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
+                            "field '" + duplicate.group(1) + "' appears more than once", Map.of("fields", List.of(duplicate.group(1))));
+                }
             }
             if (cause instanceof UnrecognizedPropertyException unknown) {
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
