@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -85,7 +86,9 @@ class SecurityConfiguration {
         // The sign-in page's address: relative unless a public base URL is configured, never built from Host.
         String loginPage = (publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "")) + "/login";
         http
-                .authenticationProvider(passwordLogin)
+                // Its own manager, with no parent: the global one would hold the same provider (it is the one
+                // AuthenticationProvider bean), and a failed sign-in would be checked, hashed and counted twice.
+                .authenticationManager(new ProviderManager(passwordLogin))
                 .addFilterAfter(new AuditTrail(jdbc, clock), SecurityContextHolderFilter.class)
                 .addFilterAfter(new CurrentStanding(directory), AuditTrail.class)
                 .addFilterBefore(new SameOrigin(problems, publicBaseUrl), CsrfFilter.class)
