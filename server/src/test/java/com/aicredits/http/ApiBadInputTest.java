@@ -323,9 +323,6 @@ class ApiBadInputTest {
                 Map.of("Idempotency-Key", ""), 400, "VALIDATION_FAILED", "Idempotency-Key"));
         cases.add(new Case("register user: Idempotency-Key of 201 characters", ADMIN, "POST", users, newUser,
                 Map.of("Idempotency-Key", "k".repeat(201)), 400, "VALIDATION_FAILED", "Idempotency-Key"));
-        // Issue 17: a key with a byte above 0x7F (sent as ISO-8859-1, as curl does with raw bytes) was a 500.
-        cases.add(new Case("register user: non-ASCII Idempotency-Key", ADMIN, "POST", users, newUser,
-                Map.of("Idempotency-Key", "cl\u00e9-\u00ff"), 400, "VALIDATION_FAILED", "Idempotency-Key"));
         cases.addAll(tenantIdCases(PLATFORM, "POST", "/users", "register user", newUser, Map.of()));
 
         // ---- GET /tenants/{tenantId}/users

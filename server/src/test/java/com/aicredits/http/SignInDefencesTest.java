@@ -107,6 +107,16 @@ class SignInDefencesTest {
     }
 
     @Test
+    void the_users_tab_refuses_a_password_over_72_bytes_with_its_message_not_a_server_error() {
+        var t = new HttpFixture(port);
+        t.user("Ada Admin", "Admin");
+        var response = t.session("Ada Admin").sendForm("/app/tenants/" + t.tenant + "/users",
+                "name=Nia&email=nia%40x.example&role=Viewer&password=" + "p".repeat(80));
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.text()).contains("Password has at most 72 bytes in UTF-8.");
+    }
+
+    @Test
     void state_changing_requests_started_by_another_site_are_refused() {
         var t = new HttpFixture(port);
         String pat = t.user("Pat Planner", "Planner");
