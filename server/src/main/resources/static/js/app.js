@@ -1,15 +1,11 @@
 // AI Credits pages: CSRF for htmx requests, dialogs that open when the server sends them, and a refresh
 // of every live region when the event stream (re)connects, so nothing missed while offline stays missed.
 (function () {
-    function cookie(name) {
-        const match = document.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
-        return match ? decodeURIComponent(match[1]) : null;
-    }
-
+    // The session's CSRF token, rendered into the page (it is never in a cookie).
     document.addEventListener('htmx:configRequest', function (event) {
-        const token = cookie('XSRF-TOKEN');
-        if (token) {
-            event.detail.headers['X-XSRF-TOKEN'] = token;
+        const meta = document.querySelector('meta[name="csrf-token"]');
+        if (meta) {
+            event.detail.headers['X-CSRF-TOKEN'] = meta.content;
         }
     });
 

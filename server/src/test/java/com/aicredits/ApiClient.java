@@ -29,6 +29,8 @@ public final class ApiClient {
     private final HttpClient http;
     private final CookieManager cookies;
     private final String bearer;
+    /** The session's CSRF token as the last page rendered it (masked; any rendering of it is valid). */
+    private volatile String csrfToken;
 
     private ApiClient(String base, String bearer, CookieManager cookies) {
         this.base = base;
@@ -57,8 +59,21 @@ public final class ApiClient {
         if (login.status() != 302 || login.header("Location").contains("error")) {
             throw new IllegalStateException("sign-in failed for " + email + ": " + login.status() + " " + login.header("Location"));
         }
-        client.send("GET", "/login", null, Map.of()); // picks up the CSRF token renewed at sign-in
+        client.csrfToken = csrfTokenOf(client.send("GET", "/login", null, Map.of()).text()); // renewed at sign-in
         return client;
+    }
+
+    /** The same signed-in browser (cookies, CSRF token) talking to another instance on this host. */
+    public ApiClient at(int port) {
+        var other = new ApiClient("http://localhost:" + port, bearer, cookies);
+        other.csrfToken = csrfToken;
+        return other;
+    }
+
+    /** The token a page carries for its script: {@code <meta name="csrf-token" content="…">}. */
+    public static String csrfTokenOf(String page) {
+        var matcher = java.util.regex.Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\"").matcher(page);
+        return matcher.find() ? matcher.group(1) : null;
     }
 
     public record Response(int status, Map<String, List<String>> headers, String text) {
@@ -134,7 +149,7 @@ public final class ApiClient {
         }
     }
 
-    private Response sendForm(String path, String form) {
+    public Response sendForm(String path, String form) {
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form));
@@ -146,9 +161,8 @@ public final class ApiClient {
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
-        if (cookies != null) {
-            cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
-                    .findFirst().ifPresent(c -> request.header("X-XSRF-TOKEN", c.getValue()));
+        if (cookies != null && csrfToken != null) {
+            request.header("X-CSRF-TOKEN", csrfToken);
         }
     }
 

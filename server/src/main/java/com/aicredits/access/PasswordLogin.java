@@ -1,33 +1,61 @@
 package com.aicredits.access;
 
 import com.aicredits.directory.Directory;
+import java.time.Duration;
 import java.util.List;
-import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
 
-/** Form login for people: the email and password of an active user; the session then carries a {@link Caller}. */
+/**
+ * Form login for people: the email and password of an active user; the session then carries a {@link Caller}.
+ * Throttled per account and per client address ({@link SignInThrottle}).
+ */
 @Component
 class PasswordLogin implements AuthenticationProvider {
 
     private final Directory directory;
+    private final SignInThrottle throttle;
 
-    PasswordLogin(Directory directory) {
+    PasswordLogin(Directory directory, SignInThrottle throttle) {
         this.directory = directory;
+        this.throttle = throttle;
+    }
+
+    /** Too many failed attempts: the person is told how long to wait. A LockedException so no other provider is tried. */
+    static final class Throttled extends LockedException {
+        final Duration wait;
+
+        Throttled(Duration wait) {
+            super("too many attempts, try again in " + SignInThrottle.minutes(wait) + " minutes");
+            this.wait = wait;
+        }
     }
 
     @Override
     public Authentication authenticate(Authentication authentication) {
         String email = authentication.getName();
         String password = String.valueOf(authentication.getCredentials());
-        var user = directory.authenticate(email, password)
-                .orElseThrow(() -> new BadCredentialsException("wrong email or password"));
-        var caller = new Caller(Caller.Kind.USER, user.tenantId(), user.id(), user.role(), user.email());
+        String address = authentication.getDetails() instanceof WebAuthenticationDetails details
+                ? details.getRemoteAddress() : null;
+        var lock = throttle.lockedFor(email, address);
+        if (lock.isPresent()) {
+            throw new Throttled(lock.get());
+        }
+        var user = directory.authenticate(email, password);
+        if (user.isEmpty()) {
+            throttle.failed(email, address);
+            throw new BadCredentialsException("wrong email or password");
+        }
+        var caller = new Caller(Caller.Kind.USER, user.get().tenantId(), user.get().id(), user.get().role(),
+                user.get().email());
         return UsernamePasswordAuthenticationToken.authenticated(caller, null,
-                List.of(new SimpleGrantedAuthority("ROLE_" + user.role().name())));
+                List.of(new SimpleGrantedAuthority("ROLE_" + user.get().role().name())));
     }
 
     @Override

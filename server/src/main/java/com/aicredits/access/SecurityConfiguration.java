@@ -5,13 +5,16 @@ import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 
+import com.aicredits.directory.Directory;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -20,6 +23,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -38,13 +44,16 @@ class SecurityConfiguration {
 
     /**
      * A forged request rides on a browser's session cookie. Bearer requests carry no cookie and requests
-     * without a session are anonymous (refused with 401 anyway), so CSRF is checked where a session may be
-     * present, and always on sign-in and sign-out.
+     * without a session are anonymous (refused with 401 anyway), so the token is checked where a session may
+     * be present, and always on sign-out. Sign-in has no session yet, so no token to check (issuing one would
+     * open a session for every visitor): {@link SameOrigin} guards it by Origin and Sec-Fetch-Site instead.
      */
     private static boolean mayBeForged(HttpServletRequest request) {
         boolean mutating = !Set.of("GET", "HEAD", "OPTIONS", "TRACE").contains(request.getMethod());
-        boolean signInOrOut = request.getRequestURI().equals("/login") || request.getRequestURI().equals("/logout");
-        return mutating && !BearerKeys.isBearer(request) && (signInOrOut || request.getRequestedSessionId() != null);
+        if (!mutating || BearerKeys.isBearer(request) || request.getRequestURI().equals("/login")) {
+            return false;
+        }
+        return request.getRequestURI().equals("/logout") || request.getRequestedSessionId() != null;
     }
 
     /**
@@ -70,11 +79,19 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain security(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc,
-            Clock clock, PasswordLogin passwordLogin) throws Exception {
+            Clock clock, PasswordLogin passwordLogin, Directory directory, PersonSessions sessions,
+            @Value("${aicredits.public-base-url:}") String publicBaseUrl) throws Exception {
         RequestMatcher api = request -> request.getRequestURI().startsWith("/api/");
+        var signIn = new SignInOutcome(sessions);
+        // The sign-in page's address: relative unless a public base URL is configured, never built from Host.
+        String loginPage = (publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "")) + "/login";
         http
-                .authenticationProvider(passwordLogin)
+                // Its own manager, with no parent: the global one would hold the same provider (it is the one
+                // AuthenticationProvider bean), and a failed sign-in would be checked, hashed and counted twice.
+                .authenticationManager(new ProviderManager(passwordLogin))
                 .addFilterAfter(new AuditTrail(jdbc, clock), SecurityContextHolderFilter.class)
+                .addFilterAfter(new CurrentStanding(directory), AuditTrail.class)
+                .addFilterBefore(new SameOrigin(problems, publicBaseUrl), CsrfFilter.class)
                 .addFilterBefore(new BearerKeys(access, problems), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(rules -> rules
                         // platform
@@ -103,11 +120,16 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
                         .requestMatchers("/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(login -> login.loginPage("/login").permitAll())
+                .formLogin(login -> login.loginPage("/login").successHandler(signIn).failureHandler(signIn).permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
-                .csrf(csrf -> csrf.spa().requireCsrfProtectionMatcher(SecurityConfiguration::mayBeForged))
-                .addFilterAfter(new CsrfCookie(), CsrfFilter.class)
+                // The token lives in the session (nothing a sibling site or a network attacker can plant as a
+                // cookie) and is sent XOR-masked, fresh on every page, so it cannot be read back by compression.
+                .csrf(csrf -> csrf.csrfTokenRepository(new HttpSessionCsrfTokenRepository())
+                        .csrfTokenRequestHandler(new XorCsrfTokenRequestAttributeHandler())
+                        .requireCsrfProtectionMatcher(SecurityConfiguration::mayBeForged))
                 .securityContext(context -> context.securityContextRepository(new SignInsOnly()))
+                // Remembering where an anonymous visitor was headed would open a session for every visitor.
+                .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .sessionManagement(session -> session
                         .sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
                         .sessionFixation(fixation -> fixation.changeSessionId()))
@@ -117,10 +139,14 @@ class SecurityConfiguration {
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                         + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
                 .exceptionHandling(errors -> errors
-                        .defaultAuthenticationEntryPointFor(
-                                (request, response, e) -> problems.write(request, response, 401, null,
-                                        "authentication required: a bearer API key or a signed-in session"),
-                                api)
+                        .authenticationEntryPoint((request, response, e) -> {
+                            if (api.matches(request)) {
+                                problems.write(request, response, 401, null,
+                                        "authentication required: a bearer API key or a signed-in session");
+                            } else {
+                                response.sendRedirect(loginPage);
+                            }
+                        })
                         .defaultAccessDeniedHandlerFor((request, response, e) -> {
                             boolean otherTenant = e instanceof AuthorizationDeniedException denied
                                     && denied.getAuthorizationResult() instanceof Rules.NotVisible;

@@ -14,6 +14,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -31,6 +32,7 @@ import org.springframework.web.context.request.async.AsyncRequestNotUsableExcept
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -47,6 +49,11 @@ class ApiErrors {
     private static final Set<String> AMOUNT_FIELDS = Set.of("credits", "cost", "estimate");
     /** PostgreSQL's SQLSTATE for text the database encoding cannot hold (a NUL character, for UTF-8). */
     private static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
+    /** Spring Security's StrictHttpFirewall names the header it refused like this. */
+    private static final java.util.regex.Pattern REJECTED_HEADER = java.util.regex.Pattern.compile("the header: \"([^\"]*)\"");
+    /** Jackson's message for a repeated field under STRICT_DUPLICATE_DETECTION (2.x and 3.x wordings). */
+    private static final java.util.regex.Pattern DUPLICATE_FIELD =
+            java.util.regex.Pattern.compile("Duplicate (?:Object property|field) [\"']([^\"']*)[\"']");
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Object> unreadable(HttpMessageNotReadableException e) {
@@ -61,6 +68,13 @@ class ApiErrors {
                 String field = String.valueOf(nul.getPath().getLast().getPropertyName());
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
                         "field '" + field + "' must not contain the NUL character (U+0000)", Map.of("fields", List.of(field)));
+            }
+            if (cause instanceof StreamReadException read && read.getMessage() != null) {
+                var duplicate = DUPLICATE_FIELD.matcher(read.getMessage());
+                if (duplicate.find()) {
+                    return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
+                            "field '" + duplicate.group(1) + "' appears more than once", Map.of("fields", List.of(duplicate.group(1))));
+                }
             }
             if (cause instanceof UnrecognizedPropertyException unknown) {
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
@@ -112,6 +126,20 @@ class ApiErrors {
         }
         return Problems.response(status, status == HttpStatus.BAD_REQUEST ? "VALIDATION_FAILED" : status.name(),
                 "the query parameters cannot be read (percent-encoded bytes must be UTF-8)");
+    }
+
+    /**
+     * A header value the firewall refuses when it is read (control characters, as the UTF-8 bytes of a
+     * non-ASCII Idempotency-Key become when read as ISO-8859-1): the caller's mistake, not a 500.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Object> rejectedHeader(RequestRejectedException e) {
+        var header = REJECTED_HEADER.matcher(String.valueOf(e.getMessage()));
+        if (header.find()) {
+            String name = header.group(1).strip();
+            return Problems.invalid(name, "header " + name + " has characters that are not allowed (printable ASCII only)");
+        }
+        return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "the request has characters that are not allowed");
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)

@@ -4,6 +4,7 @@ import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomize
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
@@ -18,7 +19,9 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * Strict JSON in, plain numbers out: unknown fields are refused rather than silently dropped (a misspelt
  * "credit" must not become a no-op), strings are not coerced into numbers nor numbers and booleans into
- * strings, strings may not contain NUL, and amounts print as {@code 1000}, never {@code 1E+3}.
+ * strings, strings may not contain NUL, a field may appear only once (with "last one wins", a proxy or
+ * validator that reads the first one would see another request than the service), and amounts print as
+ * {@code 1000}, never {@code 1E+3}.
  */
 @Configuration(proxyBeanMethods = false)
 class JsonConventions {
@@ -29,6 +32,7 @@ class JsonConventions {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 // ALLOW_COERCION_OF_SCALARS leaves text targets alone: 42 would still become "42".
                 .withCoercionConfig(LogicalType.Textual, text -> text

@@ -21,8 +21,6 @@ public class Directory {
     static final int MAX_NAME = 200;
     static final int MAX_EMAIL = 320;
     static final int MAX_EXTERNAL_ID = 200;
-    static final int MIN_PASSWORD = 8;
-    static final int MAX_PASSWORD = 128;
     // Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
@@ -79,10 +77,8 @@ public class Directory {
                 .or(() -> newUser.externalId() != null && newUser.externalId().length() > MAX_EXTERNAL_ID
                         ? Optional.of(invalid("externalId", "externalId has at most " + MAX_EXTERNAL_ID + " characters"))
                         : Optional.empty())
-                .or(() -> newUser.password() != null
-                        && (newUser.password().length() < MIN_PASSWORD || newUser.password().length() > MAX_PASSWORD)
-                        ? Optional.of(invalid("password", "password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters"))
-                        : Optional.empty());
+                .or(() -> newUser.password() == null ? Optional.empty()
+                        : PasswordPolicy.refusal(newUser.password()).map(message -> invalid("password", message)));
         if (invalid.isPresent()) {
             return invalid.get();
         }
@@ -109,23 +105,24 @@ public class Directory {
     }
 
     /**
-     * The active user with this email and password. Emails are unique per tenant, not globally: when the
-     * same email and password open accounts in several tenants, nobody is signed in.
+     * The active user with this email and password. Emails are unique per tenant, not globally: an email
+     * held by active accounts in several tenants signs nobody in (there is no tenant to choose at sign-in).
+     * Every attempt costs exactly one password hash, whatever the outcome, so the time taken tells nobody
+     * whether the email exists, is deactivated, or is held in other tenants.
      */
     public Optional<User> authenticate(String email, String password) {
         if (email == null || password == null) {
             return Optional.empty();
         }
-        var candidates = store.credentials(email.strip());
-        if (candidates.isEmpty()) {
-            passwords.matches(password, decoyHash);
+        var active = store.credentials(email.strip()).stream().filter(c -> c.user().active()).toList();
+        // bcrypt refuses more than 72 bytes; no stored password is longer, so it is wrong whatever it is.
+        boolean hashable = PasswordPolicy.fitsBcrypt(password);
+        if (active.size() != 1 || !hashable) {
+            passwords.matches(hashable ? password : "over-long-password", decoyHash);
             return Optional.empty();
         }
-        var matching = candidates.stream()
-                .filter(c -> c.user().active() && passwords.matches(password, c.passwordHash()))
-                .map(DirectoryStore.Credentials::user)
-                .toList();
-        return matching.size() == 1 ? Optional.of(matching.getFirst()) : Optional.empty();
+        return passwords.matches(password, active.getFirst().passwordHash())
+                ? Optional.of(active.getFirst().user()) : Optional.empty();
     }
 
     @Transactional
@@ -147,6 +144,10 @@ public class Directory {
                 change.active() != null ? change.active() : user.active(),
                 user.externalId(), user.createdAt());
         store.update(changed);
+        if (changed.role() != user.role() || changed.active() != user.active()) {
+            // A session must carry no authority the directory no longer grants: access ends this user's sessions.
+            events.publishEvent(new UserStandingChanged(tenantId, userId));
+        }
         return new Done(changed);
     }
 

@@ -3,8 +3,8 @@ package com.aicredits.directory;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A tenant's id. Every query of tenant data takes one. */
-public record TenantId(UUID value) {
+/** A tenant's id. Every query of tenant data takes one. Serializable: it is part of a signed-in session, stored in PostgreSQL. */
+public record TenantId(UUID value) implements java.io.Serializable {
 
     public TenantId {
         Objects.requireNonNull(value, "tenant id");

@@ -3,8 +3,8 @@ package com.aicredits.directory;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A user's id; unique on its own, but always looked up together with its tenant. */
-public record UserId(UUID value) {
+/** A user's id; unique on its own, but always looked up together with its tenant. Serializable: it is part of a signed-in session, stored in PostgreSQL. */
+public record UserId(UUID value) implements java.io.Serializable {
 
     public UserId {
         Objects.requireNonNull(value, "user id");

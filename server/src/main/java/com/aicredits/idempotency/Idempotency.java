@@ -70,6 +70,11 @@ public class Idempotency {
         if (key.isBlank() || key.length() > MAX_KEY) {
             return Problems.invalid(HEADER, HEADER + " has 1 to " + MAX_KEY + " characters");
         }
+        if (!isPrintableAscii(key)) {
+            // Header bytes above 0x7F have no agreed charset (Tomcat reads ISO-8859-1, clients send UTF-8): the
+            // same key could be two keys, and a retry would not find its first answer.
+            return Problems.invalid(HEADER, HEADER + " has printable ASCII characters only");
+        }
         UUID scope = tenant == null ? PLATFORM_SCOPE : tenant;
         byte[] hash = sha256(request);
         if (!claim(scope, key, hash)) {
@@ -121,6 +126,10 @@ public class Idempotency {
                     .update();
         }
         return response;
+    }
+
+    private static boolean isPrintableAscii(String key) {
+        return key.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
     }
 
     private record Earlier(byte[] hash, Integer status, String body, Instant createdAt) {

@@ -289,9 +289,27 @@ class ApiBadInputTest {
         cases.add(c("register user: password of 7 characters", ADMIN, "POST", users,
                 "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"password\": \"1234567\"}",
                 400, "VALIDATION_FAILED", "password"));
+        // Issue 17: at least 12 characters (NIST SP 800-63B); 11 passed before.
+        cases.add(c("register user: password of 11 characters", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"password\": \"k7#mQ2!vX9z\"}",
+                400, "VALIDATION_FAILED", "password"));
+        cases.add(c("register user: a common password (password1234)", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"password\": \"Password1234\"}",
+                400, "VALIDATION_FAILED", "password"));
         cases.add(c("register user: password of 129 characters", ADMIN, "POST", users,
                 "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"password\": \"" + "p".repeat(129) + "\"}",
                 400, "VALIDATION_FAILED", "password"));
+        // Issue 17: bcrypt refuses more than 72 bytes, which was a 500; 73 ASCII bytes, and 37 two-byte characters.
+        cases.add(c("register user: password of 73 bytes", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"password\": \"" + "p".repeat(73) + "\"}",
+                400, "VALIDATION_FAILED", "password"));
+        cases.add(c("register user: password of 37 characters and 74 UTF-8 bytes", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"password\": \"" + "\u00e9".repeat(37) + "\"}",
+                400, "VALIDATION_FAILED", "password"));
+        // Issue 17: with "last one wins", a validator reading the first would see another request.
+        cases.add(c("register user: role given twice", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"a@b.example\", \"role\": \"Viewer\", \"role\": \"Admin\"}",
+                400, "VALIDATION_FAILED", "role"));
         // Found by HostileInputProperties: PostgreSQL cannot store U+0000, which was a 500.
         cases.add(c("register user: name with a NUL character", ADMIN, "POST", users,
                 "{\"name\": \"N\\u0000\", \"email\": \"a@b.example\", \"role\": \"Viewer\"}", 400, "VALIDATION_FAILED", "name"));

@@ -68,17 +68,19 @@ class AuthorizationMatrixTest {
         String revoked = revokedKey.key();
         assertThat(t.platform.delete(t.base + "/api-keys/" + revokedKey.id()).status()).isEqualTo(204);
 
-        Map<String, Function<Void, ApiClient>> clients = Map.of(
-                "platform", v -> t.platform,
-                "adminKey", v -> t.admin(),
-                "consumeKey", v -> t.consumer(),
-                "adminSession", v -> t.session("Ada Admin"),
-                "plannerSession", v -> t.session("Pat Planner"),
-                "viewerSession", v -> t.session("Vic Viewer"),
-                "anonymous", v -> ApiClient.anonymous(port),
-                "badKey", v -> ApiClient.bearer(port, "aic_" + t.tenant.replace("-", "") + "_not-a-real-secret"),
-                "revokedKey", v -> ApiClient.bearer(port, revoked),
-                "otherTenant", v -> other.admin());
+        var clients = new HashMap<String, Function<Void, ApiClient>>();
+        clients.put("platform", v -> t.platform);
+        clients.put("adminKey", v -> t.admin());
+        clients.put("consumeKey", v -> t.consumer());
+        clients.put("adminSession", v -> t.session("Ada Admin"));
+        clients.put("plannerSession", v -> t.session("Pat Planner"));
+        clients.put("viewerSession", v -> t.session("Vic Viewer"));
+        clients.put("anonymous", v -> ApiClient.anonymous(port));
+        clients.put("badKey", v -> ApiClient.bearer(port, "aic_" + t.tenant.replace("-", "") + "_not-a-real-secret"));
+        clients.put("revokedKey", v -> ApiClient.bearer(port, revoked));
+        clients.put("otherTenant", v -> other.admin());
+        clients.put("deactivatedSession", v -> formerAdmin(t, Map.of("active", false)));
+        clients.put("demotedSession", v -> formerAdmin(t, Map.of("role", "Viewer")));
 
         List<DynamicTest> tests = new ArrayList<>();
         for (Row row : rows()) {
@@ -134,6 +136,15 @@ class AuthorizationMatrixTest {
                 throw new IllegalStateException("no request recipe for " + row.method() + " " + row.path());
             }
         };
+    }
+
+    /** A session an Admin opened before this change was made to them (through the platform key). */
+    private static ApiClient formerAdmin(HttpFixture t, Map<String, Object> change) {
+        String name = "Former " + UUID.randomUUID().toString().substring(0, 8);
+        String id = t.user(name, "Admin");
+        var session = t.session(name);
+        assertThat(t.platform.patch(t.base + "/users/" + id, change).status()).isEqualTo(200);
+        return session;
     }
 
     private static String fresh() {

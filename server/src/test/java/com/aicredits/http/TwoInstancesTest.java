@@ -95,6 +95,35 @@ class TwoInstancesTest {
         assertThat(adminPage.get(app + "/credits/table").text()).containsPattern("data-col=\"remaining\"[^>]*>23<");
     }
 
+    /**
+     * Issue 17, finding 1: sessions live in PostgreSQL, so no sticky sessions are needed, and ending a
+     * person's sessions on one instance ends them on every instance.
+     */
+    @Test
+    void a_session_made_on_one_instance_works_on_the_other_and_deactivation_through_either_ends_it_everywhere() {
+        var tenant = new HttpFixture(port(first));
+        String ada = tenant.user("Ada Admin", "Admin");
+        var onFirst = ApiClient.session(port(first), tenant.email("Ada Admin"), HttpFixture.PASSWORD);
+        var sameOnSecond = onFirst.at(port(second));
+        var madeOnSecond = ApiClient.session(port(second), tenant.email("Ada Admin"), HttpFixture.PASSWORD);
+        assertThat(sameOnSecond.get(tenant.base + "/users").status()).isEqualTo(200);
+        // A change with the CSRF token the first instance rendered, served by the second: the token is in the session.
+        assertThat(sameOnSecond.patch(tenant.base + "/users/" + ada, Map.of("name", "Ada Lovelace")).status()).isEqualTo(200);
+        assertThat(madeOnSecond.at(port(first)).get(tenant.base + "/users").status()).isEqualTo(200);
+        assertThat(database.sql("select count(*) from spring_session where principal_name = ?").param(ada)
+                .query(Long.class).single()).isEqualTo(2);
+
+        var deactivated = ApiClient.bearer(port(second), tenant.adminKeyText)
+                .patch(tenant.base + "/users/" + ada, Map.of("active", false));
+        assertThat(deactivated.status()).isEqualTo(200);
+
+        assertThat(database.sql("select count(*) from spring_session where principal_name = ?").param(ada)
+                .query(Long.class).single()).isZero();
+        for (var session : List.of(onFirst, sameOnSecond, madeOnSecond, madeOnSecond.at(port(first)))) {
+            assertThat(session.get(tenant.base + "/users").status()).isEqualTo(401);
+        }
+    }
+
     @Test
     void the_in_flight_limit_and_the_available_credits_hold_across_instances() throws Exception {
         var tenant = new HttpFixture(port(first));

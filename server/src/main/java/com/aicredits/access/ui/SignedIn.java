@@ -1,7 +1,9 @@
 package com.aicredits.access.ui;
 
 import com.aicredits.access.Caller;
+import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -20,6 +22,16 @@ class SignedIn {
     @ModelAttribute("homeBase")
     String homeBase(@AuthenticationPrincipal Caller caller) {
         return caller == null || caller.tenantId() == null ? null : "/app/tenants/" + caller.tenantId();
+    }
+
+    /**
+     * The session's CSRF token, masked afresh for this page, for the page's script (htmx) to send back as
+     * X-CSRF-TOKEN. Only where a session exists: issuing a token would open one for every visitor.
+     */
+    @ModelAttribute("csrfToken")
+    String csrfToken(HttpServletRequest request) {
+        return request.getSession(false) != null && request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token
+                ? token.getToken() : null;
     }
 
     @ModelAttribute("isAdmin")

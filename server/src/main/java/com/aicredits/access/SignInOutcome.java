@@ -1,0 +1,42 @@
+package com.aicredits.access;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+
+/**
+ * Where a sign-in attempt leads. Both ways are relative redirects built from nothing the request sent (no
+ * Host header echoed), and a failure opens no session (Spring's default handler keeps the error in one).
+ */
+class SignInOutcome implements AuthenticationSuccessHandler, AuthenticationFailureHandler {
+
+    private final PersonSessions sessions;
+
+    SignInOutcome(PersonSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
+            Authentication authentication) throws IOException {
+        if (authentication.getPrincipal() instanceof Caller caller && caller.userId() != null) {
+            var session = request.getSession(false);
+            sessions.makeRoomFor(caller.userId(), session == null ? "" : session.getId());
+        }
+        response.sendRedirect("/"); // each person's home, by role
+    }
+
+    @Override
+    public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
+            AuthenticationException exception) throws IOException {
+        if (exception instanceof PasswordLogin.Throttled throttled) {
+            response.sendRedirect("/login?locked=" + SignInThrottle.minutes(throttled.wait));
+        } else {
+            response.sendRedirect("/login?error");
+        }
+    }
+}
