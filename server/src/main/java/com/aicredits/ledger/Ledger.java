@@ -546,4 +546,53 @@ public class Ledger {
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text.strip();
     }
+
+    // ------------------------------------------------------------------ PLACEHOLDER (branch adminux, issue 11)
+
+    /**
+     * PLACEHOLDER until the lead's ledger operation of the same signature lands; replace it wholesale. Closes an
+     * allocation whose removable credits are 0, through the existing remove statement with an amount of zero: that
+     * closes it only when remaining is exactly 0 and nothing is held (below zero it is refused EXCEEDS_REMOVABLE,
+     * which the real operation will accept, keeping the negative remaining as consumed history).
+     */
+    public AllocationResult endAllocation(TenantId tenant, UserId user, Actor actor, String idempotencyKey) {
+        var invalid = invalidKey(idempotencyKey);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        return inTransaction(tx -> {
+            var pool = allocations.lockPool(tenant);
+            if (pool.isEmpty()) {
+                return notFound("tenant");
+            }
+            var earlier = earlierEntry(tenant, idempotencyKey);
+            if (earlier.isPresent()) {
+                var e = earlier.get();
+                return e.type() == EntryType.REMOVE && user.equals(e.userId()) && e.credits().equals(Credits.ZERO)
+                        ? new Allocated(queries.rowAfter(tenant, e).orElseThrow(), true)
+                        : keyReused(idempotencyKey);
+            }
+            if (directory.user(tenant, user).isEmpty()) {
+                return notFound("user");
+            }
+            var current = allocations.account(tenant, user).filter(Account::active);
+            if (current.isEmpty()) {
+                return new Refused(Refusal.NO_ALLOCATION, "the user has no credits assigned");
+            }
+            Instant now = now();
+            var account = allocations.remove(tenant, user, Credits.ZERO, now);
+            if (account.isEmpty() || account.get().active()) {
+                tx.setRollbackOnly();
+                var removable = new Credits(current.get().removable());
+                return new Refused(Refusal.EXCEEDS_REMOVABLE,
+                        "the allocation can end only when nothing is removable or held", removable);
+            }
+            long remaining = account.get().remaining();
+            allocations.append(tenant, new EntryDraft(user, EntryType.REMOVE, Credits.ZERO, 0, 0, remaining, remaining,
+                    account.get().held(), pool.get().unassigned(), pool.get().unassigned(), null, actor, null,
+                    idempotencyKey, now));
+            events.publishEvent(new CreditsChanged(tenant, user));
+            return new Allocated(queries.row(tenant, user).orElseThrow(), false);
+        });
+    }
 }
