@@ -28,7 +28,9 @@
             if (!dialog.open) {
                 dialog.showModal();
             }
-            const first = dialog.querySelector('[autofocus], input:not([type=hidden]), select, textarea, button');
+            // The first field, not the close button that comes before it in the header.
+            const first = dialog.querySelector('[autofocus]') || dialog.querySelector('input:not([type=hidden]), select, textarea')
+                || dialog.querySelector('button[type=submit], button');
             if (first) {
                 first.focus();
             }
