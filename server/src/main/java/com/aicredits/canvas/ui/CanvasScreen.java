@@ -51,7 +51,7 @@ public class CanvasScreen {
             }
             if (!b.active()) {
                 return "You have no AI credits: an administrator has not assigned any, or removed them. "
-                        + "Ask your administrator; your earlier conversations stay readable.";
+                        + "Contact your administrator; your earlier conversations stay readable.";
             }
             if (b.remaining().isPositive()) {
                 return "Your remaining credits are held by questions still running. Try again when they finish.";
