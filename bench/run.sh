@@ -12,7 +12,7 @@
 #   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health/liveness: no database call) --no-build
 # Environment: BENCH_HTTP_PORT (18080), BENCH_PG_PORT (15432), BENCH_JAVA (a java >= 21; found in /usr/lib/jvm otherwise),
 #   PGBENCH (/usr/lib/postgresql/15/bin/pgbench), BENCH_JVM_OPTS (the service's JVM options; default -Xmx512m, the
-#   heap README's "Running in production" recommends; add e.g. -XX:StartFlightRecording=filename=bench.jfr to profile).
+#   heap docs/operations.md's "Running in production" recommends; add e.g. -XX:StartFlightRecording=filename=bench.jfr to profile).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

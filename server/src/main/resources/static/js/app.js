@@ -24,7 +24,9 @@
             if (!dialog.open) {
                 dialog.showModal();
             }
-            const first = dialog.querySelector('[autofocus], input:not([type=hidden]), select, textarea, button');
+            // The first field, not the close button that comes before it in the header.
+            const first = dialog.querySelector('[autofocus]') || dialog.querySelector('input:not([type=hidden]), select, textarea')
+                || dialog.querySelector('button[type=submit], button');
             if (first) {
                 first.focus();
             }
@@ -40,6 +42,28 @@
                 event.target.closest('dialog').close();
             }
         });
+        // "Remove all unused (605)": fills the field with the figure, ready to submit.
+        document.body.addEventListener('click', function (event) {
+            const fill = event.target.closest('[data-fill]');
+            if (fill) {
+                const field = document.getElementById(fill.dataset.fill);
+                field.value = fill.dataset.fillValue;
+                field.focus();
+            }
+            // The cards' "4 low · 2 used up": the table, filtered to them.
+            const filter = event.target.closest('[data-filter-state]');
+            if (filter) {
+                event.preventDefault();
+                const select = document.getElementById('state-filter');
+                select.value = filter.dataset.filterState;
+                select.dispatchEvent(new Event('change', {bubbles: true}));
+                document.getElementById('table').scrollIntoView({block: 'start'});
+            }
+        });
+        document.body.addEventListener('credits-done', function (event) {
+            toast(event.detail);
+            changedRow = event.detail.userId;
+        });
         // Filter the assign dialog's user list as the admin types.
         document.body.addEventListener('input', function (event) {
             if (event.target.matches('[data-filter-options]')) {
@@ -51,6 +75,55 @@
             }
         });
     });
+
+    // A browser-side validation error replaces the server's earlier message: both on screen would contradict.
+    document.addEventListener('invalid', function (event) {
+        const dialog = event.target.closest && event.target.closest('dialog');
+        if (dialog) {
+            dialog.querySelectorAll('[data-server-error]').forEach(function (error) {
+                error.remove();
+            });
+        }
+    }, true);
+
+    // The row a change touched glows briefly once the table has been redrawn with it.
+    let changedRow = null;
+    document.addEventListener('htmx:afterSwap', function (event) {
+        const row = changedRow && document.querySelector('#table tr[data-user-id="' + changedRow + '"]');
+        if (row) {
+            row.classList.add('changed');
+            changedRow = null;
+        }
+    });
+
+    function toast(detail) {
+        const box = document.getElementById('toasts');
+        if (!box) {
+            return;
+        }
+        const item = document.createElement('div');
+        item.className = 'toast show align-items-center border-success';
+        item.dataset.toast = '';
+        const body = document.createElement('div');
+        body.className = 'd-flex';
+        const text = document.createElement('div');
+        text.className = 'toast-body';
+        text.textContent = detail.message + ' ';
+        const link = document.createElement('a');
+        link.href = detail.history;
+        link.textContent = 'History of ' + detail.name;
+        text.appendChild(link);
+        const close = document.createElement('button');
+        close.type = 'button';
+        close.className = 'btn-close me-2 m-auto';
+        close.setAttribute('aria-label', 'Dismiss');
+        close.addEventListener('click', function () { item.remove(); });
+        body.appendChild(text);
+        body.appendChild(close);
+        item.appendChild(body);
+        box.replaceChildren(item);
+        setTimeout(function () { item.remove(); }, 8000);
+    }
 
     function closeDialogs() {
         document.querySelectorAll('dialog[open]').forEach(function (dialog) {
@@ -65,6 +138,15 @@
         const fields = document.getElementById('composer-fields');
         if (status && fields) {
             fields.disabled = status.dataset.canStart !== 'true';
+            const locked = document.getElementById('composer-locked');
+            if (locked) {
+                locked.hidden = status.dataset.canStart === 'true';
+                locked.textContent = status.dataset.lockedBecause || '';
+            }
+        }
+        const messages = document.getElementById('messages');
+        if (messages) {
+            messages.scrollTop = messages.scrollHeight;
         }
     });
 
@@ -82,4 +164,12 @@
         document.body.dataset.live = 'connected';
     });
     window.addEventListener('online', catchUp);
+
+    // The Canvas opens at the newest message, right above the question box.
+    document.addEventListener('DOMContentLoaded', function () {
+        const messages = document.getElementById('messages');
+        if (messages) {
+            messages.scrollTop = messages.scrollHeight;
+        }
+    });
 })();

@@ -33,7 +33,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * One security set-up for the UI and the API: people sign in with a session (CSRF-protected), integrations
  * send a bearer API key (no session, no CSRF). Every API path's rule is listed here, in the order of
- * docs/api.md, so the whole access policy reads in one place.
+ * docs/api-contract.md, so the whole access policy reads in one place.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication

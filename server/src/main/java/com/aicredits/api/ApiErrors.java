@@ -205,6 +205,17 @@ class ApiErrors {
     void clientGone() {
     }
 
+    /**
+     * A screen's own "no such thing" (an unknown id, or one of another tenant): the status it asked for, never
+     * the 500 below, and no ERROR in the log.
+     */
+    @ExceptionHandler(org.springframework.web.server.ResponseStatusException.class)
+    ResponseEntity<Object> statusOf(org.springframework.web.server.ResponseStatusException e) {
+        return e.getStatusCode().value() == 404 ? Problems.notFound("resource")
+                : Problems.response(e.getStatusCode(), HttpStatus.valueOf(e.getStatusCode().value()).name(),
+                        e.getReason() == null ? HttpStatus.valueOf(e.getStatusCode().value()).getReasonPhrase() : e.getReason());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) throws Exception {
         if (e instanceof org.springframework.security.access.AccessDeniedException

@@ -46,7 +46,7 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
         });
     }
 
-    /** The codes of docs/api.md where they exist, else the status's name (URI_TOO_LONG, …). */
+    /** The codes of docs/api-contract.md where they exist, else the status's name (URI_TOO_LONG, …). */
     private static final Map<Integer, String> CODES = Map.of(400, "VALIDATION_FAILED", 404, "NOT_FOUND",
             405, "METHOD_NOT_ALLOWED", 413, "BODY_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 500, "INTERNAL",
             503, "UNAVAILABLE");

@@ -57,7 +57,7 @@ class DemoTenant implements ApplicationRunner {
     private static final List<Person> PEOPLE = List.of(
             new Person("Ada Lovelace", Role.Admin, 1000, "212.5"),
             new Person("Grace Hopper", Role.Admin, 800, "95"),
-            new Person("Alan Turing", Role.Planner, 600, "588"),        // low: 12 left
+            new Person("Alan Turing", Role.Planner, 600, "598.5"),      // low: 1.5 left, a few Canvas questions from the lock
             new Person("Katherine Johnson", Role.Planner, 500, "431.25"),
             new Person("Edsger Dijkstra", Role.Planner, 400, "400"),    // exhausted: exactly 0 left
             new Person("Barbara Liskov", Role.Planner, 750, "120"),
@@ -146,6 +146,20 @@ class DemoTenant implements ApplicationRunner {
                 AllocationResult.Allocated.class);
 
         directory.change(ID, ids.get(PEOPLE.size() - 1), new UserChange(null, null, false));
+    }
+
+    /**
+     * Once the application answers: where to point a browser and whom to sign in as, so a newcomer need not
+     * look for them in the README.
+     */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    void ready(org.springframework.boot.context.event.ApplicationReadyEvent event) {
+        String port = event.getApplicationContext().getEnvironment().getProperty("local.server.port", "8080");
+        log.info("""
+                AI Credits demo is ready: open http://localhost:{}/
+                  Admin:   ada.lovelace@demo.example / {}
+                  Planner: alan.turing@demo.example / {} (1.5 credits left: a few Canvas questions from the lock)""",
+                port, PASSWORD, PASSWORD);
     }
 
     private static Credits credits(String text) {

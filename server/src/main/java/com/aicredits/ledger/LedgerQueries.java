@@ -60,7 +60,7 @@ class LedgerQueries {
     }
 
     private static final String ROW_COLUMNS = """
-            select u.id, u.name, u.email, u.role, a.assigned, a.consumed, a.held, a.active,
+            select u.id, u.name, u.email, u.role, u.active as user_active, a.assigned, a.consumed, a.held, a.active,
                    credits_removable(a.assigned, a.consumed, a.held) as removable
               from accounts a
               join people u on u.tenant_id = a.tenant_id and u.id = a.user_id
@@ -144,7 +144,7 @@ class LedgerQueries {
      */
     Optional<AccountRow> rowAfter(TenantId tenant, Entry entry) {
         return jdbc.sql("""
-                select u.id, u.name, u.email, u.role, e.assigned, e.assigned - :remaining as consumed, :held as held,
+                select u.id, u.name, u.email, u.role, u.active as user_active, e.assigned, e.assigned - :remaining as consumed, :held as held,
                        :active as active, credits_removable(e.assigned, e.assigned - :remaining, cast(:held as bigint)) as removable
                   from people u
                  cross join (select coalesce(sum(assigned_delta), 0)::bigint as assigned from ledger_entries
@@ -235,7 +235,7 @@ class LedgerQueries {
         return new AccountRow(new UserId(rs.getObject("id", UUID.class)), rs.getString("name"), rs.getString("email"),
                 Role.valueOf(rs.getString("role")), assigned, consumed, assigned.minus(consumed),
                 new Credits(rs.getLong("held")), new Credits(rs.getLong("removable")), consumed.percentOf(assigned),
-                rs.getBoolean("active"));
+                rs.getBoolean("active"), rs.getBoolean("user_active"));
     }
 
     static Entry entry(ResultSet rs, int n) throws SQLException {

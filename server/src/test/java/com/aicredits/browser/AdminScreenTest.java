@@ -95,7 +95,7 @@ class AdminScreenTest {
         assertThat(card(page, "available")).hasText("983");
         assertThat(card(page, "available-percent")).hasText("98.3%");
         assertThat(card(page, "users-with-credits")).hasText("2");
-        assertThat(card(page, "total-users")).hasText("of 4 users");
+        assertThat(card(page, "total-users")).hasText("of 4 active users");
         assertThat(card(page, "unassigned")).hasText("888");
         Browser.screenshot(page, "ai-credits-tab");
     }

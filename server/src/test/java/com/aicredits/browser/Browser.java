@@ -35,10 +35,21 @@ public final class Browser implements AutoCloseable {
         this.base = "http://localhost:" + port;
     }
 
+    /** A phone's screen (an iPhone 12 to 15): the narrow layout. */
+    public static final int[] PHONE = {390, 844};
+    public static final int[] DESKTOP = {1400, 900};
+
     /** A new browser window signed in as this person, on the page they land on. */
     public Page signIn(String email, String password) {
+        return signIn(email, password, DESKTOP);
+    }
+
+    /** The same, on a screen of this width and height (a phone: touch, small viewport). */
+    public Page signIn(String email, String password, int[] screen) {
         BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setBaseURL(base).setViewportSize(1400, 900));
+                .setBaseURL(base).setViewportSize(screen[0], screen[1]).setHasTouch(screen == PHONE)
+                // the page's CSP allows only its own scripts; axe-core is injected by the tests
+                .setBypassCSP(true));
         context.setDefaultTimeout(10_000);
         Page page = context.newPage();
         // Browser-side errors (a blocked script, a failed request) end up in the test output.

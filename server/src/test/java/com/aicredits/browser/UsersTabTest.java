@@ -72,6 +72,7 @@ class UsersTabTest {
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
         assertThat(barbara).containsText("Viewer");
 
+        page.onceDialog(confirm -> confirm.accept()); // deactivating asks first
         barbara.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Barbara Liskov")).click();
         assertThat(barbara).containsText("Deactivated");
         assertThat(directory.userByEmail(tenant, "barbara@" + domain).orElseThrow().active()).isFalse();

@@ -6,6 +6,7 @@ import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
 import com.aicredits.ledger.Ledger;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Paths;
@@ -14,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** What a newcomer sees: the demo tenant's AI Credits tab, saved as target/screenshots/demo-ai-credits.png. */
+/**
+ * What a newcomer sees: the demo tenant's AI Credits tab, the Assign dialog refusing, and the tab on a phone,
+ * saved as target/screenshots/demo-*.png (copied to docs/ by hand when the screens change).
+ */
 @TestApplication
 class DemoScreenshotTest {
 
@@ -30,16 +34,36 @@ class DemoScreenshotTest {
                         .setExecutablePath(Paths.get("/usr/bin/chromium"))
                         .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                                 "--disable-background-networking", "--disable-component-update", "--disable-sync")))) {
-            Page page = browser.newPage(new com.microsoft.playwright.Browser.NewPageOptions()
-                    .setBaseURL("http://localhost:" + port).setViewportSize(1400, 1000));
-            page.navigate("/login");
-            page.getByLabel("Email").fill("ada.lovelace@demo.example");
-            page.getByLabel("Password").fill(DemoTenant.PASSWORD);
-            page.getByText("Sign in", new Page.GetByTextOptions().setExact(true)).last().click();
+            Page page = signIn(browser, 1400, 1000);
             assertThat(page.locator("[data-card=purchased]")).hasText("12,500");
             assertThat(page.locator("#table")).containsText("-5");
-            page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "screenshots", "demo-ai-credits.png"))
-                    .setFullPage(true));
+            shoot(page, "demo-ai-credits.png");
+            page.getByText("Assign User").click();
+            page.locator("dialog[open]").getByLabel("Select User").selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
+            page.locator("dialog[open]").getByLabel("Credits to Assign").fill("99999");
+            page.locator("dialog[open]").getByText("Assign Credits", new Locator.GetByTextOptions().setExact(true)).click();
+            assertThat(page.locator("dialog[open] [role=alert]")).isVisible();
+            page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "screenshots", "demo-assign-dialog.png")));
+
+            // The same tab on a 390 x 844 phone, one row expanded.
+            Page phone = signIn(browser, 390, 844);
+            phone.locator("#table tbody tr").first().getByText("Details").click();
+            shoot(phone, "demo-phone.png");
         }
+    }
+
+    private Page signIn(com.microsoft.playwright.Browser browser, int width, int height) {
+        Page page = browser.newPage(new com.microsoft.playwright.Browser.NewPageOptions()
+                .setBaseURL("http://localhost:" + port).setViewportSize(width, height));
+        page.navigate("/login");
+        page.getByLabel("Email").fill("ada.lovelace@demo.example");
+        page.getByLabel("Password").fill(DemoTenant.PASSWORD);
+        page.getByText("Sign in", new Page.GetByTextOptions().setExact(true)).last().click();
+        page.waitForSelector("body[data-live=connected]");
+        return page;
+    }
+
+    private static void shoot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "screenshots", name)).setFullPage(true));
     }
 }

@@ -372,7 +372,7 @@ final class LedgerModel {
                         .divide(BigDecimal.valueOf(a.assigned), 1, RoundingMode.HALF_UP).stripTrailingZeros();
         return new AccountRow(user, u.name(), u.email(), u.role(), new Credits(a.assigned),
                 new Credits(a.consumed), new Credits(a.remaining()), new Credits(a.held), new Credits(a.removable()),
-                usedPercent, a.active);
+                usedPercent, a.active, true);
     }
 
     Balance balance(UserId user) {

@@ -36,10 +36,27 @@ public class CanvasScreen {
         this.directory = directory;
     }
 
-    public record BalanceView(String available, String remaining, String held, boolean canStart, boolean negative) {
+    /** The balance line, and in words why no question can be asked (null when one can). */
+    public record BalanceView(String available, String remaining, String held, boolean canStart, boolean negative,
+            String lockedBecause) {
         static BalanceView of(Balance b) {
             return new BalanceView(b.available().toDisplayString(), b.remaining().toDisplayString(), b.held().toDisplayString(), b.canStart(),
-                    b.remaining().isNegative());
+                    b.remaining().isNegative(), lockedBecause(b));
+        }
+
+        // An allocation closed by an admin (or never opened) reads differently from one that was used up.
+        private static String lockedBecause(Balance b) {
+            if (b.canStart()) {
+                return null;
+            }
+            if (!b.active()) {
+                return "You have no AI credits: an administrator has not assigned any, or removed them. "
+                        + "Contact your administrator; your earlier conversations stay readable.";
+            }
+            if (b.remaining().isPositive()) {
+                return "Your remaining credits are held by questions still running. Try again when they finish.";
+            }
+            return "Your AI credits are used up. Contact your administrator for more credits; your earlier conversations stay readable.";
         }
     }
 

@@ -98,6 +98,6 @@ class UsersScreen {
         model.addAttribute("user", userId == null ? null
                 : directory.user(new TenantId(tenantId), new UserId(userId))
                         .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
-        return "users/page :: user-dialog";
+        return "users/dialogs :: user-dialog";
     }
 }

@@ -6,12 +6,8 @@ import com.aicredits.directory.Tenant;
 import com.aicredits.directory.TenantId;
 import com.aicredits.directory.UserId;
 import com.aicredits.ledger.AccountRow;
-import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.AllocationResult;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.Page;
-import com.aicredits.ledger.Refused;
 import com.aicredits.ledger.RowQuery;
 import com.aicredits.ledger.RowQuery.SortBy;
 import com.aicredits.ledger.RowQuery.UserState;
@@ -19,27 +15,24 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The AI Credits tab: summary cards, the per-user table (search, filters, sort, pages), the Assign, Add and
- * Remove dialogs, a user's history, the purchase history and the CSV export. Fragments are served to htmx
+ * The AI Credits tab: summary cards, the per-user table (search, filters, sort, pages), a user's history, the
+ * purchase history and the CSV export; the dialogs are {@link CreditsDialogs}. Fragments are served to htmx
  * so a change refreshes only what it touched; every page listens to the tenant's live stream.
  */
 @Controller
@@ -59,14 +52,15 @@ public class CreditsScreen {
         SORTS.put("usedPercent", SortBy.USED_PERCENT);
     }
 
-    /** A sortable column of the table: its sort key, its header, and whether it holds numbers. */
-    public record Column(String key, String label, boolean numeric) {
+    /** A sortable column of the table: its sort key, its header, whether it holds numbers, and whether a phone hides it. */
+    public record Column(String key, String label, boolean numeric, boolean wide) {
     }
 
-    private static final java.util.List<Column> COLUMNS = java.util.List.of(new Column("name", "Name", false),
-            new Column("email", "Email", false), new Column("role", "Role", false),
-            new Column("assigned", "Assigned", true), new Column("consumed", "Consumed", true),
-            new Column("remaining", "Remaining", true), new Column("usedPercent", "Usage", false));
+    // A phone shows name, remaining and the actions; the row's Details expansion holds the rest.
+    private static final java.util.List<Column> COLUMNS = java.util.List.of(new Column("name", "Name", false, false),
+            new Column("email", "Email", false, true), new Column("role", "Role", false, true),
+            new Column("assigned", "Assigned", true, true), new Column("consumed", "Consumed", true, true),
+            new Column("remaining", "Remaining", true, false), new Column("usedPercent", "Usage", false, true));
 
     private final Ledger ledger;
     private final Directory directory;
@@ -146,7 +140,9 @@ public class CreditsScreen {
     @GetMapping("/cards")
     String cards(@PathVariable UUID tenantId, Model model) {
         model.addAttribute("base", base(tenantId));
-        model.addAttribute("cards", Views.Cards.of(ledger.summary(new TenantId(tenantId)).orElseThrow(CreditsScreen::notFound)));
+        var tenant = new TenantId(tenantId);
+        var summary = ledger.summary(tenant).orElseThrow(CreditsScreen::notFound);
+        model.addAttribute("cards", Views.Cards.of(summary, count(tenant, UserState.LOW), count(tenant, UserState.EXHAUSTED)));
         return "credits/fragments :: cards";
     }
 
@@ -164,115 +160,6 @@ public class CreditsScreen {
         model.addAttribute("pages", (int) Math.max(1, (rows.total() + PAGE_SIZE - 1) / PAGE_SIZE));
         model.addAttribute("filtered", !tableState.q().isEmpty() || !tableState.role().isEmpty() || !tableState.state().isEmpty());
         return "credits/fragments :: table";
-    }
-
-    // ---------------------------------------------------------------- dialogs
-
-    @GetMapping("/assign")
-    String assignDialog(@PathVariable UUID tenantId, Model model) {
-        return dialog(tenantId, "assign", null, null, model);
-    }
-
-    @GetMapping("/users/{userId}/{action:add|remove}")
-    String changeDialog(@PathVariable UUID tenantId, @PathVariable UUID userId, @PathVariable String action, Model model) {
-        return dialog(tenantId, action, userId, null, model);
-    }
-
-    @PostMapping("/assign")
-    Object assign(@PathVariable UUID tenantId, @RequestParam(required = false) UUID userId,
-            @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
-            @RequestParam String idempotencyKey, Principal principal, Model model, HttpServletResponse response) {
-        model.addAttribute("entered", new Entered(userId, credits, note));
-        if (userId == null) {
-            return refused(tenantId, "assign", null, "Select a user.", model, response);
-        }
-        return change(tenantId, "assign", userId, credits, note, model, response,
-                amount -> ledger.assign(new TenantId(tenantId), new UserId(userId), amount, note,
-                        new Actor(principal.getName()), idempotencyKey));
-    }
-
-    @PostMapping("/users/{userId}/add")
-    Object add(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String credits,
-            @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
-            Model model, HttpServletResponse response) {
-        return change(tenantId, "add", userId, credits, note, model, response,
-                amount -> ledger.add(new TenantId(tenantId), new UserId(userId), amount, note,
-                        new Actor(principal.getName()), idempotencyKey));
-    }
-
-    @PostMapping("/users/{userId}/remove")
-    Object remove(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String credits,
-            @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
-            Model model, HttpServletResponse response) {
-        return change(tenantId, "remove", userId, credits, note, model, response,
-                amount -> ledger.remove(new TenantId(tenantId), new UserId(userId), amount, note,
-                        new Actor(principal.getName()), idempotencyKey));
-    }
-
-    private Object change(UUID tenantId, String action, UUID userId, String credits, String note, Model model,
-            HttpServletResponse response, java.util.function.Function<Credits, AllocationResult> operation) {
-        model.addAttribute("entered", new Entered(userId, credits, note));
-        var entered = Credits.parse(credits);
-        if (entered instanceof Credits.Entered.Invalid invalid) {
-            return refused(tenantId, action, userId, sentence(invalid.message()), model, response);
-        }
-        if (note != null && note.strip().length() > Ledger.MAX_NOTE) {
-            return refused(tenantId, action, userId, "A note has at most " + Ledger.MAX_NOTE + " characters.", model, response);
-        }
-        return switch (operation.apply(entered.orElseThrow())) {
-            case AllocationResult.Allocated allocated -> ResponseEntity.noContent()
-                    .header("HX-Trigger", "credits-changed").build();
-            case Refused refusal -> refused(tenantId, action, userId, message(refusal), model, response);
-        };
-    }
-
-    /** The dialog again, with the refusal shown inline; 422 so nothing else on the page is touched. */
-    private String refused(UUID tenantId, String action, UUID userId, String error, Model model,
-            HttpServletResponse response) {
-        response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
-        return dialog(tenantId, action, userId, error, model);
-    }
-
-    /** What the admin typed, shown again when the dialog comes back with a refusal. */
-    public record Entered(UUID userId, String credits, String note) {
-        static final Entered NOTHING = new Entered(null, "", "");
-    }
-
-    private String dialog(UUID tenantId, String action, UUID userId, String error, Model model) {
-        var tenant = new TenantId(tenantId);
-        if (!model.containsAttribute("entered")) {
-            model.addAttribute("entered", Entered.NOTHING);
-        }
-        model.addAttribute("base", base(tenantId));
-        model.addAttribute("action", action);
-        model.addAttribute("error", error);
-        model.addAttribute("idempotencyKey", UUID.randomUUID().toString());
-        model.addAttribute("unassigned", Display.credits(ledger.unassigned(tenant).orElseThrow(CreditsScreen::notFound)));
-        if (action.equals("assign")) {
-            model.addAttribute("assignable", ledger.assignableUsers(tenant));
-            return "credits/fragments :: assign-dialog";
-        }
-        var row = ledger.row(tenant, new UserId(userId)).filter(AccountRow::active).orElseThrow(CreditsScreen::notFound);
-        model.addAttribute("row", Views.Row.of(row));
-        model.addAttribute("removable", Display.credits(row.removable()));
-        return "credits/fragments :: change-dialog";
-    }
-
-    private static String message(Refused refusal) {
-        return switch (refusal.reason()) {
-            case INSUFFICIENT_UNASSIGNED -> "Only " + Display.credits(refusal.limit()) + " credits are unassigned.";
-            case EXCEEDS_REMOVABLE -> "At most " + Display.credits(refusal.limit())
-                    + " credits can be removed: consumed credits and credits held by running requests stay.";
-            case ALREADY_ASSIGNED -> "This user already has credits. Use Add Credits instead.";
-            case NO_ALLOCATION -> "This user has no credits assigned any more.";
-            case USER_INACTIVE -> "This user is deactivated.";
-            case NOT_FOUND -> "This user no longer exists.";
-            default -> sentence(refusal.message());
-        };
-    }
-
-    private static String sentence(String text) {
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
     }
 
     // ---------------------------------------------------------------- pages and export
@@ -331,6 +218,11 @@ public class CreditsScreen {
     static String csv(String value) {
         String safe = value.matches("^[=+\\-@\\t\\r].*") ? "'" + value : value;
         return "\"" + safe.replace("\"", "\"\"") + "\"";
+    }
+
+    /** How many users the table's state filter would show: the cards' "4 low · 2 used up". */
+    private long count(TenantId tenant, UserState state) {
+        return ledger.rows(tenant, new RowQuery(null, null, state, SortBy.NAME, false, 0, 1)).total();
     }
 
     private Tenant tenant(UUID tenantId) {

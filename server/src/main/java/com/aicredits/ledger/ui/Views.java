@@ -1,6 +1,7 @@
 package com.aicredits.ledger.ui;
 
 import com.aicredits.ledger.AccountRow;
+import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Entry;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.Summary;
@@ -13,28 +14,43 @@ public final class Views {
     private Views() {
     }
 
+    /** The five cards; {@code low} and {@code usedUp} count the table's Low and Exhausted filters. */
     public record Cards(String purchased, String utilized, String utilizedPercent, String available, String availablePercent,
-            long usersWithCredits, long totalUsers, String unassigned, boolean unassignedEmpty) {
-        static Cards of(Summary s) {
+            long usersWithCredits, long totalUsers, String unassigned, boolean unassignedEmpty, long low, long usedUp) {
+        static Cards of(Summary s, long low, long usedUp) {
             return new Cards(Display.credits(s.totalPurchased()), Display.credits(s.totalUtilized()),
                     Display.percent(s.utilizedPercent()), Display.credits(s.totalAvailable()),
                     Display.percent(s.availablePercent()), s.usersWithCredits(), s.totalUsers(),
-                    Display.credits(s.creditsUnassigned()), !s.creditsUnassigned().isPositive());
+                    Display.credits(s.creditsUnassigned()), !s.creditsUnassigned().isPositive(), low, usedUp);
         }
     }
 
-    /** One table row; {@code barPercent} is the bar's width (capped at 100), {@code usedPercent} the true figure. */
+    /**
+     * One table row; {@code barPercent} is the bar's width (capped at 100), {@code usedPercent} the true figure.
+     * {@code removable} is max(0, remaining - held); an allocation with nothing removable and nothing held can
+     * only be ended, one with held credits can do neither until its requests finish. {@code deactivated} is the
+     * user's directory state: their credits stay allocated until reclaimed.
+     */
     public record Row(String userId, String name, String email, String role, String assigned, String consumed,
             String remaining, String held, boolean hasHeld, String usedPercent, int barPercent, boolean over,
-            boolean negative, boolean low) {
+            boolean negative, boolean low, boolean exhausted, String removable, boolean canRemove, boolean canEnd,
+            boolean active, boolean deactivated) {
         static Row of(AccountRow r) {
             int bar = r.usedPercent().min(BigDecimal.valueOf(100)).max(BigDecimal.ZERO).intValue();
+            var removable = r.removable();
             return new Row(r.userId().toString(), r.name(), r.email(), r.role().name(), Display.credits(r.assigned()),
                     Display.credits(r.consumed()), Display.credits(r.remaining()), Display.credits(r.held()),
                     r.held().isPositive(), Display.percent(r.usedPercent()), bar,
                     r.usedPercent().compareTo(BigDecimal.valueOf(100)) > 0, r.remaining().isNegative(),
                     // the table's "low" filter, plus exhausted: at most a fifth of the assignment left
-                    !r.remaining().isNegative() && r.remaining().thousandths() * 5 <= r.assigned().thousandths());
+                    !r.remaining().isNegative() && r.remaining().thousandths() * 5 <= r.assigned().thousandths(),
+                    !r.remaining().isPositive(), Display.credits(removable), removable.isPositive(),
+                    r.active() && !removable.isPositive() && !r.held().isPositive(), r.active(), !r.userActive());
+        }
+
+        /** Nothing can be removed and the allocation cannot end: credits are held by running requests. */
+        public boolean stuck() {
+            return !canRemove && !canEnd;
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-/** The HTTP face of the ledger's refusals (the error table of docs/api.md). */
+/** The HTTP face of the ledger's refusals (the error table of docs/api-contract.md). */
 final class Refusals {
 
     private Refusals() {

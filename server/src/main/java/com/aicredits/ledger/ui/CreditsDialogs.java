@@ -1,0 +1,190 @@
+package com.aicredits.ledger.ui;
+
+import com.aicredits.directory.TenantId;
+import com.aicredits.directory.UserId;
+import com.aicredits.ledger.AccountRow;
+import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.AllocationResult;
+import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Ledger;
+import com.aicredits.ledger.Refused;
+import jakarta.servlet.http.HttpServletResponse;
+import java.security.Principal;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The Assign, Add, Remove and End allocation dialogs of the AI Credits tab. A change answers 204 with
+ * {@code HX-Trigger}: {@code credits-changed} (the dialog closes, the table and cards refresh) and
+ * {@code credits-done} (the toast and the row's highlight). A refusal answers 422 with the dialog again, its
+ * message inline, the user's current figures, and {@code credits-stale} so the table behind it catches up
+ * with whatever another admin did meanwhile.
+ */
+@Controller
+@RequestMapping("/app/tenants/{tenantId}/credits")
+class CreditsDialogs {
+
+    private final Ledger ledger;
+
+    CreditsDialogs(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** What the admin typed, shown again when the dialog comes back with a refusal. */
+    public record Entered(UUID userId, String credits, String note) {
+        static final Entered NOTHING = new Entered(null, "", "");
+    }
+
+    @GetMapping("/assign")
+    String assignDialog(@PathVariable UUID tenantId, Model model) {
+        return dialog(tenantId, "assign", null, null, model);
+    }
+
+    @GetMapping("/users/{userId}/{action:add|remove}")
+    String changeDialog(@PathVariable UUID tenantId, @PathVariable UUID userId, @PathVariable String action, Model model,
+            HttpServletResponse response) {
+        String view = dialog(tenantId, action, userId, null, model);
+        if (model.getAttribute("row") instanceof Views.Row row && !row.active()) {
+            // The table showed a row that has left it meanwhile: say so, and let the table catch up.
+            model.addAttribute("error", row.name() + " has no credits assigned any more.");
+            response.setHeader("HX-Trigger", "credits-stale");
+        }
+        return view;
+    }
+
+    @PostMapping("/assign")
+    Object assign(@PathVariable UUID tenantId, @RequestParam(required = false) UUID userId,
+            @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
+            @RequestParam String idempotencyKey, Principal principal, Model model, HttpServletResponse response) {
+        model.addAttribute("entered", new Entered(userId, credits, note));
+        if (userId == null) {
+            return refused(tenantId, "assign", null, "Select a user.", model, response);
+        }
+        return change(tenantId, "assign", userId, credits, note, model, response,
+                amount -> ledger.assign(new TenantId(tenantId), new UserId(userId), amount, note,
+                        new Actor(principal.getName()), idempotencyKey));
+    }
+
+    @PostMapping("/users/{userId}/add")
+    Object add(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String credits,
+            @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
+            Model model, HttpServletResponse response) {
+        return change(tenantId, "add", userId, credits, note, model, response,
+                amount -> ledger.add(new TenantId(tenantId), new UserId(userId), amount, note,
+                        new Actor(principal.getName()), idempotencyKey));
+    }
+
+    @PostMapping("/users/{userId}/remove")
+    Object remove(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String credits,
+            @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
+            Model model, HttpServletResponse response) {
+        return change(tenantId, "remove", userId, credits, note, model, response,
+                amount -> ledger.remove(new TenantId(tenantId), new UserId(userId), amount, note,
+                        new Actor(principal.getName()), idempotencyKey));
+    }
+
+    /** For a user with nothing removable: closes the allocation; what was consumed stays in the history. */
+    @PostMapping("/users/{userId}/end")
+    Object end(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam String idempotencyKey,
+            Principal principal, Model model, HttpServletResponse response) {
+        model.addAttribute("entered", new Entered(userId, "", ""));
+        var result = ledger.endAllocation(new TenantId(tenantId), new UserId(userId), new Actor(principal.getName()),
+                idempotencyKey);
+        return answer(tenantId, "remove", userId, result, null, model, response);
+    }
+
+    private Object change(UUID tenantId, String action, UUID userId, String credits, String note, Model model,
+            HttpServletResponse response, Function<Credits, AllocationResult> operation) {
+        model.addAttribute("entered", new Entered(userId, credits, note));
+        var entered = Credits.parse(credits);
+        if (entered instanceof Credits.Entered.Invalid invalid) {
+            return refused(tenantId, action, userId, sentence(invalid.message()), model, response);
+        }
+        if (note != null && note.strip().length() > Ledger.MAX_NOTE) {
+            return refused(tenantId, action, userId, "A note has at most " + Ledger.MAX_NOTE + " characters.", model, response);
+        }
+        var amount = entered.orElseThrow();
+        return answer(tenantId, action, userId, operation.apply(amount), amount, model, response);
+    }
+
+    private Object answer(UUID tenantId, String action, UUID userId, AllocationResult result, Credits amount,
+            Model model, HttpServletResponse response) {
+        return switch (result) {
+            case AllocationResult.Allocated allocated -> ResponseEntity.noContent()
+                    .header("HX-Trigger", Toast.done(action, amount, allocated.row(), base(tenantId))).build();
+            case Refused refusal -> {
+                response.setHeader("HX-Trigger", "credits-stale");
+                var row = userId == null ? null : ledger.row(new TenantId(tenantId), new UserId(userId)).orElse(null);
+                yield refused(tenantId, action, userId, message(refusal, row), model, response);
+            }
+        };
+    }
+
+    /** The dialog again, with the refusal shown inline; 422 so nothing else on the page is touched. */
+    private String refused(UUID tenantId, String action, UUID userId, String error, Model model,
+            HttpServletResponse response) {
+        response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+        return dialog(tenantId, action, userId, error, model);
+    }
+
+    /**
+     * The dialog with the user's current figures. A closed allocation still renders (another admin may have
+     * closed it while this dialog was open), without a form to submit; a user who never had one is a 404.
+     */
+    private String dialog(UUID tenantId, String action, UUID userId, String error, Model model) {
+        var tenant = new TenantId(tenantId);
+        if (!model.containsAttribute("entered")) {
+            model.addAttribute("entered", Entered.NOTHING);
+        }
+        model.addAttribute("base", base(tenantId));
+        model.addAttribute("action", action);
+        model.addAttribute("error", error);
+        model.addAttribute("idempotencyKey", UUID.randomUUID().toString());
+        model.addAttribute("unassigned", Display.credits(ledger.unassigned(tenant).orElseThrow(CreditsDialogs::notFound)));
+        if (action.equals("assign")) {
+            model.addAttribute("assignable", ledger.assignableUsers(tenant));
+            return "credits/fragments :: assign-dialog";
+        }
+        AccountRow row = ledger.row(tenant, new UserId(userId)).orElseThrow(CreditsDialogs::notFound);
+        model.addAttribute("row", Views.Row.of(row));
+        return "credits/dialogs :: change-dialog";
+    }
+
+    private static String message(Refused refusal, AccountRow row) {
+        String who = row == null ? "This user" : row.name();
+        return switch (refusal.reason()) {
+            case INSUFFICIENT_UNASSIGNED -> "Only " + Display.credits(refusal.limit()) + " credits are unassigned.";
+            case EXCEEDS_REMOVABLE -> refusal.limit() != null && !refusal.limit().isPositive() && row != null && row.held().isPositive()
+                    ? "Nothing can be removed while " + Display.credits(row.held()) + " credits are held by running requests."
+                    : "At most " + Display.credits(refusal.limit())
+                            + " credits can be removed: consumed credits and credits held by running requests stay.";
+            case ALREADY_ASSIGNED -> who + " already has credits (another admin may have just assigned them). Use Add Credits instead.";
+            case NO_ALLOCATION -> who + "'s allocation was closed by another admin a moment ago.";
+            case USER_INACTIVE -> who + " is deactivated: no new credits can be given.";
+            case NOT_FOUND -> "This user no longer exists.";
+            default -> sentence(refusal.message());
+        };
+    }
+
+    static String sentence(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
+    }
+
+    private static String base(UUID tenantId) {
+        return "/app/tenants/" + tenantId;
+    }
+
+    private static ResponseStatusException notFound() {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND);
+    }
+}

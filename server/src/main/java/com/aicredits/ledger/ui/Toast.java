@@ -1,0 +1,43 @@
+package com.aicredits.ledger.ui;
+
+import com.aicredits.ledger.AccountRow;
+import com.aicredits.ledger.Credits;
+
+/**
+ * The {@code HX-Trigger} value of a successful change: {@code credits-changed} for the live regions and
+ * {@code credits-done} for the toast ("Added 25 credits to Grace Hopper", a link to her history) and the
+ * highlight of her row. Non-ASCII is escaped as JSON \\u sequences: header values are ISO-8859-1 on the wire.
+ */
+final class Toast {
+
+    private Toast() {
+    }
+
+    static String done(String action, Credits amount, AccountRow row, String base) {
+        String name = row.name();
+        String message = switch (action) {
+            case "assign" -> "Assigned " + Display.credits(amount) + " credits to " + name + ".";
+            case "add" -> "Added " + Display.credits(amount) + " credits to " + name + ".";
+            default -> amount == null ? "Ended " + name + "'s allocation: they left the table."
+                    : "Removed " + Display.credits(amount) + " credits from " + name + "."
+                            + (row.active() ? "" : " The allocation ended: they left the table.");
+        };
+        return "{\"credits-changed\":null,\"credits-done\":{\"message\":" + json(message) + ",\"userId\":"
+                + json(row.userId().toString()) + ",\"history\":" + json(base + "/credits/users/" + row.userId() + "/history")
+                + ",\"name\":" + json(name) + "}}";
+    }
+
+    static String json(String text) {
+        var out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,198 @@
+package com.aicredits.browser;
+
+import static com.aicredits.browser.AdminTenant.dialog;
+import static com.aicredits.browser.AdminTenant.row;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.canvas.Canvas;
+import com.aicredits.directory.Directory;
+import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.Ledger;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * axe-core on every page and every open dialog, as Admin and as Planner, on a desktop and a 390×844 phone;
+ * and the phone layout: collapsed navigation, no sideways page scroll, the narrow table, boxed history.
+ */
+@TestApplication
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessibilityTest {
+
+    @LocalServerPort int port;
+    @Autowired Directory directory;
+    @Autowired Ledger ledger;
+    @Autowired Canvas canvas;
+
+    Browser browser;
+    AdminTenant tenant;
+    UUID conversation;
+
+    @BeforeAll
+    void startBrowser() {
+        browser = new Browser(port);
+    }
+
+    @AfterAll
+    void closeBrowser() {
+        browser.close();
+    }
+
+    @BeforeEach
+    void newTenant() {
+        tenant = new AdminTenant(directory, ledger);
+        tenant.withCredits("Zed Zero", "zed", 10, 10);
+        var asked = canvas.ask(tenant.id, tenant.grace, new Actor("canvas:test"), null, "Which supplier is late?");
+        conversation = ((Canvas.Asked.Answered) asked).conversationId();
+    }
+
+    /** Every violation found, as "where: rule …", so one run lists them all. */
+    final List<String> found = new ArrayList<>();
+
+    void check(Page page, String where) {
+        page.waitForFunction("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')");
+        // Colours are judged at rest, not halfway through a button's hover or focus transition.
+        page.emulateMedia(new Page.EmulateMediaOptions().setReducedMotion(com.microsoft.playwright.options.ReducedMotion.REDUCE));
+        page.mouse().move(0, 0);
+        page.waitForTimeout(200);
+        Axe.violations(page).forEach(v -> found.add(where + ": " + v));
+    }
+
+    void open(Page page, String path) {
+        page.navigate(tenant.app() + path);
+        Browser.whenLive(page);
+    }
+
+    void openDialog(Page page, Locator opener, String where) {
+        opener.click();
+        assertThat(dialog(page)).isVisible();
+        check(page, where);
+        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Close").setExact(true)).click();
+        assertThat(dialog(page)).hasCount(0);
+    }
+
+    void everyAdminPage(int[] screen, String size) {
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, screen);
+        check(page, size + " admin credits");
+        openDialog(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Assign User")), size + " assign dialog");
+        openDialog(page, row(page, "Grace Planner").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Add credits to Grace Planner")), size + " add dialog");
+        openDialog(page, row(page, "Grace Planner").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Remove credits from Grace Planner")), size + " remove dialog");
+        openDialog(page, row(page, "Zed Zero").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("End allocation of Zed Zero")), size + " end dialog");
+        // A refusal shown inline.
+        row(page, "Grace Planner").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credits to Grace Planner")).click();
+        dialog(page).getByLabel("Credits to add").fill("5000");
+        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add Credits")).click();
+        assertThat(dialog(page).getByRole(AriaRole.ALERT)).isVisible();
+        check(page, size + " add dialog refused");
+        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Close").setExact(true)).click();
+
+        open(page, "/credits/users/" + tenant.grace + "/history");
+        check(page, size + " history");
+        open(page, "/credits/purchases");
+        check(page, size + " purchases");
+        open(page, "/users");
+        check(page, size + " users");
+        openDialog(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add User")), size + " add user dialog");
+        openDialog(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit Grace Planner")), size + " edit user dialog");
+        open(page, "/canvas");
+        check(page, size + " admin canvas");
+        page.context().close();
+    }
+
+    void everyPlannerPage(int[] screen, String size) {
+        Page page = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, screen);
+        check(page, size + " planner me");
+        open(page, "/canvas/c/" + conversation);
+        check(page, size + " planner canvas");
+        page.context().close();
+        // Locked: a planner without credits, and one whose credits are used up (the yellow banner's figures).
+        Page locked = browser.signIn(tenant.email("linus"), AdminTenant.PASSWORD, screen);
+        check(locked, size + " planner me without credits");
+        open(locked, "/canvas");
+        check(locked, size + " planner canvas without credits");
+        locked.context().close();
+        Page usedUp = browser.signIn(tenant.email("zed"), AdminTenant.PASSWORD, screen);
+        open(usedUp, "/canvas");
+        check(usedUp, size + " planner canvas used up");
+        usedUp.context().close();
+    }
+
+    @Test
+    void axe_finds_nothing_on_any_page_or_dialog_as_admin_or_planner_on_desktop_or_phone() {
+        everyAdminPage(Browser.DESKTOP, "desktop");
+        everyAdminPage(Browser.PHONE, "phone");
+        everyPlannerPage(Browser.DESKTOP, "desktop");
+        everyPlannerPage(Browser.PHONE, "phone");
+        assertThat(found).as(String.join("\n", found)).isEmpty();
+    }
+
+    boolean scrollsSideways(Page page) {
+        return (Boolean) page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
+    }
+
+    @Test
+    void on_a_phone_the_navigation_collapses_the_table_narrows_and_no_page_scrolls_sideways() {
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Canvas"))).isHidden();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Menu")).click();
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Canvas"))).isVisible();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Menu")).click();
+
+        assertThat(scrollsSideways(page)).as("credits page scrolls sideways").isFalse();
+        var grace = row(page, "Grace Planner");
+        assertThat(grace.locator("[data-col=remaining]")).isVisible();
+        assertThat(grace.locator("[data-col=assigned]")).isHidden();
+        assertThat(grace.locator("td").nth(1)).hasText(tenant.email("grace"));
+        assertThat(grace.locator("td").nth(1)).isHidden();
+        grace.getByText("Details").click();
+        assertThat(grace.locator("details dd").first()).hasText(tenant.email("grace"));
+        assertThat(grace.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credits to Grace Planner"))).isVisible();
+        assertThat(grace.locator("[data-col=remaining]").evaluate("e => getComputedStyle(e).whiteSpace")).isEqualTo("nowrap");
+        Browser.screenshot(page, "phone-ai-credits");
+
+        for (String path : List.of("/credits/users/" + tenant.grace + "/history", "/credits/purchases", "/users", "/canvas")) {
+            page.navigate(tenant.app() + path);
+            Browser.whenLive(page);
+            assertThat(scrollsSideways(page)).as(path + " scrolls sideways; too wide: " + page.evaluate("""
+                    () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1
+                            && !(e.parentElement && e.parentElement.closest('.table-responsive')))
+                        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+                        .concat([document.documentElement.scrollWidth + ' > ' + document.documentElement.clientWidth])
+                    """)).isFalse();
+        }
+        page.navigate(tenant.app() + "/credits/users/" + tenant.grace + "/history");
+        assertThat((Boolean) page.locator(".history-scroll").evaluate("e => e.scrollWidth > e.clientWidth"))
+                .as("the history table scrolls inside its own box").isTrue();
+        Browser.screenshot(page, "phone-history");
+    }
+
+    @Test
+    void on_a_phone_the_canvas_question_box_is_on_the_first_screen_of_a_long_conversation() {
+        for (int i = 0; i < 10; i++) {
+            canvas.ask(tenant.id, tenant.grace, new Actor("canvas:test"), conversation, "Follow-up " + i + ": and the week after?");
+        }
+        Page page = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.PHONE);
+        page.navigate(tenant.app() + "/canvas/c/" + conversation);
+        Browser.whenLive(page);
+        var question = page.getByLabel("Your question").boundingBox();
+        assertThat(question.y + question.height).isLessThanOrEqualTo(844.0);
+        assertThat(scrollsSideways(page)).isFalse();
+        Browser.screenshot(page, "phone-canvas");
+    }
+}
