@@ -4,6 +4,7 @@ import com.aicredits.directory.UserId;
 import com.aicredits.directory.UserStandingChanged;
 import java.util.Comparator;
 import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
@@ -19,6 +20,7 @@ import org.springframework.session.Session;
  * too), so all of a person's sessions can be found and ended at once, whichever instance made them.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication // sessions exist only where people sign in (not in a context without a web server)
 class PersonSessions {
 
     /** Phone, laptop, a second browser: more than this and the least recently used session is ended. */

@@ -6,6 +6,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -86,7 +87,7 @@ class AllocationStore {
                 insert into accounts as a (tenant_id, user_id, assigned, active, opened_at, updated_at)
                 values (:tenant, :user, :credits, true, :now, :now)
                 on conflict (tenant_id, user_id) do update
-                   set assigned = a.assigned + excluded.assigned, active = true,
+                   set assigned = a.assigned + excluded.assigned, active = true, assigned_before_opening = a.assigned,
                        opened_at = excluded.opened_at, updated_at = excluded.updated_at
                  where not a.active
                 returning assigned, consumed, held, active
@@ -166,10 +167,10 @@ class AllocationStore {
             reference = :reference
             idempotency_key = :key
             at = :at
-            """, "") + " returning id";
+            """, "") + " returning public_id";
 
-    /** Appends the entry of a purchase or an allocation change, in the caller's transaction. */
-    long append(TenantId tenant, EntryDraft e) {
+    /** Appends the entry of a purchase or an allocation change, in the caller's transaction; returns its public id. */
+    UUID append(TenantId tenant, EntryDraft e) {
         return jdbc.sql(APPEND)
                 .param("tenant", tenant.value())
                 .param("user", e.userId() == null ? null : e.userId().value(), Types.OTHER)
@@ -187,7 +188,7 @@ class AllocationStore {
                 .param("reference", e.reference(), Types.VARCHAR)
                 .param("key", e.idempotencyKey(), Types.VARCHAR)
                 .param("at", e.at().atOffset(ZoneOffset.UTC))
-                .query(Long.class).single();
+                .query(UUID.class).single();
     }
 
     private static Long thousandths(Credits credits) {

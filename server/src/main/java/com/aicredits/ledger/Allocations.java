@@ -71,7 +71,7 @@ class Allocations {
                 return new Refused(Refusal.INVALID_AMOUNT, "the tenant's pool cannot hold that many credits");
             }
             Instant now = Clocks.now(clock);
-            long id = store.append(tenant, new EntryDraft(null, EntryType.PURCHASE, credits, credits, Credits.ZERO,
+            var id = store.append(tenant, new EntryDraft(null, EntryType.PURCHASE, credits, credits, Credits.ZERO,
                     null, null, null, new Credits(pool.get().unassigned()), new Credits(after.get().unassigned()), Checks.stored(note), actor,
                     ref, idempotencyKey, now));
             events.publishEvent(new CreditsChanged(tenant, null));

@@ -60,7 +60,9 @@ class LedgerQueries {
     }
 
     private static final String ROW_COLUMNS = """
-            select u.id, u.name, u.email, u.role, u.active as user_active, a.assigned, a.consumed, a.held, a.active,
+            select u.id, u.name, u.email, u.role, u.active as user_active,
+                   a.assigned - a.assigned_before_opening as assigned, a.consumed - a.assigned_before_opening as consumed,
+                   a.held, a.active,
                    credits_removable(a.assigned, a.consumed, a.held) as removable
               from accounts a
               join people u on u.tenant_id = a.tenant_id and u.id = a.user_id
@@ -70,12 +72,16 @@ class LedgerQueries {
             SortBy.NAME, "lower(u.name) %s, u.id",
             SortBy.EMAIL, "lower(u.email) %s, u.id",
             SortBy.ROLE, "u.role %s, lower(u.name), u.id",
-            SortBy.ASSIGNED, "a.assigned %s, lower(u.name), u.id",
-            SortBy.CONSUMED, "a.consumed %s, lower(u.name), u.id",
+            SortBy.ASSIGNED, "a.assigned - a.assigned_before_opening %s, lower(u.name), u.id",
+            SortBy.CONSUMED, "a.consumed - a.assigned_before_opening %s, lower(u.name), u.id",
             SortBy.REMAINING, "a.assigned - a.consumed %s, lower(u.name), u.id",
-            SortBy.USED_PERCENT, "a.consumed::numeric / nullif(a.assigned, 0) %s nulls last, lower(u.name), u.id");
+            SortBy.USED_PERCENT, "(a.consumed - a.assigned_before_opening)::numeric"
+                    + " / nullif(a.assigned - a.assigned_before_opening, 0) %s nulls last, lower(u.name), u.id");
 
-    /** Active allocations only: a user whose allocation closed has left the table. */
+    /**
+     * Active allocations only: a user whose allocation closed has left the table. Assigned and consumed are the
+     * current allocation's (since it was last opened, V9__allocation_since_opening.sql), remaining the account's.
+     */
     Page<AccountRow> rows(TenantId tenant, RowQuery query) {
         var filter = TableFilter.of(tenant, query);
         long total = jdbc.sql("select count(*) from accounts a join people u on u.tenant_id = a.tenant_id and u.id = a.user_id"
@@ -122,7 +128,8 @@ class LedgerQueries {
             }
             if (query.state() != null) {
                 where.append(switch (query.state()) {
-                    case LOW -> " and a.assigned - a.consumed > 0 and (a.assigned - a.consumed) * 5 <= a.assigned";
+                    case LOW -> " and a.assigned - a.consumed > 0"
+                            + " and (a.assigned - a.consumed) * 5 <= a.assigned - a.assigned_before_opening";
                     case EXHAUSTED -> " and a.assigned - a.consumed <= 0";
                     case NEGATIVE -> " and a.assigned - a.consumed < 0";
                 });
@@ -144,11 +151,20 @@ class LedgerQueries {
      */
     Optional<AccountRow> rowAfter(TenantId tenant, Entry entry) {
         return jdbc.sql("""
-                select u.id, u.name, u.email, u.role, u.active as user_active, e.assigned, e.assigned - :remaining as consumed, :held as held,
-                       :active as active, credits_removable(e.assigned, e.assigned - :remaining, cast(:held as bigint)) as removable
+                select u.id, u.name, u.email, u.role, u.active as user_active,
+                       e.assigned - e.before_opening as assigned, e.assigned - :remaining - e.before_opening as consumed,
+                       :held as held, :active as active,
+                       credits_removable(e.assigned, e.assigned - :remaining, cast(:held as bigint)) as removable
                   from people u
-                 cross join (select coalesce(sum(assigned_delta), 0)::bigint as assigned from ledger_entries
-                              where tenant_id = :tenant and user_id = :user and id <= :entry) e
+                 cross join (
+                       -- lifetime assigned at the entry, and what had been assigned when the allocation was last
+                       -- opened (by an ASSIGN) at or before it: the same figures accounts keeps (V9)
+                       select coalesce(sum(assigned_delta), 0)::bigint as assigned,
+                              coalesce(sum(assigned_delta) filter (where id < o.opened), 0)::bigint as before_opening
+                         from ledger_entries,
+                              (select coalesce(max(id), 0) as opened from ledger_entries
+                                where tenant_id = :tenant and user_id = :user and type = 'ASSIGN' and id <= :entry) o
+                        where tenant_id = :tenant and user_id = :user and id <= :entry) e
                  where u.tenant_id = :tenant and u.id = :user
                 """)
                 .param("tenant", tenant.value()).param("user", entry.userId().value()).param("entry", entry.id())
@@ -189,7 +205,7 @@ class LedgerQueries {
     }
 
     static final String SELECT_ENTRY = """
-            select id, type, user_id, credits, remaining_before, remaining_after, held_after, unassigned_before,
+            select id, public_id, type, user_id, credits, remaining_before, remaining_after, held_after, unassigned_before,
                    unassigned_after, note, actor, reference, feature, request_id, idempotency_key, at
               from ledger_entries
             """;
@@ -222,7 +238,7 @@ class LedgerQueries {
     }
 
     static Purchase purchase(Entry e) {
-        return new Purchase(e.id(), e.credits(), e.reference(), e.note(), e.actor(), e.at());
+        return new Purchase(e.publicId(), e.credits(), e.reference(), e.note(), e.actor(), e.at());
     }
 
     private static String likeEscaped(String text) {
@@ -240,7 +256,7 @@ class LedgerQueries {
 
     static Entry entry(ResultSet rs, int n) throws SQLException {
         UUID user = rs.getObject("user_id", UUID.class);
-        return new Entry(rs.getLong("id"), EntryType.valueOf(rs.getString("type")), user == null ? null : new UserId(user),
+        return new Entry(rs.getLong("id"), rs.getObject("public_id", UUID.class), EntryType.valueOf(rs.getString("type")), user == null ? null : new UserId(user),
                 new Credits(rs.getLong("credits")), credits(rs, "remaining_before"), credits(rs, "remaining_after"),
                 credits(rs, "held_after"), credits(rs, "unassigned_before"), credits(rs, "unassigned_after"),
                 rs.getString("note"), rs.getString("actor"), rs.getString("reference"), rs.getString("feature"),

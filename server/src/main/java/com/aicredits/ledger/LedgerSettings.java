@@ -16,6 +16,9 @@ record LedgerSettings(Duration holdTtl, Duration settleDeadline, BigDecimal defa
 
     LedgerSettings {
         holdTtl = holdTtl == null ? Duration.ofMinutes(15) : holdTtl;
+        if (holdTtl.isNegative() || holdTtl.isZero()) {
+            throw new IllegalStateException("aicredits.ledger.hold-ttl must be positive, not " + holdTtl);
+        }
         settleDeadline = settleDeadline == null ? Duration.ofHours(24) : settleDeadline;
         if (settleDeadline.compareTo(holdTtl) < 0) {
             // A request must be settleable at least as long as it may hold credits.
@@ -24,14 +27,20 @@ record LedgerSettings(Duration holdTtl, Duration settleDeadline, BigDecimal defa
         }
         defaultEstimate = defaultEstimate == null ? BigDecimal.ONE : defaultEstimate;
         featureEstimates = featureEstimates == null ? Map.of() : Map.copyOf(featureEstimates);
+        // A malformed estimate fails the start, not every authorize of its feature.
+        estimate("default-estimate", defaultEstimate);
+        featureEstimates.forEach((feature, estimate) -> estimate("feature-estimates." + feature, estimate));
     }
 
     Credits estimateFor(String feature) {
-        var configured = featureEstimates.getOrDefault(feature, defaultEstimate);
-        return switch (Credits.parse(configured)) {
+        return Credits.parse(featureEstimates.getOrDefault(feature, defaultEstimate)).orElseThrow();
+    }
+
+    private static Credits estimate(String setting, BigDecimal value) {
+        return switch (Credits.parse(value)) {
             case Credits.Entered.Valid valid -> valid.credits();
             case Credits.Entered.Invalid invalid -> throw new IllegalStateException(
-                    "aicredits.ledger estimate for " + feature + ": " + invalid.message());
+                    "aicredits.ledger." + setting + ": " + invalid.message());
         };
     }
 }

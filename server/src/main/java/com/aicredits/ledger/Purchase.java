@@ -1,7 +1,8 @@
 package com.aicredits.ledger;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /** Credits bought into a tenant's pool, with the order it came from. */
-public record Purchase(long id, Credits credits, String reference, String note, String actor, Instant createdAt) {
+public record Purchase(UUID id, Credits credits, String reference, String note, String actor, Instant createdAt) {
 }

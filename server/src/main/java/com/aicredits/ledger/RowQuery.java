@@ -65,10 +65,6 @@ public record RowQuery(String search, Role role, UserState state, SortBy sortBy,
                 : Arrays.stream(UserState.values()).filter(s -> s.name().equalsIgnoreCase(text.strip())).findFirst();
     }
 
-    public static Optional<Role> role(String text) {
-        return Role.parse(text);
-    }
-
     /** A column and a direction: {@code remaining}, {@code remaining,desc} or {@code remaining,asc}. */
     public record Sort(SortBy by, boolean descending) {
 

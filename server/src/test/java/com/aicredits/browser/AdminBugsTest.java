@@ -60,6 +60,21 @@ class AdminBugsTest {
         return scope.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
     }
 
+    /** Bug 4: the table shows the current allocation; the lifetime figures are in the history. */
+    @Test
+    void a_user_assigned_again_after_leaving_the_table_shows_only_the_new_allocation() {
+        var zoe = tenant.withCredits("Zoe Returning", "zoe", 160, 60);
+        ledger.remove(tenant.id, zoe, Credits.of(100), null, AdminTenant.SEED, null); // remaining 0: she leaves
+        ledger.assign(tenant.id, zoe, Credits.of(100), null, AdminTenant.SEED, null);
+
+        Page page = admin();
+        var zoeRow = row(page, "Zoe Returning");
+        assertThat(zoeRow.locator("[data-col=assigned]")).hasText("100");
+        assertThat(zoeRow.locator("[data-col=consumed]")).hasText("0");
+        assertThat(zoeRow.locator("[data-col=remaining]")).hasText("100");
+        assertThat(zoeRow.locator("[data-col=used-percent]")).hasText("0% used");
+    }
+
     @Test
     void a_remove_after_another_admin_closed_the_allocation_says_so_with_the_current_figures_and_the_table_catches_up() {
         Page page = admin();
@@ -147,12 +162,13 @@ class AdminBugsTest {
             }
         }
         assertThat(page.request().get(app + "/canvas/c/" + unknown).status()).isEqualTo(404);
-        var csrf = page.context().cookies().stream().filter(c -> c.name.equals("XSRF-TOKEN")).findFirst().orElseThrow().value;
-        var post = RequestOptions.create().setHeader("X-XSRF-TOKEN", csrf).setHeader("HX-Request", "true");
+        // The page's session-bound CSRF token, sent as the page's own script sends it.
+        var csrf = page.locator("meta[name=csrf-token]").getAttribute("content");
+        var post = RequestOptions.create().setHeader("X-CSRF-TOKEN", csrf).setHeader("HX-Request", "true");
         assertThat(page.request().post(app + "/canvas/ask", post.setForm(com.microsoft.playwright.options.FormData.create()
                 .set("conversationId", unknown).set("question", "hello?"))).status()).isEqualTo(404);
         assertThat(page.request().post(app + "/credits/users/" + foreign + "/add", RequestOptions.create()
-                .setHeader("X-XSRF-TOKEN", csrf).setForm(com.microsoft.playwright.options.FormData.create()
+                .setHeader("X-CSRF-TOKEN", csrf).setForm(com.microsoft.playwright.options.FormData.create()
                         .set("credits", "1").set("idempotencyKey", UUID.randomUUID().toString()))).status()).isEqualTo(404);
     }
 

@@ -18,7 +18,7 @@ record Attack(long seed, ApiOperation operation, String caller, Fault fault, Str
      * and QUERY only for reads (GET), which may succeed but must not change anything either.
      */
     enum Fault {
-        NONE, PATH, QUERY, BODY_SHAPE, UNKNOWN_FIELD, FIELD_VALUE, CONTENT_TYPE, IDEMPOTENCY_KEY
+        NONE, PATH, QUERY, BODY_SHAPE, UNKNOWN_FIELD, DUPLICATE_KEY, FIELD_VALUE, CONTENT_TYPE, IDEMPOTENCY_KEY
     }
 
     String uri() {

@@ -69,6 +69,9 @@ final class AttackGenerator {
         }
         if (operation.takesBody()) {
             faults.addAll(List.of(Fault.BODY_SHAPE, Fault.UNKNOWN_FIELD, Fault.FIELD_VALUE, Fault.CONTENT_TYPE));
+            if (!operation.body().isEmpty()) {
+                faults.add(Fault.DUPLICATE_KEY);
+            }
         }
         if (operation.idempotencyKey() != null) {
             faults.add(Fault.IDEMPOTENCY_KEY);

@@ -67,6 +67,15 @@ final class HostileBodies {
                 fields.put(name, json.value());
                 yield new Body(utf8(object(fields)), type, chunked, "unknown field " + abbreviate(name));
             }
+            case DUPLICATE_KEY -> {
+                // A field given twice: refused, never "the last one wins" (a proxy may have read the first).
+                Field field = random.oneOf(operation.body());
+                fields.put(field.name(), validValue(field));
+                String twice = object(fields);
+                String again = random.chance(0.5) ? validValue(field) : json.value();
+                yield new Body(utf8(twice.substring(0, twice.length() - 1) + ", \"" + field.name() + "\": " + again + "}"),
+                        type, chunked, "field " + field.name() + " given twice");
+            }
             case FIELD_VALUE -> {
                 Field field = random.oneOf(operation.body());
                 fields.put(field.name(), invalidValue(field));
@@ -136,6 +145,11 @@ final class HostileBodies {
 
     /** A value the field must refuse: the wrong JSON type, a NUL character, far too long, not an id, a bad amount. */
     private String invalidValue(Field field) {
+        if (field.name().equals("password")) {
+            // Over bcrypt's 72 bytes (in ASCII, and in few multi-byte characters), too short, or common.
+            return random.oneOf(json("x".repeat(73)), json("\u00e9".repeat(37)), json("\u5bc6".repeat(25)),
+                    json("x".repeat(random.between(73, 2000))), json("short-pw"), json("password1234"));
+        }
         return switch (field.type()) {
             case "number", "integer" -> random.weighted(
                     w(1, () -> random.oneOf("\"10\"", "\"\"", "true", "false", "{}", "[]", "[1]", "{\"value\": 1}")),

@@ -37,7 +37,6 @@ final class LedgerModel {
     static final Duration HOLD_TTL = Duration.ofMinutes(15);
     static final Duration SETTLE_DEADLINE = Duration.ofHours(24);
     static final int MAX_OPEN_HOLDS = 4;
-    static final long UNKNOWN_ID = -1;
 
     long purchased;
     long assigned;
@@ -105,7 +104,7 @@ final class LedgerModel {
         }
         purchased += credits.thousandths();
         // The entry id is the database's to choose: the run tells the model the first answer.
-        var purchase = new Purchase(UNKNOWN_ID, credits, ref, stored, ModelRun.ADMIN.name(), now);
+        var purchase = new Purchase(null, credits, ref, stored, ModelRun.ADMIN.name(), now);
         if (key != null) {
             keys.put(key, new KeyUse(EntryType.PURCHASE, null, credits.thousandths(), stored, ref, purchase));
         }
@@ -155,7 +154,9 @@ final class LedgerModel {
                     account = new Account();
                     accounts.put(user, account);
                 }
-                // Reopening a closed account keeps what it consumed; assigned accumulates.
+                // Reopening a closed account keeps what it consumed; assigned accumulates, and the table shows
+                // the new allocation only.
+                account.assignedBeforeOpening = account.assigned;
                 account.assigned += c;
                 account.active = true;
                 assigned += c;
@@ -367,11 +368,13 @@ final class LedgerModel {
     AccountRow row(UserId user) {
         var u = users.get(user);
         var a = accounts.get(user);
-        BigDecimal usedPercent = a.assigned == 0 ? BigDecimal.ZERO
-                : BigDecimal.valueOf(a.consumed).multiply(BigDecimal.valueOf(100))
-                        .divide(BigDecimal.valueOf(a.assigned), 1, RoundingMode.HALF_UP).stripTrailingZeros();
-        return new AccountRow(user, u.name(), u.email(), u.role(), new Credits(a.assigned),
-                new Credits(a.consumed), new Credits(a.remaining()), new Credits(a.held), new Credits(a.removable()),
+        long assigned = a.assigned - a.assignedBeforeOpening;
+        long consumed = a.consumed - a.assignedBeforeOpening;
+        BigDecimal usedPercent = assigned == 0 ? BigDecimal.ZERO
+                : BigDecimal.valueOf(consumed).multiply(BigDecimal.valueOf(100))
+                        .divide(BigDecimal.valueOf(assigned), 1, RoundingMode.HALF_UP).stripTrailingZeros();
+        return new AccountRow(user, u.name(), u.email(), u.role(), new Credits(assigned),
+                new Credits(consumed), new Credits(a.remaining()), new Credits(a.held), new Credits(a.removable()),
                 usedPercent, a.active, true);
     }
 
@@ -380,7 +383,9 @@ final class LedgerModel {
         if (a == null) {
             return new Balance(Credits.ZERO, Credits.ZERO, Credits.ZERO, Credits.ZERO, Credits.ZERO, false, false);
         }
-        return new Balance(new Credits(a.assigned), new Credits(a.consumed), new Credits(a.remaining()),
+        // Like the table, the current allocation: what was assigned and consumed since it was last opened.
+        return new Balance(new Credits(a.assigned - a.assignedBeforeOpening),
+                new Credits(a.consumed - a.assignedBeforeOpening), new Credits(a.remaining()),
                 new Credits(a.held), new Credits(a.available()), a.active, whyNotAdmitted(user).isEmpty());
     }
 

@@ -287,9 +287,14 @@ class LedgerTest {
 
             var row = t.assigned(ada, "50");
 
-            assertThat(row.assigned()).isEqualTo(Credits.of(80));
-            assertThat(row.consumed()).isEqualTo(Credits.of(30));
+            // The table and the balance show the allocation just opened (issue 11, bug 4); the lifetime
+            // figures (100 assigned, 30 consumed, 70 removed) are the history's.
+            assertThat(row.assigned()).isEqualTo(Credits.of(50));
+            assertThat(row.consumed()).isEqualTo(Credits.ZERO);
             assertThat(row.remaining()).isEqualTo(Credits.of(50));
+            assertThat(t.balance(ada).assigned()).isEqualTo(Credits.of(50));
+            assertThat(t.balance(ada).consumed()).isEqualTo(Credits.ZERO);
+            assertThat(t.summary().totalUtilized()).isEqualTo(Credits.of(30));
             assertThat(ledger.entries(t.tenant, ada, null, 0, 10).items()).extracting(Entry::type)
                     .containsExactly(EntryType.ASSIGN, EntryType.REMOVE, EntryType.CHARGE, EntryType.ASSIGN);
             t.assertReconciles();

@@ -32,6 +32,8 @@ final class ModelState {
 
     static final class Account {
         long assigned;
+        /** What had been assigned when the allocation was last opened: the table shows what came after. */
+        long assignedBeforeOpening;
         long consumed;
         long held;
         int openHolds;

@@ -122,6 +122,18 @@ class RequestLifecycleTest {
         assertThat(status(settled.requestId())).isEqualTo(Status.SETTLED);
     }
 
+    /** Decided for the security issue: a cost of 0 is a request that cost nothing, as for settle (SPEC: cost ≥ 0). */
+    @Test
+    void a_charge_of_zero_is_recorded_as_a_settled_request_and_a_negative_cost_is_refused() {
+        var free = (Settled) ledger.charge(t.tenant, new RequestId("free"), ada, "canvas", Credits.ZERO, FEATURE);
+        assertThat(free.cost()).isEqualTo(Credits.ZERO);
+        assertThat(status(free.requestId())).isEqualTo(Status.SETTLED);
+        assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(10));
+        assertThat(ledger.charge(t.tenant, new RequestId("negative"), ada, "canvas", Credits.of(-1), FEATURE))
+                .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason()).isEqualTo(Refusal.INVALID_AMOUNT));
+        t.assertReconciles();
+    }
+
     @Test
     void after_the_settle_deadline_the_slot_is_freed_and_settle_or_void_is_refused_and_changes_nothing() {
         var request = authorized("2");

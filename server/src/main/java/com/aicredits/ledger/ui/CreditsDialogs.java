@@ -110,9 +110,6 @@ class CreditsDialogs {
         if (entered instanceof Credits.Entered.Invalid invalid) {
             return refused(tenantId, action, userId, sentence(invalid.message()), model, response);
         }
-        if (note != null && note.strip().length() > Ledger.MAX_NOTE) {
-            return refused(tenantId, action, userId, "A note has at most " + Ledger.MAX_NOTE + " characters.", model, response);
-        }
         var amount = entered.orElseThrow();
         return answer(tenantId, action, userId, operation.apply(amount), amount, model, response);
     }

@@ -15,10 +15,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -40,17 +36,6 @@ import org.springframework.web.util.UriComponentsBuilder;
 public class CreditsScreen {
 
     private static final int PAGE_SIZE = 25;
-    private static final Map<String, SortBy> SORTS = new LinkedHashMap<>();
-
-    static {
-        SORTS.put("name", SortBy.NAME);
-        SORTS.put("email", SortBy.EMAIL);
-        SORTS.put("role", SortBy.ROLE);
-        SORTS.put("assigned", SortBy.ASSIGNED);
-        SORTS.put("consumed", SortBy.CONSUMED);
-        SORTS.put("remaining", SortBy.REMAINING);
-        SORTS.put("usedPercent", SortBy.USED_PERCENT);
-    }
 
     /** A sortable column of the table: its sort key, its header, whether it holds numbers, and whether a phone hides it. */
     public record Column(String key, String label, boolean numeric, boolean wide) {
@@ -70,20 +55,23 @@ public class CreditsScreen {
         this.directory = directory;
     }
 
-    /** The table's state, as the URL and the hidden inputs carry it. Unknown values fall back to defaults. */
+    /**
+     * The table's state, as the URL and the hidden inputs carry it, read with RowQuery's parser (the API's):
+     * where the API refuses a value that does not parse, the screen falls back to the default.
+     */
     public record TableState(String q, String role, String state, String sort, boolean desc, int page) {
 
         static TableState of(String q, String role, String state, String sort, int page) {
-            String[] parts = sort == null ? new String[] {"name"} : sort.split(",", 2);
-            String column = SORTS.containsKey(parts[0]) ? parts[0] : "name";
+            var order = RowQuery.Sort.parse(sort).orElse(RowQuery.Sort.DEFAULT);
             return new TableState(q == null ? "" : q.strip(), Role.parse(role).map(Role::name).orElse(""),
-                    stateOf(state).map(s -> s.name().toLowerCase()).orElse(""), column,
-                    parts.length == 2 && parts[1].equals("desc"), Math.max(0, page));
+                    RowQuery.state(state).map(s -> s.name().toLowerCase()).orElse(""), order.by().key(),
+                    order.descending(), Math.max(0, page));
         }
 
         RowQuery query(int size) {
-            return new RowQuery(q.isEmpty() ? null : q, Role.parse(role).orElse(null), stateOf(state).orElse(null),
-                    SORTS.get(sort), desc, page, size);
+            var order = RowQuery.Sort.parse(sortParam()).orElse(RowQuery.Sort.DEFAULT);
+            return new RowQuery(q.isEmpty() ? null : q, Role.parse(role).orElse(null), RowQuery.state(state).orElse(null),
+                    order.by(), order.descending(), page, size);
         }
 
         TableState onPage(int target) {
@@ -120,10 +108,6 @@ public class CreditsScreen {
             return UriComponentsBuilder.newInstance().queryParam("q", q).queryParam("role", role)
                     .queryParam("state", state).queryParam("sort", sortValue).queryParam("page", targetPage)
                     .encode().build().getQuery();
-        }
-
-        private static Optional<UserState> stateOf(String text) {
-            return Arrays.stream(UserState.values()).filter(s -> s.name().equalsIgnoreCase(text)).findFirst();
         }
     }
 

@@ -122,7 +122,10 @@ class ConsumptionController {
     }
 
     @PostMapping("/consumption/charge")
-    @Operation(summary = "Authorize and settle in one call, for features that know the cost up front")
+    @Operation(summary = "Authorize and settle in one call, for features that know the cost up front",
+            description = "cost is at least 0, like a settle's: 0 records a request that cost nothing (a cached"
+                    + " answer, say), and is admitted by the same rule as any other (available > 0). Negative, over"
+                    + " three decimals or over a billion: 400 INVALID_AMOUNT.")
     @ApiResponse(responseCode = "402", description = "NO_ALLOCATION, or CREDITS_EXHAUSTED (with `available`)")
     @ApiResponse(responseCode = "409", description = "USER_INACTIVE")
     @ApiResponse(responseCode = "422", description = "REQUEST_ID_REUSED: the requestId belongs to another user, feature or call")

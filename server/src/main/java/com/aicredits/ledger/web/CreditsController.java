@@ -87,7 +87,7 @@ class CreditsController {
         if (badPage != null) {
             return badPage;
         }
-        Optional<Role> roleFilter = blank(role) ? Optional.empty() : RowQuery.role(role);
+        Optional<Role> roleFilter = blank(role) ? Optional.empty() : Role.parse(role);
         if (!blank(role) && roleFilter.isEmpty()) {
             return Problems.invalid("role", "role is Admin, Planner or Viewer");
         }

@@ -38,7 +38,7 @@ final class Json {
     record SettleBody(BigDecimal cost) {
     }
 
-    record PurchaseJson(long id, BigDecimal credits, String reference, String note, String actor, Instant createdAt) {
+    record PurchaseJson(UUID id, BigDecimal credits, String reference, String note, String actor, Instant createdAt) {
         static PurchaseJson of(Purchase p) {
             return new PurchaseJson(p.id(), amount(p.credits()), p.reference(), p.note(), p.actor(), p.createdAt());
         }
@@ -62,11 +62,11 @@ final class Json {
         }
     }
 
-    record EntryJson(long id, String type, UUID userId, BigDecimal credits, String note, String actor, Instant at,
+    record EntryJson(UUID id, String type, UUID userId, BigDecimal credits, String note, String actor, Instant at,
             BigDecimal remainingBefore, BigDecimal remainingAfter, BigDecimal heldAfter, BigDecimal unassignedBefore,
             BigDecimal unassignedAfter, String reference, String feature, String requestId) {
         static EntryJson of(Entry e) {
-            return new EntryJson(e.id(), e.type().name(), e.userId() == null ? null : e.userId().value(),
+            return new EntryJson(e.publicId(), e.type().name(), e.userId() == null ? null : e.userId().value(),
                     amount(e.credits()), e.note(), e.actor(), e.at(), amount(e.remainingBefore()),
                     amount(e.remainingAfter()), amount(e.heldAfter()), amount(e.unassignedBefore()),
                     amount(e.unassignedAfter()), e.reference(), e.feature(), e.requestId());
