@@ -43,7 +43,7 @@ class PasswordLogin implements AuthenticationProvider {
         String password = String.valueOf(authentication.getCredentials());
         String address = authentication.getDetails() instanceof WebAuthenticationDetails details
                 ? details.getRemoteAddress() : null;
-        var lock = throttle.lockedFor(email, address);
+        var lock = throttle.attempt(email, address);
         if (lock.isPresent()) {
             throw new Throttled(lock.get());
         }
@@ -52,6 +52,7 @@ class PasswordLogin implements AuthenticationProvider {
             throttle.failed(email, address);
             throw new BadCredentialsException("wrong email or password");
         }
+        throttle.succeeded(email, address);
         var caller = new Caller(Caller.Kind.USER, user.get().tenantId(), user.get().id(), user.get().role(),
                 user.get().email());
         return UsernamePasswordAuthenticationToken.authenticated(caller, null,

@@ -19,8 +19,10 @@ import org.springframework.stereotype.Component;
 /**
  * Slows down password guessing: failed sign-ins are counted per account (the email typed) and per client
  * address in token buckets, each with several limits, so the wait after a run of failures grows (minutes,
- * then an hour, then a day). Only failures take tokens: a person who types the right password is never
- * slowed. While either bucket is empty the attempt is refused before any password is checked.
+ * then an hour, then a day). Each attempt takes a token from both buckets before its password is checked, so
+ * guesses sent in parallel cannot all pass a check made before any of them failed; the right password gives
+ * the tokens back, so a person who signs in is never slowed. While either bucket is empty the attempt is
+ * refused before any password is checked.
  * <p>
  * The buckets live in each instance's memory, so behind N instances a guesser gets at most N times the
  * allowance; the per-account daily limit still caps that to a few dozen guesses a day.
@@ -81,14 +83,32 @@ class SignInThrottle {
         return waitNanos > 0 ? Optional.of(Duration.ofNanos(waitNanos)) : Optional.empty();
     }
 
-    /** Counts a failed attempt; the one that empties a bucket is recorded in the audit trail. */
-    void failed(String email, String address) {
-        boolean locks = take(accounts, account(email), this::accountBucket)
-                | take(addresses, address(address), this::addressBucket);
-        if (locks) {
-            var lock = lockedFor(email, address).orElse(Duration.ZERO);
-            record(email, address, lock);
+    /**
+     * Reserves one attempt of this account from this address: empty when it may go on (a token taken from
+     * each bucket), or how long to wait (nothing taken).
+     */
+    Optional<Duration> attempt(String email, String address) {
+        var account = bucket(accounts, account(email), this::accountBucket);
+        var origin = bucket(addresses, address(address), this::addressBucket);
+        if (!account.tryConsume(1)) {
+            return lockedFor(email, address);
         }
+        if (!origin.tryConsume(1)) {
+            account.addTokens(1);
+            return lockedFor(email, address);
+        }
+        return Optional.empty();
+    }
+
+    /** The right password: the attempt's tokens go back. */
+    void succeeded(String email, String address) {
+        bucket(accounts, account(email), this::accountBucket).addTokens(1);
+        bucket(addresses, address(address), this::addressBucket).addTokens(1);
+    }
+
+    /** A wrong password: the attempt's tokens stay taken; the failure that starts a lock is audited. */
+    void failed(String email, String address) {
+        lockedFor(email, address).ifPresent(lock -> record(email, address, lock));
     }
 
     /** The minutes to show a person for a wait, rounded up: "try again in 1 minute" rather than in 0. */
@@ -104,14 +124,11 @@ class SignInThrottle {
         return probe.canBeConsumed() ? 0 : probe.getNanosToWaitForRefill();
     }
 
-    /** Takes a token; true when the bucket is now empty (this failure starts a lock). */
-    private static boolean take(Map<String, Bucket> buckets, String key, Supplier<Bucket> fresh) {
+    private static Bucket bucket(Map<String, Bucket> buckets, String key, Supplier<Bucket> fresh) {
         if (buckets.size() > TRACKED_MAX) {
             buckets.values().removeIf(bucket -> bucket.getAvailableTokens() >= 5 && wait(bucket) == 0);
         }
-        var bucket = buckets.computeIfAbsent(key, k -> fresh.get());
-        bucket.tryConsume(1);
-        return !bucket.estimateAbilityToConsume(1).canBeConsumed();
+        return buckets.computeIfAbsent(key, k -> fresh.get());
     }
 
     private void record(String email, String address, Duration lock) {

@@ -18,7 +18,7 @@ class SignInThrottleTest {
 
     private void fail(int times, String email) {
         for (int i = 0; i < times; i++) {
-            assertThat(throttle.lockedFor(email, "10.0.0." + i)).as("attempt %d may be tried", i).isEmpty();
+            assertThat(throttle.attempt(email, "10.0.0." + i)).as("attempt %d may be tried", i).isEmpty();
             throttle.failed(email, "10.0.0." + i);
         }
     }
@@ -46,6 +46,22 @@ class SignInThrottleTest {
         fail(5, "Ada@X.example ");
         assertThat(throttle.lockedFor("ada@x.example", "192.0.2.1")).isPresent();
         assertThat(throttle.lockedFor("bob@x.example", "192.0.2.1")).isEmpty();
+    }
+
+    @Test
+    void guesses_sent_all_at_once_get_no_more_attempts_than_guesses_sent_one_by_one() throws Exception {
+        var admitted = com.aicredits.Together.run(40, i -> throttle.attempt("eve@x.example", "10.1.0." + i).isEmpty());
+        assertThat(admitted).filteredOn(Boolean::booleanValue).hasSize(5);
+    }
+
+    @Test
+    void the_right_password_gives_its_attempt_back() {
+        for (int i = 0; i < 20; i++) {
+            assertThat(throttle.attempt("ada@x.example", "192.0.2.1")).isEmpty();
+            throttle.succeeded("ada@x.example", "192.0.2.1");
+        }
+        fail(4, "ada@x.example");
+        assertThat(throttle.attempt("ada@x.example", "192.0.2.1")).isEmpty();
     }
 
     @Test
