@@ -32,8 +32,8 @@ class AdmissionStore {
     }
 
     /** Where a user stands, as the account_standing view defines it; {@code refusal} null means admissible. */
-    record Standing(long remaining, long held, long available, long removable, boolean allocated, int inFlight,
-            int inFlightMax, Refusal refusal) {
+    record Standing(long available, long removable, boolean allocated, int inFlight, int inFlightMax,
+            Refusal refusal) {
     }
 
     /** The account row, updated only if the user is admissible; %s is what admission does to it. */
@@ -131,14 +131,13 @@ class AdmissionStore {
     /** The user's standing now; empty for a user who is not registered in the tenant. */
     Optional<Standing> standing(TenantId tenant, UserId user) {
         return jdbc.sql("""
-                select remaining, held, available, removable, allocated, in_flight, in_flight_max, refusal
+                select available, removable, allocated, in_flight, in_flight_max, refusal
                   from account_standing where tenant_id = ? and user_id = ?
                 """)
                 .params(tenant.value(), user.value())
                 .query((rs, n) -> {
                     String refusal = rs.getString("refusal");
-                    return new Standing(rs.getLong("remaining"), rs.getLong("held"), rs.getLong("available"),
-                            rs.getLong("removable"), rs.getBoolean("allocated"), rs.getInt("in_flight"), rs.getInt("in_flight_max"),
+                    return new Standing(rs.getLong("available"), rs.getLong("removable"), rs.getBoolean("allocated"), rs.getInt("in_flight"), rs.getInt("in_flight_max"),
                             refusal == null ? null : Refusal.valueOf(refusal));
                 })
                 .optional();

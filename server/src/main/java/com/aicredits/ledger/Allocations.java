@@ -113,28 +113,33 @@ class Allocations {
     AllocationResult end(TenantId tenant, UserId user, String note, Actor actor, String key) {
         return change(EntryType.END, tenant, user, Credits.ZERO, note, actor, key, (pool, now) -> {
             var account = store.end(tenant, user, now);
-            if (account.isEmpty()) {
-                var standing = admission.standing(tenant, user).filter(AdmissionStore.Standing::allocated);
-                if (standing.isEmpty()) {
-                    return new Refused(Refusal.NO_ALLOCATION, "the user has no credits assigned");
-                }
-                var removable = new Credits(standing.get().removable());
-                return removable.isPositive()
-                        ? new Refused(Refusal.EXCEEDS_REMOVABLE, removable + " credits can still be removed; remove them to end the allocation", removable)
-                        : new Refused(Refusal.CREDITS_HELD, "a running AI request holds credits; the allocation can end once it finishes");
+            if (account.isPresent()) {
+                return new Moved.Change(account.get(), pool, pool);
             }
-            return new Moved.Change(account.get(), pool, pool);
+            return removable(tenant, user).<Refused>map(removable -> removable.isPositive()
+                    ? new Refused(Refusal.EXCEEDS_REMOVABLE,
+                            removable + " credits can still be removed; remove them to end the allocation", removable)
+                    : new Refused(Refusal.CREDITS_HELD,
+                            "a running AI request holds credits; the allocation can end once it finishes"))
+                    .orElseGet(Allocations::noAllocation);
         });
     }
 
     private Refused whyNotRemovable(TenantId tenant, UserId user) {
-        var standing = admission.standing(tenant, user).filter(AdmissionStore.Standing::allocated);
-        if (standing.isEmpty()) {
-            return new Refused(Refusal.NO_ALLOCATION, "the user has no credits assigned");
-        }
-        var removable = new Credits(standing.get().removable());
-        return new Refused(Refusal.EXCEEDS_REMOVABLE,
-                "at most " + removable + " credits can be removed (unused and not held by a running request)", removable);
+        return removable(tenant, user).map(removable -> new Refused(Refusal.EXCEEDS_REMOVABLE,
+                        "at most " + removable + " credits can be removed (unused and not held by a running request)",
+                        removable))
+                .orElseGet(Allocations::noAllocation);
+    }
+
+    /** The removable credits of the user's active allocation, as credits_removable defines them; empty without one. */
+    private Optional<Credits> removable(TenantId tenant, UserId user) {
+        return admission.standing(tenant, user).filter(AdmissionStore.Standing::allocated)
+                .map(standing -> new Credits(standing.removable()));
+    }
+
+    private static Refused noAllocation() {
+        return new Refused(Refusal.NO_ALLOCATION, "the user has no credits assigned");
     }
 
     private Moved takeFromPool(TenantId tenant, Credits credits, Pool before, Account account) {

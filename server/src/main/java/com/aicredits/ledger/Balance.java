@@ -7,7 +7,6 @@ package com.aicredits.ledger;
 public record Balance(Credits assigned, Credits consumed, Credits remaining, Credits held, Credits available,
         boolean active, boolean canStart) {
 
-
     /** A registered user who was never allocated credits. */
     static final Balance NONE = new Balance(Credits.ZERO, Credits.ZERO, Credits.ZERO, Credits.ZERO, Credits.ZERO,
             false, false);

@@ -117,7 +117,7 @@ class Consumption {
                     "the user has no AI credits; ask your administrator to assign some");
             case CREDITS_EXHAUSTED -> exhausted(new Credits(s.available()));
             case TOO_MANY_IN_FLIGHT -> new Refused(Refusal.TOO_MANY_IN_FLIGHT,
-                    "the user already has " + s.inFlight() + " AI requests running (the limit is " + s.inFlightMax() + ")");
+                    "the user already has " + s.inFlight() + " AI requests in flight (the limit is " + s.inFlightMax() + ")");
             default -> throw new IllegalStateException("admission_refusal gave " + s.refusal());
         });
     }

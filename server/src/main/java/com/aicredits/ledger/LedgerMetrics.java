@@ -54,7 +54,7 @@ class LedgerMetrics {
     }
 
     private final MeterRegistry registry;
-    private final RequestStore consumption;
+    private final RequestStore requestStore;
     private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
     private final Counter chargedCredits;
     private final Counter settledCredits;
@@ -67,9 +67,9 @@ class LedgerMetrics {
     private volatile double drifts = Double.NaN;
     private volatile boolean openHoldsFailing;
 
-    LedgerMetrics(MeterRegistry registry, RequestStore consumption) {
+    LedgerMetrics(MeterRegistry registry, RequestStore requestStore) {
         this.registry = registry;
-        this.consumption = consumption;
+        this.requestStore = requestStore;
         for (Outcome outcome : Outcome.values()) {
             requests.put(outcome, Counter.builder("aicredits.consumption.requests")
                     .description("Consumption calls by committed outcome; a replayed request id is not counted again")
@@ -194,7 +194,7 @@ class LedgerMetrics {
     @Scheduled(fixedDelayString = "${aicredits.ledger.metrics.open-holds-refresh:5s}")
     void countOpenHolds() {
         try {
-            openHolds = consumption.openHolds();
+            openHolds = requestStore.openHolds();
             openHoldsFailing = false;
         } catch (DataAccessException e) {
             openHolds = Double.NaN;

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The read side: summary cards, the per-user table, balances and history. Every query is keyed by tenant
- * first. The table joins the directory's read view of people (V6__directory_people.sql) because search and sort by name and email must happen in
- * the same query as sort by balance, on tenants of 100,000 users.
+ * first. The table joins the directory's read view of people (V6__directory_people.sql) because search and
+ * sort by name and email must happen in the same query as sort by balance, on tenants of 100,000 users.
  */
 @Repository
 class LedgerQueries {

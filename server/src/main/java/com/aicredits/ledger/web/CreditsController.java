@@ -49,7 +49,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag(name = "Credits (admin)", description = "Scope: admin key, Admin session, or platform.")
 class CreditsController {
 
-
     private final Ledger ledger;
     private final Directory directory;
     private final Idempotency idempotency;
