@@ -178,7 +178,10 @@ final class AttackGenerator {
         if (fault == Fault.IDEMPOTENCY_KEY) {
             var bad = new ArrayList<Weighted<String>>(List.of(
                     w(2, () -> random.oneOf("", "   ")),
-                    w(2, () -> "k".repeat(random.between(201, 2000)))));
+                    w(2, () -> "k".repeat(random.between(201, 2000))),
+                    // Not ASCII: letters from other scripts, a C1 control, a lone high byte (sent as raw bytes).
+                    w(2, () -> random.oneOf("cl\u00e9-", "\u043a\u043b\u044e\u0447-", "k\u0085-", "\u00ff-", "\u2028-")
+                            + random.alphanumeric(4, 12))));
             if (operation.idempotencyKey().required()) {
                 bad.add(w(2, () -> LEFT_OUT));
             }

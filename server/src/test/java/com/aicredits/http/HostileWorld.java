@@ -108,15 +108,19 @@ final class HostileWorld {
     }
 
     Response send(Attack attack) {
+        String bearer = "Bearer " + switch (attack.caller()) {
+            case "platform" -> HttpFixture.PLATFORM_KEY;
+            case "admin" -> t.adminKeyText;
+            case "consume" -> t.consumeKeyText;
+            default -> throw new IllegalArgumentException(attack.caller());
+        };
+        if (attack.headers().values().stream().anyMatch(v -> v.chars().anyMatch(c -> c > 0x7E))) {
+            return sendAsBytes(attack, bearer);
+        }
         var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + attack.uri()))
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json, application/problem+json")
-                .header("Authorization", "Bearer " + switch (attack.caller()) {
-                    case "platform" -> HttpFixture.PLATFORM_KEY;
-                    case "admin" -> t.adminKeyText;
-                    case "consume" -> t.consumeKeyText;
-                    default -> throw new IllegalArgumentException(attack.caller());
-                });
+                .header("Authorization", bearer);
         if (attack.contentType() != null) {
             request.header("Content-Type", attack.contentType());
         }
@@ -133,6 +137,41 @@ final class HostileWorld {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The JDK's client refuses to send a header that is not ASCII, which is exactly what a hostile client sends:
+     * such an attack goes out as bytes on a socket, its headers in UTF-8, as HTTP/1.0 so the answer ends with
+     * the connection instead of coming in chunks.
+     */
+    private Response sendAsBytes(Attack attack, String bearer) {
+        var head = new StringBuilder(attack.operation().method() + " " + attack.uri() + " HTTP/1.0\r\n")
+                .append("Host: localhost\r\nAccept: application/json, application/problem+json\r\n")
+                .append("Authorization: ").append(bearer).append("\r\n");
+        if (attack.contentType() != null) {
+            head.append("Content-Type: ").append(attack.contentType()).append("\r\n");
+        }
+        attack.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        byte[] body = attack.body() == null ? new byte[0] : attack.body();
+        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        try (var socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            var lines = answer.substring(0, end).split("\r\n");
+            var headers = new LinkedHashMap<String, List<String>>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.computeIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(), k -> new java.util.ArrayList<>())
+                        .add(lines[i].substring(colon + 1).strip());
+            }
+            return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, answer.substring(end + 4));
+        } catch (IOException e) {
+            throw new AssertionError("no answer to " + attack, e);
         }
     }
 
