@@ -2,7 +2,7 @@
 --
 -- Every statement that decides (authorize, charge, remove, end an allocation) and every reader that explains
 -- or shows a decision (the refusal's reason, canStart on a balance, the dialogs' limits, the admin table)
--- calls these functions or reads the account_standing view built on them. They are plain SQL expressions,
+-- calls these functions or reads the account_standing view built on them (V9). They are plain SQL expressions,
 -- IMMUTABLE, so PostgreSQL inlines them into each statement: naming a rule costs nothing on the charge path.
 
 -- available = remaining - held: what a new AI request may still be admitted against.
@@ -29,25 +29,8 @@ create function admission_refusal(user_active boolean, allocated boolean, availa
         when in_flight >= in_flight_max then 'TOO_MANY_IN_FLIGHT'
     end;
 
--- Where each registered user stands, whether or not they were ever allocated credits: the one place the
--- readers (balance, refusal explanation, the table's removable column) take their figures from.
-create view account_standing as
-select u.tenant_id, u.id as user_id, u.active as user_active,
-       coalesce(a.active, false)                               as allocated,
-       coalesce(a.assigned, 0)                                 as assigned,
-       coalesce(a.consumed, 0)                                 as consumed,
-       coalesce(a.held, 0)                                     as held,
-       coalesce(a.assigned - a.consumed, 0)                    as remaining,
-       coalesce(credits_available(a.assigned, a.consumed, a.held), 0) as available,
-       coalesce(credits_removable(a.assigned, a.consumed, a.held), 0) as removable,
-       coalesce(a.open_holds, 0)                               as in_flight,
-       p.max_holds_per_user                                    as in_flight_max,
-       admission_refusal(u.active, coalesce(a.active, false),
-                         coalesce(credits_available(a.assigned, a.consumed, a.held), 0),
-                         coalesce(a.open_holds, 0), p.max_holds_per_user) as refusal
-  from people u
-  join pools p on p.tenant_id = u.tenant_id
-  left join accounts a on a.tenant_id = u.tenant_id and a.user_id = u.id;
+-- Where each registered user stands (the view account_standing, built on these functions) is created in
+-- V9__allocation_since_opening.sql, once the account knows when its current allocation was opened.
 
 -- Ending an allocation that has nothing left to remove (remaining at or below zero, nothing held) is an entry.
 alter table ledger_entries drop constraint ledger_entries_type_check;
@@ -117,6 +100,14 @@ begin
     return new;
 end $$;
 
+-- Every change of status is checked against the table. A new request starts as one of the table's two START
+-- targets; the WHEN clause lets those inserts (every authorize and charge) skip the function call, and any
+-- other start is still checked, and refused, by it.
+create trigger consumption_requests_lifecycle_start
+    before insert on consumption_requests
+    for each row when (new.status not in ('AUTHORIZED', 'SETTLED'))
+    execute function check_request_transition();
 create trigger consumption_requests_lifecycle
-    before insert or update of status on consumption_requests
-    for each row execute function check_request_transition();
+    before update of status on consumption_requests
+    for each row when (old.status is distinct from new.status)
+    execute function check_request_transition();

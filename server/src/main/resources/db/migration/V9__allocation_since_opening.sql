@@ -19,8 +19,11 @@ update accounts a
 alter table accounts add constraint accounts_opening_within_allocation
     check (assigned_before_opening between 0 and least(assigned, consumed));
 
--- A user's balance, like the table, shows the current allocation; remaining and available are the account's.
-create or replace view account_standing as
+-- Where each registered user stands, whether or not they were ever allocated credits: the one place the
+-- readers (a balance and its canStart, the refusal explanation, removable for the dialogs) take their figures
+-- from, built on V7's rules. Like the table, it shows the current allocation; remaining and available are the
+-- account's.
+create view account_standing as
 select u.tenant_id, u.id as user_id, u.active as user_active,
        coalesce(a.active, false)                                        as allocated,
        coalesce(a.assigned - a.assigned_before_opening, 0)              as assigned,

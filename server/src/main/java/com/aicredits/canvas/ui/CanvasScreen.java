@@ -6,7 +6,6 @@ import com.aicredits.directory.Directory;
 import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Balance;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;

@@ -1,7 +1,6 @@
 package com.aicredits.ledger.ui;
 
 import com.aicredits.ledger.AccountRow;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Entry;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.Summary;

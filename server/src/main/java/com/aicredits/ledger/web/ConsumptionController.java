@@ -20,7 +20,6 @@ import com.aicredits.ledger.web.Json.SettleBody;
 import com.aicredits.ledger.web.Json.SettledJson;
 import com.aicredits.ledger.web.Json.VoidedJson;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

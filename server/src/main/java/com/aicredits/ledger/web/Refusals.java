@@ -3,7 +3,6 @@ package com.aicredits.ledger.web;
 import com.aicredits.api.Problems;
 import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Refused;
-import java.math.BigDecimal;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
