@@ -62,7 +62,7 @@
         });
         document.body.addEventListener('credits-done', function (event) {
             toast(event.detail);
-            changedRow = event.detail.userId;
+            changedRow = {userId: event.detail.userId, until: Date.now() + CHANGED_MILLIS};
         });
         // Filter the assign dialog's user list as the admin types.
         document.body.addEventListener('input', function (event) {
@@ -86,13 +86,19 @@
         }
     }, true);
 
-    // The row a change touched glows briefly once the table has been redrawn with it.
+    // The row a change touched glows briefly once the table has been redrawn with it. The table may be redrawn
+    // more than once (the change's own refresh, then the live update), in either order with the other swaps,
+    // so the row is marked on every redraw for a moment, not only on the first swap after the change.
+    const CHANGED_MILLIS = 3000;
     let changedRow = null;
-    document.addEventListener('htmx:afterSwap', function (event) {
-        const row = changedRow && document.querySelector('#table tr[data-user-id="' + changedRow + '"]');
+    document.addEventListener('htmx:afterSwap', function () {
+        if (!changedRow || Date.now() > changedRow.until) {
+            changedRow = null;
+            return;
+        }
+        const row = document.querySelector('#table tr[data-user-id="' + changedRow.userId + '"]');
         if (row) {
             row.classList.add('changed');
-            changedRow = null;
         }
     });
 
