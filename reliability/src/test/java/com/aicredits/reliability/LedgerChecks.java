@@ -258,7 +258,7 @@ final class LedgerChecks {
                          on e.user_id = a.user_id
                   left join (select user_id, coalesce(sum(cost) filter (where status = 'SETTLED'), 0) as consumed,
                                     coalesce(sum(held) filter (where status = 'AUTHORIZED'), 0) as held,
-                                    count(*) filter (where status = 'AUTHORIZED') as open
+                                    count(*) filter (where in_flight) as open
                                from consumption_requests where tenant_id = ? group by user_id) r
                          on r.user_id = a.user_id
                  where a.tenant_id = ?
