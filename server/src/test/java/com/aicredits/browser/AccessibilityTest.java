@@ -30,30 +30,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccessibilityTest {
+class AccessibilityTest extends AdminBrowserTest {
 
-    @LocalServerPort int port;
-    @Autowired Directory directory;
-    @Autowired Ledger ledger;
     @Autowired Canvas canvas;
 
-    Browser browser;
-    AdminTenant tenant;
     UUID conversation;
 
-    @BeforeAll
-    void startBrowser() {
-        browser = new Browser(port);
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        browser.close();
-    }
-
+    /** Besides the fresh tenant: a user at zero (the End allocation dialog) and a Canvas conversation. */
     @BeforeEach
-    void newTenant() {
-        tenant = new AdminTenant(directory, ledger);
+    void aUserAtZeroAndAConversation() {
         tenant.withCredits("Zed Zero", "zed", 10, 10);
         var asked = canvas.ask(tenant.id, tenant.grace, new Actor("canvas:test"), null, "Which supplier is late?");
         conversation = ((Canvas.Asked.Answered) asked).conversationId();

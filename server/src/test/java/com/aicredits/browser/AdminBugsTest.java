@@ -28,33 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /** Issue 11's bugs, each as a new admin met it, in a real Chromium. */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdminBugsTest {
-
-    @LocalServerPort int port;
-    @Autowired Directory directory;
-    @Autowired Ledger ledger;
-
-    Browser browser;
-    AdminTenant tenant;
-
-    @BeforeAll
-    void startBrowser() {
-        browser = new Browser(port);
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void newTenant() {
-        tenant = new AdminTenant(directory, ledger);
-    }
-
-    Page admin() {
-        return browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD);
-    }
+class AdminBugsTest extends AdminBrowserTest {
 
     Locator button(Locator scope, String name) {
         return scope.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));

@@ -26,34 +26,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /** Issue 11's feedback and orientation: toasts, highlighted rows, cards that lead somewhere, the Canvas's lock. */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdminFeedbackTest {
+class AdminFeedbackTest extends AdminBrowserTest {
 
-    @LocalServerPort int port;
-    @Autowired Directory directory;
-    @Autowired Ledger ledger;
     @Autowired Canvas canvas;
-
-    Browser browser;
-    AdminTenant tenant;
-
-    @BeforeAll
-    void startBrowser() {
-        browser = new Browser(port);
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void newTenant() {
-        tenant = new AdminTenant(directory, ledger);
-    }
-
-    Page admin() {
-        return browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD);
-    }
 
     @Test
     void after_a_change_a_toast_says_what_happened_with_a_link_to_the_history_and_the_row_is_highlighted() {

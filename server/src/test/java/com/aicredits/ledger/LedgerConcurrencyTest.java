@@ -693,6 +693,41 @@ class LedgerConcurrencyTest {
         assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
     }
 
+    /**
+     * Ending an allocation is a ledger write like the others: retries of one end with the same idempotency key,
+     * racing authorizations and assigns of the same user, end it once, write one END entry, and reconcile.
+     */
+    @Test
+    void thirty_two_retries_of_one_end_racing_authorizations_and_assigns_end_the_allocation_once() throws Exception {
+        tenant("end retries");
+        purchase(100);
+        UserId user = assignedUsers(1, 5).get(0);
+        assertThat(ledger.charge(tenant, new RequestId("spend-all"), user, FEATURE, Credits.of(7), ACTOR))
+                .isInstanceOf(Settled.class); // remaining -2: nothing removable, nothing held
+
+        List<Object> results = Together.run(48, i -> switch (i % 3) {
+            case 0, 1 -> ledger.endAllocation(tenant, user, ACTOR, "end-once");
+            default -> i % 2 == 0
+                    ? ledger.authorize(tenant, new RequestId("late-" + i), user, FEATURE, new Credits(1), ACTOR)
+                    : ledger.assign(tenant, user, Credits.of(1), null, ACTOR, "reassign-" + i);
+        });
+
+        var ends = new ArrayList<AllocationResult.Allocated>();
+        for (int i = 0; i < results.size(); i++) {
+            if (i % 3 != 2) {
+                assertThat(results.get(i)).as("end #%d", i).isInstanceOf(AllocationResult.Allocated.class);
+                ends.add((AllocationResult.Allocated) results.get(i));
+            } else {
+                assertThat(results.get(i)).as("call #%d", i).isInstanceOfAny(Refused.class, AuthorizeResult.class,
+                        AllocationResult.Allocated.class);
+            }
+        }
+        assertThat(ends).filteredOn(e -> !e.replayed()).hasSize(1);
+        assertThat(ends).allSatisfy(e -> assertThat(e.row().active()).isFalse());
+        assertThat(entries(user, EntryType.END)).hasSize(1);
+        assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
+    }
+
     private void tenant(String name) {
         tenant = directory.createTenant("Concurrency: " + name).id();
     }
