@@ -165,6 +165,9 @@ class AdminBugsTest extends AdminBrowserTest {
         page.onceDialog(d -> d.accept());
         deactivate.click();
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Activate Grace Planner"))).isVisible();
+        // The credits page is read next: wait until the change is stored (one CI run read it before, cause not found).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> !directory.user(tenant.id, tenant.grace).orElseThrow().active());
 
         page.navigate(tenant.app() + "/credits");
         assertThat(row(page, "Grace Planner").locator("[data-deactivated]")).hasText("deactivated");
