@@ -46,27 +46,33 @@ class UsersScreen {
         return model.containsAttribute("tenant") ? "users/page" : "users/page :: list";
     }
 
+    /** What the admin typed, shown again after a refusal so nothing has to be typed twice (never the password). */
+    record Entered(String name, String email, String role) {
+        static final Entered NOTHING = new Entered(null, null, null);
+    }
+
     @GetMapping("/new")
     String newUser(@PathVariable UUID tenantId, Model model) {
-        return dialog(tenantId, null, null, model);
+        return dialog(tenantId, null, null, Entered.NOTHING, model);
     }
 
     @GetMapping("/{userId}/edit")
     String edit(@PathVariable UUID tenantId, @PathVariable UUID userId, Model model) {
-        return dialog(tenantId, userId, null, model);
+        return dialog(tenantId, userId, null, Entered.NOTHING, model);
     }
 
     @PostMapping
     Object register(@PathVariable UUID tenantId, @RequestParam(required = false) String name,
             @RequestParam(required = false) String email, @RequestParam(required = false) String role,
             @RequestParam(required = false) String password, Model model, HttpServletResponse response) {
+        var entered = new Entered(name, email, role);
         var parsedRole = Role.parse(role);
         if (parsedRole.isEmpty()) {
-            return refused(tenantId, null, "Choose a role.", model, response);
+            return refused(tenantId, null, "Choose a role.", entered, model, response);
         }
         var result = directory.register(new TenantId(tenantId), new NewUser(name, email, parsedRole.get(), null,
                 password == null || password.isBlank() ? null : password));
-        return answer(tenantId, null, result, model, response);
+        return answer(tenantId, null, result, entered, model, response);
     }
 
     @PostMapping("/{userId}")
@@ -75,25 +81,29 @@ class UsersScreen {
             HttpServletResponse response) {
         var result = directory.change(new TenantId(tenantId), new UserId(userId),
                 new UserChange(name, Role.parse(role).orElse(null), active));
-        return answer(tenantId, userId, result, model, response);
+        return answer(tenantId, userId, result, new Entered(name, null, role), model, response);
     }
 
-    private Object answer(UUID tenantId, UUID userId, DirectoryResult result, Model model, HttpServletResponse response) {
+    private Object answer(UUID tenantId, UUID userId, DirectoryResult result, Entered entered, Model model,
+            HttpServletResponse response) {
         return switch (result) {
             case DirectoryResult.Done done -> ResponseEntity.noContent().header("HX-Trigger", "users-changed").build();
             case DirectoryResult.Refused refused -> refused(tenantId, userId,
-                    Character.toUpperCase(refused.message().charAt(0)) + refused.message().substring(1) + ".", model, response);
+                    Character.toUpperCase(refused.message().charAt(0)) + refused.message().substring(1) + ".", entered,
+                    model, response);
         };
     }
 
-    private String refused(UUID tenantId, UUID userId, String error, Model model, HttpServletResponse response) {
+    private String refused(UUID tenantId, UUID userId, String error, Entered entered, Model model,
+            HttpServletResponse response) {
         response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
-        return dialog(tenantId, userId, error, model);
+        return dialog(tenantId, userId, error, entered, model);
     }
 
-    private String dialog(UUID tenantId, UUID userId, String error, Model model) {
+    private String dialog(UUID tenantId, UUID userId, String error, Entered entered, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("error", error);
+        model.addAttribute("entered", entered);
         model.addAttribute("roles", Role.values());
         model.addAttribute("user", userId == null ? null
                 : directory.user(new TenantId(tenantId), new UserId(userId))
