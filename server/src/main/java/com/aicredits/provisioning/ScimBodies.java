@@ -4,6 +4,7 @@ import com.unboundid.scim2.common.utils.JsonUtils;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,7 +22,8 @@ final class ScimBodies {
             return Optional.empty();
         }
         try {
-            JsonNode node = JsonUtils.getObjectReader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
+            JsonNode node = JsonUtils.getObjectReader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
             return Optional.ofNullable(node).filter(n -> !n.isMissingNode());
         } catch (JacksonException e) {
             return Optional.empty();

@@ -100,7 +100,13 @@ class HostileInputProperties {
 
     private static void check(HostileWorld w, Attack attack, Response response, String why) {
         assertThat(response.status()).as(why).isBetween(200, 499);
-        if (response.status() >= 400) {
+        if (response.status() >= 400 && attack.operation().scim()) {
+            // On the SCIM paths every refusal is an RFC 7644 error body, whatever refused it.
+            assertThat(response.header("Content-Type")).as(why).startsWith("application/scim+json");
+            JsonNode error = response.json();
+            assertThat(error.path("schemas").path(0).asString("")).as(why).isEqualTo("urn:ietf:params:scim:api:messages:2.0:Error");
+            assertThat(error.path("status").asString("")).as(why).isEqualTo(String.valueOf(response.status()));
+        } else if (response.status() >= 400) {
             assertThat(response.header("Content-Type")).as(why).startsWith("application/problem+json");
             JsonNode problem;
             try {
