@@ -136,7 +136,7 @@ final class LedgerModel {
             // A retry answers with the user's row as the first call left it, and changes nothing.
             return first.kind == kind && user.equals(first.user) && first.credits == c
                     && Objects.equals(first.note, stored)
-                    ? new Allocated(first.answer, true)
+                    ? new Allocated(standingNow(first.answer), true)
                     : new Rejection(Refusal.IDEMPOTENCY_KEY_REUSED);
         }
         if (!users.containsKey(user)) {
@@ -211,6 +211,16 @@ final class LedgerModel {
     }
 
     // ---------------------------------------------------------------- the directory
+
+    /**
+     * A replayed allocation repeats the figures the first call left; whether the person is active is the
+     * directory's, as it is now (the row is read through the people view), not as it was then.
+     */
+    private AccountRow standingNow(AccountRow first) {
+        return new AccountRow(first.userId(), first.name(), first.email(), first.role(), first.assigned(),
+                first.consumed(), first.remaining(), first.held(), first.removable(), first.usedPercent(),
+                first.active(), !inactive.contains(first.userId()));
+    }
 
     /**
      * The directory deactivates a user: their removable credits, max(0, remaining - held), go back to the pool
