@@ -46,6 +46,11 @@ class ScimErrors implements HandlerExceptionResolver, Ordered {
                     : ScimResponses.error(400, "invalidSyntax", "the body cannot be read");
             case ErrorResponse framework -> ScimResponses.error(framework.getStatusCode().value(), null,
                     framework.getBody().getDetail());
+            // A query parameter Tomcat cannot decode (%FF is no UTF-8), or a header the firewall refused lazily.
+            case org.apache.tomcat.util.http.InvalidParameterException undecodable -> ScimResponses.error(400,
+                    "invalidValue", "the query parameters cannot be read (percent-encoded bytes must be UTF-8)");
+            case org.springframework.security.web.firewall.RequestRejectedException rejected -> ScimResponses.error(400,
+                    null, "the request is malformed: " + rejected.getMessage());
             case CannotGetJdbcConnectionException c -> unavailable();
             case CannotCreateTransactionException c -> unavailable();
             case DataAccessResourceFailureException c -> unavailable();
