@@ -1,5 +1,8 @@
 package com.aicredits.directory;
 
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
+
 /**
  * A user was deactivated (by an admin, the API or the customer's directory). Published inside the
  * deactivating transaction, so a listener's writes (the ledger reclaiming the user's unused credits) commit

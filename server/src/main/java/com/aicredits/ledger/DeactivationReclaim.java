@@ -1,6 +1,6 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import com.aicredits.directory.UserDeactivated;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;

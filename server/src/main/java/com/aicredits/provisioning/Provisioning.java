@@ -1,14 +1,14 @@
 package com.aicredits.provisioning;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
 import com.aicredits.directory.Source;
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import com.aicredits.directory.User;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.UserId;
+import com.aicredits.shared.Outcome;
 import com.aicredits.provisioning.ScimOutcome.Deactivated;
 import com.aicredits.provisioning.ScimOutcome.Listed;
 import com.aicredits.provisioning.ScimOutcome.One;
@@ -80,16 +80,16 @@ public class Provisioning {
         String name = desired.name() == null ? desired.email() : desired.name();
         var registered = directory.register(tenant, new NewUser(name, desired.email(), role, desired.externalId(), null,
                 Source.SCIM));
-        if (!(registered instanceof DirectoryResult.Done done)) {
-            return refusal((DirectoryResult.Refused) registered, "a user");
+        if (!(registered instanceof Outcome.Done<User>(var done))) {
+            return refusal((com.aicredits.shared.Refused<User>) registered);
         }
-        User user = done.user();
+        User user = done;
         if (Boolean.FALSE.equals(desired.active())) {
             var deactivated = directory.change(tenant, user.id(), new UserChange(null, null, false));
-            if (!(deactivated instanceof DirectoryResult.Done changed)) {
-                return refusal((DirectoryResult.Refused) deactivated, "a user");
+            if (!(deactivated instanceof Outcome.Done<User>(var changed))) {
+                return refusal((com.aicredits.shared.Refused<User>) deactivated);
             }
-            user = changed.user();
+            user = changed;
         }
         return new One(ScimUsers.resource(user, location(usersUrl, user)), true);
     }
@@ -140,15 +140,15 @@ public class Provisioning {
             return notFound(id);
         }
         var result = directory.change(tenant, current.get().id(), new UserChange(null, null, false));
-        return result instanceof DirectoryResult.Refused refused ? refusal(refused, "user " + id) : new Deactivated();
+        return result instanceof com.aicredits.shared.Refused<User> refused ? refusal(refused) : new Deactivated();
     }
 
     private ScimOutcome change(TenantId tenant, User current, ScimUsers.Desired desired, String usersUrl) {
         var result = directory.change(tenant, current.id(), new UserChange(desired.name(), desired.role(), desired.active(),
                 desired.email(), desired.externalId()));
         return switch (result) {
-            case DirectoryResult.Done done -> new One(ScimUsers.resource(done.user(), location(usersUrl, done.user())), false);
-            case DirectoryResult.Refused refused -> refusal(refused, "user " + current.id());
+            case Outcome.Done<User>(var user) -> new One(ScimUsers.resource(user, location(usersUrl, user)), false);
+            case com.aicredits.shared.Refused<User> refused -> refusal(refused);
         };
     }
 
@@ -194,11 +194,12 @@ public class Provisioning {
         return new Refused(error.getStatus() == null ? 400 : error.getStatus(), error.getScimType(), error.getDetail());
     }
 
-    private static Refused refusal(DirectoryResult.Refused refused, String what) {
+    /** The directory's refusal in SCIM's words (RFC 7644 §3.12). */
+    private static Refused refusal(com.aicredits.shared.Refused<User> refused) {
         return switch (refused.reason()) {
             case NOT_FOUND -> new Refused(404, null, refused.message());
             case EMAIL_TAKEN -> new Refused(409, BadRequestException.UNIQUENESS, refused.message());
-            case VALIDATION_FAILED -> new Refused(400, BadRequestException.INVALID_VALUE, refused.message());
+            default -> new Refused(400, BadRequestException.INVALID_VALUE, refused.message());
         };
     }
 }

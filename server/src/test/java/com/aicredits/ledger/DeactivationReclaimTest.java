@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.TestApplication;
 import com.aicredits.Together;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.UserId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +43,7 @@ class DeactivationReclaimTest {
         var ada = t.user("Ada");
         t.purchased("100").assigned(ada, "30");
         t.charged(ada, "10");
-        assertThat(t.authorize("running", ada, "5")).isInstanceOf(Authorized.class);
+        assertThat(t.authorize("running", ada, "5")).isInstanceOf(Outcome.Done.class);
         // remaining 20, held 5: removable 15
 
         deactivate(ada);
@@ -63,7 +65,7 @@ class DeactivationReclaimTest {
         t.assertReconciles();
 
         // The running request still settles against what it held; nothing more is taken back.
-        assertThat(ledger.settle(t.tenant, new RequestId("running"), Credits.of(3), FEATURE)).isInstanceOf(Settled.class);
+        assertThat(ledger.settle(t.tenant, new RequestId("running"), Credits.of(3), FEATURE)).isInstanceOf(Outcome.Done.class);
         assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(2));
         t.assertReconciles();
 
@@ -113,16 +115,16 @@ class DeactivationReclaimTest {
         var eve = t.user("Eve");
         t.purchased("1000").assigned(eve, "100");
 
-        List<Object> results = Together.run(9, i -> i == 0
+        List<Outcome<?>> results = Together.run(9, i -> i == 0
                 ? directory.change(t.tenant, eve, new UserChange(null, null, false))
                 : ledger.authorize(t.tenant, new RequestId("race-" + i), eve, "canvas", Credits.of(3), FEATURE));
 
-        assertThat(results.getFirst()).isInstanceOf(DirectoryResult.Done.class);
+        assertThat(results.getFirst()).isInstanceOf(Outcome.Done.class);
         var reclaim = directoryEntries(eve);
         assertThat(reclaim).singleElement();
         var balance = t.balance(eve);
         // Whatever got in before the deactivation holds 3 each; everything else went back to the pool.
-        long admitted = results.stream().skip(1).filter(Authorized.class::isInstance).count();
+        long admitted = results.stream().skip(1).filter(Outcome.Done.class::isInstance).count();
         assertThat(balance.held()).isEqualTo(Credits.of(3 * admitted));
         assertThat(balance.remaining()).isEqualTo(balance.held());
         assertThat(reclaim.getFirst().credits()).isEqualTo(Credits.of(100 - 3 * admitted));
@@ -132,7 +134,7 @@ class DeactivationReclaimTest {
     }
 
     private Refusal refusedAfterwards(UserId user) {
-        return ((Refused) t.authorize("after-" + user, user, "1")).reason();
+        return ((Refused<?>) t.authorize("after-" + user, user, "1")).reason();
     }
 
     private void deactivate(UserId user) {
@@ -140,7 +142,7 @@ class DeactivationReclaimTest {
     }
 
     private void change(UserId user, boolean active) {
-        assertThat(directory.change(t.tenant, user, new UserChange(null, null, active))).isInstanceOf(DirectoryResult.Done.class);
+        assertThat(directory.change(t.tenant, user, new UserChange(null, null, active))).isInstanceOf(Outcome.Done.class);
     }
 
     /** The user's entries by actor directory, newest first. */
