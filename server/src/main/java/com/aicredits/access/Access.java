@@ -87,7 +87,11 @@ public class Access {
                     if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(LAST_USED_RESOLUTION))) {
                         keys.used(key.tenantId(), key.id(), now);
                     }
-                    var kind = key.scope() == ApiKeyScope.admin ? Caller.Kind.ADMIN_KEY : Caller.Kind.CONSUME_KEY;
+                    var kind = switch (key.scope()) {
+                        case admin -> Caller.Kind.ADMIN_KEY;
+                        case consume -> Caller.Kind.CONSUME_KEY;
+                        case scim -> Caller.Kind.SCIM_KEY;
+                    };
                     return new Caller(kind, key.tenantId(), null, null, "key:" + key.name());
                 });
     }

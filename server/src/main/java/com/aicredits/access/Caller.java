@@ -20,6 +20,8 @@ public record Caller(Kind kind, TenantId tenantId, UserId userId, Role role, Str
         ADMIN_KEY,
         /** An API key with scope consume: the consumption endpoints of one tenant. */
         CONSUME_KEY,
+        /** An API key with scope scim: the tenant's customer directory, on the SCIM endpoints only. */
+        SCIM_KEY,
         /** A person signed in to the web UI, with their role in their tenant. */
         USER
     }

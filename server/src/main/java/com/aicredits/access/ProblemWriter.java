@@ -21,6 +21,10 @@ class ProblemWriter {
 
     void write(HttpServletRequest request, HttpServletResponse response, int status, String code, String detail)
             throws IOException {
+        if (isScim(request)) {
+            writeScim(response, status, detail);
+            return;
+        }
         var problem = Problems.problem(HttpStatus.valueOf(status), code, detail);
         try {
             problem.setInstance(java.net.URI.create(request.getRequestURI()));
@@ -35,5 +39,25 @@ class ProblemWriter {
         // Written without closing or flushing: the response is sent when the request completes, after the
         // audit trail has recorded the refusal.
         response.getWriter().write(json.writeValueAsString(problem));
+    }
+
+    /** SCIM clients (Entra ID, Okta) expect RFC 7644 error bodies, not problem details, on the SCIM paths. */
+    static boolean isScim(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        return uri != null && (uri.equals("/scim/v2") || uri.startsWith("/scim/v2/"));
+    }
+
+    private void writeScim(HttpServletResponse response, int status, String detail) throws IOException {
+        var body = new java.util.LinkedHashMap<String, Object>();
+        body.put("schemas", java.util.List.of("urn:ietf:params:scim:api:messages:2.0:Error"));
+        // RFC 7644 §3.12 writes the status as a string.
+        body.put("status", String.valueOf(status));
+        body.put("detail", status == 403 ? "only the tenant's scim key may use the SCIM endpoints" : detail);
+        response.setStatus(status);
+        response.setContentType("application/scim+json");
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.getWriter().write(json.writeValueAsString(body));
     }
 }

@@ -55,9 +55,19 @@ final class Rules {
         return caller.isAdmin();
     }
 
-    /** Anyone signed in to the tenant (any role), or its keys. */
+    /** Anyone signed in to the tenant (any role), or its admin and consume keys. */
     static boolean member(Caller caller, RequestAuthorizationContext context) {
-        return true;
+        return caller.kind() != Caller.Kind.SCIM_KEY;
+    }
+
+    /**
+     * The SCIM endpoints: only a scim key, whose tenant is the one every SCIM call acts on (the path names no
+     * tenant, so no other tenant can be reached). Not even the platform: it has no tenant to act on.
+     */
+    static AuthorizationManager<RequestAuthorizationContext> scimDirectory() {
+        return (authentication, context) -> caller(authentication)
+                .map(caller -> (AuthorizationResult) new AuthorizationDecision(caller.kind() == Caller.Kind.SCIM_KEY))
+                .orElse(new AuthorizationDecision(false));
     }
 
     static boolean consumer(Caller caller, RequestAuthorizationContext context) {

@@ -81,7 +81,7 @@ class SecurityConfiguration {
     SecurityFilterChain security(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc,
             Clock clock, PasswordLogin passwordLogin, Directory directory, PersonSessions sessions,
             @Value("${aicredits.public-base-url:}") String publicBaseUrl) throws Exception {
-        RequestMatcher api = request -> request.getRequestURI().startsWith("/api/");
+        RequestMatcher api = request -> request.getRequestURI().startsWith("/api/") || ProblemWriter.isScim(request);
         var signIn = new SignInOutcome(sessions);
         // The sign-in page's address: relative unless a public base URL is configured, never built from Host.
         String loginPage = (publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "")) + "/login";
@@ -110,6 +110,8 @@ class SecurityConfiguration {
                         .requestMatchers(PATCH, TENANT + "/users/{userId}").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
                         .requestMatchers(DELETE, "/api/**").denyAll()
+                        // the customer's directory: its scim key only, acting on the key's tenant
+                        .requestMatchers("/scim/v2", "/scim/v2/**").access(Rules.scimDirectory())
                         // the web UI, by the same tenant-first rules
                         .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**")
                                 .access(Rules.tenant(Rules::admin))

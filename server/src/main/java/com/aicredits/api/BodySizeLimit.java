@@ -26,7 +26,7 @@ class BodySizeLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > Limits.MAX_BODY_BYTES) {
-            tooLarge(response);
+            tooLarge(request, response);
             return;
         }
         try {
@@ -34,13 +34,20 @@ class BodySizeLimit extends OncePerRequestFilter {
         } catch (BodyTooLarge e) {
             if (!response.isCommitted()) {
                 response.reset();
-                tooLarge(response);
+                tooLarge(request, response);
             }
         }
     }
 
-    private static void tooLarge(HttpServletResponse response) throws IOException {
+    private static void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
+        if (request.getRequestURI().startsWith("/scim/v2/")) {
+            // SCIM clients read RFC 7644 error bodies.
+            response.setContentType("application/scim+json");
+            response.getWriter().write("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],\"status\":\"413\","
+                    + "\"detail\":\"request bodies are at most " + Limits.MAX_BODY_BYTES + " bytes\"}");
+            return;
+        }
         response.setContentType("application/problem+json");
         response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
                 + "\"detail\":\"request bodies are at most " + Limits.MAX_BODY_BYTES + " bytes\",\"code\":\"BODY_TOO_LARGE\"}");

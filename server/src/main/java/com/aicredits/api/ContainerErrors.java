@@ -74,13 +74,19 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
             String title = known == null ? "Error" : known.getReasonPhrase();
             String code = CODES.getOrDefault(status, known == null ? "HTTP_" + status : known.name());
             String detail = response.getMessage() == null || response.getMessage().isBlank() ? title : response.getMessage();
+            // The SCIM paths answer RFC 7644 error bodies, which is what a SCIM client reads.
+            String uri = request.getRequestURI();
+            boolean scim = uri != null && uri.startsWith("/scim/v2");
             try {
-                response.setContentType("application/problem+json");
+                response.setContentType(scim ? "application/scim+json" : "application/problem+json");
                 response.setCharacterEncoding("UTF-8");
                 Writer writer = response.getReporter();
                 if (writer != null) {
-                    writer.write("{\"type\":\"about:blank\",\"title\":" + json(title) + ",\"status\":" + status
-                            + ",\"detail\":" + json(detail) + ",\"code\":" + json(code) + "}");
+                    writer.write(scim
+                            ? "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],\"status\":\"" + status
+                                    + "\",\"detail\":" + json(detail) + "}"
+                            : "{\"type\":\"about:blank\",\"title\":" + json(title) + ",\"status\":" + status
+                                    + ",\"detail\":" + json(detail) + ",\"code\":" + json(code) + "}");
                     response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {

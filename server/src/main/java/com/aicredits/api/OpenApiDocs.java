@@ -51,14 +51,15 @@ class OpenApiDocs {
                                 Buy credits into a tenant's pool, hand them to people, let AI features spend them.
                                 Amounts are JSON numbers in credits with at most three decimals (12, -5, 0.375).
                                 Scopes: `platform` (all tenants, from configuration), `admin` and `consume` API keys
-                                (one tenant each), and signed-in users (Admin manages the tenant; Planner and Viewer
-                                read their own balance). A path under another tenant answers 404 as if it did not exist.
+                                (one tenant each), `scim` keys (one tenant's SCIM 2.0 endpoints under /scim/v2, which
+                                answer RFC 7644 error bodies), and signed-in users (Admin manages the tenant; Planner and
+                                Viewer read their own balance). A path under another tenant answers 404 as if it did not exist.
                                 Purchase, assign, add and remove require an Idempotency-Key; consumption calls are
                                 idempotent on their requestId. Limits: bodies 64 KiB, pages of at most 200, notes of
                                 at most 500 characters."""))
                 .components(new Components()
                         .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .description("`Authorization: Bearer <api key>`; keys are issued per tenant with scope admin or consume"))
+                                .description("`Authorization: Bearer <api key>`; keys are issued per tenant with scope admin, consume or scim"))
                         .addSecuritySchemes("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                                 .in(SecurityScheme.In.COOKIE).name("JSESSIONID")
                                 .description("the web UI's sign-in session; mutating calls also send X-XSRF-TOKEN"))

@@ -85,7 +85,8 @@ public class Directory {
             return invalid.get();
         }
         var user = new User(UserId.random(), tenantId, newUser.name().strip(), newUser.email().strip(),
-                newUser.role(), true, blankToNull(newUser.externalId()), clock.instant().truncatedTo(ChronoUnit.MICROS));
+                newUser.role(), true, blankToNull(newUser.externalId()), clock.instant().truncatedTo(ChronoUnit.MICROS),
+                newUser.source() == null ? Source.MANUAL : newUser.source());
         try {
             store.insert(user, newUser.password() == null ? null : passwords.encode(newUser.password()));
         } catch (DuplicateKeyException e) {
@@ -127,28 +128,48 @@ public class Directory {
                 ? Optional.of(active.getFirst().user()) : Optional.empty();
     }
 
+    /** A page of the tenant's users that match the filter, oldest first, and how many match in all. */
+    public PeoplePage find(TenantId tenantId, PeopleFilter filter, int offset, int limit) {
+        return store.find(tenantId, filter, Math.max(0, offset), Math.max(0, limit));
+    }
+
     @Transactional
     public Outcome<User> change(TenantId tenantId, UserId userId, UserChange change) {
-        var current = store.user(tenantId, userId);
+        // Locked, so that of two changes racing (a SCIM push and an admin), each applies to what the other left.
+        var current = store.lockUser(tenantId, userId);
         if (current.isEmpty()) {
             return new Refused<>(Refusal.NOT_FOUND, "user not found");
         }
-        if (change.name() != null) {
-            var invalid = invalidName(change.name());
-            if (invalid.isPresent()) {
-                return invalid("name", invalid.get());
-            }
+        var invalid = (change.name() == null ? Optional.<String>empty() : invalidName(change.name()))
+                .map(message -> invalid("name", message))
+                .or(() -> change.email() == null ? Optional.empty()
+                        : invalidEmail(change.email()).map(message -> invalid("email", message)))
+                .or(() -> change.externalId() != null && change.externalId().length() > MAX_EXTERNAL_ID
+                        ? Optional.of(invalid("externalId", "externalId has at most " + MAX_EXTERNAL_ID + " characters"))
+                        : Optional.empty());
+        if (invalid.isPresent()) {
+            return invalid.get();
         }
         var user = current.get();
         var changed = new User(user.id(), tenantId,
-                change.name() != null ? change.name().strip() : user.name(), user.email(),
+                change.name() != null ? change.name().strip() : user.name(),
+                change.email() != null ? change.email().strip() : user.email(),
                 change.role() != null ? change.role() : user.role(),
                 change.active() != null ? change.active() : user.active(),
-                user.externalId(), user.createdAt());
-        store.update(changed);
+                change.externalId() != null ? blankToNull(change.externalId()) : user.externalId(),
+                user.createdAt(), user.source());
+        try {
+            store.update(changed);
+        } catch (DuplicateKeyException e) {
+            return new Refused<>(Refusal.EMAIL_TAKEN, "a user with email " + changed.email() + " already exists");
+        }
         if (changed.role() != user.role() || changed.active() != user.active()) {
             // A session must carry no authority the directory no longer grants: access ends this user's sessions.
             events.publishEvent(new UserStandingChanged(tenantId, userId));
+        }
+        if (user.active() && !changed.active()) {
+            // In this transaction: the ledger takes the unused credits back, or the deactivation does not happen.
+            events.publishEvent(new UserDeactivated(tenantId, userId));
         }
         return Outcome.done(changed);
     }

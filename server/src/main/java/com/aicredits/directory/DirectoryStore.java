@@ -39,18 +39,39 @@ class DirectoryStore {
 
     void insert(User user, String passwordHash) {
         jdbc.sql("""
-                insert into users (tenant_id, id, name, email, role, active, external_id, password_hash, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                insert into users (tenant_id, id, name, email, role, active, external_id, password_hash, created_at, source)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
                 .params(user.tenantId().value(), user.id().value(), user.name(), user.email(), user.role().name(),
-                        user.active(), user.externalId(), passwordHash, Timestamp.from(user.createdAt()))
+                        user.active(), user.externalId(), passwordHash, Timestamp.from(user.createdAt()),
+                        user.source().label())
                 .update();
     }
 
     void update(User user) {
-        jdbc.sql("update users set name = ?, role = ?, active = ? where tenant_id = ? and id = ?")
-                .params(user.name(), user.role().name(), user.active(), user.tenantId().value(), user.id().value())
+        jdbc.sql("update users set name = ?, email = ?, role = ?, active = ?, external_id = ? where tenant_id = ? and id = ?")
+                .params(user.name(), user.email(), user.role().name(), user.active(), user.externalId(),
+                        user.tenantId().value(), user.id().value())
                 .update();
+    }
+
+    /** The user row, locked until the transaction ends: two changes of one user apply one after the other. */
+    Optional<User> lockUser(TenantId tenantId, UserId userId) {
+        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and id = ? for update")
+                .params(tenantId.value(), userId.value()).query(DirectoryStore::user).optional();
+    }
+
+    /** A page of the tenant's users that match, oldest first (a stable order for paging), and how many match. */
+    PeoplePage find(TenantId tenantId, PeopleFilter filter, int offset, int limit) {
+        var params = new java.util.LinkedHashMap<String, Object>();
+        params.put("tenant", tenantId.value());
+        String where = "tenant_id = :tenant and (" + PeopleSql.where(filter, params) + ")";
+        long total = jdbc.sql("select count(*) from users where " + where).params(params).query(Long.class).single();
+        params.put("offset", offset);
+        params.put("limit", limit);
+        var users = jdbc.sql(SELECT_USER + " from users where " + where + " order by created_at, id offset :offset limit :limit")
+                .params(params).query(DirectoryStore::user).list();
+        return new PeoplePage(total, users);
     }
 
     List<User> users(TenantId tenantId) {
@@ -79,7 +100,7 @@ class DirectoryStore {
     }
 
     private static final String SELECT_USER =
-            "select tenant_id, id, name, email, role, active, external_id, created_at";
+            "select tenant_id, id, name, email, role, active, external_id, created_at, source";
 
     private static Tenant tenant(ResultSet rs, int row) throws SQLException {
         return new Tenant(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"),
@@ -89,6 +110,7 @@ class DirectoryStore {
     private static User user(ResultSet rs, int row) throws SQLException {
         return new User(new UserId(rs.getObject("id", UUID.class)), new TenantId(rs.getObject("tenant_id", UUID.class)),
                 rs.getString("name"), rs.getString("email"), Role.valueOf(rs.getString("role")),
-                rs.getBoolean("active"), rs.getString("external_id"), rs.getTimestamp("created_at").toInstant());
+                rs.getBoolean("active"), rs.getString("external_id"), rs.getTimestamp("created_at").toInstant(),
+                Source.of(rs.getString("source")));
     }
 }

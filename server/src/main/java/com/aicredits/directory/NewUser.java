@@ -1,12 +1,16 @@
 package com.aicredits.directory;
 
 /**
- * What an admin enters to register a user; checked by {@link Directory#register}. The password is optional
- * (users of an external identity provider have none) and is hashed before it is stored.
+ * What an admin or the customer's directory enters to register a user; checked by {@link Directory#register}.
+ * The password is optional (users of an external identity provider have none) and is hashed before it is stored.
  */
-public record NewUser(String name, String email, Role role, String externalId, String password) {
+public record NewUser(String name, String email, Role role, String externalId, String password, Source source) {
+
+    public NewUser(String name, String email, Role role, String externalId, String password) {
+        this(name, email, role, externalId, password, Source.MANUAL);
+    }
 
     public NewUser(String name, String email, Role role) {
-        this(name, email, role, null, null);
+        this(name, email, role, null, null, Source.MANUAL);
     }
 }

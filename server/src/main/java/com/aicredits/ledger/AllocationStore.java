@@ -130,6 +130,17 @@ class AllocationStore {
                 .query(AllocationStore::account).optional();
     }
 
+    /** The removable credits of the user's active allocation, its row locked until the transaction ends; empty without one. */
+    Optional<Credits> lockRemovable(TenantId tenant, UserId user) {
+        return jdbc.sql("""
+                select credits_removable(assigned, consumed, held) from accounts
+                 where tenant_id = ? and user_id = ? and active
+                   for update
+                """)
+                .params(tenant.value(), user.value())
+                .query((rs, n) -> new Credits(rs.getLong(1))).optional();
+    }
+
     /**
      * Closes an allocation that has nothing left to remove and nothing held: remaining at or below zero. Its
      * consumption (and a debt below zero) stays in the account and the history; a later assign reopens it.

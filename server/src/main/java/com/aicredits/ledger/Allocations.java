@@ -127,6 +127,40 @@ class Allocations {
         });
     }
 
+    /**
+     * Takes back everything removable from a user who was just deactivated: max(0, remaining − held), as one
+     * REMOVE entry. Runs inside the deactivating transaction (it joins it), takes the pool lock first like every
+     * allocation change, then the account row, so no authorization can add a hold between reading the removable
+     * credits and removing them. Held credits stay until their request is settled or voided. Nothing removable
+     * (no allocation, or everything consumed or held) writes nothing. Returns what was reclaimed.
+     */
+    Credits reclaim(TenantId tenant, UserId user, Actor actor) {
+        return transactions.execute(tx -> {
+            var pool = store.lockPool(tenant);
+            if (pool.isEmpty()) {
+                return Credits.ZERO;
+            }
+            var removable = store.lockRemovable(tenant, user);
+            if (removable.isEmpty() || !removable.get().isPositive()) {
+                return Credits.ZERO;
+            }
+            Credits credits = removable.get();
+            Instant now = Clocks.now(clock);
+            var account = store.remove(tenant, user, credits, now)
+                    .orElseThrow(() -> new IllegalStateException("the locked removable credits could not be removed"));
+            var poolAfter = store.returnToPool(tenant, credits);
+            var remainingAfter = new Credits(account.remaining());
+            store.append(tenant, new EntryDraft(user, EntryType.REMOVE, credits, Credits.ZERO, credits.negate(),
+                    remainingAfter.plus(credits), remainingAfter, new Credits(account.held()),
+                    new Credits(pool.get().unassigned()), new Credits(poolAfter.unassigned()),
+                    RECLAIM_NOTE, actor, null, null, now));
+            events.publishEvent(new CreditsChanged(tenant, user));
+            return credits;
+        });
+    }
+
+    static final String RECLAIM_NOTE = "the user was deactivated: their unused credits return to the pool";
+
     private Outcome<Moved> whyNotRemovable(TenantId tenant, UserId user) {
         return removable(tenant, user).<Outcome<Moved>>map(removable -> new Refused<>(Refusal.EXCEEDS_REMOVABLE,
                         "at most " + removable + " credits can be removed (unused and not held by a running request)",

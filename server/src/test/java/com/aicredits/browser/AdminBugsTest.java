@@ -147,7 +147,7 @@ class AdminBugsTest extends AdminBrowserTest {
     }
 
     @Test
-    void deactivating_asks_first_and_the_users_credits_row_then_reads_deactivated() {
+    void deactivating_asks_first_says_what_happens_to_the_credits_and_returns_the_unused_ones_to_the_pool() {
         Page page = admin();
         page.navigate(tenant.app() + "/users");
         Browser.whenLive(page);
@@ -159,7 +159,8 @@ class AdminBugsTest extends AdminBrowserTest {
         });
         deactivate.click();
         page.waitForTimeout(300);
-        assertThat(asked).singleElement().asString().startsWith("Deactivate Grace Planner?");
+        assertThat(asked).singleElement().asString().startsWith("Deactivate Grace Planner?")
+                .contains("unused AI credits go back to the unassigned pool").contains("does not give the credits back");
         assertThat(directory.user(tenant.id, tenant.grace).orElseThrow().active()).isTrue();
 
         page.onceDialog(d -> d.accept());
@@ -169,9 +170,12 @@ class AdminBugsTest extends AdminBrowserTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> !directory.user(tenant.id, tenant.grace).orElseThrow().active());
 
+        // Grace's 100 unused credits went back to the pool, which closed her allocation, so she left the AI Credits
+        // table (the REMOVE entry, by actor directory, is in the history).
         page.navigate(tenant.app() + "/credits");
-        assertThat(row(page, "Grace Planner").locator("[data-deactivated]")).hasText("deactivated");
+        assertThat(row(page, "Grace Planner")).hasCount(0);
         assertThat(row(page, "Ken Viewer").locator("[data-deactivated]")).hasCount(0);
+        assertThat(ledger.summary(tenant.id).orElseThrow().creditsUnassigned()).isEqualTo(Credits.of(1000 - 12));
     }
 
     @Test

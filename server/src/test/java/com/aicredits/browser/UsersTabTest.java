@@ -7,6 +7,7 @@ import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
+import com.aicredits.directory.Source;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
 import com.microsoft.playwright.Locator;
@@ -61,10 +62,16 @@ class UsersTabTest {
         assertThat(barbara).containsText("Planner");
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add User")).click();
+        assertThat(dialog.getByLabel("Role")).hasValue(""); // no role is chosen for the admin
         dialog.getByLabel("Name").fill("Someone Else");
         dialog.getByLabel("Email").fill("BARBARA@" + domain);
+        dialog.getByLabel("Role").selectOption("Viewer");
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add User")).click();
         assertThat(dialog.getByRole(AriaRole.ALERT)).containsText("already exists");
+        // The refusal keeps what was typed: only the e-mail needs changing.
+        assertThat(dialog.getByLabel("Name")).hasValue("Someone Else");
+        assertThat(dialog.getByLabel("Email")).hasValue("BARBARA@" + domain);
+        assertThat(dialog.getByLabel("Role")).hasValue("Viewer");
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel")).click();
 
         barbara.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit Barbara Liskov")).click();
@@ -77,5 +84,32 @@ class UsersTabTest {
         assertThat(barbara).containsText("Deactivated");
         assertThat(directory.userByEmail(tenant, "barbara@" + domain).orElseThrow().active()).isFalse();
         Browser.screenshot(page, "users-tab");
+    }
+
+    @Test
+    void the_tab_shows_where_each_user_came_from_and_deactivating_says_what_happens_to_their_credits() {
+        TenantId tenant = directory.createTenant("Sources Co " + UUID.randomUUID()).id();
+        String domain = tenant.value().toString().substring(0, 8) + ".example";
+        directory.register(tenant, new NewUser("Ada Admin", "ada@" + domain, Role.Admin, null, "users-tab-pw"));
+        directory.register(tenant, new NewUser("Sam Scim", "sam@" + domain, Role.Planner, "ext-sam", null, Source.SCIM));
+        Page page = browser.signIn("ada@" + domain, "users-tab-pw");
+        page.navigate("/app/tenants/" + tenant + "/users");
+        Browser.whenLive(page);
+
+        Locator sam = page.locator("#user-list tr").filter(new Locator.FilterOptions().setHasText("Sam Scim"));
+        assertThat(sam.locator("[data-source]")).hasText("SCIM");
+        Locator ada = page.locator("#user-list tr").filter(new Locator.FilterOptions().setHasText("Ada Admin"));
+        assertThat(ada.locator("[data-source]")).hasText("Manual");
+
+        var asked = new java.util.ArrayList<String>();
+        page.onceDialog(confirm -> {
+            asked.add(confirm.message());
+            confirm.dismiss();
+        });
+        sam.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Sam Scim")).click();
+        page.waitForTimeout(300);
+        assertThat(asked).singleElement().asString().contains("unused AI credits go back to the unassigned pool")
+                .contains("held by a request still running stay until it finishes");
+        assertThat(directory.userByEmail(tenant, "sam@" + domain).orElseThrow().active()).as("dismissed").isTrue();
     }
 }

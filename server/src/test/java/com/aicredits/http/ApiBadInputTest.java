@@ -821,6 +821,8 @@ class ApiBadInputTest {
                 .filter(line -> !line.isBlank() && !line.startsWith("#") && !line.startsWith("method,"))
                 .map(line -> line.split(",")[0] + " " + line.split(",")[1])
                 .filter(endpoint -> !INPUTLESS.contains(endpoint))
+                // The SCIM endpoints answer SCIM error bodies, not problems: their bad input is ScimBadInputTest's.
+                .filter(endpoint -> !endpoint.contains(" /scim/"))
                 .forEach(endpoint -> {
                     var pattern = java.util.regex.Pattern.compile(endpoint.replaceAll("\\{[^}]+}", "[^/]+"));
                     if (cases.stream().noneMatch(k -> pattern.matcher(k.method() + " " + k.path().replaceFirst("\\?.*$", ""))

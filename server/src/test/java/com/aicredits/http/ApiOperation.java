@@ -16,6 +16,11 @@ record ApiOperation(String method, String path, List<Param> params, List<Field> 
     record Param(String name, String in, boolean required) {
     }
 
+    /** The SCIM endpoints: a scim key's, answering SCIM error bodies (RFC 7644) instead of problems. */
+    boolean scim() {
+        return path.startsWith("/scim/");
+    }
+
     boolean mutating() {
         return !method.equals("GET");
     }
@@ -52,7 +57,9 @@ record ApiOperation(String method, String path, List<Param> params, List<Field> 
             operation.path("parameters").forEach(p -> params.add(
                     new Param(p.get("name").asString(), p.get("in").asString(), p.path("required").asBoolean(false))));
             List<Field> body = null;
-            JsonNode schema = operation.path("requestBody").path("content").path("application/json").path("schema");
+            JsonNode content = operation.path("requestBody").path("content");
+            JsonNode schema = content.has("application/scim+json") ? content.path("application/scim+json").path("schema")
+                    : content.path("application/json").path("schema");
             if (!schema.isMissingNode()) {
                 if (schema.has("$ref")) {
                     String name = schema.get("$ref").asString().replace("#/components/schemas/", "");
@@ -60,7 +67,9 @@ record ApiOperation(String method, String path, List<Param> params, List<Field> 
                 }
                 body = new ArrayList<>();
                 for (var property : schema.path("properties").properties()) {
-                    body.add(new Field(property.getKey(), property.getValue().path("type").asString("string"),
+                    // A nested object is a reference to its own schema.
+                    body.add(new Field(property.getKey(), property.getValue().has("$ref") ? "object"
+                            : property.getValue().path("type").asString("string"),
                             property.getValue().path("format").asString(null)));
                 }
             }

@@ -24,7 +24,8 @@ final class AttackGenerator {
     static final String LEFT_OUT = "(left out)";
 
     private static final Map<String, String> VALID_QUERY = Map.of("page", "0", "size", "10", "q", "ada", "role",
-            "Planner", "state", "low", "sort", "name,desc", "type", "ASSIGN");
+            "Planner", "state", "low", "sort", "name,desc", "type", "ASSIGN", "filter", "userName%20sw%20%22ada%22",
+            "startIndex", "1", "count", "10");
 
     private final HostileWorld world;
     private final RandomChoices random;
@@ -45,7 +46,8 @@ final class AttackGenerator {
         // A read without a fault is the plain case: worth trying, but not a third of the time.
         Fault fault = random.weighted(faultsFor(operation).stream()
                 .map(f -> w(f == Fault.NONE ? 1 : 3, () -> f)).toList());
-        String caller = random.oneOf("platform", "admin", "consume");
+        // The SCIM endpoints are a scim key's; the other keys are refused there (403), which is worth trying too.
+        String caller = operation.scim() && random.chance(0.8) ? "scim" : random.oneOf("platform", "admin", "consume");
         var path = path(operation, fault);
         String query = query(operation, fault);
         var body = new HostileBodies(world, random, json).body(operation, fault);
@@ -68,7 +70,12 @@ final class AttackGenerator {
             faults.add(Fault.PATH);
         }
         if (operation.takesBody()) {
-            faults.addAll(List.of(Fault.BODY_SHAPE, Fault.UNKNOWN_FIELD, Fault.FIELD_VALUE, Fault.CONTENT_TYPE));
+            faults.addAll(List.of(Fault.BODY_SHAPE, Fault.FIELD_VALUE, Fault.CONTENT_TYPE));
+            if (!operation.scim()) {
+                // SCIM is the exception: RFC 7643 resources carry attributes a service does not keep (Entra ID and
+                // Okta send titles, phone numbers, extension schemas), which it must ignore, not refuse.
+                faults.add(Fault.UNKNOWN_FIELD);
+            }
             if (!operation.body().isEmpty()) {
                 faults.add(Fault.DUPLICATE_KEY);
             }
@@ -112,6 +119,7 @@ final class AttackGenerator {
             case "userId" -> random.oneOf(world.ada, world.bob);
             case "keyId" -> world.keyId;
             case "requestId" -> random.oneOf(world.authorized, world.settled, world.voided);
+            case "id" -> random.oneOf(world.ada, world.bob);
             default -> throw new IllegalStateException("no valid value for path variable " + variable);
         };
     }
@@ -125,7 +133,7 @@ final class AttackGenerator {
                 HostileWorld.UNKNOWN_UUID + "0", "%7B%7D", "%F0%9F%92%A3", "%C0%AF", "%FF%FE", "%E2%80%AE", "~", "*",
                 "a//b", "'%20OR%201=1--", "%3Cscript%3E", "$%7Bjndi:ldap:%2F%2Fx%7D", world.t.tenant.replace("-", ""),
                 world.other.tenant + "%00"));
-        if (variable.equals("userId")) {
+        if (variable.equals("userId") || variable.equals("id")) {
             fixed.add(world.eve); // a user of the other tenant
         }
         return random.weighted(

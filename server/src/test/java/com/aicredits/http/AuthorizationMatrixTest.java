@@ -81,6 +81,8 @@ class AuthorizationMatrixTest {
         clients.put("otherTenant", v -> other.admin());
         clients.put("deactivatedSession", v -> formerAdmin(t, Map.of("active", false)));
         clients.put("demotedSession", v -> formerAdmin(t, Map.of("role", "Viewer")));
+        String scimKey = t.key("scim");
+        clients.put("scimKey", v -> ApiClient.bearer(port, scimKey));
 
         List<DynamicTest> tests = new ArrayList<>();
         for (Row row : rows()) {
@@ -129,6 +131,18 @@ class AuthorizationMatrixTest {
                     Map.of("cost", 1), Map.of());
             case "POST /consumption/{requestId}/void", "GET /consumption/{requestId}" ->
                     new Request(path.replace("{requestId}", authorized(t)), null, Map.of());
+            case "POST /scim/v2/Users" -> new Request(path, Map.of("userName", fresh() + "@scim.example",
+                    "displayName", "Provisioned"), Map.of());
+            case "GET /scim/v2/Users/{id}", "DELETE /scim/v2/Users/{id}" ->
+                    new Request(path.replace("{id}", t.user(fresh(), "Viewer")), null, Map.of());
+            case "PUT /scim/v2/Users/{id}" -> {
+                String name = fresh();
+                yield new Request(path.replace("{id}", t.user(name, "Viewer")), Map.of("userName", t.email(name),
+                        "displayName", "Replaced"), Map.of());
+            }
+            case "PATCH /scim/v2/Users/{id}" -> new Request(path.replace("{id}", t.user(fresh(), "Viewer")),
+                    Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations",
+                            List.of(Map.of("op", "replace", "path", "displayName", "value", "Patched"))), Map.of());
             default -> {
                 if (row.method().equals("GET")) {
                     yield new Request(path, null, Map.of());

@@ -58,7 +58,8 @@ final class HostileBodies {
                     w(1, () -> new Body(utf8(json.value()), random.oneOf(JSON_TYPES), false, "")));
         }
         var fields = templateWithNoise(operation);
-        String type = random.weighted(w(6, () -> "application/json"), w(2, () -> random.oneOf(JSON_TYPES)));
+        String type = operation.scim() ? random.oneOf("application/scim+json", "application/json", "application/scim+json; charset=utf-8")
+                : random.weighted(w(6, () -> "application/json"), w(2, () -> random.oneOf(JSON_TYPES)));
         boolean chunked = random.oneOf(false, false, false, true);
         return switch (fault) {
             case BODY_SHAPE -> new Body(badShape(operation), type, chunked, "body");
@@ -78,7 +79,7 @@ final class HostileBodies {
             }
             case FIELD_VALUE -> {
                 Field field = random.oneOf(operation.body());
-                fields.put(field.name(), invalidValue(field));
+                fields.put(field.name(), operation.scim() ? invalidScimValue(field) : invalidValue(field));
                 yield new Body(utf8(object(fields)), type, chunked, "field " + field.name());
             }
             case CONTENT_TYPE -> new Body(utf8(object(fields)),
@@ -90,7 +91,15 @@ final class HostileBodies {
     /** Valid values for the fields of every body in the API. */
     private String validValue(Field field) {
         return switch (field.name()) {
-            case "name" -> "\"Hostile Test\"";
+            // SCIM (a User resource, or a PatchOp)
+            case "userName" -> "\"hostile@hostile.example\"";
+            case "displayName" -> "\"Hostile Test\"";
+            case "emails" -> "[{\"value\": \"hostile@hostile.example\", \"type\": \"work\", \"primary\": true}]";
+            case "roles" -> "[{\"value\": \"Viewer\"}]";
+            case "schemas" -> random.oneOf("[\"urn:ietf:params:scim:schemas:core:2.0:User\"]",
+                    "[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"]");
+            case "Operations" -> "[{\"op\": \"replace\", \"path\": \"displayName\", \"value\": \"Hostile Test\"}]";
+            case "name" -> field.type().equals("object") ? "{\"formatted\": \"Hostile Test\"}" : "\"Hostile Test\"";
             case "email" -> "\"hostile@hostile.example\"";
             case "role" -> "\"Viewer\"";
             case "externalId" -> "\"ext-1\"";
@@ -171,6 +180,30 @@ final class HostileBodies {
                 }
                 yield random.weighted(invalid);
             }
+        };
+    }
+
+    /**
+     * A value a SCIM attribute must refuse. Not the API's list: SCIM reads booleans sent as strings ("True",
+     * as Entra ID sends them) and an empty list of e-mails or roles is a valid "none".
+     */
+    private String invalidScimValue(Field field) {
+        return switch (field.name()) {
+            case "active" -> random.oneOf("\"maybe\"", "0", "1", "{}", "[]", "[true]", "\"\"", "1.5");
+            case "name" -> random.oneOf("42", "\"Ada\"", "[]", "true", "{\"formatted\": 42}", "{\"givenName\": [\"Ada\"]}");
+            case "emails" -> random.oneOf("42", "\"ada@x.example\"", "{}", "[42]", "[{\"value\": 42}]", "[{}]", "[\"x\"]");
+            case "roles" -> random.oneOf("42", "\"Owner\"", "[{\"value\": \"Owner\"}]", "{}", "[{}]", "[{\"value\": 7}]",
+                    "[{\"value\": \"Viewer\\u0000\"}]");
+            case "schemas" -> random.oneOf("42", "\"urn:x\"", "[42]", "[\"urn:x\"]", "{}", "[]");
+            case "Operations" -> random.oneOf("42", "{}", "[]", "[\"x\"]", "[{}]", "[{\"op\": \"move\", \"path\": \"active\"}]",
+                    "[{\"op\": \"replace\", \"path\": \"active\", \"value\": \"maybe\"}]",
+                    "[{\"op\": \"replace\", \"path\": \"userName\", \"value\": 42}]",
+                    "[{\"op\": \"add\", \"path\": \"roles\", \"value\": [{\"value\": \"Owner\"}]}]",
+                    "[{\"op\": \"replace\", \"path\": \"displayName\", \"value\": \"" + "x".repeat(201) + "\"}]");
+            default -> random.weighted(
+                    w(2, () -> random.oneOf("42", "-1.5", "true", "false", "{}", "[]", "{\"a\": 1}", "[\"x\"]")),
+                    w(2, () -> json(json.unicode(0, 20) + "\u0000" + json.unicode(0, 20))),
+                    w(1, () -> json("x".repeat(random.between(1001, 20_000)))));
         };
     }
 

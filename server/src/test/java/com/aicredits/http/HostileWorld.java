@@ -41,6 +41,7 @@ final class HostileWorld {
     final String settled;
     final String voided;
     final String keyId;
+    final String scimKeyText;
     final List<ApiOperation> operations;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -81,6 +82,7 @@ final class HostileWorld {
         voided = consume("authorize", Map.of("userId", ada, "feature", "canvas"));
         assertThat(t.consumer().post(t.base + "/consumption/" + voided + "/void", null).status()).isEqualTo(200);
         keyId = t.issue("consume").id();
+        scimKeyText = t.key("scim");
         operations = ApiOperation.of(ApiClient.anonymous(port).get("/v3/api-docs").json());
         assertThat(operations).as("operations of the OpenAPI document").hasSizeGreaterThanOrEqualTo(25);
         // The invalid values are chosen by JSON type: a number field read as a string would get "42".
@@ -112,6 +114,7 @@ final class HostileWorld {
             case "platform" -> HttpFixture.PLATFORM_KEY;
             case "admin" -> t.adminKeyText;
             case "consume" -> t.consumeKeyText;
+            case "scim" -> scimKeyText;
             default -> throw new IllegalArgumentException(attack.caller());
         };
         if (attack.headers().values().stream().anyMatch(v -> v.chars().anyMatch(c -> c > 0x7E))) {

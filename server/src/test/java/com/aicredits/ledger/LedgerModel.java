@@ -42,6 +42,8 @@ final class LedgerModel {
     final Map<UserId, Account> accounts = new LinkedHashMap<>();
     final Map<String, KeyUse> keys = new HashMap<>();
     final Map<String, Request> requests = new LinkedHashMap<>();
+    /** Users the directory has deactivated: they start nothing and are given nothing. */
+    final java.util.Set<UserId> inactive = new java.util.HashSet<>();
 
     void register(User user) {
         users.put(user.id(), user);
@@ -132,11 +134,14 @@ final class LedgerModel {
             // A retry answers with the user's row as the first call left it, and changes nothing.
             return first.kind == kind && user.equals(first.user) && first.credits == c
                     && Objects.equals(first.note, stored)
-                    ? new Allocated(first.answer, true)
+                    ? new Allocated(standingNow(first.answer), true)
                     : new Rejection(Refusal.IDEMPOTENCY_KEY_REUSED);
         }
         if (!users.containsKey(user)) {
             return new Rejection(Refusal.NOT_FOUND);
+        }
+        if (inactive.contains(user) && (kind == EntryType.ASSIGN || kind == EntryType.ADD)) {
+            return new Rejection(Refusal.USER_INACTIVE);
         }
         var account = accounts.get(user);
         boolean allocated = account != null && account.active;
@@ -201,6 +206,43 @@ final class LedgerModel {
             keys.put(key, use);
         }
         return new Allocated(answer, false);
+    }
+
+    // ---------------------------------------------------------------- the directory
+
+    /**
+     * A replayed allocation repeats the figures the first call left; whether the person is active is the
+     * directory's, as it is now (the row is read through the people view), not as it was then.
+     */
+    private AccountRow standingNow(AccountRow first) {
+        return new AccountRow(first.userId(), first.name(), first.email(), first.role(), first.assigned(),
+                first.consumed(), first.remaining(), first.held(), first.removable(), first.usedPercent(),
+                first.active(), !inactive.contains(first.userId()));
+    }
+
+    /**
+     * The directory deactivates a user: their removable credits, max(0, remaining - held), go back to the pool
+     * (a REMOVE by actor directory, closing the allocation if remaining reaches zero); held credits stay until
+     * their requests finish. Deactivating an inactive or unknown user does nothing. Returns what went back.
+     */
+    Credits deactivate(UserId user) {
+        if (!users.containsKey(user) || !inactive.add(user)) {
+            return Credits.ZERO;
+        }
+        var account = accounts.get(user);
+        long removable = account == null || !account.active ? 0 : account.removable();
+        if (removable <= 0) {
+            return Credits.ZERO;
+        }
+        account.assigned -= removable;
+        assigned -= removable;
+        account.active = account.remaining() != 0;
+        return new Credits(removable);
+    }
+
+    /** Reactivation gives nothing back: the user starts again with what their allocation still holds. */
+    void reactivate(UserId user) {
+        inactive.remove(user);
     }
 
     // ---------------------------------------------------------------- consumption
@@ -348,6 +390,9 @@ final class LedgerModel {
         if (!users.containsKey(user)) {
             return Optional.of(new Rejection(Refusal.NOT_FOUND));
         }
+        if (inactive.contains(user)) {
+            return Optional.of(new Rejection(Refusal.USER_INACTIVE));
+        }
         var account = accounts.get(user);
         if (account == null || !account.active) {
             return Optional.of(new Rejection(Refusal.NO_ALLOCATION));
@@ -373,7 +418,7 @@ final class LedgerModel {
                         .divide(BigDecimal.valueOf(assigned), 1, RoundingMode.HALF_UP).stripTrailingZeros();
         return new AccountRow(user, u.name(), u.email(), u.role(), new Credits(assigned),
                 new Credits(consumed), new Credits(a.remaining()), new Credits(a.held), new Credits(a.removable()),
-                usedPercent, a.active, true);
+                usedPercent, a.active, !inactive.contains(user));
     }
 
     Balance balance(UserId user) {

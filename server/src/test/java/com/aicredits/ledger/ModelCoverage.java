@@ -28,6 +28,7 @@ final class ModelCoverage {
             "remove INVALID_AMOUNT", "remove IDEMPOTENCY_KEY_REUSED",
             "authorize done", "authorize replayed", "authorize NO_ALLOCATION", "authorize CREDITS_EXHAUSTED",
             "authorize TOO_MANY_IN_FLIGHT", "authorize REQUEST_ID_REUSED", "authorize INVALID_AMOUNT",
+            "authorize USER_INACTIVE", "assign USER_INACTIVE",
             "charge done", "charge replayed", "charge CREDITS_EXHAUSTED", "charge TOO_MANY_IN_FLIGHT",
             "charge REQUEST_ID_REUSED",
             "settle done", "settle replayed", "settle NOT_FOUND", "settle ALREADY_VOIDED",
@@ -38,7 +39,8 @@ final class ModelCoverage {
 
     static final List<String> REQUIRED_EVENTS = List.of("remaining went below zero",
             "a removal closed an allocation", "an assign reopened a closed account", "a late settle after expiry",
-            "a late settle reopened a closed account");
+            "a late settle reopened a closed account", "a deactivation reclaimed credits",
+            "a deactivation left held credits in place");
 
     private final Map<String, Integer> outcomes = new TreeMap<>();
     private final Map<String, Integer> events = new TreeMap<>();
@@ -54,6 +56,12 @@ final class ModelCoverage {
     void after(ModelStep step, Before before, LedgerModel model) {
         model.accountFigures().forEach((user, after) -> {
             var was = before.accounts().get(user);
+            if (step instanceof ModelStep.Deactivate && was != null && after.assigned() < was.assigned()) {
+                count(events, "a deactivation reclaimed credits");
+                if (after.held() > 0) {
+                    count(events, "a deactivation left held credits in place");
+                }
+            }
             if (was != null && !was.active() && after.active()) {
                 count(events, step instanceof ModelStep.Settle ? "a late settle reopened a closed account"
                         : "an assign reopened a closed account");

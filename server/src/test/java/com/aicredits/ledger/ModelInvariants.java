@@ -40,7 +40,8 @@ final class ModelInvariants {
         assertThat(summary.totalUtilized()).as(after + "utilized").isEqualTo(new Credits(model.consumed()));
         assertThat(summary.usersWithCredits()).as(after + "users with credits")
                 .isEqualTo(model.accounts.values().stream().filter(a -> a.active).count());
-        assertThat(summary.totalUsers()).as(after + "users").isEqualTo(run.registered.size());
+        // The summary counts the active users: the registered ones the directory has not deactivated.
+        assertThat(summary.totalUsers()).as(after + "users").isEqualTo(run.registered.size() - model.inactive.size());
 
         Map<UserId, Stored> stored = storedAccounts();
         // purchased = unassigned + Σ assigned, over every account, closed ones included

@@ -67,6 +67,7 @@ final class ModelRun {
     }
 
     final Ledger ledger;
+    final Directory directory;
     final JdbcClient jdbc;
     final TestClock clock;
     final TenantId tenant;
@@ -87,7 +88,7 @@ final class ModelRun {
         this.jdbc = application.getBean(JdbcClient.class);
         this.clock = application.getBean(TestClock.class);
         this.coverage = coverage;
-        var directory = application.getBean(Directory.class);
+        this.directory = application.getBean(Directory.class);
         // The expiry sweep is global: release whatever holds earlier sequences left open, so that this
         // sequence's sweeps count only its own.
         clock.advance(Duration.ofDays(1));
@@ -184,6 +185,35 @@ final class ModelRun {
                 default -> first.withKind(EntryType.ASSIGN, first.user());
             };
         });
+    }
+
+    // ---------------------------------------------------------------- the directory
+
+    /**
+     * Deactivates the user through the directory, as the Users tab, the API and SCIM do; what the ledger took
+     * back is read from its entries by actor directory and must be what the model reclaimed.
+     */
+    void deactivate(String name) {
+        UserId user = users.get(name);
+        Credits expected = model.deactivate(user);
+        Credits before = reclaimed(user);
+        directory.change(tenant, user, new com.aicredits.directory.UserChange(null, null, false));
+        compare("deactivate(" + name + ")", expected, reclaimed(user).minus(before));
+    }
+
+    void reactivate(String name) {
+        UserId user = users.get(name);
+        model.reactivate(user);
+        Credits before = reclaimed(user);
+        directory.change(tenant, user, new com.aicredits.directory.UserChange(null, null, true));
+        compare("reactivate(" + name + ")", Credits.ZERO, reclaimed(user).minus(before));
+    }
+
+    private Credits reclaimed(UserId user) {
+        return new Credits(jdbc.sql("""
+                select coalesce(sum(credits), 0) from ledger_entries
+                 where tenant_id = ? and user_id = ? and type = 'REMOVE' and actor = 'directory'
+                """).params(tenant.value(), user.value()).query(Long.class).single());
     }
 
     // ---------------------------------------------------------------- consumption calls

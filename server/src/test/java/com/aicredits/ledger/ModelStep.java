@@ -30,6 +30,9 @@ sealed interface ModelStep {
                 // Past the settle deadline: expired requests give back their slot, late settles are refused.
                 w(1, () -> new Elapse(c.random.oneOf(1_425, 1_440, 1_441, 1_500), c.random.chance(1.0 / 2))),
                 w(2, () -> new EndAllocation(c.user(), c.key())),
+                // Reactivation is drawn more often, so most users are active most of the time.
+                w(1, () -> new Deactivate(c.user())),
+                w(4, () -> new Reactivate(c.user())),
                 w(9, () -> new PurchaseCredits(c.purchase(), c.reference(), c.note(), c.key())),
                 w(8, () -> new AssignCredits(c.user(), c.allocation(), c.note(), c.key())),
                 w(8, () -> new AddCredits(c.user(), c.allocation(), c.note(), c.key())),
@@ -93,6 +96,21 @@ sealed interface ModelStep {
         @Override
         public void perform(ModelRun run) {
             run.admin(new ModelRun.AdminCall(EntryType.END, run.user(user), Credits.ZERO, null, null, key));
+        }
+    }
+
+    /** The directory deactivates the user (an admin, the API or SCIM): their removable credits return to the pool. */
+    record Deactivate(String user) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.deactivate(user);
+        }
+    }
+
+    record Reactivate(String user) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.reactivate(user);
         }
     }
 

@@ -47,13 +47,13 @@ class ApiKeyController {
     }
 
     @PostMapping
-    @Operation(summary = "Issue an API key with scope admin or consume; the key is in this response only")
+    @Operation(summary = "Issue an API key with scope admin, consume or scim; the key is in this response only")
     @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = IssuedJson.class)))
     ResponseEntity<Object> issue(@PathVariable TenantId tenantId, @RequestBody NewKeyBody body) {
         var scope = body.scope() == null ? java.util.Optional.<ApiKeyScope>empty() : ApiKeyScope.parse(body.scope());
         if (scope.isEmpty()) {
-            return Problems.invalid("scope", "scope is admin or consume");
+            return Problems.invalid("scope", "scope is admin, consume or scim");
         }
         if (body.name() == null || body.name().isBlank() || body.name().strip().length() > 100) {
             return Problems.invalid("name", "name has 1 to 100 characters");

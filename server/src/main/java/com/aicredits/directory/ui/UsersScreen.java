@@ -48,27 +48,33 @@ class UsersScreen {
         return model.containsAttribute("tenant") ? "users/page" : "users/page :: list";
     }
 
+    /** What the admin typed, shown again after a refusal so nothing has to be typed twice (never the password). */
+    record Entered(String name, String email, String role) {
+        static final Entered NOTHING = new Entered(null, null, null);
+    }
+
     @GetMapping("/new")
     String newUser(@PathVariable TenantId tenantId, Model model) {
-        return dialog(tenantId, null, null, model);
+        return dialog(tenantId, null, null, Entered.NOTHING, model);
     }
 
     @GetMapping("/{userId}/edit")
     String edit(@PathVariable TenantId tenantId, @PathVariable UserId userId, Model model) {
-        return dialog(tenantId, userId, null, model);
+        return dialog(tenantId, userId, null, Entered.NOTHING, model);
     }
 
     @PostMapping
     Object register(@PathVariable TenantId tenantId, @RequestParam(required = false) String name,
             @RequestParam(required = false) String email, @RequestParam(required = false) String role,
             @RequestParam(required = false) String password, Model model, HttpServletResponse response) {
+        var entered = new Entered(name, email, role);
         var parsedRole = Role.parse(role);
         if (parsedRole.isEmpty()) {
-            return refused(tenantId, null, "Choose a role.", model, response);
+            return refused(tenantId, null, "Choose a role.", entered, model, response);
         }
         var result = directory.register(tenantId, new NewUser(name, email, parsedRole.get(), null,
                 password == null || password.isBlank() ? null : password));
-        return answer(tenantId, null, result, model, response);
+        return answer(tenantId, null, result, entered, model, response);
     }
 
     @PostMapping("/{userId}")
@@ -77,25 +83,29 @@ class UsersScreen {
             HttpServletResponse response) {
         var result = directory.change(tenantId, userId,
                 new UserChange(name, Role.parse(role).orElse(null), active));
-        return answer(tenantId, userId, result, model, response);
+        return answer(tenantId, userId, result, new Entered(name, null, role), model, response);
     }
 
-    private Object answer(TenantId tenantId, UserId userId, Outcome<User> result, Model model, HttpServletResponse response) {
+    private Object answer(TenantId tenantId, UserId userId, Outcome<User> result, Entered entered, Model model,
+            HttpServletResponse response) {
         return switch (result) {
             case Outcome.Done<User>(var user) -> ResponseEntity.noContent().header("HX-Trigger", "users-changed").build();
             case Refused<?> refused -> refused(tenantId, userId,
-                    Character.toUpperCase(refused.message().charAt(0)) + refused.message().substring(1) + ".", model, response);
+                    Character.toUpperCase(refused.message().charAt(0)) + refused.message().substring(1) + ".", entered,
+                    model, response);
         };
     }
 
-    private String refused(TenantId tenantId, UserId userId, String error, Model model, HttpServletResponse response) {
+    private String refused(TenantId tenantId, UserId userId, String error, Entered entered, Model model,
+            HttpServletResponse response) {
         response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
-        return dialog(tenantId, userId, error, model);
+        return dialog(tenantId, userId, error, entered, model);
     }
 
-    private String dialog(TenantId tenantId, UserId userId, String error, Model model) {
+    private String dialog(TenantId tenantId, UserId userId, String error, Entered entered, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("error", error);
+        model.addAttribute("entered", entered);
         model.addAttribute("roles", Role.values());
         model.addAttribute("user", userId == null ? null
                 : directory.user(tenantId, userId)

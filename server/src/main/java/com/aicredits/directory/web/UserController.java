@@ -54,9 +54,12 @@ class UserController {
     record UserChangeBody(String name, String role, Boolean active) {
     }
 
-    record UserJson(UUID id, String name, String email, String role, boolean active, String externalId, Instant createdAt) {
+    /** {@code source}: where the user came from: manual (an admin), scim (the customer's directory) or sso. */
+    record UserJson(UUID id, String name, String email, String role, boolean active, String externalId, Instant createdAt,
+            String source) {
         static UserJson of(User u) {
-            return new UserJson(u.id().value(), u.name(), u.email(), u.role().name(), u.active(), u.externalId(), u.createdAt());
+            return new UserJson(u.id().value(), u.name(), u.email(), u.role().name(), u.active(), u.externalId(), u.createdAt(),
+                    u.source().label());
         }
     }
 
