@@ -89,6 +89,7 @@ public class Directory {
         } catch (DuplicateKeyException e) {
             return new Refused(Reason.EMAIL_TAKEN, "a user with email " + user.email() + " already exists");
         }
+        events.publishEvent(new UserRegistered(tenantId, user.id(), user.role()));
         return new Done(user);
     }
 

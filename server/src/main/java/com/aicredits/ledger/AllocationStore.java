@@ -61,6 +61,12 @@ class AllocationStore {
                 .query((rs, n) -> new Pool(rs.getLong(1), rs.getLong(2))).optional();
     }
 
+    /** The user's account, row-locked until the transaction ends (after the pool: one lock order); empty without one. */
+    Optional<Account> lockAccount(TenantId tenant, UserId user) {
+        return jdbc.sql("select assigned, consumed, held, active from accounts where tenant_id = ? and user_id = ? for update")
+                .params(tenant.value(), user.value()).query(AllocationStore::account).optional();
+    }
+
     /** Takes credits out of the unassigned pool; empty when the pool has fewer unassigned credits. */
     Optional<Pool> takeFromPool(TenantId tenant, Credits credits) {
         return jdbc.sql("""
@@ -167,6 +173,7 @@ class AllocationStore {
             reference = :reference
             idempotency_key = :key
             at = :at
+            opens_allocation = :opens
             """, "") + " returning public_id";
 
     /** Appends the entry of a purchase or an allocation change, in the caller's transaction; returns its public id. */
@@ -188,6 +195,7 @@ class AllocationStore {
                 .param("reference", e.reference(), Types.VARCHAR)
                 .param("key", e.idempotencyKey(), Types.VARCHAR)
                 .param("at", e.at().atOffset(ZoneOffset.UTC))
+                .param("opens", e.opensAllocation())
                 .query(UUID.class).single();
     }
 

@@ -7,7 +7,8 @@ package com.aicredits.ledger;
  * {@code field} names the malformed field of a {@link Refusal#VALIDATION_FAILED}; null otherwise.
  */
 public record Refused(Refusal reason, String message, Credits limit, String field)
-        implements PurchaseResult, AllocationResult, AuthorizeResult, SettleResult, VoidResult, ChargeResult, Moved {
+        implements PurchaseResult, AllocationResult, AuthorizeResult, SettleResult, VoidResult, ChargeResult, Moved,
+        AllowanceResult {
 
     public Refused(Refusal reason, String message) {
         this(reason, message, null, null);
