@@ -59,7 +59,10 @@ class SettingsController {
                     + "a period already granted is never granted again.")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SettingsView.class)))
-    ResponseEntity<Object> change(@PathVariable TenantId tenantId, @RequestBody JsonNode body,
+    ResponseEntity<Object> change(@PathVariable TenantId tenantId,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = "application/json", schema = @Schema(implementation = SettingsJson.SettingsPatch.class)))
+            @RequestBody JsonNode body,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
         final com.aicredits.settings.SettingsChange change;
         try {

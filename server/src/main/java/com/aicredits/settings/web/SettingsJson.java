@@ -51,6 +51,11 @@ final class SettingsJson {
         }
     }
 
+    /** The PATCH body as the OpenAPI document describes it (the controller reads the tree, see {@link #change}). */
+    record SettingsPatch(String timeZone, Integer maxHoldsPerUser, Boolean reclaimOnDeactivate, AlertsJson alerts,
+            Map<String, TermsJson> allowanceDefaults) {
+    }
+
     /** A field the caller got wrong: the problem's code and the field's name. */
     static final class Malformed extends RuntimeException {
         final String code;
@@ -91,6 +96,9 @@ final class SettingsJson {
             throw new Malformed("VALIDATION_FAILED", "alerts", "alerts is an object");
         }
         known(node, ALERTS, "alerts.");
+        if (node.isEmpty()) {
+            throw new Malformed("VALIDATION_FAILED", "alerts", "alerts names at least one alert to change");
+        }
         return new AlertsChange(
                 node.has("userLowPercent") ? nullable(node.get("userLowPercent"), n -> integer(n, "alerts.userLowPercent")) : null,
                 node.has("userExhausted") ? bool(node.get("userExhausted"), "alerts.userExhausted") : null,
@@ -103,6 +111,9 @@ final class SettingsJson {
     private static Map<Role, Optional<AllowanceTerms>> defaults(JsonNode node) {
         if (!node.isObject()) {
             throw new Malformed("VALIDATION_FAILED", "allowanceDefaults", "allowanceDefaults is an object keyed by role");
+        }
+        if (node.isEmpty()) {
+            throw new Malformed("VALIDATION_FAILED", "allowanceDefaults", "allowanceDefaults names at least one role");
         }
         var defaults = new EnumMap<Role, Optional<AllowanceTerms>>(Role.class);
         for (var entry : node.properties()) {
