@@ -25,6 +25,11 @@ class AllowancePeriods {
                 new PeriodStart(Period.WEEKLY, calendar.currentStart(Period.WEEKLY, zone), zone));
     }
 
+    java.time.LocalDate nextGrantDay(TenantId tenant, Period period) {
+        var zone = settings.timeZone(tenant);
+        return Calendar.following(period, calendar.currentStart(period, zone));
+    }
+
     Instant nextGrantAt(TenantId tenant, Period period) {
         return calendar.nextStart(period, settings.timeZone(tenant));
     }

@@ -52,14 +52,15 @@ class AllowanceStore {
                 .params(tenant.value(), user.value()).update() == 1;
     }
 
+    /** With the latest grant of the allowance's period kind (a later period always starts on a later day). */
     private static final String SELECT = """
             select a.user_id, a.credits, a.period, a.mode, a.note, a.set_by, a.set_at,
                    g.period as g_period, g.period_start, g.time_zone, g.due, g.granted, g.shortfall, g.returned, g.at as g_at
               from allowances a
               left join lateral (
                     select * from allowance_grants g
-                     where g.tenant_id = a.tenant_id and g.user_id = a.user_id
-                     order by g.at desc, g.period_start desc limit 1) g on true
+                     where g.tenant_id = a.tenant_id and g.user_id = a.user_id and g.period = a.period
+                     order by g.period_start desc limit 1) g on true
             """;
 
     Optional<Allowance> allowance(TenantId tenant, UserId user) {

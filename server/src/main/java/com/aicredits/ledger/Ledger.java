@@ -120,6 +120,11 @@ public class Ledger {
         return allowances.remove(tenant, user);
     }
 
+    /** The day the next period of the kind starts in the tenant's time zone (the next grant's day). */
+    public java.time.LocalDate nextGrantDay(TenantId tenant, Period period) {
+        return periods.nextGrantDay(tenant, period);
+    }
+
     /** When the user's next period starts (and so their next grant), in the tenant's time zone as set now. */
     public Instant nextGrantAt(TenantId tenant, Period period) {
         return periods.nextGrantAt(tenant, period);

@@ -15,8 +15,19 @@ import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.ledger.VoidResult.Voided;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import com.aicredits.ledger.ModelState.AllowanceOutcome;
+import com.aicredits.ledger.ModelState.Grant;
+import com.aicredits.ledger.ModelState.GrantKey;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,6 +55,8 @@ final class LedgerModel {
     final Map<UserId, Account> accounts = new LinkedHashMap<>();
     final Map<String, KeyUse> keys = new HashMap<>();
     final Map<String, Request> requests = new LinkedHashMap<>();
+    final Map<UserId, AllowanceTerms> allowances = new LinkedHashMap<>();
+    final Map<GrantKey, Grant> grants = new LinkedHashMap<>();
 
     void register(User user) {
         users.put(user.id(), user);
@@ -134,7 +147,7 @@ final class LedgerModel {
             // A retry answers with the user's row as the first call left it, and changes nothing.
             return first.kind == kind && user.equals(first.user) && first.credits == c
                     && Objects.equals(first.note, stored)
-                    ? new Allocated(first.answer, true)
+                    ? new Allocated(withAllowanceNow(first.answer), true)
                     : new Rejection(Refusal.IDEMPOTENCY_KEY_REUSED);
         }
         if (!users.containsKey(user)) {
@@ -203,6 +216,126 @@ final class LedgerModel {
             keys.put(key, use);
         }
         return new Allocated(answer, false);
+    }
+
+    // ---------------------------------------------------------------- allowances (the tenant's time zone is UTC)
+
+    /** The first day of the period running at {@code now}: the 1st, or Monday, in UTC. */
+    static LocalDate periodStart(Period period, Instant now) {
+        var day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return period == Period.MONTHLY ? day.withDayOfMonth(1) : day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+    }
+
+    /** When the period after the current one starts. */
+    static Instant nextPeriodStart(Period period, Instant now) {
+        var start = periodStart(period, now);
+        return (period == Period.MONTHLY ? start.plusMonths(1) : start.plusWeeks(1)).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    Object setAllowance(UserId user, AllowanceTerms terms, Instant now) {
+        if (!enterable(terms.credits())) {
+            return new Rejection(Refusal.INVALID_AMOUNT);
+        }
+        if (!users.containsKey(user)) {
+            return new Rejection(Refusal.NOT_FOUND);
+        }
+        allowances.put(user, terms);
+        grant(user, terms, now);
+        return new AllowanceOutcome(terms, lastGrant(user, terms.period()));
+    }
+
+    boolean removeAllowance(UserId user) {
+        return allowances.remove(user) != null;
+    }
+
+    /** The period job: every allowance without a grant for the running period, in user id order (as PostgreSQL sorts uuids). */
+    GrantTotals grantDue(Instant now) {
+        GrantTotals total = GrantTotals.NONE;
+        var order = allowances.keySet().stream().sorted(Comparator.comparing(UserId::toString)).toList();
+        for (var user : order) {
+            total = total.plus(grant(user, allowances.get(user), now));
+        }
+        return total;
+    }
+
+    /** The missing grants, then the short ones of the running periods completed, oldest first. */
+    GrantTotals grantCurrentPeriod(Instant now) {
+        var due = grantDue(now);
+        long completed = 0;
+        int users = 0;
+        var shortOnes = currentGrants(now).entrySet().stream()
+                .filter(e -> e.getValue().due > e.getValue().granted)
+                .sorted(Comparator.comparing((Map.Entry<GrantKey, Grant> e) -> e.getValue().at)
+                        .thenComparing(e -> e.getKey().user().toString()))
+                .toList();
+        for (var entry : shortOnes) {
+            var grant = entry.getValue();
+            long credits = Math.min(grant.due - grant.granted, unassigned());
+            if (credits <= 0) {
+                continue;
+            }
+            give(entry.getKey().user(), credits);
+            grant.granted += credits;
+            completed += credits;
+            users++;
+        }
+        long shortfall = currentGrants(now).values().stream().mapToLong(g -> g.due - g.granted).sum();
+        return new GrantTotals(due.granted().plus(new Credits(completed)), new Credits(shortfall), due.users() + users);
+    }
+
+    /** The running periods' grants of allowances that still stand with that period. */
+    private Map<GrantKey, Grant> currentGrants(Instant now) {
+        var current = new LinkedHashMap<GrantKey, Grant>();
+        grants.forEach((key, grant) -> {
+            var terms = allowances.get(key.user());
+            if (terms != null && terms.period() == key.period() && key.start().equals(periodStart(key.period(), now))) {
+                current.put(key, grant);
+            }
+        });
+        return current;
+    }
+
+    private GrantTotals grant(UserId user, AllowanceTerms terms, Instant now) {
+        var key = new GrantKey(user, terms.period(), periodStart(terms.period(), now));
+        if (grants.containsKey(key)) {
+            return GrantTotals.NONE;
+        }
+        var grant = new Grant(now.truncatedTo(ChronoUnit.MICROS));
+        grants.put(key, grant);
+        var account = accounts.get(user);
+        if (terms.mode() == AllowanceMode.RESET && account != null && account.active && account.removable() > 0) {
+            grant.returned = account.removable();
+            account.assigned -= grant.returned;
+            assigned -= grant.returned;
+            account.active = account.remaining() != 0;
+        }
+        long remaining = account == null ? 0 : account.remaining();
+        grant.due = terms.mode() == AllowanceMode.RESET ? terms.credits().thousandths()
+                : Math.max(0, terms.credits().thousandths() - remaining);
+        grant.granted = Math.min(grant.due, unassigned());
+        if (grant.granted > 0) {
+            give(user, grant.granted);
+        }
+        return new GrantTotals(new Credits(grant.granted), new Credits(grant.due - grant.granted), 1);
+    }
+
+    /** From the pool to the user, opening (or reopening) the allocation like an assign. */
+    private void give(UserId user, long credits) {
+        var account = accounts.computeIfAbsent(user, u -> new Account());
+        if (!account.active) {
+            account.assignedBeforeOpening = account.assigned;
+            account.active = true;
+        }
+        account.assigned += credits;
+        assigned += credits;
+    }
+
+    /** The latest grant of the user's allowance period (by period start): what the allowance shows as lastGrant. */
+    ModelState.GrantFigures lastGrant(UserId user, Period period) {
+        return grants.entrySet().stream()
+                .filter(e -> e.getKey().user().equals(user) && e.getKey().period() == period)
+                .max(Comparator.comparing(e -> e.getKey().start()))
+                .map(e -> e.getValue().figures()).orElse(null);
     }
 
     // ---------------------------------------------------------------- consumption
@@ -375,7 +508,14 @@ final class LedgerModel {
                         .divide(BigDecimal.valueOf(assigned), 1, RoundingMode.HALF_UP).stripTrailingZeros();
         return new AccountRow(user, u.name(), u.email(), u.role(), new Credits(assigned),
                 new Credits(consumed), new Credits(a.remaining()), new Credits(a.held), new Credits(a.removable()),
-                usedPercent, a.active, true);
+                usedPercent, a.active, true, Optional.ofNullable(allowances.get(user)));
+    }
+
+    /** A stored answer's row with the allowance standing now: allowances keep no history of their terms. */
+    private AccountRow withAllowanceNow(AccountRow row) {
+        return new AccountRow(row.userId(), row.name(), row.email(), row.role(), row.assigned(), row.consumed(),
+                row.remaining(), row.held(), row.removable(), row.usedPercent(), row.active(), row.userActive(),
+                Optional.ofNullable(allowances.get(row.userId())));
     }
 
     Balance balance(UserId user) {

@@ -16,7 +16,12 @@ import com.aicredits.ledger.ModelChoices.AdminVariation;
 import com.aicredits.ledger.ModelChoices.Amount;
 import com.aicredits.ledger.ModelChoices.RequestVariation;
 import com.aicredits.ledger.ModelChoices.Target;
+import com.aicredits.ledger.ModelState.AllowanceOutcome;
+import com.aicredits.ledger.ModelState.GrantFigures;
 import com.aicredits.ledger.ModelState.Rejection;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import com.aicredits.ledger.PurchaseResult.Purchased;
 import com.aicredits.ledger.RequestState.Status;
 import java.time.Duration;
@@ -184,6 +189,38 @@ final class ModelRun {
                 default -> first.withKind(EntryType.ASSIGN, first.user());
             };
         });
+    }
+
+    // ---------------------------------------------------------------- allowances
+
+    void setAllowance(String userName, Amount amount, Period period, AllowanceMode mode) {
+        UserId user = users.get(userName);
+        var terms = new AllowanceTerms(amount(amount, user, null), period, mode);
+        Object expected = model.setAllowance(user, terms, clock.instant());
+        Object actual = switch (ledger.setAllowance(tenant, user, terms, null, ADMIN)) {
+            case AllowanceResult.AllowanceSet set -> new AllowanceOutcome(set.allowance().terms(),
+                    set.allowance().lastGrant().map(g -> new GrantFigures(g.due().thousandths(), g.granted().thousandths(),
+                            g.shortfall().thousandths(), g.returned().thousandths())).orElse(null));
+            case Refused refused -> refused;
+        };
+        compare("setAllowance(" + userName + ", " + terms + ")", expected, actual);
+    }
+
+    void removeAllowance(String userName) {
+        UserId user = users.get(userName);
+        compare("removeAllowance(" + userName + ")", model.removeAllowance(user), ledger.removeAllowance(tenant, user));
+    }
+
+    /** Moves the clock past the next start of {@code period} (UTC, the tenant's zone) and runs the period job. */
+    void periodStart(Period period, int secondsAfter, int batchSize) {
+        var next = LedgerModel.nextPeriodStart(period, clock.instant());
+        clock.advance(Duration.between(clock.instant(), next).plusSeconds(secondsAfter));
+        compare("periodStart(" + period + " " + LedgerModel.periodStart(period, clock.instant()) + ")",
+                model.grantDue(clock.instant()), ledger.grantDue(tenant, batchSize, batch -> { }));
+    }
+
+    void grantCurrentPeriod() {
+        compare("grantCurrentPeriod()", model.grantCurrentPeriod(clock.instant()), ledger.grantCurrentPeriod(tenant));
     }
 
     // ---------------------------------------------------------------- consumption calls
