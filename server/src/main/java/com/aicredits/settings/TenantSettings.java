@@ -9,7 +9,6 @@ import com.aicredits.settings.SettingsResult.Changed;
 import com.aicredits.settings.SettingsResult.Refused;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class TenantSettings {
 
-    public static final ZoneId DEFAULT_TIME_ZONE = ZoneOffset.UTC;
+    public static final ZoneId DEFAULT_TIME_ZONE = ZoneId.of("UTC");
     private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
 
     private final SettingsStore store;

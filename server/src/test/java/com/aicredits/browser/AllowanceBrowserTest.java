@@ -70,7 +70,7 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         Page page = admin();
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Settings")).click();
         page.getByLabel("Allowances start at 00:00 in this time zone").selectOption("Europe/Berlin");
-        page.getByLabel("Default credits for Viewer").fill("-3");
+        page.getByLabel("Default credits for Viewer").fill("2000000000"); // above the one-billion limit
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
         assertThat(page.locator("[data-error]")).isVisible();
         assertThat(settings.timeZone(tenant.id).getId()).isEqualTo("UTC");
