@@ -175,7 +175,7 @@ if [[ $MONTHSTART == 1 ]]; then
     "http://localhost:$HTTP_PORT/api/v1/tenants/$BIG_TENANT/credits/allowances/grant-current-period" > "$MS_OUT/grant.json"
   T_MS1=$("${PSQL[@]}" -tAc "select clock_timestamp()")
   kill "$MS_LOAD" 2>/dev/null || true; wait "$MS_LOAD" 2>/dev/null || true
-  read -r MS_SECONDS MS_RATE_DURING MS_RATE_BEFORE <<< "$("${PSQL[@]}" -tAc "
+  IFS="|" read -r MS_SECONDS MS_RATE_DURING MS_RATE_BEFORE <<< "$("${PSQL[@]}" -tAc "
       with w as (select '$T_MS0'::timestamptz as t0, '$T_MS1'::timestamptz as t1),
       c as (select count(*) filter (where r.created_at >= w.t0 and r.created_at < w.t1) as during,
                    count(*) filter (where r.created_at >= w.t0 - interval '$BEFORE_S seconds' + interval '1 second'

@@ -92,18 +92,19 @@ class Allowances {
         UserId after = null;
         for (int batch = 1; ; batch++) {
             final UserId from = after;
-            var done = transactions.execute(tx -> {
+            var done = retriedOnLockConflict(() -> transactions.execute(tx -> {
                 if (store.lockPool(tenant).isEmpty()) {
                     return new Batch(0, null, GrantTotals.NONE);
                 }
                 Instant now = Clocks.now(clock);
                 var due = allowances.due(tenant, current, from, batchSize);
+                store.lockAccounts(tenant, due.stream().map(AllowanceStore.Due::user).toList());
                 GrantTotals granted = GrantTotals.NONE;
                 for (var d : due) {
                     granted = granted.plus(grant(tenant, d.user(), d.terms(), current.of(d.terms().period()), now));
                 }
                 return new Batch(due.size(), due.isEmpty() ? null : due.getLast().user(), granted);
-            });
+            }));
             total = total.plus(done.totals());
             afterBatch.accept(batch);
             if (done.users() < batchSize) {
@@ -114,6 +115,23 @@ class Allowances {
     }
 
     private record Batch(int users, UserId last, GrantTotals totals) {
+    }
+
+    /**
+     * A batch that PostgreSQL chose as a deadlock victim (or whose lock wait failed) rolled back whole, grant claims
+     * included, so running it again is safe; after three tries the failure goes to the caller (the next job run
+     * picks the batch up).
+     */
+    private static <T> T retriedOnLockConflict(java.util.function.Supplier<T> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return batch.get();
+            } catch (org.springframework.dao.PessimisticLockingFailureException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
@@ -129,7 +147,9 @@ class Allowances {
             }
             Instant now = Clocks.now(clock);
             GrantTotals total = GrantTotals.NONE;
-            for (var grant : allowances.shortGrants(tenant, current)) {
+            var shortGrants = allowances.shortGrants(tenant, current);
+            store.lockAccounts(tenant, shortGrants.stream().map(AllowanceStore.Due::user).toList());
+            for (var grant : shortGrants) {
                 var period = current.of(grant.terms().period());
                 var pool = store.lockPool(tenant).orElseThrow();
                 // shortGrants carries the shortfall as the credits still due
