@@ -140,16 +140,18 @@ public class Ledger {
 
     /** The missing grants of the current period, then the short ones completed as far as the pool goes (after a purchase). */
     public GrantTotals grantCurrentPeriod(TenantId tenant) {
-        return allowances.grantCurrentPeriod(tenant, GRANT_BATCH);
+        return allowances.grantCurrentPeriod(tenant, allowances.batchSize());
+    }
+
+    /** {@link #grantDue(TenantId, int, IntConsumer)} in batches of {@code aicredits.allowances.batch-size} users. */
+    public GrantTotals grantDue(TenantId tenant, IntConsumer afterBatch) {
+        return allowances.grantDue(tenant, allowances.batchSize(), afterBatch);
     }
 
     /** The tenants with at least one allowance. */
     public List<TenantId> tenantsWithAllowances() {
         return allowanceStore.tenants();
     }
-
-    /** Users granted per transaction by the period job and grant-current-period. */
-    public static final int GRANT_BATCH = 500;
 
     // ------------------------------------------------------------------ consumption
 

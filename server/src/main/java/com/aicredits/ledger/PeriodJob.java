@@ -50,7 +50,7 @@ class PeriodJob implements SmartLifecycle {
         GrantTotals total = GrantTotals.NONE;
         for (var tenant : ledger.tenantsWithAllowances()) {
             try {
-                total = total.plus(ledger.grantDue(tenant, Ledger.GRANT_BATCH, afterBatch));
+                total = total.plus(ledger.grantDue(tenant, afterBatch));
             } catch (DataAccessException e) {
                 log.warn("allowance grants for tenant {} stopped, the next run goes on: {}", tenant, e.getMessage());
             }

@@ -68,7 +68,7 @@ class AllowancesTest {
     }
 
     GrantTotals runJob() {
-        return ledger.grantDue(t.tenant, Ledger.GRANT_BATCH, batch -> { });
+        return ledger.grantDue(t.tenant, batch -> { });
     }
 
     long entries(UserId user, EntryType type) {
