@@ -1,30 +1,27 @@
 package com.aicredits.demo;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.AllocationResult;
-import com.aicredits.ledger.AllowanceResult;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.SettingsChange;
-import com.aicredits.settings.SettingsResult;
 import com.aicredits.settings.TenantSettings;
 import java.util.Map;
 import java.util.Optional;
-import com.aicredits.ledger.AuthorizeResult;
-import com.aicredits.ledger.ChargeResult;
-import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Allocated;
+import com.aicredits.ledger.Authorized;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.PurchaseResult;
+import com.aicredits.ledger.Purchased;
 import com.aicredits.ledger.RequestId;
-import com.aicredits.ledger.SettleResult;
+import com.aicredits.ledger.Settled;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,28 +112,26 @@ class DemoTenant implements ApplicationRunner {
 
     void seed() {
         directory.createTenant(ID, "Demo Manufacturing");
-        expect(ledger.purchase(ID, credits("10000"), "PO-2026-0001", "Annual AI plan", OPERATOR, "demo-purchase-1"),
-                PurchaseResult.Purchased.class);
-        expect(ledger.purchase(ID, credits("2500"), "PO-2026-0117", "Top-up for the planning season", OPERATOR,
-                "demo-purchase-2"), PurchaseResult.Purchased.class);
+        ledger.purchase(ID, credits("10000"), "PO-2026-0001", "Annual AI plan", OPERATOR, "demo-purchase-1").orElseThrow();
+        ledger.purchase(ID, credits("2500"), "PO-2026-0117", "Top-up for the planning season", OPERATOR,
+                "demo-purchase-2").orElseThrow();
 
         List<UserId> ids = new ArrayList<>();
         for (Person person : PEOPLE) {
             String email = person.name().toLowerCase().replace(' ', '.').replace("-", "") + "@demo.example";
             var registered = directory.register(ID, new NewUser(person.name(), email, person.role(), null, PASSWORD));
-            var user = ((DirectoryResult.Done) registered).user().id();
+            var user = registered.orElseThrow().id();
             ids.add(user);
             if (person.assigned() > 0) {
-                expect(ledger.assign(ID, user, Credits.of(person.assigned()), "Initial allocation", ADMIN, null),
-                        AllocationResult.Allocated.class);
+                ledger.assign(ID, user, Credits.of(person.assigned()), "Initial allocation", ADMIN, null).orElseThrow();
             }
             int request = 0;
             var left = person.consumed();
             // Spend in Canvas-sized requests so each user's history looks like real use.
             while (left.signum() > 0) {
                 var cost = left.min(new BigDecimal("37.5"));
-                expect(ledger.charge(ID, new RequestId("demo-" + user + "-" + ++request), user, "canvas",
-                        credits(cost.toPlainString()), CANVAS), ChargeResult.class);
+                ledger.charge(ID, new RequestId("demo-" + user + "-" + ++request), user, "canvas",
+                        credits(cost.toPlainString()), CANVAS).orElseThrow();
                 left = left.subtract(cost);
             }
         }
@@ -144,20 +139,16 @@ class DemoTenant implements ApplicationRunner {
         // The seed's negative-balance example: 12 available, the request costs 17, remaining -5.
         UserId mccarthy = ids.get(8);
         // 350 assigned, 88 consumed above; 250 more leaves exactly 12.
-        expect(ledger.charge(ID, new RequestId("demo-mccarthy-big"), mccarthy, "canvas", credits("250"), CANVAS),
-                ChargeResult.class);
-        expect(ledger.authorize(ID, new RequestId("demo-mccarthy-overrun"), mccarthy, "canvas", null, CANVAS),
-                AuthorizeResult.Authorized.class);
-        expect(ledger.settle(ID, new RequestId("demo-mccarthy-overrun"), credits("17"), CANVAS), SettleResult.class);
+        ledger.charge(ID, new RequestId("demo-mccarthy-big"), mccarthy, "canvas", credits("250"), CANVAS).orElseThrow();
+        ledger.authorize(ID, new RequestId("demo-mccarthy-overrun"), mccarthy, "canvas", null, CANVAS).orElseThrow();
+        ledger.settle(ID, new RequestId("demo-mccarthy-overrun"), credits("17"), CANVAS).orElseThrow();
 
         // A request still running: its hold shows as held until the sweeper expires it.
-        expect(ledger.authorize(ID, new RequestId("demo-running"), ids.get(5), "canvas", credits("25"), CANVAS),
-                AuthorizeResult.Authorized.class);
+        ledger.authorize(ID, new RequestId("demo-running"), ids.get(5), "canvas", credits("25"), CANVAS).orElseThrow();
 
         // Reallocation: Dennis's unused credits go back to the pool, so he leaves the table.
         UserId ritchie = ids.get(16);
-        expect(ledger.remove(ID, ritchie, credits("140"), "Moved to another project", ADMIN, null),
-                AllocationResult.Allocated.class);
+        ledger.remove(ID, ritchie, credits("140"), "Moved to another project", ADMIN, null).orElseThrow();
 
         directory.change(ID, ids.get(PEOPLE.size() - 1), new UserChange(null, null, false));
 
@@ -169,22 +160,20 @@ class DemoTenant implements ApplicationRunner {
         allowance(ids.get(18), "200", Period.MONTHLY, AllowanceMode.RESET, "Monthly planning budget");   // Guido
         allowance(ids.get(19), "150", Period.MONTHLY, AllowanceMode.RESET, "Monthly planning budget");   // Bjarne
         allowance(ids.get(23), "100", Period.WEEKLY, AllowanceMode.TOP_UP, "Weekly what-if analyses");   // Jean
-        expect(settings.change(ID, new SettingsChange(null, null, null, null, Map.of(Role.Viewer,
-                Optional.of(new AllowanceTerms(Credits.of(50), Period.MONTHLY, AllowanceMode.RESET))))),
-                SettingsResult.Changed.class);
+        settings.change(ID, new SettingsChange(null, null, null, null, Map.of(Role.Viewer,
+                Optional.of(new AllowanceTerms(Credits.of(50), Period.MONTHLY, AllowanceMode.RESET))))).orElseThrow();
         // Registered after the Viewers' default was set: gets 50 credits at once, and every month.
-        expect(directory.register(ID, new NewUser("Mary Kenneth Keller", "mary.kenneth.keller@demo.example", Role.Viewer,
-                null, PASSWORD)), DirectoryResult.Done.class);
+        directory.register(ID, new NewUser("Mary Kenneth Keller", "mary.kenneth.keller@demo.example", Role.Viewer,
+                null, PASSWORD)).orElseThrow();
         // More than the pool holds: Donald gets what is left, the rest is recorded as the grant's shortfall.
         allowance(ids.get(6), "6000", Period.MONTHLY, AllowanceMode.TOP_UP, "Research sabbatical");
         // The purchase that followed; an admin has yet to complete the month's grants (grant-current-period).
-        expect(ledger.purchase(ID, credits("2000"), "PO-2026-0142", "Top-up after the allowance shortfall", OPERATOR,
-                "demo-purchase-3"), PurchaseResult.Purchased.class);
+        ledger.purchase(ID, credits("2000"), "PO-2026-0142", "Top-up after the allowance shortfall", OPERATOR,
+                "demo-purchase-3").orElseThrow();
     }
 
     private void allowance(UserId user, String credits, Period period, AllowanceMode mode, String note) {
-        expect(ledger.setAllowance(ID, user, new AllowanceTerms(credits(credits), period, mode), note, ADMIN),
-                AllowanceResult.AllowanceSet.class);
+        ledger.setAllowance(ID, user, new AllowanceTerms(credits(credits), period, mode), note, ADMIN).orElseThrow();
     }
 
     /**
@@ -203,11 +192,5 @@ class DemoTenant implements ApplicationRunner {
 
     private static Credits credits(String text) {
         return Credits.parse(text).orElseThrow();
-    }
-
-    private static void expect(Object result, Class<?> type) {
-        if (!type.isInstance(result)) {
-            throw new IllegalStateException("demo seed step failed: " + result);
-        }
     }
 }

@@ -1,8 +1,9 @@
 package com.aicredits.ledger;
 
 import com.aicredits.directory.Role;
-import com.aicredits.directory.UserId;
 import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 import java.util.Optional;
 

@@ -1,6 +1,8 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+
+import com.aicredits.shared.UserId;
 import com.aicredits.settings.AllowanceTerms;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import com.aicredits.settings.Calendar;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.TenantSettings;

@@ -1,11 +1,14 @@
 package com.aicredits.ledger;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.aicredits.ledger.AllocationStore.Account;
 import com.aicredits.ledger.AllocationStore.Pool;
-import com.aicredits.ledger.AllowanceResult.AllowanceSet;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import java.time.Clock;
@@ -61,26 +64,26 @@ class Allowances {
     }
 
     /** Stores the allowance and grants the current period, unless it was granted already, in one transaction. */
-    AllowanceResult set(TenantId tenant, UserId user, AllowanceTerms terms, String note, Actor actor) {
+    Outcome<Allowance> set(TenantId tenant, UserId user, AllowanceTerms terms, String note, Actor actor) {
         var invalid = Checks.amount(terms.credits()).or(() -> Checks.note(note));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return invalid.get().as();
         }
         return transactions.execute(tx -> {
             if (store.lockPool(tenant).isEmpty()) {
-                return Refused.notFound("tenant");
+                return Refused.<Allowance>notFound("tenant");
             }
             var registered = directory.user(tenant, user);
             if (registered.isEmpty()) {
-                return Refused.notFound("user");
+                return Refused.<Allowance>notFound("user");
             }
             if (!registered.get().active()) {
-                return new Refused(Refusal.USER_INACTIVE, "the user is deactivated");
+                return new Refused<Allowance>(Refusal.USER_INACTIVE, "the user is deactivated");
             }
             Instant now = Clocks.now(clock);
             allowances.save(tenant, user, terms, Checks.stored(note), actor, now);
             grant(tenant, user, terms, periods.current(tenant).of(terms.period()), now);
-            return new AllowanceSet(allowances.allowance(tenant, user).orElseThrow());
+            return Outcome.done(allowances.allowance(tenant, user).orElseThrow());
         });
     }
 

@@ -1,5 +1,7 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
+
 /** What a run of grants did: credits granted, shortfall left, and how many users it granted to. */
 public record GrantTotals(Credits granted, Credits shortfall, int users) {
 

@@ -1,6 +1,6 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import com.aicredits.settings.HoldLimits;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -39,7 +39,7 @@ class RoleDefaults {
         settings.roleDefault(registered.tenantId(), registered.role()).ifPresent(terms -> ownTransaction.executeWithoutResult(tx -> {
             var result = allowances.set(registered.tenantId(), registered.userId(), terms,
                     "default allowance of the role " + registered.role(), Allowances.ACTOR);
-            if (result instanceof Refused refused) {
+            if (result instanceof com.aicredits.shared.Refused<?> refused) {
                 // Cannot happen for a user just registered (active, in the tenant); the registration still stands.
                 log.warn("role default allowance not set for {}: {}", registered.userId(), refused.message());
             }

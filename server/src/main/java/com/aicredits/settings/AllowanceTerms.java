@@ -1,6 +1,6 @@
 package com.aicredits.settings;
 
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 import java.util.Objects;
 
 /** An allowance's terms: {@code credits} every {@code period}, granted by {@code mode}. */

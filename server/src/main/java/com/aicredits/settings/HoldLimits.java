@@ -1,6 +1,6 @@
 package com.aicredits.settings;
 
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import java.util.Optional;
 
 /**

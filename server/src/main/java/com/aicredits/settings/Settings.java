@@ -1,7 +1,7 @@
 package com.aicredits.settings;
 
 import com.aicredits.directory.Role;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 import java.time.ZoneId;
 import java.util.Map;
 

@@ -13,6 +13,6 @@ public record SettingsChange(String timeZone, Integer maxHoldsPerUser, Boolean r
         AlertsChange alerts, Map<Role, Optional<AllowanceTerms>> allowanceDefaults) {
 
     public record AlertsChange(Optional<Integer> userLowPercent, Boolean userExhausted,
-            Optional<com.aicredits.ledger.Credits> poolUnassignedBelow, Optional<Integer> tenantAvailableBelowPercent) {
+            Optional<com.aicredits.shared.Credits> poolUnassignedBelow, Optional<Integer> tenantAvailableBelowPercent) {
     }
 }

@@ -1,8 +1,8 @@
 package com.aicredits.settings;
 
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.Credits;
 import com.aicredits.settings.Settings.Alerts;
 import java.sql.ResultSet;
 import java.sql.SQLException;

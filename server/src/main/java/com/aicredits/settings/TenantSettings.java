@@ -2,11 +2,12 @@ package com.aicredits.settings;
 
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.Credits;
 import com.aicredits.settings.Settings.Alerts;
-import com.aicredits.settings.SettingsResult.Changed;
-import com.aicredits.settings.SettingsResult.Refused;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -65,13 +66,13 @@ public class TenantSettings {
     }
 
     /** Applies every field the change names, or none of them. */
-    public SettingsResult change(TenantId tenant, SettingsChange change) {
+    public Outcome<Settings> change(TenantId tenant, SettingsChange change) {
         if (directory.tenant(tenant).isEmpty()) {
-            return new Refused("NOT_FOUND", null, "tenant not found");
+            return Refused.notFound("tenant");
         }
         var invalid = invalid(change);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return invalid.get().as();
         }
         return transactions.execute(tx -> {
             var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -95,40 +96,42 @@ public class TenantSettings {
             if (change.allowanceDefaults() != null) {
                 change.allowanceDefaults().forEach((role, terms) -> store.saveRoleDefault(tenant, role, terms));
             }
-            return new Changed(settings(tenant).orElseThrow());
+            return Outcome.done(settings(tenant).orElseThrow());
         });
     }
 
-    private static Optional<Refused> invalid(SettingsChange change) {
+    private static Optional<Refused<Settings>> invalid(SettingsChange change) {
         if (change.timeZone() != null && !ZONES.contains(change.timeZone())) {
-            return Optional.of(new Refused("INVALID_TIME_ZONE", "timeZone",
-                    "timeZone must be an IANA time zone name such as Europe/Berlin or UTC"));
+            return Optional.of(new Refused<>(Refusal.INVALID_TIME_ZONE,
+                    "timeZone must be an IANA time zone name such as Europe/Berlin or UTC", null, "timeZone"));
         }
         if (change.maxHoldsPerUser() != null
                 && (change.maxHoldsPerUser() < HoldLimits.MIN || change.maxHoldsPerUser() > HoldLimits.MAX)) {
-            return Optional.of(Refused.invalid("maxHoldsPerUser",
+            return Optional.of(Refused.<Settings>invalid("maxHoldsPerUser",
                     "maxHoldsPerUser is between " + HoldLimits.MIN + " and " + HoldLimits.MAX));
         }
         var alerts = change.alerts();
         if (alerts != null) {
             if (!percent(alerts.userLowPercent())) {
-                return Optional.of(Refused.invalid("alerts.userLowPercent", "userLowPercent is between 0 and 100"));
+                return Optional.of(Refused.<Settings>invalid("alerts.userLowPercent", "userLowPercent is between 0 and 100"));
             }
             if (!percent(alerts.tenantAvailableBelowPercent())) {
-                return Optional.of(Refused.invalid("alerts.tenantAvailableBelowPercent",
+                return Optional.of(Refused.<Settings>invalid("alerts.tenantAvailableBelowPercent",
                         "tenantAvailableBelowPercent is between 0 and 100"));
             }
             if (alerts.poolUnassignedBelow() != null && alerts.poolUnassignedBelow().isPresent()
                     && !amount(alerts.poolUnassignedBelow().get())) {
-                return Optional.of(new Refused("INVALID_AMOUNT", "alerts.poolUnassignedBelow",
-                        "poolUnassignedBelow is a positive amount of at most " + Credits.MAX_ENTERED + " credits"));
+                return Optional.of(new Refused<>(Refusal.INVALID_AMOUNT,
+                        "poolUnassignedBelow is a positive amount of at most " + Credits.MAX_ENTERED + " credits", null,
+                        "alerts.poolUnassignedBelow"));
             }
         }
         if (change.allowanceDefaults() != null) {
             for (var entry : change.allowanceDefaults().entrySet()) {
                 if (entry.getValue() != null && entry.getValue().isPresent() && !amount(entry.getValue().get().credits())) {
-                    return Optional.of(new Refused("INVALID_AMOUNT", "allowanceDefaults." + entry.getKey() + ".credits",
-                            "credits is a positive amount of at most " + Credits.MAX_ENTERED));
+                    return Optional.of(new Refused<>(Refusal.INVALID_AMOUNT,
+                            "credits is a positive amount of at most " + Credits.MAX_ENTERED, null,
+                            "allowanceDefaults." + entry.getKey() + ".credits"));
                 }
             }
         }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Role;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.TenantSettings;

@@ -1,5 +1,9 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.Refusal;
+
 import static com.aicredits.ledger.LedgerFixture.ADMIN;
 import static com.aicredits.ledger.LedgerFixture.credits;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,14 +12,13 @@ import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AllowanceResult.AllowanceSet;
+import com.aicredits.shared.UserId;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Calendar;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.SettingsChange;
-import com.aicredits.settings.SettingsResult;
+import com.aicredits.shared.Outcome;
 import com.aicredits.settings.TenantSettings;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -50,9 +53,7 @@ class AllowancesTest {
     }
 
     Allowance set(UserId user, AllowanceTerms terms) {
-        var result = ledger.setAllowance(t.tenant, user, terms, null, ADMIN);
-        assertThat(result).isInstanceOf(AllowanceSet.class);
-        return ((AllowanceSet) result).allowance();
+        return ledger.setAllowance(t.tenant, user, terms, null, ADMIN).orElseThrow();
     }
 
     /** Moves the shared test clock to just after the next start of {@code period} in the tenant's zone. */
@@ -123,13 +124,13 @@ class AllowancesTest {
             t.purchased("1000");
             directory.change(t.tenant, ada, new com.aicredits.directory.UserChange(null, null, false));
 
-            assertThat(((Refused) ledger.setAllowance(t.tenant, ada, terms("10", Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
+            assertThat(((Refused<?>) ledger.setAllowance(t.tenant, ada, terms("10", Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
                     .reason()).isEqualTo(Refusal.USER_INACTIVE);
-            assertThat(((Refused) ledger.setAllowance(t.tenant, UserId.random(), terms("10", Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
+            assertThat(((Refused<?>) ledger.setAllowance(t.tenant, UserId.random(), terms("10", Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
                     .reason()).isEqualTo(Refusal.NOT_FOUND);
-            assertThat(((Refused) ledger.setAllowance(t.tenant, ada, new AllowanceTerms(Credits.ZERO, Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
+            assertThat(((Refused<?>) ledger.setAllowance(t.tenant, ada, new AllowanceTerms(Credits.ZERO, Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
                     .reason()).isEqualTo(Refusal.INVALID_AMOUNT);
-            assertThat(((Refused) ledger.setAllowance(t.tenant, ada, terms("10", Period.MONTHLY, AllowanceMode.RESET), "x".repeat(501), ADMIN))
+            assertThat(((Refused<?>) ledger.setAllowance(t.tenant, ada, terms("10", Period.MONTHLY, AllowanceMode.RESET), "x".repeat(501), ADMIN))
                     .reason()).isEqualTo(Refusal.VALIDATION_FAILED);
             assertThat(ledger.allowance(t.tenant, ada)).isEmpty();
             assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.of(1000));
@@ -157,8 +158,8 @@ class AllowancesTest {
             t.purchased("1000");
             set(ada, terms("100", Period.MONTHLY, AllowanceMode.TOP_UP));
 
-            assertThat(ledger.add(t.tenant, ada, Credits.of(20), null, ADMIN, null)).isInstanceOf(AllocationResult.Allocated.class);
-            assertThat(ledger.remove(t.tenant, ada, Credits.of(50), null, ADMIN, null)).isInstanceOf(AllocationResult.Allocated.class);
+            assertThat(ledger.add(t.tenant, ada, Credits.of(20), null, ADMIN, null)).isInstanceOf(Outcome.Done.class);
+            assertThat(ledger.remove(t.tenant, ada, Credits.of(50), null, ADMIN, null)).isInstanceOf(Outcome.Done.class);
 
             assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(70));
             t.assertReconciles();
@@ -225,7 +226,7 @@ class AllowancesTest {
             t.purchased("1000");
             set(ada, terms("100", Period.MONTHLY, AllowanceMode.RESET));
             justBefore(Period.MONTHLY);
-            assertThat(t.authorize("running", ada, "30")).isInstanceOf(AuthorizeResult.Authorized.class);
+            assertThat(t.authorize("running", ada, "30")).isInstanceOf(Outcome.Done.class);
 
             nextPeriod(Period.MONTHLY);
             runJob();
@@ -235,7 +236,7 @@ class AllowancesTest {
             assertThat(t.balance(ada).held()).isEqualTo(Credits.of(30));
             assertThat(t.balance(ada).available()).isEqualTo(Credits.of(100));
             assertThat(ledger.settle(t.tenant, new RequestId("running"), Credits.of(25), LedgerFixture.FEATURE))
-                    .isInstanceOf(Settled.class);
+                    .isInstanceOf(Outcome.Done.class);
             assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(105));
             t.assertReconciles();
         }
@@ -354,7 +355,7 @@ class AllowancesTest {
             // month) the next one, whose grant then happens now instead of at UTC midnight.
             for (String zone : new String[] {"Pacific/Auckland", "America/New_York", "Europe/Berlin", "UTC"}) {
                 assertThat(settings.change(t.tenant, new SettingsChange(zone, null, null, null, null)))
-                        .isInstanceOf(SettingsResult.Changed.class);
+                        .isInstanceOf(Outcome.Done.class);
                 runJob();
                 var start = calendar.currentStart(Period.MONTHLY, ZoneId.of(zone));
                 assertThat(jdbc.sql("select count(*) from allowance_grants where tenant_id = ? and user_id = ? and period_start = ?")
@@ -376,7 +377,7 @@ class AllowancesTest {
             t.purchased("1000");
             assertThat(settings.change(t.tenant, new SettingsChange(null, null, null, null,
                     Map.of(Role.Viewer, Optional.of(terms("25", Period.MONTHLY, AllowanceMode.RESET))))))
-                    .isInstanceOf(SettingsResult.Changed.class);
+                    .isInstanceOf(Outcome.Done.class);
 
             var viewer = t.user("Vera", Role.Viewer);
             var planner = t.user("Pat", Role.Planner);

@@ -1,10 +1,11 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
 import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.UserId;
 import java.time.Instant;
 import java.time.LocalDate;
 

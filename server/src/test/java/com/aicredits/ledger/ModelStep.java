@@ -9,6 +9,7 @@ import com.aicredits.ledger.ModelChoices.RequestVariation;
 import com.aicredits.ledger.ModelChoices.Target;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.Period;
+import com.aicredits.shared.Credits;
 import java.util.ArrayList;
 import java.util.List;
 

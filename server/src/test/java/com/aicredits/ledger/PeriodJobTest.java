@@ -1,5 +1,8 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+
 import static com.aicredits.ledger.LedgerFixture.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +11,7 @@ import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
 import com.aicredits.Together;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.UserId;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Calendar;
@@ -56,7 +59,7 @@ class PeriodJobTest {
             var user = t.user("User " + i);
             users.add(user);
             assertThat(ledger.setAllowance(t.tenant, user, new AllowanceTerms(Credits.of(10), Period.MONTHLY,
-                    AllowanceMode.RESET), null, ADMIN)).isInstanceOf(AllowanceResult.AllowanceSet.class);
+                    AllowanceMode.RESET), null, ADMIN)).isInstanceOf(Outcome.Done.class);
             t.charged(user, "3");
         }
         var next = calendar.nextStart(Period.MONTHLY, settings.timeZone(t.tenant));

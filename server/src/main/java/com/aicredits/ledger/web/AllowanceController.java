@@ -2,14 +2,15 @@ package com.aicredits.ledger.web;
 
 import com.aicredits.api.Problems;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.aicredits.idempotency.Idempotency;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Allowance;
-import com.aicredits.ledger.AllowanceResult;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.Refused;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.api.Refusals;
 import com.aicredits.ledger.web.Json.AllowanceBody;
 import com.aicredits.ledger.web.Json.AllowanceJson;
 import com.aicredits.ledger.web.Json.GrantTotalsJson;
@@ -85,10 +86,10 @@ class AllowanceController {
                     Map.of("fields", List.of("mode")));
         }
         var terms = new AllowanceTerms(amount.credits(), period.get(), mode.get());
-        return idempotency.once(tenantId.value(), key, Requests.fingerprint(request, json, body),
+        return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
                 () -> switch (ledger.setAllowance(tenantId, userId, terms, body.note(), new Actor(principal.getName()))) {
-                    case AllowanceResult.AllowanceSet set -> ResponseEntity.ok(view(tenantId, set.allowance()));
-                    case Refused refused -> Refusals.response(refused, false);
+                    case Outcome.Done<Allowance>(var allowance) -> ResponseEntity.ok(view(tenantId, allowance));
+                    case Refused<Allowance> refused -> Refusals.response(refused, false);
                 });
     }
 
@@ -107,7 +108,7 @@ class AllowanceController {
     @ApiResponse(responseCode = "204", description = "stopped")
     ResponseEntity<Object> remove(@PathVariable TenantId tenantId, @PathVariable UserId userId,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId.value(), key, request.getMethod() + " " + request.getRequestURI(), () -> {
+        return idempotency.once(tenantId, key, request.getMethod() + " " + request.getRequestURI(), () -> {
             if (directory.user(tenantId, userId).isEmpty()) {
                 return Problems.notFound("user");
             }
@@ -135,7 +136,7 @@ class AllowanceController {
             schema = @Schema(implementation = GrantTotalsJson.class)))
     ResponseEntity<Object> grantCurrentPeriod(@PathVariable TenantId tenantId,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId.value(), key, request.getMethod() + " " + request.getRequestURI(), () -> {
+        return idempotency.once(tenantId, key, request.getMethod() + " " + request.getRequestURI(), () -> {
             if (directory.tenant(tenantId).isEmpty()) {
                 return Problems.notFound("tenant");
             }

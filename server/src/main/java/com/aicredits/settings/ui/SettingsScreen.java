@@ -2,14 +2,16 @@ package com.aicredits.settings.ui;
 
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.Credits;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.Settings;
 import com.aicredits.settings.SettingsChange;
-import com.aicredits.settings.SettingsResult;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
 import com.aicredits.settings.TenantSettings;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.ZoneId;
@@ -84,11 +86,12 @@ class SettingsScreen {
         }
         if (error == null) {
             var result = settings.change(tenant, new SettingsChange(timeZone, null, null, null, defaults));
-            if (result instanceof SettingsResult.Refused refused) {
-                error = "INVALID_TIME_ZONE".equals(refused.code()) ? "Choose a time zone from the list." : refused.message();
-            } else {
-                return render(tenant, ((SettingsResult.Changed) result).settings().timeZone().getId(), lines(
-                        ((SettingsResult.Changed) result).settings()), null, "Settings saved.", model);
+            switch (result) {
+                case Refused<Settings> refused -> error = refused.reason() == Refusal.INVALID_TIME_ZONE
+                        ? "Choose a time zone from the list." : refused.message();
+                case Outcome.Done<Settings>(var saved) -> {
+                    return render(tenant, saved.timeZone().getId(), lines(saved), null, "Settings saved.", model);
+                }
             }
         }
         response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());

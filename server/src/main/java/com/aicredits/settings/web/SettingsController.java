@@ -1,9 +1,12 @@
 package com.aicredits.settings.web;
 
 import com.aicredits.api.Problems;
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import com.aicredits.idempotency.Idempotency;
-import com.aicredits.settings.SettingsResult;
+import com.aicredits.api.Refusals;
+import com.aicredits.settings.Settings;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
 import com.aicredits.settings.TenantSettings;
 import com.aicredits.settings.web.SettingsJson.Malformed;
 import com.aicredits.settings.web.SettingsJson.SettingsView;
@@ -72,11 +75,9 @@ class SettingsController {
                     Map.of("fields", List.of(malformed.field)));
         }
         String fingerprint = request.getMethod() + " " + request.getRequestURI() + "\n" + json.writeValueAsString(body);
-        return idempotency.once(tenantId.value(), key, fingerprint, () -> switch (settings.change(tenantId, change)) {
-            case SettingsResult.Changed changed -> ResponseEntity.ok(SettingsView.of(changed.settings()));
-            case SettingsResult.Refused refused -> "NOT_FOUND".equals(refused.code()) ? Problems.notFound("tenant")
-                    : Problems.response(HttpStatus.BAD_REQUEST, refused.code(), refused.message(),
-                            Map.of("fields", List.of(refused.field())));
+        return idempotency.once(tenantId, key, fingerprint, () -> switch (settings.change(tenantId, change)) {
+            case Outcome.Done<Settings>(var changed) -> ResponseEntity.ok(SettingsView.of(changed));
+            case Refused<Settings> refused -> Refusals.response(refused, false);
         });
     }
 }

@@ -1,7 +1,7 @@
 package com.aicredits.settings.web;
 
 import com.aicredits.directory.Role;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;

@@ -1,13 +1,21 @@
-package com.aicredits.ledger;
+package com.aicredits.shared;
 
-/** Why the ledger refused an operation. A refused operation changes nothing. */
+/** Why an operation was refused, in every module's vocabulary. A refused operation changes nothing. */
 public enum Refusal {
     /** Zero, negative, too precise or too large an amount. */
+    /** A time zone that is not an IANA name (tenant settings). */
+    INVALID_TIME_ZONE,
+    /** An allowance period other than MONTHLY or WEEKLY. */
+    INVALID_PERIOD,
+    /** An allowance mode other than RESET or TOP_UP. */
+    INVALID_MODE,
     INVALID_AMOUNT,
     /** Any other malformed field (note too long, blank reference, malformed request id). */
     VALIDATION_FAILED,
     /** Unknown tenant, user or request, or one of another tenant. */
     NOT_FOUND,
+    /** Another user of the tenant already has this e-mail. */
+    EMAIL_TAKEN,
     /** The user is deactivated: no new allocations, no new AI requests. */
     USER_INACTIVE,
     /** Assign or add more than the tenant's unassigned pool. */
