@@ -18,7 +18,6 @@ import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -52,16 +51,14 @@ class SettingsScreen {
     }
 
     @GetMapping
-    String page(@PathVariable UUID tenantId, Model model) {
-        var tenant = new TenantId(tenantId);
+    String page(@PathVariable("tenantId") TenantId tenant, Model model) {
         var current = settings.settings(tenant).orElseThrow(SettingsScreen::notFound);
         return render(tenant, current.timeZone().getId(), lines(current), null, null, model);
     }
 
     @PostMapping
-    String save(@PathVariable UUID tenantId, @RequestParam(required = false) String timeZone,
+    String save(@PathVariable("tenantId") TenantId tenant, @RequestParam(required = false) String timeZone,
             @RequestParam MultiValueMap<String, String> form, Model model, HttpServletResponse response) {
-        var tenant = new TenantId(tenantId);
         var lines = new java.util.ArrayList<RoleLine>();
         var defaults = new EnumMap<Role, Optional<AllowanceTerms>>(Role.class);
         String error = null;
