@@ -82,7 +82,7 @@ class LedgerConcurrencyTest {
                 i -> ledger.assign(tenant, users.get(i), Credits.of(20), "share " + i, ACTOR, null));
 
         List<Allocated> allocated = allocated(results);
-        List<Refused> refused = refused(results);
+        List<Refused<?>> refused = refused(results);
         assertThat(allocated).hasSize(50);
         assertThat(allocated).allSatisfy(a -> {
             assertThat(a.replayed()).isFalse();
@@ -404,7 +404,7 @@ class LedgerConcurrencyTest {
 
         List<Outcome<Settled>> results = Together.run(32, i -> ledger.settle(tenant, request, Credits.of(3), ACTOR));
 
-        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r.orElseThrow()).satisfies( s -> {
+        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r.orElseThrow()).satisfies(s -> {
             assertThat(s.cost()).isEqualTo(Credits.of(3));
             assertThat(s.remaining()).isEqualTo(Credits.of(7));
         }));
@@ -427,7 +427,7 @@ class LedgerConcurrencyTest {
         List<Outcome<Settled>> results = Together.run(32,
                 i -> ledger.charge(tenant, request, user, FEATURE, Credits.of(3), ACTOR));
 
-        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r.orElseThrow()).satisfies( s -> {
+        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r.orElseThrow()).satisfies(s -> {
             assertThat(s.cost()).isEqualTo(Credits.of(3));
             assertThat(s.remaining()).isEqualTo(Credits.of(assigned - 3));
         }));
@@ -781,8 +781,12 @@ class LedgerConcurrencyTest {
         return doneValues(results, Authorized.class);
     }
 
-    private static List<Refused> refused(List<?> results) {
-        return doneValues(results, Refused.class);
+    private static List<Refused<?>> refused(List<?> results) {
+        return results.stream().<Refused<?>>mapMulti((r, out) -> {
+            if (r instanceof Refused<?> refused) {
+                out.accept(refused);
+            }
+        }).toList();
     }
 
     private static void shutdown(ExecutorService pool) throws InterruptedException {

@@ -312,9 +312,12 @@ final class ModelRun {
 
     /** The ledger's answer must be the model's prediction, field for field; the transcript records both. */
     void compare(String call, Object expected, Object result) {
-        // The model predicts the value of a done outcome (or the refusal): compare that, not the wrapper.
-        Object actual = result instanceof Refused<?> r ? new Rejection(r.reason(), r.limit())
-                : result instanceof Outcome.Done<?>(var value) ? value : result;
+        // The model predicts the value (or the rejection) itself, not its Outcome wrapper.
+        Object actual = switch (result) {
+            case Refused<?> r -> new Rejection(r.reason(), r.limit());
+            case Outcome.Done<?>(Object value) -> value;
+            default -> result;
+        };
         transcript.append("   ").append(call).append(" -> ").append(result).append('\n');
         coverage.outcome(call.substring(0, call.indexOf('(')), actual);
         assertThat(actual).as("step #%d %s", steps, call).isEqualTo(expected);

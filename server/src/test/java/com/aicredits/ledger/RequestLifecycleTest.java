@@ -318,12 +318,12 @@ class RequestLifecycleTest {
 
         var ended = ledger.endAllocation(t.tenant, ada, ADMIN, "end-1");
 
-        assertThat(ended.orElseThrow()).satisfies( a -> {
+        assertThat(ended.orElseThrow()).satisfies(a -> {
             assertThat(a.row().active()).isFalse();
             assertThat(a.row().remaining()).isEqualTo(Credits.of(-5));
         });
         assertThat(ledger.endAllocation(t.tenant, ada, ADMIN, "end-1")).isEqualTo(
-                new Allocated(ended.orElseThrow().row(), true));
+                Outcome.done(new Allocated(ended.orElseThrow().row(), true)));
         assertThat(ledger.row(t.tenant, ada).orElseThrow().active()).isFalse();
         assertThat(t.summary().usersWithCredits()).isZero();
         assertThat(ledger.entries(t.tenant, ada, EntryType.END, 0, 10).items()).hasSize(1);
