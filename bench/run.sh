@@ -6,10 +6,17 @@
 #                           1/8/32/128 clients, 30 s per level (+5 s warm-up)
 #   bench/run.sh --smoke    tiny data, 1/8 clients, 1 s per level: well under a minute
 #
+# The "monthstart" workload (issue 12): every user of the largest tenant gets a monthly RESET allowance (in SQL,
+# none granted yet, as at 00:00 on the 1st), then the month's grants run (POST grant-current-period: the period
+# job's batches of 500 users, each its own transaction) while charge clients keep spending. It reports how long
+# the grants took and the charge throughput during them against just before them.
+#
 # Options (after or instead of --smoke): --tenants N --users-big N --users-other N --entries N
 #   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,balance,admin
 #   --admin-charge-clients N --search TERM (admin table filter, default abc)
 #   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health/liveness: no database call) --no-build
+#   --allowances N (month start: users given an allowance, default all of the largest tenant's)
+#   --monthstart-clients N (charge clients during the month start, default 8)
 # Environment: BENCH_HTTP_PORT (18080), BENCH_PG_PORT (15432), BENCH_JAVA (a java >= 21; found in /usr/lib/jvm otherwise),
 #   PGBENCH (/usr/lib/postgresql/15/bin/pgbench), BENCH_JVM_OPTS (the service's JVM options; default -Xmx512m, the
 #   heap docs/operations.md's "Running in production" recommends; add e.g. -XX:StartFlightRecording=filename=bench.jfr to profile).
@@ -24,11 +31,12 @@ PLATFORM_KEY="bench-$RANDOM$RANDOM"
 read -r -a JVM_OPTS <<< "${BENCH_JVM_OPTS:--Xmx512m}"
 
 MODE=full TENANTS=100 USERS_BIG=100000 USERS_OTHER=100 ENTRIES=5000000
-LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health/liveness
+LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin,monthstart BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health/liveness
+ALLOWANCES= MS_CLIENTS=8
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
-    --smoke) MODE=smoke TENANTS=3 USERS_BIG=1000 USERS_OTHER=10 ENTRIES=20000 LEVELS=1,8 DURATION=1 WARMUP=0.5 BG=2 ;;
+    --smoke) MODE=smoke TENANTS=3 USERS_BIG=1000 USERS_OTHER=10 ENTRIES=20000 LEVELS=1,8 DURATION=1 WARMUP=0.5 BG=2 MS_CLIENTS=2 ;;
   esac
 done
 for ((i = 0; i < ${#args[@]}; i++)); do
@@ -46,9 +54,18 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --search) SEARCH=${args[++i]} ;;
     --trivial-path) TRIVIAL=${args[++i]} ;;
     --no-build) BUILD=0 ;;
+    --allowances) ALLOWANCES=${args[++i]} ;;
+    --monthstart-clients) MS_CLIENTS=${args[++i]} ;;
     *) echo "unknown option ${args[i]}" >&2; exit 2 ;;
   esac
 done
+
+ALLOWANCES=${ALLOWANCES:-$USERS_BIG}
+# The load client's own workloads; monthstart is run by this script after them.
+MONTHSTART=0
+if [[ ",$WORKLOADS," == *",monthstart,"* ]]; then MONTHSTART=1; fi
+LOAD_WORKLOADS=$(echo "$WORKLOADS" | tr ',' '\n' | grep -vx monthstart | paste -sd, -)
+if [[ -z "$LOAD_WORKLOADS" ]]; then LOAD_WORKLOADS=charge; fi
 
 # Raw pieces (server log, seed log, pgbench logs, the data dir) per mode, so a smoke run (e.g. the JUnit
 # smoke test) does not wipe a full run's database.
@@ -111,9 +128,9 @@ printf 'seeded %s users, %s ledger entries in %.1f s\n' "$N_USERS" "$N_ENTRIES" 
 sum_consumed() { "${PSQL[@]}" -tAc "select coalesce(sum(consumed), 0) || ' ' || coalesce(sum(held), 0) from accounts where tenant_id = '$BIG_TENANT'"; }
 read -r CONSUMED_BEFORE HELD_BEFORE <<< "$(sum_consumed)"
 
-echo "== load: $WORKLOADS at $LEVELS clients, ${DURATION}s each (+${WARMUP}s warm-up)"
+echo "== load: $LOAD_WORKLOADS at $LEVELS clients, ${DURATION}s each (+${WARMUP}s warm-up)"
 "$JAVA" -cp "$BENCH_CP" com.aicredits.bench.Bench load --base "http://localhost:$HTTP_PORT" --env "$OUT/bench.env" \
-  --users "$USERS_BIG" --concurrency "$LEVELS" --duration "$DURATION" --warmup "$WARMUP" --workloads "$WORKLOADS" \
+  --users "$USERS_BIG" --concurrency "$LEVELS" --duration "$DURATION" --warmup "$WARMUP" --workloads "$LOAD_WORKLOADS" \
   --admin-charge-clients "$BG" --search "$SEARCH" --trivial-path "$TRIVIAL" --server-pid "$SERVER_PID" --out "$OUT"
 source "$OUT/load.env"
 read -r CONSUMED_AFTER HELD_AFTER <<< "$(sum_consumed)"
@@ -136,6 +153,45 @@ for c in ${LEVELS//,/ }; do
   PGB[$c]=$(printf '%.0f' "${tps:-0}")
   echo "pgbench $c clients: ${PGB[$c]} tps"
 done
+
+MS_LINE=
+if [[ $MONTHSTART == 1 ]]; then
+  echo "== month start: $ALLOWANCES monthly RESET allowances of 1,000 credits, granted while $MS_CLIENTS clients charge"
+  # As at 00:00 on the 1st: the allowances exist, no grant for this month yet.
+  "${PSQL[@]}" -c "insert into allowances (tenant_id, user_id, credits, period, mode, note, set_by, set_at)
+      select tenant_id, user_id, 1000000, 'MONTHLY', 'RESET', 'bench', 'bench', now() from accounts
+       where tenant_id = '$BIG_TENANT' order by user_id limit $ALLOWANCES on conflict do nothing"
+  MS_OUT=$OUT/monthstart; mkdir -p "$MS_OUT"
+  BEFORE_S=10
+  if [[ $MODE == smoke ]]; then BEFORE_S=2; fi
+  # Charges run throughout: BEFORE_S seconds alone, then during the grants; the load stops when they are done.
+  "$JAVA" -cp "$BENCH_CP" com.aicredits.bench.Bench load --base "http://localhost:$HTTP_PORT" --env "$OUT/bench.env" \
+    --users "$USERS_BIG" --concurrency "$MS_CLIENTS" --duration 3600 --warmup 0 --workloads charge \
+    --server-pid "$SERVER_PID" --out "$MS_OUT" > "$MS_OUT/load.log" 2>&1 &
+  MS_LOAD=$!
+  sleep "$BEFORE_S"
+  T_MS0=$("${PSQL[@]}" -tAc "select clock_timestamp()")
+  curl -sf --max-time 3600 -X POST -H "Authorization: Bearer $PLATFORM_KEY" \
+    "http://localhost:$HTTP_PORT/api/v1/tenants/$BIG_TENANT/credits/allowances/grant-current-period" > "$MS_OUT/grant.json"
+  T_MS1=$("${PSQL[@]}" -tAc "select clock_timestamp()")
+  kill "$MS_LOAD" 2>/dev/null || true; wait "$MS_LOAD" 2>/dev/null || true
+  IFS="|" read -r MS_SECONDS MS_RATE_DURING MS_RATE_BEFORE <<< "$("${PSQL[@]}" -tAc "
+      with w as (select '$T_MS0'::timestamptz as t0, '$T_MS1'::timestamptz as t1),
+      c as (select count(*) filter (where r.created_at >= w.t0 and r.created_at < w.t1) as during,
+                   count(*) filter (where r.created_at >= w.t0 - interval '$BEFORE_S seconds' + interval '1 second'
+                                      and r.created_at < w.t0) as before
+              from consumption_requests r, w
+             where r.tenant_id = '$BIG_TENANT' and r.feature = 'bench' and r.created_at >= w.t0 - interval '$BEFORE_S seconds')
+      select round(extract(epoch from w.t1 - w.t0)::numeric, 2),
+             round(c.during / greatest(extract(epoch from w.t1 - w.t0), 0.001)::numeric),
+             round(c.before / ($BEFORE_S - 1)::numeric)
+        from w, c")"
+  MS_GRANTS=$("${PSQL[@]}" -tAc "select count(*) from allowance_grants where tenant_id = '$BIG_TENANT'")
+  MS_ENTRIES=$("${PSQL[@]}" -tAc "select count(*) from ledger_entries where tenant_id = '$BIG_TENANT' and actor = 'allowance'")
+  printf 'month start: %s grants (%s ledger entries) in %s s; charges/s %s before, %s during\n' \
+    "$MS_GRANTS" "$MS_ENTRIES" "$MS_SECONDS" "$MS_RATE_BEFORE" "$MS_RATE_DURING"
+  MS_LINE="| $ALLOWANCES | $MS_GRANTS | $MS_ENTRIES | $MS_SECONDS | $MS_CLIENTS | $MS_RATE_BEFORE | $MS_RATE_DURING | $(jq -c . "$MS_OUT/grant.json") |"
+fi
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 VMHWM=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
@@ -180,6 +236,16 @@ R=$ROOT/bench/target/results.md
   echo
   echo "pgbench: \`pgbench -n -M prepared -c N -j 2 -T ${DURATION}\` with bench/src/main/resources/pgbench-charge.sql, the service's own charge statement (conditional UPDATE of the account, request row, ledger entry), random users of the largest tenant, same database, run after the service load."
   echo
+  if [[ -n "$MS_LINE" ]]; then
+    echo "## Month start"
+    echo
+    echo "| allowances | grants | entries by \`allowance\` | duration s | charge clients | charges/s before | charges/s during | answer |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "$MS_LINE"
+    echo
+    echo "Every user of the largest tenant given a monthly RESET allowance of 1,000 credits with no grant for the month yet (as at 00:00 on the 1st), then \`POST /credits/allowances/grant-current-period\` (the period job's code: batches of 500 users, each its own transaction; each grant returns the unused credits and grants the allowance: two entries) while charge clients spend; charges counted in the database (settled bench requests by creation time) during the grants and in the $BEFORE_S s before them."
+    echo
+  fi
   echo "## Memory and correctness"
   echo
   echo "- service peak RSS (VmHWM of the JVM): $((VMHWM / 1024)) MB (embedded PostgreSQL's processes not included)"

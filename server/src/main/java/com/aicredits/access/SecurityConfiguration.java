@@ -109,11 +109,13 @@ class SecurityConfiguration {
                         .requestMatchers(GET, TENANT + "/users").access(Rules.tenant(Rules::admin))
                         .requestMatchers(PATCH, TENANT + "/users/{userId}").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(TENANT + "/settings").access(Rules.tenant(Rules::admin))
                         .requestMatchers(DELETE, "/api/**").denyAll()
                         // the customer's directory: its scim key only, acting on the key's tenant
                         .requestMatchers("/scim/v2", "/scim/v2/**").access(Rules.scimDirectory())
                         // the web UI, by the same tenant-first rules
-                        .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**")
+                        .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**",
+                                APP + "/settings", APP + "/settings/**")
                                 .access(Rules.tenant(Rules::admin))
                         .requestMatchers(APP + "/me", APP + "/me/**", APP + "/live", APP + "/canvas", APP + "/canvas/**")
                                 .access(Rules.tenant(Rules::member))

@@ -5,6 +5,13 @@ import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
 import com.aicredits.directory.UserChange;
 import com.aicredits.ledger.Actor;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
+import com.aicredits.settings.SettingsChange;
+import com.aicredits.settings.TenantSettings;
+import java.util.Map;
+import java.util.Optional;
 import com.aicredits.ledger.Allocated;
 import com.aicredits.ledger.Authorized;
 import com.aicredits.ledger.Ledger;
@@ -29,7 +36,10 @@ import org.springframework.stereotype.Component;
  * Seeds "Demo Manufacturing" once, through the same facades the API uses, so every figure it shows is
  * backed by real ledger entries: purchases, allocations at every level of use, one user over-consumed
  * to -5 (12 available, a request costing 17), one user whose credits were removed (closed allocation),
- * a request still holding credits, users waiting for an allocation, and a deactivated user.
+ * a request still holding credits, users waiting for an allocation, and a deactivated user. Part two: users on a
+ * monthly reset allowance and one on a weekly top-up, a default allowance for Viewers (the Viewer registered last got
+ * it at once), and an allowance the pool could not cover in full (its shortfall shows in the API and the history; a
+ * later purchase waits for an admin to run grant-current-period).
  */
 @Component
 @ConditionalOnProperty(name = "aicredits.demo.enabled", havingValue = "true")
@@ -82,10 +92,12 @@ class DemoTenant implements ApplicationRunner {
 
     private final Directory directory;
     private final Ledger ledger;
+    private final TenantSettings settings;
 
-    DemoTenant(Directory directory, Ledger ledger) {
+    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings) {
         this.directory = directory;
         this.ledger = ledger;
+        this.settings = settings;
     }
 
     @Override
@@ -139,6 +151,29 @@ class DemoTenant implements ApplicationRunner {
         ledger.remove(ID, ritchie, credits("140"), "Moved to another project", ADMIN, null).orElseThrow();
 
         directory.change(ID, ids.get(PEOPLE.size() - 1), new UserChange(null, null, false));
+
+        allowances(ids);
+    }
+
+    /** Recurring allowances, a Viewers' default and a grant the pool could not cover. */
+    private void allowances(List<UserId> ids) {
+        allowance(ids.get(18), "200", Period.MONTHLY, AllowanceMode.RESET, "Monthly planning budget");   // Guido
+        allowance(ids.get(19), "150", Period.MONTHLY, AllowanceMode.RESET, "Monthly planning budget");   // Bjarne
+        allowance(ids.get(23), "100", Period.WEEKLY, AllowanceMode.TOP_UP, "Weekly what-if analyses");   // Jean
+        settings.change(ID, new SettingsChange(null, null, null, null, Map.of(Role.Viewer,
+                Optional.of(new AllowanceTerms(Credits.of(50), Period.MONTHLY, AllowanceMode.RESET))))).orElseThrow();
+        // Registered after the Viewers' default was set: gets 50 credits at once, and every month.
+        directory.register(ID, new NewUser("Mary Kenneth Keller", "mary.kenneth.keller@demo.example", Role.Viewer,
+                null, PASSWORD)).orElseThrow();
+        // More than the pool holds: Donald gets what is left, the rest is recorded as the grant's shortfall.
+        allowance(ids.get(6), "6000", Period.MONTHLY, AllowanceMode.TOP_UP, "Research sabbatical");
+        // The purchase that followed; an admin has yet to complete the month's grants (grant-current-period).
+        ledger.purchase(ID, credits("2000"), "PO-2026-0142", "Top-up after the allowance shortfall", OPERATOR,
+                "demo-purchase-3").orElseThrow();
+    }
+
+    private void allowance(UserId user, String credits, Period period, AllowanceMode mode, String note) {
+        ledger.setAllowance(ID, user, new AllowanceTerms(credits(credits), period, mode), note, ADMIN).orElseThrow();
     }
 
     /**

@@ -92,6 +92,7 @@ public class Directory {
         } catch (DuplicateKeyException e) {
             return new Refused<>(Refusal.EMAIL_TAKEN, "a user with email " + user.email() + " already exists");
         }
+        events.publishEvent(new UserRegistered(tenantId, user.id(), user.role()));
         return Outcome.done(user);
     }
 

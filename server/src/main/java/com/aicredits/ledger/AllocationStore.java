@@ -62,6 +62,27 @@ class AllocationStore {
                 .query((rs, n) -> new Pool(rs.getLong(1), rs.getLong(2))).optional();
     }
 
+    /**
+     * Row-locks the accounts of these users (those that exist), in user id order. A transaction that changes several
+     * accounts takes all their locks first: changing an account also updates its slot of tenant_totals (V4), and a
+     * charge takes its account, then that slot; locking an account after touching some slot could wait for a charge
+     * that waits for that slot, a deadlock.
+     */
+    void lockAccounts(TenantId tenant, java.util.List<UserId> users) {
+        if (users.isEmpty()) {
+            return;
+        }
+        jdbc.sql("select user_id from accounts where tenant_id = ? and user_id = any(?) order by user_id for update")
+                .params(tenant.value(), users.stream().map(UserId::value).toArray(UUID[]::new))
+                .query(UUID.class).list();
+    }
+
+    /** The user's account, row-locked until the transaction ends (after the pool: one lock order); empty without one. */
+    Optional<Account> lockAccount(TenantId tenant, UserId user) {
+        return jdbc.sql("select assigned, consumed, held, active from accounts where tenant_id = ? and user_id = ? for update")
+                .params(tenant.value(), user.value()).query(AllocationStore::account).optional();
+    }
+
     /** Takes credits out of the unassigned pool; empty when the pool has fewer unassigned credits. */
     Optional<Pool> takeFromPool(TenantId tenant, Credits credits) {
         return jdbc.sql("""
@@ -179,6 +200,7 @@ class AllocationStore {
             reference = :reference
             idempotency_key = :key
             at = :at
+            opens_allocation = :opens
             """, "") + " returning public_id";
 
     /** Appends the entry of a purchase or an allocation change, in the caller's transaction; returns its public id. */
@@ -200,6 +222,7 @@ class AllocationStore {
                 .param("reference", e.reference(), Types.VARCHAR)
                 .param("key", e.idempotencyKey(), Types.VARCHAR)
                 .param("at", e.at().atOffset(ZoneOffset.UTC))
+                .param("opens", e.opensAllocation())
                 .query(UUID.class).single();
     }
 

@@ -1,11 +1,15 @@
 package com.aicredits.ledger;
 
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
+import java.time.Instant;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,7 +17,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * The ledger's one entry point, a thin facade over its use cases: {@link Allocations} (purchase, assign, add,
- * remove, end), {@link Consumption} (authorize, charge, settle, void, the sweeper) and the reads. Every
+ * remove, end), {@link Allowances} (recurring grants), {@link Consumption} (authorize, charge, settle, void, the
+ * sweeper) and the reads. Every
  * operation either writes exactly one ledger entry together with the balance change it describes, in one
  * transaction, or returns a {@link Refused} and changes nothing. Consumption is counted here, once, for the
  * operators' metrics.
@@ -39,9 +44,15 @@ public class Ledger {
     private final LedgerQueries queries;
     private final Reconciler reconciler;
     private final LedgerMetrics metrics;
+    private final Allowances allowances;
+    private final AllowanceStore allowanceStore;
+    private final AllowancePeriods periods;
 
     Ledger(Allocations allocations, Consumption consumption, LedgerQueries queries, Reconciler reconciler,
-            LedgerMetrics metrics) {
+            LedgerMetrics metrics, Allowances allowances, AllowanceStore allowanceStore, AllowancePeriods periods) {
+        this.allowances = allowances;
+        this.allowanceStore = allowanceStore;
+        this.periods = periods;
         this.allocations = allocations;
         this.consumption = consumption;
         this.queries = queries;
@@ -85,6 +96,63 @@ public class Ledger {
      */
     public Outcome<Allocated> endAllocation(TenantId tenant, UserId user, Actor actor, String idempotencyKey) {
         return allocations.end(tenant, user, null, actor, idempotencyKey);
+    }
+
+    // ------------------------------------------------------------------ allowances
+
+    /**
+     * Gives the user {@code terms.credits()} every period from the pool, and grants the current period at once (the
+     * user needs no prior allocation: the grant opens or reopens it), unless the user was granted for this period
+     * already: new terms then apply from the next period. Replaces an earlier allowance.
+     */
+    public Outcome<Allowance> setAllowance(TenantId tenant, UserId user, AllowanceTerms terms, String note, Actor actor) {
+        return allowances.set(tenant, user, terms, note, actor);
+    }
+
+    public Optional<Allowance> allowance(TenantId tenant, UserId user) {
+        return allowanceStore.allowance(tenant, user);
+    }
+
+    public List<Allowance> allowances(TenantId tenant) {
+        return allowanceStore.allowances(tenant);
+    }
+
+    /** Stops future grants; what was granted stays. False when the user had no allowance. */
+    public boolean removeAllowance(TenantId tenant, UserId user) {
+        return allowances.remove(tenant, user);
+    }
+
+    /** The day the next period of the kind starts in the tenant's time zone (the next grant's day). */
+    public java.time.LocalDate nextGrantDay(TenantId tenant, Period period) {
+        return periods.nextGrantDay(tenant, period);
+    }
+
+    /** When the user's next period starts (and so their next grant), in the tenant's time zone as set now. */
+    public Instant nextGrantAt(TenantId tenant, Period period) {
+        return periods.nextGrantAt(tenant, period);
+    }
+
+    /**
+     * Grants the current period to the tenant's allowances not yet granted for it, {@code batchSize} users per
+     * transaction; {@code afterBatch} hears each committed batch's number. What the period job runs.
+     */
+    public GrantTotals grantDue(TenantId tenant, int batchSize, IntConsumer afterBatch) {
+        return allowances.grantDue(tenant, batchSize, afterBatch);
+    }
+
+    /** The missing grants of the current period, then the short ones completed as far as the pool goes (after a purchase). */
+    public GrantTotals grantCurrentPeriod(TenantId tenant) {
+        return allowances.grantCurrentPeriod(tenant, allowances.batchSize());
+    }
+
+    /** {@link #grantDue(TenantId, int, IntConsumer)} in batches of {@code aicredits.allowances.batch-size} users. */
+    public GrantTotals grantDue(TenantId tenant, IntConsumer afterBatch) {
+        return allowances.grantDue(tenant, allowances.batchSize(), afterBatch);
+    }
+
+    /** The tenants with at least one allowance. */
+    public List<TenantId> tenantsWithAllowances() {
+        return allowanceStore.tenants();
     }
 
     // ------------------------------------------------------------------ consumption

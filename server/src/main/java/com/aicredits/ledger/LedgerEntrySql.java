@@ -15,7 +15,7 @@ final class LedgerEntrySql {
     private static final List<String> COLUMNS = List.of("tenant_id", "user_id", "type", "credits", "purchased_delta",
             "assigned_delta", "consumed_delta", "held_delta", "remaining_before", "remaining_after", "held_after",
             "unassigned_before", "unassigned_after", "note", "actor", "reference", "feature", "request_id",
-            "idempotency_key", "at");
+            "idempotency_key", "at", "opens_allocation");
 
     private static final List<String> REQUIRED = List.of("tenant_id", "type", "credits", "actor", "at");
 

@@ -2,6 +2,9 @@ package com.aicredits.ledger;
 
 import com.aicredits.directory.Role;
 import com.aicredits.ledger.RowQuery.SortBy;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
@@ -64,9 +67,11 @@ class LedgerQueries {
             select u.id, u.name, u.email, u.role, u.active as user_active,
                    a.assigned - a.assigned_before_opening as assigned, a.consumed - a.assigned_before_opening as consumed,
                    a.held, a.active,
-                   credits_removable(a.assigned, a.consumed, a.held) as removable
+                   credits_removable(a.assigned, a.consumed, a.held) as removable,
+                   al.credits as allowance_credits, al.period as allowance_period, al.mode as allowance_mode
               from accounts a
               join people u on u.tenant_id = a.tenant_id and u.id = a.user_id
+              left join allowances al on al.tenant_id = a.tenant_id and al.user_id = a.user_id
             """;
 
     private static final Map<SortBy, String> ORDER = Map.of(
@@ -148,23 +153,28 @@ class LedgerQueries {
     /**
      * A user's row as it stood right after {@code entry} (an assign, add or remove): the answer the operation that
      * wrote it gave. A retry whose stored answer was lost (the instance died between the commit and storing the
-     * response) gets these figures again, not the balance as it is now.
+     * response) gets these figures again, not the balance as it is now. The allowance is the one standing now:
+     * allowances keep no history of their terms.
      */
     Optional<AccountRow> rowAfter(TenantId tenant, Entry entry) {
         return jdbc.sql("""
                 select u.id, u.name, u.email, u.role, u.active as user_active,
                        e.assigned - e.before_opening as assigned, e.assigned - :remaining - e.before_opening as consumed,
                        :held as held, :active as active,
-                       credits_removable(e.assigned, e.assigned - :remaining, cast(:held as bigint)) as removable
+                       credits_removable(e.assigned, e.assigned - :remaining, cast(:held as bigint)) as removable,
+                       al.credits as allowance_credits, al.period as allowance_period, al.mode as allowance_mode
                   from people u
+                  left join allowances al on al.tenant_id = u.tenant_id and al.user_id = u.id
                  cross join (
                        -- lifetime assigned at the entry, and what had been assigned when the allocation was last
-                       -- opened (by an ASSIGN) at or before it: the same figures accounts keeps (V9)
+                       -- opened (by an ASSIGN, or a grant that opened it) at or before it: the same figures
+                       -- accounts keeps (V9)
                        select coalesce(sum(assigned_delta), 0)::bigint as assigned,
                               coalesce(sum(assigned_delta) filter (where id < o.opened), 0)::bigint as before_opening
                          from ledger_entries,
                               (select coalesce(max(id), 0) as opened from ledger_entries
-                                where tenant_id = :tenant and user_id = :user and type = 'ASSIGN' and id <= :entry) o
+                                where tenant_id = :tenant and user_id = :user and (type = 'ASSIGN' or opens_allocation)
+                                  and id <= :entry) o
                         where tenant_id = :tenant and user_id = :user and id <= :entry) e
                  where u.tenant_id = :tenant and u.id = :user
                 """)
@@ -252,7 +262,13 @@ class LedgerQueries {
         return new AccountRow(new UserId(rs.getObject("id", UUID.class)), rs.getString("name"), rs.getString("email"),
                 Role.valueOf(rs.getString("role")), assigned, consumed, assigned.minus(consumed),
                 new Credits(rs.getLong("held")), new Credits(rs.getLong("removable")), consumed.percentOf(assigned),
-                rs.getBoolean("active"), rs.getBoolean("user_active"));
+                rs.getBoolean("active"), rs.getBoolean("user_active"), allowance(rs));
+    }
+
+    private static Optional<AllowanceTerms> allowance(ResultSet rs) throws SQLException {
+        Long credits = rs.getObject("allowance_credits", Long.class);
+        return credits == null ? Optional.empty() : Optional.of(new AllowanceTerms(new Credits(credits),
+                Period.valueOf(rs.getString("allowance_period")), AllowanceMode.valueOf(rs.getString("allowance_mode"))));
     }
 
     static Entry entry(ResultSet rs, int n) throws SQLException {

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Repository;
  * Recomputes every balance from the ledger and the request log and lists each difference. Three
  * independent records must agree: the stored pools and accounts, the sums of the entries' deltas, and
  * the consumption requests (open holds and settled costs). Each user's entries must also chain: every
- * entry starts from the figures the previous one ended with.
+ * entry starts from the figures the previous one ended with. Allowance grants must match their entries.
  */
 @Repository
 class Reconciler {
@@ -106,6 +106,31 @@ class Reconciler {
                      where unassigned_after is not null and (cast(:tenant as uuid) is null or tenant_id = :tenant)
                   ) chained
                  where unassigned_before <> previous
+                """).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
+
+        // Each allowance grant must be exactly what its entries did: the ALLOWANCE entries of its period added up to
+        // what it records as granted, the RESET's REMOVE entries to what it returned; no entry of the actor
+        // "allowance" without its grant.
+        drifts.addAll(jdbc.sql("""
+                with e as (
+                    select tenant_id, user_id, reference,
+                           coalesce(sum(credits) filter (where type = 'ALLOWANCE'), 0) as granted,
+                           coalesce(sum(credits) filter (where type = 'REMOVE'), 0) as returned
+                      from ledger_entries
+                     where actor = 'allowance' and type in ('ALLOWANCE', 'REMOVE')
+                       and (cast(:tenant as uuid) is null or tenant_id = :tenant)
+                     group by tenant_id, user_id, reference
+                ), g as (
+                    select *, period || ' ' || to_char(period_start, 'YYYY-MM-DD') as reference
+                      from allowance_grants where (cast(:tenant as uuid) is null or tenant_id = :tenant)
+                )
+                select format('allowance grant %s/%s %s: recorded due=%s granted=%s shortfall=%s returned=%s, entries granted=%s returned=%s',
+                              coalesce(g.tenant_id, e.tenant_id), coalesce(g.user_id, e.user_id), coalesce(g.reference, e.reference),
+                              g.due, g.granted, g.shortfall, g.returned, e.granted, e.returned)
+                  from g
+                  full join e on e.tenant_id = g.tenant_id and e.user_id = g.user_id and e.reference = g.reference
+                 where g.tenant_id is null or g.granted <> coalesce(e.granted, 0) or g.returned <> coalesce(e.returned, 0)
+                    or g.granted + g.shortfall <> g.due
                 """).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
 
         // The summary cards' running totals must equal what they summarise (compared per tenant, not per

@@ -83,6 +83,10 @@ public record Credits(long thousandths) implements Comparable<Credits> {
         return a.thousandths >= b.thousandths ? a : b;
     }
 
+    public static Credits min(Credits a, Credits b) {
+        return a.thousandths <= b.thousandths ? a : b;
+    }
+
     public boolean isPositive() {
         return thousandths > 0;
     }

@@ -3,6 +3,12 @@ package com.aicredits.shared;
 /** Why an operation was refused, in every module's vocabulary. A refused operation changes nothing. */
 public enum Refusal {
     /** Zero, negative, too precise or too large an amount. */
+    /** A time zone that is not an IANA name (tenant settings). */
+    INVALID_TIME_ZONE,
+    /** An allowance period other than MONTHLY or WEEKLY. */
+    INVALID_PERIOD,
+    /** An allowance mode other than RESET or TOP_UP. */
+    INVALID_MODE,
     INVALID_AMOUNT,
     /** Any other malformed field (note too long, blank reference, malformed request id). */
     VALIDATION_FAILED,

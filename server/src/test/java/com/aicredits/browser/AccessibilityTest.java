@@ -91,6 +91,8 @@ class AccessibilityTest extends AdminBrowserTest {
         check(page, size + " history");
         open(page, "/credits/purchases");
         check(page, size + " purchases");
+        open(page, "/settings");
+        check(page, size + " settings");
         open(page, "/users");
         check(page, size + " users");
         openDialog(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add User")), size + " add user dialog");
@@ -151,7 +153,7 @@ class AccessibilityTest extends AdminBrowserTest {
         assertThat(grace.locator("[data-col=remaining]").evaluate("e => getComputedStyle(e).whiteSpace")).isEqualTo("nowrap");
         Browser.screenshot(page, "phone-ai-credits");
 
-        for (String path : List.of("/credits/users/" + tenant.grace + "/history", "/credits/purchases", "/users", "/canvas")) {
+        for (String path : List.of("/credits/users/" + tenant.grace + "/history", "/credits/purchases", "/settings", "/users", "/canvas")) {
             page.navigate(tenant.app() + path);
             Browser.whenLive(page);
             assertThat(scrollsSideways(page)).as(path + " scrolls sideways; too wide: " + page.evaluate("""

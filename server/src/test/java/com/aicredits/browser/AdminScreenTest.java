@@ -119,7 +119,7 @@ class AdminScreenTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Assign User")).click();
         assertThat(dialog(page)).isVisible();
         // The placeholder, then the users without credits (Ada, the admin herself, and Linus), by name.
-        assertThat(dialog(page).locator("option")).hasText(new String[] {"Choose a user…",
+        assertThat(dialog(page).getByLabel("Select User").locator("option")).hasText(new String[] {"Choose a user…",
                 "Ada Admin — " + adminEmail, "Linus Waiting — linus@" + tenant.value().toString().substring(0, 8) + ".example"});
         dialog(page).getByLabel("Select User").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel(
                 "Linus Waiting — linus@" + tenant.value().toString().substring(0, 8) + ".example"));
@@ -257,6 +257,11 @@ class AdminScreenTest {
         page.keyboard().press("Tab");
         assertThat(dialog(page).getByLabel("Credits to Assign")).isFocused();
         page.keyboard().type("15");
+        page.keyboard().press("Tab");
+        // The allowance control: the repeat list (left at "Only now"), then the reset / top up pair, one stop
+        assertThat(dialog(page).getByLabel("Repeat")).isFocused();
+        page.keyboard().press("Tab");
+        assertThat(dialog(page).getByLabel("Reset to this amount")).isFocused();
         page.keyboard().press("Tab");
         page.keyboard().type("typed without a mouse");
         page.keyboard().press("Tab"); // Cancel

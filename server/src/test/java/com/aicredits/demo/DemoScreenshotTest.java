@@ -25,17 +25,18 @@ class DemoScreenshotTest {
     @LocalServerPort int port;
     @Autowired Directory directory;
     @Autowired Ledger ledger;
+    @Autowired com.aicredits.settings.TenantSettings settings;
 
     @Test
     void the_demo_admin_signs_in_and_sees_every_state_of_the_table() {
-        new DemoTenant(directory, ledger).run(null);
+        new DemoTenant(directory, ledger, settings).run(null);
         try (var playwright = Playwright.create();
                 var browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                         .setExecutablePath(Paths.get("/usr/bin/chromium"))
                         .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                                 "--disable-background-networking", "--disable-component-update", "--disable-sync")))) {
             Page page = signIn(browser, 1400, 1000);
-            assertThat(page.locator("[data-card=purchased]")).hasText("12,500");
+            assertThat(page.locator("[data-card=purchased]")).hasText("14,500");
             assertThat(page.locator("#table")).containsText("-5");
             shoot(page, "demo-ai-credits.png");
             page.getByText("Assign User").click();

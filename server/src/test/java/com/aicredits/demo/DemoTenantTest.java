@@ -18,17 +18,25 @@ class DemoTenantTest {
 
     @Autowired Directory directory;
     @Autowired Ledger ledger;
+    @Autowired com.aicredits.settings.TenantSettings settings;
 
     @Test
     void the_demo_tenant_shows_every_state_at_once_and_reconciles() {
-        new DemoTenant(directory, ledger).run(null);
-        new DemoTenant(directory, ledger).run(null); // a restart does not seed twice
+        new DemoTenant(directory, ledger, settings).run(null);
+        new DemoTenant(directory, ledger, settings).run(null); // a restart does not seed twice
 
         var tenant = DemoTenant.ID;
         var summary = ledger.summary(tenant).orElseThrow();
-        assertThat(summary.totalPurchased()).isEqualTo(Credits.of(12_500));
-        assertThat(summary.totalUsers()).isEqualTo(24); // 25 registered, one deactivated
-        assertThat(summary.usersWithCredits()).isEqualTo(17); // 18 allocated, one removed
+        assertThat(summary.totalPurchased()).isEqualTo(Credits.of(14_500));
+        assertThat(summary.totalUsers()).isEqualTo(25); // 26 registered, one deactivated
+        // 18 assigned, one removed; three allowances opened allocations, and the Viewers' default one more
+        assertThat(summary.usersWithCredits()).isEqualTo(21);
+        assertThat(summary.creditsUnassigned()).isEqualTo(Credits.of(2_000)); // the pool ran dry; then a purchase
+        assertThat(ledger.allowances(tenant)).hasSize(5);
+        assertThat(ledger.allowances(tenant)).filteredOn(a -> a.lastGrant().orElseThrow().shortfall().isPositive())
+                .singleElement().satisfies(a -> assertThat(a.note()).isEqualTo("Research sabbatical"));
+        var mary = directory.userByEmail(tenant, "mary.kenneth.keller@demo.example").orElseThrow();
+        assertThat(ledger.balance(tenant, mary.id()).orElseThrow().remaining()).isEqualTo(Credits.of(50));
         assertThat(ledger.rows(tenant, new RowQuery(null, null, UserState.NEGATIVE, SortBy.NAME, false, 0, 50)).items())
                 .singleElement().satisfies(row -> {
                     assertThat(row.name()).isEqualTo("John McCarthy");
@@ -40,7 +48,8 @@ class DemoTenantTest {
                 .extracting(AccountRow::name).contains("Edsger Dijkstra");
         assertThat(ledger.rows(tenant, new RowQuery("ritchie", null, null, SortBy.NAME, false, 0, 50)).items()).isEmpty();
         assertThat(ledger.rows(tenant, RowQuery.firstPage()).items()).anySatisfy(row -> assertThat(row.held().isPositive()).isTrue());
-        assertThat(ledger.assignableUsers(tenant)).hasSize(7); // six never assigned, plus Dennis after his removal
+        // three Viewers never assigned, plus Dennis after his removal (three others got allowances)
+        assertThat(ledger.assignableUsers(tenant)).hasSize(4);
         assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
     }
 }

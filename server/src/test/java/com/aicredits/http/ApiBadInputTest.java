@@ -528,7 +528,113 @@ class ApiBadInputTest {
                 404, "NOT_FOUND"));
         cases.addAll(tenantIdCases(PLATFORM, "GET", "/consumption/" + w.authorized, "request state", null, Map.of()));
 
+        allowanceCases(w, cases);
+        settingsCases(w, cases);
         return cases;
+    }
+
+    /** PUT, GET and DELETE /credits/users/{userId}/allowance, GET /credits/allowances, POST grant-current-period. */
+    private void allowanceCases(World w, List<Case> cases) {
+        String credits = w.t.base + "/credits";
+        String path = credits + "/users/" + w.bob + "/allowance";
+        String valid = "{\"credits\": 10, \"period\": \"MONTHLY\", \"mode\": \"RESET\"}";
+        java.util.function.Function<String, String> withCredits =
+                literal -> "{\"credits\": " + literal + ", \"period\": \"MONTHLY\", \"mode\": \"RESET\"}";
+        for (var bad : commonBodyCases(ADMIN, "PUT", path, "set allowance", valid, Map.of())) {
+            cases.add(new Case(bad.name(), bad.caller(), bad.method(), bad.path(), bad.body(), key(), bad.status(), bad.code(),
+                    bad.field()));
+        }
+        BAD_CREDITS.forEach((name, literal) -> cases.add(c("set allowance: credits " + name, ADMIN, "PUT", path,
+                withCredits.apply(literal), key(), 400, "INVALID_AMOUNT", "credits")));
+        NOT_JSON_NUMBERS.forEach((name, literal) -> cases.add(c("set allowance: credits " + name + ", not JSON", ADMIN, "PUT",
+                path, withCredits.apply(literal), key(), 400, "VALIDATION_FAILED")));
+        cases.add(c("set allowance: credits missing", ADMIN, "PUT", path, "{\"period\": \"MONTHLY\", \"mode\": \"RESET\"}",
+                key(), 400, "VALIDATION_FAILED", "credits"));
+        for (var period : List.of("\"DAILY\"", "\"monthly\"", "\"\"", "null", "\"MONTHLY \"")) {
+            cases.add(c("set allowance: period " + period, ADMIN, "PUT", path,
+                    "{\"credits\": 10, \"period\": " + period + ", \"mode\": \"RESET\"}", key(), 400, "INVALID_PERIOD", "period"));
+        }
+        cases.add(c("set allowance: period missing", ADMIN, "PUT", path, "{\"credits\": 10, \"mode\": \"RESET\"}", key(), 400,
+                "INVALID_PERIOD", "period"));
+        cases.add(c("set allowance: period a number", ADMIN, "PUT", path,
+                "{\"credits\": 10, \"period\": 1, \"mode\": \"RESET\"}", key(), 400, "VALIDATION_FAILED", "period"));
+        for (var mode : List.of("\"ROLLOVER\"", "\"reset\"", "\"TOPUP\"", "null")) {
+            cases.add(c("set allowance: mode " + mode, ADMIN, "PUT", path,
+                    "{\"credits\": 10, \"period\": \"WEEKLY\", \"mode\": " + mode + "}", key(), 400, "INVALID_MODE", "mode"));
+        }
+        cases.add(c("set allowance: note too long", ADMIN, "PUT", path, "{\"credits\": 10, \"period\": \"WEEKLY\", "
+                + "\"mode\": \"RESET\", \"note\": \"" + "n".repeat(Ledger.MAX_NOTE + 1) + "\"}", key(), 400, "VALIDATION_FAILED",
+                "note"));
+        cases.add(c("set allowance: no Idempotency-Key", ADMIN, "PUT", path, valid, Map.of(), 400, "VALIDATION_FAILED",
+                "Idempotency-Key"));
+        cases.add(c("set allowance: blank Idempotency-Key", ADMIN, "PUT", path, valid, Map.of("Idempotency-Key", " "), 400,
+                "VALIDATION_FAILED", "Idempotency-Key"));
+        for (var user : List.of(UNKNOWN_UUID, MALFORMED_UUID, w.eve)) {
+            String other = credits + "/users/" + user + "/allowance";
+            cases.add(c("set allowance: user " + user, ADMIN, "PUT", other, valid, key(), 404, "NOT_FOUND"));
+            cases.add(c("read allowance: user " + user, ADMIN, "GET", other, null, 404, "NOT_FOUND"));
+            cases.add(c("stop allowance: user " + user, ADMIN, "DELETE", other, null, key(), 404, "NOT_FOUND"));
+        }
+        cases.add(c("read allowance: a user without one", ADMIN, "GET", path, null, 404, "NOT_FOUND"));
+        cases.add(c("stop allowance: blank Idempotency-Key", ADMIN, "DELETE", path, null, Map.of("Idempotency-Key", ""), 400,
+                "VALIDATION_FAILED", "Idempotency-Key"));
+        cases.addAll(tenantIdCases(PLATFORM, "PUT", "/credits/users/" + w.bob + "/allowance", "set allowance", valid, key()));
+        cases.addAll(tenantIdCases(PLATFORM, "GET", "/credits/users/" + w.bob + "/allowance", "read allowance", null, Map.of()));
+        cases.addAll(tenantIdCases(PLATFORM, "DELETE", "/credits/users/" + w.bob + "/allowance", "stop allowance", null, Map.of()));
+        cases.addAll(tenantIdCases(PLATFORM, "GET", "/credits/allowances", "allowances", null, Map.of()));
+        String grant = credits + "/allowances/grant-current-period";
+        cases.add(c("grant current period: Idempotency-Key of 201 characters", ADMIN, "POST", grant, null,
+                Map.of("Idempotency-Key", "k".repeat(201)), 400, "VALIDATION_FAILED", "Idempotency-Key"));
+        cases.addAll(tenantIdCases(PLATFORM, "POST", "/credits/allowances/grant-current-period", "grant current period", null,
+                Map.of()));
+    }
+
+    /** GET and PATCH /settings. */
+    private void settingsCases(World w, List<Case> cases) {
+        String path = w.t.base + "/settings";
+        cases.addAll(commonBodyCases(ADMIN, "PATCH", path, "change settings", "{\"reclaimOnDeactivate\": true}", Map.of()));
+        var refused = orderedMap(
+                "{\"timeZone\": \"+02:00\"}", "INVALID_TIME_ZONE timeZone",
+                "{\"timeZone\": \"Mars/Olympus\"}", "INVALID_TIME_ZONE timeZone",
+                "{\"timeZone\": \"\"}", "INVALID_TIME_ZONE timeZone",
+                "{\"timeZone\": \"europe/berlin\"}", "INVALID_TIME_ZONE timeZone",
+                "{\"timeZone\": 1}", "VALIDATION_FAILED timeZone",
+                "{\"timeZone\": null}", "VALIDATION_FAILED timeZone",
+                "{\"maxHoldsPerUser\": 0}", "VALIDATION_FAILED maxHoldsPerUser",
+                "{\"maxHoldsPerUser\": 1001}", "VALIDATION_FAILED maxHoldsPerUser",
+                "{\"maxHoldsPerUser\": 4.5}", "VALIDATION_FAILED maxHoldsPerUser",
+                "{\"maxHoldsPerUser\": \"4\"}", "VALIDATION_FAILED maxHoldsPerUser",
+                "{\"maxHoldsPerUser\": 99999999999}", "VALIDATION_FAILED maxHoldsPerUser",
+                "{\"reclaimOnDeactivate\": \"true\"}", "VALIDATION_FAILED reclaimOnDeactivate",
+                "{\"alerts\": {}}", "VALIDATION_FAILED alerts",
+                "{\"alerts\": 5}", "VALIDATION_FAILED alerts",
+                "{\"alerts\": {\"userLowPercent\": 101}}", "VALIDATION_FAILED alerts.userLowPercent",
+                "{\"alerts\": {\"userLowPercent\": -1}}", "VALIDATION_FAILED alerts.userLowPercent",
+                "{\"alerts\": {\"tenantAvailableBelowPercent\": 200}}", "VALIDATION_FAILED alerts.tenantAvailableBelowPercent",
+                "{\"alerts\": {\"poolUnassignedBelow\": -1}}", "INVALID_AMOUNT alerts.poolUnassignedBelow",
+                "{\"alerts\": {\"poolUnassignedBelow\": 0.0001}}", "INVALID_AMOUNT alerts.poolUnassignedBelow",
+                "{\"alerts\": {\"userExhausted\": 1}}", "VALIDATION_FAILED alerts.userExhausted",
+                "{\"alerts\": {\"surprise\": 1}}", "VALIDATION_FAILED alerts.surprise",
+                "{\"allowanceDefaults\": {}}", "VALIDATION_FAILED allowanceDefaults",
+                "{\"allowanceDefaults\": {\"Guest\": null}}", "VALIDATION_FAILED allowanceDefaults",
+                "{\"allowanceDefaults\": {\"viewer\": null}}", "VALIDATION_FAILED allowanceDefaults",
+                "{\"allowanceDefaults\": {\"Viewer\": 5}}", "VALIDATION_FAILED allowanceDefaults.Viewer",
+                "{\"allowanceDefaults\": {\"Viewer\": {\"credits\": 0, \"period\": \"MONTHLY\", \"mode\": \"RESET\"}}}",
+                "INVALID_AMOUNT allowanceDefaults.Viewer.credits",
+                "{\"allowanceDefaults\": {\"Viewer\": {\"period\": \"MONTHLY\", \"mode\": \"RESET\"}}}",
+                "INVALID_AMOUNT allowanceDefaults.Viewer.credits",
+                "{\"allowanceDefaults\": {\"Viewer\": {\"credits\": 5, \"period\": \"DAILY\", \"mode\": \"RESET\"}}}",
+                "INVALID_PERIOD allowanceDefaults.Viewer.period",
+                "{\"allowanceDefaults\": {\"Viewer\": {\"credits\": 5, \"period\": \"WEEKLY\", \"mode\": \"KEEP\"}}}",
+                "INVALID_MODE allowanceDefaults.Viewer.mode",
+                "{\"maxHoldsPerUser\": 8, \"timeZone\": \"nowhere\"}", "INVALID_TIME_ZONE timeZone");
+        refused.forEach((body, expected) -> {
+            var parts = expected.split(" ");
+            cases.add(c("change settings: " + abbreviate(body), ADMIN, "PATCH", path, body, 400, parts[0], parts[1]));
+        });
+        cases.addAll(tenantIdCases(PLATFORM, "GET", "/settings", "read settings", null, Map.of()));
+        cases.addAll(tenantIdCases(PLATFORM, "PATCH", "/settings", "change settings", "{\"reclaimOnDeactivate\": true}",
+                Map.of()));
     }
 
     // ------------------------------------------------------------------ case families

@@ -143,6 +143,12 @@ class AuthorizationMatrixTest {
             case "PATCH /scim/v2/Users/{id}" -> new Request(path.replace("{id}", t.user(fresh(), "Viewer")),
                     Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations",
                             List.of(Map.of("op", "replace", "path", "displayName", "value", "Patched"))), Map.of());
+            case "PATCH /settings" -> new Request(path, Map.of("reclaimOnDeactivate", true), Map.of());
+            case "PUT /credits/users/{userId}/allowance" -> new Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
+                    Map.of("credits", 5, "period", "MONTHLY", "mode", "RESET"), key);
+            case "GET /credits/users/{userId}/allowance", "DELETE /credits/users/{userId}/allowance" ->
+                    new Request(path.replace("{userId}", withAllowance(t)), null, Map.of());
+            case "POST /credits/allowances/grant-current-period" -> new Request(path, null, Map.of());
             default -> {
                 if (row.method().equals("GET")) {
                     yield new Request(path, null, Map.of());
@@ -168,6 +174,14 @@ class AuthorizationMatrixTest {
     private static String funded(HttpFixture t) {
         String user = t.user(fresh(), "Planner");
         t.assign(user, "10");
+        return user;
+    }
+
+    private static String withAllowance(HttpFixture t) {
+        String user = t.user(fresh(), "Planner");
+        var response = t.platform.send("PUT", t.base + "/credits/users/" + user + "/allowance",
+                Map.of("credits", 2, "period", "WEEKLY", "mode", "TOP_UP"), Map.of("Idempotency-Key", fresh()));
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
         return user;
     }
 

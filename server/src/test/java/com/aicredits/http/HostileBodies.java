@@ -112,6 +112,13 @@ final class HostileBodies {
             case "userId" -> "\"" + world.ada + "\"";
             case "feature" -> "\"canvas\"";
             case "active" -> "true";
+            case "period" -> "\"MONTHLY\"";
+            case "mode" -> "\"TOP_UP\"";
+            case "timeZone" -> "\"Europe/Berlin\"";
+            case "maxHoldsPerUser" -> "4";
+            case "reclaimOnDeactivate" -> "true";
+            case "alerts" -> "{\"userLowPercent\": 20}";
+            case "allowanceDefaults" -> "{\"Viewer\": null}";
             default -> switch (field.type()) {
                 case "number", "integer" -> "1";
                 case "boolean" -> "true";

@@ -13,8 +13,19 @@ import com.aicredits.shared.Refusal;
 import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import com.aicredits.ledger.ModelState.AllowanceOutcome;
+import com.aicredits.ledger.ModelState.Grant;
+import com.aicredits.ledger.ModelState.GrantKey;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,6 +55,8 @@ final class LedgerModel {
     final Map<String, Request> requests = new LinkedHashMap<>();
     /** Users the directory has deactivated: they start nothing and are given nothing. */
     final java.util.Set<UserId> inactive = new java.util.HashSet<>();
+    final Map<UserId, AllowanceTerms> allowances = new LinkedHashMap<>();
+    final Map<GrantKey, Grant> grants = new LinkedHashMap<>();
 
     void register(User user) {
         users.put(user.id(), user);
@@ -217,7 +230,7 @@ final class LedgerModel {
     private AccountRow standingNow(AccountRow first) {
         return new AccountRow(first.userId(), first.name(), first.email(), first.role(), first.assigned(),
                 first.consumed(), first.remaining(), first.held(), first.removable(), first.usedPercent(),
-                first.active(), !inactive.contains(first.userId()));
+                first.active(), !inactive.contains(first.userId()), Optional.ofNullable(allowances.get(first.userId())));
     }
 
     /**
@@ -243,6 +256,124 @@ final class LedgerModel {
     /** Reactivation gives nothing back: the user starts again with what their allocation still holds. */
     void reactivate(UserId user) {
         inactive.remove(user);
+    // ---------------------------------------------------------------- allowances (the tenant's time zone is UTC)
+
+    /** The first day of the period running at {@code now}: the 1st, or Monday, in UTC. */
+    static LocalDate periodStart(Period period, Instant now) {
+        var day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return period == Period.MONTHLY ? day.withDayOfMonth(1) : day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+    }
+
+    /** When the period after the current one starts. */
+    static Instant nextPeriodStart(Period period, Instant now) {
+        var start = periodStart(period, now);
+        return (period == Period.MONTHLY ? start.plusMonths(1) : start.plusWeeks(1)).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    Object setAllowance(UserId user, AllowanceTerms terms, Instant now) {
+        if (!enterable(terms.credits())) {
+            return new Rejection(Refusal.INVALID_AMOUNT);
+        }
+        if (!users.containsKey(user)) {
+            return new Rejection(Refusal.NOT_FOUND);
+        }
+        allowances.put(user, terms);
+        grant(user, terms, now);
+        return new AllowanceOutcome(terms, lastGrant(user, terms.period()));
+    }
+
+    boolean removeAllowance(UserId user) {
+        return allowances.remove(user) != null;
+    }
+
+    /** The period job: every allowance without a grant for the running period, in user id order (as PostgreSQL sorts uuids). */
+    GrantTotals grantDue(Instant now) {
+        GrantTotals total = GrantTotals.NONE;
+        var order = allowances.keySet().stream().sorted(Comparator.comparing(UserId::toString)).toList();
+        for (var user : order) {
+            total = total.plus(grant(user, allowances.get(user), now));
+        }
+        return total;
+    }
+
+    /** The missing grants, then the short ones of the running periods completed, oldest first. */
+    GrantTotals grantCurrentPeriod(Instant now) {
+        var due = grantDue(now);
+        long completed = 0;
+        int users = 0;
+        var shortOnes = currentGrants(now).entrySet().stream()
+                .filter(e -> e.getValue().due > e.getValue().granted)
+                .sorted(Comparator.comparing((Map.Entry<GrantKey, Grant> e) -> e.getValue().at)
+                        .thenComparing(e -> e.getKey().user().toString()))
+                .toList();
+        for (var entry : shortOnes) {
+            var grant = entry.getValue();
+            long credits = Math.min(grant.due - grant.granted, unassigned());
+            if (credits <= 0) {
+                continue;
+            }
+            give(entry.getKey().user(), credits);
+            grant.granted += credits;
+            completed += credits;
+            users++;
+        }
+        long shortfall = currentGrants(now).values().stream().mapToLong(g -> g.due - g.granted).sum();
+        return new GrantTotals(due.granted().plus(new Credits(completed)), new Credits(shortfall), due.users() + users);
+    }
+
+    /** The running periods' grants of allowances that still stand with that period. */
+    private Map<GrantKey, Grant> currentGrants(Instant now) {
+        var current = new LinkedHashMap<GrantKey, Grant>();
+        grants.forEach((key, grant) -> {
+            var terms = allowances.get(key.user());
+            if (terms != null && terms.period() == key.period() && key.start().equals(periodStart(key.period(), now))) {
+                current.put(key, grant);
+            }
+        });
+        return current;
+    }
+
+    private GrantTotals grant(UserId user, AllowanceTerms terms, Instant now) {
+        var key = new GrantKey(user, terms.period(), periodStart(terms.period(), now));
+        if (grants.containsKey(key)) {
+            return GrantTotals.NONE;
+        }
+        var grant = new Grant(now.truncatedTo(ChronoUnit.MICROS));
+        grants.put(key, grant);
+        var account = accounts.get(user);
+        if (terms.mode() == AllowanceMode.RESET && account != null && account.active && account.removable() > 0) {
+            grant.returned = account.removable();
+            account.assigned -= grant.returned;
+            assigned -= grant.returned;
+            account.active = account.remaining() != 0;
+        }
+        long remaining = account == null ? 0 : account.remaining();
+        grant.due = terms.mode() == AllowanceMode.RESET ? terms.credits().thousandths()
+                : Math.max(0, terms.credits().thousandths() - remaining);
+        grant.granted = Math.min(grant.due, unassigned());
+        if (grant.granted > 0) {
+            give(user, grant.granted);
+        }
+        return new GrantTotals(new Credits(grant.granted), new Credits(grant.due - grant.granted), 1);
+    }
+
+    /** From the pool to the user, opening (or reopening) the allocation like an assign. */
+    private void give(UserId user, long credits) {
+        var account = accounts.computeIfAbsent(user, u -> new Account());
+        if (!account.active) {
+            account.assignedBeforeOpening = account.assigned;
+            account.active = true;
+        }
+        account.assigned += credits;
+        assigned += credits;
+    }
+
+    /** The latest grant of the user's allowance period (by period start): what the allowance shows as lastGrant. */
+    ModelState.GrantFigures lastGrant(UserId user, Period period) {
+        return grants.entrySet().stream()
+                .filter(e -> e.getKey().user().equals(user) && e.getKey().period() == period)
+                .max(Comparator.comparing(e -> e.getKey().start()))
+                .map(e -> e.getValue().figures()).orElse(null);
     }
 
     // ---------------------------------------------------------------- consumption
@@ -418,7 +549,7 @@ final class LedgerModel {
                         .divide(BigDecimal.valueOf(assigned), 1, RoundingMode.HALF_UP).stripTrailingZeros();
         return new AccountRow(user, u.name(), u.email(), u.role(), new Credits(assigned),
                 new Credits(consumed), new Credits(a.remaining()), new Credits(a.held), new Credits(a.removable()),
-                usedPercent, a.active, !inactive.contains(user));
+                usedPercent, a.active, !inactive.contains(user), Optional.ofNullable(allowances.get(user)));
     }
 
     Balance balance(UserId user) {

@@ -35,7 +35,9 @@ final class ModelCoverage {
             "void done", "void replayed", "void NOT_FOUND", "void ALREADY_SETTLED",
             "settle REQUEST_EXPIRED", "void REQUEST_EXPIRED",
             "end done", "end replayed", "end NO_ALLOCATION", "end EXCEEDS_REMOVABLE", "end CREDITS_HELD",
-            "expireHolds released");
+            "expireHolds released",
+            "setAllowance AllowanceOutcome", "setAllowance INVALID_AMOUNT", "setAllowance NOT_FOUND",
+            "removeAllowance Boolean", "periodStart GrantTotals", "grantCurrentPeriod GrantTotals");
 
     static final List<String> REQUIRED_EVENTS = List.of("remaining went below zero",
             "a removal closed an allocation", "an assign reopened a closed account", "a late settle after expiry",

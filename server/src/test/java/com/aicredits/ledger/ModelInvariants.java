@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.ledger.ModelState.Account;
 import com.aicredits.ledger.ModelState.AccountFigures;
+import com.aicredits.ledger.ModelState.GrantFigures;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
+import java.time.LocalDate;
 import com.aicredits.ledger.ModelState.RequestFigures;
 import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.shared.Credits;
@@ -68,6 +73,28 @@ final class ModelInvariants {
                     .isLessThanOrEqualTo(LedgerModel.MAX_OPEN_HOLDS);
             assertThat(s.overRemovals()).as(after + "%s: removals above the removable amount", name).isZero();
         });
+
+        // Allowances and their grants: exactly one grant per user and period (the key), with the model's figures.
+        assertThat(run.jdbc.sql("select user_id, credits, period, mode from allowances where tenant_id = ?")
+                .param(run.tenant.value())
+                .query((rs, n) -> Map.entry(run.names.get(new UserId(rs.getObject(1, UUID.class))), new AllowanceTerms(
+                        new Credits(rs.getLong(2)), Period.valueOf(rs.getString(3)), AllowanceMode.valueOf(rs.getString(4)))))
+                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+                .as(after + "allowances")
+                .isEqualTo(model.allowances.entrySet().stream()
+                        .collect(Collectors.toMap(e -> run.names.get(e.getKey()), Map.Entry::getValue)));
+        assertThat(run.jdbc.sql("""
+                select user_id, period, period_start, due, granted, shortfall, returned from allowance_grants
+                 where tenant_id = ?
+                """).param(run.tenant.value())
+                .query((rs, n) -> Map.entry(run.names.get(new UserId(rs.getObject(1, UUID.class))) + " "
+                        + rs.getString(2) + " " + rs.getObject(3, LocalDate.class),
+                        new GrantFigures(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7))))
+                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+                .as(after + "allowance grants")
+                .isEqualTo(model.grants.entrySet().stream().collect(Collectors.toMap(
+                        e -> run.names.get(e.getKey().user()) + " " + e.getKey().period() + " " + e.getKey().start(),
+                        e -> e.getValue().figures())));
 
         assertThat(storedRequests()).as(after + "requests").isEqualTo(model.requests.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().figures())));

@@ -12,7 +12,12 @@ import com.aicredits.ledger.ModelChoices.AdminVariation;
 import com.aicredits.ledger.ModelChoices.Amount;
 import com.aicredits.ledger.ModelChoices.RequestVariation;
 import com.aicredits.ledger.ModelChoices.Target;
+import com.aicredits.ledger.ModelState.AllowanceOutcome;
+import com.aicredits.ledger.ModelState.GrantFigures;
 import com.aicredits.ledger.ModelState.Rejection;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
@@ -214,6 +219,36 @@ final class ModelRun {
                 select coalesce(sum(credits), 0) from ledger_entries
                  where tenant_id = ? and user_id = ? and type = 'REMOVE' and actor = 'directory'
                 """).params(tenant.value(), user.value()).query(Long.class).single());
+    // ---------------------------------------------------------------- allowances
+
+    void setAllowance(String userName, Amount amount, Period period, AllowanceMode mode) {
+        UserId user = users.get(userName);
+        var terms = new AllowanceTerms(amount(amount, user, null), period, mode);
+        Object expected = model.setAllowance(user, terms, clock.instant());
+        Object actual = switch (ledger.setAllowance(tenant, user, terms, null, ADMIN)) {
+            case Outcome.Done<Allowance>(var set) -> new AllowanceOutcome(set.terms(),
+                    set.lastGrant().map(g -> new GrantFigures(g.due().thousandths(), g.granted().thousandths(),
+                            g.shortfall().thousandths(), g.returned().thousandths())).orElse(null));
+            case Refused<Allowance> refused -> refused;
+        };
+        compare("setAllowance(" + userName + ", " + terms + ")", expected, actual);
+    }
+
+    void removeAllowance(String userName) {
+        UserId user = users.get(userName);
+        compare("removeAllowance(" + userName + ")", model.removeAllowance(user), ledger.removeAllowance(tenant, user));
+    }
+
+    /** Moves the clock past the next start of {@code period} (UTC, the tenant's zone) and runs the period job. */
+    void periodStart(Period period, int secondsAfter, int batchSize) {
+        var next = LedgerModel.nextPeriodStart(period, clock.instant());
+        clock.advance(Duration.between(clock.instant(), next).plusSeconds(secondsAfter));
+        compare("periodStart(" + period + " " + LedgerModel.periodStart(period, clock.instant()) + ")",
+                model.grantDue(clock.instant()), ledger.grantDue(tenant, batchSize, batch -> { }));
+    }
+
+    void grantCurrentPeriod() {
+        compare("grantCurrentPeriod()", model.grantCurrentPeriod(clock.instant()), ledger.grantCurrentPeriod(tenant));
     }
 
     // ---------------------------------------------------------------- consumption calls

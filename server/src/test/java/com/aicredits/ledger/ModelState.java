@@ -1,10 +1,13 @@
 package com.aicredits.ledger;
 
 import com.aicredits.ledger.RequestState.Status;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Refusal;
 import com.aicredits.shared.UserId;
 import java.time.Instant;
+import java.time.LocalDate;
 
 /** What {@link LedgerModel} keeps and answers besides the ledger's own result types. */
 final class ModelState {
@@ -16,6 +19,33 @@ final class ModelState {
     record Rejection(Refusal reason, Credits limit) {
         Rejection(Refusal reason) {
             this(reason, null);
+        }
+    }
+
+    /** One period's grant to one user: what names it (exactly once per key). */
+    record GrantKey(UserId user, Period period, LocalDate start) {
+    }
+
+    /** What a grant did, as allowance_grants records it. */
+    record GrantFigures(long due, long granted, long shortfall, long returned) {
+    }
+
+    /** What setting an allowance answers, as far as the model predicts it: the terms and the latest grant's figures. */
+    record AllowanceOutcome(AllowanceTerms terms, GrantFigures lastGrant) {
+    }
+
+    static final class Grant {
+        final Instant at;
+        long due;
+        long granted;
+        long returned;
+
+        Grant(Instant at) {
+            this.at = at;
+        }
+
+        GrantFigures figures() {
+            return new GrantFigures(due, granted, due - granted, returned);
         }
     }
 

@@ -7,6 +7,8 @@ import com.aicredits.ledger.ModelChoices.AdminVariation;
 import com.aicredits.ledger.ModelChoices.Amount;
 import com.aicredits.ledger.ModelChoices.RequestVariation;
 import com.aicredits.ledger.ModelChoices.Target;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +45,13 @@ sealed interface ModelStep {
                 w(12, () -> new Settle(c.finishing(), c.settleCost())),
                 w(5, () -> new VoidRequest(c.finishing())),
                 w(5, () -> new RetryAdminCall(c.random.between(0, 4), c.adminVariation())),
-                w(5, () -> new RetryRequestCall(c.random.between(0, 4), c.requestVariation())));
+                w(5, () -> new RetryRequestCall(c.random.between(0, 4), c.requestVariation())),
+                w(4, () -> new SetAllowance(c.user(), c.allocation(), c.random.oneOf(Period.values()),
+                        c.random.oneOf(AllowanceMode.values()))),
+                w(1, () -> new RemoveAllowance(c.user())),
+                w(3, () -> new PeriodStarts(c.random.oneOf(Period.values()), c.random.oneOf(0, 1, 3_600),
+                        c.random.oneOf(1, 2, 500))),
+                w(2, () -> new GrantCurrentPeriod()));
     }
 
     /**
@@ -179,6 +187,37 @@ sealed interface ModelStep {
         @Override
         public String toString() {
             return "Elapse[" + minutes + " min" + (sweep ? ", then expire holds]" : "]");
+        }
+    }
+
+    /** Gives the user an allowance (granting the current period at once, if not granted yet). */
+    record SetAllowance(String user, Amount credits, Period period, AllowanceMode mode) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.setAllowance(user, credits, period, mode);
+        }
+    }
+
+    record RemoveAllowance(String user) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.removeAllowance(user);
+        }
+    }
+
+    /** The clock moves to just after the next month or week start and the period job runs, {@code batch} users a transaction. */
+    record PeriodStarts(Period period, int secondsAfter, int batch) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.periodStart(period, secondsAfter, batch);
+        }
+    }
+
+    /** An admin completes the running periods' grants (after a purchase, say). */
+    record GrantCurrentPeriod() implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.grantCurrentPeriod();
         }
     }
 

@@ -2,6 +2,10 @@ package com.aicredits.ledger.ui;
 
 import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.Allowance;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import com.aicredits.ledger.Allocated;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.shared.Credits;
@@ -42,8 +46,12 @@ class CreditsDialogs {
     }
 
     /** What the admin typed, shown again when the dialog comes back with a refusal. */
-    public record Entered(UserId userId, String credits, String note) {
+    public record Entered(UserId userId, String credits, String note, String repeat, String mode) {
         static final Entered NOTHING = new Entered(null, "", "");
+
+        Entered(UserId userId, String credits, String note) {
+            this(userId, credits, note, "", AllowanceMode.RESET.name());
+        }
     }
 
     @GetMapping("/assign")
@@ -66,10 +74,14 @@ class CreditsDialogs {
     @PostMapping("/assign")
     Object assign(@PathVariable TenantId tenantId, @RequestParam(required = false) UserId userId,
             @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
+            @RequestParam(required = false) String repeat, @RequestParam(required = false) String mode,
             @RequestParam String idempotencyKey, Principal principal, Model model, HttpServletResponse response) {
-        model.addAttribute("entered", new Entered(userId, credits, note));
+        model.addAttribute("entered", new Entered(userId, credits, note, blank(repeat), modeOrReset(mode)));
         if (userId == null) {
             return refused(tenantId, "assign", null, "Select a user.", model, response);
+        }
+        if (!blank(repeat).isEmpty()) {
+            return allowance(tenantId, "assign", userId, credits, note, repeat, mode, principal, model, response);
         }
         return change(tenantId, "assign", userId, credits, note, model, response,
                 amount -> ledger.assign(tenantId, userId, amount, note,
@@ -78,8 +90,12 @@ class CreditsDialogs {
 
     @PostMapping("/users/{userId}/add")
     Object add(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestParam(required = false) String credits,
-            @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
+            @RequestParam(required = false) String note, @RequestParam(required = false) String repeat,
+            @RequestParam(required = false) String mode, @RequestParam String idempotencyKey, Principal principal,
             Model model, HttpServletResponse response) {
+        if (!blank(repeat).isEmpty()) {
+            return allowance(tenantId, "add", userId, credits, note, repeat, mode, principal, model, response);
+        }
         return change(tenantId, "add", userId, credits, note, model, response,
                 amount -> ledger.add(tenantId, userId, amount, note,
                         new Actor(principal.getName()), idempotencyKey));
@@ -102,6 +118,53 @@ class CreditsDialogs {
         var result = ledger.endAllocation(tenantId, userId, new Actor(principal.getName()),
                 idempotencyKey);
         return answer(tenantId, "remove", userId, result, null, model, response);
+    }
+
+    /**
+     * "Repeat every month / week" in the Assign or Add dialog: the amount becomes the user's allowance, which grants
+     * the current period at once (RESET: unused credits back to the pool, then the amount; TOP_UP: up to the amount)
+     * and every later period at its start, instead of a one-off assign or add.
+     */
+    private Object allowance(TenantId tenantId, String action, UserId userId, String credits, String note, String repeat,
+            String mode, Principal principal, Model model, HttpServletResponse response) {
+        model.addAttribute("entered", new Entered(userId, credits, note, blank(repeat), modeOrReset(mode)));
+        var period = Period.parse(repeat);
+        var allowanceMode = AllowanceMode.parse(modeOrReset(mode));
+        if (period.isEmpty() || allowanceMode.isEmpty()) {
+            return refused(tenantId, action, userId, "Choose every month or every week, and reset or top up.", model, response);
+        }
+        var entered = Credits.parse(credits);
+        if (entered instanceof Credits.Entered.Invalid invalid) {
+            return refused(tenantId, action, userId, sentence(invalid.message()), model, response);
+        }
+        var terms = new AllowanceTerms(entered.orElseThrow(), period.get(), allowanceMode.get());
+        var tenant = tenantId;
+        return switch (ledger.setAllowance(tenant, userId, terms, note, new Actor(principal.getName()))) {
+            case Outcome.Done<Allowance>(var allowance) -> {
+                var row = ledger.row(tenant, userId);
+                var grant = allowance.lastGrant();
+                String message = "Set " + Views.allowance(terms) + (row.isPresent() ? " for " + row.get().name() : "") + "."
+                        + grant.filter(g -> g.shortfall().isPositive())
+                                .map(g -> " The pool was short: " + Display.credits(g.granted()) + " granted now, "
+                                        + Display.credits(g.shortfall()) + " missing.").orElse("")
+                        + " Next grant " + Views.day(ledger.nextGrantDay(tenant, terms.period())) + ".";
+                yield ResponseEntity.noContent().header("HX-Trigger", Toast.message(message, userId.toString(),
+                        base(tenantId), row.map(AccountRow::name).orElse(""))).build();
+            }
+            case Refused<?> refusal -> {
+                response.setHeader("HX-Trigger", "credits-stale");
+                var row = ledger.row(tenant, userId).orElse(null);
+                yield refused(tenantId, action, userId, message(refusal, row), model, response);
+            }
+        };
+    }
+
+    private static String blank(String text) {
+        return text == null ? "" : text.strip();
+    }
+
+    private static String modeOrReset(String mode) {
+        return mode == null || mode.isBlank() ? AllowanceMode.RESET.name() : mode.strip();
     }
 
     private Object change(TenantId tenantId, String action, UserId userId, String credits, String note, Model model,

@@ -138,7 +138,11 @@ public class CreditsScreen {
         model.addAttribute("base", base(tenantId));
         model.addAttribute("table", tableState);
         model.addAttribute("columns", COLUMNS);
-        model.addAttribute("rows", rows.items().stream().map(Views.Row::of).toList());
+        var tenant = tenantId;
+        var nextGrant = new java.util.EnumMap<com.aicredits.settings.Period, java.time.LocalDate>(com.aicredits.settings.Period.class);
+        model.addAttribute("rows", rows.items().stream()
+                .map(row -> Views.Row.of(row, period -> nextGrant.computeIfAbsent(period, p -> ledger.nextGrantDay(tenant, p))))
+                .toList());
         model.addAttribute("total", rows.total());
         model.addAttribute("pages", (int) Math.max(1, (rows.total() + PAGE_SIZE - 1) / PAGE_SIZE));
         model.addAttribute("filtered", !tableState.q().isEmpty() || !tableState.role().isEmpty() || !tableState.state().isEmpty());

@@ -27,6 +27,12 @@ final class Toast {
                 + ",\"name\":" + json(name) + "}}";
     }
 
+    /** A toast with its own wording, for a change that is not one assign, add or remove (setting an allowance). */
+    static String message(String message, String userId, String base, String name) {
+        return "{\"credits-changed\":null,\"credits-done\":{\"message\":" + json(message) + ",\"userId\":" + json(userId)
+                + ",\"history\":" + json(base + "/credits/users/" + userId + "/history") + ",\"name\":" + json(name) + "}}";
+    }
+
     static String json(String text) {
         var out = new StringBuilder("\"");
         for (char c : text.toCharArray()) {

@@ -4,8 +4,12 @@ import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Entry;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.Summary;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 
 /** What the templates show, already formatted, so no template does arithmetic. */
 public final class Views {
@@ -33,8 +37,15 @@ public final class Views {
     public record Row(String userId, String name, String email, String role, String assigned, String consumed,
             String remaining, String held, boolean hasHeld, String usedPercent, int barPercent, boolean over,
             boolean negative, boolean low, boolean exhausted, String removable, boolean canRemove, boolean canEnd,
-            boolean active, boolean deactivated) {
+            boolean active, boolean deactivated, String allowance, String nextGrant) {
+
+        /** The row without its allowance's next grant day (the dialogs, the history). */
         static Row of(AccountRow r) {
+            return of(r, period -> null);
+        }
+
+        /** {@code nextGrant}: the day the next period of each kind starts, in the tenant's time zone. */
+        static Row of(AccountRow r, java.util.function.Function<Period, LocalDate> nextGrant) {
             int bar = r.usedPercent().min(BigDecimal.valueOf(100)).max(BigDecimal.ZERO).intValue();
             var removable = r.removable();
             return new Row(r.userId().toString(), r.name(), r.email(), r.role().name(), Display.credits(r.assigned()),
@@ -44,13 +55,26 @@ public final class Views {
                     // the table's "low" filter, plus exhausted: at most a fifth of the assignment left
                     !r.remaining().isNegative() && r.remaining().thousandths() * 5 <= r.assigned().thousandths(),
                     !r.remaining().isPositive(), Display.credits(removable), removable.isPositive(),
-                    r.active() && !removable.isPositive() && !r.held().isPositive(), r.active(), !r.userActive());
+                    r.active() && !removable.isPositive() && !r.held().isPositive(), r.active(), !r.userActive(),
+                    r.allowance().map(Views::allowance).orElse(null),
+                    r.allowance().map(a -> nextGrant.apply(a.period())).map(Views::day).orElse(null));
         }
 
         /** Nothing can be removed and the allocation cannot end: credits are held by running requests. */
         public boolean stuck() {
             return !canRemove && !canEnd;
         }
+    }
+
+    /** "100 every month, reset" */
+    static String allowance(AllowanceTerms terms) {
+        return Display.credits(terms.credits()) + " every " + (terms.period() == Period.MONTHLY ? "month" : "week")
+                + (terms.mode() == AllowanceMode.RESET ? ", reset" : ", topped up");
+    }
+
+    /** "Jan 1" */
+    static String day(LocalDate day) {
+        return day.format(java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH));
     }
 
     public record EntryLine(String type, String credits, String remainingAfter, String note, String actor, Instant at,

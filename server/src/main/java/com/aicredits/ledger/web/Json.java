@@ -1,6 +1,9 @@
 package com.aicredits.ledger.web;
 
 import com.aicredits.ledger.AccountRow;
+import com.aicredits.ledger.Allowance;
+import com.aicredits.settings.AllowanceTerms;
+import java.time.LocalDate;
 import com.aicredits.ledger.Balance;
 import com.aicredits.ledger.Entry;
 import com.aicredits.ledger.Page;
@@ -63,12 +66,40 @@ final class Json {
         }
     }
 
+    /** {@code allowance}: null, or the user's recurring allowance. */
     record RowJson(UUID userId, String name, String email, String role, BigDecimal assigned, BigDecimal consumed,
-            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active) {
+            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active, TermsJson allowance) {
         static RowJson of(AccountRow r) {
             return new RowJson(r.userId().value(), r.name(), r.email(), r.role().name(), amount(r.assigned()),
-                    amount(r.consumed()), amount(r.remaining()), amount(r.held()), r.usedPercent(), r.active());
+                    amount(r.consumed()), amount(r.remaining()), amount(r.held()), r.usedPercent(), r.active(),
+                    r.allowance().map(TermsJson::of).orElse(null));
         }
+    }
+
+    record TermsJson(BigDecimal credits, String period, String mode) {
+        static TermsJson of(AllowanceTerms t) {
+            return new TermsJson(amount(t.credits()), t.period().name(), t.mode().name());
+        }
+    }
+
+    /** PUT allowance: period and mode are read as text so that a wrong value gets its own code. */
+    record AllowanceBody(BigDecimal credits, String period, String mode, String note) {
+    }
+
+    record GrantJson(LocalDate periodStart, BigDecimal granted, BigDecimal shortfall, Instant at) {
+    }
+
+    record AllowanceJson(UUID userId, BigDecimal credits, String period, String mode, String note, Instant nextGrantAt,
+            GrantJson lastGrant) {
+        static AllowanceJson of(Allowance a, Instant nextGrantAt) {
+            var t = a.terms();
+            return new AllowanceJson(a.userId().value(), amount(t.credits()), t.period().name(), t.mode().name(),
+                    a.note(), nextGrantAt, a.lastGrant().map(g -> new GrantJson(g.period().start(), amount(g.granted()),
+                            amount(g.shortfall()), g.at())).orElse(null));
+        }
+    }
+
+    record GrantTotalsJson(BigDecimal granted, BigDecimal shortfall, int users) {
     }
 
     record EntryJson(UUID id, String type, UUID userId, BigDecimal credits, String note, String actor, Instant at,

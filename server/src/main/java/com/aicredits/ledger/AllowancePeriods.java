@@ -1,0 +1,36 @@
+package com.aicredits.ledger;
+
+import com.aicredits.shared.TenantId;
+import com.aicredits.settings.Calendar;
+import com.aicredits.settings.Period;
+import com.aicredits.settings.TenantSettings;
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+
+/** The periods running now for a tenant, in its time zone as it is set at this moment. */
+@Component
+class AllowancePeriods {
+
+    private final TenantSettings settings;
+    private final Calendar calendar;
+
+    AllowancePeriods(TenantSettings settings, Calendar calendar) {
+        this.settings = settings;
+        this.calendar = calendar;
+    }
+
+    CurrentPeriods current(TenantId tenant) {
+        var zone = settings.timeZone(tenant);
+        return new CurrentPeriods(new PeriodStart(Period.MONTHLY, calendar.currentStart(Period.MONTHLY, zone), zone),
+                new PeriodStart(Period.WEEKLY, calendar.currentStart(Period.WEEKLY, zone), zone));
+    }
+
+    java.time.LocalDate nextGrantDay(TenantId tenant, Period period) {
+        var zone = settings.timeZone(tenant);
+        return Calendar.following(period, calendar.currentStart(period, zone));
+    }
+
+    Instant nextGrantAt(TenantId tenant, Period period) {
+        return calendar.nextStart(period, settings.timeZone(tenant));
+    }
+}

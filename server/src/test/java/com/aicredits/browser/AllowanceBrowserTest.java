@@ -1,0 +1,90 @@
+package com.aicredits.browser;
+
+import static com.aicredits.browser.AdminTenant.dialog;
+import static com.aicredits.browser.AdminTenant.row;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.directory.Role;
+import com.aicredits.shared.Credits;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.Period;
+import com.aicredits.settings.TenantSettings;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The allowance control in the Assign and Add dialogs, the row's badge, and the settings page, in a real browser. */
+@TestApplication
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AllowanceBrowserTest extends AdminBrowserTest {
+
+    @Autowired TenantSettings settings;
+
+    @Test
+    void assigning_with_repeat_every_month_sets_a_reset_allowance_and_the_row_shows_its_next_grant() {
+        Page page = admin();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Assign User")).click();
+        dialog(page).getByLabel("Select User").selectOption(tenant.linus.toString());
+        dialog(page).getByLabel("Credits to Assign").fill("40");
+        dialog(page).getByLabel("Repeat").selectOption("MONTHLY");
+        dialog(page).getByLabel("Reset to this amount").check();
+        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Assign Credits")).click();
+
+        assertThat(dialog(page)).hasCount(0);
+        var linus = row(page, "Linus Waiting");
+        assertThat(linus.locator("[data-allowance]")).isVisible();
+        String next = ledger.nextGrantDay(tenant.id, Period.MONTHLY)
+                .format(java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH));
+        assertThat(linus.locator("[data-allowance]")).containsText(next);
+        var allowance = ledger.allowance(tenant.id, tenant.linus).orElseThrow();
+        assertThat(allowance.terms().credits()).isEqualTo(Credits.of(40));
+        assertThat(allowance.terms().mode()).isEqualTo(AllowanceMode.RESET);
+        assertThat(ledger.balance(tenant.id, tenant.linus).orElseThrow().remaining()).isEqualTo(Credits.of(40));
+        Browser.screenshot(page, "allowance-badge");
+    }
+
+    @Test
+    void adding_with_repeat_every_week_and_top_up_sets_a_top_up_allowance() {
+        Page page = admin();
+        row(page, "Grace Planner").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Add credits to Grace Planner")).click();
+        dialog(page).getByLabel("Credits to add").fill("150");
+        dialog(page).getByLabel("Repeat").selectOption("WEEKLY");
+        dialog(page).getByLabel("Top up to this amount").check();
+        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add Credits")).click();
+
+        assertThat(dialog(page)).hasCount(0);
+        assertThat(row(page, "Grace Planner").locator("[data-allowance]")).isVisible();
+        // Grace had 100: topped up to 150 at once.
+        assertThat(ledger.balance(tenant.id, tenant.grace).orElseThrow().remaining()).isEqualTo(Credits.of(150));
+        assertThat(ledger.allowance(tenant.id, tenant.grace).orElseThrow().terms().period()).isEqualTo(Period.WEEKLY);
+    }
+
+    @Test
+    void the_settings_page_changes_the_time_zone_and_a_role_default_and_refuses_a_bad_amount_inline() {
+        Page page = admin();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Settings")).click();
+        page.getByLabel("Allowances start at 00:00 in this time zone").selectOption("Europe/Berlin");
+        page.getByLabel("Default credits for Viewer").fill("2000000000"); // above the one-billion limit
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+        assertThat(page.locator("[data-error]")).isVisible();
+        assertThat(settings.timeZone(tenant.id).getId()).isEqualTo("UTC");
+
+        page.getByLabel("Default credits for Viewer").fill("25");
+        page.getByLabel("Repeat for Viewer").selectOption("WEEKLY");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+
+        assertThat(page.locator("[data-saved]")).isVisible();
+        assertThat(settings.timeZone(tenant.id).getId()).isEqualTo("Europe/Berlin");
+        var terms = settings.roleDefault(tenant.id, Role.Viewer).orElseThrow();
+        assertThat(terms.credits()).isEqualTo(Credits.of(25));
+        assertThat(terms.period()).isEqualTo(Period.WEEKLY);
+        assertThat(settings.roleDefault(tenant.id, Role.Planner)).isEmpty();
+        Browser.screenshot(page, "settings");
+    }
+}
