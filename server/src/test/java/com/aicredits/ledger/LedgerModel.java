@@ -256,6 +256,8 @@ final class LedgerModel {
     /** Reactivation gives nothing back: the user starts again with what their allocation still holds. */
     void reactivate(UserId user) {
         inactive.remove(user);
+    }
+
     // ---------------------------------------------------------------- allowances (the tenant's time zone is UTC)
 
     /** The first day of the period running at {@code now}: the 1st, or Monday, in UTC. */

@@ -219,6 +219,8 @@ final class ModelRun {
                 select coalesce(sum(credits), 0) from ledger_entries
                  where tenant_id = ? and user_id = ? and type = 'REMOVE' and actor = 'directory'
                 """).params(tenant.value(), user.value()).query(Long.class).single());
+    }
+
     // ---------------------------------------------------------------- allowances
 
     void setAllowance(String userName, Amount amount, Period period, AllowanceMode mode) {
