@@ -279,6 +279,9 @@ final class LedgerModel {
         if (!users.containsKey(user)) {
             return new Rejection(Refusal.NOT_FOUND);
         }
+        if (inactive.contains(user)) {
+            return new Rejection(Refusal.USER_INACTIVE);
+        }
         allowances.put(user, terms);
         grant(user, terms, now);
         return new AllowanceOutcome(terms, lastGrant(user, terms.period()));
@@ -288,10 +291,14 @@ final class LedgerModel {
         return allowances.remove(user) != null;
     }
 
-    /** The period job: every allowance without a grant for the running period, in user id order (as PostgreSQL sorts uuids). */
+    /**
+     * The period job: every active user's allowance without a grant for the running period, in user id order (as
+     * PostgreSQL sorts uuids). A deactivated user's allowance stands but grants nothing while they are inactive.
+     */
     GrantTotals grantDue(Instant now) {
         GrantTotals total = GrantTotals.NONE;
-        var order = allowances.keySet().stream().sorted(Comparator.comparing(UserId::toString)).toList();
+        var order = allowances.keySet().stream().filter(user -> !inactive.contains(user))
+                .sorted(Comparator.comparing(UserId::toString)).toList();
         for (var user : order) {
             total = total.plus(grant(user, allowances.get(user), now));
         }
@@ -304,7 +311,7 @@ final class LedgerModel {
         long completed = 0;
         int users = 0;
         var shortOnes = currentGrants(now).entrySet().stream()
-                .filter(e -> e.getValue().due > e.getValue().granted)
+                .filter(e -> e.getValue().due > e.getValue().granted && !inactive.contains(e.getKey().user()))
                 .sorted(Comparator.comparing((Map.Entry<GrantKey, Grant> e) -> e.getValue().at)
                         .thenComparing(e -> e.getKey().user().toString()))
                 .toList();
