@@ -31,16 +31,20 @@ public class Ledger {
     public static final int MAX_REFERENCE = 200;
     public static final int MAX_FEATURE = 64;
     public static final int MAX_IDEMPOTENCY_KEY = 200;
+    /** The most rows one bulk change may have (SPEC part two, "Bulk changes"). */
+    public static final int MAX_BULK_ITEMS = 10_000;
 
     private final Allocations allocations;
+    private final BulkChanges bulkChanges;
     private final Consumption consumption;
     private final LedgerQueries queries;
     private final Reconciler reconciler;
     private final LedgerMetrics metrics;
 
-    Ledger(Allocations allocations, Consumption consumption, LedgerQueries queries, Reconciler reconciler,
+    Ledger(Allocations allocations, BulkChanges bulkChanges, Consumption consumption, LedgerQueries queries, Reconciler reconciler,
             LedgerMetrics metrics) {
         this.allocations = allocations;
+        this.bulkChanges = bulkChanges;
         this.consumption = consumption;
         this.queries = queries;
         this.reconciler = reconciler;
@@ -83,6 +87,15 @@ public class Ledger {
      */
     public AllocationResult endAllocation(TenantId tenant, UserId user, Actor actor, String idempotencyKey) {
         return allocations.end(tenant, user, null, actor, idempotencyKey);
+    }
+
+    /**
+     * Assigns, adds or removes credits for many users, all or nothing: one transaction, each row through the
+     * single operation's statements with its own ledger entry. Any refused row (every one is reported, by index)
+     * or a dry run rolls everything back. Applying needs an idempotency key (it goes on the first row's entry).
+     */
+    public BulkResult bulk(TenantId tenant, BulkChange change, Actor actor, String idempotencyKey) {
+        return bulkChanges.apply(tenant, change, actor, idempotencyKey);
     }
 
     // ------------------------------------------------------------------ consumption
