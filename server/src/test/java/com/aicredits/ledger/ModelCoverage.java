@@ -38,7 +38,7 @@ final class ModelCoverage {
             "void done", "void replayed", "void NOT_FOUND", "void ALREADY_SETTLED",
             "settle REQUEST_EXPIRED", "void REQUEST_EXPIRED",
             "end done", "end replayed", "end NO_ALLOCATION", "end EXCEEDS_REMOVABLE", "end CREDITS_HELD",
-            "expireHolds released");
+            "expireHolds released", "bulk applied", "bulk previewed", "bulk refused");
 
     static final List<String> REQUIRED_EVENTS = List.of("remaining went below zero",
             "a removal closed an allocation", "an assign reopened a closed account", "a late settle after expiry",
@@ -85,6 +85,7 @@ final class ModelCoverage {
             case Authorized a -> a.replayed() ? "replayed" : "done";
             case Settled s -> s.replayed() ? "replayed" : "done";
             case Voided v -> v.replayed() ? "replayed" : "done";
+            case ModelBulk.Answer b -> !b.errors().isEmpty() ? "refused" : b.applied() ? "applied" : "previewed";
             default -> result.getClass().getSimpleName();
         });
     }

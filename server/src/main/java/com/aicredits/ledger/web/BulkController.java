@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -147,8 +148,10 @@ class BulkController {
         var tenant = new TenantId(tenantId);
         var actor = new Actor(principal.getName());
         if (change.dryRun()) {
-            // A dry run changes nothing, so there is nothing to make idempotent: a key sent with it is not used up.
-            return respond(ledger.bulk(tenant, change, actor, null));
+            // A dry run changes nothing, so there is nothing to make idempotent: a key sent with it is not used up,
+            // but a malformed one is refused as on any other call.
+            var malformed = key == null ? Optional.<ResponseEntity<Object>>empty() : Idempotency.malformed(key);
+            return malformed.orElseGet(() -> respond(ledger.bulk(tenant, change, actor, null)));
         }
         return idempotency.once(tenantId, key, fingerprint, () -> respond(ledger.bulk(tenant, change, actor, key)));
     }
