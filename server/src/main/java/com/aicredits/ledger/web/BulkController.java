@@ -62,7 +62,7 @@ class BulkController {
         this.json = json;
     }
 
-    @PostMapping(path = "/bulk", consumes = "application/json")
+    @PostMapping("/bulk")
     @Operation(summary = "Assign, add or remove credits for many users at once, all or nothing",
             description = "At most 10,000 items, each naming its user by `userId` or `email`, one item per user. "
                     + "An item's note replaces the bulk's note on its ledger entry. `dryRun: true` answers the "
@@ -95,8 +95,8 @@ class BulkController {
             Credits credits = null;
             switch (Credits.parse(item.credits())) {
                 case Credits.Entered.Valid valid -> credits = valid.credits();
-                case Credits.Entered.Invalid invalid -> badAmounts.add(Map.of("index", i, "code", "INVALID_AMOUNT",
-                        "detail", invalid.message()));
+                case Credits.Entered.Invalid invalid -> badAmounts.add(Map.<String, Object>of("index", i, "code",
+                        "INVALID_AMOUNT", "detail", invalid.message()));
             }
             items.add(new BulkChange.Item(item.userId() == null ? null : new UserId(item.userId()), item.email(),
                     credits, item.note()));
@@ -134,7 +134,7 @@ class BulkController {
         }
         return switch (BulkCsv.read(csv)) {
             case BulkCsv.Malformed malformed -> Problems.response(HttpStatus.BAD_REQUEST, malformed.code(), malformed.detail(),
-                    malformed.index() == null ? Map.of() : Map.of("index", malformed.index()));
+                    malformed.index() == null ? Map.<String, Object>of() : Map.<String, Object>of("index", malformed.index()));
             case BulkCsv.Rows rows -> run(tenantId, new BulkChange(parsed, rows.items(), note, dryRun), key,
                     request.getMethod() + " " + request.getRequestURI() + "?operation=" + parsed.apiName() + "&dryRun="
                             + dryRun + "&note=" + note + "\n" + HexFormat.of().formatHex(sha256(csv)), principal);
