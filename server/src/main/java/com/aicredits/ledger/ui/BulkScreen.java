@@ -85,8 +85,12 @@ class BulkScreen {
         if (file == null || file.isEmpty()) {
             return uploadRefused("Choose a CSV file (email,credits,note).", model, response);
         }
-        String text = new String(file.getBytes(), StandardCharsets.UTF_8);
-        var request = new Request(operation, null, note, List.of(), text);
+        byte[] bytes = file.getBytes();
+        if (BulkCsv.read(bytes) instanceof BulkCsv.Malformed malformed) {
+            // Read from the bytes as uploaded: text that is not UTF-8 is refused, not silently repaired.
+            return uploadRefused("The file was not read: " + malformed.detail() + ".", model, response);
+        }
+        var request = new Request(operation, null, note, List.of(), new String(bytes, StandardCharsets.UTF_8));
         return run(tenantId, request, true, null, principal, model, response);
     }
 
