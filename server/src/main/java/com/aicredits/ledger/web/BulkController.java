@@ -125,14 +125,15 @@ class BulkController {
             @RequestParam(required = false) String note,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = "text/csv",
                     schema = @Schema(type = "string", example = "email,credits,note\nada@example.com,100,\"Q3, pilot\"\n")))
-            @RequestBody byte[] csv,
+            @RequestBody(required = false) byte[] csv,
             @Parameter(description = "required unless dryRun") @RequestHeader(name = Idempotency.HEADER, required = false) String key,
             Principal principal, HttpServletRequest request) {
         var parsed = BulkChange.Operation.parse(operation).orElse(null);
         if (parsed == null) {
             return Problems.invalid("operation", "operation is assign, add or remove");
         }
-        return switch (BulkCsv.read(csv)) {
+        // An empty body is an empty file (refused for its missing header), not a missing JSON body.
+        return switch (BulkCsv.read(csv == null ? new byte[0] : csv)) {
             case BulkCsv.Malformed malformed -> Problems.response(HttpStatus.BAD_REQUEST, malformed.code(), malformed.detail(),
                     malformed.index() == null ? Map.<String, Object>of() : Map.<String, Object>of("index", malformed.index()));
             case BulkCsv.Rows rows -> run(tenantId, new BulkChange(parsed, rows.items(), note, dryRun), key,
