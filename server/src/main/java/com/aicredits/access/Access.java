@@ -1,7 +1,7 @@
 package com.aicredits.access;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

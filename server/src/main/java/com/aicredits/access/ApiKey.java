@@ -1,6 +1,6 @@
 package com.aicredits.access;
 
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import java.time.Instant;
 import java.util.UUID;
 

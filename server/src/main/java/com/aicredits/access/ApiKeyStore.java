@@ -1,6 +1,6 @@
 package com.aicredits.access;
 
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

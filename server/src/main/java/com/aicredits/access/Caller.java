@@ -1,8 +1,8 @@
 package com.aicredits.access;
 
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.io.Serializable;
 import java.security.Principal;
 

@@ -1,7 +1,7 @@
 package com.aicredits.access;
 
-import com.aicredits.directory.UserId;
 import com.aicredits.directory.UserStandingChanged;
+import com.aicredits.shared.UserId;
 import java.util.Comparator;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;

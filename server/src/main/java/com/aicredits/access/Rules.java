@@ -1,9 +1,9 @@
 package com.aicredits.access;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
-import java.util.function.Supplier;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;

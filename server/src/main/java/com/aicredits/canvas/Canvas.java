@@ -1,13 +1,14 @@
 package com.aicredits.canvas;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.Refused;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.ledger.Settled;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -108,7 +109,7 @@ public class Canvas {
         }
         var request = new RequestId(FEATURE + "-" + UUID.randomUUID());
         var estimate = Credits.parse(settings.estimate()).orElseThrow();
-        if (ledger.authorize(tenant, request, user, FEATURE, estimate, actor) instanceof Refused refused) {
+        if (ledger.authorize(tenant, request, user, FEATURE, estimate, actor) instanceof Refused<?> refused) {
             return new Asked.Blocked(refused.message());
         }
         UUID conversation = conversationId != null ? conversationId : UUID.randomUUID();
@@ -130,11 +131,11 @@ public class Canvas {
         // Settle is accepted even if the hold expired while the model was thinking (the cost is recorded once),
         // until the request's settle deadline, a day later by default.
         return switch (ledger.settle(tenant, request, cost, actor)) {
-            case Settled settled -> {
+            case Outcome.Done<Settled>(var settled) -> {
                 conversations.append(tenant, conversation, "assistant", completion.text(), cost, request.value(), now());
                 yield new Asked.Answered(conversation, cost, settled.remaining());
             }
-            case Refused refused -> new Asked.Failed(conversation, "The answer came too late to be recorded ("
+            case Refused<?> refused -> new Asked.Failed(conversation, "The answer came too late to be recorded ("
                     + refused.message() + "). Nothing was charged.");
         };
     }

@@ -1,8 +1,8 @@
 package com.aicredits.canvas;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

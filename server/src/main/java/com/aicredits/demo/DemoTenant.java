@@ -1,21 +1,20 @@
 package com.aicredits.demo;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.AllocationResult;
-import com.aicredits.ledger.AuthorizeResult;
-import com.aicredits.ledger.ChargeResult;
-import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Allocated;
+import com.aicredits.ledger.Authorized;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.PurchaseResult;
+import com.aicredits.ledger.Purchased;
 import com.aicredits.ledger.RequestId;
-import com.aicredits.ledger.SettleResult;
+import com.aicredits.ledger.Settled;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,28 +100,26 @@ class DemoTenant implements ApplicationRunner {
 
     void seed() {
         directory.createTenant(ID, "Demo Manufacturing");
-        expect(ledger.purchase(ID, credits("10000"), "PO-2026-0001", "Annual AI plan", OPERATOR, "demo-purchase-1"),
-                PurchaseResult.Purchased.class);
-        expect(ledger.purchase(ID, credits("2500"), "PO-2026-0117", "Top-up for the planning season", OPERATOR,
-                "demo-purchase-2"), PurchaseResult.Purchased.class);
+        ledger.purchase(ID, credits("10000"), "PO-2026-0001", "Annual AI plan", OPERATOR, "demo-purchase-1").orElseThrow();
+        ledger.purchase(ID, credits("2500"), "PO-2026-0117", "Top-up for the planning season", OPERATOR,
+                "demo-purchase-2").orElseThrow();
 
         List<UserId> ids = new ArrayList<>();
         for (Person person : PEOPLE) {
             String email = person.name().toLowerCase().replace(' ', '.').replace("-", "") + "@demo.example";
             var registered = directory.register(ID, new NewUser(person.name(), email, person.role(), null, PASSWORD));
-            var user = ((DirectoryResult.Done) registered).user().id();
+            var user = registered.orElseThrow().id();
             ids.add(user);
             if (person.assigned() > 0) {
-                expect(ledger.assign(ID, user, Credits.of(person.assigned()), "Initial allocation", ADMIN, null),
-                        AllocationResult.Allocated.class);
+                ledger.assign(ID, user, Credits.of(person.assigned()), "Initial allocation", ADMIN, null).orElseThrow();
             }
             int request = 0;
             var left = person.consumed();
             // Spend in Canvas-sized requests so each user's history looks like real use.
             while (left.signum() > 0) {
                 var cost = left.min(new BigDecimal("37.5"));
-                expect(ledger.charge(ID, new RequestId("demo-" + user + "-" + ++request), user, "canvas",
-                        credits(cost.toPlainString()), CANVAS), ChargeResult.class);
+                ledger.charge(ID, new RequestId("demo-" + user + "-" + ++request), user, "canvas",
+                        credits(cost.toPlainString()), CANVAS).orElseThrow();
                 left = left.subtract(cost);
             }
         }
@@ -130,20 +127,16 @@ class DemoTenant implements ApplicationRunner {
         // The seed's negative-balance example: 12 available, the request costs 17, remaining -5.
         UserId mccarthy = ids.get(8);
         // 350 assigned, 88 consumed above; 250 more leaves exactly 12.
-        expect(ledger.charge(ID, new RequestId("demo-mccarthy-big"), mccarthy, "canvas", credits("250"), CANVAS),
-                ChargeResult.class);
-        expect(ledger.authorize(ID, new RequestId("demo-mccarthy-overrun"), mccarthy, "canvas", null, CANVAS),
-                AuthorizeResult.Authorized.class);
-        expect(ledger.settle(ID, new RequestId("demo-mccarthy-overrun"), credits("17"), CANVAS), SettleResult.class);
+        ledger.charge(ID, new RequestId("demo-mccarthy-big"), mccarthy, "canvas", credits("250"), CANVAS).orElseThrow();
+        ledger.authorize(ID, new RequestId("demo-mccarthy-overrun"), mccarthy, "canvas", null, CANVAS).orElseThrow();
+        ledger.settle(ID, new RequestId("demo-mccarthy-overrun"), credits("17"), CANVAS).orElseThrow();
 
         // A request still running: its hold shows as held until the sweeper expires it.
-        expect(ledger.authorize(ID, new RequestId("demo-running"), ids.get(5), "canvas", credits("25"), CANVAS),
-                AuthorizeResult.Authorized.class);
+        ledger.authorize(ID, new RequestId("demo-running"), ids.get(5), "canvas", credits("25"), CANVAS).orElseThrow();
 
         // Reallocation: Dennis's unused credits go back to the pool, so he leaves the table.
         UserId ritchie = ids.get(16);
-        expect(ledger.remove(ID, ritchie, credits("140"), "Moved to another project", ADMIN, null),
-                AllocationResult.Allocated.class);
+        ledger.remove(ID, ritchie, credits("140"), "Moved to another project", ADMIN, null).orElseThrow();
 
         directory.change(ID, ids.get(PEOPLE.size() - 1), new UserChange(null, null, false));
     }
@@ -164,11 +157,5 @@ class DemoTenant implements ApplicationRunner {
 
     private static Credits credits(String text) {
         return Credits.parse(text).orElseThrow();
-    }
-
-    private static void expect(Object result, Class<?> type) {
-        if (!type.isInstance(result)) {
-            throw new IllegalStateException("demo seed step failed: " + result);
-        }
     }
 }

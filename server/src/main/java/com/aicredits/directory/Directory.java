@@ -1,8 +1,10 @@
 package com.aicredits.directory;
 
-import com.aicredits.directory.DirectoryResult.Done;
-import com.aicredits.directory.DirectoryResult.Reason;
-import com.aicredits.directory.DirectoryResult.Refused;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -66,9 +68,9 @@ public class Directory {
     }
 
     @Transactional
-    public DirectoryResult register(TenantId tenantId, NewUser newUser) {
+    public Outcome<User> register(TenantId tenantId, NewUser newUser) {
         if (store.tenant(tenantId).isEmpty()) {
-            return new Refused(Reason.NOT_FOUND, "tenant not found");
+            return new Refused<>(Refusal.NOT_FOUND, "tenant not found");
         }
         var invalid = invalidName(newUser.name()).map(message -> invalid("name", message))
                 .or(() -> invalidEmail(newUser.email()).map(message -> invalid("email", message)))
@@ -87,9 +89,9 @@ public class Directory {
         try {
             store.insert(user, newUser.password() == null ? null : passwords.encode(newUser.password()));
         } catch (DuplicateKeyException e) {
-            return new Refused(Reason.EMAIL_TAKEN, "a user with email " + user.email() + " already exists");
+            return new Refused<>(Refusal.EMAIL_TAKEN, "a user with email " + user.email() + " already exists");
         }
-        return new Done(user);
+        return Outcome.done(user);
     }
 
     public List<User> users(TenantId tenantId) {
@@ -126,10 +128,10 @@ public class Directory {
     }
 
     @Transactional
-    public DirectoryResult change(TenantId tenantId, UserId userId, UserChange change) {
+    public Outcome<User> change(TenantId tenantId, UserId userId, UserChange change) {
         var current = store.user(tenantId, userId);
         if (current.isEmpty()) {
-            return new Refused(Reason.NOT_FOUND, "user not found");
+            return new Refused<>(Refusal.NOT_FOUND, "user not found");
         }
         if (change.name() != null) {
             var invalid = invalidName(change.name());
@@ -148,11 +150,11 @@ public class Directory {
             // A session must carry no authority the directory no longer grants: access ends this user's sessions.
             events.publishEvent(new UserStandingChanged(tenantId, userId));
         }
-        return new Done(changed);
+        return Outcome.done(changed);
     }
 
-    private static Refused invalid(String field, String message) {
-        return new Refused(Reason.VALIDATION_FAILED, message, field);
+    private static Refused<User> invalid(String field, String message) {
+        return Refused.invalid(field, message);
     }
 
     private static Optional<String> invalidName(String name) {

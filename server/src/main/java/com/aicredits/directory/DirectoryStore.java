@@ -1,5 +1,7 @@
 package com.aicredits.directory;
 
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;

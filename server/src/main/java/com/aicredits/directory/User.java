@@ -1,5 +1,7 @@
 package com.aicredits.directory;
 
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Instant;
 
 /** A registered user of one tenant. The password hash never leaves the directory. */

@@ -1,6 +1,7 @@
 package com.aicredits.idempotency;
 
 import com.aicredits.api.Problems;
+import com.aicredits.shared.TenantId;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -64,7 +65,7 @@ public class Idempotency {
      * @param key the caller's Idempotency-Key, or null to run the call unprotected
      * @param request what identifies the request (method, path and body): a reused key must match it
      */
-    public ResponseEntity<Object> once(UUID tenant, String key, String request, Supplier<ResponseEntity<Object>> call) {
+    public ResponseEntity<Object> once(TenantId tenant, String key, String request, Supplier<ResponseEntity<Object>> call) {
         if (key == null) {
             return call.get();
         }
@@ -72,7 +73,7 @@ public class Idempotency {
         if (malformed.isPresent()) {
             return malformed.get();
         }
-        UUID scope = tenant == null ? PLATFORM_SCOPE : tenant;
+        UUID scope = tenant == null ? PLATFORM_SCOPE : tenant.value();
         byte[] hash = sha256(request);
         if (!claim(scope, key, hash)) {
             var earlier = jdbc.sql("select request_hash, status, body, created_at from idempotency_keys where tenant_id = ? and key = ?")

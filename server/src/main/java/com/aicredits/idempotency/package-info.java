@@ -1,3 +1,3 @@
 /** Idempotency-Key handling for the HTTP API: the first response to a key is stored and replayed to retries. */
-@org.springframework.modulith.ApplicationModule(displayName = "Idempotency", allowedDependencies = {"api"})
+@org.springframework.modulith.ApplicationModule(displayName = "Idempotency", allowedDependencies = {"api", "shared"})
 package com.aicredits.idempotency;

@@ -1,7 +1,8 @@
 package com.aicredits.ledger;
 
 import com.aicredits.directory.Role;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 
 /**

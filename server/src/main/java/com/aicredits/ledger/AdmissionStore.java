@@ -1,7 +1,9 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,13 +1,15 @@
 package com.aicredits.ledger;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
 import com.aicredits.directory.User;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AllocationResult.Allocated;
 import com.aicredits.ledger.AllocationStore.Account;
 import com.aicredits.ledger.AllocationStore.Pool;
-import com.aicredits.ledger.PurchaseResult.Purchased;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -45,12 +47,12 @@ class Allocations {
         this.clock = clock;
     }
 
-    PurchaseResult purchase(TenantId tenant, Credits credits, String reference, String note, Actor actor,
+    Outcome<Purchased> purchase(TenantId tenant, Credits credits, String reference, String note, Actor actor,
             String idempotencyKey) {
         var invalid = Checks.amount(credits).or(() -> Checks.note(note)).or(() -> Checks.idempotencyKey(idempotencyKey))
                 .or(() -> Checks.reference(reference));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return invalid.get().as();
         }
         String ref = reference.strip();
         return transactions.execute(tx -> {
@@ -63,36 +65,36 @@ class Allocations {
                 var e = earlier.get();
                 return e.type() == EntryType.PURCHASE && e.credits().equals(credits) && ref.equals(e.reference())
                         && Objects.equals(e.note(), Checks.stored(note))
-                        ? new Purchased(LedgerQueries.purchase(e), true)
+                        ? Outcome.done(new Purchased(LedgerQueries.purchase(e), true))
                         : Refused.keyReused(idempotencyKey);
             }
             var after = store.purchase(tenant, credits);
             if (after.isEmpty()) {
-                return new Refused(Refusal.INVALID_AMOUNT, "the tenant's pool cannot hold that many credits");
+                return new Refused<>(Refusal.INVALID_AMOUNT, "the tenant's pool cannot hold that many credits");
             }
             Instant now = Clocks.now(clock);
             var id = store.append(tenant, new EntryDraft(null, EntryType.PURCHASE, credits, credits, Credits.ZERO,
                     null, null, null, new Credits(pool.get().unassigned()), new Credits(after.get().unassigned()), Checks.stored(note), actor,
                     ref, idempotencyKey, now));
             events.publishEvent(new CreditsChanged(tenant, null));
-            return new Purchased(new Purchase(id, credits, ref, Checks.stored(note), actor.name(), now), false);
+            return Outcome.done(new Purchased(new Purchase(id, credits, ref, Checks.stored(note), actor.name(), now), false));
         });
     }
 
-    AllocationResult assign(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
+    Outcome<Allocated> assign(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
         return change(EntryType.ASSIGN, tenant, user, credits, note, actor, key);
     }
 
-    AllocationResult add(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
+    Outcome<Allocated> add(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
         return change(EntryType.ADD, tenant, user, credits, note, actor, key);
     }
 
-    AllocationResult remove(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
+    Outcome<Allocated> remove(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
         return change(EntryType.REMOVE, tenant, user, credits, note, actor, key);
     }
 
     /** Closes an allocation with nothing left to remove: the way out of the table for a user at or below zero. */
-    AllocationResult end(TenantId tenant, UserId user, String note, Actor actor, String key) {
+    Outcome<Allocated> end(TenantId tenant, UserId user, String note, Actor actor, String key) {
         return change(EntryType.END, tenant, user, Credits.ZERO, note, actor, key);
     }
 
@@ -102,16 +104,16 @@ class Allocations {
      * the account statement applied (assign opens the account before the pool refuses), so the caller rolls back
      * on any refusal. The single operations and a bulk change run exactly these statements.
      */
-    Moved move(EntryType type, TenantId tenant, UserId user, Credits credits, Pool pool, Instant now) {
+    Outcome<Moved> move(EntryType type, TenantId tenant, UserId user, Credits credits, Pool pool, Instant now) {
         return switch (type) {
-            case ASSIGN -> store.open(tenant, user, credits, now).<Moved>map(account -> takeFromPool(tenant, credits, pool, account))
-                    .orElseGet(() -> new Refused(Refusal.ALREADY_ASSIGNED, "the user already has credits assigned; add credits instead"));
-            case ADD -> store.add(tenant, user, credits, now).<Moved>map(account -> takeFromPool(tenant, credits, pool, account))
-                    .orElseGet(() -> new Refused(Refusal.NO_ALLOCATION, "the user has no credits assigned; assign credits first"));
+            case ASSIGN -> store.open(tenant, user, credits, now).map(account -> takeFromPool(tenant, credits, pool, account))
+                    .orElseGet(() -> new Refused<>(Refusal.ALREADY_ASSIGNED, "the user already has credits assigned; add credits instead"));
+            case ADD -> store.add(tenant, user, credits, now).map(account -> takeFromPool(tenant, credits, pool, account))
+                    .orElseGet(() -> new Refused<>(Refusal.NO_ALLOCATION, "the user has no credits assigned; assign credits first"));
             case REMOVE -> store.remove(tenant, user, credits, now)
-                    .<Moved>map(account -> new Moved.Change(account, pool, store.returnToPool(tenant, credits)))
+                    .<Outcome<Moved>>map(account -> Outcome.done(new Moved(account, pool, store.returnToPool(tenant, credits))))
                     .orElseGet(() -> whyNotRemovable(tenant, user));
-            case END -> store.end(tenant, user, now).<Moved>map(account -> new Moved.Change(account, pool, pool))
+            case END -> store.end(tenant, user, now).<Outcome<Moved>>map(account -> Outcome.done(new Moved(account, pool, pool)))
                     .orElseGet(() -> whyNotEnded(tenant, user));
             default -> throw new IllegalArgumentException(type + " is not an allocation change");
         };
@@ -122,12 +124,12 @@ class Allocations {
      * where the step would give credits. A deactivated user's credits may still be taken back or their allocation
      * ended, never added to.
      */
-    static Optional<Refused> refusedBy(EntryType type, Optional<Boolean> userActive) {
+    static <T> Optional<Refused<T>> refusedBy(EntryType type, Optional<Boolean> userActive) {
         if (userActive.isEmpty()) {
             return Optional.of(Refused.notFound("user"));
         }
         return !userActive.get() && givesCredits(type)
-                ? Optional.of(new Refused(Refusal.USER_INACTIVE, "the user is deactivated"))
+                ? Optional.of(new Refused<>(Refusal.USER_INACTIVE, "the user is deactivated"))
                 : Optional.empty();
     }
 
@@ -139,8 +141,8 @@ class Allocations {
      * Appends the entry describing what {@link #move} did, in the same transaction, and announces the change
      * (listeners act after commit, so a rolled-back change is never announced).
      */
-    void record(EntryType type, TenantId tenant, UserId user, Credits credits, Moved.Change change, String note,
-            Actor actor, String idempotencyKey, Instant now) {
+    void record(EntryType type, TenantId tenant, UserId user, Credits credits, Moved change, String note, Actor actor,
+            String idempotencyKey, Instant now) {
         Credits assignedDelta = type == EntryType.REMOVE ? credits.negate() : givesCredits(type) ? credits : Credits.ZERO;
         var remainingAfter = new Credits(change.account().remaining());
         store.append(tenant, new EntryDraft(user, type, credits, Credits.ZERO, assignedDelta,
@@ -150,17 +152,17 @@ class Allocations {
         events.publishEvent(new CreditsChanged(tenant, user));
     }
 
-    private Refused whyNotEnded(TenantId tenant, UserId user) {
-        return removable(tenant, user).<Refused>map(removable -> removable.isPositive()
-                ? new Refused(Refusal.EXCEEDS_REMOVABLE,
+    private Outcome<Moved> whyNotEnded(TenantId tenant, UserId user) {
+        return removable(tenant, user).<Outcome<Moved>>map(removable -> removable.isPositive()
+                ? new Refused<>(Refusal.EXCEEDS_REMOVABLE,
                         removable + " credits can still be removed; remove them to end the allocation", removable)
-                : new Refused(Refusal.CREDITS_HELD,
+                : new Refused<>(Refusal.CREDITS_HELD,
                         "a running AI request holds credits; the allocation can end once it finishes"))
                 .orElseGet(Allocations::noAllocation);
     }
 
-    private Refused whyNotRemovable(TenantId tenant, UserId user) {
-        return removable(tenant, user).map(removable -> new Refused(Refusal.EXCEEDS_REMOVABLE,
+    private Outcome<Moved> whyNotRemovable(TenantId tenant, UserId user) {
+        return removable(tenant, user).<Outcome<Moved>>map(removable -> new Refused<>(Refusal.EXCEEDS_REMOVABLE,
                         "at most " + removable + " credits can be removed (unused and not held by a running request)",
                         removable))
                 .orElseGet(Allocations::noAllocation);
@@ -172,25 +174,25 @@ class Allocations {
                 .map(standing -> new Credits(standing.removable()));
     }
 
-    private static Refused noAllocation() {
-        return new Refused(Refusal.NO_ALLOCATION, "the user has no credits assigned");
+    private static <T> Refused<T> noAllocation() {
+        return new Refused<>(Refusal.NO_ALLOCATION, "the user has no credits assigned");
     }
 
-    private Moved takeFromPool(TenantId tenant, Credits credits, Pool before, Account account) {
+    private Outcome<Moved> takeFromPool(TenantId tenant, Credits credits, Pool before, Account account) {
         var after = store.takeFromPool(tenant, credits);
         if (after.isEmpty()) {
             var unassigned = new Credits(before.unassigned());
-            return new Refused(Refusal.INSUFFICIENT_UNASSIGNED, "only " + unassigned + " credits are unassigned", unassigned);
+            return new Refused<>(Refusal.INSUFFICIENT_UNASSIGNED, "only " + unassigned + " credits are unassigned", unassigned);
         }
-        return new Moved.Change(account, before, after.get());
+        return Outcome.done(new Moved(account, before, after.get()));
     }
 
-    private AllocationResult change(EntryType type, TenantId tenant, UserId user, Credits credits, String note,
+    private Outcome<Allocated> change(EntryType type, TenantId tenant, UserId user, Credits credits, String note,
             Actor actor, String idempotencyKey) {
-        var invalid = (type == EntryType.END ? Optional.<Refused>empty() : Checks.amount(credits))
+        var invalid = (type == EntryType.END ? Optional.<Refused<?>>empty() : Checks.amount(credits))
                 .or(() -> Checks.note(note)).or(() -> Checks.idempotencyKey(idempotencyKey));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return invalid.get().as();
         }
         return transactions.execute(tx -> {
             var pool = store.lockPool(tenant);
@@ -202,22 +204,22 @@ class Allocations {
                 var e = earlier.get();
                 return e.type() == type && user.equals(e.userId()) && e.credits().equals(credits)
                         && Objects.equals(e.note(), Checks.stored(note))
-                        ? new Allocated(queries.rowAfter(tenant, e).orElseThrow(), true)
+                        ? Outcome.done(new Allocated(queries.rowAfter(tenant, e).orElseThrow(), true))
                         : Refused.keyReused(idempotencyKey);
             }
-            var refused = refusedBy(type, directory.user(tenant, user).map(User::active));
+            Optional<Refused<Allocated>> refused = refusedBy(type, directory.user(tenant, user).map(User::active));
             if (refused.isPresent()) {
                 return refused.get();
             }
             Instant now = Clocks.now(clock);
             return switch (move(type, tenant, user, credits, pool.get(), now)) {
-                case Refused stepRefused -> {
+                case Refused<Moved> stepRefused -> {
                     tx.setRollbackOnly();
-                    yield stepRefused;
+                    yield stepRefused.as();
                 }
-                case Moved.Change change -> {
+                case Outcome.Done<Moved>(var change) -> {
                     record(type, tenant, user, credits, change, note, actor, idempotencyKey, now);
-                    yield new Allocated(queries.row(tenant, user).orElseThrow(), false);
+                    yield Outcome.done(new Allocated(queries.row(tenant, user).orElseThrow(), false));
                 }
             };
         });

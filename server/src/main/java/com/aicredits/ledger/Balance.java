@@ -1,5 +1,10 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
+
+
+
+
 /**
  * A user's own figures; {@code active} is whether they have an active allocation, {@code canStart} whether a
  * new AI request would be admitted now (active user, active allocation, available > 0, below the in-flight limit).

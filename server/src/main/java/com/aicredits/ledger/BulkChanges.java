@@ -1,7 +1,10 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.aicredits.ledger.BulkPreview.Figures;
 import com.aicredits.ledger.BulkResult.RowRefused;
 import java.time.Clock;
@@ -57,8 +60,8 @@ class BulkChanges {
             int index = i;
             Checks.amount(item.credits()).or(() -> Checks.note(item.note()))
                     .or(() -> item.userId() == null && (item.email() == null || item.email().isBlank())
-                            ? Optional.of(Refused.invalid("email", "each row names its user by userId or email"))
-                            : Optional.empty())
+                            ? Optional.<Refused<?>>of(Refused.invalid("email", "each row names its user by userId or email"))
+                            : Optional.<Refused<?>>empty())
                     .ifPresent(refused -> errors.put(index, RowRefused.of(index, refused)));
         }
         String key = change.dryRun() ? null : idempotencyKey;
@@ -83,14 +86,14 @@ class BulkChanges {
                     continue;
                 }
                 var item = change.items().get(i);
-                var refused = Allocations.refusedBy(type, Optional.of(person.active()));
+                Optional<Refused<Moved>> refused = Allocations.refusedBy(type, Optional.of(person.active()));
                 if (refused.isPresent()) {
                     errors.put(i, RowRefused.of(i, refused.get()));
                     continue;
                 }
                 switch (allocations.move(type, tenant, person.id(), item.credits(), poolNow, now)) {
-                    case Refused stepRefused -> errors.put(i, RowRefused.of(i, stepRefused));
-                    case Moved.Change moved -> {
+                    case Refused<Moved> stepRefused -> errors.put(i, RowRefused.of(i, stepRefused));
+                    case Outcome.Done<Moved>(var moved) -> {
                         // The key goes on one entry, the bulk's first: it is unique per tenant among entries.
                         allocations.record(type, tenant, person.id(), item.credits(), moved,
                                 item.note() != null && !item.note().isBlank() ? item.note() : change.note(), actor,
@@ -115,7 +118,7 @@ class BulkChanges {
     }
 
     /** Refusals of the bulk as a whole, before any row is looked at. */
-    private static Optional<Refused> whole(BulkChange change, String idempotencyKey) {
+    private static Optional<Refused<?>> whole(BulkChange change, String idempotencyKey) {
         if (change.operation() == null) {
             return Optional.of(Refused.invalid("operation", "operation is assign, add or remove"));
         }

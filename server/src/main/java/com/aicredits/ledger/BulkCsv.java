@@ -1,5 +1,6 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refused;
 import java.util.List;
 
 /**
@@ -18,7 +20,7 @@ public sealed interface BulkResult {
         }
     }
 
-    record Failed(Refused refused) implements BulkResult {
+    record Failed(Refused<?> refused) implements BulkResult {
     }
 
     /**
@@ -27,7 +29,7 @@ public sealed interface BulkResult {
      */
     record RowRefused(int index, String code, String detail, Credits limit) {
 
-        static RowRefused of(int index, Refused refused) {
+        static RowRefused of(int index, Refused<?> refused) {
             return new RowRefused(index, refused.reason().name(), refused.message(), refused.limit());
         }
     }

@@ -1,7 +1,8 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.aicredits.ledger.BulkPreview.Figures;
 import java.util.Collection;
 import java.util.HashMap;

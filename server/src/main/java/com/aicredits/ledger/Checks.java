@@ -1,5 +1,8 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
 import java.util.Optional;
 
 /**
@@ -12,37 +15,37 @@ final class Checks {
     private Checks() {
     }
 
-    static Optional<Refused> amount(Credits credits) {
+    static Optional<Refused<?>> amount(Credits credits) {
         if (credits == null) {
-            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "credits are required"));
+            return Optional.of(new Refused<>(Refusal.INVALID_AMOUNT, "credits are required"));
         }
         if (!credits.isPositive()) {
-            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "credits must be greater than zero"));
+            return Optional.of(new Refused<>(Refusal.INVALID_AMOUNT, "credits must be greater than zero"));
         }
         if (credits.compareTo(Credits.MAX_ENTERED) > 0) {
-            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "credits must be at most " + Credits.MAX_ENTERED));
+            return Optional.of(new Refused<>(Refusal.INVALID_AMOUNT, "credits must be at most " + Credits.MAX_ENTERED));
         }
         return Optional.empty();
     }
 
     /** A cost may be zero (a request that used nothing), never negative. */
-    static Optional<Refused> cost(Credits cost) {
+    static Optional<Refused<?>> cost(Credits cost) {
         if (cost == null) {
-            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "cost is required"));
+            return Optional.of(new Refused<>(Refusal.INVALID_AMOUNT, "cost is required"));
         }
         if (cost.isNegative() || cost.compareTo(Credits.MAX_ENTERED) > 0) {
-            return Optional.of(new Refused(Refusal.INVALID_AMOUNT, "cost must be between 0 and " + Credits.MAX_ENTERED));
+            return Optional.of(new Refused<>(Refusal.INVALID_AMOUNT, "cost must be between 0 and " + Credits.MAX_ENTERED));
         }
         return Optional.empty();
     }
 
-    static Optional<Refused> note(String note) {
+    static Optional<Refused<?>> note(String note) {
         return note != null && note.strip().length() > Ledger.MAX_NOTE
                 ? Optional.of(Refused.invalid("note", "note has at most " + Ledger.MAX_NOTE + " characters"))
                 : Optional.empty();
     }
 
-    static Optional<Refused> reference(String reference) {
+    static Optional<Refused<?>> reference(String reference) {
         if (reference == null || reference.isBlank()) {
             return Optional.of(Refused.invalid("reference", "reference (e.g. the order number) is required"));
         }
@@ -51,20 +54,20 @@ final class Checks {
                 : Optional.empty();
     }
 
-    static Optional<Refused> idempotencyKey(String key) {
+    static Optional<Refused<?>> idempotencyKey(String key) {
         return key != null && (key.isBlank() || key.length() > Ledger.MAX_IDEMPOTENCY_KEY)
                 ? Optional.of(Refused.invalid("Idempotency-Key",
                         "an idempotency key has 1 to " + Ledger.MAX_IDEMPOTENCY_KEY + " characters"))
                 : Optional.empty();
     }
 
-    static Optional<Refused> requestId(RequestId request) {
+    static Optional<Refused<?>> requestId(RequestId request) {
         return request == null || !request.isWellFormed()
                 ? Optional.of(Refused.invalid("requestId", "requestId has 1 to " + RequestId.MAX_LENGTH + " printable characters"))
                 : Optional.empty();
     }
 
-    static Optional<Refused> request(RequestId request, String feature) {
+    static Optional<Refused<?>> request(RequestId request, String feature) {
         return requestId(request).or(() -> feature == null || feature.isBlank() || feature.length() > Ledger.MAX_FEATURE
                 ? Optional.of(Refused.invalid("feature", "feature has 1 to " + Ledger.MAX_FEATURE + " characters"))
                 : Optional.empty());
@@ -73,5 +76,9 @@ final class Checks {
     /** A note or reference as stored: stripped, and absent when blank. */
     static String stored(String text) {
         return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    static <T> Refused<T> requestIdReused(RequestId request) {
+        return new Refused<>(Refusal.REQUEST_ID_REUSED, "request id " + request + " was already used for a different request");
     }
 }

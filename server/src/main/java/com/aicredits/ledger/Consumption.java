@@ -1,10 +1,12 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
 import com.aicredits.ledger.RequestStore.Request;
-import com.aicredits.ledger.VoidResult.Voided;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -37,11 +39,11 @@ class Consumption {
         this.clock = clock;
     }
 
-    AuthorizeResult authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits estimate,
+    Outcome<Authorized> authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits estimate,
             Actor actor) {
         var invalid = Checks.request(request, feature).or(() -> estimate == null ? Optional.empty() : Checks.amount(estimate));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return invalid.get().as();
         }
         Credits hold = estimate != null ? estimate : settings.estimateFor(feature);
         return admit(tenant, request, user,
@@ -52,21 +54,22 @@ class Consumption {
                             .map(a -> new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false));
                 },
                 r -> !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
-                        ? new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()), r.expiresAt(), true)
-                        : Refused.requestIdReused(request));
+                        ? Outcome.done(new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()),
+                                r.expiresAt(), true))
+                        : Checks.requestIdReused(request));
     }
 
-    ChargeResult charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost, Actor actor) {
+    Outcome<Settled> charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost, Actor actor) {
         var invalid = Checks.request(request, feature).or(() -> Checks.cost(cost));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return invalid.get().as();
         }
         return admit(tenant, request, user,
                 now -> admission.charge(tenant, request, user, feature, cost, actor, now)
                         .map(a -> new Settled(request, cost, new Credits(a.remaining()), false)),
                 r -> r.charge() && r.userId().equals(user) && r.feature().equals(feature)
-                        ? new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true)
-                        : Refused.requestIdReused(request));
+                        ? Outcome.done(new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true))
+                        : Checks.requestIdReused(request));
     }
 
     /**
@@ -76,10 +79,10 @@ class Consumption {
      * rule the statement applied. If the user is admissible after all (the balance changed in between), the
      * statement is tried again, at most 3 times.
      */
-    private <T, A extends T> T admit(TenantId tenant, RequestId request, UserId user,
-            Function<Instant, Optional<A>> statement, Function<Request, T> replay) {
+    private <T> Outcome<T> admit(TenantId tenant, RequestId request, UserId user,
+            Function<Instant, Optional<T>> statement, Function<Request, Outcome<T>> replay) {
         for (int attempt = 1; ; attempt++) {
-            Optional<A> admitted;
+            Optional<T> admitted;
             try {
                 admitted = statement.apply(Clocks.now(clock));
             } catch (DuplicateKeyException retry) {
@@ -87,7 +90,7 @@ class Consumption {
             }
             if (admitted.isPresent()) {
                 events.publishEvent(new CreditsChanged(tenant, user));
-                return admitted.get();
+                return Outcome.done(admitted.get());
             }
             var existing = requests.request(tenant, request);
             if (existing.isPresent()) {
@@ -95,14 +98,12 @@ class Consumption {
             }
             var refusal = whyNotAdmitted(tenant, user);
             if (refusal.isPresent() || attempt == 3) {
-                @SuppressWarnings("unchecked") // Refused implements every result interface of the ledger
-                T refused = (T) refusal.orElse(exhausted(Credits.ZERO));
-                return refused;
+                return refusal.orElseGet(() -> exhausted(Credits.ZERO)).as();
             }
         }
     }
 
-    private Optional<Refused> whyNotAdmitted(TenantId tenant, UserId user) {
+    private Optional<Refused<?>> whyNotAdmitted(TenantId tenant, UserId user) {
         var standing = admission.standing(tenant, user);
         if (standing.isEmpty()) {
             return Optional.of(Refused.notFound("user"));
@@ -112,59 +113,59 @@ class Consumption {
             return Optional.empty();
         }
         return Optional.of(switch (s.refusal()) {
-            case USER_INACTIVE -> new Refused(Refusal.USER_INACTIVE, "the user is deactivated");
-            case NO_ALLOCATION -> new Refused(Refusal.NO_ALLOCATION,
+            case USER_INACTIVE -> new Refused<>(Refusal.USER_INACTIVE, "the user is deactivated");
+            case NO_ALLOCATION -> new Refused<>(Refusal.NO_ALLOCATION,
                     "the user has no AI credits; ask your administrator to assign some");
             case CREDITS_EXHAUSTED -> exhausted(new Credits(s.available()));
-            case TOO_MANY_IN_FLIGHT -> new Refused(Refusal.TOO_MANY_IN_FLIGHT,
+            case TOO_MANY_IN_FLIGHT -> new Refused<>(Refusal.TOO_MANY_IN_FLIGHT,
                     "the user already has " + s.inFlight() + " AI requests in flight (the limit is " + s.inFlightMax() + ")");
             default -> throw new IllegalStateException("admission_refusal gave " + s.refusal());
         });
     }
 
-    private static Refused exhausted(Credits available) {
-        return new Refused(Refusal.CREDITS_EXHAUSTED,
+    private static Refused<?> exhausted(Credits available) {
+        return new Refused<>(Refusal.CREDITS_EXHAUSTED,
                 "the user's AI credits are used up; contact your administrator for more", available);
     }
 
-    SettleResult settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
+    Outcome<Settled> settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
         var invalid = Checks.requestId(request).or(() -> Checks.cost(cost));
         if (invalid.isPresent()) {
-            return invalid.get();
+            return invalid.get().as();
         }
         var settled = requests.settle(tenant, request, cost, actor, Clocks.now(clock));
         if (settled.isPresent()) {
             events.publishEvent(new CreditsChanged(tenant, settled.get().userId()));
-            return new Settled(request, cost, new Credits(settled.get().remaining()), false);
+            return Outcome.done(new Settled(request, cost, new Credits(settled.get().remaining()), false));
         }
         // Nothing in flight to settle: the answer is the request's final state.
-        return requests.request(tenant, request).<SettleResult>map(r -> switch (r.status()) {
-            case SETTLED -> new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true);
-            case VOIDED -> new Refused(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
-            case AUTHORIZED, EXPIRED -> deadlinePassed(r);
+        return requests.request(tenant, request).<Outcome<Settled>>map(r -> switch (r.status()) {
+            case SETTLED -> Outcome.done(new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true));
+            case VOIDED -> new Refused<>(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
+            case AUTHORIZED, EXPIRED -> deadlinePassed(r).<Settled>as();
         }).orElseGet(() -> Refused.notFound("request"));
     }
 
-    VoidResult voidRequest(TenantId tenant, RequestId request, Actor actor) {
+    Outcome<Voided> voidRequest(TenantId tenant, RequestId request, Actor actor) {
         var invalid = Checks.requestId(request);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return invalid.get().as();
         }
         var voided = requests.voidRequest(tenant, request, actor, Clocks.now(clock));
         if (voided.isPresent()) {
             events.publishEvent(new CreditsChanged(tenant, voided.get()));
-            return new Voided(request, false);
+            return Outcome.done(new Voided(request, false));
         }
-        return requests.request(tenant, request).<VoidResult>map(r -> switch (r.status()) {
-            case VOIDED -> new Voided(request, true);
-            case SETTLED -> new Refused(Refusal.ALREADY_SETTLED, "the request was settled; it cannot be voided");
-            case AUTHORIZED, EXPIRED -> deadlinePassed(r);
+        return requests.request(tenant, request).<Outcome<Voided>>map(r -> switch (r.status()) {
+            case VOIDED -> Outcome.done(new Voided(request, true));
+            case SETTLED -> new Refused<>(Refusal.ALREADY_SETTLED, "the request was settled; it cannot be voided");
+            case AUTHORIZED, EXPIRED -> deadlinePassed(r).<Voided>as();
         }).orElseGet(() -> Refused.notFound("request"));
     }
 
     /** A request still open by status that the closing statement did not take: its settle deadline has passed. */
-    private static Refused deadlinePassed(Request r) {
-        return new Refused(Refusal.REQUEST_EXPIRED, "the request's settle deadline (" + r.settleBy()
+    private static Refused<?> deadlinePassed(Request r) {
+        return new Refused<>(Refusal.REQUEST_EXPIRED, "the request's settle deadline (" + r.settleBy()
                 + ") has passed; it can no longer be settled or voided");
     }
 

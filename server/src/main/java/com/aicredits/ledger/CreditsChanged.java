@@ -1,7 +1,11 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
+
+
+
+
 
 /**
  * Published inside the transaction of every change to a tenant's credits; {@code userId} is null for a

@@ -1,6 +1,7 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.UserId;
 import java.time.Instant;
 
 /**

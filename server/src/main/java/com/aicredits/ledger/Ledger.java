@@ -1,7 +1,9 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -54,19 +56,19 @@ public class Ledger {
     // ------------------------------------------------------------------ purchase and allocation
 
     /** Credits bought by the tenant enter its pool, unassigned. */
-    public PurchaseResult purchase(TenantId tenant, Credits credits, String reference, String note, Actor actor,
+    public Outcome<Purchased> purchase(TenantId tenant, Credits credits, String reference, String note, Actor actor,
             String idempotencyKey) {
         return allocations.purchase(tenant, credits, reference, note, actor, idempotencyKey);
     }
 
     /** Opens an allocation for a user who has none (or reopens a closed one), taking credits from the pool. */
-    public AllocationResult assign(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
+    public Outcome<Allocated> assign(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
             String idempotencyKey) {
         return allocations.assign(tenant, user, credits, note, actor, idempotencyKey);
     }
 
     /** Adds credits to a user's active allocation, from the pool. */
-    public AllocationResult add(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
+    public Outcome<Allocated> add(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
             String idempotencyKey) {
         return allocations.add(tenant, user, credits, note, actor, idempotencyKey);
     }
@@ -76,7 +78,7 @@ public class Ledger {
      * credits are never reclaimed. Taking remaining to exactly zero closes the allocation; a later assign
      * reopens it.
      */
-    public AllocationResult remove(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
+    public Outcome<Allocated> remove(TenantId tenant, UserId user, Credits credits, String note, Actor actor,
             String idempotencyKey) {
         return allocations.remove(tenant, user, credits, note, actor, idempotencyKey);
     }
@@ -85,7 +87,7 @@ public class Ledger {
      * Ends an allocation that has nothing left to remove and nothing held (remaining at or below zero): the
      * user leaves the table; their consumption, and a debt below zero, stay in the history.
      */
-    public AllocationResult endAllocation(TenantId tenant, UserId user, Actor actor, String idempotencyKey) {
+    public Outcome<Allocated> endAllocation(TenantId tenant, UserId user, Actor actor, String idempotencyKey) {
         return allocations.end(tenant, user, null, actor, idempotencyKey);
     }
 
@@ -106,13 +108,13 @@ public class Ledger {
      * the estimate (or the feature's default). A repeated call with the same request id returns the first
      * authorization.
      */
-    public AuthorizeResult authorize(TenantId tenant, RequestId request, UserId user, String feature,
+    public Outcome<Authorized> authorize(TenantId tenant, RequestId request, UserId user, String feature,
             Credits estimate, Actor actor) {
         return metrics.authorized(consumption.authorize(tenant, request, user, feature, estimate, actor));
     }
 
     /** Authorize and settle in one call, for features that know their cost up front. */
-    public ChargeResult charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost,
+    public Outcome<Settled> charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost,
             Actor actor) {
         return metrics.charged(consumption.charge(tenant, request, user, feature, cost, actor));
     }
@@ -122,12 +124,12 @@ public class Ledger {
      * credits (the work is done), so remaining may go below zero. Also accepted after the hold expired, once,
      * until the request's settle deadline; after it, refused with REQUEST_EXPIRED.
      */
-    public SettleResult settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
+    public Outcome<Settled> settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
         return metrics.settled(consumption.settle(tenant, request, cost, actor));
     }
 
     /** Releases the request's hold without consuming anything. */
-    public VoidResult voidRequest(TenantId tenant, RequestId request, Actor actor) {
+    public Outcome<Voided> voidRequest(TenantId tenant, RequestId request, Actor actor) {
         return metrics.voided(consumption.voidRequest(tenant, request, actor));
     }
 

@@ -1,7 +1,9 @@
 package com.aicredits.ledger;
 
-import com.aicredits.ledger.AuthorizeResult.Authorized;
-import com.aicredits.ledger.VoidResult.Voided;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +38,7 @@ class LedgerMetrics {
     private static final Logger log = LoggerFactory.getLogger(LedgerMetrics.class);
 
     /** The tag values of {@code aicredits.consumption.requests}: what a consumption call did. */
-    enum Outcome {
+    enum Tally {
         AUTHORIZED, CHARGED, SETTLED, VOIDED, REFUSED;
 
         String tag() {
@@ -55,7 +57,7 @@ class LedgerMetrics {
 
     private final MeterRegistry registry;
     private final RequestStore requestStore;
-    private final Map<Outcome, Counter> requests = new EnumMap<>(Outcome.class);
+    private final Map<Tally, Counter> requests = new EnumMap<>(Tally.class);
     private final Counter chargedCredits;
     private final Counter settledCredits;
     private final Map<Operation, Map<Refusal, Counter>> refusals = new EnumMap<>(Operation.class);
@@ -70,13 +72,13 @@ class LedgerMetrics {
     LedgerMetrics(MeterRegistry registry, RequestStore requestStore) {
         this.registry = registry;
         this.requestStore = requestStore;
-        for (Outcome outcome : Outcome.values()) {
+        for (Tally outcome : Tally.values()) {
             requests.put(outcome, Counter.builder("aicredits.consumption.requests")
                     .description("Consumption calls by committed outcome; a replayed request id is not counted again")
                     .tag("outcome", outcome.tag()).register(registry));
         }
-        chargedCredits = credits(Outcome.CHARGED);
-        settledCredits = credits(Outcome.SETTLED);
+        chargedCredits = credits(Tally.CHARGED);
+        settledCredits = credits(Tally.SETTLED);
         for (Operation operation : Operation.values()) {
             refusals.put(operation, new ConcurrentHashMap<>());
         }
@@ -99,7 +101,7 @@ class LedgerMetrics {
                 .register(registry);
     }
 
-    private Counter credits(Outcome outcome) {
+    private Counter credits(Tally outcome) {
         return Counter.builder("aicredits.consumption.credits")
                 .description("Credits consumed: the costs recorded by settles and charges")
                 .tag("outcome", outcome.tag()).register(registry);
@@ -113,58 +115,58 @@ class LedgerMetrics {
 
     // ------------------------------------------------------------------ recorded by the facade, after commit
 
-    AuthorizeResult authorized(AuthorizeResult result) {
+    Outcome<Authorized> authorized(Outcome<Authorized> result) {
         switch (result) {
-            case Authorized a -> {
+            case Outcome.Done<Authorized>(var a) -> {
                 if (!a.replayed()) {
-                    requests.get(Outcome.AUTHORIZED).increment();
+                    requests.get(Tally.AUTHORIZED).increment();
                 }
             }
-            case Refused r -> refused(Operation.AUTHORIZE, r);
+            case Refused<?> r -> refused(Operation.AUTHORIZE, r);
         }
         return result;
     }
 
-    ChargeResult charged(ChargeResult result) {
+    Outcome<Settled> charged(Outcome<Settled> result) {
         switch (result) {
-            case Settled s -> {
+            case Outcome.Done<Settled>(var s) -> {
                 if (!s.replayed()) {
-                    requests.get(Outcome.CHARGED).increment();
+                    requests.get(Tally.CHARGED).increment();
                     chargedCredits.increment(credits(s.cost()));
                 }
             }
-            case Refused r -> refused(Operation.CHARGE, r);
+            case Refused<?> r -> refused(Operation.CHARGE, r);
         }
         return result;
     }
 
-    SettleResult settled(SettleResult result) {
+    Outcome<Settled> settled(Outcome<Settled> result) {
         switch (result) {
-            case Settled s -> {
+            case Outcome.Done<Settled>(var s) -> {
                 if (!s.replayed()) {
-                    requests.get(Outcome.SETTLED).increment();
+                    requests.get(Tally.SETTLED).increment();
                     settledCredits.increment(credits(s.cost()));
                 }
             }
-            case Refused r -> refused(Operation.SETTLE, r);
+            case Refused<?> r -> refused(Operation.SETTLE, r);
         }
         return result;
     }
 
-    VoidResult voided(VoidResult result) {
+    Outcome<Voided> voided(Outcome<Voided> result) {
         switch (result) {
-            case Voided v -> {
+            case Outcome.Done<Voided>(var v) -> {
                 if (!v.replayed()) {
-                    requests.get(Outcome.VOIDED).increment();
+                    requests.get(Tally.VOIDED).increment();
                 }
             }
-            case Refused r -> refused(Operation.VOID, r);
+            case Refused<?> r -> refused(Operation.VOID, r);
         }
         return result;
     }
 
-    private void refused(Operation operation, Refused refused) {
-        requests.get(Outcome.REFUSED).increment();
+    private void refused(Operation operation, Refused<?> refused) {
+        requests.get(Tally.REFUSED).increment();
         refusal(operation, refused.reason()).increment();
     }
 

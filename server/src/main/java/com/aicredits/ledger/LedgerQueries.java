@@ -1,9 +1,10 @@
 package com.aicredits.ledger;
 
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.RowQuery.SortBy;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,6 +1,6 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
 import java.math.BigDecimal;
 
 /** The five summary cards of a tenant. Percentages are of purchased, 0 when nothing was purchased. */

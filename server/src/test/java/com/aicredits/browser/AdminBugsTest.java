@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.RequestId;
+import com.aicredits.shared.Credits;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.RequestId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -69,7 +68,7 @@ class AdminScreenTest {
     }
 
     UserId register(String name, String email, Role role) {
-        return ((DirectoryResult.Done) directory.register(tenant, new NewUser(name, email, role, null, PASSWORD))).user().id();
+        return directory.register(tenant, new NewUser(name, email, role, null, PASSWORD)).orElseThrow().id();
     }
 
     Page admin() {

@@ -1,15 +1,14 @@
 package com.aicredits.browser;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.RequestId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.util.UUID;
@@ -48,8 +47,7 @@ final class AdminTenant {
     }
 
     UserId register(String name, String local, Role role) {
-        return ((DirectoryResult.Done) directory.register(id, new NewUser(name, email(local), role, null, PASSWORD)))
-                .user().id();
+        return directory.register(id, new NewUser(name, email(local), role, null, PASSWORD)).orElseThrow().id();
     }
 
     /** A user with credits assigned and exactly {@code consumed} of them used. */

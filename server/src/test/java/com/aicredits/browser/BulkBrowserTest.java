@@ -6,7 +6,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 import com.aicredits.ledger.EntryType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.TenantId;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -45,7 +45,7 @@ class UsersTabTest {
         TenantId tenant = directory.createTenant("Users Co " + UUID.randomUUID()).id();
         String domain = tenant.value().toString().substring(0, 8) + ".example";
         var admin = directory.register(tenant, new NewUser("Ada Admin", "ada@" + domain, Role.Admin, null, "users-tab-pw"));
-        assertThat(admin).isInstanceOf(DirectoryResult.Done.class);
+        assertThat(admin).isInstanceOf(Outcome.Done.class);
         Page page = browser.signIn("ada@" + domain, "users-tab-pw");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Users").setExact(true)).click();
         page.waitForURL("**/users");

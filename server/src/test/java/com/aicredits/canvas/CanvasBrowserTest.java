@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.TestApplication;
 import com.aicredits.browser.Browser;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.RequestId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -60,8 +59,8 @@ class CanvasBrowserTest extends CanvasTestContext {
         tenant = directory.createTenant("Canvas Browser " + UUID.randomUUID()).id();
         domain = tenant.value().toString().substring(0, 8) + ".example";
         directory.register(tenant, new NewUser("Ada Admin", "ada@" + domain, Role.Admin, null, PASSWORD));
-        planner = ((DirectoryResult.Done) directory.register(tenant,
-                new NewUser("Pat Planner", "pat@" + domain, Role.Planner, null, PASSWORD))).user().id();
+        planner = directory.register(tenant,
+                new NewUser("Pat Planner", "pat@" + domain, Role.Planner, null, PASSWORD)).orElseThrow().id();
         ledger.purchase(tenant, Credits.of(1000), "PO-1", null, SEED, null);
         ledger.assign(tenant, planner, Credits.of(12), null, SEED, null);
     }

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.EntryType;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +37,7 @@ class CanvasTest extends CanvasTestContext {
     @BeforeEach
     void adaHas100Credits() {
         tenant = directory.createTenant("Canvas Co " + UUID.randomUUID()).id();
-        ada = ((DirectoryResult.Done) directory.register(tenant, new NewUser("Ada", "ada@canvas.example", Role.Planner))).user().id();
+        ada = directory.register(tenant, new NewUser("Ada", "ada@canvas.example", Role.Planner)).orElseThrow().id();
         ledger.purchase(tenant, Credits.of(1000), "PO-1", null, ADMIN, null);
         ledger.assign(tenant, ada, Credits.of(100), null, ADMIN, null);
     }
@@ -121,7 +120,7 @@ class CanvasTest extends CanvasTestContext {
 
     @Test
     void a_user_without_credits_is_blocked_before_the_model_is_asked_and_nothing_is_stored() {
-        var bob = ((DirectoryResult.Done) directory.register(tenant, new NewUser("Bob", "bob@canvas.example", Role.Viewer))).user().id();
+        var bob = directory.register(tenant, new NewUser("Bob", "bob@canvas.example", Role.Viewer)).orElseThrow().id();
         int calls = FakeChatModel.INSTANCE.requests.size();
 
         assertThat(canvas.ask(tenant, bob, USER, null, "Hello")).isInstanceOf(Canvas.Asked.Blocked.class);
@@ -132,7 +131,7 @@ class CanvasTest extends CanvasTestContext {
     @Test
     void another_users_conversation_cannot_be_read_or_continued() {
         var mine = (Canvas.Asked.Answered) canvas.ask(tenant, ada, USER, null, "Private question");
-        var bob = ((DirectoryResult.Done) directory.register(tenant, new NewUser("Bob", "bob2@canvas.example", Role.Planner))).user().id();
+        var bob = directory.register(tenant, new NewUser("Bob", "bob2@canvas.example", Role.Planner)).orElseThrow().id();
         ledger.assign(tenant, bob, Credits.of(10), null, ADMIN, null);
 
         assertThat(canvas.conversation(tenant, bob, mine.conversationId())).isEmpty();

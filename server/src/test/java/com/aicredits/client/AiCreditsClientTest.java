@@ -7,15 +7,14 @@ import com.aicredits.TestApplication;
 import com.aicredits.access.Access;
 import com.aicredits.access.ApiKeyScope;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.EntryType;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -42,7 +41,7 @@ class AiCreditsClientTest {
     @BeforeEach
     void tenantWithAUserHolding100Credits() {
         tenant = directory.createTenant("Client Co " + UUID.randomUUID()).id();
-        ada = ((DirectoryResult.Done) directory.register(tenant, new NewUser("Ada", "ada@client.example", Role.Planner))).user().id();
+        ada = directory.register(tenant, new NewUser("Ada", "ada@client.example", Role.Planner)).orElseThrow().id();
         ledger.purchase(tenant, Credits.of(1000), "PO-1", null, new Actor("test"), null);
         ledger.assign(tenant, ada, Credits.of(100), null, new Actor("test"), null);
         consumeKey = access.issue(tenant, ApiKeyScope.consume, "client-test").orElseThrow().key();
@@ -85,7 +84,7 @@ class AiCreditsClientTest {
     @Test
     void refusals_are_values_with_their_reason() {
         var client = client(port);
-        var stranger = ((DirectoryResult.Done) directory.register(tenant, new NewUser("Bob", "bob@client.example", Role.Viewer))).user().id();
+        var stranger = directory.register(tenant, new NewUser("Bob", "bob@client.example", Role.Viewer)).orElseThrow().id();
         assertThat(((Refused) client.authorize("r-1", stranger.value(), "canvas", null)).reason()).isEqualTo(Refused.Reason.NO_ALLOCATION);
 
         client.charge("big", ada.value(), "canvas", credits("100"));

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
 import com.aicredits.ledger.AccountRow;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.RowQuery;
 import com.aicredits.ledger.RowQuery.SortBy;
 import com.aicredits.ledger.RowQuery.UserState;
+import com.aicredits.ledger.RowQuery;
+import com.aicredits.shared.Credits;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

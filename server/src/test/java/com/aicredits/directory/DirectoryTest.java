@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aicredits.TestApplication;
-import com.aicredits.directory.DirectoryResult.Done;
-import com.aicredits.directory.DirectoryResult.Reason;
-import com.aicredits.directory.DirectoryResult.Refused;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,10 +25,10 @@ class DirectoryTest {
     }
 
     private User registered(String name, String email, Role role) {
-        return ((Done) directory.register(tenant, new NewUser(name, email, role))).user();
+        return directory.register(tenant, new NewUser(name, email, role)).orElseThrow();
     }
 
-    private Reason refusal(DirectoryResult result) {
+    private Refusal refusal(Outcome<User> result) {
         assertThat(result).isInstanceOf(Refused.class);
         return ((Refused) result).reason();
     }
@@ -47,32 +48,32 @@ class DirectoryTest {
         registered("Ada", "ada@acme.example", Role.Admin);
 
         assertThat(refusal(directory.register(tenant, new NewUser("Other Ada", "ADA@acme.example", Role.Viewer))))
-                .isEqualTo(Reason.EMAIL_TAKEN);
+                .isEqualTo(Refusal.EMAIL_TAKEN);
         var otherTenant = directory.createTenant("Other").id();
-        assertThat(directory.register(otherTenant, new NewUser("Ada", "ada@acme.example", Role.Admin))).isInstanceOf(Done.class);
+        assertThat(directory.register(otherTenant, new NewUser("Ada", "ada@acme.example", Role.Admin))).isInstanceOf(Outcome.Done.class);
     }
 
     @Test
     void a_user_without_a_name_with_a_malformed_email_or_without_a_role_is_refused() {
-        assertThat(refusal(directory.register(tenant, new NewUser(" ", "a@b.example", Role.Admin)))).isEqualTo(Reason.VALIDATION_FAILED);
-        assertThat(refusal(directory.register(tenant, new NewUser("A", "not-an-email", Role.Admin)))).isEqualTo(Reason.VALIDATION_FAILED);
-        assertThat(refusal(directory.register(tenant, new NewUser("A", "a@b.example", null)))).isEqualTo(Reason.VALIDATION_FAILED);
+        assertThat(refusal(directory.register(tenant, new NewUser(" ", "a@b.example", Role.Admin)))).isEqualTo(Refusal.VALIDATION_FAILED);
+        assertThat(refusal(directory.register(tenant, new NewUser("A", "not-an-email", Role.Admin)))).isEqualTo(Refusal.VALIDATION_FAILED);
+        assertThat(refusal(directory.register(tenant, new NewUser("A", "a@b.example", null)))).isEqualTo(Refusal.VALIDATION_FAILED);
         assertThat(refusal(directory.register(tenant, new NewUser("x".repeat(201), "a@b.example", Role.Admin))))
-                .isEqualTo(Reason.VALIDATION_FAILED);
+                .isEqualTo(Refusal.VALIDATION_FAILED);
         assertThat(directory.users(tenant)).isEmpty();
     }
 
     @Test
     void registering_in_an_unknown_tenant_is_refused_as_not_found() {
         assertThat(refusal(directory.register(TenantId.random(), new NewUser("A", "a@b.example", Role.Admin))))
-                .isEqualTo(Reason.NOT_FOUND);
+                .isEqualTo(Refusal.NOT_FOUND);
     }
 
     @Test
     void a_user_can_be_renamed_given_another_role_and_deactivated() {
         var user = registered("Ada", "ada@acme.example", Role.Planner);
 
-        var changed = ((Done) directory.change(tenant, user.id(), new UserChange("Ada L.", Role.Viewer, false))).user();
+        var changed = directory.change(tenant, user.id(), new UserChange("Ada L.", Role.Viewer, false)).orElseThrow();
 
         assertThat(changed.name()).isEqualTo("Ada L.");
         assertThat(changed.role()).isEqualTo(Role.Viewer);
@@ -87,7 +88,7 @@ class DirectoryTest {
 
         assertThat(directory.user(otherTenant, user.id())).isEmpty();
         assertThat(directory.users(otherTenant)).isEmpty();
-        assertThat(refusal(directory.change(otherTenant, user.id(), new UserChange("Hacked", null, false)))).isEqualTo(Reason.NOT_FOUND);
+        assertThat(refusal(directory.change(otherTenant, user.id(), new UserChange("Hacked", null, false)))).isEqualTo(Refusal.NOT_FOUND);
         assertThat(directory.user(tenant, user.id()).orElseThrow().name()).isEqualTo("Ada");
     }
 

@@ -2,6 +2,8 @@ package com.aicredits.directory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

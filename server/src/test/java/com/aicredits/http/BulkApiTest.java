@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.ApiClient.Response;
 import com.aicredits.TestApplication;
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import com.aicredits.ledger.Ledger;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

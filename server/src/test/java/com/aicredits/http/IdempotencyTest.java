@@ -3,13 +3,13 @@ package com.aicredits.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import com.aicredits.ApiClient;
 import com.aicredits.ApiClient.Response;
+import com.aicredits.ApiClient;
 import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
 import com.aicredits.Together;
-import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.shared.TenantId;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;

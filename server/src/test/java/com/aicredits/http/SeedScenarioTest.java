@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.ApiClient.Response;
 import com.aicredits.TestApplication;
-import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.shared.TenantId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

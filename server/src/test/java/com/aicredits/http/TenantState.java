@@ -3,8 +3,8 @@ package com.aicredits.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.ApiClient;
-import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.shared.TenantId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;

@@ -1,5 +1,7 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refusal;
 import static com.aicredits.ledger.LedgerFixture.ADMIN;
 import static com.aicredits.ledger.LedgerFixture.credits;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,7 +10,7 @@ import com.aicredits.RandomChoices;
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.UserId;
 import com.aicredits.ledger.BulkChange.Item;
 import com.aicredits.ledger.BulkChange.Operation;
 import com.aicredits.ledger.BulkResult.RowRefused;

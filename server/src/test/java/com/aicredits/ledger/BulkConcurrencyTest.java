@@ -1,11 +1,12 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.Credits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
 import com.aicredits.Together;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.UserId;
 import com.aicredits.ledger.BulkChange.Item;
 import com.aicredits.ledger.BulkChange.Operation;
 import java.util.ArrayList;

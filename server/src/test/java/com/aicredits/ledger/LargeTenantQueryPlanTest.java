@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.RowQuery.SortBy;
+import com.aicredits.shared.TenantId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

@@ -1,5 +1,7 @@
 package com.aicredits.ledger;
 
+import static com.aicredits.Outcomes.doneValue;
+import static com.aicredits.Outcomes.doneValues;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,16 +9,15 @@ import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
 import com.aicredits.Together;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AllocationResult.Allocated;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
-import com.aicredits.ledger.PurchaseResult.Purchased;
 import com.aicredits.ledger.RequestState.Status;
-import com.aicredits.ledger.VoidResult.Voided;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,7 +78,7 @@ class LedgerConcurrencyTest {
         purchase(1000);
         List<UserId> users = users(64);
 
-        List<AllocationResult> results = Together.run(64,
+        List<Outcome<Allocated>> results = Together.run(64,
                 i -> ledger.assign(tenant, users.get(i), Credits.of(20), "share " + i, ACTOR, null));
 
         List<Allocated> allocated = allocated(results);
@@ -113,9 +114,9 @@ class LedgerConcurrencyTest {
         tenant("add race");
         purchase(1000);
         UserId user = users(1).getFirst();
-        assertThat(ledger.assign(tenant, user, Credits.of(40), null, ACTOR, null)).isInstanceOf(Allocated.class);
+        assertThat(ledger.assign(tenant, user, Credits.of(40), null, ACTOR, null)).isInstanceOf(Outcome.Done.class);
 
-        List<AllocationResult> results = Together.run(64,
+        List<Outcome<Allocated>> results = Together.run(64,
                 i -> ledger.add(tenant, user, Credits.of(20), null, ACTOR, null));
 
         List<Allocated> allocated = allocated(results);
@@ -139,12 +140,12 @@ class LedgerConcurrencyTest {
     void thirty_two_retries_of_one_purchase_with_the_same_idempotency_key_fill_the_pool_once() throws Exception {
         tenant("idempotent purchase race");
 
-        List<PurchaseResult> results = Together.run(32,
+        List<Outcome<Purchased>> results = Together.run(32,
                 i -> ledger.purchase(tenant, Credits.of(500), "order-42", "renewal", ACTOR, "purchase-once"));
 
-        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(Purchased.class));
-        assertThat(results).filteredOn(r -> !((Purchased) r).replayed()).hasSize(1);
-        assertThat(results.stream().map(r -> ((Purchased) r).purchase().id()).distinct()).hasSize(1);
+        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(Outcome.Done.class));
+        assertThat(results).filteredOn(r -> !r.orElseThrow().replayed()).hasSize(1);
+        assertThat(results.stream().map(r -> r.orElseThrow().purchase().id()).distinct()).hasSize(1);
         var summary = ledger.summary(tenant).orElseThrow();
         assertThat(summary.totalPurchased()).isEqualTo(Credits.of(500));
         assertThat(summary.creditsUnassigned()).isEqualTo(Credits.of(500));
@@ -158,7 +159,7 @@ class LedgerConcurrencyTest {
         purchase(1000);
         UserId user = users(1).getFirst();
 
-        List<AllocationResult> results = Together.run(64,
+        List<Outcome<Allocated>> results = Together.run(64,
                 i -> ledger.assign(tenant, user, Credits.of(20), null, ACTOR, null));
 
         assertThat(allocated(results)).hasSize(1);
@@ -173,9 +174,9 @@ class LedgerConcurrencyTest {
         tenant("idempotent add race");
         purchase(1000);
         UserId user = users(1).getFirst();
-        assertThat(ledger.assign(tenant, user, Credits.of(10), null, ACTOR, null)).isInstanceOf(Allocated.class);
+        assertThat(ledger.assign(tenant, user, Credits.of(10), null, ACTOR, null)).isInstanceOf(Outcome.Done.class);
 
-        List<AllocationResult> results = Together.run(32,
+        List<Outcome<Allocated>> results = Together.run(32,
                 i -> ledger.add(tenant, user, Credits.of(25), "top up", ACTOR, "add-once"));
 
         List<Allocated> allocated = allocated(results);
@@ -195,7 +196,7 @@ class LedgerConcurrencyTest {
         purchase(10);
         UserId user = assignedUsers(1, 1).getFirst();
 
-        List<AuthorizeResult> results = Together.run(200, i -> ledger.authorize(tenant, new RequestId("r-" + i), user,
+        List<Outcome<Authorized>> results = Together.run(200, i -> ledger.authorize(tenant, new RequestId("r-" + i), user,
                 FEATURE, new Credits(1), ACTOR));
 
         List<Authorized> admitted = authorized(results);
@@ -216,10 +217,10 @@ class LedgerConcurrencyTest {
 
         // The work was done: settle all four at once with costs far above the one credit.
         List<Long> costs = List.of(3L, 5L, 7L, 11L);
-        List<SettleResult> settled = Together.run(4, i -> ledger.settle(tenant, admitted.get(i).requestId(),
+        List<Outcome<Settled>> settled = Together.run(4, i -> ledger.settle(tenant, admitted.get(i).requestId(),
                 Credits.of(costs.get(i)), ACTOR));
 
-        assertThat(settled).allSatisfy(s -> assertThat(s).isInstanceOfSatisfying(Settled.class,
+        assertThat(settled).allSatisfy(s -> assertThat(s.orElseThrow()).satisfies(
                 x -> assertThat(x.replayed()).isFalse()));
         var after = ledger.balance(tenant, user).orElseThrow();
         assertThat(after.consumed()).isEqualTo(Credits.of(26));
@@ -238,7 +239,7 @@ class LedgerConcurrencyTest {
         purchase(10);
         UserId user = assignedUsers(1, 1).getFirst();
 
-        List<AuthorizeResult> results = Together.run(200, i -> ledger.authorize(tenant, new RequestId("r-" + i), user,
+        List<Outcome<Authorized>> results = Together.run(200, i -> ledger.authorize(tenant, new RequestId("r-" + i), user,
                 FEATURE, null, ACTOR));
 
         List<Authorized> admitted = authorized(results);
@@ -252,7 +253,7 @@ class LedgerConcurrencyTest {
         assertThat(ledger.balance(tenant, user).orElseThrow().held()).isEqualTo(Credits.of(1));
 
         assertThat(ledger.settle(tenant, admitted.getFirst().requestId(), Credits.of(7), ACTOR))
-                .isEqualTo(new Settled(admitted.getFirst().requestId(), Credits.of(7), Credits.of(-6), false));
+                .isEqualTo(Outcome.done(new Settled(admitted.getFirst().requestId(), Credits.of(7), Credits.of(-6), false)));
         var after = ledger.balance(tenant, user).orElseThrow();
         assertThat(after.held()).isEqualTo(Credits.ZERO);
         assertThat(after.consumed()).isEqualTo(Credits.of(7));
@@ -267,11 +268,11 @@ class LedgerConcurrencyTest {
         UserId user = assignedUsers(1, 1).getFirst();
         Credits cost = new Credits(300);
 
-        List<ChargeResult> results = Together.run(200, i -> ledger.charge(tenant, new RequestId("c-" + i), user,
+        List<Outcome<Settled>> results = Together.run(200, i -> ledger.charge(tenant, new RequestId("c-" + i), user,
                 FEATURE, cost, ACTOR));
 
         // 1 -> 0.7 -> 0.4 -> 0.1 -> -0.2: four are admitted while available > 0, then none.
-        List<Settled> charged = results.stream().filter(Settled.class::isInstance).map(Settled.class::cast).toList();
+        List<Settled> charged = doneValues(results, Settled.class);
         assertThat(charged).hasSize(4).allSatisfy(s -> assertThat(s.replayed()).isFalse());
         assertThat(charged.stream().map(Settled::remaining).collect(Collectors.toSet()))
                 .isEqualTo(Set.of(new Credits(700), new Credits(400), new Credits(100), new Credits(-200)));
@@ -312,7 +313,7 @@ class LedgerConcurrencyTest {
                 if (t < 16) { // removers: 3 credits at a time
                     var result = ledger.remove(tenant, user, Credits.of(3), null, ACTOR, null);
                     switch (result) {
-                        case Allocated a -> {
+                        case Outcome.Done<Allocated>(var a) -> {
                             // Nothing consumed or held was taken: what is left still covers every hold.
                             if (a.row().remaining().minus(a.row().held()).isNegative()) {
                                 violations.add("removal left remaining " + a.row().remaining() + " below held "
@@ -320,7 +321,7 @@ class LedgerConcurrencyTest {
                             }
                             tally = tally.plus(new Tally(Credits.of(3).thousandths(), 1, 0, 0, 0, 0));
                         }
-                        case Refused r -> {
+                        case Refused<?> r -> {
                             if (r.reason() != Refusal.EXCEEDS_REMOVABLE && r.reason() != Refusal.NO_ALLOCATION) {
                                 violations.add("removal refused with " + r);
                             }
@@ -330,13 +331,13 @@ class LedgerConcurrencyTest {
                     var result = ledger.charge(tenant, new RequestId("c-" + t + "-" + j), user, FEATURE,
                             Credits.of(1), ACTOR);
                     switch (result) {
-                        case Settled s -> {
+                        case Outcome.Done<Settled>(var s) -> {
                             if (s.replayed() || s.remaining().isNegative()) {
                                 violations.add("charge returned " + s);
                             }
                             tally = tally.plus(new Tally(0, 0, Credits.of(1).thousandths(), 1, 0, 0));
                         }
-                        case Refused r -> {
+                        case Refused<?> r -> {
                             if (!consumptionRefusals.contains(r.reason())) {
                                 violations.add("charge refused with " + r);
                             }
@@ -346,21 +347,21 @@ class LedgerConcurrencyTest {
                     var request = new RequestId("a-" + t + "-" + j);
                     var result = ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR);
                     switch (result) {
-                        case Authorized a -> {
+                        case Outcome.Done<Authorized>(var a) -> {
                             if (j % 3 == 2) {
-                                if (!(ledger.voidRequest(tenant, request, ACTOR) instanceof Voided v) || v.replayed()) {
+                                if (!(ledger.voidRequest(tenant, request, ACTOR) instanceof Outcome.Done<?>(Voided v)) || v.replayed()) {
                                     violations.add("void of " + request + " did not void it");
                                 }
                                 tally = tally.plus(new Tally(0, 0, 0, 0, 0, 1));
                             } else {
                                 var settled = ledger.settle(tenant, request, Credits.of(1), ACTOR);
-                                if (!(settled instanceof Settled s) || s.replayed() || s.remaining().isNegative()) {
+                                if (!(settled instanceof Outcome.Done<?>(Settled s)) || s.replayed() || s.remaining().isNegative()) {
                                     violations.add("settle of " + request + " returned " + settled);
                                 }
                                 tally = tally.plus(new Tally(0, 0, Credits.of(1).thousandths(), 0, 1, 0));
                             }
                         }
-                        case Refused r -> {
+                        case Refused<?> r -> {
                             if (!consumptionRefusals.contains(r.reason())) {
                                 violations.add("authorize refused with " + r);
                             }
@@ -399,15 +400,15 @@ class LedgerConcurrencyTest {
         purchase(100);
         UserId user = assignedUsers(1, 10).getFirst();
         var request = new RequestId("r-1");
-        assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Authorized.class);
+        assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Outcome.Done.class);
 
-        List<SettleResult> results = Together.run(32, i -> ledger.settle(tenant, request, Credits.of(3), ACTOR));
+        List<Outcome<Settled>> results = Together.run(32, i -> ledger.settle(tenant, request, Credits.of(3), ACTOR));
 
-        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Settled.class, s -> {
+        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r.orElseThrow()).satisfies( s -> {
             assertThat(s.cost()).isEqualTo(Credits.of(3));
             assertThat(s.remaining()).isEqualTo(Credits.of(7));
         }));
-        assertThat(results).filteredOn(r -> !((Settled) r).replayed()).hasSize(1);
+        assertThat(results).filteredOn(r -> !r.orElseThrow().replayed()).hasSize(1);
         var balance = ledger.balance(tenant, user).orElseThrow();
         assertThat(balance.consumed()).isEqualTo(Credits.of(3));
         assertThat(balance.held()).isEqualTo(Credits.ZERO);
@@ -423,14 +424,14 @@ class LedgerConcurrencyTest {
         UserId user = assignedUsers(1, assigned).getFirst();
         var request = new RequestId("c-1");
 
-        List<ChargeResult> results = Together.run(32,
+        List<Outcome<Settled>> results = Together.run(32,
                 i -> ledger.charge(tenant, request, user, FEATURE, Credits.of(3), ACTOR));
 
-        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Settled.class, s -> {
+        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r.orElseThrow()).satisfies( s -> {
             assertThat(s.cost()).isEqualTo(Credits.of(3));
             assertThat(s.remaining()).isEqualTo(Credits.of(assigned - 3));
         }));
-        assertThat(results).filteredOn(r -> !((Settled) r).replayed()).hasSize(1);
+        assertThat(results).filteredOn(r -> !r.orElseThrow().replayed()).hasSize(1);
         var balance = ledger.balance(tenant, user).orElseThrow();
         assertThat(balance.consumed()).isEqualTo(Credits.of(3));
         assertThat(balance.remaining()).isEqualTo(Credits.of(assigned - 3));
@@ -446,7 +447,7 @@ class LedgerConcurrencyTest {
         UserId user = assignedUsers(1, assigned).getFirst();
         var request = new RequestId("a-1");
 
-        List<AuthorizeResult> results = Together.run(32,
+        List<Outcome<Authorized>> results = Together.run(32,
                 i -> ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR));
 
         List<Authorized> authorized = authorized(results);
@@ -457,7 +458,7 @@ class LedgerConcurrencyTest {
         assertThat(authorized).filteredOn(a -> !a.replayed()).hasSize(1);
         assertThat(ledger.balance(tenant, user).orElseThrow().held()).isEqualTo(Credits.of(2));
         assertThat(entries(user, EntryType.AUTHORIZE)).hasSize(1);
-        assertThat(ledger.voidRequest(tenant, request, ACTOR)).isEqualTo(new Voided(request, false));
+        assertThat(ledger.voidRequest(tenant, request, ACTOR)).isEqualTo(Outcome.done(new Voided(request, false)));
     }
 
     @Test
@@ -466,7 +467,7 @@ class LedgerConcurrencyTest {
         purchase(100);
         UserId user = assignedUsers(1, 10).getFirst();
         var request = new RequestId("as-1");
-        assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Authorized.class);
+        assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Outcome.Done.class);
 
         // Authorize locks the account then meets the request row; settle locks the request row then the account.
         List<Object> results = Together.run(32, i -> i % 2 == 0
@@ -475,13 +476,13 @@ class LedgerConcurrencyTest {
 
         List<Object> authorizes = IntStream.range(0, 32).filter(i -> i % 2 == 0).mapToObj(results::get).toList();
         List<Object> settles = IntStream.range(0, 32).filter(i -> i % 2 == 1).mapToObj(results::get).toList();
-        assertThat(authorizes).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Authorized.class, a -> {
+        assertThat(authorizes).allSatisfy(r -> assertThat(doneValue(r, Authorized.class)).satisfies(a -> {
             assertThat(a.replayed()).isTrue();
             assertThat(a.held()).isEqualTo(Credits.of(2));
         }));
-        assertThat(settles).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Settled.class,
+        assertThat(settles).allSatisfy(r -> assertThat(doneValue(r, Settled.class)).satisfies(
                 s -> assertThat(s.remaining()).isEqualTo(Credits.of(7))));
-        assertThat(settles).filteredOn(r -> !((Settled) r).replayed()).hasSize(1);
+        assertThat(settles).filteredOn(r -> !doneValue(r, Settled.class).replayed()).hasSize(1);
         var balance = ledger.balance(tenant, user).orElseThrow();
         assertThat(balance.held()).isEqualTo(Credits.ZERO);
         assertThat(balance.consumed()).isEqualTo(Credits.of(3));
@@ -495,12 +496,12 @@ class LedgerConcurrencyTest {
         purchase(100);
         UserId user = assignedUsers(1, 10).getFirst();
         var request = new RequestId("v-1");
-        assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Authorized.class);
+        assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR)).isInstanceOf(Outcome.Done.class);
 
-        List<VoidResult> results = Together.run(32, i -> ledger.voidRequest(tenant, request, ACTOR));
+        List<Outcome<Voided>> results = Together.run(32, i -> ledger.voidRequest(tenant, request, ACTOR));
 
-        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r).isInstanceOf(Voided.class));
-        assertThat(results).filteredOn(r -> !((Voided) r).replayed()).hasSize(1);
+        assertThat(results).hasSize(32).allSatisfy(r -> assertThat(r).isInstanceOf(Outcome.Done.class));
+        assertThat(results).filteredOn(r -> !r.orElseThrow().replayed()).hasSize(1);
         var balance = ledger.balance(tenant, user).orElseThrow();
         assertThat(balance.held()).isEqualTo(Credits.ZERO);
         assertThat(balance.consumed()).isEqualTo(Credits.ZERO);
@@ -520,7 +521,7 @@ class LedgerConcurrencyTest {
             for (int round = 0; round < rounds; round++) {
                 var request = new RequestId("sv-" + round);
                 assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR))
-                        .isInstanceOf(Authorized.class);
+                        .isInstanceOf(Outcome.Done.class);
 
                 // Even threads settle, odd threads void, all released at once.
                 List<Object> results = Together.run(pool, 16, i -> i % 2 == 0
@@ -529,19 +530,19 @@ class LedgerConcurrencyTest {
 
                 List<Object> settles = IntStream.range(0, 16).filter(i -> i % 2 == 0).mapToObj(results::get).toList();
                 List<Object> voids = IntStream.range(0, 16).filter(i -> i % 2 == 1).mapToObj(results::get).toList();
-                long freshSettles = settles.stream().filter(r -> r instanceof Settled s && !s.replayed()).count();
-                long freshVoids = voids.stream().filter(r -> r instanceof Voided v && !v.replayed()).count();
+                long freshSettles = settles.stream().filter(r -> r instanceof Outcome.Done<?>(Settled s) && !s.replayed()).count();
+                long freshVoids = voids.stream().filter(r -> r instanceof Outcome.Done<?>(Voided v) && !v.replayed()).count();
                 assertThat(freshSettles + freshVoids).as("round %d: exactly one winner", round).isEqualTo(1);
                 var state = ledger.request(tenant, request).orElseThrow();
                 if (freshSettles == 1) {
                     settlesWon++;
                     assertThat(state.status()).isEqualTo(Status.SETTLED);
-                    assertThat(settles).allSatisfy(r -> assertThat(r).isInstanceOf(Settled.class));
+                    assertThat(settles).allSatisfy(r -> assertThat(r).isInstanceOf(Outcome.Done.class));
                     assertThat(voids).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Refused.class,
                             x -> assertThat(x.reason()).isEqualTo(Refusal.ALREADY_SETTLED)));
                 } else {
                     assertThat(state.status()).isEqualTo(Status.VOIDED);
-                    assertThat(voids).allSatisfy(r -> assertThat(r).isInstanceOf(Voided.class));
+                    assertThat(voids).allSatisfy(r -> assertThat(r).isInstanceOf(Outcome.Done.class));
                     assertThat(settles).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(Refused.class,
                             x -> assertThat(x.reason()).isEqualTo(Refusal.ALREADY_VOIDED)));
                 }
@@ -572,7 +573,7 @@ class LedgerConcurrencyTest {
             for (int k = 0; k < 4; k++) {
                 var request = new RequestId("x-" + round++);
                 assertThat(ledger.authorize(tenant, request, user, FEATURE, Credits.of(2), ACTOR))
-                        .isInstanceOf(Authorized.class);
+                        .isInstanceOf(Outcome.Done.class);
                 owner.put(request, user);
                 cost.put(request, new Credits(500L * (1 + k))); // 0.5, 1, 1.5, 2
                 requests.add(request);
@@ -597,8 +598,8 @@ class LedgerConcurrencyTest {
         Map<RequestId, List<Settled>> byRequest = new HashMap<>();
         for (int i = sweepers; i < results.size(); i++) {
             var request = requests.get((i - sweepers) / 2);
-            assertThat(results.get(i)).as("settle of %s", request).isInstanceOf(Settled.class);
-            byRequest.computeIfAbsent(request, r -> new ArrayList<>()).add((Settled) results.get(i));
+            assertThat(results.get(i)).as("settle of %s", request).isInstanceOf(Outcome.Done.class);
+            byRequest.computeIfAbsent(request, r -> new ArrayList<>()).add(doneValue(results.get(i), Settled.class));
         }
         for (RequestId request : requests) {
             List<Settled> settles = byRequest.get(request);
@@ -636,11 +637,11 @@ class LedgerConcurrencyTest {
             for (int k = 0; k < 4; k++) {
                 var again = new RequestId("again-" + user.value() + "-" + k);
                 assertThat(ledger.authorize(tenant, again, user, FEATURE, new Credits(1), ACTOR))
-                        .isInstanceOf(Authorized.class);
+                        .isInstanceOf(Outcome.Done.class);
             }
             for (int k = 0; k < 4; k++) { // leave no open hold for later sweeps of other test classes
                 var again = new RequestId("again-" + user.value() + "-" + k);
-                assertThat(ledger.voidRequest(tenant, again, ACTOR)).isEqualTo(new Voided(again, false));
+                assertThat(ledger.voidRequest(tenant, again, ACTOR)).isEqualTo(Outcome.done(new Voided(again, false)));
             }
         }
         assertThat(all.stream().filter(e -> e.type() == EntryType.SETTLE).count()).isEqualTo(requests.size());
@@ -673,7 +674,7 @@ class LedgerConcurrencyTest {
                     ? ledger.authorize(tenant, new RequestId("wave-" + w + "-" + i), user, FEATURE, new Credits(1), ACTOR)
                     : ledger.expireHolds());
             for (int i = 0; i < 16; i++) {
-                if (results.get(i) instanceof Authorized) {
+                if (results.get(i) instanceof Outcome.Done<?>) {
                     admitted.add(new RequestId("wave-" + w + "-" + i));
                 }
             }
@@ -685,7 +686,7 @@ class LedgerConcurrencyTest {
         List<Object> settles = Together.run(admitted.size() + 2, i -> i < admitted.size()
                 ? ledger.settle(tenant, admitted.get(i), largestCost, ACTOR)
                 : ledger.authorize(tenant, new RequestId("after-" + i), user, FEATURE, new Credits(1), ACTOR));
-        assertThat(settles.subList(0, admitted.size())).allSatisfy(r -> assertThat(r).isInstanceOf(Settled.class));
+        assertThat(settles.subList(0, admitted.size())).allSatisfy(r -> assertThat(r).isInstanceOf(Outcome.Done.class));
 
         var remaining = ledger.balance(tenant, user).orElseThrow().remaining();
         assertThat(remaining.thousandths()).as("remaining ≥ −(limit × largest single cost)")
@@ -703,7 +704,7 @@ class LedgerConcurrencyTest {
         purchase(100);
         UserId user = assignedUsers(1, 5).get(0);
         assertThat(ledger.charge(tenant, new RequestId("spend-all"), user, FEATURE, Credits.of(7), ACTOR))
-                .isInstanceOf(Settled.class); // remaining -2: nothing removable, nothing held
+                .isInstanceOf(Outcome.Done.class); // remaining -2: nothing removable, nothing held
 
         List<Object> results = Together.run(48, i -> switch (i % 3) {
             case 0, 1 -> ledger.endAllocation(tenant, user, ACTOR, "end-once");
@@ -712,14 +713,13 @@ class LedgerConcurrencyTest {
                     : ledger.assign(tenant, user, Credits.of(1), null, ACTOR, "reassign-" + i);
         });
 
-        var ends = new ArrayList<AllocationResult.Allocated>();
+        var ends = new ArrayList<Allocated>();
         for (int i = 0; i < results.size(); i++) {
             if (i % 3 != 2) {
-                assertThat(results.get(i)).as("end #%d", i).isInstanceOf(AllocationResult.Allocated.class);
-                ends.add((AllocationResult.Allocated) results.get(i));
+                assertThat(results.get(i)).as("end #%d", i).isInstanceOf(Outcome.Done.class);
+                ends.add(doneValue(results.get(i), Allocated.class));
             } else {
-                assertThat(results.get(i)).as("call #%d", i).isInstanceOfAny(Refused.class, AuthorizeResult.class,
-                        AllocationResult.Allocated.class);
+                assertThat(results.get(i)).as("call #%d", i).isInstanceOfAny(Refused.class, Outcome.Done.class);
             }
         }
         assertThat(ends).filteredOn(e -> !e.replayed()).hasSize(1);
@@ -734,7 +734,7 @@ class LedgerConcurrencyTest {
 
     private void purchase(long credits) {
         assertThat(ledger.purchase(tenant, Credits.of(credits), "order-1", null, ACTOR, null))
-                .isInstanceOf(Purchased.class);
+                .isInstanceOf(Outcome.Done.class);
     }
 
     private List<UserId> users(int count) {
@@ -742,8 +742,8 @@ class LedgerConcurrencyTest {
         for (int i = 0; i < count; i++) {
             var result = directory.register(tenant,
                     new NewUser("User " + i, "user" + i + "@example.com", Role.Planner));
-            assertThat(result).isInstanceOf(DirectoryResult.Done.class);
-            users.add(((DirectoryResult.Done) result).user().id());
+            assertThat(result).isInstanceOf(Outcome.Done.class);
+            users.add(result.orElseThrow().id());
         }
         return users;
     }
@@ -752,7 +752,7 @@ class LedgerConcurrencyTest {
         List<UserId> users = users(count);
         for (UserId user : users) {
             assertThat(ledger.assign(tenant, user, Credits.of(credits), null, ACTOR, null))
-                    .isInstanceOf(Allocated.class);
+                    .isInstanceOf(Outcome.Done.class);
         }
         return users;
     }
@@ -773,16 +773,16 @@ class LedgerConcurrencyTest {
         return ledger.entries(tenant, user, type, 0, 1).total();
     }
 
-    private static List<Allocated> allocated(List<? extends AllocationResult> results) {
-        return results.stream().filter(Allocated.class::isInstance).map(Allocated.class::cast).toList();
+    private static List<Allocated> allocated(List<? extends Outcome<Allocated>> results) {
+        return doneValues(results, Allocated.class);
     }
 
-    private static List<Authorized> authorized(List<? extends AuthorizeResult> results) {
-        return results.stream().filter(Authorized.class::isInstance).map(Authorized.class::cast).toList();
+    private static List<Authorized> authorized(List<? extends Outcome<Authorized>> results) {
+        return doneValues(results, Authorized.class);
     }
 
     private static List<Refused> refused(List<?> results) {
-        return results.stream().filter(Refused.class::isInstance).map(Refused.class::cast).toList();
+        return doneValues(results, Refused.class);
     }
 
     private static void shutdown(ExecutorService pool) throws InterruptedException {

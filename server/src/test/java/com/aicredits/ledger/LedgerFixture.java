@@ -3,11 +3,12 @@ package com.aicredits.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.util.UUID;
 
 /** A fresh tenant per test and short ways to drive it; every call asserts the step it needs succeeded. */
@@ -37,29 +38,29 @@ final class LedgerFixture {
     UserId user(String name, Role role) {
         String email = name.toLowerCase().replace(' ', '.') + "@" + tenant.value().toString().substring(0, 8) + ".example";
         var result = directory.register(tenant, new NewUser(name, email, role));
-        assertThat(result).isInstanceOf(DirectoryResult.Done.class);
-        return ((DirectoryResult.Done) result).user().id();
+        assertThat(result).isInstanceOf(Outcome.Done.class);
+        return result.orElseThrow().id();
     }
 
     LedgerFixture purchased(String amount) {
         assertThat(ledger.purchase(tenant, credits(amount), "PO-" + UUID.randomUUID(), null, ADMIN, null))
-                .isInstanceOf(PurchaseResult.Purchased.class);
+                .isInstanceOf(Outcome.Done.class);
         return this;
     }
 
     AccountRow assigned(UserId user, String amount) {
         var result = ledger.assign(tenant, user, credits(amount), null, ADMIN, null);
-        assertThat(result).isInstanceOf(AllocationResult.Allocated.class);
-        return ((AllocationResult.Allocated) result).row();
+        assertThat(result).isInstanceOf(Outcome.Done.class);
+        return result.orElseThrow().row();
     }
 
     Settled charged(UserId user, String cost) {
         var result = ledger.charge(tenant, new RequestId(UUID.randomUUID().toString()), user, "canvas", credits(cost), FEATURE);
-        assertThat(result).isInstanceOf(Settled.class);
-        return (Settled) result;
+        assertThat(result).isInstanceOf(Outcome.Done.class);
+        return result.orElseThrow();
     }
 
-    AuthorizeResult authorize(String request, UserId user, String estimate) {
+    Outcome<Authorized> authorize(String request, UserId user, String estimate) {
         return ledger.authorize(tenant, new RequestId(request), user, "canvas", estimate == null ? null : credits(estimate), FEATURE);
     }
 

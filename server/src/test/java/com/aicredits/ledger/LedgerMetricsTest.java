@@ -7,8 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
 import com.aicredits.directory.Directory;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
-import com.aicredits.ledger.VoidResult.Voided;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -64,18 +65,18 @@ class LedgerMetricsTest {
 
         // A charge of 10, and its replay.
         var charge = new RequestId("charge-1");
-        assertThat(ledger.charge(t.tenant, charge, ada, "canvas", credits("10"), FEATURE)).isInstanceOf(Settled.class);
-        assertThat(((Settled) ledger.charge(t.tenant, charge, ada, "canvas", credits("10"), FEATURE)).replayed()).isTrue();
+        assertThat(ledger.charge(t.tenant, charge, ada, "canvas", credits("10"), FEATURE)).isInstanceOf(Outcome.Done.class);
+        assertThat(ledger.charge(t.tenant, charge, ada, "canvas", credits("10"), FEATURE).orElseThrow().replayed()).isTrue();
         // Authorize → settle 7.5, each replayed.
-        assertThat(t.authorize("pair-1", ada, "5")).isInstanceOf(Authorized.class);
-        assertThat(((Authorized) t.authorize("pair-1", ada, "5")).replayed()).isTrue();
+        assertThat(t.authorize("pair-1", ada, "5")).isInstanceOf(Outcome.Done.class);
+        assertThat(t.authorize("pair-1", ada, "5").orElseThrow().replayed()).isTrue();
         var settle = new RequestId("pair-1");
-        assertThat(((Settled) ledger.settle(t.tenant, settle, credits("7.5"), FEATURE)).replayed()).isFalse();
-        assertThat(((Settled) ledger.settle(t.tenant, settle, credits("7.5"), FEATURE)).replayed()).isTrue();
+        assertThat(ledger.settle(t.tenant, settle, credits("7.5"), FEATURE).orElseThrow().replayed()).isFalse();
+        assertThat(ledger.settle(t.tenant, settle, credits("7.5"), FEATURE).orElseThrow().replayed()).isTrue();
         // Authorize → void, the void replayed.
-        assertThat(t.authorize("void-1", ada, null)).isInstanceOf(Authorized.class);
-        assertThat(((Voided) ledger.voidRequest(t.tenant, new RequestId("void-1"), FEATURE)).replayed()).isFalse();
-        assertThat(((Voided) ledger.voidRequest(t.tenant, new RequestId("void-1"), FEATURE)).replayed()).isTrue();
+        assertThat(t.authorize("void-1", ada, null)).isInstanceOf(Outcome.Done.class);
+        assertThat(ledger.voidRequest(t.tenant, new RequestId("void-1"), FEATURE).orElseThrow().replayed()).isFalse();
+        assertThat(ledger.voidRequest(t.tenant, new RequestId("void-1"), FEATURE).orElseThrow().replayed()).isTrue();
 
         // Each reason an AI request is refused for.
         assertThat(((Refused) t.authorize("cara-1", cara, null)).reason()).isEqualTo(Refusal.NO_ALLOCATION);
@@ -84,11 +85,11 @@ class LedgerMetricsTest {
         assertThat(((Refused) ledger.charge(t.tenant, new RequestId("dan-2"), dan, "canvas", credits("1"), FEATURE))
                 .reason()).isEqualTo(Refusal.CREDITS_EXHAUSTED);
         // Four holds (the tenant's limit), two of them ten minutes older; a fifth is refused.
-        assertThat(t.authorize("hold-1", ada, "1")).isInstanceOf(Authorized.class);
-        assertThat(t.authorize("hold-2", ada, "1")).isInstanceOf(Authorized.class);
+        assertThat(t.authorize("hold-1", ada, "1")).isInstanceOf(Outcome.Done.class);
+        assertThat(t.authorize("hold-2", ada, "1")).isInstanceOf(Outcome.Done.class);
         clock.advance(Duration.ofMinutes(10));
-        assertThat(t.authorize("hold-3", ada, "1")).isInstanceOf(Authorized.class);
-        assertThat(t.authorize("hold-4", ada, "1")).isInstanceOf(Authorized.class);
+        assertThat(t.authorize("hold-3", ada, "1")).isInstanceOf(Outcome.Done.class);
+        assertThat(t.authorize("hold-4", ada, "1")).isInstanceOf(Outcome.Done.class);
         assertThat(((Refused) t.authorize("hold-5", ada, "1")).reason()).isEqualTo(Refusal.TOO_MANY_IN_FLIGHT);
         awaitMetric("aicredits_holds_open", Map.of(), v -> v == 4);
 
@@ -96,8 +97,8 @@ class LedgerMetricsTest {
         clock.advance(Duration.ofMinutes(6));
         assertThat(ledger.expireHolds()).isEqualTo(2);
         assertThat(ledger.expireHolds()).isZero();
-        assertThat(((Settled) ledger.settle(t.tenant, new RequestId("hold-1"), credits("1"), FEATURE)).replayed()).isFalse();
-        assertThat(((Settled) ledger.settle(t.tenant, new RequestId("hold-1"), credits("1"), FEATURE)).replayed()).isTrue();
+        assertThat(ledger.settle(t.tenant, new RequestId("hold-1"), credits("1"), FEATURE).orElseThrow().replayed()).isFalse();
+        assertThat(ledger.settle(t.tenant, new RequestId("hold-1"), credits("1"), FEATURE).orElseThrow().replayed()).isTrue();
         t.assertReconciles();
 
         awaitMetric("aicredits_holds_open", Map.of(), v -> v == 2);

@@ -1,18 +1,16 @@
 package com.aicredits.ledger;
 
 import com.aicredits.directory.User;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AllocationResult.Allocated;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
 import com.aicredits.ledger.ModelState.Account;
 import com.aicredits.ledger.ModelState.AccountFigures;
 import com.aicredits.ledger.ModelState.KeyUse;
 import com.aicredits.ledger.ModelState.Rejection;
 import com.aicredits.ledger.ModelState.Request;
 import com.aicredits.ledger.ModelState.Swept;
-import com.aicredits.ledger.PurchaseResult.Purchased;
 import com.aicredits.ledger.RequestState.Status;
-import com.aicredits.ledger.VoidResult.Voided;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;

@@ -10,14 +10,14 @@ import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AllocationResult.Allocated;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
-import com.aicredits.ledger.PurchaseResult.Purchased;
 import com.aicredits.ledger.RequestState.Status;
-import com.aicredits.ledger.VoidResult.Voided;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +53,7 @@ class LedgerTest {
         void a_purchase_enters_the_pool_unassigned() {
             var result = ledger.purchase(t.tenant, credits("1000"), "PO-1", "yearly plan", new Actor("platform"), "k1");
 
-            var purchase = ((Purchased) result).purchase();
+            var purchase = result.orElseThrow().purchase();
             assertThat(purchase.credits()).isEqualTo(Credits.of(1000));
             assertThat(purchase.reference()).isEqualTo("PO-1");
             assertThat(t.summary().totalPurchased()).isEqualTo(Credits.of(1000));
@@ -88,7 +88,7 @@ class LedgerTest {
             ledger.purchase(t.tenant, Credits.of(100), "PO-7", null, ADMIN, "purchase-7");
             var again = ledger.purchase(t.tenant, Credits.of(100), "PO-7", null, ADMIN, "purchase-7");
 
-            assertThat(((Purchased) again).replayed()).isTrue();
+            assertThat(again.orElseThrow().replayed()).isTrue();
             assertThat(t.summary().totalPurchased()).isEqualTo(Credits.of(100));
             assertThat(refused(ledger.purchase(t.tenant, Credits.of(999), "PO-7", null, ADMIN, "purchase-7")).reason())
                     .isEqualTo(Refusal.IDEMPOTENCY_KEY_REUSED);
@@ -105,7 +105,7 @@ class LedgerTest {
 
             var result = ledger.assign(t.tenant, ada, Credits.of(100), "pilot for Q3", ADMIN, "assign-ada");
 
-            var row = ((Allocated) result).row();
+            var row = result.orElseThrow().row();
             assertThat(row.assigned()).isEqualTo(Credits.of(100));
             assertThat(row.remaining()).isEqualTo(Credits.of(100));
             assertThat(row.active()).isTrue();
@@ -179,7 +179,7 @@ class LedgerTest {
 
             assertThat(refused(ledger.assign(t.tenant, ada, Credits.of(5), "x".repeat(501), ADMIN, null)).reason())
                     .isEqualTo(Refusal.VALIDATION_FAILED);
-            assertThat(ledger.assign(t.tenant, ada, Credits.of(5), "x".repeat(500), ADMIN, null)).isInstanceOf(Allocated.class);
+            assertThat(ledger.assign(t.tenant, ada, Credits.of(5), "x".repeat(500), ADMIN, null)).isInstanceOf(Outcome.Done.class);
         }
 
         @Test
@@ -191,7 +191,7 @@ class LedgerTest {
                     .isEqualTo(Refusal.NO_ALLOCATION);
             t.assigned(ada, "60");
             assertThat(refused(ledger.add(t.tenant, ada, Credits.of(41), null, ADMIN, null)).limit()).isEqualTo(Credits.of(40));
-            var row = ((Allocated) ledger.add(t.tenant, ada, Credits.of(40), "more", ADMIN, null)).row();
+            var row = ledger.add(t.tenant, ada, Credits.of(40), "more", ADMIN, null).orElseThrow().row();
             assertThat(row.assigned()).isEqualTo(Credits.of(100));
             assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.ZERO);
             t.assertReconciles();
@@ -203,7 +203,7 @@ class LedgerTest {
             t.purchased("100");
             ledger.assign(t.tenant, ada, Credits.of(10), "n", ADMIN, "same-key");
 
-            var replay = (Allocated) ledger.assign(t.tenant, ada, Credits.of(10), "n", ADMIN, "same-key");
+            var replay = ledger.assign(t.tenant, ada, Credits.of(10), "n", ADMIN, "same-key").orElseThrow();
             assertThat(replay.replayed()).isTrue();
             assertThat(replay.row().assigned()).isEqualTo(Credits.of(10));
             assertThat(refused(ledger.add(t.tenant, ada, Credits.of(10), "n", ADMIN, "same-key")).reason())
@@ -221,7 +221,7 @@ class LedgerTest {
             t.purchased("100").assigned(ada, "60");
             t.charged(ada, "10");
 
-            var row = ((Allocated) ledger.remove(t.tenant, ada, Credits.of(20), "rebalance", ADMIN, null)).row();
+            var row = ledger.remove(t.tenant, ada, Credits.of(20), "rebalance", ADMIN, null).orElseThrow().row();
 
             assertThat(row.assigned()).isEqualTo(Credits.of(40));
             assertThat(row.remaining()).isEqualTo(Credits.of(30));
@@ -263,7 +263,7 @@ class LedgerTest {
             t.assigned(bob, "100");
             t.charged(ada, "30");
 
-            var row = ((Allocated) ledger.remove(t.tenant, ada, Credits.of(70), null, ADMIN, null)).row();
+            var row = ledger.remove(t.tenant, ada, Credits.of(70), null, ADMIN, null).orElseThrow().row();
 
             assertThat(row.active()).isFalse();
             assertThat(row.remaining()).isEqualTo(Credits.ZERO);
@@ -314,12 +314,12 @@ class LedgerTest {
 
         @Test
         void an_authorization_holds_the_estimate_and_settling_consumes_the_actual_cost() {
-            var authorized = (Authorized) t.authorize("q1", ada, "20");
+            var authorized = t.authorize("q1", ada, "20").orElseThrow();
             assertThat(authorized.held()).isEqualTo(Credits.of(20));
             assertThat(authorized.available()).isEqualTo(Credits.of(80));
             assertThat(t.balance(ada).held()).isEqualTo(Credits.of(20));
 
-            var settled = (Settled) ledger.settle(t.tenant, new RequestId("q1"), credits("7.125"), FEATURE);
+            var settled = ledger.settle(t.tenant, new RequestId("q1"), credits("7.125"), FEATURE).orElseThrow();
 
             assertThat(settled.remaining()).isEqualTo(credits("92.875"));
             var balance = t.balance(ada);
@@ -331,8 +331,8 @@ class LedgerTest {
 
         @Test
         void without_an_estimate_the_hold_is_the_features_default() {
-            assertThat(((Authorized) t.authorize("q1", ada, null)).held()).isEqualTo(Credits.of(5)); // canvas
-            var other = (Authorized) ledger.authorize(t.tenant, new RequestId("q2"), ada, "summaries", null, FEATURE);
+            assertThat(t.authorize("q1", ada, null).orElseThrow().held()).isEqualTo(Credits.of(5)); // canvas
+            var other = ledger.authorize(t.tenant, new RequestId("q2"), ada, "summaries", null, FEATURE).orElseThrow();
             assertThat(other.held()).isEqualTo(Credits.of(1)); // the default
         }
 
@@ -341,8 +341,8 @@ class LedgerTest {
             t.charged(ada, "88");
             assertThat(t.balance(ada).available()).isEqualTo(Credits.of(12));
 
-            assertThat(t.authorize("big", ada, null)).isInstanceOf(Authorized.class);
-            var settled = (Settled) ledger.settle(t.tenant, new RequestId("big"), Credits.of(17), FEATURE);
+            assertThat(t.authorize("big", ada, null)).isInstanceOf(Outcome.Done.class);
+            var settled = ledger.settle(t.tenant, new RequestId("big"), Credits.of(17), FEATURE).orElseThrow();
 
             assertThat(settled.remaining()).isEqualTo(Credits.of(-5));
             var balance = t.balance(ada);
@@ -377,12 +377,12 @@ class LedgerTest {
         @Test
         void a_user_with_as_many_open_requests_as_the_tenant_allows_must_wait() {
             for (int i = 0; i < 4; i++) {
-                assertThat(t.authorize("q" + i, ada, "1")).isInstanceOf(Authorized.class);
+                assertThat(t.authorize("q" + i, ada, "1")).isInstanceOf(Outcome.Done.class);
             }
             assertThat(refused(t.authorize("q4", ada, "1")).reason()).isEqualTo(Refusal.TOO_MANY_IN_FLIGHT);
 
             ledger.voidRequest(t.tenant, new RequestId("q0"), FEATURE);
-            assertThat(t.authorize("q4", ada, "1")).isInstanceOf(Authorized.class);
+            assertThat(t.authorize("q4", ada, "1")).isInstanceOf(Outcome.Done.class);
         }
 
         @Test
@@ -398,8 +398,8 @@ class LedgerTest {
         void voiding_releases_the_hold_and_consumes_nothing() {
             t.authorize("q", ada, "30");
 
-            assertThat(ledger.voidRequest(t.tenant, new RequestId("q"), FEATURE)).isEqualTo(new Voided(new RequestId("q"), false));
-            assertThat(ledger.voidRequest(t.tenant, new RequestId("q"), FEATURE)).isEqualTo(new Voided(new RequestId("q"), true));
+            assertThat(ledger.voidRequest(t.tenant, new RequestId("q"), FEATURE)).isEqualTo(Outcome.done(new Voided(new RequestId("q"), false)));
+            assertThat(ledger.voidRequest(t.tenant, new RequestId("q"), FEATURE)).isEqualTo(Outcome.done(new Voided(new RequestId("q"), true)));
             var balance = t.balance(ada);
             assertThat(balance.held()).isEqualTo(Credits.ZERO);
             assertThat(balance.consumed()).isEqualTo(Credits.ZERO);
@@ -413,7 +413,7 @@ class LedgerTest {
             t.authorize("q", ada, "30");
             ledger.settle(t.tenant, new RequestId("q"), Credits.of(12), FEATURE);
 
-            var again = (Settled) ledger.settle(t.tenant, new RequestId("q"), Credits.of(99), FEATURE);
+            var again = ledger.settle(t.tenant, new RequestId("q"), Credits.of(99), FEATURE).orElseThrow();
             assertThat(again).isEqualTo(new Settled(new RequestId("q"), Credits.of(12), Credits.of(88), true));
             assertThat(refused(ledger.voidRequest(t.tenant, new RequestId("q"), FEATURE)).reason())
                     .isEqualTo(Refusal.ALREADY_SETTLED);
@@ -422,8 +422,8 @@ class LedgerTest {
 
         @Test
         void a_repeated_authorization_returns_the_first_hold_and_never_holds_twice() {
-            var first = (Authorized) t.authorize("q", ada, "30");
-            var again = (Authorized) t.authorize("q", ada, "30");
+            var first = t.authorize("q", ada, "30").orElseThrow();
+            var again = t.authorize("q", ada, "30").orElseThrow();
 
             assertThat(again.replayed()).isTrue();
             assertThat(again.held()).isEqualTo(first.held());
@@ -439,8 +439,8 @@ class LedgerTest {
             var first = ledger.charge(t.tenant, new RequestId("c"), ada, "canvas", Credits.of(3), FEATURE);
             var again = ledger.charge(t.tenant, new RequestId("c"), ada, "canvas", Credits.of(3), FEATURE);
 
-            assertThat(first).isEqualTo(new Settled(new RequestId("c"), Credits.of(3), Credits.of(97), false));
-            assertThat(again).isEqualTo(new Settled(new RequestId("c"), Credits.of(3), Credits.of(97), true));
+            assertThat(first).isEqualTo(Outcome.done(new Settled(new RequestId("c"), Credits.of(3), Credits.of(97), false)));
+            assertThat(again).isEqualTo(Outcome.done(new Settled(new RequestId("c"), Credits.of(3), Credits.of(97), true)));
             assertThat(t.balance(ada).consumed()).isEqualTo(Credits.of(3));
             assertThat(refused(t.authorize("c", ada, null)).reason()).isEqualTo(Refusal.REQUEST_ID_REUSED);
         }
@@ -456,9 +456,9 @@ class LedgerTest {
             assertThat(t.balance(ada).held()).isEqualTo(Credits.ZERO);
             assertThat(ledger.request(t.tenant, new RequestId("slow")).orElseThrow().status()).isEqualTo(Status.EXPIRED);
 
-            var late = (Settled) ledger.settle(t.tenant, new RequestId("slow"), Credits.of(25), FEATURE);
+            var late = ledger.settle(t.tenant, new RequestId("slow"), Credits.of(25), FEATURE).orElseThrow();
             assertThat(late.remaining()).isEqualTo(Credits.of(75));
-            assertThat(((Settled) ledger.settle(t.tenant, new RequestId("slow"), Credits.of(25), FEATURE)).replayed()).isTrue();
+            assertThat(ledger.settle(t.tenant, new RequestId("slow"), Credits.of(25), FEATURE).orElseThrow().replayed()).isTrue();
             assertThat(t.balance(ada).consumed()).isEqualTo(Credits.of(25));
             assertThat(ledger.entries(t.tenant, ada, null, 0, 10).items()).extracting(Entry::type)
                     .startsWith(EntryType.SETTLE, EntryType.EXPIRE, EntryType.AUTHORIZE);
@@ -496,7 +496,7 @@ class LedgerTest {
         @Test
         void a_settle_of_zero_cost_releases_the_hold_and_consumes_nothing() {
             t.authorize("free", ada, "10");
-            assertThat(((Settled) ledger.settle(t.tenant, new RequestId("free"), Credits.ZERO, FEATURE)).remaining())
+            assertThat(ledger.settle(t.tenant, new RequestId("free"), Credits.ZERO, FEATURE).orElseThrow().remaining())
                     .isEqualTo(Credits.of(100));
             assertThat(t.balance(ada).held()).isEqualTo(Credits.ZERO);
         }

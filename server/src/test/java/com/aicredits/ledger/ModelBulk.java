@@ -1,6 +1,7 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.UserId;
 import com.aicredits.ledger.BulkPreview.Figures;
 import com.aicredits.ledger.ModelState.Account;
 import com.aicredits.ledger.ModelState.Rejection;

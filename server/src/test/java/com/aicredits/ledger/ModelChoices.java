@@ -3,6 +3,7 @@ package com.aicredits.ledger;
 import static com.aicredits.RandomChoices.w;
 
 import com.aicredits.RandomChoices;
+import com.aicredits.shared.Credits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

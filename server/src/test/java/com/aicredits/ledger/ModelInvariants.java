@@ -2,11 +2,12 @@ package com.aicredits.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.ModelState.Account;
 import com.aicredits.ledger.ModelState.AccountFigures;
 import com.aicredits.ledger.ModelState.RequestFigures;
 import com.aicredits.ledger.RequestState.Status;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.UserId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;

@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.aicredits.TestClock;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
 import com.aicredits.directory.User;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
 import com.aicredits.ledger.ModelChoices.AdminVariation;
 import com.aicredits.ledger.ModelChoices.Amount;
 import com.aicredits.ledger.ModelChoices.RequestVariation;
 import com.aicredits.ledger.ModelChoices.Target;
 import com.aicredits.ledger.ModelState.Rejection;
-import com.aicredits.ledger.PurchaseResult.Purchased;
 import com.aicredits.ledger.RequestState.Status;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -96,7 +96,7 @@ final class ModelRun {
         this.tenant = directory.createTenant("t-" + UUID.randomUUID()).id();
         for (int i = 0; i < userCount; i++) {
             var done = directory.register(tenant, new NewUser("User " + i, "u" + i + "@model.example", Role.Planner));
-            User user = ((DirectoryResult.Done) done).user();
+            User user = done.orElseThrow();
             model.register(user);
             users.put("u" + i, user.id());
             names.put(user.id(), "u" + i);
@@ -144,7 +144,7 @@ final class ModelRun {
             case END -> ledger.endAllocation(tenant, call.user(), ADMIN, call.key());
             default -> throw new IllegalArgumentException(call.kind().name());
         };
-        if (expected instanceof Purchased p && !p.replayed() && actual instanceof Purchased a) {
+        if (expected instanceof Outcome.Done<?>(Purchased p) && !p.replayed() && actual instanceof Outcome.Done<?>(Purchased a)) {
             // The entry id is the database's choice, and the time may be kept to the microsecond only.
             var predicted = p.purchase();
             var answered = a.purchase();
@@ -214,7 +214,7 @@ final class ModelRun {
         Object actual = call.charge()
                 ? ledger.charge(tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE)
                 : ledger.authorize(tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE);
-        if (expected instanceof Authorized e && !e.replayed() && actual instanceof Authorized a) {
+        if (expected instanceof Outcome.Done<?>(Authorized e) && !e.replayed() && actual instanceof Outcome.Done<?>(Authorized a)) {
             // The time may be kept to the microsecond only; a retry must then repeat this very answer.
             sameMoment(describe(call), e.expiresAt(), a.expiresAt());
             var first = new Authorized(e.requestId(), e.held(), e.available(), a.expiresAt(), false);
@@ -293,7 +293,7 @@ final class ModelRun {
 
     /** The ledger's answer must be the model's prediction, field for field; the transcript records both. */
     void compare(String call, Object expected, Object result) {
-        Object actual = result instanceof Refused r ? new Rejection(r.reason(), r.limit()) : result;
+        Object actual = result instanceof Refused<?> r ? new Rejection(r.reason(), r.limit()) : result;
         transcript.append("   ").append(call).append(" -> ").append(result).append('\n');
         coverage.outcome(call.substring(0, call.indexOf('(')), actual);
         assertThat(actual).as("step #%d %s", steps, call).isEqualTo(expected);

@@ -1,8 +1,9 @@
 package com.aicredits.ledger;
 
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
 import com.aicredits.ledger.RequestState.Status;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.UserId;
 import java.time.Instant;
 
 /** What {@link LedgerModel} keeps and answers besides the ledger's own result types. */

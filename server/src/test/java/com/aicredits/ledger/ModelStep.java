@@ -7,6 +7,7 @@ import com.aicredits.ledger.ModelChoices.AdminVariation;
 import com.aicredits.ledger.ModelChoices.Amount;
 import com.aicredits.ledger.ModelChoices.RequestVariation;
 import com.aicredits.ledger.ModelChoices.Target;
+import com.aicredits.shared.Credits;
 import java.util.ArrayList;
 import java.util.List;
 

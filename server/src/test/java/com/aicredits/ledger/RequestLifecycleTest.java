@@ -10,10 +10,12 @@ import com.aicredits.TestApplication;
 import com.aicredits.TestClock;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
-import com.aicredits.ledger.AuthorizeResult.Authorized;
 import com.aicredits.ledger.RequestState.Status;
-import com.aicredits.ledger.VoidResult.Voided;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.UserId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,7 @@ class RequestLifecycleTest {
 
     private RequestId authorized(String estimate) {
         var request = new RequestId("r-" + java.util.UUID.randomUUID());
-        assertThat(ledger.authorize(t.tenant, request, ada, "canvas", credits(estimate), FEATURE)).isInstanceOf(Authorized.class);
+        assertThat(ledger.authorize(t.tenant, request, ada, "canvas", credits(estimate), FEATURE)).isInstanceOf(Outcome.Done.class);
         return request;
     }
 
@@ -71,7 +73,7 @@ class RequestLifecycleTest {
     @Test
     void authorized_then_settled() {
         var request = authorized("2");
-        assertThat(ledger.settle(t.tenant, request, credits("3"), FEATURE)).isInstanceOf(Settled.class);
+        assertThat(ledger.settle(t.tenant, request, credits("3"), FEATURE)).isInstanceOf(Outcome.Done.class);
         assertThat(status(request)).isEqualTo(Status.SETTLED);
         t.assertReconciles();
     }
@@ -79,7 +81,7 @@ class RequestLifecycleTest {
     @Test
     void authorized_then_voided() {
         var request = authorized("2");
-        assertThat(ledger.voidRequest(t.tenant, request, FEATURE)).isInstanceOf(Voided.class);
+        assertThat(ledger.voidRequest(t.tenant, request, FEATURE)).isInstanceOf(Outcome.Done.class);
         assertThat(status(request)).isEqualTo(Status.VOIDED);
         t.assertReconciles();
     }
@@ -100,7 +102,7 @@ class RequestLifecycleTest {
         var request = authorized("2");
         expireHolds();
         var settled = ledger.settle(t.tenant, request, credits("3"), FEATURE);
-        assertThat(settled).isEqualTo(new Settled(request, Credits.of(3), Credits.of(7), false));
+        assertThat(settled).isEqualTo(Outcome.done(new Settled(request, Credits.of(3), Credits.of(7), false)));
         assertThat(status(request)).isEqualTo(Status.SETTLED);
         assertThat(inFlight(ada)).isZero();
         t.assertReconciles();
@@ -110,7 +112,7 @@ class RequestLifecycleTest {
     void expired_then_voided_before_the_deadline_frees_the_slot() {
         var request = authorized("2");
         expireHolds();
-        assertThat(ledger.voidRequest(t.tenant, request, FEATURE)).isEqualTo(new Voided(request, false));
+        assertThat(ledger.voidRequest(t.tenant, request, FEATURE)).isEqualTo(Outcome.done(new Voided(request, false)));
         assertThat(status(request)).isEqualTo(Status.VOIDED);
         assertThat(inFlight(ada)).isZero();
         t.assertReconciles();
@@ -125,7 +127,7 @@ class RequestLifecycleTest {
     /** Decided for the security issue: a cost of 0 is a request that cost nothing, as for settle (SPEC: cost ≥ 0). */
     @Test
     void a_charge_of_zero_is_recorded_as_a_settled_request_and_a_negative_cost_is_refused() {
-        var free = (Settled) ledger.charge(t.tenant, new RequestId("free"), ada, "canvas", Credits.ZERO, FEATURE);
+        var free = ledger.charge(t.tenant, new RequestId("free"), ada, "canvas", Credits.ZERO, FEATURE).orElseThrow();
         assertThat(free.cost()).isEqualTo(Credits.ZERO);
         assertThat(status(free.requestId())).isEqualTo(Status.SETTLED);
         assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(10));
@@ -179,7 +181,7 @@ class RequestLifecycleTest {
             List<RequestId> admitted = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 var request = new RequestId("late-" + round + "-" + i);
-                if (ledger.authorize(t.tenant, request, ada, "canvas", credits("0.001"), FEATURE) instanceof Authorized) {
+                if (ledger.authorize(t.tenant, request, ada, "canvas", credits("0.001"), FEATURE) instanceof Outcome.Done<?>) {
                     admitted.add(request);
                 }
                 expireHolds();
@@ -296,7 +298,7 @@ class RequestLifecycleTest {
                 credits("1"), FEATURE);
         if (expected == null) {
             assertThat(canStart).isTrue();
-            assertThat(decision).isInstanceOf(Authorized.class);
+            assertThat(decision).isInstanceOf(Outcome.Done.class);
         } else {
             assertThat(canStart).as("canStart when authorize refuses %s", expected).isFalse();
             assertThat(decision).isInstanceOfSatisfying(Refused.class, r -> assertThat(r.reason()).isEqualTo(expected));
@@ -316,12 +318,12 @@ class RequestLifecycleTest {
 
         var ended = ledger.endAllocation(t.tenant, ada, ADMIN, "end-1");
 
-        assertThat(ended).isInstanceOfSatisfying(AllocationResult.Allocated.class, a -> {
+        assertThat(ended.orElseThrow()).satisfies( a -> {
             assertThat(a.row().active()).isFalse();
             assertThat(a.row().remaining()).isEqualTo(Credits.of(-5));
         });
         assertThat(ledger.endAllocation(t.tenant, ada, ADMIN, "end-1")).isEqualTo(
-                new AllocationResult.Allocated(((AllocationResult.Allocated) ended).row(), true));
+                new Allocated(ended.orElseThrow().row(), true));
         assertThat(ledger.row(t.tenant, ada).orElseThrow().active()).isFalse();
         assertThat(t.summary().usersWithCredits()).isZero();
         assertThat(ledger.entries(t.tenant, ada, EntryType.END, 0, 10).items()).hasSize(1);

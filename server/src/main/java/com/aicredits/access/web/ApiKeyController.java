@@ -4,11 +4,11 @@ import com.aicredits.access.Access;
 import com.aicredits.access.ApiKey;
 import com.aicredits.access.ApiKeyScope;
 import com.aicredits.api.Problems;
-import com.aicredits.directory.TenantId;
+import com.aicredits.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -50,7 +50,7 @@ class ApiKeyController {
     @Operation(summary = "Issue an API key with scope admin or consume; the key is in this response only")
     @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = IssuedJson.class)))
-    ResponseEntity<Object> issue(@PathVariable UUID tenantId, @RequestBody NewKeyBody body) {
+    ResponseEntity<Object> issue(@PathVariable TenantId tenantId, @RequestBody NewKeyBody body) {
         var scope = body.scope() == null ? java.util.Optional.<ApiKeyScope>empty() : ApiKeyScope.parse(body.scope());
         if (scope.isEmpty()) {
             return Problems.invalid("scope", "scope is admin or consume");
@@ -58,7 +58,7 @@ class ApiKeyController {
         if (body.name() == null || body.name().isBlank() || body.name().strip().length() > 100) {
             return Problems.invalid("name", "name has 1 to 100 characters");
         }
-        return access.issue(new TenantId(tenantId), scope.get(), body.name())
+        return access.issue(tenantId, scope.get(), body.name())
                 .<ResponseEntity<Object>>map(issued -> ResponseEntity.status(HttpStatus.CREATED).body(new IssuedJson(
                         issued.apiKey().id(), issued.key(), issued.apiKey().name(), issued.apiKey().scope().name(),
                         issued.apiKey().createdAt())))
@@ -69,8 +69,8 @@ class ApiKeyController {
     @Operation(summary = "The tenant's keys (without the secrets), with last use and revocation")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             array = @ArraySchema(schema = @Schema(implementation = KeyJson.class))))
-    ResponseEntity<Object> keys(@PathVariable UUID tenantId) {
-        return access.keys(new TenantId(tenantId))
+    ResponseEntity<Object> keys(@PathVariable TenantId tenantId) {
+        return access.keys(tenantId)
                 .<ResponseEntity<Object>>map(keys -> ResponseEntity.ok(keys.stream().map(KeyJson::of).toList()))
                 .orElseGet(() -> Problems.notFound("tenant"));
     }
@@ -78,7 +78,7 @@ class ApiKeyController {
     @DeleteMapping("/{keyId}")
     @Operation(summary = "Revoke a key: it stops working at once")
     @ApiResponse(responseCode = "204", description = "done")
-    ResponseEntity<Object> revoke(@PathVariable UUID tenantId, @PathVariable UUID keyId) {
-        return access.revoke(new TenantId(tenantId), keyId) ? ResponseEntity.noContent().build() : Problems.notFound("API key");
+    ResponseEntity<Object> revoke(@PathVariable TenantId tenantId, @PathVariable UUID keyId) {
+        return access.revoke(tenantId, keyId) ? ResponseEntity.noContent().build() : Problems.notFound("API key");
     }
 }

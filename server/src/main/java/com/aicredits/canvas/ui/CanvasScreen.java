@@ -3,10 +3,10 @@ package com.aicredits.canvas.ui;
 import com.aicredits.access.Caller;
 import com.aicredits.canvas.Canvas;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Balance;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.shared.TenantId;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -63,37 +63,36 @@ public class CanvasScreen {
     }
 
     @GetMapping
-    String start(@PathVariable UUID tenantId, @AuthenticationPrincipal Caller caller, Model model) {
+    String start(@PathVariable TenantId tenantId, @AuthenticationPrincipal Caller caller, Model model) {
         return page(tenantId, null, caller, model);
     }
 
     @GetMapping("/c/{conversationId}")
-    String conversation(@PathVariable UUID tenantId, @PathVariable UUID conversationId,
+    String conversation(@PathVariable TenantId tenantId, @PathVariable UUID conversationId,
             @AuthenticationPrincipal Caller caller, Model model) {
         return page(tenantId, conversationId, caller, model);
     }
 
     @GetMapping("/status")
-    String status(@PathVariable UUID tenantId, @AuthenticationPrincipal Caller caller, Model model) {
+    String status(@PathVariable TenantId tenantId, @AuthenticationPrincipal Caller caller, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("balance", balance(tenantId, person(caller)));
         return "canvas/page :: status";
     }
 
     @GetMapping("/list")
-    String list(@PathVariable UUID tenantId, @AuthenticationPrincipal Caller caller, Model model) {
+    String list(@PathVariable TenantId tenantId, @AuthenticationPrincipal Caller caller, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
-        model.addAttribute("conversations", canvas.conversations(new TenantId(tenantId), person(caller).userId()));
+        model.addAttribute("conversations", canvas.conversations(tenantId, person(caller).userId()));
         return "canvas/page :: list";
     }
 
     @PostMapping("/ask")
-    String ask(@PathVariable UUID tenantId, @RequestParam(required = false) UUID conversationId,
+    String ask(@PathVariable TenantId tenantId, @RequestParam(required = false) UUID conversationId,
             @RequestParam(required = false) String question, @AuthenticationPrincipal Caller caller, Model model,
             HttpServletResponse response) {
         var person = person(caller);
-        var tenant = new TenantId(tenantId);
-        var asked = canvas.ask(tenant, person.userId(), new Actor("canvas:" + person.name()), conversationId, question);
+        var asked = canvas.ask(tenantId, person.userId(), new Actor("canvas:" + person.name()), conversationId, question);
         UUID shown = conversationId;
         switch (asked) {
             case Canvas.Asked.Answered answered -> {
@@ -121,9 +120,9 @@ public class CanvasScreen {
         return "canvas/page :: thread";
     }
 
-    private String page(UUID tenantId, UUID conversationId, Caller caller, Model model) {
+    private String page(TenantId tenantId, UUID conversationId, Caller caller, Model model) {
         var person = person(caller);
-        var tenant = directory.tenant(new TenantId(tenantId)).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        var tenant = directory.tenant(tenantId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         model.addAttribute("tenant", tenant);
         model.addAttribute("conversations", canvas.conversations(tenant.id(), person.userId()));
         model.addAttribute("modelLabel", canvas.modelLabel());
@@ -132,13 +131,12 @@ public class CanvasScreen {
         return "canvas/page";
     }
 
-    private void fill(UUID tenantId, UUID conversationId, Caller person, Model model) {
-        var tenant = new TenantId(tenantId);
+    private void fill(TenantId tenantId, UUID conversationId, Caller person, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("balance", balance(tenantId, person));
         model.addAttribute("conversationId", conversationId);
         if (conversationId != null) {
-            var conversation = canvas.conversation(tenant, person.userId(), conversationId)
+            var conversation = canvas.conversation(tenantId, person.userId(), conversationId)
                     .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
             model.addAttribute("title", conversation.title());
             model.addAttribute("messages", conversation.messages().stream()
@@ -149,8 +147,8 @@ public class CanvasScreen {
         }
     }
 
-    private BalanceView balance(UUID tenantId, Caller person) {
-        return BalanceView.of(ledger.balance(new TenantId(tenantId), person.userId())
+    private BalanceView balance(TenantId tenantId, Caller person) {
+        return BalanceView.of(ledger.balance(tenantId, person.userId())
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
     }
 

@@ -1,12 +1,14 @@
 package com.aicredits.directory.ui;
 
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
+import com.aicredits.directory.User;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -32,71 +34,71 @@ class UsersScreen {
     }
 
     @GetMapping
-    String page(@PathVariable UUID tenantId, Model model) {
-        var tenant = directory.tenant(new TenantId(tenantId)).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    String page(@PathVariable TenantId tenantId, Model model) {
+        var tenant = directory.tenant(tenantId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         model.addAttribute("tenant", tenant);
         model.addAttribute("base", "/app/tenants/" + tenantId);
         return list(tenantId, model);
     }
 
     @GetMapping("/list")
-    String list(@PathVariable UUID tenantId, Model model) {
+    String list(@PathVariable TenantId tenantId, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
-        model.addAttribute("users", directory.users(new TenantId(tenantId)));
+        model.addAttribute("users", directory.users(tenantId));
         return model.containsAttribute("tenant") ? "users/page" : "users/page :: list";
     }
 
     @GetMapping("/new")
-    String newUser(@PathVariable UUID tenantId, Model model) {
+    String newUser(@PathVariable TenantId tenantId, Model model) {
         return dialog(tenantId, null, null, model);
     }
 
     @GetMapping("/{userId}/edit")
-    String edit(@PathVariable UUID tenantId, @PathVariable UUID userId, Model model) {
+    String edit(@PathVariable TenantId tenantId, @PathVariable UserId userId, Model model) {
         return dialog(tenantId, userId, null, model);
     }
 
     @PostMapping
-    Object register(@PathVariable UUID tenantId, @RequestParam(required = false) String name,
+    Object register(@PathVariable TenantId tenantId, @RequestParam(required = false) String name,
             @RequestParam(required = false) String email, @RequestParam(required = false) String role,
             @RequestParam(required = false) String password, Model model, HttpServletResponse response) {
         var parsedRole = Role.parse(role);
         if (parsedRole.isEmpty()) {
             return refused(tenantId, null, "Choose a role.", model, response);
         }
-        var result = directory.register(new TenantId(tenantId), new NewUser(name, email, parsedRole.get(), null,
+        var result = directory.register(tenantId, new NewUser(name, email, parsedRole.get(), null,
                 password == null || password.isBlank() ? null : password));
         return answer(tenantId, null, result, model, response);
     }
 
     @PostMapping("/{userId}")
-    Object change(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String name,
+    Object change(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestParam(required = false) String name,
             @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active, Model model,
             HttpServletResponse response) {
-        var result = directory.change(new TenantId(tenantId), new UserId(userId),
+        var result = directory.change(tenantId, userId,
                 new UserChange(name, Role.parse(role).orElse(null), active));
         return answer(tenantId, userId, result, model, response);
     }
 
-    private Object answer(UUID tenantId, UUID userId, DirectoryResult result, Model model, HttpServletResponse response) {
+    private Object answer(TenantId tenantId, UserId userId, Outcome<User> result, Model model, HttpServletResponse response) {
         return switch (result) {
-            case DirectoryResult.Done done -> ResponseEntity.noContent().header("HX-Trigger", "users-changed").build();
-            case DirectoryResult.Refused refused -> refused(tenantId, userId,
+            case Outcome.Done<User>(var user) -> ResponseEntity.noContent().header("HX-Trigger", "users-changed").build();
+            case Refused<?> refused -> refused(tenantId, userId,
                     Character.toUpperCase(refused.message().charAt(0)) + refused.message().substring(1) + ".", model, response);
         };
     }
 
-    private String refused(UUID tenantId, UUID userId, String error, Model model, HttpServletResponse response) {
+    private String refused(TenantId tenantId, UserId userId, String error, Model model, HttpServletResponse response) {
         response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
         return dialog(tenantId, userId, error, model);
     }
 
-    private String dialog(UUID tenantId, UUID userId, String error, Model model) {
+    private String dialog(TenantId tenantId, UserId userId, String error, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("error", error);
         model.addAttribute("roles", Role.values());
         model.addAttribute("user", userId == null ? null
-                : directory.user(new TenantId(tenantId), new UserId(userId))
+                : directory.user(tenantId, userId)
                         .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
         return "users/dialogs :: user-dialog";
     }

@@ -1,19 +1,21 @@
 package com.aicredits.directory.web;
 
 import com.aicredits.api.Problems;
+import com.aicredits.api.Refusals;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.DirectoryResult;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.directory.TenantId;
 import com.aicredits.directory.User;
 import com.aicredits.directory.UserChange;
-import com.aicredits.directory.UserId;
 import com.aicredits.idempotency.Idempotency;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -63,37 +65,35 @@ class UserController {
     @ApiResponse(responseCode = "409", description = "EMAIL_TAKEN: another user of the tenant has this email")
     @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = UserJson.class)))
-    ResponseEntity<Object> register(@PathVariable UUID tenantId, @RequestBody NewUserBody body,
+    ResponseEntity<Object> register(@PathVariable TenantId tenantId, @RequestBody NewUserBody body,
             @RequestHeader(value = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
         var role = body.role() == null ? java.util.Optional.<Role>empty() : Role.parse(body.role());
         if (role.isEmpty()) {
             return Problems.invalid("role", "role is Admin, Planner or Viewer");
         }
-        var tenant = new TenantId(tenantId);
         var newUser = new NewUser(body.name(), body.email(), role.get(), body.externalId(), body.password());
         // The password is not part of the fingerprint: it must not sit in memory longer than needed.
         String fingerprint = request.getMethod() + " " + request.getRequestURI() + "\n"
                 + json.writeValueAsString(new NewUserBody(body.name(), body.email(), body.role(), body.externalId(), null));
-        return idempotency.once(tenantId, key, fingerprint, () -> answer(directory.register(tenant, newUser), HttpStatus.CREATED));
+        return idempotency.once(tenantId, key, fingerprint, () -> answer(directory.register(tenantId, newUser), HttpStatus.CREATED));
     }
 
     @GetMapping
     @Operation(summary = "All registered users of the tenant")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             array = @ArraySchema(schema = @Schema(implementation = UserJson.class))))
-    ResponseEntity<Object> users(@PathVariable UUID tenantId) {
-        var tenant = new TenantId(tenantId);
-        if (directory.tenant(tenant).isEmpty()) {
+    ResponseEntity<Object> users(@PathVariable TenantId tenantId) {
+        if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        return ResponseEntity.ok(directory.users(tenant).stream().map(UserJson::of).toList());
+        return ResponseEntity.ok(directory.users(tenantId).stream().map(UserJson::of).toList());
     }
 
     @PatchMapping("/{userId}")
     @Operation(summary = "Rename a user, change their role, or (de)activate them")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = UserJson.class)))
-    ResponseEntity<Object> change(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody UserChangeBody body) {
+    ResponseEntity<Object> change(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestBody UserChangeBody body) {
         Role role = null;
         if (body.role() != null) {
             var parsed = Role.parse(body.role());
@@ -102,20 +102,14 @@ class UserController {
             }
             role = parsed.get();
         }
-        return answer(directory.change(new TenantId(tenantId), new UserId(userId), new UserChange(body.name(), role, body.active())),
+        return answer(directory.change(tenantId, userId, new UserChange(body.name(), role, body.active())),
                 HttpStatus.OK);
     }
 
-    private static ResponseEntity<Object> answer(DirectoryResult result, HttpStatus success) {
+    private static ResponseEntity<Object> answer(Outcome<User> result, HttpStatus success) {
         return switch (result) {
-            case DirectoryResult.Done done -> ResponseEntity.status(success).body(UserJson.of(done.user()));
-            case DirectoryResult.Refused refused -> switch (refused.reason()) {
-                case NOT_FOUND -> Problems.response(HttpStatus.NOT_FOUND, "NOT_FOUND", refused.message());
-                case EMAIL_TAKEN -> Problems.response(HttpStatus.CONFLICT, "EMAIL_TAKEN", refused.message());
-                case VALIDATION_FAILED -> refused.field() == null
-                        ? Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", refused.message())
-                        : Problems.invalid(refused.field(), refused.message());
-            };
+            case Outcome.Done<User>(var user) -> ResponseEntity.status(success).body(UserJson.of(user));
+            case Refused<?> refused -> Refusals.response(refused, false);
         };
     }
 }

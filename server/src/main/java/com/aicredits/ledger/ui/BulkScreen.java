@@ -1,13 +1,13 @@
 package com.aicredits.ledger.ui;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.BulkChange;
 import com.aicredits.ledger.BulkCsv;
 import com.aicredits.ledger.BulkPreview;
 import com.aicredits.ledger.BulkResult;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 import com.aicredits.ledger.Ledger;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -62,14 +62,14 @@ class BulkScreen {
     }
 
     @GetMapping("/upload")
-    String uploadDialog(@PathVariable UUID tenantId, Model model) {
+    String uploadDialog(@PathVariable TenantId tenantId, Model model) {
         model.addAttribute("base", base(tenantId));
         return "credits/bulk :: upload-dialog";
     }
 
     /** The preview of the action bar's change to the selected users. */
     @PostMapping("/preview")
-    Object previewSelection(@PathVariable UUID tenantId, @RequestParam(required = false) String operation,
+    Object previewSelection(@PathVariable TenantId tenantId, @RequestParam(required = false) String operation,
             @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
             @RequestParam(required = false) String userIds, Principal principal, Model model, HttpServletResponse response) {
         var request = new Request(operation, credits, note, ids(userIds), null);
@@ -78,7 +78,7 @@ class BulkScreen {
 
     /** The preview of an uploaded file. */
     @PostMapping("/preview-csv")
-    Object previewCsv(@PathVariable UUID tenantId, @RequestParam(required = false) String operation,
+    Object previewCsv(@PathVariable TenantId tenantId, @RequestParam(required = false) String operation,
             @RequestParam(required = false) String note, @RequestParam(required = false) MultipartFile file,
             Principal principal, Model model, HttpServletResponse response) throws IOException {
         model.addAttribute("base", base(tenantId));
@@ -95,7 +95,7 @@ class BulkScreen {
     }
 
     @PostMapping("/apply")
-    Object apply(@PathVariable UUID tenantId, @RequestParam(required = false) String operation,
+    Object apply(@PathVariable TenantId tenantId, @RequestParam(required = false) String operation,
             @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
             @RequestParam(required = false) String userIds, @RequestParam(required = false) String csv,
             @RequestParam String idempotencyKey, Principal principal, Model model, HttpServletResponse response) {
@@ -103,7 +103,7 @@ class BulkScreen {
         return run(tenantId, request, false, idempotencyKey, principal, model, response);
     }
 
-    private Object run(UUID tenantId, Request request, boolean dryRun, String key, Principal principal, Model model,
+    private Object run(TenantId tenantId, Request request, boolean dryRun, String key, Principal principal, Model model,
             HttpServletResponse response) {
         model.addAttribute("base", base(tenantId));
         model.addAttribute("request", request);
@@ -138,7 +138,7 @@ class BulkScreen {
             }
         }
         var change = new BulkChange(operation.get(), items, request.note(), dryRun);
-        var result = ledger.bulk(new TenantId(tenantId), change, new Actor(principal.getName()), key);
+        var result = ledger.bulk(tenantId, change, new Actor(principal.getName()), key);
         return switch (result) {
             case BulkResult.Done done when !dryRun -> ResponseEntity.noContent().header("HX-Trigger",
                     "{\"credits-changed\":null,\"bulk-done\":{\"message\":"
@@ -224,7 +224,7 @@ class BulkScreen {
         return "credits/bulk :: bar-refused-dialog";
     }
 
-    private static String base(UUID tenantId) {
+    private static String base(TenantId tenantId) {
         return "/app/tenants/" + tenantId;
     }
 }

@@ -1,13 +1,14 @@
 package com.aicredits.ledger.ui;
 
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.AllocationResult;
-import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Allocated;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.Refused;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
 import java.util.UUID;
@@ -41,17 +42,17 @@ class CreditsDialogs {
     }
 
     /** What the admin typed, shown again when the dialog comes back with a refusal. */
-    public record Entered(UUID userId, String credits, String note) {
+    public record Entered(UserId userId, String credits, String note) {
         static final Entered NOTHING = new Entered(null, "", "");
     }
 
     @GetMapping("/assign")
-    String assignDialog(@PathVariable UUID tenantId, Model model) {
+    String assignDialog(@PathVariable TenantId tenantId, Model model) {
         return dialog(tenantId, "assign", null, null, model);
     }
 
     @GetMapping("/users/{userId}/{action:add|remove}")
-    String changeDialog(@PathVariable UUID tenantId, @PathVariable UUID userId, @PathVariable String action, Model model,
+    String changeDialog(@PathVariable TenantId tenantId, @PathVariable UserId userId, @PathVariable String action, Model model,
             HttpServletResponse response) {
         String view = dialog(tenantId, action, userId, null, model);
         if (model.getAttribute("row") instanceof Views.Row row && !row.active()) {
@@ -63,7 +64,7 @@ class CreditsDialogs {
     }
 
     @PostMapping("/assign")
-    Object assign(@PathVariable UUID tenantId, @RequestParam(required = false) UUID userId,
+    Object assign(@PathVariable TenantId tenantId, @RequestParam(required = false) UserId userId,
             @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
             @RequestParam String idempotencyKey, Principal principal, Model model, HttpServletResponse response) {
         model.addAttribute("entered", new Entered(userId, credits, note));
@@ -71,40 +72,40 @@ class CreditsDialogs {
             return refused(tenantId, "assign", null, "Select a user.", model, response);
         }
         return change(tenantId, "assign", userId, credits, note, model, response,
-                amount -> ledger.assign(new TenantId(tenantId), new UserId(userId), amount, note,
+                amount -> ledger.assign(tenantId, userId, amount, note,
                         new Actor(principal.getName()), idempotencyKey));
     }
 
     @PostMapping("/users/{userId}/add")
-    Object add(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String credits,
+    Object add(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestParam(required = false) String credits,
             @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
             Model model, HttpServletResponse response) {
         return change(tenantId, "add", userId, credits, note, model, response,
-                amount -> ledger.add(new TenantId(tenantId), new UserId(userId), amount, note,
+                amount -> ledger.add(tenantId, userId, amount, note,
                         new Actor(principal.getName()), idempotencyKey));
     }
 
     @PostMapping("/users/{userId}/remove")
-    Object remove(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(required = false) String credits,
+    Object remove(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestParam(required = false) String credits,
             @RequestParam(required = false) String note, @RequestParam String idempotencyKey, Principal principal,
             Model model, HttpServletResponse response) {
         return change(tenantId, "remove", userId, credits, note, model, response,
-                amount -> ledger.remove(new TenantId(tenantId), new UserId(userId), amount, note,
+                amount -> ledger.remove(tenantId, userId, amount, note,
                         new Actor(principal.getName()), idempotencyKey));
     }
 
     /** For a user with nothing removable: closes the allocation; what was consumed stays in the history. */
     @PostMapping("/users/{userId}/end")
-    Object end(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam String idempotencyKey,
+    Object end(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestParam String idempotencyKey,
             Principal principal, Model model, HttpServletResponse response) {
         model.addAttribute("entered", new Entered(userId, "", ""));
-        var result = ledger.endAllocation(new TenantId(tenantId), new UserId(userId), new Actor(principal.getName()),
+        var result = ledger.endAllocation(tenantId, userId, new Actor(principal.getName()),
                 idempotencyKey);
         return answer(tenantId, "remove", userId, result, null, model, response);
     }
 
-    private Object change(UUID tenantId, String action, UUID userId, String credits, String note, Model model,
-            HttpServletResponse response, Function<Credits, AllocationResult> operation) {
+    private Object change(TenantId tenantId, String action, UserId userId, String credits, String note, Model model,
+            HttpServletResponse response, Function<Credits, Outcome<Allocated>> operation) {
         model.addAttribute("entered", new Entered(userId, credits, note));
         var entered = Credits.parse(credits);
         if (entered instanceof Credits.Entered.Invalid invalid) {
@@ -114,21 +115,21 @@ class CreditsDialogs {
         return answer(tenantId, action, userId, operation.apply(amount), amount, model, response);
     }
 
-    private Object answer(UUID tenantId, String action, UUID userId, AllocationResult result, Credits amount,
+    private Object answer(TenantId tenantId, String action, UserId userId, Outcome<Allocated> result, Credits amount,
             Model model, HttpServletResponse response) {
         return switch (result) {
-            case AllocationResult.Allocated allocated -> ResponseEntity.noContent()
+            case Outcome.Done<Allocated>(var allocated) -> ResponseEntity.noContent()
                     .header("HX-Trigger", Toast.done(action, amount, allocated.row(), base(tenantId))).build();
-            case Refused refusal -> {
+            case Refused<?> refusal -> {
                 response.setHeader("HX-Trigger", "credits-stale");
-                var row = userId == null ? null : ledger.row(new TenantId(tenantId), new UserId(userId)).orElse(null);
+                var row = userId == null ? null : ledger.row(tenantId, userId).orElse(null);
                 yield refused(tenantId, action, userId, message(refusal, row), model, response);
             }
         };
     }
 
     /** The dialog again, with the refusal shown inline; 422 so nothing else on the page is touched. */
-    private String refused(UUID tenantId, String action, UUID userId, String error, Model model,
+    private String refused(TenantId tenantId, String action, UserId userId, String error, Model model,
             HttpServletResponse response) {
         response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
         return dialog(tenantId, action, userId, error, model);
@@ -138,8 +139,7 @@ class CreditsDialogs {
      * The dialog with the user's current figures. A closed allocation still renders (another admin may have
      * closed it while this dialog was open), without a form to submit; a user who never had one is a 404.
      */
-    private String dialog(UUID tenantId, String action, UUID userId, String error, Model model) {
-        var tenant = new TenantId(tenantId);
+    private String dialog(TenantId tenantId, String action, UserId userId, String error, Model model) {
         if (!model.containsAttribute("entered")) {
             model.addAttribute("entered", Entered.NOTHING);
         }
@@ -147,17 +147,17 @@ class CreditsDialogs {
         model.addAttribute("action", action);
         model.addAttribute("error", error);
         model.addAttribute("idempotencyKey", UUID.randomUUID().toString());
-        model.addAttribute("unassigned", Display.credits(ledger.unassigned(tenant).orElseThrow(CreditsDialogs::notFound)));
+        model.addAttribute("unassigned", Display.credits(ledger.unassigned(tenantId).orElseThrow(CreditsDialogs::notFound)));
         if (action.equals("assign")) {
-            model.addAttribute("assignable", ledger.assignableUsers(tenant));
+            model.addAttribute("assignable", ledger.assignableUsers(tenantId));
             return "credits/fragments :: assign-dialog";
         }
-        AccountRow row = ledger.row(tenant, new UserId(userId)).orElseThrow(CreditsDialogs::notFound);
+        AccountRow row = ledger.row(tenantId, userId).orElseThrow(CreditsDialogs::notFound);
         model.addAttribute("row", Views.Row.of(row));
         return "credits/dialogs :: change-dialog";
     }
 
-    private static String message(Refused refusal, AccountRow row) {
+    private static String message(Refused<?> refusal, AccountRow row) {
         String who = row == null ? "This user" : row.name();
         return switch (refusal.reason()) {
             case INSUFFICIENT_UNASSIGNED -> "Only " + Display.credits(refusal.limit()) + " credits are unassigned.";
@@ -177,7 +177,7 @@ class CreditsDialogs {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
     }
 
-    private static String base(UUID tenantId) {
+    private static String base(TenantId tenantId) {
         return "/app/tenants/" + tenantId;
     }
 

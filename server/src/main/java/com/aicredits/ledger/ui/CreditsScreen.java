@@ -3,14 +3,14 @@ package com.aicredits.ledger.ui;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.Role;
 import com.aicredits.directory.Tenant;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
 import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.Page;
-import com.aicredits.ledger.RowQuery;
 import com.aicredits.ledger.RowQuery.SortBy;
 import com.aicredits.ledger.RowQuery.UserState;
+import com.aicredits.ledger.RowQuery;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -112,7 +112,7 @@ public class CreditsScreen {
     }
 
     @GetMapping
-    String page(@PathVariable UUID tenantId, Model model) {
+    String page(@PathVariable TenantId tenantId, Model model) {
         var tenant = tenant(tenantId);
         model.addAttribute("tenant", tenant);
         model.addAttribute("base", base(tenantId));
@@ -122,20 +122,19 @@ public class CreditsScreen {
     }
 
     @GetMapping("/cards")
-    String cards(@PathVariable UUID tenantId, Model model) {
+    String cards(@PathVariable TenantId tenantId, Model model) {
         model.addAttribute("base", base(tenantId));
-        var tenant = new TenantId(tenantId);
-        var summary = ledger.summary(tenant).orElseThrow(CreditsScreen::notFound);
-        model.addAttribute("cards", Views.Cards.of(summary, count(tenant, UserState.LOW), count(tenant, UserState.EXHAUSTED)));
+        var summary = ledger.summary(tenantId).orElseThrow(CreditsScreen::notFound);
+        model.addAttribute("cards", Views.Cards.of(summary, count(tenantId, UserState.LOW), count(tenantId, UserState.EXHAUSTED)));
         return "credits/fragments :: cards";
     }
 
     @GetMapping("/table")
-    String table(@PathVariable UUID tenantId, @RequestParam(required = false) String q,
+    String table(@PathVariable TenantId tenantId, @RequestParam(required = false) String q,
             @RequestParam(required = false) String role, @RequestParam(required = false) String state,
             @RequestParam(required = false) String sort, @RequestParam(defaultValue = "0") int page, Model model) {
         var tableState = TableState.of(q, role, state, sort, page);
-        Page<AccountRow> rows = ledger.rows(new TenantId(tenantId), tableState.query(PAGE_SIZE));
+        Page<AccountRow> rows = ledger.rows(tenantId, tableState.query(PAGE_SIZE));
         model.addAttribute("base", base(tenantId));
         model.addAttribute("table", tableState);
         model.addAttribute("columns", COLUMNS);
@@ -149,15 +148,14 @@ public class CreditsScreen {
     // ---------------------------------------------------------------- pages and export
 
     @GetMapping("/users/{userId}/history")
-    String history(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestParam(defaultValue = "0") int page,
+    String history(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestParam(defaultValue = "0") int page,
             Model model) {
-        var tenant = new TenantId(tenantId);
-        var user = directory.user(tenant, new UserId(userId)).orElseThrow(CreditsScreen::notFound);
-        var entries = ledger.entries(tenant, user.id(), null, Math.max(0, page), 50);
+        var user = directory.user(tenantId, userId).orElseThrow(CreditsScreen::notFound);
+        var entries = ledger.entries(tenantId, user.id(), null, Math.max(0, page), 50);
         model.addAttribute("tenant", tenant(tenantId));
         model.addAttribute("base", base(tenantId));
         model.addAttribute("user", user);
-        model.addAttribute("row", ledger.row(tenant, user.id()).map(Views.Row::of).orElse(null));
+        model.addAttribute("row", ledger.row(tenantId, user.id()).map(Views.Row::of).orElse(null));
         model.addAttribute("entries", entries.items().stream().map(Views.EntryLine::of).toList());
         model.addAttribute("page", entries.page());
         model.addAttribute("pages", (int) Math.max(1, (entries.total() + 49) / 50));
@@ -165,16 +163,16 @@ public class CreditsScreen {
     }
 
     @GetMapping("/purchases")
-    String purchases(@PathVariable UUID tenantId, Model model) {
+    String purchases(@PathVariable TenantId tenantId, Model model) {
         model.addAttribute("tenant", tenant(tenantId));
         model.addAttribute("base", base(tenantId));
-        model.addAttribute("purchases", ledger.purchases(new TenantId(tenantId)).stream().map(Views.PurchaseLine::of).toList());
+        model.addAttribute("purchases", ledger.purchases(tenantId).stream().map(Views.PurchaseLine::of).toList());
         return "credits/purchases";
     }
 
     /** The table as filtered and sorted on screen, every page of it. */
     @GetMapping("/export.csv")
-    void export(@PathVariable UUID tenantId, @RequestParam(required = false) String q,
+    void export(@PathVariable TenantId tenantId, @RequestParam(required = false) String q,
             @RequestParam(required = false) String role, @RequestParam(required = false) String state,
             @RequestParam(required = false) String sort, HttpServletResponse response) throws IOException {
         var tableState = TableState.of(q, role, state, sort, 0);
@@ -183,9 +181,8 @@ public class CreditsScreen {
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         PrintWriter out = response.getWriter();
         out.print("Name,Email,Role,Assigned,Consumed,Remaining,Held,Used %\r\n");
-        var tenant = new TenantId(tenantId);
         for (int page = 0; ; page++) {
-            var rows = ledger.rows(tenant, tableState.onPage(page).query(RowQuery.MAX_PAGE_SIZE));
+            var rows = ledger.rows(tenantId, tableState.onPage(page).query(RowQuery.MAX_PAGE_SIZE));
             for (AccountRow r : rows.items()) {
                 out.print(String.join(",", csv(r.name()), csv(r.email()), r.role().name(), r.assigned().toString(),
                         r.consumed().toString(), r.remaining().toString(), r.held().toString(),
@@ -209,11 +206,11 @@ public class CreditsScreen {
         return ledger.rows(tenant, new RowQuery(null, null, state, SortBy.NAME, false, 0, 1)).total();
     }
 
-    private Tenant tenant(UUID tenantId) {
-        return directory.tenant(new TenantId(tenantId)).orElseThrow(CreditsScreen::notFound);
+    private Tenant tenant(TenantId tenantId) {
+        return directory.tenant(tenantId).orElseThrow(CreditsScreen::notFound);
     }
 
-    private static String base(UUID tenantId) {
+    private static String base(TenantId tenantId) {
         return "/app/tenants/" + tenantId;
     }
 

@@ -1,6 +1,6 @@
 package com.aicredits.ledger.ui;
 
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 import java.math.BigDecimal;
 
 /** How amounts read on screen: 12,500 and -5 and 0.375; percentages to one decimal. */

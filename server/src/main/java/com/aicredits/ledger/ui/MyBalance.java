@@ -2,9 +2,9 @@ package com.aicredits.ledger.ui;
 
 import com.aicredits.access.Caller;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
 import com.aicredits.ledger.Balance;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.shared.TenantId;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -38,25 +38,25 @@ public class MyBalance {
     }
 
     @GetMapping
-    String page(@PathVariable UUID tenantId, @AuthenticationPrincipal Caller caller, Model model) {
-        var tenant = directory.tenant(new TenantId(tenantId)).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    String page(@PathVariable TenantId tenantId, @AuthenticationPrincipal Caller caller, Model model) {
+        var tenant = directory.tenant(tenantId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         model.addAttribute("tenant", tenant);
         show(tenantId, caller, model);
         return "me";
     }
 
     @GetMapping("/balance")
-    String balance(@PathVariable UUID tenantId, @AuthenticationPrincipal Caller caller, Model model) {
+    String balance(@PathVariable TenantId tenantId, @AuthenticationPrincipal Caller caller, Model model) {
         show(tenantId, caller, model);
         return "me :: balance";
     }
 
-    private void show(UUID tenantId, Caller caller, Model model) {
+    private void show(TenantId tenantId, Caller caller, Model model) {
         if (caller == null || caller.userId() == null) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "only people have a balance page");
         }
         model.addAttribute("base", "/app/tenants/" + tenantId);
-        model.addAttribute("balance", BalanceView.of(ledger.balance(new TenantId(tenantId), caller.userId())
+        model.addAttribute("balance", BalanceView.of(ledger.balance(tenantId, caller.userId())
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND))));
     }
 }

@@ -1,7 +1,7 @@
 package com.aicredits.ledger.ui;
 
 import com.aicredits.ledger.AccountRow;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 
 /**
  * The {@code HX-Trigger} value of a successful change: {@code credits-changed} for the live regions and

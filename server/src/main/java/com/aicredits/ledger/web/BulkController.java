@@ -1,14 +1,15 @@
 package com.aicredits.ledger.web;
 
 import com.aicredits.api.Problems;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.api.Refusals;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import com.aicredits.idempotency.Idempotency;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.BulkChange;
 import com.aicredits.ledger.BulkCsv;
 import com.aicredits.ledger.BulkResult;
-import com.aicredits.ledger.Credits;
+import com.aicredits.shared.Credits;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.web.BulkJson.BulkBody;
 import com.aicredits.ledger.web.BulkJson.PreviewJson;
@@ -25,7 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -71,7 +71,7 @@ class BulkController {
     @ApiResponse(responseCode = "200", description = "applied, or previewed by a dry run",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PreviewJson.class)))
     @ApiResponse(responseCode = "422", description = "BULK_REFUSED (every refused row) or IDEMPOTENCY_KEY_REUSED")
-    ResponseEntity<Object> bulk(@PathVariable UUID tenantId, @RequestBody BulkBody body,
+    ResponseEntity<Object> bulk(@PathVariable TenantId tenantId, @RequestBody BulkBody body,
             @Parameter(description = "required unless dryRun") @RequestHeader(name = Idempotency.HEADER, required = false) String key,
             Principal principal, HttpServletRequest request) {
         var operation = BulkChange.Operation.parse(body.operation());
@@ -119,7 +119,7 @@ class BulkController {
     @ApiResponse(responseCode = "200", description = "applied, or previewed by a dry run",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PreviewJson.class)))
     @ApiResponse(responseCode = "422", description = "BULK_REFUSED (every refused row) or IDEMPOTENCY_KEY_REUSED")
-    ResponseEntity<Object> bulkCsv(@PathVariable UUID tenantId,
+    ResponseEntity<Object> bulkCsv(@PathVariable TenantId tenantId,
             @Parameter(description = "assign, add or remove") @RequestParam String operation,
             @RequestParam(defaultValue = "false") boolean dryRun,
             @RequestParam(required = false) String note,
@@ -142,11 +142,10 @@ class BulkController {
         };
     }
 
-    private ResponseEntity<Object> run(UUID tenantId, BulkChange change, String key, String fingerprint, Principal principal) {
+    private ResponseEntity<Object> run(TenantId tenant, BulkChange change, String key, String fingerprint, Principal principal) {
         if (!change.dryRun() && key == null) {
             return Problems.invalid(Idempotency.HEADER, "header " + Idempotency.HEADER + " is required to apply a bulk change");
         }
-        var tenant = new TenantId(tenantId);
         var actor = new Actor(principal.getName());
         if (change.dryRun()) {
             // A dry run changes nothing, so there is nothing to make idempotent: a key sent with it is not used up,
@@ -154,7 +153,7 @@ class BulkController {
             var malformed = key == null ? Optional.<ResponseEntity<Object>>empty() : Idempotency.malformed(key);
             return malformed.orElseGet(() -> respond(ledger.bulk(tenant, change, actor, null)));
         }
-        return idempotency.once(tenantId, key, fingerprint, () -> respond(ledger.bulk(tenant, change, actor, key)));
+        return idempotency.once(tenant, key, fingerprint, () -> respond(ledger.bulk(tenant, change, actor, key)));
     }
 
     private static ResponseEntity<Object> respond(BulkResult result) {

@@ -1,16 +1,14 @@
 package com.aicredits.ledger.web;
 
 import com.aicredits.api.Problems;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.api.Refusals;
 import com.aicredits.idempotency.Idempotency;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.AuthorizeResult;
+import com.aicredits.ledger.Authorized;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.Refused;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.ledger.Settled;
-import com.aicredits.ledger.VoidResult;
+import com.aicredits.ledger.Voided;
 import com.aicredits.ledger.web.Json.AuthorizeBody;
 import com.aicredits.ledger.web.Json.AuthorizedJson;
 import com.aicredits.ledger.web.Json.BalanceJson;
@@ -19,9 +17,13 @@ import com.aicredits.ledger.web.Json.RequestJson;
 import com.aicredits.ledger.web.Json.SettleBody;
 import com.aicredits.ledger.web.Json.SettledJson;
 import com.aicredits.ledger.web.Json.VoidedJson;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
@@ -54,8 +56,8 @@ class ConsumptionController {
     @Operation(summary = "A user's balance and whether they can start an AI request")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = BalanceJson.class)))
-    ResponseEntity<Object> balance(@PathVariable UUID tenantId, @PathVariable UUID userId) {
-        return ledger.balance(new TenantId(tenantId), new UserId(userId))
+    ResponseEntity<Object> balance(@PathVariable TenantId tenantId, @PathVariable UserId userId) {
+        return ledger.balance(tenantId, userId)
                 .<ResponseEntity<Object>>map(b -> ResponseEntity.ok(BalanceJson.of(b)))
                 .orElseGet(() -> Problems.notFound("user"));
     }
@@ -70,7 +72,7 @@ class ConsumptionController {
     @ApiResponse(responseCode = "429", description = "TOO_MANY_IN_FLIGHT: the user has the tenant's limit of open holds")
     @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = AuthorizedJson.class)))
-    ResponseEntity<Object> authorize(@PathVariable UUID tenantId, @RequestBody AuthorizeBody body, Principal principal) {
+    ResponseEntity<Object> authorize(@PathVariable TenantId tenantId, @RequestBody AuthorizeBody body, Principal principal) {
         if (body.userId() == null) {
             return Problems.invalid("userId", "userId is required");
         }
@@ -79,13 +81,13 @@ class ConsumptionController {
         if (estimate.problem() != null) {
             return estimate.problem();
         }
-        var result = ledger.authorize(new TenantId(tenantId), new RequestId(nullToEmpty(body.requestId())),
-                new UserId(body.userId()), body.feature(), estimate.credits(), new Actor(principal.getName()));
+        var result = ledger.authorize(tenantId, new RequestId(nullToEmpty(body.requestId())),
+                body.user(), body.feature(), estimate.credits(), new Actor(principal.getName()));
         return switch (result) {
-            case AuthorizeResult.Authorized a -> replayed(ResponseEntity.status(HttpStatus.CREATED), a.replayed())
+            case Outcome.Done<Authorized>(var a) -> replayed(ResponseEntity.status(HttpStatus.CREATED), a.replayed())
                     .body(new AuthorizedJson(a.requestId().value(), "AUTHORIZED", Json.amount(a.held()),
                             Json.amount(a.available()), a.expiresAt()));
-            case Refused refused -> Refusals.response(refused, true);
+            case Refused<?> refused -> Refusals.response(refused, true);
         };
     }
 
@@ -97,13 +99,13 @@ class ConsumptionController {
     @ApiResponse(responseCode = "409", description = "ALREADY_VOIDED, or REQUEST_EXPIRED after the settle deadline")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SettledJson.class)))
-    ResponseEntity<Object> settle(@PathVariable UUID tenantId, @PathVariable String requestId,
+    ResponseEntity<Object> settle(@PathVariable TenantId tenantId, @PathVariable String requestId,
             @RequestBody SettleBody body, Principal principal) {
         var cost = Requests.amount("cost", body.cost(), true);
         if (cost.problem() != null) {
             return cost.problem();
         }
-        return settled(ledger.settle(new TenantId(tenantId), new RequestId(requestId), cost.credits(),
+        return settled(ledger.settle(tenantId, new RequestId(requestId), cost.credits(),
                 new Actor(principal.getName())), HttpStatus.OK);
     }
 
@@ -112,11 +114,11 @@ class ConsumptionController {
     @ApiResponse(responseCode = "409", description = "ALREADY_SETTLED, or REQUEST_EXPIRED after the settle deadline")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = VoidedJson.class)))
-    ResponseEntity<Object> voidRequest(@PathVariable UUID tenantId, @PathVariable String requestId, Principal principal) {
-        return switch (ledger.voidRequest(new TenantId(tenantId), new RequestId(requestId), new Actor(principal.getName()))) {
-            case VoidResult.Voided v -> replayed(ResponseEntity.ok(), v.replayed())
+    ResponseEntity<Object> voidRequest(@PathVariable TenantId tenantId, @PathVariable String requestId, Principal principal) {
+        return switch (ledger.voidRequest(tenantId, new RequestId(requestId), new Actor(principal.getName()))) {
+            case Outcome.Done<Voided>(var v) -> replayed(ResponseEntity.ok(), v.replayed())
                     .body(new VoidedJson(v.requestId().value(), "VOIDED"));
-            case Refused refused -> Refusals.response(refused, true);
+            case Refused<?> refused -> Refusals.response(refused, true);
         };
     }
 
@@ -131,7 +133,7 @@ class ConsumptionController {
     @ApiResponse(responseCode = "429", description = "TOO_MANY_IN_FLIGHT: the user has the tenant's limit of open holds")
     @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SettledJson.class)))
-    ResponseEntity<Object> charge(@PathVariable UUID tenantId, @RequestBody ChargeBody body, Principal principal) {
+    ResponseEntity<Object> charge(@PathVariable TenantId tenantId, @RequestBody ChargeBody body, Principal principal) {
         if (body.userId() == null) {
             return Problems.invalid("userId", "userId is required");
         }
@@ -139,26 +141,25 @@ class ConsumptionController {
         if (cost.problem() != null) {
             return cost.problem();
         }
-        return settled(ledger.charge(new TenantId(tenantId), new RequestId(nullToEmpty(body.requestId())),
-                new UserId(body.userId()), body.feature(), cost.credits(), new Actor(principal.getName())), HttpStatus.CREATED);
+        return settled(ledger.charge(tenantId, new RequestId(nullToEmpty(body.requestId())),
+                body.user(), body.feature(), cost.credits(), new Actor(principal.getName())), HttpStatus.CREATED);
     }
 
     @GetMapping("/consumption/{requestId}")
     @Operation(summary = "Where a request stands: resolves an unknown outcome after a timeout")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = RequestJson.class)))
-    ResponseEntity<Object> request(@PathVariable UUID tenantId, @PathVariable String requestId) {
-        return ledger.request(new TenantId(tenantId), new RequestId(requestId))
+    ResponseEntity<Object> request(@PathVariable TenantId tenantId, @PathVariable String requestId) {
+        return ledger.request(tenantId, new RequestId(requestId))
                 .<ResponseEntity<Object>>map(r -> ResponseEntity.ok(RequestJson.of(r)))
                 .orElseGet(() -> Problems.notFound("request"));
     }
 
-    private static ResponseEntity<Object> settled(Object result, HttpStatus status) {
+    private static ResponseEntity<Object> settled(Outcome<Settled> result, HttpStatus status) {
         return switch (result) {
-            case Settled s -> replayed(ResponseEntity.status(status), s.replayed())
+            case Outcome.Done<Settled>(var s) -> replayed(ResponseEntity.status(status), s.replayed())
                     .body(new SettledJson(s.requestId().value(), "SETTLED", Json.amount(s.cost()), Json.amount(s.remaining())));
-            case Refused refused -> Refusals.response(refused, true);
-            default -> throw new IllegalStateException("unexpected result " + result);
+            case Refused<?> refused -> Refusals.response(refused, true);
         };
     }
 

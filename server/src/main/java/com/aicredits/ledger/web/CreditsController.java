@@ -2,30 +2,32 @@ package com.aicredits.ledger.web;
 
 import com.aicredits.api.Limits;
 import com.aicredits.api.Problems;
-import com.aicredits.directory.Role;
+import com.aicredits.api.Refusals;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
-import com.aicredits.directory.UserId;
+import com.aicredits.directory.Role;
 import com.aicredits.idempotency.Idempotency;
 import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.AllocationResult;
-import com.aicredits.ledger.Credits;
+import com.aicredits.ledger.Allocated;
 import com.aicredits.ledger.EntryType;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.Refused;
-import com.aicredits.ledger.RowQuery;
 import com.aicredits.ledger.RowQuery.UserState;
+import com.aicredits.ledger.RowQuery;
 import com.aicredits.ledger.web.Json.CreditsBody;
 import com.aicredits.ledger.web.Json.EntriesPage;
 import com.aicredits.ledger.web.Json.RowJson;
 import com.aicredits.ledger.web.Json.RowsPage;
 import com.aicredits.ledger.web.Json.SummaryJson;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
@@ -66,8 +68,8 @@ class CreditsController {
     @Operation(summary = "The five summary cards; percentages are of purchased, 0 when nothing was purchased")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = SummaryJson.class)))
-    ResponseEntity<Object> summary(@PathVariable UUID tenantId) {
-        return ledger.summary(new TenantId(tenantId)).<ResponseEntity<Object>>map(s -> ResponseEntity.ok(SummaryJson.of(s)))
+    ResponseEntity<Object> summary(@PathVariable TenantId tenantId) {
+        return ledger.summary(tenantId).<ResponseEntity<Object>>map(s -> ResponseEntity.ok(SummaryJson.of(s)))
                 .orElseGet(() -> Problems.notFound("tenant"));
     }
 
@@ -77,7 +79,7 @@ class CreditsController {
                     + "sort: name, email, role, assigned, consumed, remaining or usedPercent, optionally followed by ,desc.")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = RowsPage.class)))
-    ResponseEntity<Object> users(@PathVariable UUID tenantId,
+    ResponseEntity<Object> users(@PathVariable TenantId tenantId,
             @Parameter(description = "part of a name or email") @RequestParam(required = false) String q,
             @RequestParam(required = false) String role, @RequestParam(required = false) String state,
             @RequestParam(defaultValue = "name") String sort, @RequestParam(defaultValue = "0") int page,
@@ -101,11 +103,10 @@ class CreditsController {
         if (q != null && q.length() > RowQuery.SEARCH_LENGTH_MAX) {
             return Problems.invalid("q", "q has at most " + RowQuery.SEARCH_LENGTH_MAX + " characters");
         }
-        var tenant = new TenantId(tenantId);
-        if (directory.tenant(tenant).isEmpty()) {
+        if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        var rows = ledger.rows(tenant, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null),
+        var rows = ledger.rows(tenantId, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null),
                 order.get().by(), order.get().descending(), page, size));
         return ResponseEntity.ok(RowsPage.of(rows));
     }
@@ -117,12 +118,11 @@ class CreditsController {
     @Operation(summary = "Registered, active users without an active allocation (the Assign User dialog's list)")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             array = @ArraySchema(schema = @Schema(implementation = AssignableJson.class))))
-    ResponseEntity<Object> assignable(@PathVariable UUID tenantId) {
-        var tenant = new TenantId(tenantId);
-        if (directory.tenant(tenant).isEmpty()) {
+    ResponseEntity<Object> assignable(@PathVariable TenantId tenantId) {
+        if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        return ResponseEntity.ok(ledger.assignableUsers(tenant).stream()
+        return ResponseEntity.ok(ledger.assignableUsers(tenantId).stream()
                 .map(u -> new AssignableJson(u.userId().value(), u.name(), u.email())).toList());
     }
 
@@ -133,10 +133,10 @@ class CreditsController {
             + "USER_INACTIVE, or IDEMPOTENCY_KEY_IN_USE")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = RowJson.class)))
-    ResponseEntity<Object> assign(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
+    ResponseEntity<Object> assign(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestBody CreditsBody body,
             @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
-        return allocate(tenantId, body, key, request, credits -> ledger.assign(new TenantId(tenantId),
-                new UserId(userId), credits, body.note(), new Actor(principal.getName()), key));
+        return allocate(tenantId, body, key, request, credits -> ledger.assign(tenantId,
+                userId, credits, body.note(), new Actor(principal.getName()), key));
     }
 
     @PostMapping("/users/{userId}/add")
@@ -146,10 +146,10 @@ class CreditsController {
             + "USER_INACTIVE, or IDEMPOTENCY_KEY_IN_USE")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = RowJson.class)))
-    ResponseEntity<Object> add(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
+    ResponseEntity<Object> add(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestBody CreditsBody body,
             @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
-        return allocate(tenantId, body, key, request, credits -> ledger.add(new TenantId(tenantId),
-                new UserId(userId), credits, body.note(), new Actor(principal.getName()), key));
+        return allocate(tenantId, body, key, request, credits -> ledger.add(tenantId,
+                userId, credits, body.note(), new Actor(principal.getName()), key));
     }
 
     @PostMapping("/users/{userId}/remove")
@@ -159,22 +159,22 @@ class CreditsController {
     @ApiResponse(responseCode = "409", description = "NO_ALLOCATION, EXCEEDS_REMOVABLE (with `removable`), or IDEMPOTENCY_KEY_IN_USE")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = RowJson.class)))
-    ResponseEntity<Object> remove(@PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody CreditsBody body,
+    ResponseEntity<Object> remove(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestBody CreditsBody body,
             @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
-        return allocate(tenantId, body, key, request, credits -> ledger.remove(new TenantId(tenantId),
-                new UserId(userId), credits, body.note(), new Actor(principal.getName()), key));
+        return allocate(tenantId, body, key, request, credits -> ledger.remove(tenantId,
+                userId, credits, body.note(), new Actor(principal.getName()), key));
     }
 
-    private ResponseEntity<Object> allocate(UUID tenantId, CreditsBody body, String key, HttpServletRequest request,
-            java.util.function.Function<Credits, AllocationResult> operation) {
+    private ResponseEntity<Object> allocate(TenantId tenantId, CreditsBody body, String key, HttpServletRequest request,
+            java.util.function.Function<Credits, Outcome<Allocated>> operation) {
         var amount = Requests.amount("credits", body.credits(), false);
         if (amount.problem() != null) {
             return amount.problem();
         }
         return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
                 () -> switch (operation.apply(amount.credits())) {
-                    case AllocationResult.Allocated allocated -> ResponseEntity.ok(RowJson.of(allocated.row()));
-                    case Refused refused -> Refusals.response(refused, false);
+                    case Outcome.Done<Allocated>(var allocated) -> ResponseEntity.ok(RowJson.of(allocated.row()));
+                    case Refused<?> refused -> Refusals.response(refused, false);
                 });
     }
 
@@ -182,17 +182,16 @@ class CreditsController {
     @Operation(summary = "A user's ledger history, newest first")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = EntriesPage.class)))
-    ResponseEntity<Object> userEntries(@PathVariable UUID tenantId, @PathVariable UUID userId,
+    ResponseEntity<Object> userEntries(@PathVariable TenantId tenantId, @PathVariable UserId userId,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
         var badPage = Requests.badPage(page, size);
         if (badPage != null) {
             return badPage;
         }
-        var tenant = new TenantId(tenantId);
-        if (ledger.balance(tenant, new UserId(userId)).isEmpty()) {
+        if (ledger.balance(tenantId, userId).isEmpty()) {
             return Problems.notFound("user");
         }
-        var entries = ledger.entries(tenant, new UserId(userId), null, page, size);
+        var entries = ledger.entries(tenantId, userId, null, page, size);
         return ResponseEntity.ok(EntriesPage.of(entries));
     }
 
@@ -200,8 +199,8 @@ class CreditsController {
     @Operation(summary = "The tenant's ledger, newest first, optionally of one type and one user")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = EntriesPage.class)))
-    ResponseEntity<Object> entries(@PathVariable UUID tenantId, @RequestParam(required = false) String type,
-            @RequestParam(required = false) UUID userId, @RequestParam(defaultValue = "0") int page,
+    ResponseEntity<Object> entries(@PathVariable TenantId tenantId, @RequestParam(required = false) String type,
+            @RequestParam(required = false) UserId userId, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
         var badPage = Requests.badPage(page, size);
         if (badPage != null) {
@@ -212,11 +211,10 @@ class CreditsController {
         if (type != null && !type.isBlank() && typeFilter.isEmpty()) {
             return Problems.invalid("type", "type is one of " + Arrays.toString(EntryType.values()));
         }
-        var tenant = new TenantId(tenantId);
-        if (directory.tenant(tenant).isEmpty()) {
+        if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        var entries = ledger.entries(tenant, userId == null ? null : new UserId(userId), typeFilter.orElse(null), page, size);
+        var entries = ledger.entries(tenantId, userId == null ? null : userId, typeFilter.orElse(null), page, size);
         return ResponseEntity.ok(EntriesPage.of(entries));
     }
 

@@ -2,12 +2,13 @@ package com.aicredits.ledger.web;
 
 import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Balance;
-import com.aicredits.ledger.Credits;
 import com.aicredits.ledger.Entry;
 import com.aicredits.ledger.Page;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.RequestState;
 import com.aicredits.ledger.Summary;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.UserId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -30,9 +31,17 @@ final class Json {
     }
 
     record AuthorizeBody(String requestId, UUID userId, String feature, BigDecimal estimate) {
+
+        UserId user() {
+            return new UserId(userId);
+        }
     }
 
     record ChargeBody(String requestId, UUID userId, String feature, BigDecimal cost) {
+
+        UserId user() {
+            return new UserId(userId);
+        }
     }
 
     record SettleBody(BigDecimal cost) {

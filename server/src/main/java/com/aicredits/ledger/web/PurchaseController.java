@@ -1,19 +1,21 @@
 package com.aicredits.ledger.web;
 
 import com.aicredits.api.Problems;
+import com.aicredits.api.Refusals;
 import com.aicredits.directory.Directory;
-import com.aicredits.directory.TenantId;
 import com.aicredits.idempotency.Idempotency;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.ledger.PurchaseResult;
-import com.aicredits.ledger.Refused;
+import com.aicredits.ledger.Purchased;
 import com.aicredits.ledger.web.Json.PurchaseBody;
 import com.aicredits.ledger.web.Json.PurchaseJson;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -52,19 +54,18 @@ class PurchaseController {
     @Operation(summary = "Record credits bought into the tenant's unassigned pool (requires Idempotency-Key)")
     @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = PurchaseJson.class)))
-    ResponseEntity<Object> purchase(@PathVariable UUID tenantId, @RequestBody PurchaseBody body,
+    ResponseEntity<Object> purchase(@PathVariable TenantId tenantId, @RequestBody PurchaseBody body,
             @RequestHeader(Idempotency.HEADER) String key, Principal principal, HttpServletRequest request) {
         var amount = Requests.amount("credits", body.credits(), false);
         if (amount.problem() != null) {
             return amount.problem();
         }
-        var tenant = new TenantId(tenantId);
         return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
-                () -> switch (ledger.purchase(tenant, amount.credits(), body.reference(), body.note(),
+                () -> switch (ledger.purchase(tenantId, amount.credits(), body.reference(), body.note(),
                         new Actor(principal.getName()), key)) {
-                    case PurchaseResult.Purchased purchased ->
+                    case Outcome.Done<Purchased>(var purchased) ->
                             ResponseEntity.status(HttpStatus.CREATED).body(PurchaseJson.of(purchased.purchase()));
-                    case Refused refused -> Refusals.response(refused, false);
+                    case Refused<?> refused -> Refusals.response(refused, false);
                 });
     }
 
@@ -72,11 +73,10 @@ class PurchaseController {
     @Operation(summary = "The tenant's purchases, newest first")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             array = @ArraySchema(schema = @Schema(implementation = PurchaseJson.class))))
-    ResponseEntity<Object> purchases(@PathVariable UUID tenantId) {
-        var tenant = new TenantId(tenantId);
-        if (directory.tenant(tenant).isEmpty()) {
+    ResponseEntity<Object> purchases(@PathVariable TenantId tenantId) {
+        if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        return ResponseEntity.ok(ledger.purchases(tenant).stream().map(PurchaseJson::of).toList());
+        return ResponseEntity.ok(ledger.purchases(tenantId).stream().map(PurchaseJson::of).toList());
     }
 }

@@ -2,7 +2,8 @@ package com.aicredits.ledger.web;
 
 import com.aicredits.api.Limits;
 import com.aicredits.api.Problems;
-import com.aicredits.ledger.Credits;
+import com.aicredits.api.Refusals;
+import com.aicredits.shared.Credits;
 import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigDecimal;
 import org.springframework.http.ResponseEntity;

@@ -1,7 +1,7 @@
 package com.aicredits.live.web;
 
-import com.aicredits.directory.TenantId;
 import com.aicredits.live.LiveUpdates;
+import com.aicredits.shared.TenantId;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -22,7 +22,7 @@ class LiveController {
     }
 
     @GetMapping(path = "/app/tenants/{tenantId}/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter stream(@PathVariable UUID tenantId) {
-        return live.subscribe(new TenantId(tenantId));
+    SseEmitter stream(@PathVariable TenantId tenantId) {
+        return live.subscribe(tenantId);
     }
 }

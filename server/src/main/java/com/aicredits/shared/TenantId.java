@@ -1,4 +1,4 @@
-package com.aicredits.directory;
+package com.aicredits.shared;
 
 import java.util.Objects;
 import java.util.UUID;

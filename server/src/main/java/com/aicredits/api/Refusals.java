@@ -1,23 +1,24 @@
-package com.aicredits.ledger.web;
+package com.aicredits.api;
 
-import com.aicredits.api.Problems;
-import com.aicredits.ledger.Credits;
-import com.aicredits.ledger.Refused;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refused;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-/** The HTTP face of the ledger's refusals (the error table of docs/api-contract.md). */
-final class Refusals {
+/** The HTTP face of every module's refusals: one status per reason (the error table of docs/api-contract.md). */
+public final class Refusals {
 
     private Refusals() {
     }
 
     /** {@code consumption}: NO_ALLOCATION is 402 when starting an AI request, 409 for an admin's add or remove. */
-    static ResponseEntity<Object> response(Refused refused, boolean consumption) {
+    public static ResponseEntity<Object> response(Refused<?> refused, boolean consumption) {
         HttpStatus status = switch (refused.reason()) {
             case INVALID_AMOUNT, VALIDATION_FAILED -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case EMAIL_TAKEN -> HttpStatus.CONFLICT;
             case NO_ALLOCATION -> consumption ? HttpStatus.PAYMENT_REQUIRED : HttpStatus.CONFLICT;
             case CREDITS_EXHAUSTED -> HttpStatus.PAYMENT_REQUIRED;
             case TOO_MANY_IN_FLIGHT -> HttpStatus.TOO_MANY_REQUESTS;
@@ -29,9 +30,9 @@ final class Refusals {
     }
 
     /** The figure the caller needs to correct the request, under a name that says what it is. */
-    private static Map<String, Object> extra(Refused refused) {
+    private static Map<String, Object> extra(Refused<?> refused) {
         if (refused.field() != null) {
-            return Map.of("fields", java.util.List.of(refused.field()));
+            return Map.of("fields", List.of(refused.field()));
         }
         Credits limit = refused.limit();
         if (limit == null) {
@@ -45,7 +46,7 @@ final class Refusals {
         };
     }
 
-    static ResponseEntity<Object> invalidAmount(String field, String message) {
-        return Problems.response(HttpStatus.BAD_REQUEST, "INVALID_AMOUNT", message, Map.of("fields", java.util.List.of(field)));
+    public static ResponseEntity<Object> invalidAmount(String field, String message) {
+        return Problems.response(HttpStatus.BAD_REQUEST, "INVALID_AMOUNT", message, Map.of("fields", List.of(field)));
     }
 }

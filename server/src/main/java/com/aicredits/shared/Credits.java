@@ -1,4 +1,4 @@
-package com.aicredits.ledger;
+package com.aicredits.shared;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,6 +1,6 @@
-package com.aicredits.ledger;
+package com.aicredits.shared;
 
-/** Why the ledger refused an operation. A refused operation changes nothing. */
+/** Why an operation was refused, in every module's vocabulary. A refused operation changes nothing. */
 public enum Refusal {
     /** Zero, negative, too precise or too large an amount. */
     INVALID_AMOUNT,
@@ -8,6 +8,8 @@ public enum Refusal {
     VALIDATION_FAILED,
     /** Unknown tenant, user or request, or one of another tenant. */
     NOT_FOUND,
+    /** Another user of the tenant already has this e-mail. */
+    EMAIL_TAKEN,
     /** The user is deactivated: no new allocations, no new AI requests. */
     USER_INACTIVE,
     /** Assign or add more than the tenant's unassigned pool. */

@@ -1,9 +1,9 @@
-package com.aicredits.ledger;
+package com.aicredits.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.aicredits.ledger.Credits.Entered;
+import com.aicredits.shared.Credits.Entered;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

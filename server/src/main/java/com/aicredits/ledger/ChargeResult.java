@@ -1,4 +1,0 @@
-package com.aicredits.ledger;
-
-public sealed interface ChargeResult permits Settled, Refused {
-}

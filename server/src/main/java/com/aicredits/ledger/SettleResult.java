@@ -1,4 +1,0 @@
-package com.aicredits.ledger;
-
-public sealed interface SettleResult permits Settled, Refused {
-}
