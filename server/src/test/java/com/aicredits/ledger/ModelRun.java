@@ -144,7 +144,7 @@ final class ModelRun {
             case END -> ledger.endAllocation(tenant, call.user(), ADMIN, call.key());
             default -> throw new IllegalArgumentException(call.kind().name());
         };
-        if (expected instanceof Outcome.Done<?>(Purchased p) && !p.replayed() && actual instanceof Outcome.Done<?>(Purchased a)) {
+        if (expected instanceof Purchased p && !p.replayed() && actual instanceof Outcome.Done<?>(Purchased a)) {
             // The entry id is the database's choice, and the time may be kept to the microsecond only.
             var predicted = p.purchase();
             var answered = a.purchase();
@@ -214,7 +214,7 @@ final class ModelRun {
         Object actual = call.charge()
                 ? ledger.charge(tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE)
                 : ledger.authorize(tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE);
-        if (expected instanceof Outcome.Done<?>(Authorized e) && !e.replayed() && actual instanceof Outcome.Done<?>(Authorized a)) {
+        if (expected instanceof Authorized e && !e.replayed() && actual instanceof Outcome.Done<?>(Authorized a)) {
             // The time may be kept to the microsecond only; a retry must then repeat this very answer.
             sameMoment(describe(call), e.expiresAt(), a.expiresAt());
             var first = new Authorized(e.requestId(), e.held(), e.available(), a.expiresAt(), false);
@@ -293,7 +293,12 @@ final class ModelRun {
 
     /** The ledger's answer must be the model's prediction, field for field; the transcript records both. */
     void compare(String call, Object expected, Object result) {
-        Object actual = result instanceof Refused<?> r ? new Rejection(r.reason(), r.limit()) : result;
+        // The model predicts the value (or the rejection) itself, not its Outcome wrapper.
+        Object actual = switch (result) {
+            case Refused<?> r -> new Rejection(r.reason(), r.limit());
+            case Outcome.Done<?>(Object value) -> value;
+            default -> result;
+        };
         transcript.append("   ").append(call).append(" -> ").append(result).append('\n');
         coverage.outcome(call.substring(0, call.indexOf('(')), actual);
         assertThat(actual).as("step #%d %s", steps, call).isEqualTo(expected);
