@@ -6,7 +6,6 @@ import com.aicredits.ledger.ModelState.AccountFigures;
 import com.aicredits.ledger.ModelState.Rejection;
 import com.aicredits.ledger.ModelState.Swept;
 import com.aicredits.ledger.RequestState.Status;
-import com.aicredits.shared.Outcome;
 import com.aicredits.shared.UserId;
 import java.util.List;
 import java.util.Map;
@@ -77,11 +76,11 @@ final class ModelCoverage {
         count(outcomes, call + " " + switch (result) {
             case Rejection r -> r.reason().name();
             case Swept s -> s.released() > 0 ? "released" : "none due";
-            case Outcome.Done<?>(Allocated a) -> a.replayed() ? "replayed" : "done";
-            case Outcome.Done<?>(Purchased p) -> p.replayed() ? "replayed" : "done";
-            case Outcome.Done<?>(Authorized a) -> a.replayed() ? "replayed" : "done";
-            case Outcome.Done<?>(Settled s) -> s.replayed() ? "replayed" : "done";
-            case Outcome.Done<?>(Voided v) -> v.replayed() ? "replayed" : "done";
+            case Allocated a -> a.replayed() ? "replayed" : "done";
+            case Purchased p -> p.replayed() ? "replayed" : "done";
+            case Authorized a -> a.replayed() ? "replayed" : "done";
+            case Settled s -> s.replayed() ? "replayed" : "done";
+            case Voided v -> v.replayed() ? "replayed" : "done";
             case ModelBulk.Answer b -> !b.errors().isEmpty() ? "refused" : b.applied() ? "applied" : "previewed";
             default -> result.getClass().getSimpleName();
         });
