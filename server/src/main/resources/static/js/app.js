@@ -102,6 +102,64 @@
         }
     });
 
+    // Bulk changes: the rows the admin selected, kept here so the table's live redraws (which replace its
+    // checkboxes) keep the selection; the action bar sends it as one comma-separated field.
+    const selected = new Set();
+    function syncSelection() {
+        const bar = document.getElementById('bulk-bar');
+        if (!bar) {
+            return;
+        }
+        const boxes = Array.from(document.querySelectorAll('#table [data-select-row]'));
+        boxes.forEach(function (box) { box.checked = selected.has(box.value); });
+        const page = document.getElementById('select-page');
+        if (page) {
+            const checked = boxes.filter(function (box) { return box.checked; }).length;
+            page.checked = boxes.length > 0 && checked === boxes.length;
+            page.indeterminate = checked > 0 && checked < boxes.length;
+        }
+        document.getElementById('bulk-user-ids').value = Array.from(selected).join(',');
+        document.getElementById('bulk-count').textContent = selected.size + (selected.size === 1 ? ' user' : ' users') + ' selected';
+        bar.hidden = selected.size === 0;
+    }
+    document.addEventListener('change', function (event) {
+        if (event.target.matches('[data-select-row]')) {
+            if (event.target.checked) {
+                selected.add(event.target.value);
+            } else {
+                selected.delete(event.target.value);
+            }
+            syncSelection();
+        } else if (event.target.matches('[data-select-page]')) {
+            document.querySelectorAll('#table [data-select-row]').forEach(function (box) {
+                if (event.target.checked) {
+                    selected.add(box.value);
+                } else {
+                    selected.delete(box.value);
+                }
+            });
+            syncSelection();
+        }
+    });
+    document.addEventListener('click', function (event) {
+        if (event.target.id === 'bulk-clear') {
+            selected.clear();
+            syncSelection();
+            const page = document.getElementById('select-page');
+            if (page) {
+                page.focus();
+            }
+        }
+    });
+    document.addEventListener('htmx:afterSwap', syncSelection);
+    document.addEventListener('DOMContentLoaded', function () {
+        document.body.addEventListener('bulk-done', function (event) {
+            toast(event.detail);
+            selected.clear();
+            syncSelection();
+        });
+    });
+
     function toast(detail) {
         const box = document.getElementById('toasts');
         if (!box) {
@@ -115,10 +173,12 @@
         const text = document.createElement('div');
         text.className = 'toast-body';
         text.textContent = detail.message + ' ';
-        const link = document.createElement('a');
-        link.href = detail.history;
-        link.textContent = 'History of ' + detail.name;
-        text.appendChild(link);
+        if (detail.history) {
+            const link = document.createElement('a');
+            link.href = detail.history;
+            link.textContent = 'History of ' + detail.name;
+            text.appendChild(link);
+        }
         const close = document.createElement('button');
         close.type = 'button';
         close.className = 'btn-close me-2 m-auto';

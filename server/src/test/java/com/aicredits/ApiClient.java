@@ -116,10 +116,23 @@ public final class ApiClient {
         var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
         request.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
-        if (text != null) {
+        if (text != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
             request.header("Content-Type", "application/json");
         }
         request.header("Accept", "application/json, application/problem+json");
+        headers.forEach(request::header);
+        authenticate(request);
+        return execute(request.build());
+    }
+
+    /** Sends {@code body} as it is, with the given Content-Type (none when null): files, and bodies that are not JSON. */
+    public Response sendBytes(String method, String path, byte[] body, String contentType, Map<String, String> headers) {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Accept", "application/json, application/problem+json");
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
         headers.forEach(request::header);
         authenticate(request);
         return execute(request.build());

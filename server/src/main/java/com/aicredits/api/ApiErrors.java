@@ -83,8 +83,12 @@ class ApiErrors {
             if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
                 String field = bind.getPath().getLast().getPropertyName();
                 if (field != null && AMOUNT_FIELDS.contains(field)) {
+                    // In a list (a bulk change's items) the row's index says which amount it was.
+                    var extra = new java.util.LinkedHashMap<String, Object>(Map.of("fields", List.of(field)));
+                    bind.getPath().stream().filter(ref -> ref.getIndex() >= 0).findFirst()
+                            .ifPresent(row -> extra.put("index", row.getIndex()));
                     return Problems.response(HttpStatus.BAD_REQUEST, "INVALID_AMOUNT",
-                            field + " must be a number with at most three decimals", Map.of("fields", List.of(field)));
+                            field + " must be a number with at most three decimals", extra);
                 }
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
                         "field '" + field + "' has the wrong type", Map.of("fields", List.of(String.valueOf(field))));
@@ -154,7 +158,9 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Object> mediaType(HttpMediaTypeNotSupportedException e) {
-        return Problems.response(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "send application/json");
+        var supported = e.getSupportedMediaTypes().stream().map(Object::toString).distinct().toList();
+        return Problems.response(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
+                "send " + (supported.isEmpty() ? "application/json" : String.join(" or ", supported)));
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)

@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses bodies above {@link Limits#MAX_BODY_BYTES} with 413: by Content-Length up front, and by counting
- * for chunked bodies, so no request can make the service buffer megabytes of JSON.
+ * Refuses bodies above {@link Limits#MAX_BODY_BYTES} ({@link Limits#MAX_BULK_BODY_BYTES} for a bulk change) with
+ * 413: by Content-Length up front, and by counting for chunked bodies, so no request can make the service buffer
+ * megabytes of JSON.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -25,45 +26,48 @@ class BodySizeLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getContentLengthLong() > Limits.MAX_BODY_BYTES) {
-            tooLarge(request, response);
+        long max = Limits.maxBodyBytes(request.getRequestURI());
+        if (request.getContentLengthLong() > max) {
+            tooLarge(request, response, max);
             return;
         }
         try {
-            chain.doFilter(new Bounded(request), response);
+            chain.doFilter(new Bounded(request, max), response);
         } catch (BodyTooLarge e) {
             if (!response.isCommitted()) {
                 response.reset();
-                tooLarge(request, response);
+                tooLarge(request, response, max);
             }
         }
     }
 
-    private static void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private static void tooLarge(HttpServletRequest request, HttpServletResponse response, long max) throws IOException {
         response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
         if (request.getRequestURI().startsWith("/scim/v2/")) {
             // SCIM clients read RFC 7644 error bodies.
             response.setContentType("application/scim+json");
             response.getWriter().write("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],\"status\":\"413\","
-                    + "\"detail\":\"request bodies are at most " + Limits.MAX_BODY_BYTES + " bytes\"}");
+                    + "\"detail\":\"request bodies are at most " + max + " bytes\"}");
             return;
         }
         response.setContentType("application/problem+json");
         response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                + "\"detail\":\"request bodies are at most " + Limits.MAX_BODY_BYTES + " bytes\",\"code\":\"BODY_TOO_LARGE\"}");
+                + "\"detail\":\"request bodies are at most " + max + " bytes\",\"code\":\"BODY_TOO_LARGE\"}");
     }
 
     static final class BodyTooLarge extends IOException {
-        BodyTooLarge() {
-            super("request body larger than " + Limits.MAX_BODY_BYTES + " bytes");
+        BodyTooLarge(long max) {
+            super("request body larger than " + max + " bytes");
         }
     }
 
     private static final class Bounded extends HttpServletRequestWrapper {
+        private final long max;
         private ServletInputStream stream;
 
-        Bounded(HttpServletRequest request) {
+        Bounded(HttpServletRequest request, long max) {
             super(request);
+            this.max = max;
         }
 
         @Override
@@ -76,8 +80,8 @@ class BodySizeLimit extends OncePerRequestFilter {
                     @Override
                     public int read() throws IOException {
                         int b = inner.read();
-                        if (b >= 0 && ++read > Limits.MAX_BODY_BYTES) {
-                            throw new BodyTooLarge();
+                        if (b >= 0 && ++read > max) {
+                            throw new BodyTooLarge(max);
                         }
                         return b;
                     }
@@ -85,8 +89,8 @@ class BodySizeLimit extends OncePerRequestFilter {
                     @Override
                     public int read(byte[] buffer, int offset, int length) throws IOException {
                         int n = inner.read(buffer, offset, length);
-                        if (n > 0 && (read += n) > Limits.MAX_BODY_BYTES) {
-                            throw new BodyTooLarge();
+                        if (n > 0 && (read += n) > max) {
+                            throw new BodyTooLarge(max);
                         }
                         return n;
                     }

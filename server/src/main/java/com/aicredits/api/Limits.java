@@ -5,8 +5,22 @@ public final class Limits {
 
     /** Request bodies are small JSON objects; anything larger is refused with 413 before it is read. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * A bulk change (JSON or CSV, the API's or the screen's upload) may carry 10,000 rows with notes: about
+     * 1 MB typically, 4 MiB leaves room for long notes and still refuses a 10 MB upload before reading it.
+     */
+    public static final int MAX_BULK_BODY_BYTES = 4 * 1024 * 1024;
     public static final int MAX_PAGE_SIZE = 200;
     public static final int DEFAULT_PAGE_SIZE = 50;
+
+    /** The paths that take a bulk change's body: the API's two endpoints and the screen's preview and apply. */
+    private static final java.util.regex.Pattern BULK_PATHS =
+            java.util.regex.Pattern.compile("^/(api/v1|app)/tenants/[^/]+/credits/bulk(\\.csv)?(/[a-z-]+)?$");
+
+    /** The body limit of a request to {@code path}. */
+    public static int maxBodyBytes(String path) {
+        return path != null && BULK_PATHS.matcher(path).matches() ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES;
+    }
 
     private Limits() {
     }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
@@ -68,13 +69,9 @@ public class Idempotency {
         if (key == null) {
             return call.get();
         }
-        if (key.isBlank() || key.length() > MAX_KEY) {
-            return Problems.invalid(HEADER, HEADER + " has 1 to " + MAX_KEY + " characters");
-        }
-        if (!isPrintableAscii(key)) {
-            // Header bytes above 0x7F have no agreed charset (Tomcat reads ISO-8859-1, clients send UTF-8): the
-            // same key could be two keys, and a retry would not find its first answer.
-            return Problems.invalid(HEADER, HEADER + " has printable ASCII characters only");
+        var malformed = malformed(key);
+        if (malformed.isPresent()) {
+            return malformed.get();
         }
         UUID scope = tenant == null ? PLATFORM_SCOPE : tenant.value();
         byte[] hash = sha256(request);
@@ -127,6 +124,22 @@ public class Idempotency {
                     .update();
         }
         return response;
+    }
+
+    /**
+     * The refusal of a key that is not one (blank, too long, not printable ASCII); empty for a well-formed key.
+     * For calls that take a key without running through {@link #once}, e.g. a bulk change's dry run.
+     */
+    public static Optional<ResponseEntity<Object>> malformed(String key) {
+        if (key.isBlank() || key.length() > MAX_KEY) {
+            return Optional.of(Problems.invalid(HEADER, HEADER + " has 1 to " + MAX_KEY + " characters"));
+        }
+        if (!isPrintableAscii(key)) {
+            // Header bytes above 0x7F have no agreed charset (Tomcat reads ISO-8859-1, clients send UTF-8): the
+            // same key could be two keys, and a retry would not find its first answer.
+            return Optional.of(Problems.invalid(HEADER, HEADER + " has printable ASCII characters only"));
+        }
+        return Optional.empty();
     }
 
     private static boolean isPrintableAscii(String key) {

@@ -82,49 +82,83 @@ class Allocations {
     }
 
     Outcome<Allocated> assign(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
-        return change(EntryType.ASSIGN, tenant, user, credits, note, actor, key, (pool, now) -> {
-            var account = store.open(tenant, user, credits, now);
-            if (account.isEmpty()) {
-                return new Refused<>(Refusal.ALREADY_ASSIGNED, "the user already has credits assigned; add credits instead");
-            }
-            return takeFromPool(tenant, credits, pool, account.get());
-        });
+        return change(EntryType.ASSIGN, tenant, user, credits, note, actor, key);
     }
 
     Outcome<Allocated> add(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
-        return change(EntryType.ADD, tenant, user, credits, note, actor, key, (pool, now) -> {
-            var account = store.add(tenant, user, credits, now);
-            if (account.isEmpty()) {
-                return new Refused<>(Refusal.NO_ALLOCATION, "the user has no credits assigned; assign credits first");
-            }
-            return takeFromPool(tenant, credits, pool, account.get());
-        });
+        return change(EntryType.ADD, tenant, user, credits, note, actor, key);
     }
 
     Outcome<Allocated> remove(TenantId tenant, UserId user, Credits credits, String note, Actor actor, String key) {
-        return change(EntryType.REMOVE, tenant, user, credits, note, actor, key, (pool, now) -> {
-            var account = store.remove(tenant, user, credits, now);
-            if (account.isEmpty()) {
-                return whyNotRemovable(tenant, user);
-            }
-            return Outcome.done(new Moved(account.get(), pool, store.returnToPool(tenant, credits)));
-        });
+        return change(EntryType.REMOVE, tenant, user, credits, note, actor, key);
     }
 
     /** Closes an allocation with nothing left to remove: the way out of the table for a user at or below zero. */
     Outcome<Allocated> end(TenantId tenant, UserId user, String note, Actor actor, String key) {
-        return change(EntryType.END, tenant, user, Credits.ZERO, note, actor, key, (pool, now) -> {
-            var account = store.end(tenant, user, now);
-            if (account.isPresent()) {
-                return Outcome.done(new Moved(account.get(), pool, pool));
-            }
-            return removable(tenant, user).<Outcome<Moved>>map(removable -> removable.isPositive()
-                    ? new Refused<>(Refusal.EXCEEDS_REMOVABLE,
-                            removable + " credits can still be removed; remove them to end the allocation", removable)
-                    : new Refused<>(Refusal.CREDITS_HELD,
-                            "a running AI request holds credits; the allocation can end once it finishes"))
-                    .orElseGet(Allocations::noAllocation);
-        });
+        return change(EntryType.END, tenant, user, Credits.ZERO, note, actor, key);
+    }
+
+    /**
+     * One allocation step (assign, add, remove or end) inside the caller's transaction, which holds the pool
+     * lock and passes the pool as it stands: what the step moved, or why it moved nothing. A refusal may leave
+     * the account statement applied (assign opens the account before the pool refuses), so the caller rolls back
+     * on any refusal. The single operations and a bulk change run exactly these statements.
+     */
+    Outcome<Moved> move(EntryType type, TenantId tenant, UserId user, Credits credits, Pool pool, Instant now) {
+        return switch (type) {
+            case ASSIGN -> store.open(tenant, user, credits, now).map(account -> takeFromPool(tenant, credits, pool, account))
+                    .orElseGet(() -> new Refused<>(Refusal.ALREADY_ASSIGNED, "the user already has credits assigned; add credits instead"));
+            case ADD -> store.add(tenant, user, credits, now).map(account -> takeFromPool(tenant, credits, pool, account))
+                    .orElseGet(() -> new Refused<>(Refusal.NO_ALLOCATION, "the user has no credits assigned; assign credits first"));
+            case REMOVE -> store.remove(tenant, user, credits, now)
+                    .<Outcome<Moved>>map(account -> Outcome.done(new Moved(account, pool, store.returnToPool(tenant, credits))))
+                    .orElseGet(() -> whyNotRemovable(tenant, user));
+            case END -> store.end(tenant, user, now).<Outcome<Moved>>map(account -> Outcome.done(new Moved(account, pool, pool)))
+                    .orElseGet(() -> whyNotEnded(tenant, user));
+            default -> throw new IllegalArgumentException(type + " is not an allocation change");
+        };
+    }
+
+    /**
+     * Why the directory's standing of the user refuses the step: unknown (or of another tenant), or deactivated
+     * where the step would give credits. A deactivated user's credits may still be taken back or their allocation
+     * ended, never added to.
+     */
+    static <T> Optional<Refused<T>> refusedBy(EntryType type, Optional<Boolean> userActive) {
+        if (userActive.isEmpty()) {
+            return Optional.of(Refused.notFound("user"));
+        }
+        return !userActive.get() && givesCredits(type)
+                ? Optional.of(new Refused<>(Refusal.USER_INACTIVE, "the user is deactivated"))
+                : Optional.empty();
+    }
+
+    private static boolean givesCredits(EntryType type) {
+        return type == EntryType.ASSIGN || type == EntryType.ADD;
+    }
+
+    /**
+     * Appends the entry describing what {@link #move} did, in the same transaction, and announces the change
+     * (listeners act after commit, so a rolled-back change is never announced).
+     */
+    void record(EntryType type, TenantId tenant, UserId user, Credits credits, Moved change, String note, Actor actor,
+            String idempotencyKey, Instant now) {
+        Credits assignedDelta = type == EntryType.REMOVE ? credits.negate() : givesCredits(type) ? credits : Credits.ZERO;
+        var remainingAfter = new Credits(change.account().remaining());
+        store.append(tenant, new EntryDraft(user, type, credits, Credits.ZERO, assignedDelta,
+                remainingAfter.minus(assignedDelta), remainingAfter, new Credits(change.account().held()),
+                new Credits(change.poolBefore().unassigned()), new Credits(change.poolAfter().unassigned()),
+                Checks.stored(note), actor, null, idempotencyKey, now));
+        events.publishEvent(new CreditsChanged(tenant, user));
+    }
+
+    private Outcome<Moved> whyNotEnded(TenantId tenant, UserId user) {
+        return removable(tenant, user).<Outcome<Moved>>map(removable -> removable.isPositive()
+                ? new Refused<>(Refusal.EXCEEDS_REMOVABLE,
+                        removable + " credits can still be removed; remove them to end the allocation", removable)
+                : new Refused<>(Refusal.CREDITS_HELD,
+                        "a running AI request holds credits; the allocation can end once it finishes"))
+                .orElseGet(Allocations::noAllocation);
     }
 
     /**
@@ -187,14 +221,8 @@ class Allocations {
         return Outcome.done(new Moved(account, before, after.get()));
     }
 
-    /** One allocation step inside the locked transaction: what it moved, or why it moved nothing. */
-    @FunctionalInterface
-    private interface Step {
-        Outcome<Moved> apply(Pool lockedPool, Instant now);
-    }
-
     private Outcome<Allocated> change(EntryType type, TenantId tenant, UserId user, Credits credits, String note,
-            Actor actor, String idempotencyKey, Step step) {
+            Actor actor, String idempotencyKey) {
         var invalid = (type == EntryType.END ? Optional.<Refused<?>>empty() : Checks.amount(credits))
                 .or(() -> Checks.note(note)).or(() -> Checks.idempotencyKey(idempotencyKey));
         if (invalid.isPresent()) {
@@ -213,36 +241,25 @@ class Allocations {
                         ? Outcome.done(new Allocated(queries.rowAfter(tenant, e).orElseThrow(), true))
                         : Refused.keyReused(idempotencyKey);
             }
-            Optional<User> registered = directory.user(tenant, user);
-            if (registered.isEmpty()) {
-                return Refused.notFound("user");
-            }
-            // A deactivated user's credits may still be taken back or their allocation ended, never added to.
-            boolean givesCredits = type == EntryType.ASSIGN || type == EntryType.ADD;
-            if (!registered.get().active() && givesCredits) {
-                return new Refused<>(Refusal.USER_INACTIVE, "the user is deactivated");
+            Optional<Refused<Allocated>> refused = refusedBy(type, directory.user(tenant, user).map(User::active));
+            if (refused.isPresent()) {
+                return refused.get();
             }
             Instant now = Clocks.now(clock);
-            return switch (step.apply(pool.get(), now)) {
-                case Refused<?> refused -> {
+            return switch (move(type, tenant, user, credits, pool.get(), now)) {
+                case Refused<Moved> stepRefused -> {
                     tx.setRollbackOnly();
-                    yield refused.as();
+                    yield stepRefused.as();
                 }
                 case Outcome.Done<Moved>(var change) -> {
-                    Credits assignedDelta = type == EntryType.REMOVE ? credits.negate() : givesCredits ? credits : Credits.ZERO;
-                    var remainingAfter = new Credits(change.account().remaining());
-                    store.append(tenant, new EntryDraft(user, type, credits, Credits.ZERO, assignedDelta,
-                            remainingAfter.minus(assignedDelta), remainingAfter, new Credits(change.account().held()),
-                            new Credits(change.poolBefore().unassigned()), new Credits(change.poolAfter().unassigned()),
-                            Checks.stored(note), actor, null, idempotencyKey, now));
-                    events.publishEvent(new CreditsChanged(tenant, user));
+                    record(type, tenant, user, credits, change, note, actor, idempotencyKey, now);
                     yield Outcome.done(new Allocated(queries.row(tenant, user).orElseThrow(), false));
                 }
             };
         });
     }
 
-    private Optional<Entry> earlierEntry(TenantId tenant, String idempotencyKey) {
+    Optional<Entry> earlierEntry(TenantId tenant, String idempotencyKey) {
         return idempotencyKey == null ? Optional.empty() : store.entryByIdempotencyKey(tenant, idempotencyKey);
     }
 }

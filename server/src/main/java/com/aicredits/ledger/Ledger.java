@@ -38,8 +38,11 @@ public class Ledger {
     public static final int MAX_REFERENCE = 200;
     public static final int MAX_FEATURE = 64;
     public static final int MAX_IDEMPOTENCY_KEY = 200;
+    /** The most rows one bulk change may have (SPEC part two, "Bulk changes"). */
+    public static final int MAX_BULK_ITEMS = 10_000;
 
     private final Allocations allocations;
+    private final BulkChanges bulkChanges;
     private final Consumption consumption;
     private final LedgerQueries queries;
     private final Reconciler reconciler;
@@ -48,12 +51,14 @@ public class Ledger {
     private final AllowanceStore allowanceStore;
     private final AllowancePeriods periods;
 
-    Ledger(Allocations allocations, Consumption consumption, LedgerQueries queries, Reconciler reconciler,
-            LedgerMetrics metrics, Allowances allowances, AllowanceStore allowanceStore, AllowancePeriods periods) {
+    Ledger(Allocations allocations, BulkChanges bulkChanges, Consumption consumption, LedgerQueries queries,
+            Reconciler reconciler, LedgerMetrics metrics, Allowances allowances, AllowanceStore allowanceStore,
+            AllowancePeriods periods) {
         this.allowances = allowances;
         this.allowanceStore = allowanceStore;
         this.periods = periods;
         this.allocations = allocations;
+        this.bulkChanges = bulkChanges;
         this.consumption = consumption;
         this.queries = queries;
         this.reconciler = reconciler;
@@ -153,6 +158,17 @@ public class Ledger {
     /** The tenants with at least one allowance. */
     public List<TenantId> tenantsWithAllowances() {
         return allowanceStore.tenants();
+    }
+
+    // ------------------------------------------------------------------ bulk changes
+
+    /**
+     * Assigns, adds or removes credits for many users, all or nothing: one transaction, each row through the
+     * single operation's statements with its own ledger entry. Any refused row (every one is reported, by index)
+     * or a dry run rolls everything back. Applying needs an idempotency key (it goes on the first row's entry).
+     */
+    public BulkResult bulk(TenantId tenant, BulkChange change, Actor actor, String idempotencyKey) {
+        return bulkChanges.apply(tenant, change, actor, idempotencyKey);
     }
 
     // ------------------------------------------------------------------ consumption

@@ -87,6 +87,15 @@ class AccessibilityTest extends AdminBrowserTest {
         check(page, size + " add dialog refused");
         dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Close").setExact(true)).click();
 
+        // Bulk changes: the action bar over selected rows, its preview, and the CSV upload dialog.
+        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        row(page, "Ken Viewer").getByLabel("Select Ken Viewer").check();
+        page.locator("#bulk-bar").getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("1");
+        check(page, size + " bulk action bar");
+        openDialog(page, page.locator("#bulk-bar").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Preview")),
+                size + " bulk preview");
+        openDialog(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload CSV")), size + " bulk upload dialog");
+
         open(page, "/credits/users/" + tenant.grace + "/history");
         check(page, size + " history");
         open(page, "/credits/purchases");
@@ -145,8 +154,9 @@ class AccessibilityTest extends AdminBrowserTest {
         var grace = row(page, "Grace Planner");
         assertThat(grace.locator("[data-col=remaining]")).isVisible();
         assertThat(grace.locator("[data-col=assigned]")).isHidden();
-        assertThat(grace.locator("td").nth(1)).hasText(tenant.email("grace"));
-        assertThat(grace.locator("td").nth(1)).isHidden();
+        // td 0 holds the row's checkbox (bulk changes), td 1 the name.
+        assertThat(grace.locator("td").nth(2)).hasText(tenant.email("grace"));
+        assertThat(grace.locator("td").nth(2)).isHidden();
         grace.getByText("Details").click();
         assertThat(grace.locator("details dd").first()).hasText(tenant.email("grace"));
         assertThat(grace.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credits to Grace Planner"))).isVisible();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.aicredits.ApiClient;
+import com.aicredits.api.Limits;
 import com.aicredits.ApiClient.Response;
 import com.aicredits.TestApplication;
 import com.aicredits.ledger.Ledger;
@@ -437,6 +438,79 @@ class ApiBadInputTest {
                 "{\"credits\": 11}", key(), 409, "EXCEEDS_REMOVABLE"));
         cases.add(c("remove: from a user without credits", ADMIN, "POST", credits + "/users/" + w.cara + "/remove",
                 "{\"credits\": 1}", key(), 409, "NO_ALLOCATION"));
+
+        // ---- POST /tenants/{tenantId}/credits/bulk and /bulk.csv (their bodies may be up to 4 MiB, not 64 KiB)
+        String bulk = credits + "/bulk";
+        java.util.function.Function<String, String> bulkOf = item -> "{\"operation\": \"add\", \"items\": [" + item + "]}";
+        String validBulk = bulkOf.apply("{\"userId\": \"" + w.ada + "\", \"credits\": 1}");
+        var bk = key();
+        cases.addAll(commonBodyCases(ADMIN, "POST", bulk, "bulk", validBulk, bk).stream()
+                .filter(k -> !k.name().contains("64 KiB")).toList());
+        String overBulkLimit = validBulk.substring(0, validBulk.length() - 1) + ", \"padding\": \""
+                + "x".repeat(Limits.MAX_BULK_BODY_BYTES + 1024) + "\"}";
+        cases.add(c("bulk: body above 4 MiB", ADMIN, "POST", bulk, overBulkLimit, bk, 413, "BODY_TOO_LARGE"));
+        cases.add(c("bulk: body above 4 MiB, chunked", ADMIN, "POST", bulk, new Raw(overBulkLimit, "application/json", true), bk,
+                413, "BODY_TOO_LARGE"));
+        cases.addAll(amountCases(ADMIN, bulk, "bulk", "credits", BAD_CREDITS,
+                v -> bulkOf.apply("{\"userId\": \"" + w.ada + "\", \"credits\": " + v + "}"), bk));
+        cases.add(c("bulk: operation missing", ADMIN, "POST", bulk, "{\"items\": [{\"userId\": \"" + w.ada + "\", \"credits\": 1}]}",
+                bk, 400, "VALIDATION_FAILED", "operation"));
+        cases.add(c("bulk: operation unknown", ADMIN, "POST", bulk, validBulk.replace("\"add\"", "\"give\""), bk, 400,
+                "VALIDATION_FAILED", "operation"));
+        cases.add(c("bulk: no items", ADMIN, "POST", bulk, bulkOf.apply(""), bk, 400, "VALIDATION_FAILED", "items"));
+        cases.add(c("bulk: 10,001 items", ADMIN, "POST", bulk,
+                bulkOf.apply(String.join(",", java.util.Collections.nCopies(Ledger.MAX_BULK_ITEMS + 1,
+                        "{\"userId\": \"" + w.ada + "\", \"credits\": 1}"))), bk, 400, "TOO_MANY_ROWS", "items"));
+        cases.add(c("bulk: note of 501 characters", ADMIN, "POST", bulk,
+                validBulk.substring(0, validBulk.length() - 1) + ", \"note\": \"" + longNote + "\"}", bk, 400,
+                "VALIDATION_FAILED", "note"));
+        cases.add(c("bulk: unknown field in an item", ADMIN, "POST", bulk,
+                bulkOf.apply("{\"userId\": \"" + w.ada + "\", \"credits\": 1, \"surprise\": 1}"), bk, 400, "VALIDATION_FAILED",
+                "surprise"));
+        cases.add(c("bulk: dry run with a blank Idempotency-Key", ADMIN, "POST", bulk,
+                validBulk.substring(0, validBulk.length() - 1) + ", \"dryRun\": true}", Map.of("Idempotency-Key", " "), 400,
+                "VALIDATION_FAILED", "Idempotency-Key"));
+        cases.add(c("bulk: an unknown e-mail and a user twice", ADMIN, "POST", bulk,
+                bulkOf.apply("{\"email\": \"nobody@nowhere.example\", \"credits\": 1}, {\"userId\": \"" + w.dan
+                        + "\", \"credits\": 1}, {\"email\": \"" + t.email("Dan Funded") + "\", \"credits\": 1}"),
+                key(), 422, "BULK_REFUSED"));
+        cases.add(c("bulk: more than removable", ADMIN, "POST", bulk, "{\"operation\": \"remove\", \"items\": [{\"userId\": \""
+                + w.dan + "\", \"credits\": 11}]}", key(), 422, "BULK_REFUSED"));
+        cases.addAll(idempotencyKeyCases(ADMIN, bulk, "bulk", validBulk));
+        cases.addAll(tenantIdCases(PLATFORM, "POST", "/credits/bulk", "bulk", validBulk, key()));
+
+        String bulkCsv = credits + "/bulk.csv?operation=add";
+        String row = t.email("Ada Funded") + ",1,\"bulk, by file\"\n";
+        java.util.function.Function<String, Raw> file = text -> new Raw(text, "text/csv", false);
+        cases.add(c("bulk.csv: wrong header", ADMIN, "POST", bulkCsv, file.apply("mail,credits,note\n" + row), key(), 400, "CSV_HEADER"));
+        cases.add(c("bulk.csv: header without the note column", ADMIN, "POST", bulkCsv,
+                file.apply("email,credits\n" + t.email("Ada Funded") + ",1\n"), key(), 400, "CSV_HEADER"));
+        cases.add(c("bulk.csv: a row without its note column", ADMIN, "POST", bulkCsv,
+                file.apply("email,credits,note\n" + row + t.email("Ada Funded") + ",1\n"), key(), 400, "CSV_COLUMNS"));
+        cases.add(c("bulk.csv: an amount that is not a number", ADMIN, "POST", bulkCsv,
+                file.apply("email,credits,note\n" + t.email("Ada Funded") + ",ten,\n"), key(), 400, "INVALID_AMOUNT"));
+        cases.add(c("bulk.csv: an amount with four decimals", ADMIN, "POST", bulkCsv,
+                file.apply("email,credits,note\n" + t.email("Ada Funded") + ",1.0001,\n"), key(), 400, "INVALID_AMOUNT"));
+        cases.add(c("bulk.csv: an open quote", ADMIN, "POST", bulkCsv,
+                file.apply("email,credits,note\n" + t.email("Ada Funded") + ",1,\"open\n"), key(), 400, "CSV_MALFORMED"));
+        cases.add(c("bulk.csv: 10,001 rows", ADMIN, "POST", bulkCsv, file.apply("email,credits,note\n" + row.repeat(10_001)),
+                key(), 400, "TOO_MANY_ROWS"));
+        cases.add(c("bulk.csv: a file above 4 MiB", ADMIN, "POST", bulkCsv, file.apply("email,credits,note\n"
+                + row.repeat(Limits.MAX_BULK_BODY_BYTES / row.length() + 10)), key(), 413, "BODY_TOO_LARGE"));
+        cases.add(c("bulk.csv: a file above 4 MiB, chunked", ADMIN, "POST", bulkCsv, new Raw("email,credits,note\n"
+                + row.repeat(Limits.MAX_BULK_BODY_BYTES / row.length() + 10), "text/csv", true), key(), 413, "BODY_TOO_LARGE"));
+        cases.add(c("bulk.csv: sent as JSON", ADMIN, "POST", bulkCsv, new Raw("email,credits,note\n" + row, "application/json",
+                false), key(), 415, "UNSUPPORTED_MEDIA_TYPE"));
+        cases.add(c("bulk.csv: sent as text/plain", ADMIN, "POST", bulkCsv, new Raw("email,credits,note\n" + row, "text/plain",
+                false), key(), 415, "UNSUPPORTED_MEDIA_TYPE"));
+        cases.add(c("bulk.csv: no operation", ADMIN, "POST", credits + "/bulk.csv", file.apply("email,credits,note\n" + row),
+                key(), 400, "VALIDATION_FAILED", "operation"));
+        cases.add(c("bulk.csv: no Idempotency-Key", ADMIN, "POST", bulkCsv, file.apply("email,credits,note\n" + row), Map.of(),
+                400, "VALIDATION_FAILED", "Idempotency-Key"));
+        cases.add(c("bulk.csv: an unknown e-mail", ADMIN, "POST", bulkCsv,
+                file.apply("email,credits,note\nnobody@nowhere.example,1,\n"), key(), 422, "BULK_REFUSED"));
+        cases.addAll(tenantIdCases(PLATFORM, "POST", "/credits/bulk.csv?operation=add", "bulk.csv",
+                file.apply("email,credits,note\n" + row), key()));
 
         // ---- GET /tenants/{tenantId}/credits/users/{userId}/entries
         String adaEntries = credits + "/users/" + w.ada + "/entries";

@@ -8,7 +8,7 @@ import tools.jackson.databind.JsonNode;
  * One operation of the served OpenAPI document: its parameters and, when it takes a JSON body, the body's
  * fields. Read from the document, so an endpoint added later is attacked too without touching the test.
  */
-record ApiOperation(String method, String path, List<Param> params, List<Field> body) {
+record ApiOperation(String method, String path, List<Param> params, List<Field> body, boolean csv) {
 
     record Field(String name, String type, String format) {
     }
@@ -27,6 +27,11 @@ record ApiOperation(String method, String path, List<Param> params, List<Field> 
 
     boolean takesBody() {
         return body != null;
+    }
+
+    /** Takes a CSV file ({@code text/csv}) as its body, e.g. a bulk change. */
+    boolean takesCsv() {
+        return csv;
     }
 
     List<String> pathVariables() {
@@ -73,8 +78,9 @@ record ApiOperation(String method, String path, List<Param> params, List<Field> 
                             property.getValue().path("format").asString(null)));
                 }
             }
+            boolean csv = !operation.path("requestBody").path("content").path("text/csv").isMissingNode();
             operations.add(new ApiOperation(entry.getKey().toUpperCase(), path.getKey(), List.copyOf(params),
-                    body == null ? null : List.copyOf(body)));
+                    body == null ? null : List.copyOf(body), csv));
         }));
         return List.copyOf(operations);
     }

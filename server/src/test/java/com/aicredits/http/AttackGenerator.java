@@ -80,6 +80,9 @@ final class AttackGenerator {
                 faults.add(Fault.DUPLICATE_KEY);
             }
         }
+        if (operation.takesCsv()) {
+            faults.addAll(List.of(Fault.BODY_SHAPE, Fault.FIELD_VALUE, Fault.CONTENT_TYPE));
+        }
         if (operation.idempotencyKey() != null) {
             faults.add(Fault.IDEMPOTENCY_KEY);
         }
@@ -150,6 +153,13 @@ final class AttackGenerator {
                 w(4, List::<String>of),
                 w(1, () -> random.listOf(0, 2, () -> random.oneOf("x", "tenantId", "userId", "credits", "_method",
                         "debug", "%00", encode("\u00fcn\u00ef")) + "=" + hostileQueryValue())));
+        if (operation.takesCsv()) {
+            // The file's operation and dry run are query parameters: valid ones, so the file itself is read.
+            var pairs = new ArrayList<>(List.of("operation=" + random.oneOf("add", "remove", "assign"),
+                    "dryRun=" + random.oneOf("true", "false")));
+            pairs.addAll(extra);
+            return String.join("&", pairs);
+        }
         if (parameters.isEmpty() || operation.mutating()) {
             return String.join("&", extra);
         }

@@ -123,6 +123,10 @@ class AuthorizationMatrixTest {
                     Map.of("credits", 5), key);
             case "POST /credits/users/{userId}/add", "POST /credits/users/{userId}/remove" ->
                     new Request(path.replace("{userId}", funded(t)), Map.of("credits", 1), key);
+            case "POST /credits/bulk" -> new Request(path, Map.of("operation", "add",
+                    "items", List.of(Map.of("userId", funded(t), "credits", 1)), "note", "bulk"), key);
+            case "POST /credits/bulk.csv" -> new Request(path + "?operation=add", "email,credits,note\n"
+                    + fundedEmail(t) + ",1,\"bulk, by file\"\n", Map.of("Idempotency-Key", fresh(), "Content-Type", "text/csv"));
             case "POST /consumption/authorize" -> new Request(path, Map.of("requestId", fresh(), "userId", funded(t),
                     "feature", "canvas"), Map.of());
             case "POST /consumption/charge" -> new Request(path, Map.of("requestId", fresh(), "userId", funded(t),
@@ -183,6 +187,13 @@ class AuthorizationMatrixTest {
                 Map.of("credits", 2, "period", "WEEKLY", "mode", "TOP_UP"), Map.of("Idempotency-Key", fresh()));
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         return user;
+    }
+
+    /** The e-mail of a user with credits: a CSV names users by e-mail. */
+    private static String fundedEmail(HttpFixture t) {
+        String name = fresh();
+        t.assign(t.user(name, "Planner"), "10");
+        return t.email(name);
     }
 
     private static String authorized(HttpFixture t) {

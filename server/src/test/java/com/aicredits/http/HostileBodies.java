@@ -51,6 +51,9 @@ final class HostileBodies {
     }
 
     Body body(ApiOperation operation, Fault fault) {
+        if (operation.takesCsv()) {
+            return csv(fault);
+        }
         if (!operation.takesBody()) {
             // Nothing is read; a stray body must be ignored, or refused, not choked on.
             return random.weighted(
@@ -119,6 +122,9 @@ final class HostileBodies {
             case "reclaimOnDeactivate" -> "true";
             case "alerts" -> "{\"userLowPercent\": 20}";
             case "allowanceDefaults" -> "{\"Viewer\": null}";
+            case "operation" -> "\"" + random.oneOf("add", "remove", "assign") + "\"";
+            case "items" -> "[{\"userId\": \"" + world.ada + "\", \"credits\": 1, \"note\": \"row\"}]";
+            case "dryRun" -> random.oneOf("true", "false");
             default -> switch (field.type()) {
                 case "number", "integer" -> "1";
                 case "boolean" -> "true";
@@ -244,6 +250,47 @@ final class HostileBodies {
                     out.writeBytes(random.bytes(0, 200));
                     return out.toByteArray();
                 }));
+    }
+
+    // ------------------------------------------------------------------ CSV files (bulk changes)
+
+    /**
+     * A bulk change's file: the valid one (a header and a row naming Ada, a quoted comma in its note) for faults
+     * elsewhere; for BODY_SHAPE a file that is not a valid bulk (wrong or no header, a row without its three
+     * columns, an open quote, not UTF-8, too many rows or too large); for FIELD_VALUE a row with a bad amount;
+     * for CONTENT_TYPE the valid file sent as something that is not CSV.
+     */
+    private Body csv(Fault fault) {
+        String header = "email,credits,note\r\n";
+        String ada = world.t.email("Ada Funded");
+        String valid = random.oneOf("", "\uFEFF") + header + ada + ",1,\"hostile, but quoted\"\r\n";
+        String type = random.oneOf("text/csv", "text/csv; charset=UTF-8", "application/csv");
+        return switch (fault) {
+            case BODY_SHAPE -> random.weighted(
+                    w(3, () -> new Body(utf8(random.oneOf("", header, "\uFEFF", "email;credits;note\r\n" + ada + ";1;x\r\n",
+                            "mail,credits,note\r\n" + ada + ",1,x\r\n", "email,credits\r\n" + ada + ",1\r\n",
+                            "credits,email,note\r\n1," + ada + ",x\r\n", header + ada + ",1\r\n",
+                            header + ada + ",1,x,extra\r\n", header + ada + ",1,\"open quote\r\n",
+                            header + ada + ",1,\"a\"b\"\r\n", "{\"operation\": \"add\"}", json.unicode(1, 80))),
+                            type, false, "CSV body")),
+                    w(1, () -> {
+                        var out = new ByteArrayOutputStream();
+                        out.writeBytes(utf8(header + ada + ",1,"));
+                        out.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
+                        out.writeBytes(utf8("\r\n"));
+                        return new Body(out.toByteArray(), type, random.chance(0.5), "CSV body not UTF-8");
+                    }),
+                    w(1, () -> new Body(utf8(header + (ada + ",0.001,\r\n").repeat(10_001)), type, random.chance(0.5),
+                            "10,001 rows")),
+                    w(1, () -> new Body(utf8(header + (ada + ",1,\"" + "n".repeat(400) + "\"\r\n").repeat(11_000)), type,
+                            random.chance(0.5), "a file over the size limit")));
+            case FIELD_VALUE -> new Body(utf8(header + ada + "," + random.oneOf("", "x", "-1", "0", "1.0001", "1e400",
+                    "NaN", "1,2", "\"\"", "0x10", "1000000000.001", "9".repeat(400)) + ",note\r\n"), type, false,
+                    "CSV amount");
+            case CONTENT_TYPE -> new Body(utf8(valid), random.chance(0.15) ? null
+                    : random.oneOf(random.oneOf(NOT_JSON_TYPES), random.oneOf(JSON_TYPES)), false, "Content-Type");
+            default -> new Body(utf8(valid), type, random.oneOf(false, false, true), "");
+        };
     }
 
     /** The object with a string value whose bytes are not UTF-8 (a lone continuation byte, an overlong slash). */

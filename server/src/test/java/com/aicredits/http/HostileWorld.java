@@ -85,6 +85,8 @@ final class HostileWorld {
         scimKeyText = t.key("scim");
         operations = ApiOperation.of(ApiClient.anonymous(port).get("/v3/api-docs").json());
         assertThat(operations).as("operations of the OpenAPI document").hasSizeGreaterThanOrEqualTo(25);
+        assertThat(operations).as("operations that take a CSV file (bulk changes), attacked with hostile files")
+                .anyMatch(ApiOperation::takesCsv);
         // The invalid values are chosen by JSON type: a number field read as a string would get "42".
         assertThat(operations.stream().filter(ApiOperation::takesBody).flatMap(o -> o.body().stream())
                 .filter(f -> Set.of("credits", "cost", "estimate").contains(f.name())))

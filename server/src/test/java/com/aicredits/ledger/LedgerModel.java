@@ -605,7 +605,7 @@ final class LedgerModel {
         return new Authorized(first.requestId(), first.held(), first.available(), first.expiresAt(), true);
     }
 
-    private static boolean enterable(Credits credits) {
+    static boolean enterable(Credits credits) {
         return credits.thousandths() > 0 && credits.thousandths() <= MAX_ENTERED;
     }
 

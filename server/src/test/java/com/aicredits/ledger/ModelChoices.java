@@ -135,6 +135,19 @@ final class ModelChoices {
                 w(1, () -> Credits.MAX_ENTERED.plus(new Credits(1)))));
     }
 
+    /** One to four rows of one kind; a third of them dry runs. */
+    ModelStep.Bulk bulk() {
+        var kind = random.oneOf(EntryType.ASSIGN, EntryType.ADD, EntryType.REMOVE);
+        int rows = random.between(1, 4);
+        var users = new ArrayList<String>();
+        var amounts = new ArrayList<Amount>();
+        for (int i = 0; i < rows; i++) {
+            users.add(user());
+            amounts.add(kind == EntryType.REMOVE ? removal() : allocation());
+        }
+        return new ModelStep.Bulk(kind, users, amounts, note(), random.chance(1.0 / 3));
+    }
+
     Amount allocation() {
         return random.weighted(w(7, this::smallAmount), w(3, () -> relative(Figure.UNASSIGNED, -1, 0, 1)));
     }

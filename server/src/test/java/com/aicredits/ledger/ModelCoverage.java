@@ -37,7 +37,8 @@ final class ModelCoverage {
             "end done", "end replayed", "end NO_ALLOCATION", "end EXCEEDS_REMOVABLE", "end CREDITS_HELD",
             "expireHolds released",
             "setAllowance AllowanceOutcome", "setAllowance INVALID_AMOUNT", "setAllowance NOT_FOUND",
-            "removeAllowance Boolean", "periodStart GrantTotals", "grantCurrentPeriod GrantTotals");
+            "removeAllowance Boolean", "periodStart GrantTotals", "grantCurrentPeriod GrantTotals",
+            "bulk applied", "bulk previewed", "bulk refused");
 
     static final List<String> REQUIRED_EVENTS = List.of("remaining went below zero",
             "a removal closed an allocation", "an assign reopened a closed account", "a late settle after expiry",
@@ -91,6 +92,7 @@ final class ModelCoverage {
             case Authorized a -> a.replayed() ? "replayed" : "done";
             case Settled s -> s.replayed() ? "replayed" : "done";
             case Voided v -> v.replayed() ? "replayed" : "done";
+            case ModelBulk.Answer b -> !b.errors().isEmpty() ? "refused" : b.applied() ? "applied" : "previewed";
             default -> result.getClass().getSimpleName();
         });
     }

@@ -87,6 +87,7 @@ final class ModelRun {
     int steps;
     private int freshRequests;
     private int unknownRequests;
+    private int bulkKeys;
 
     ModelRun(ConfigurableApplicationContext application, int userCount, ModelCoverage coverage) {
         this.ledger = application.getBean(Ledger.class);
@@ -251,6 +252,23 @@ final class ModelRun {
 
     void grantCurrentPeriod() {
         compare("grantCurrentPeriod()", model.grantCurrentPeriod(clock.instant()), ledger.grantCurrentPeriod(tenant));
+    }
+
+    /** A bulk change against the model and the ledger; an applied one has a key of its own (never reused). */
+    void bulk(ModelStep.Bulk step) {
+        var ids = step.users().stream().map(users::get).toList();
+        var amounts = new ArrayList<Credits>();
+        var items = new ArrayList<BulkChange.Item>();
+        for (int i = 0; i < ids.size(); i++) {
+            amounts.add(amount(step.credits().get(i), ids.get(i), null));
+            items.add(new BulkChange.Item(ids.get(i), null, amounts.get(i), null));
+        }
+        Object expected = ModelBulk.bulk(model, step.kind(), ids, amounts, step.note(), step.dryRun());
+        String key = step.dryRun() ? null : "bulk-" + bulkKeys++;
+        var actual = ledger.bulk(tenant, new BulkChange(BulkChange.Operation.valueOf(step.kind().name()), items,
+                step.note(), step.dryRun()), ADMIN, key);
+        compare("bulk(" + step.kind().name().toLowerCase() + ", " + step.users() + ", " + amounts + ", dryRun="
+                + step.dryRun() + ")", expected, ModelBulk.Answer.of(actual));
     }
 
     // ---------------------------------------------------------------- consumption calls

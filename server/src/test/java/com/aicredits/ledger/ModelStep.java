@@ -44,6 +44,7 @@ sealed interface ModelStep {
                 w(8, () -> new Charge(c.newRequest(), c.user(), c.feature(), c.chargeCost())),
                 w(12, () -> new Settle(c.finishing(), c.settleCost())),
                 w(5, () -> new VoidRequest(c.finishing())),
+                w(4, c::bulk),
                 w(5, () -> new RetryAdminCall(c.random.between(0, 4), c.adminVariation())),
                 w(5, () -> new RetryRequestCall(c.random.between(0, 4), c.requestVariation())),
                 w(4, () -> new SetAllowance(c.user(), c.allocation(), c.random.oneOf(Period.values()),
@@ -96,6 +97,17 @@ sealed interface ModelStep {
         @Override
         public void perform(ModelRun run) {
             run.allocation(EntryType.REMOVE, user, credits, note, key);
+        }
+    }
+
+    /**
+     * Assign, add or remove for several users at once, all or nothing (rows may repeat a user or name a
+     * stranger, amounts may run past the pool or the removable credits); {@code dryRun} previews only.
+     */
+    record Bulk(EntryType kind, List<String> users, List<Amount> credits, String note, boolean dryRun) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.bulk(this);
         }
     }
 

@@ -1,0 +1,226 @@
+package com.aicredits.ledger;
+
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
+import com.aicredits.ledger.BulkPreview.Figures;
+import com.aicredits.ledger.BulkResult.RowRefused;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Assigns, adds or removes credits for many users as one change: one transaction, the pool row locked first,
+ * each row run through the very statements of the single operation ({@link Allocations#move}) and recorded
+ * as its own ledger entry ({@link Allocations#record}). Every row is evaluated, so every refused row is
+ * reported; any refusal, or a dry run, rolls the whole transaction back.
+ *
+ * <p>Evaluating past a refused row is sound: a refused row changed nothing that a later row reads. Each user
+ * appears in at most one row (duplicates are refused before anything runs), and the pool changes only when a
+ * row succeeds; the one statement a refused row may leave applied (assign opens the account, then the pool
+ * refuses) touches that row's own account, and the rollback undoes it.
+ */
+@Service
+class BulkChanges {
+
+    private final Allocations allocations;
+    private final AllocationStore store;
+    private final BulkStore bulkStore;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    BulkChanges(Allocations allocations, AllocationStore store, BulkStore bulkStore, TransactionTemplate transactions,
+            Clock clock) {
+        this.allocations = allocations;
+        this.store = store;
+        this.bulkStore = bulkStore;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    BulkResult apply(TenantId tenant, BulkChange change, Actor actor, String idempotencyKey) {
+        var invalid = whole(change, idempotencyKey);
+        if (invalid.isPresent()) {
+            return new BulkResult.Failed(invalid.get());
+        }
+        var errors = new TreeMap<Integer, RowRefused>();
+        for (int i = 0; i < change.items().size(); i++) {
+            var item = change.items().get(i);
+            int index = i;
+            Checks.amount(item.credits()).or(() -> Checks.note(item.note()))
+                    .or(() -> item.userId() == null && (item.email() == null || item.email().isBlank())
+                            ? Optional.<Refused<?>>of(Refused.invalid("email", "each row names its user by userId or email"))
+                            : Optional.<Refused<?>>empty())
+                    .ifPresent(refused -> errors.put(index, RowRefused.of(index, refused)));
+        }
+        String key = change.dryRun() ? null : idempotencyKey;
+        return transactions.execute(tx -> {
+            var pool = store.lockPool(tenant);
+            if (pool.isEmpty()) {
+                return new BulkResult.Failed(Refused.notFound("tenant"));
+            }
+            var users = resolve(tenant, change.items(), errors);
+            var earlier = allocations.earlierEntry(tenant, key);
+            if (earlier.isPresent()) {
+                return replay(tenant, change, users, earlier.get(), key);
+            }
+            var before = bulkStore.figures(tenant, users.values().stream().map(BulkStore.Person::id).toList());
+            var type = change.operation().entryType;
+            Instant now = Clocks.now(clock);
+            var poolNow = pool.get();
+            boolean keyRecorded = false;
+            for (int i = 0; i < change.items().size(); i++) {
+                var person = users.get(i);
+                if (person == null || refusedAlready(errors, i)) {
+                    continue;
+                }
+                var item = change.items().get(i);
+                Optional<Refused<Moved>> refused = Allocations.refusedBy(type, Optional.of(person.active()));
+                if (refused.isPresent()) {
+                    errors.put(i, RowRefused.of(i, refused.get()));
+                    continue;
+                }
+                switch (allocations.move(type, tenant, person.id(), item.credits(), poolNow, now)) {
+                    case Refused<Moved> stepRefused -> errors.put(i, RowRefused.of(i, stepRefused));
+                    case Outcome.Done<Moved>(var moved) -> {
+                        // The key goes on one entry, the bulk's first: it is unique per tenant among entries.
+                        allocations.record(type, tenant, person.id(), item.credits(), moved,
+                                item.note() != null && !item.note().isBlank() ? item.note() : change.note(), actor,
+                                keyRecorded ? null : key, now);
+                        keyRecorded = true;
+                        poolNow = moved.poolAfter();
+                    }
+                }
+            }
+            var after = bulkStore.figures(tenant, users.values().stream().map(BulkStore.Person::id).toList());
+            boolean applied = errors.isEmpty() && !change.dryRun();
+            if (!applied) {
+                tx.setRollbackOnly();
+            }
+            var preview = new BulkPreview(applied, false, new Credits(pool.get().unassigned()),
+                    new Credits(poolNow.unassigned()), rows(change.items(), users, before, after, errors));
+            if (errors.isEmpty()) {
+                return new BulkResult.Done(preview);
+            }
+            return new BulkResult.RowsRefused(List.copyOf(errors.values()), preview);
+        });
+    }
+
+    /** Refusals of the bulk as a whole, before any row is looked at. */
+    private static Optional<Refused<?>> whole(BulkChange change, String idempotencyKey) {
+        if (change.operation() == null) {
+            return Optional.of(Refused.invalid("operation", "operation is assign, add or remove"));
+        }
+        if (change.items().isEmpty() || change.items().size() > Ledger.MAX_BULK_ITEMS) {
+            return Optional.of(Refused.invalid("items", "a bulk change has 1 to " + Ledger.MAX_BULK_ITEMS + " rows"));
+        }
+        if (!change.dryRun() && idempotencyKey == null) {
+            return Optional.of(Refused.invalid("Idempotency-Key", "an Idempotency-Key is required to apply a bulk change"));
+        }
+        return Checks.note(change.note()).or(() -> Checks.idempotencyKey(idempotencyKey));
+    }
+
+    /**
+     * Who each row names, by index; rows naming nobody, naming two different users, or naming a user an earlier
+     * row already named are refused into {@code errors} (and the loop that applies rows skips every refused one).
+     */
+    private Map<Integer, BulkStore.Person> resolve(TenantId tenant, List<BulkChange.Item> items, Map<Integer, RowRefused> errors) {
+        var ids = new LinkedHashSet<UserId>();
+        var emails = new LinkedHashSet<String>();
+        for (var item : items) {
+            if (item.userId() != null) {
+                ids.add(item.userId());
+            }
+            if (item.email() != null && !item.email().isBlank()) {
+                emails.add(BulkStore.emailKey(item.email()));
+            }
+        }
+        var byId = new HashMap<UserId, BulkStore.Person>();
+        var byEmail = new HashMap<String, BulkStore.Person>();
+        for (var person : bulkStore.people(tenant, ids, emails)) {
+            byId.put(person.id(), person);
+            byEmail.put(BulkStore.emailKey(person.email()), person);
+        }
+        var resolved = new HashMap<Integer, BulkStore.Person>();
+        var firstRow = new HashMap<UserId, Integer>();
+        for (int i = 0; i < items.size(); i++) {
+            var item = items.get(i);
+            var named = item.userId() == null ? null : byId.get(item.userId());
+            var mailed = item.email() == null || item.email().isBlank() ? null : byEmail.get(BulkStore.emailKey(item.email()));
+            RowRefused refused = null;
+            if (item.userId() != null && named == null) {
+                refused = new RowRefused(i, "NOT_FOUND", "no user " + item.userId() + " in this tenant", null);
+            } else if (item.email() != null && !item.email().isBlank() && mailed == null) {
+                refused = new RowRefused(i, "NOT_FOUND", "no user with email " + item.email().strip() + " in this tenant", null);
+            } else if (named != null && mailed != null && !named.id().equals(mailed.id())) {
+                refused = new RowRefused(i, "VALIDATION_FAILED", "userId and email name two different users", null);
+            } else if (named != null || mailed != null) {
+                var person = named != null ? named : mailed;
+                // Every row counts for duplicates, even one already refused for its amount or note.
+                var first = firstRow.putIfAbsent(person.id(), i);
+                if (first != null) {
+                    refused = new RowRefused(i, "DUPLICATE_USER", "the user is already in row " + first
+                            + "; a bulk change has one row per user", null);
+                }
+                resolved.put(i, person); // for the preview's figures; the rows refused here are not run
+            }
+            if (refused != null) {
+                errors.putIfAbsent(i, refused);
+            }
+        }
+        return resolved;
+    }
+
+    private static boolean refusedAlready(Map<Integer, RowRefused> errors, int index) {
+        return errors.containsKey(index);
+    }
+
+    /**
+     * The same key came back after the bulk was applied (the HTTP layer replays its stored answer; this is the
+     * ledger's own guard for a retry that got past it): the same first row means the same bulk, anything else
+     * is a reused key.
+     */
+    private BulkResult replay(TenantId tenant, BulkChange change, Map<Integer, BulkStore.Person> users, Entry earlier,
+            String key) {
+        var first = users.get(0);
+        var item = change.items().getFirst();
+        String note = item.note() != null && !item.note().isBlank() ? item.note() : change.note();
+        boolean same = first != null && earlier.type() == change.operation().entryType && first.id().equals(earlier.userId())
+                && earlier.credits().equals(item.credits()) && Objects.equals(earlier.note(), Checks.stored(note));
+        if (!same) {
+            return new BulkResult.Failed(Refused.keyReused(key));
+        }
+        var now = bulkStore.figures(tenant, users.values().stream().map(BulkStore.Person::id).toList());
+        var unassigned = store.lockPool(tenant).orElseThrow().unassigned();
+        return new BulkResult.Done(new BulkPreview(true, true, new Credits(unassigned), new Credits(unassigned),
+                rows(change.items(), users, now, now, Map.of())));
+    }
+
+    private static List<BulkPreview.Row> rows(List<BulkChange.Item> items, Map<Integer, BulkStore.Person> users,
+            Map<UserId, Figures> before, Map<UserId, Figures> after, Map<Integer, RowRefused> errors) {
+        var rows = new ArrayList<BulkPreview.Row>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            var person = users.get(i);
+            if (person == null) {
+                rows.add(new BulkPreview.Row(items.get(i).userId(), items.get(i).email(), Figures.NONE, Figures.NONE));
+                continue;
+            }
+            var was = before.getOrDefault(person.id(), Figures.NONE);
+            // A refused row changes nothing: its after is its before, whatever the rolled-back statements left.
+            var is = refusedAlready(errors, i) ? was : after.getOrDefault(person.id(), Figures.NONE);
+            rows.add(new BulkPreview.Row(person.id(), person.email(), was, is));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,95 @@
+package com.aicredits.ledger;
+
+import com.aicredits.shared.Credits;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a bulk change's CSV: UTF-8 (a byte-order mark is dropped), RFC 4180 quoting (a quoted note may hold
+ * commas, quotes and line breaks), the header {@code email,credits,note}, then one row per user. Shared by the
+ * API and the screen's upload, so both accept and refuse the same files. A malformed file is refused as a whole,
+ * naming the first bad row (0-based, counting rows after the header, as the bulk's {@code index} does).
+ */
+public final class BulkCsv {
+
+    public static final List<String> HEADER = List.of("email", "credits", "note");
+
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+
+    private BulkCsv() {
+    }
+
+    /** The rows read from a file, or why the file was refused. */
+    public sealed interface Read {
+    }
+
+    public record Rows(List<BulkChange.Item> items) implements Read {
+    }
+
+    /** {@code index} is the row (after the header) the problem is in, or null when it is the file as a whole. */
+    public record Malformed(String code, String detail, Integer index) implements Read {
+    }
+
+    public static Read read(byte[] body) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return new Malformed("CSV_ENCODING", "the file is not UTF-8 text", null);
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // Excel writes a byte-order mark in front of UTF-8 CSV files
+        }
+        List<CSVRecord> records;
+        try (var parser = FORMAT.parse(new StringReader(text))) {
+            records = parser.getRecords();
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            return new Malformed("CSV_MALFORMED", "the file is not valid CSV (RFC 4180): " + e.getMessage(), null);
+        }
+        if (records.isEmpty()) {
+            return new Malformed("CSV_HEADER", "the file is empty; it starts with the header " + String.join(",", HEADER), null);
+        }
+        var header = records.getFirst().stream().map(name -> name.strip().toLowerCase(Locale.ROOT)).toList();
+        if (!header.equals(HEADER)) {
+            return new Malformed("CSV_HEADER", "the header is " + String.join(",", HEADER) + ", not "
+                    + String.join(",", records.getFirst().toList()), null);
+        }
+        int rows = records.size() - 1;
+        if (rows == 0) {
+            return new Malformed("CSV_NO_ROWS", "the file has a header but no rows", null);
+        }
+        if (rows > Ledger.MAX_BULK_ITEMS) {
+            return new Malformed("TOO_MANY_ROWS", "a bulk change has at most " + Ledger.MAX_BULK_ITEMS + " rows; the file has "
+                    + rows, Ledger.MAX_BULK_ITEMS);
+        }
+        var items = new ArrayList<BulkChange.Item>(rows);
+        for (int i = 0; i < rows; i++) {
+            var record = records.get(i + 1);
+            if (record.size() != HEADER.size()) {
+                return new Malformed("CSV_COLUMNS", "row " + i + " (record " + (record.getRecordNumber())
+                        + " of the file, the header being 1) has " + record.size() + " columns, not " + HEADER.size() + " (" + String.join(",", HEADER)
+                        + "; leave the note empty, but keep its comma)", i);
+            }
+            var credits = Credits.parse(record.get(1));
+            if (credits instanceof Credits.Entered.Invalid invalid) {
+                return new Malformed("INVALID_AMOUNT", "row " + i + ": " + invalid.message(), i);
+            }
+            String email = record.get(0).strip();
+            String note = record.get(2);
+            items.add(new BulkChange.Item(null, email, ((Credits.Entered.Valid) credits).credits(),
+                    note.isBlank() ? null : note));
+        }
+        return new Rows(items);
+    }
+}

@@ -1,0 +1,167 @@
+package com.aicredits.browser;
+
+import static com.aicredits.browser.AdminTenant.dialog;
+import static com.aicredits.browser.AdminTenant.row;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.shared.Credits;
+import com.aicredits.ledger.EntryType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FilePayload;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Bulk changes on the AI Credits tab: select rows, the action bar, the preview (every row before → after, the
+ * pool after), confirm; and the same from an uploaded CSV file. Every preview is axe-clean, and another admin's
+ * page follows the change live.
+ */
+@TestApplication
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BulkBrowserTest extends AdminBrowserTest {
+
+    private static Locator button(Locator scope, String name) {
+        return scope.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    private Locator remaining(Page page, String name) {
+        return row(page, name).locator("[data-col=remaining]");
+    }
+
+    @Test
+    void selected_rows_get_credits_after_a_preview_and_a_confirm_and_other_admins_see_it_live() {
+        Page page = admin();
+        Page other = admin();
+        var bar = page.locator("#bulk-bar");
+        assertThat(bar).isHidden();
+
+        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        // The keyboard works too: focus Ken's box, press space.
+        row(page, "Ken Viewer").getByLabel("Select Ken Viewer").focus();
+        page.keyboard().press("Space");
+        assertThat(bar).isVisible();
+        assertThat(page.locator("#bulk-count")).hasText("2 users selected");
+
+        bar.getByLabel("Change", new Locator.GetByLabelOptions().setExact(true)).selectOption("add");
+        bar.getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("10");
+        bar.getByLabel("Note").fill("Q3 pilot");
+        button(bar, "Preview").click();
+
+        var preview = dialog(page);
+        assertThat(preview.getByRole(AriaRole.HEADING)).hasText("Preview of the bulk change");
+        assertThat(preview.locator("[data-pool-before]")).hasText("888");
+        assertThat(preview.locator("[data-pool-after]")).hasText("868");
+        assertThat(preview.locator("tbody tr")).hasCount(2);
+        var graceLine = preview.locator("tbody tr").filter(new Locator.FilterOptions().setHasText(tenant.email("grace")));
+        assertThat(graceLine.locator("[data-after-remaining]")).hasText("110");
+        var kenLine = preview.locator("tbody tr").filter(new Locator.FilterOptions().setHasText(tenant.email("ken")));
+        assertThat(kenLine.locator("[data-after-remaining]")).hasText("5");
+        Axe.check(page, "bulk preview");
+        // Nothing has changed yet.
+        assertThat(remaining(page, "Grace Planner")).hasText("100");
+        assertThat(ledger.entries(tenant.id, null, EntryType.ADD, 0, 10).total()).isZero();
+
+        button(preview, "Confirm: change 2 users").click();
+
+        assertThat(dialog(page)).hasCount(0);
+        assertThat(remaining(page, "Grace Planner")).hasText("110");
+        assertThat(remaining(page, "Ken Viewer")).hasText("5");
+        assertThat(page.locator("#toasts [data-toast]")).containsText("Added credits to 2 users.");
+        assertThat(bar).isHidden();
+        assertThat(remaining(other, "Grace Planner")).hasText("110");
+        assertThat(other.locator("[data-card=unassigned]")).hasText("868");
+        var entries = ledger.entries(tenant.id, null, EntryType.ADD, 0, 10).items();
+        assertThat(entries).hasSize(2).allSatisfy(e -> {
+            assertThat(e.note()).isEqualTo("Q3 pilot");
+            assertThat(e.credits()).isEqualTo(Credits.of(10));
+        });
+        Browser.screenshot(page, "bulk-after-confirm");
+    }
+
+    @Test
+    void a_refused_row_is_shown_with_its_reason_and_nothing_can_be_confirmed() {
+        Page page = admin();
+        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        row(page, "Ken Viewer").getByLabel("Select Ken Viewer").check();
+        var bar = page.locator("#bulk-bar");
+        bar.getByLabel("Change", new Locator.GetByLabelOptions().setExact(true)).selectOption("remove");
+        bar.getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("50");
+        button(bar, "Preview").click();
+
+        var preview = dialog(page);
+        assertThat(preview.locator("[data-bulk-refused]")).containsText("1 row is refused, so nothing will change");
+        assertThat(preview.locator("[data-row-refusal]")).hasText("At most 0 credits can be removed.");
+        assertThat(button(preview, "Confirm: change 2 users")).hasCount(0);
+        Axe.check(page, "bulk preview with a refused row");
+        button(preview, "Close").first().click();
+        assertThat(remaining(page, "Grace Planner")).hasText("100");
+        // The selection survives the dialog and the table's redraws.
+        assertThat(row(page, "Grace Planner").getByLabel("Select Grace Planner")).isChecked();
+    }
+
+    @Test
+    void an_uploaded_csv_is_previewed_row_by_row_then_applied() {
+        Page page = admin();
+        button(page.locator("main"), "Upload CSV").click();
+        var upload = dialog(page);
+        assertThat(upload.getByRole(AriaRole.HEADING)).hasText("Bulk change from a CSV file");
+        Axe.check(page, "bulk upload dialog");
+        upload.getByLabel("Change", new Locator.GetByLabelOptions().setExact(true)).selectOption("add");
+        String file = "\uFEFFemail,credits,note\r\n" + tenant.email("grace") + ",5,\"Project Phoenix, phase 2\"\r\n"
+                + tenant.email("ken") + ",0.5,\r\n";
+        upload.getByLabel("CSV file").setInputFiles(new FilePayload("credits.csv", "text/csv", file.getBytes(StandardCharsets.UTF_8)));
+        button(upload, "Preview").click();
+
+        var preview = dialog(page);
+        assertThat(preview.getByRole(AriaRole.HEADING)).hasText("Preview of the bulk change");
+        assertThat(preview.locator("tbody tr")).hasCount(2);
+        assertThat(preview.locator("[data-pool-after]")).hasText("882.5");
+        Axe.check(page, "bulk preview of a file");
+        assertThat(remaining(page, "Ken Viewer")).hasText("-5");
+
+        button(preview, "Confirm: change 2 users").click();
+
+        assertThat(dialog(page)).hasCount(0);
+        assertThat(remaining(page, "Grace Planner")).hasText("105");
+        assertThat(remaining(page, "Ken Viewer")).hasText("-4.5");
+        assertThat(ledger.entries(tenant.id, tenant.grace, EntryType.ADD, 0, 10).items().getFirst().note())
+                .isEqualTo("Project Phoenix, phase 2");
+    }
+
+    @Test
+    void a_malformed_file_is_refused_in_the_upload_dialog_and_changes_nothing() {
+        Page page = admin();
+        button(page.locator("main"), "Upload CSV").click();
+        var upload = dialog(page);
+        upload.getByLabel("CSV file").setInputFiles(new FilePayload("credits.csv", "text/csv",
+                ("mail,credits\n" + tenant.email("grace") + ",5\n").getBytes(StandardCharsets.UTF_8)));
+        button(upload, "Preview").click();
+
+        assertThat(dialog(page).getByRole(AriaRole.ALERT)).containsText("the header is email,credits,note");
+        Axe.check(page, "bulk upload refused");
+        assertThat(ledger.entries(tenant.id, null, null, 0, 50).items().stream().map(e -> e.type()).toList())
+                .doesNotContain(EntryType.ADD);
+    }
+
+    @Test
+    void on_a_phone_the_action_bar_and_the_preview_fit_the_screen() {
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        var bar = page.locator("#bulk-bar");
+        bar.getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("1");
+        assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+                .as("the page with the action bar scrolls sideways").isFalse();
+        button(bar, "Preview").click();
+        assertThat(dialog(page).locator("tbody tr")).hasCount(1);
+        var box = dialog(page).boundingBox();
+        assertThat(box.x).isGreaterThanOrEqualTo(0.0);
+        assertThat(box.x + box.width).isLessThanOrEqualTo(390.0);
+        Axe.check(page, "phone bulk preview");
+        Browser.screenshot(page, "phone-bulk-preview");
+    }
+}
