@@ -1,8 +1,7 @@
 package com.aicredits.ledger;
 
-import com.aicredits.shared.TenantId;
 import com.aicredits.directory.UserDeactivated;
-import org.springframework.beans.factory.annotation.Value;
+import com.aicredits.settings.TenantSettings;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -18,27 +17,18 @@ class DeactivationReclaim {
     static final Actor DIRECTORY = new Actor("directory");
 
     private final Allocations allocations;
-    private final boolean reclaimByDefault;
+    private final TenantSettings settings;
 
-    DeactivationReclaim(Allocations allocations,
-            @Value("${aicredits.directory.reclaim-on-deactivate:true}") boolean reclaimByDefault) {
+    DeactivationReclaim(Allocations allocations, TenantSettings settings) {
         this.allocations = allocations;
-        this.reclaimByDefault = reclaimByDefault;
+        this.settings = settings;
     }
 
     @EventListener
     void on(UserDeactivated deactivated) {
-        if (reclaimsOnDeactivation(deactivated.tenantId())) {
+        // The tenant's reclaimOnDeactivate setting (default on).
+        if (settings.reclaimOnDeactivate(deactivated.tenantId())) {
             allocations.reclaim(deactivated.tenantId(), deactivated.userId(), DIRECTORY);
         }
-    }
-
-    /**
-     * The tenant setting reclaimOnDeactivate (default on). Tenant settings are not stored yet, so every tenant
-     * has the service-wide value ({@code aicredits.directory.reclaim-on-deactivate}); this is the one place to
-     * read the tenant's own setting once the settings module holds it.
-     */
-    boolean reclaimsOnDeactivation(TenantId tenant) {
-        return reclaimByDefault;
     }
 }

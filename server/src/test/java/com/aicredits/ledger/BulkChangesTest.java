@@ -1,7 +1,5 @@
 package com.aicredits.ledger;
 
-import com.aicredits.shared.Credits;
-import com.aicredits.shared.Refusal;
 import static com.aicredits.ledger.LedgerFixture.ADMIN;
 import static com.aicredits.ledger.LedgerFixture.credits;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,11 +8,15 @@ import com.aicredits.RandomChoices;
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.UserChange;
-import com.aicredits.shared.UserId;
 import com.aicredits.ledger.BulkChange.Item;
 import com.aicredits.ledger.BulkChange.Operation;
 import com.aicredits.ledger.BulkResult.RowRefused;
 import com.aicredits.ledger.RowQuery.SortBy;
+import com.aicredits.settings.SettingsChange;
+import com.aicredits.settings.TenantSettings;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Refusal;
+import com.aicredits.shared.UserId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,7 @@ class BulkChangesTest {
 
     @Autowired Ledger ledger;
     @Autowired Directory directory;
+    @Autowired TenantSettings settings;
 
     LedgerFixture t;
 
@@ -236,6 +239,8 @@ class BulkChangesTest {
     @Test
     void a_deactivated_user_gets_no_credits_in_a_bulk_but_may_have_them_removed() {
         var users = sixUsers();
+        // Kept credits to remove: this tenant does not take them back at deactivation (the default does).
+        settings.change(t.tenant, new SettingsChange(null, null, false, null, null)).orElseThrow();
         directory.change(t.tenant, users.get(1), new UserChange(null, null, false));
 
         var add = (BulkResult.RowsRefused) ledger.bulk(t.tenant, new BulkChange(Operation.ADD,
