@@ -243,7 +243,7 @@ R=$ROOT/bench/target/results.md
     echo "|---:|---:|---:|---:|---:|---:|---:|---|"
     echo "$MS_LINE"
     echo
-    echo "Every user of the largest tenant given a monthly RESET allowance of 1,000 credits with no grant for the month yet (as at 00:00 on the 1st), then \`POST /credits/allowances/grant-current-period\` (the period job's code: batches of 500 users, each its own transaction; each grant returns the unused credits and grants the allowance: two entries) while charge clients spend; charges counted in the database (settled bench requests by creation time) during the grants and in the $BEFORE_S s before them."
+    echo "Every user of the largest tenant given a monthly RESET allowance of 1,000 credits with no grant for the month yet (as at 00:00 on the 1st), then \`POST /credits/allowances/grant-current-period\` (the period job's code: batches of \`aicredits.allowances.batch-size\` users (default 100), each its own transaction; each grant returns the unused credits and grants the allowance: two entries) while charge clients spend; charges counted in the database (settled bench requests by creation time) during the grants and in the $BEFORE_S s before them."
     echo
   fi
   echo "## Memory and correctness"
