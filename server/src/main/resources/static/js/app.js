@@ -130,6 +130,12 @@
                 selected.delete(event.target.value);
             }
             syncSelection();
+        } else if (event.target.id === 'bulk-operation') {
+            const allowance = event.target.value === 'allowance';
+            document.querySelectorAll('#bulk-bar [data-allowance-only]').forEach(function (group) {
+                group.hidden = !allowance;
+                group.querySelectorAll('select').forEach(function (control) { control.disabled = !allowance; });
+            });
         } else if (event.target.matches('[data-select-page]')) {
             document.querySelectorAll('#table [data-select-row]').forEach(function (box) {
                 if (event.target.checked) {

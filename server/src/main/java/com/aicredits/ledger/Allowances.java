@@ -80,10 +80,43 @@ class Allowances {
             if (!registered.get().active()) {
                 return new Refused<Allowance>(Refusal.USER_INACTIVE, "the user is deactivated");
             }
-            Instant now = Clocks.now(clock);
-            allowances.save(tenant, user, terms, Checks.stored(note), actor, now);
-            grant(tenant, user, terms, periods.current(tenant).of(terms.period()), now);
+            setWithin(tenant, user, terms, note, actor, periods.current(tenant), Clocks.now(clock));
             return Outcome.done(allowances.allowance(tenant, user).orElseThrow());
+        });
+    }
+
+    /**
+     * Stores the allowance and grants {@code current}'s period unless it was granted already, inside the caller's
+     * transaction, which holds the pool lock and has checked that the user is active.
+     */
+    void setWithin(TenantId tenant, UserId user, AllowanceTerms terms, String note, Actor actor, CurrentPeriods current,
+            Instant now) {
+        allowances.save(tenant, user, terms, Checks.stored(note), actor, now);
+        grant(tenant, user, terms, current.of(terms.period()), now);
+    }
+
+    /** The periods running now in the tenant's time zone. */
+    CurrentPeriods current(TenantId tenant) {
+        return periods.current(tenant);
+    }
+
+    /**
+     * Stores the allowance without granting, inside the caller's transaction, which must not take the pool lock (a
+     * registration's: see {@link RoleDefaults}); {@link #grantCurrent} or the next period job run grants it.
+     */
+    void store(TenantId tenant, UserId user, AllowanceTerms terms, String note, Actor actor) {
+        allowances.save(tenant, user, terms, Checks.stored(note), actor, Clocks.now(clock));
+    }
+
+    /** Grants the current period of the user's stored allowance, unless it was granted already; one transaction. */
+    void grantCurrent(TenantId tenant, UserId user) {
+        transactions.executeWithoutResult(tx -> {
+            if (store.lockPool(tenant).isEmpty()
+                    || directory.user(tenant, user).filter(registered -> registered.active()).isEmpty()) {
+                return;
+            }
+            allowances.allowance(tenant, user).ifPresent(allowance -> grant(tenant, user, allowance.terms(),
+                    periods.current(tenant).of(allowance.terms().period()), Clocks.now(clock)));
         });
     }
 

@@ -43,6 +43,7 @@ public class Ledger {
 
     private final Allocations allocations;
     private final BulkChanges bulkChanges;
+    private final BulkAllowances bulkAllowances;
     private final Consumption consumption;
     private final LedgerQueries queries;
     private final Reconciler reconciler;
@@ -51,7 +52,7 @@ public class Ledger {
     private final AllowanceStore allowanceStore;
     private final AllowancePeriods periods;
 
-    Ledger(Allocations allocations, BulkChanges bulkChanges, Consumption consumption, LedgerQueries queries,
+    Ledger(Allocations allocations, BulkChanges bulkChanges, BulkAllowances bulkAllowances, Consumption consumption, LedgerQueries queries,
             Reconciler reconciler, LedgerMetrics metrics, Allowances allowances, AllowanceStore allowanceStore,
             AllowancePeriods periods) {
         this.allowances = allowances;
@@ -59,6 +60,7 @@ public class Ledger {
         this.periods = periods;
         this.allocations = allocations;
         this.bulkChanges = bulkChanges;
+        this.bulkAllowances = bulkAllowances;
         this.consumption = consumption;
         this.queries = queries;
         this.reconciler = reconciler;
@@ -169,6 +171,16 @@ public class Ledger {
      */
     public BulkResult bulk(TenantId tenant, BulkChange change, Actor actor, String idempotencyKey) {
         return bulkChanges.apply(tenant, change, actor, idempotencyKey);
+    }
+
+    /**
+     * Sets one allowance for many users, all or nothing, each granted the current period at once (unless granted
+     * already); the preview shows every user's figures before and after that grant. Unknown, repeated or
+     * deactivated users are refused rows; a dry run rolls back.
+     */
+    public BulkResult setAllowances(TenantId tenant, List<UserId> users, AllowanceTerms terms, String note, Actor actor,
+            boolean dryRun) {
+        return bulkAllowances.set(tenant, users, terms, note, actor, dryRun);
     }
 
     // ------------------------------------------------------------------ consumption

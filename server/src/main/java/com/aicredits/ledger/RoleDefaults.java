@@ -2,8 +2,7 @@ package com.aicredits.ledger;
 
 import com.aicredits.directory.UserRegistered;
 import com.aicredits.settings.TenantSettings;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -12,16 +11,17 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A user registered with a role that has a default allowance gets it at once, whichever way they were registered:
- * the allowance is set, and the current period granted, right after the registration commits, in a transaction of
- * its own. Not inside the registration's: that holds the new user's slot of tenant_totals (V4) and would then wait
- * for the pool lock, while a period job batch holding the pool lock may wait for that slot: a deadlock. The price:
- * an instance dying between the two commits leaves the user registered without the default (set it by hand).
+ * A user registered with a role that has a default allowance gets it at once, whichever way they were registered.
+ *
+ * <p>Two steps. The allowance is stored inside the registration's transaction, so it commits with the user or not
+ * at all. The current period is granted right after that commits, in a transaction of its own: not inside the
+ * registration's, which holds the new user's slot of tenant_totals (V4) and would then wait for the pool lock,
+ * while a period job batch holding the pool lock may wait for that slot: a deadlock. An instance dying between the
+ * two commits leaves a stored allowance with no grant for the period, which is exactly what the period job grants
+ * on its next run: the user still gets it, at most a job interval later, and once.
  */
 @Component
 class RoleDefaults {
-
-    private static final Logger log = LoggerFactory.getLogger(RoleDefaults.class);
 
     private final TenantSettings settings;
     private final Allowances allowances;
@@ -31,18 +31,21 @@ class RoleDefaults {
         this.settings = settings;
         this.allowances = allowances;
         this.ownTransaction = new TransactionTemplate(transactions);
+        // After commit the finished transaction is still bound to the thread: REQUIRED would join it and never commit.
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
+    @EventListener
+    void store(UserRegistered registered) {
+        settings.roleDefault(registered.tenantId(), registered.role()).ifPresent(terms -> allowances.store(
+                registered.tenantId(), registered.userId(), terms, "default allowance of the role " + registered.role(),
+                Allowances.ACTOR));
+    }
+
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
-    void on(UserRegistered registered) {
-        settings.roleDefault(registered.tenantId(), registered.role()).ifPresent(terms -> ownTransaction.executeWithoutResult(tx -> {
-            var result = allowances.set(registered.tenantId(), registered.userId(), terms,
-                    "default allowance of the role " + registered.role(), Allowances.ACTOR);
-            if (result instanceof com.aicredits.shared.Refused<?> refused) {
-                // Cannot happen for a user just registered (active, in the tenant); the registration still stands.
-                log.warn("role default allowance not set for {}: {}", registered.userId(), refused.message());
-            }
-        }));
+    void grant(UserRegistered registered) {
+        if (settings.roleDefault(registered.tenantId(), registered.role()).isPresent()) {
+            ownTransaction.executeWithoutResult(tx -> allowances.grantCurrent(registered.tenantId(), registered.userId()));
+        }
     }
 }

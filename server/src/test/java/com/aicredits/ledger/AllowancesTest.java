@@ -40,6 +40,7 @@ class AllowancesTest {
     @Autowired Calendar calendar;
     @Autowired TestClock clock;
     @Autowired JdbcClient jdbc;
+    @Autowired Allowances allowanceSteps;
 
     LedgerFixture t;
 
@@ -396,6 +397,23 @@ class AllowancesTest {
             assertThat(t.balance(viewer).remaining()).isEqualTo(Credits.of(25));
             assertThat(ledger.allowance(t.tenant, planner)).isEmpty();
             assertThat(t.balance(planner).active()).isFalse();
+            t.assertReconciles();
+        }
+
+        @Test
+        void a_default_stored_with_the_registration_but_not_yet_granted_is_granted_once_by_the_period_job() {
+            t.purchased("1000");
+            var vera = t.user("Vera", Role.Viewer);
+            // What an instance dying between the registration's commit and the grant's leaves behind.
+            allowanceSteps.store(t.tenant, vera, terms("25", Period.MONTHLY, AllowanceMode.RESET), "default", Allowances.ACTOR);
+            assertThat(t.balance(vera).active()).isFalse();
+
+            assertThat(ledger.grantDue(t.tenant, batch -> { }).users()).isEqualTo(1);
+            assertThat(ledger.grantDue(t.tenant, batch -> { }).users()).isZero();
+            allowanceSteps.grantCurrent(t.tenant, vera);
+
+            assertThat(t.balance(vera).remaining()).isEqualTo(Credits.of(25));
+            assertThat(entries(vera, EntryType.ALLOWANCE)).isEqualTo(1);
             t.assertReconciles();
         }
     }

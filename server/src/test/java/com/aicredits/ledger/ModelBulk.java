@@ -1,5 +1,6 @@
 package com.aicredits.ledger;
 
+import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.UserId;
 import com.aicredits.ledger.BulkPreview.Figures;
@@ -84,6 +85,53 @@ final class ModelBulk {
             model.accounts.putAll(accountsAtStart);
         }
         return new Answer(applied, unassignedBefore, unassignedAfter, rows, errors);
+    }
+
+    /**
+     * One allowance set for several users ({@link Ledger#setAllowances}): refused as a whole for an invalid amount;
+     * unknown, repeated or deactivated users are refused rows and nothing is set; otherwise each user's
+     * {@link LedgerModel#setAllowance}, in order. A dry run's figures after are the ledger's to compute: the
+     * model predicts an unchanged tenant, and {@link ModelRun} compares a dry run's answer without them.
+     */
+    static Object setAllowances(LedgerModel model, List<UserId> users, AllowanceTerms terms, boolean dryRun,
+            java.time.Instant now) {
+        if (!LedgerModel.enterable(terms.credits())) {
+            return new Rejection(com.aicredits.shared.Refusal.INVALID_AMOUNT);
+        }
+        var unassignedBefore = new Credits(model.unassigned());
+        var before = users.stream().map(user -> figures(model, user)).toList();
+        var errors = new ArrayList<RowError>();
+        var seen = new HashSet<UserId>();
+        for (int i = 0; i < users.size(); i++) {
+            var user = users.get(i);
+            String code = !model.users.containsKey(user) ? "NOT_FOUND" : !seen.add(user) ? "DUPLICATE_USER"
+                    : model.inactive.contains(user) ? "USER_INACTIVE" : null;
+            if (code != null) {
+                errors.add(new RowError(i, code, null));
+            }
+        }
+        boolean applied = !dryRun && errors.isEmpty();
+        if (applied) {
+            users.forEach(user -> model.setAllowance(user, terms, now));
+        }
+        var rows = new ArrayList<BulkPreview.Row>();
+        for (int i = 0; i < users.size(); i++) {
+            var registered = model.users.get(users.get(i));
+            rows.add(registered == null ? new BulkPreview.Row(users.get(i), null, Figures.NONE, Figures.NONE)
+                    : new BulkPreview.Row(users.get(i), registered.email(), before.get(i),
+                            applied ? figures(model, users.get(i)) : before.get(i)));
+        }
+        return new Answer(applied, unassignedBefore, applied ? new Credits(model.unassigned()) : unassignedBefore, rows, errors);
+    }
+
+    /** A dry run's answer with its figures after replaced by those before: what the model can compare. */
+    static Object withoutAfter(Object answer) {
+        if (!(answer instanceof Answer a)) {
+            return answer;
+        }
+        return new Answer(a.applied(), a.unassignedBefore(), a.unassignedBefore(),
+                a.rows().stream().map(row -> new BulkPreview.Row(row.userId(), row.email(), row.before(), row.before())).toList(),
+                a.errors());
     }
 
     /** The table's figures (the allocation since it was last opened), as account_standing shows them. */

@@ -3,6 +3,8 @@ package com.aicredits.ledger;
 import static com.aicredits.RandomChoices.w;
 
 import com.aicredits.RandomChoices;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,6 +148,15 @@ final class ModelChoices {
             amounts.add(kind == EntryType.REMOVE ? removal() : allocation());
         }
         return new ModelStep.Bulk(kind, users, amounts, note(), random.chance(1.0 / 3));
+    }
+
+    ModelStep.SetAllowances setAllowances() {
+        var users = new ArrayList<String>();
+        for (int i = random.between(1, 4); i > 0; i--) {
+            users.add(user());
+        }
+        return new ModelStep.SetAllowances(users, allocation(), random.oneOf(Period.values()),
+                random.oneOf(AllowanceMode.values()), random.chance(1.0 / 3));
     }
 
     Amount allocation() {

@@ -242,6 +242,16 @@ final class ModelRun {
         compare("removeAllowance(" + userName + ")", model.removeAllowance(user), ledger.removeAllowance(tenant, user));
     }
 
+    /** The action bar's "Set allowance" for several users, against the model; a dry run compared without its figures after. */
+    void setAllowances(ModelStep.SetAllowances step) {
+        var ids = step.users().stream().map(users::get).toList();
+        var terms = new AllowanceTerms(amount(step.credits(), ids.getFirst(), null), step.period(), step.mode());
+        Object expected = ModelBulk.setAllowances(model, ids, terms, step.dryRun(), clock.instant());
+        Object actual = ModelBulk.Answer.of(ledger.setAllowances(tenant, ids, terms, null, ADMIN, step.dryRun()));
+        compare("setAllowances(" + step.users() + ", " + terms + ", dryRun=" + step.dryRun() + ")", expected,
+                step.dryRun() ? ModelBulk.withoutAfter(actual) : actual);
+    }
+
     /** Moves the clock past the next start of {@code period} (UTC, the tenant's zone) and runs the period job. */
     void periodStart(Period period, int secondsAfter, int batchSize) {
         var next = LedgerModel.nextPeriodStart(period, clock.instant());

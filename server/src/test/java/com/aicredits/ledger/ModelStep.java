@@ -50,6 +50,7 @@ sealed interface ModelStep {
                 w(4, () -> new SetAllowance(c.user(), c.allocation(), c.random.oneOf(Period.values()),
                         c.random.oneOf(AllowanceMode.values()))),
                 w(1, () -> new RemoveAllowance(c.user())),
+                w(2, c::setAllowances),
                 w(3, () -> new PeriodStarts(c.random.oneOf(Period.values()), c.random.oneOf(0, 1, 3_600),
                         c.random.oneOf(1, 2, 500))),
                 w(2, () -> new GrantCurrentPeriod()));
@@ -207,6 +208,15 @@ sealed interface ModelStep {
         @Override
         public void perform(ModelRun run) {
             run.setAllowance(user, credits, period, mode);
+        }
+    }
+
+    /** One allowance for several users at once, all or nothing (users may repeat or be deactivated); {@code dryRun} previews only. */
+    record SetAllowances(List<String> users, Amount credits, Period period, AllowanceMode mode, boolean dryRun)
+            implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.setAllowances(this);
         }
     }
 

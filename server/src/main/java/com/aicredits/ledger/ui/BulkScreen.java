@@ -9,6 +9,9 @@ import com.aicredits.ledger.BulkPreview;
 import com.aicredits.ledger.BulkResult;
 import com.aicredits.shared.Credits;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -40,6 +44,9 @@ import org.springframework.web.multipart.MultipartFile;
 @RequestMapping("/app/tenants/{tenantId}/credits/bulk")
 class BulkScreen {
 
+    /** The action bar's operation that sets an allowance rather than moving credits once. */
+    private static final String ALLOWANCE = "allowance";
+
     private final Ledger ledger;
 
     BulkScreen(Ledger ledger) {
@@ -50,7 +57,8 @@ class BulkScreen {
      * What the confirm form carries back: the selection (users and one amount) or the file's text.
      * {@code userIdsJoined} is the selection as the form sends it.
      */
-    public record Request(String operation, String credits, String note, List<String> userIds, String csv) {
+    public record Request(String operation, String credits, String note, List<String> userIds, String csv,
+            String period, String mode) {
         public String userIdsJoined() {
             return String.join(",", userIds);
         }
@@ -71,8 +79,9 @@ class BulkScreen {
     @PostMapping("/preview")
     Object previewSelection(@PathVariable TenantId tenantId, @RequestParam(required = false) String operation,
             @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
-            @RequestParam(required = false) String userIds, Principal principal, Model model, HttpServletResponse response) {
-        var request = new Request(operation, credits, note, ids(userIds), null);
+            @RequestParam(required = false) String userIds, @RequestParam(required = false) String period,
+            @RequestParam(required = false) String mode, Principal principal, Model model, HttpServletResponse response) {
+        var request = new Request(operation, credits, note, ids(userIds), null, period, mode);
         return run(tenantId, request, true, null, principal, model, response);
     }
 
@@ -90,7 +99,7 @@ class BulkScreen {
             // Read from the bytes as uploaded: text that is not UTF-8 is refused, not silently repaired.
             return uploadRefused("The file was not read: " + malformed.detail() + ".", model, response);
         }
-        var request = new Request(operation, null, note, List.of(), new String(bytes, StandardCharsets.UTF_8));
+        var request = new Request(operation, null, note, List.of(), new String(bytes, StandardCharsets.UTF_8), null, null);
         return run(tenantId, request, true, null, principal, model, response);
     }
 
@@ -98,8 +107,10 @@ class BulkScreen {
     Object apply(@PathVariable TenantId tenantId, @RequestParam(required = false) String operation,
             @RequestParam(required = false) String credits, @RequestParam(required = false) String note,
             @RequestParam(required = false) String userIds, @RequestParam(required = false) String csv,
+            @RequestParam(required = false) String period, @RequestParam(required = false) String mode,
             @RequestParam String idempotencyKey, Principal principal, Model model, HttpServletResponse response) {
-        var request = new Request(operation, credits, note, ids(userIds), csv == null || csv.isEmpty() ? null : csv);
+        var request = new Request(operation, credits, note, ids(userIds), csv == null || csv.isEmpty() ? null : csv,
+                period, mode);
         return run(tenantId, request, false, idempotencyKey, principal, model, response);
     }
 
@@ -107,6 +118,9 @@ class BulkScreen {
             HttpServletResponse response) {
         model.addAttribute("base", base(tenantId));
         model.addAttribute("request", request);
+        if (ALLOWANCE.equals(request.operation()) && request.csv() == null) {
+            return setAllowances(tenantId, request, dryRun, principal, model, response);
+        }
         var operation = BulkChange.Operation.parse(request.operation());
         if (operation.isEmpty()) {
             return uploadOrBarRefused(request, "Choose assign, add or remove.", model, response);
@@ -159,6 +173,60 @@ class BulkScreen {
         };
     }
 
+    /** The action bar's "Set allowance": one allowance for every selected user, previewed, then confirmed. */
+    private Object setAllowances(TenantId tenantId, Request request, boolean dryRun, Principal principal, Model model,
+            HttpServletResponse response) {
+        var period = Period.parse(request.period());
+        var mode = AllowanceMode.parse(request.mode());
+        if (period.isEmpty() || mode.isEmpty()) {
+            return barRefused("Choose every month or every week, and reset or top up.", model, response);
+        }
+        var users = selection(request);
+        if (users.isEmpty()) {
+            return barRefused("Select at least one user.", model, response);
+        }
+        var amount = Credits.parse(request.credits());
+        if (amount instanceof Credits.Entered.Invalid invalid) {
+            return barRefused(CreditsDialogs.sentence(invalid.message()), model, response);
+        }
+        var terms = new AllowanceTerms(amount.orElseThrow(), period.get(), mode.get());
+        model.addAttribute("allowanceSummary", "Each gets an allowance of " + Views.allowance(terms)
+                + ", granted for the current period now.");
+        var result = ledger.setAllowances(tenantId, users.get(), terms, request.note(), new Actor(principal.getName()), dryRun);
+        return switch (result) {
+            case BulkResult.Done done when !dryRun -> ResponseEntity.noContent().header("HX-Trigger",
+                    "{\"credits-changed\":null,\"bulk-done\":{\"message\":" + Toast.json("Set an allowance of "
+                            + Views.allowance(terms) + " for " + who(done.preview()) + ". Unassigned: "
+                            + Display.credits(done.preview().unassignedAfter()) + ".") + "}}").build();
+            case BulkResult.Done done -> preview(done.preview(), Map.of(), model);
+            case BulkResult.RowsRefused refused -> {
+                if (!dryRun) {
+                    response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+                    response.setHeader("HX-Trigger", "credits-stale");
+                }
+                var reasons = new HashMap<Integer, String>();
+                refused.errors().forEach(e -> reasons.put(e.index(), reason(e)));
+                yield preview(refused.preview(), reasons, model);
+            }
+            case BulkResult.Failed failed -> barRefused(CreditsDialogs.sentence(failed.refused().message()), model, response);
+        };
+    }
+
+    /** The selected users' ids; empty when nothing is selected or an id is not one (a tampered form). */
+    private static Optional<List<UserId>> selection(Request request) {
+        try {
+            var users = request.userIds().stream().map(id -> new UserId(UUID.fromString(id))).toList();
+            return users.isEmpty() ? Optional.empty() : Optional.of(users);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String who(BulkPreview preview) {
+        int users = preview.rows().size();
+        return users + (users == 1 ? " user" : " users");
+    }
+
     /**
      * The selection travels as one comma-separated field, not a field per user: servlet containers cap the number
      * of form fields (and multipart parts) far below a bulk's 10,000 rows.
@@ -198,8 +266,7 @@ class BulkScreen {
     }
 
     private static String doneMessage(BulkChange.Operation operation, BulkPreview preview) {
-        int users = preview.rows().size();
-        String who = users + (users == 1 ? " user" : " users");
+        String who = who(preview);
         return switch (operation) {
             case ASSIGN -> "Assigned credits to " + who + ".";
             case ADD -> "Added credits to " + who + ".";
