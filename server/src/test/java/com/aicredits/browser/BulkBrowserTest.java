@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.TestApplication;
 import com.aicredits.shared.Credits;
 import com.aicredits.ledger.EntryType;
+import com.aicredits.settings.Period;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -102,6 +103,42 @@ class BulkBrowserTest extends AdminBrowserTest {
         assertThat(remaining(page, "Grace Planner")).hasText("100");
         // The selection survives the dialog and the table's redraws.
         assertThat(row(page, "Grace Planner").getByLabel("Select Grace Planner")).isChecked();
+    }
+
+    @Test
+    void set_allowance_for_the_selected_rows_previews_the_grant_then_sets_it_for_each() {
+        Page page = admin();
+        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        row(page, "Ken Viewer").getByLabel("Select Ken Viewer").check();
+        var bar = page.locator("#bulk-bar");
+        assertThat(bar.getByLabel("Repeat")).isHidden();
+        bar.getByLabel("Change", new Locator.GetByLabelOptions().setExact(true)).selectOption("allowance");
+        bar.getByLabel("Repeat").selectOption("WEEKLY");
+        bar.getByLabel("Unused credits").selectOption("TOP_UP");
+        bar.getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("50");
+        button(bar, "Preview").click();
+
+        var preview = dialog(page);
+        assertThat(preview.locator("[data-allowance-summary]"))
+                .hasText("Each gets an allowance of 50 every week, topped up, granted for the current period now.");
+        // Top up: Grace (100) is above 50 and gets nothing; Ken (-5) gets 55.
+        var kenLine = preview.locator("tbody tr").filter(new Locator.FilterOptions().setHasText(tenant.email("ken")));
+        assertThat(kenLine.locator("[data-after-remaining]")).hasText("50");
+        var graceLine = preview.locator("tbody tr").filter(new Locator.FilterOptions().setHasText(tenant.email("grace")));
+        assertThat(graceLine.locator("[data-after-remaining]")).hasText("100");
+        assertThat(preview.locator("[data-pool-after]")).hasText("833");
+        Axe.check(page, "set allowance preview");
+        assertThat(ledger.allowance(tenant.id, tenant.grace)).isEmpty();
+
+        button(preview, "Confirm: change 2 users").click();
+
+        assertThat(dialog(page)).hasCount(0);
+        assertThat(page.locator("#toasts [data-toast]")).containsText("Set an allowance of 50 every week, topped up, for 2 users.");
+        assertThat(remaining(page, "Ken Viewer")).hasText("50");
+        assertThat(row(page, "Grace Planner").locator("[data-allowance]")).isVisible();
+        assertThat(row(page, "Ken Viewer").locator("[data-allowance]")).isVisible();
+        assertThat(ledger.allowance(tenant.id, tenant.grace).orElseThrow().terms().period()).isEqualTo(Period.WEEKLY);
+        assertThat(ledger.entries(tenant.id, tenant.ken, EntryType.ALLOWANCE, 0, 10).total()).isEqualTo(1);
     }
 
     @Test

@@ -196,7 +196,7 @@ class BulkScreen {
         return switch (result) {
             case BulkResult.Done done when !dryRun -> ResponseEntity.noContent().header("HX-Trigger",
                     "{\"credits-changed\":null,\"bulk-done\":{\"message\":" + Toast.json("Set an allowance of "
-                            + Views.allowance(terms) + " for " + who(done.preview()) + ". Unassigned: "
+                            + Views.allowance(terms) + ", for " + who(done.preview()) + ". Unassigned: "
                             + Display.credits(done.preview().unassignedAfter()) + ".") + "}}").build();
             case BulkResult.Done done -> preview(done.preview(), Map.of(), model);
             case BulkResult.RowsRefused refused -> {
