@@ -59,11 +59,18 @@ final class Rig implements AutoCloseable {
     }
 
     static Rig start(String name) throws IOException {
+        return start(name, List.of());
+    }
+
+    /** {@code settings}: more {@code --name=value} arguments for the service, beside the short hold time-to-live. */
+    static Rig start(String name, List<String> settings) throws IOException {
         var seed = Seed.forTest(name);
         Path dir = Path.of(System.getProperty("faults.work.dir", "target/faults")).resolve(name);
         deleteRecursively(dir); // the data and log of an earlier run
         var database = Database.create(dir.resolve("postgres"));
-        var service = new ServiceProcess(dir.resolve("service.log"), database, SERVICE_SETTINGS);
+        var all = new java.util.ArrayList<>(SERVICE_SETTINGS);
+        all.addAll(settings);
+        var service = new ServiceProcess(dir.resolve("service.log"), database, all);
         try {
             service.start();
             return new Rig(name, seed, database, service);

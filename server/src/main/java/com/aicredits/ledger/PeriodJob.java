@@ -29,6 +29,8 @@ class PeriodJob implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodJob.class);
     static final String TASK = "allowance-periods";
+    private static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    private static final int MISSED_HEARTBEATS = 5;
 
     private final Ledger ledger;
     private final DataSource dataSource;
@@ -62,12 +64,19 @@ class PeriodJob implements SmartLifecycle {
         return total;
     }
 
-    /** A db-scheduler for the period job alone, on the application's database. */
+    /**
+     * A db-scheduler for the period job alone, on the application's database. A run whose instance died (a kill in
+     * the middle of a month start) stays claimed until its heartbeat is {@link #MISSED_HEARTBEATS} beats old, and
+     * then another instance (or the restarted one) runs it again: db-scheduler's default is 30 minutes of a month
+     * start standing still; these figures make it about 10 seconds.
+     */
     static Scheduler scheduler(DataSource dataSource, Duration interval, Runnable job) {
         RecurringTask<Void> task = Tasks.recurring(TASK, FixedDelay.of(interval)).execute((instance, context) -> job.run());
         return Scheduler.create(dataSource)
                 .startTasks(task)
                 .threads(1)
+                .heartbeatInterval(HEARTBEAT)
+                .missedHeartbeatsLimit(MISSED_HEARTBEATS)
                 .pollingInterval(Duration.ofSeconds(Math.max(1, Math.min(10, interval.toSeconds()))))
                 .build();
     }
