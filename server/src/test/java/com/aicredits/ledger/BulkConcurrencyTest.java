@@ -110,4 +110,49 @@ class BulkConcurrencyTest {
                     .isGreaterThanOrEqualTo(Credits.of(-MAX_COST * LedgerModel.MAX_OPEN_HOLDS));
         }
     }
+
+    /**
+     * Admins setting allowances for all of the users at once, over and over, while the period job runs and AI
+     * requests charge them: every user is granted the running period exactly once, whoever got there first.
+     */
+    @Test
+    void allowances_set_for_many_users_racing_the_period_job_and_charges_grant_each_user_once() throws Exception {
+        var t = new LedgerFixture(ledger, directory);
+        t.purchased("5000");
+        var users = new ArrayList<UserId>();
+        for (int i = 0; i < USERS; i++) {
+            users.add(t.user("Monthly " + i));
+        }
+        var terms = new com.aicredits.settings.AllowanceTerms(Credits.of(50), com.aicredits.settings.Period.MONTHLY,
+                com.aicredits.settings.AllowanceMode.TOP_UP);
+
+        Together.run(CHARGERS + BULKERS + 1, worker -> {
+            var random = ThreadLocalRandom.current();
+            if (worker < CHARGERS) {
+                for (int i = 0; i < 60; i++) {
+                    ledger.charge(t.tenant, new RequestId(UUID.randomUUID().toString()), users.get(random.nextInt(USERS)),
+                            "canvas", Credits.of(random.nextLong(1, MAX_COST + 1)), FEATURE);
+                }
+            } else if (worker < CHARGERS + BULKERS) {
+                for (int i = 0; i < 6; i++) {
+                    var shuffled = new ArrayList<>(users);
+                    java.util.Collections.shuffle(shuffled);
+                    assertThat(ledger.setAllowances(t.tenant, shuffled, terms, null, ADMIN, false))
+                            .isInstanceOf(BulkResult.Done.class);
+                }
+            } else {
+                for (int i = 0; i < 6; i++) {
+                    ledger.grantDue(t.tenant, 3, batch -> { });
+                }
+            }
+            return null;
+        });
+
+        for (var user : users) {
+            assertThat(ledger.entries(t.tenant, user, EntryType.ALLOWANCE, 0, 10).total()).as("grants of %s", user).isEqualTo(1);
+        }
+        assertThat(jdbc.sql("select count(*) from allowance_grants where tenant_id = ?").param(t.tenant.value())
+                .query(Long.class).single()).isEqualTo(USERS);
+        t.assertReconciles();
+    }
 }
