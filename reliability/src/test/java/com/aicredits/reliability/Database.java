@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * data directory and port, so it can be stopped the hard way and started again on the same data, as an
  * operator's restart would.
  */
-final class Database implements AutoCloseable {
+final class Database implements PostgresServer {
 
     private final Path dataDir;
     private final int port;
@@ -36,12 +33,9 @@ final class Database implements AutoCloseable {
         return database;
     }
 
-    String jdbcUrl() {
+    @Override
+    public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
-    }
-
-    Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), "postgres", "");
     }
 
     /**

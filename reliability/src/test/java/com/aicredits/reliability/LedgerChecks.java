@@ -29,13 +29,13 @@ import java.util.stream.Collectors;
  */
 final class LedgerChecks {
 
-    private final Database database;
+    private final PostgresServer database;
     private final Api api;
     private final String platformKey;
     private final Tenant tenant;
     private final List<String> problems = new ArrayList<>();
 
-    LedgerChecks(Database database, Api api, String platformKey, Tenant tenant) {
+    LedgerChecks(PostgresServer database, Api api, String platformKey, Tenant tenant) {
         this.database = database;
         this.api = api;
         this.platformKey = platformKey;

@@ -13,7 +13,7 @@ import java.util.List;
  * credits, a workload ready to start, the journal of answers, and the ledger checks to finish with. Files
  * (PostgreSQL's data, the service's log) are under target/faults/&lt;test&gt;.
  */
-final class Rig implements AutoCloseable {
+final class Rig<D extends PostgresServer> implements AutoCloseable {
 
     /**
      * Holds live 3 s and the sweeper looks every second, so within a short test holds expire, late settles
@@ -24,7 +24,7 @@ final class Rig implements AutoCloseable {
     private static final int USERS = 24;
 
     final Seed seed;
-    final Database database;
+    final D database;
     final ServiceProcess service;
     final Api api;
     final Tenant tenant;
@@ -36,7 +36,7 @@ final class Rig implements AutoCloseable {
     record Tenancy(Tenant tenant, Operations operations, Journal journal, Workload workload) {
     }
 
-    private Rig(String name, Seed seed, Database database, ServiceProcess service) throws IOException {
+    private Rig(String name, Seed seed, D database, ServiceProcess service) throws IOException {
         this.seed = seed;
         this.database = database;
         this.service = service;
@@ -58,22 +58,28 @@ final class Rig implements AutoCloseable {
         return new Tenancy(created, ops, answers, load);
     }
 
-    static Rig start(String name) throws IOException {
+    static Rig<Database> start(String name) throws IOException {
         return start(name, List.of());
     }
 
     /** {@code settings}: more {@code --name=value} arguments for the service, beside the short hold time-to-live. */
-    static Rig start(String name, List<String> settings) throws IOException {
+    static Rig<Database> start(String name, List<String> settings) throws IOException {
+        return start(name, settings, dir -> Database.create(dir.resolve("postgres")));
+    }
+
+    /** {@code server}: makes the PostgreSQL (or cluster) the service uses, in the test's directory. */
+    static <D extends PostgresServer> Rig<D> start(String name, List<String> settings,
+            java.util.function.Function<Path, D> server) throws IOException {
         var seed = Seed.forTest(name);
         Path dir = Path.of(System.getProperty("faults.work.dir", "target/faults")).resolve(name);
         deleteRecursively(dir); // the data and log of an earlier run
-        var database = Database.create(dir.resolve("postgres"));
+        var database = server.apply(dir);
         var all = new java.util.ArrayList<>(SERVICE_SETTINGS);
         all.addAll(settings);
         var service = new ServiceProcess(dir.resolve("service.log"), database, all);
         try {
             service.start();
-            return new Rig(name, seed, database, service);
+            return new Rig<>(name, seed, database, service);
         } catch (RuntimeException | IOException | Error e) {
             service.close();
             database.close();

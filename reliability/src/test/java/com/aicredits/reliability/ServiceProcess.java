@@ -41,7 +41,7 @@ final class ServiceProcess implements AutoCloseable {
     private int starts;
 
     /** {@code settings}: extra {@code --name=value} arguments, e.g. a short hold time-to-live. */
-    ServiceProcess(Path log, Database database, List<String> settings) {
+    ServiceProcess(Path log, PostgresServer database, List<String> settings) {
         this.log = log;
         this.port = FreePort.find();
         this.environment = List.of("SPRING_DATASOURCE_URL=" + database.jdbcUrl(), "SPRING_DATASOURCE_USERNAME=postgres",
