@@ -43,6 +43,14 @@ class FailoverTest {
             ServiceProcess.pause(Duration.ofSeconds(3));
             rig.workload.stop();
 
+            // Holds live 3 s and the sweeper looks every second: on the new primary it still releases them.
+            ServiceProcess.pause(Duration.ofSeconds(5));
+            try (var db = cluster.connect(); var rs = db.createStatement().executeQuery("""
+                    select count(*) from consumption_requests
+                     where status = 'AUTHORIZED' and expires_at < now() - interval '3 seconds'""")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("holds expired seconds ago and not released").isZero();
+            }
             assertThat(after).as("the standby was promoted").isNotEqualTo(before);
             assertThat(rig.service.starts()).as("the service was never restarted by hand").isEqualTo(1);
             assertThat(rig.service.probe("/actuator/health/readiness")).as("readiness after the failover").isEqualTo(200);
