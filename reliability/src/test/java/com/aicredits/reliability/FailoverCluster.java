@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Replicated PostgreSQL with automatic failover, from Debian's pg_auto_failover: a monitor and two nodes on
@@ -22,12 +21,10 @@ import java.util.concurrent.TimeUnit;
  * {@code targetServerType=primary} and so follows whichever node is primary, without being told.
  *
  * <p>Each {@code pg_autoctl run} (the keeper, which starts and watches its PostgreSQL) runs in a session of its
- * own, so a node can be stopped whole (keeper and PostgreSQL) with one signal to that session. PostgreSQL refuses
- * to run as root: as root, every command runs as the {@code postgres} user, which Debian's packages create.
+ * own, so a node can be stopped whole (keeper and PostgreSQL) with one signal to that session.
  */
 final class FailoverCluster implements PostgresServer {
 
-    private static final Path PG_BIN = Path.of("/usr/lib/postgresql/15/bin");
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
     /** A node of the cluster: its name, port, data directory and the keeper's process (its session's leader). */
@@ -35,12 +32,14 @@ final class FailoverCluster implements PostgresServer {
     }
 
     private final Path dir;
+    private final PgPrograms programs;
     private final int monitorPort = FreePort.find();
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Process> keepers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FailoverCluster(Path dir) {
         this.dir = dir.toAbsolutePath();
+        this.programs = new PgPrograms(this.dir);
     }
 
     /** A monitor, a primary and its synchronous standby, in {@code dir}; returns when both nodes serve. */
@@ -56,14 +55,6 @@ final class FailoverCluster implements PostgresServer {
     }
 
     private void build() {
-        try {
-            Files.createDirectories(dir.resolve("run"));
-            if (asRoot()) {
-                run("chown", "-R", "postgres:postgres", dir.toString());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         autoctl("create", "monitor", "--pgdata", dir.resolve("monitor").toString(), "--pgport", Integer.toString(monitorPort),
                 "--hostname", "localhost", "--auth", "trust", "--no-ssl");
         tuneMonitor(dir.resolve("monitor").resolve("postgresql.conf"));
@@ -137,13 +128,7 @@ final class FailoverCluster implements PostgresServer {
 
     /** The whole node gone at once, as when its machine dies: SIGKILL to its keeper's session, PostgreSQL included. */
     void stopNode(Node node) {
-        var keeper = keepers.remove(node.name());
-        run("pkill", "-KILL", "-s", Long.toString(keeper.pid()));
-        try {
-            keeper.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        PgPrograms.killSession(keepers.remove(node.name()));
         var postmaster = pidIn(node.data().resolve("postmaster.pid"));
         postmaster.flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
     }
@@ -154,49 +139,11 @@ final class FailoverCluster implements PostgresServer {
     }
 
     private Process keeper(Path pgdata, String name) {
-        var command = new ArrayList<>(List.of("setsid"));
-        command.addAll(asPostgres());
-        command.addAll(List.of("pg_autoctl", "run", "--pgdata", pgdata.toString()));
-        try {
-            return new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return programs.startInOwnSession(dir.resolve(name + ".log"), "pg_autoctl", "run", "--pgdata", pgdata.toString());
     }
 
     private void autoctl(String... args) {
-        var command = new ArrayList<>(asPostgres());
-        command.add("pg_autoctl");
-        command.addAll(List.of(args));
-        run(command.toArray(String[]::new));
-    }
-
-    /** As the postgres user when root, with the PostgreSQL binaries first on the PATH. */
-    private List<String> asPostgres() {
-        var command = new ArrayList<String>();
-        if (asRoot()) {
-            command.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        // pg_autoctl keeps its configuration, state and pid files under the XDG directories, by data directory
-        // path: in the test's directory, an earlier run's files cannot be taken for this run's.
-        command.addAll(List.of("env", "PATH=" + PG_BIN + ":/usr/bin:/bin", "XDG_RUNTIME_DIR=" + dir.resolve("run"),
-                "XDG_CONFIG_HOME=" + dir.resolve("config"), "XDG_DATA_HOME=" + dir.resolve("share"), "PG_AUTOCTL_DEBUG=0"));
-        return command;
-    }
-
-    private void run(String... command) {
-        try {
-            var process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("commands.log").toFile())).start();
-            assertThat(process.waitFor(READY_WITHIN.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0)
-                    .as("%s (see %s)", String.join(" ", command), dir.resolve("commands.log")).isTrue();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        programs.run("pg_autoctl", args);
     }
 
     private String monitorUri() {
@@ -246,22 +193,10 @@ final class FailoverCluster implements PostgresServer {
         }
     }
 
-    private static boolean asRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
     /** Every keeper's session killed, PostgreSQL with them. */
     @Override
     public void close() {
-        keepers.values().forEach(keeper -> {
-            try {
-                new ProcessBuilder("pkill", "-KILL", "-s", Long.toString(keeper.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                // nothing more to stop
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        keepers.values().forEach(PgPrograms::killSession);
         keepers.clear();
         for (var node : nodes) {
             pidIn(node.data().resolve("postmaster.pid")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
