@@ -186,11 +186,16 @@ class DeliveryWorker implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        wakeUps.release();
         var thread = loop;
         if (thread != null) {
-            thread.interrupt();
+            // Attempts in flight finish (within the send timeout) and record their outcome; interrupted only if
+            // they do not, and then their leases run out and another instance, or the next start, sends them again.
             try {
-                thread.join(Duration.ofSeconds(15));
+                thread.join(Duration.ofSeconds(12));
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -47,6 +47,7 @@ class Targets {
     private final boolean allowPrivate;
     private final Resolver resolver;
 
+    @org.springframework.beans.factory.annotation.Autowired
     Targets(@Value("${aicredits.webhooks.allow-private-targets:false}") boolean allowPrivate) {
         this(allowPrivate, host -> List.of(InetAddress.getAllByName(host)));
     }
