@@ -41,6 +41,8 @@ create table webhook_events (
 create table webhook_deliveries (
     tenant_id        uuid        not null,
     id               uuid        not null,
+    -- the order deliveries were written in (newest first in the log, even within one transaction)
+    seq              bigint      generated always as identity,
     endpoint_id      uuid        not null,
     event_id         uuid        not null,
     status           text        not null check (status in ('PENDING', 'DELIVERED', 'FAILED')),
@@ -64,7 +66,7 @@ create table webhook_deliveries (
     check ((status = 'DELIVERED') = (delivered_at is not null))
 );
 
-create index webhook_deliveries_of_endpoint on webhook_deliveries (tenant_id, endpoint_id, created_at desc);
+create index webhook_deliveries_of_endpoint on webhook_deliveries (tenant_id, endpoint_id, seq desc);
 -- The one index that does not start with tenant_id: the worker looks for due deliveries across all tenants, as
 -- db-scheduler's scheduled_tasks does. Partial, so it holds only the pending few.
 create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'PENDING';

@@ -139,7 +139,7 @@ class WebhookStore {
                   from webhook_deliveries d
                   join webhook_events ev on ev.tenant_id = d.tenant_id and ev.id = d.event_id
                  where d.tenant_id = ? and d.endpoint_id = ?
-                 order by d.created_at desc, d.id
+                 order by d.seq desc
                  limit ?
                 """).params(tenant.value(), endpoint, limit)
                 .query((rs, n) -> new Delivery(rs.getObject("id", UUID.class), rs.getObject("event_id", UUID.class),

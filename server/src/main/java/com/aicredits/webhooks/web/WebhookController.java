@@ -103,10 +103,10 @@ class WebhookController {
                     + "deliveries. 400 UNSAFE_WEBHOOK_URL or VALIDATION_FAILED changes nothing.")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = EndpointView.class)))
-    ResponseEntity<Object> change(@PathVariable TenantId tenantId, @PathVariable UUID id, @RequestBody PatchBody body,
+    ResponseEntity<Object> change(@PathVariable TenantId tenantId, @PathVariable String id, @RequestBody PatchBody body,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId, key, fingerprint(request, body), () -> switch (webhooks.change(tenantId, id,
-                new EndpointChange(body.url(), body.events(), body.enabled(), body.description()))) {
+        return idempotency.once(tenantId, key, fingerprint(request, body), () -> switch (webhooks.change(tenantId,
+                uuid(id), new EndpointChange(body.url(), body.events(), body.enabled(), body.description()))) {
             case Outcome.Done<Endpoint>(var endpoint) -> ResponseEntity.ok(EndpointView.of(endpoint));
             case Refused<Endpoint> refused -> Refusals.response(refused, false);
         });
@@ -115,9 +115,9 @@ class WebhookController {
     @DeleteMapping("/{id}")
     @Operation(summary = "Remove an endpoint, with its deliveries and their log")
     @ApiResponse(responseCode = "204", description = "removed")
-    ResponseEntity<Object> delete(@PathVariable TenantId tenantId, @PathVariable UUID id,
+    ResponseEntity<Object> delete(@PathVariable TenantId tenantId, @PathVariable String id,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId, key, fingerprint(request, null), () -> webhooks.delete(tenantId, id)
+        return idempotency.once(tenantId, key, fingerprint(request, null), () -> webhooks.delete(tenantId, uuid(id))
                 ? ResponseEntity.noContent().build() : Problems.notFound("webhook"));
     }
 
@@ -125,17 +125,17 @@ class WebhookController {
     @Operation(summary = "Send a webhook.test event to this endpoint, whatever events it subscribes to")
     @ApiResponse(responseCode = "202", description = "queued", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = Accepted.class)))
-    ResponseEntity<Object> test(@PathVariable TenantId tenantId, @PathVariable UUID id,
+    ResponseEntity<Object> test(@PathVariable TenantId tenantId, @PathVariable String id,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId, key, fingerprint(request, null), () -> accepted(webhooks.sendTest(tenantId, id)));
+        return idempotency.once(tenantId, key, fingerprint(request, null), () -> accepted(webhooks.sendTest(tenantId, uuid(id))));
     }
 
     @GetMapping("/{id}/deliveries")
     @Operation(summary = "The endpoint's latest 100 deliveries, newest first, each with its attempts")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             array = @ArraySchema(schema = @Schema(implementation = DeliveryView.class))))
-    ResponseEntity<Object> deliveries(@PathVariable TenantId tenantId, @PathVariable UUID id) {
-        return switch (webhooks.deliveries(tenantId, id)) {
+    ResponseEntity<Object> deliveries(@PathVariable TenantId tenantId, @PathVariable String id) {
+        return switch (webhooks.deliveries(tenantId, uuid(id))) {
             case Outcome.Done<java.util.List<Delivery>>(var list) -> ResponseEntity.ok(list.stream().map(DeliveryView::of).toList());
             case Refused<java.util.List<Delivery>> refused -> Refusals.response(refused, false);
         };
@@ -145,11 +145,22 @@ class WebhookController {
     @Operation(summary = "Deliver the same event again (the same webhook-id), from now, with a fresh 24 hours of retries")
     @ApiResponse(responseCode = "202", description = "queued", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = Accepted.class)))
-    ResponseEntity<Object> resend(@PathVariable TenantId tenantId, @PathVariable UUID id, @PathVariable UUID deliveryId,
+    ResponseEntity<Object> resend(@PathVariable TenantId tenantId, @PathVariable String id, @PathVariable String deliveryId,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
         return idempotency.once(tenantId, key, fingerprint(request, null),
-                () -> accepted(webhooks.resend(tenantId, id, deliveryId)));
+                () -> accepted(webhooks.resend(tenantId, uuid(id), uuid(deliveryId))));
     }
+
+    /** A path id that is not a UUID names nothing: NOT_FOUND, as an unknown one (the nil UUID matches no row). */
+    private static UUID uuid(String text) {
+        try {
+            return text.length() == 36 ? UUID.fromString(text) : NIL;
+        } catch (IllegalArgumentException e) {
+            return NIL;
+        }
+    }
+
+    private static final UUID NIL = new UUID(0, 0);
 
     private static ResponseEntity<Object> accepted(Outcome<UUID> outcome) {
         return switch (outcome) {
