@@ -59,11 +59,18 @@ final class Rig implements AutoCloseable {
     }
 
     static Rig start(String name) throws IOException {
+        return start(name, List.of());
+    }
+
+    /** {@code extraSettings}: more {@code --name=value} arguments for this test's service. */
+    static Rig start(String name, List<String> extraSettings) throws IOException {
         var seed = Seed.forTest(name);
         Path dir = Path.of(System.getProperty("faults.work.dir", "target/faults")).resolve(name);
         deleteRecursively(dir); // the data and log of an earlier run
         var database = Database.create(dir.resolve("postgres"));
-        var service = new ServiceProcess(dir.resolve("service.log"), database, SERVICE_SETTINGS);
+        var settings = new java.util.ArrayList<>(SERVICE_SETTINGS);
+        settings.addAll(extraSettings);
+        var service = new ServiceProcess(dir.resolve("service.log"), database, settings);
         try {
             service.start();
             return new Rig(name, seed, database, service);
