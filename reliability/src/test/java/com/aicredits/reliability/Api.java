@@ -75,7 +75,7 @@ final class Api {
     /** Registers a webhook endpoint for every event type; its id. */
     UUID registerWebhook(String adminKey, UUID tenant, String url) throws IOException {
         return uuid(expect(201, post(adminKey, "tenants/" + tenant + "/webhooks", Map.of("url", url, "events", List.of("*")),
-                "webhook-" + url)), "id");
+                "webhook-" + UUID.randomUUID())), "id");
     }
 
     /** The drifts the service's reconciliation finds across every tenant (an empty list when the ledger is sound). */

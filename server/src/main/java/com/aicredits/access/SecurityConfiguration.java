@@ -110,6 +110,7 @@ class SecurityConfiguration {
                         .requestMatchers(PATCH, TENANT + "/users/{userId}").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/settings").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(TENANT + "/webhooks", TENANT + "/webhooks/**").access(Rules.tenant(Rules::admin))
                         .requestMatchers(DELETE, "/api/**").denyAll()
                         // the customer's directory: its scim key only, acting on the key's tenant
                         .requestMatchers("/scim/v2", "/scim/v2/**").access(Rules.scimDirectory())

@@ -10,6 +10,8 @@ import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.SettingsChange;
 import com.aicredits.settings.TenantSettings;
+import com.aicredits.webhooks.EndpointChange;
+import com.aicredits.webhooks.Webhooks;
 import java.util.Map;
 import java.util.Optional;
 import com.aicredits.ledger.Allocated;
@@ -39,7 +41,7 @@ import org.springframework.stereotype.Component;
  * a request still holding credits, users waiting for an allocation, and a deactivated user. Part two: users on a
  * monthly reset allowance and one on a weekly top-up, a default allowance for Viewers (the Viewer registered last got
  * it at once), and an allowance the pool could not cover in full (its shortfall shows in the API and the history; a
- * later purchase waits for an admin to run grant-current-period).
+ * later purchase waits for an admin to run grant-current-period). A disabled webhook endpoint pointing at nothing.
  */
 @Component
 @ConditionalOnProperty(name = "aicredits.demo.enabled", havingValue = "true")
@@ -93,11 +95,13 @@ class DemoTenant implements ApplicationRunner {
     private final Directory directory;
     private final Ledger ledger;
     private final TenantSettings settings;
+    private final Webhooks webhooks;
 
-    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings) {
+    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings, Webhooks webhooks) {
         this.directory = directory;
         this.ledger = ledger;
         this.settings = settings;
+        this.webhooks = webhooks;
     }
 
     @Override
@@ -153,6 +157,18 @@ class DemoTenant implements ApplicationRunner {
         directory.change(ID, ids.get(PEOPLE.size() - 1), new UserChange(null, null, false));
 
         allowances(ids);
+        webhook();
+    }
+
+    /**
+     * A webhook endpoint pointing at nothing (a name that never resolves), turned off, with a test event waiting in
+     * its delivery log: what the Webhooks section looks like before the finance system is connected.
+     */
+    private void webhook() {
+        var endpoint = webhooks.register(ID, "https://finance.demo.invalid/ai-credits/webhooks", List.of("*"),
+                "Finance system (not connected yet)", "demo-webhook").orElseThrow().endpoint().id();
+        webhooks.change(ID, endpoint, new EndpointChange(null, null, false, null)).orElseThrow();
+        webhooks.sendTest(ID, endpoint).orElseThrow();
     }
 
     /** Recurring allowances, a Viewers' default and a grant the pool could not cover. */

@@ -34,7 +34,8 @@ class AllocationStore {
         }
     }
 
-    record Account(long assigned, long consumed, long held, boolean active) {
+    /** Lifetime figures; {@code assignedBeforeOpening} marks where the current allocation began (V9). */
+    record Account(long assigned, long consumed, long held, boolean active, long assignedBeforeOpening) {
         long remaining() {
             return assigned - consumed;
         }
@@ -79,7 +80,7 @@ class AllocationStore {
 
     /** The user's account, row-locked until the transaction ends (after the pool: one lock order); empty without one. */
     Optional<Account> lockAccount(TenantId tenant, UserId user) {
-        return jdbc.sql("select assigned, consumed, held, active from accounts where tenant_id = ? and user_id = ? for update")
+        return jdbc.sql("select assigned, consumed, held, active, assigned_before_opening from accounts where tenant_id = ? and user_id = ? for update")
                 .params(tenant.value(), user.value()).query(AllocationStore::account).optional();
     }
 
@@ -112,7 +113,7 @@ class AllocationStore {
                    set assigned = a.assigned + excluded.assigned, active = true, assigned_before_opening = a.assigned,
                        opened_at = excluded.opened_at, updated_at = excluded.updated_at
                  where not a.active
-                returning assigned, consumed, held, active
+                returning assigned, consumed, held, active, assigned_before_opening
                 """)
                 .param("tenant", tenant.value()).param("user", user.value())
                 .param("credits", credits.thousandths()).param("now", now.atOffset(ZoneOffset.UTC))
@@ -124,7 +125,7 @@ class AllocationStore {
         return jdbc.sql("""
                 update accounts set assigned = assigned + :credits, updated_at = :now
                  where tenant_id = :tenant and user_id = :user and active
-                returning assigned, consumed, held, active
+                returning assigned, consumed, held, active, assigned_before_opening
                 """)
                 .param("tenant", tenant.value()).param("user", user.value())
                 .param("credits", credits.thousandths()).param("now", now.atOffset(ZoneOffset.UTC))
@@ -144,7 +145,7 @@ class AllocationStore {
                        updated_at = :now
                  where tenant_id = :tenant and user_id = :user and active
                    and credits_removable(assigned, consumed, held) >= :credits
-                returning assigned, consumed, held, active
+                returning assigned, consumed, held, active, assigned_before_opening
                 """)
                 .param("tenant", tenant.value()).param("user", user.value())
                 .param("credits", credits.thousandths()).param("now", now.atOffset(ZoneOffset.UTC))
@@ -172,7 +173,7 @@ class AllocationStore {
                 update accounts set active = false, updated_at = :now
                  where tenant_id = :tenant and user_id = :user and active
                    and held = 0 and credits_removable(assigned, consumed, held) = 0
-                returning assigned, consumed, held, active
+                returning assigned, consumed, held, active, assigned_before_opening
                 """)
                 .param("tenant", tenant.value()).param("user", user.value()).param("now", now.atOffset(ZoneOffset.UTC))
                 .query(AllocationStore::account).optional();
@@ -231,6 +232,7 @@ class AllocationStore {
     }
 
     private static Account account(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        return new Account(rs.getLong("assigned"), rs.getLong("consumed"), rs.getLong("held"), rs.getBoolean("active"));
+        return new Account(rs.getLong("assigned"), rs.getLong("consumed"), rs.getLong("held"), rs.getBoolean("active"),
+                rs.getLong("assigned_before_opening"));
     }
 }

@@ -77,6 +77,8 @@ class Allocations {
                     null, null, null, new Credits(pool.get().unassigned()), new Credits(after.get().unassigned()), Checks.stored(note), actor,
                     ref, idempotencyKey, now));
             events.publishEvent(new CreditsChanged(tenant, null));
+            events.publishEvent(CreditsMoved.of(tenant, EntryType.PURCHASE, id, actor, Checks.stored(note), credits, null,
+                    null, null, ref, now));
             return Outcome.done(new Purchased(new Purchase(id, credits, ref, Checks.stored(note), actor.name(), now), false));
         });
     }
@@ -141,15 +143,19 @@ class Allocations {
      * Appends the entry describing what {@link #move} did, in the same transaction, and announces the change
      * (listeners act after commit, so a rolled-back change is never announced).
      */
-    void record(EntryType type, TenantId tenant, UserId user, Credits credits, Moved change, String note, Actor actor,
-            String idempotencyKey, Instant now) {
+    void record(EntryType type, TenantId tenant, UserId user, String email, Credits credits, Moved change, String note,
+            Actor actor, String idempotencyKey, Instant now) {
         Credits assignedDelta = type == EntryType.REMOVE ? credits.negate() : givesCredits(type) ? credits : Credits.ZERO;
         var remainingAfter = new Credits(change.account().remaining());
-        store.append(tenant, new EntryDraft(user, type, credits, Credits.ZERO, assignedDelta,
+        var id = store.append(tenant, new EntryDraft(user, type, credits, Credits.ZERO, assignedDelta,
                 remainingAfter.minus(assignedDelta), remainingAfter, new Credits(change.account().held()),
                 new Credits(change.poolBefore().unassigned()), new Credits(change.poolAfter().unassigned()),
                 Checks.stored(note), actor, null, idempotencyKey, now));
         events.publishEvent(new CreditsChanged(tenant, user));
+        if (type != EntryType.END) {
+            events.publishEvent(CreditsMoved.of(tenant, type, id, actor, Checks.stored(note), credits, user, email,
+                    change.account(), null, now));
+        }
     }
 
     private Outcome<Moved> whyNotEnded(TenantId tenant, UserId user) {
@@ -184,11 +190,13 @@ class Allocations {
                     .orElseThrow(() -> new IllegalStateException("the locked removable credits could not be removed"));
             var poolAfter = store.returnToPool(tenant, credits);
             var remainingAfter = new Credits(account.remaining());
-            store.append(tenant, new EntryDraft(user, EntryType.REMOVE, credits, Credits.ZERO, credits.negate(),
+            var id = store.append(tenant, new EntryDraft(user, EntryType.REMOVE, credits, Credits.ZERO, credits.negate(),
                     remainingAfter.plus(credits), remainingAfter, new Credits(account.held()),
                     new Credits(pool.get().unassigned()), new Credits(poolAfter.unassigned()),
                     RECLAIM_NOTE, actor, null, null, now));
             events.publishEvent(new CreditsChanged(tenant, user));
+            events.publishEvent(CreditsMoved.of(tenant, EntryType.REMOVE, id, actor, RECLAIM_NOTE, credits, user, null,
+                    account, null, now));
             return credits;
         });
     }
@@ -241,7 +249,8 @@ class Allocations {
                         ? Outcome.done(new Allocated(queries.rowAfter(tenant, e).orElseThrow(), true))
                         : Refused.keyReused(idempotencyKey);
             }
-            Optional<Refused<Allocated>> refused = refusedBy(type, directory.user(tenant, user).map(User::active));
+            var registered = directory.user(tenant, user);
+            Optional<Refused<Allocated>> refused = refusedBy(type, registered.map(User::active));
             if (refused.isPresent()) {
                 return refused.get();
             }
@@ -252,7 +261,8 @@ class Allocations {
                     yield stepRefused.as();
                 }
                 case Outcome.Done<Moved>(var change) -> {
-                    record(type, tenant, user, credits, change, note, actor, idempotencyKey, now);
+                    record(type, tenant, user, registered.get().email(), credits, change, note, actor, idempotencyKey,
+                            now);
                     yield Outcome.done(new Allocated(queries.row(tenant, user).orElseThrow(), false));
                 }
             };

@@ -236,10 +236,12 @@ class Allowances {
                 // The account row is locked: what was removable a moment ago still is.
                 var after = store.remove(tenant, user, removable, now).orElseThrow();
                 var poolAfter = store.returnToPool(tenant, removable);
-                store.append(tenant, new EntryDraft(user, EntryType.REMOVE, removable, Credits.ZERO, removable.negate(),
-                        new Credits(before.remaining()), new Credits(after.remaining()), new Credits(after.held()),
-                        new Credits(pool.unassigned()), new Credits(poolAfter.unassigned()), note, ACTOR, period.key(),
-                        null, now));
+                var id = store.append(tenant, new EntryDraft(user, EntryType.REMOVE, removable, Credits.ZERO,
+                        removable.negate(), new Credits(before.remaining()), new Credits(after.remaining()),
+                        new Credits(after.held()), new Credits(pool.unassigned()), new Credits(poolAfter.unassigned()), note,
+                        ACTOR, period.key(), null, now));
+                events.publishEvent(CreditsMoved.of(tenant, EntryType.REMOVE, id, ACTOR, note, removable, user, null, after,
+                        period.key(), now));
                 account = Optional.of(after);
                 pool = poolAfter;
                 returned = removable;
@@ -253,6 +255,10 @@ class Allowances {
             give(tenant, user, granted, account, pool, period, note, now);
         }
         allowances.record(tenant, user, period, due, granted, returned, now);
+        if (due.minus(granted).isPositive()) {
+            events.publishEvent(new PoolShort(tenant, user, null, period.key(), due, granted, due.minus(granted),
+                    new Credits(pool.unassigned()).minus(granted), now));
+        }
         if (granted.isPositive() || returned.isPositive()) {
             events.publishEvent(new CreditsChanged(tenant, user));
         }
@@ -266,9 +272,11 @@ class Allowances {
         var after = (opens ? store.open(tenant, user, credits, now) : store.add(tenant, user, credits, now)).orElseThrow();
         var poolAfter = store.takeFromPool(tenant, credits)
                 .orElseThrow(() -> new IllegalStateException("a grant took more than the locked pool's unassigned credits"));
-        store.append(tenant, new EntryDraft(user, EntryType.ALLOWANCE, credits, Credits.ZERO, credits,
+        var id = store.append(tenant, new EntryDraft(user, EntryType.ALLOWANCE, credits, Credits.ZERO, credits,
                 new Credits(after.remaining()).minus(credits), new Credits(after.remaining()), new Credits(after.held()),
                 new Credits(pool.unassigned()), new Credits(poolAfter.unassigned()), note, ACTOR, period.key(), null, now,
                 opens));
+        events.publishEvent(CreditsMoved.of(tenant, EntryType.ALLOWANCE, id, ACTOR, note, credits, user, null, after,
+                period.key(), now));
     }
 }

@@ -95,7 +95,7 @@ class BulkChanges {
                     case Refused<Moved> stepRefused -> errors.put(i, RowRefused.of(i, stepRefused));
                     case Outcome.Done<Moved>(var moved) -> {
                         // The key goes on one entry, the bulk's first: it is unique per tenant among entries.
-                        allocations.record(type, tenant, person.id(), item.credits(), moved,
+                        allocations.record(type, tenant, person.id(), person.email(), item.credits(), moved,
                                 item.note() != null && !item.note().isBlank() ? item.note() : change.note(), actor,
                                 keyRecorded ? null : key, now);
                         keyRecorded = true;

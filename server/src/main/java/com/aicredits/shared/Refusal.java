@@ -41,5 +41,7 @@ public enum Refusal {
     /** Settle of a request that was already voided. */
     ALREADY_VOIDED,
     /** Settle or void of a request whose settle deadline has passed (SPEC, "The overdraft bound, made exact"). */
-    REQUEST_EXPIRED
+    REQUEST_EXPIRED,
+    /** A webhook target that is not a permitted public https URL (server-side request forgery). */
+    UNSAFE_WEBHOOK_URL
 }

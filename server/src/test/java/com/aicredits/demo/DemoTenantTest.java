@@ -19,11 +19,12 @@ class DemoTenantTest {
     @Autowired Directory directory;
     @Autowired Ledger ledger;
     @Autowired com.aicredits.settings.TenantSettings settings;
+    @Autowired com.aicredits.webhooks.Webhooks webhooks;
 
     @Test
     void the_demo_tenant_shows_every_state_at_once_and_reconciles() {
-        new DemoTenant(directory, ledger, settings).run(null);
-        new DemoTenant(directory, ledger, settings).run(null); // a restart does not seed twice
+        new DemoTenant(directory, ledger, settings, webhooks).run(null);
+        new DemoTenant(directory, ledger, settings, webhooks).run(null); // a restart does not seed twice
 
         var tenant = DemoTenant.ID;
         var summary = ledger.summary(tenant).orElseThrow();
@@ -51,5 +52,12 @@ class DemoTenantTest {
         // three Viewers never assigned, plus Dennis after his removal (three others got allowances)
         assertThat(ledger.assignableUsers(tenant)).hasSize(4);
         assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
+        // a webhook endpoint pointing at nothing, turned off, with a test event waiting in its log
+        assertThat(webhooks.endpoints(tenant).orElseThrow()).singleElement().satisfies(endpoint -> {
+            assertThat(endpoint.enabled()).isFalse();
+            assertThat(endpoint.url()).contains(".invalid/");
+            assertThat(webhooks.deliveries(tenant, endpoint.id()).orElseThrow()).singleElement()
+                    .satisfies(d -> assertThat(d.status()).isEqualTo(com.aicredits.webhooks.Delivery.Status.PENDING));
+        });
     }
 }

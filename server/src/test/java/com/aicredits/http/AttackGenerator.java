@@ -99,7 +99,7 @@ final class AttackGenerator {
 
     private Path path(ApiOperation operation, Fault fault) {
         var variables = operation.pathVariables();
-        var values = new ArrayList<>(variables.stream().map(this::validPathValue).toList());
+        var values = new ArrayList<>(variables.stream().map(v -> validPathValue(operation, v)).toList());
         if (fault != Fault.PATH) {
             return new Path(fill(operation.path(), variables, values), "");
         }
@@ -116,13 +116,15 @@ final class AttackGenerator {
         return path;
     }
 
-    private String validPathValue(String variable) {
+    private String validPathValue(ApiOperation operation, String variable) {
         return switch (variable) {
             case "tenantId" -> world.t.tenant;
             case "userId" -> random.oneOf(world.ada, world.bob);
             case "keyId" -> world.keyId;
             case "requestId" -> random.oneOf(world.authorized, world.settled, world.voided);
-            case "id" -> random.oneOf(world.ada, world.bob);
+            // a webhook endpoint's id on the webhook paths, a user's on the SCIM ones
+            case "id" -> operation.path().contains("/webhooks/") ? world.webhook : random.oneOf(world.ada, world.bob);
+            case "deliveryId" -> world.delivery;
             default -> throw new IllegalStateException("no valid value for path variable " + variable);
         };
     }

@@ -153,6 +153,18 @@ class AuthorizationMatrixTest {
             case "GET /credits/users/{userId}/allowance", "DELETE /credits/users/{userId}/allowance" ->
                     new Request(path.replace("{userId}", withAllowance(t)), null, Map.of());
             case "POST /credits/allowances/grant-current-period" -> new Request(path, null, Map.of());
+            case "POST /webhooks" -> new Request(path, Map.of("url", "https://hooks.example.invalid/matrix",
+                    "events", List.of("*")), Map.of());
+            case "PATCH /webhooks/{id}" -> new Request(path.replace("{id}", webhook(t)), Map.of("enabled", false), Map.of());
+            case "DELETE /webhooks/{id}", "POST /webhooks/{id}/test", "GET /webhooks/{id}/deliveries" ->
+                    new Request(path.replace("{id}", webhook(t)), null, Map.of());
+            case "POST /webhooks/{id}/deliveries/{deliveryId}/resend" -> {
+                String webhook = webhook(t);
+                var test = t.platform.post(t.base + "/webhooks/" + webhook + "/test", null);
+                assertThat(test.status()).as(test.text()).isEqualTo(202);
+                yield new Request(path.replace("{id}", webhook).replace("{deliveryId}",
+                        test.json().get("deliveryId").asString()), null, Map.of());
+            }
             default -> {
                 if (row.method().equals("GET")) {
                     yield new Request(path, null, Map.of());
@@ -187,6 +199,14 @@ class AuthorizationMatrixTest {
                 Map.of("credits", 2, "period", "WEEKLY", "mode", "TOP_UP"), Map.of("Idempotency-Key", fresh()));
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         return user;
+    }
+
+    /** A fresh webhook endpoint of the tenant (pointing at a name that resolves nowhere). */
+    private static String webhook(HttpFixture t) {
+        var created = t.platform.post(t.base + "/webhooks", Map.of("url", "https://hooks.example.invalid/" + fresh(),
+                "events", List.of("credits.assigned")));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
     }
 
     /** The e-mail of a user with credits: a CSV names users by e-mail. */

@@ -125,6 +125,10 @@ final class HostileBodies {
             case "operation" -> "\"" + random.oneOf("add", "remove", "assign") + "\"";
             case "items" -> "[{\"userId\": \"" + world.ada + "\", \"credits\": 1, \"note\": \"row\"}]";
             case "dryRun" -> random.oneOf("true", "false");
+            case "url" -> "\"https://hooks.example.invalid/hostile\"";
+            case "events" -> random.oneOf("[\"credits.assigned\"]", "[\"*\"]", "[\"pool.short\", \"credits.added\"]");
+            case "description" -> "\"a hostile endpoint\"";
+            case "enabled" -> "false";
             default -> switch (field.type()) {
                 case "number", "integer" -> "1";
                 case "boolean" -> "true";

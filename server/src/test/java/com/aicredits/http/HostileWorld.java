@@ -42,6 +42,9 @@ final class HostileWorld {
     final String voided;
     final String keyId;
     final String scimKeyText;
+    /** A disabled webhook endpoint (so no delivery attempt changes it between snapshots) and one pending delivery. */
+    final String webhook;
+    final String delivery;
     final List<ApiOperation> operations;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -83,6 +86,14 @@ final class HostileWorld {
         assertThat(t.consumer().post(t.base + "/consumption/" + voided + "/void", null).status()).isEqualTo(200);
         keyId = t.issue("consume").id();
         scimKeyText = t.key("scim");
+        var endpoint = t.platform.post(t.base + "/webhooks", Map.of("url", "https://hooks.example.invalid/hostile",
+                "events", List.of("*")));
+        assertThat(endpoint.status()).as(endpoint.text()).isEqualTo(201);
+        webhook = endpoint.json().get("id").asString();
+        assertThat(t.platform.patch(t.base + "/webhooks/" + webhook, Map.of("enabled", false)).status()).isEqualTo(200);
+        var test = t.platform.post(t.base + "/webhooks/" + webhook + "/test", null);
+        assertThat(test.status()).as(test.text()).isEqualTo(202);
+        delivery = test.json().get("deliveryId").asString();
         operations = ApiOperation.of(ApiClient.anonymous(port).get("/v3/api-docs").json());
         assertThat(operations).as("operations of the OpenAPI document").hasSizeGreaterThanOrEqualTo(25);
         assertThat(operations).as("operations that take a CSV file (bulk changes), attacked with hostile files")

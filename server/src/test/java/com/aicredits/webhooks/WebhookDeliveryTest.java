@@ -1,0 +1,337 @@
+package com.aicredits.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.TestClock;
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.NewUser;
+import com.aicredits.directory.Role;
+import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.Ledger;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
+import com.svix.Webhook;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Deliveries to a real HTTP receiver on loopback (private targets allowed in this context only), every signature
+ * checked with Svix's Standard Webhooks library. The context's own worker is off: each test drives workers by hand,
+ * so what a test sees is what its workers did. Short backoff settings (not the production defaults) keep it fast.
+ */
+@TestApplication
+@TestPropertySource(properties = {
+        "aicredits.webhooks.allow-private-targets=true",
+        "aicredits.webhooks.worker.enabled=false",
+        "aicredits.webhooks.timeout=1s",
+        "aicredits.webhooks.retry.initial=50ms",
+        "aicredits.webhooks.retry.max-delay=200ms",
+        "aicredits.webhooks.subscriptions-cache=0s"})
+@Import(WebhookDeliveryTest.Disabled.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebhookDeliveryTest {
+
+    static final Actor ADMIN = new Actor("admin:test");
+
+    @Autowired Webhooks webhooks;
+    @Autowired Ledger ledger;
+    @Autowired Directory directory;
+    @Autowired DeliveryWorker worker;
+    @Autowired WebhookStore store;
+    @Autowired Sender sender;
+    @Autowired SecretBox secrets;
+    @Autowired TransactionTemplate transactions;
+    @Autowired ApplicationEventPublisher events;
+    @Autowired TestClock clock;
+    @Autowired JdbcClient jdbc;
+    @Autowired Disabled disabled;
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Disabled {
+        final List<WebhookDisabled> heard = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(WebhookDisabled event) {
+            heard.add(event);
+        }
+    }
+
+    private TenantId tenant() {
+        return directory.createTenant("Webhooks " + UUID.randomUUID()).id();
+    }
+
+    private static Credits credits(long whole) {
+        return new Credits(whole * 1000);
+    }
+
+    private void purchase(TenantId tenant, long credits) {
+        ledger.purchase(tenant, credits(credits), "PO-" + UUID.randomUUID(), null, ADMIN, null).orElseThrow();
+    }
+
+    /**
+     * Runs the worker until nothing is due for {@code quiet}, or {@code limit} passes. The test clock stands still
+     * unless moved, so while nothing is due it moves 100 ms on: retries come due as they would in real time.
+     */
+    private void drain(DeliveryWorker w, Duration quiet, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() < end) {
+            if (w.deliverDue() > 0) {
+                idleSince = System.nanoTime();
+            } else if (System.nanoTime() - idleSince > quiet.toNanos()) {
+                return;
+            } else {
+                clock.advance(Duration.ofMillis(100));
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static void verified(String secret, Receiver.Received r) throws Exception {
+        new Webhook(secret).verify(r.body(), r.headers());
+    }
+
+    @Test
+    @Order(1)
+    void a_receiver_that_fails_times_out_and_recovers_gets_the_same_webhook_id_until_it_answers_2xx() throws Exception {
+        // 1st: 500, 2nd: no answer within the 1 s timeout, 3rd: 204
+        try (var receiver = new Receiver(n -> n == 1 ? 500 : n == 2 ? -2500 : 204)) {
+            var tenant = tenant();
+            var registered = webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), "test", null).orElseThrow();
+            purchase(tenant, 100);
+
+            drain(worker, Duration.ofMillis(1500), Duration.ofSeconds(20));
+
+            assertThat(receiver.received).hasSize(3);
+            var ids = receiver.received.stream().map(r -> r.header("webhook-id")).distinct().toList();
+            assertThat(ids).hasSize(1);
+            for (var r : receiver.received) {
+                verified(registered.secret(), r);
+                assertThat(r.header("content-type")).isEqualTo("application/json");
+            }
+            var body = receiver.received.getFirst().body();
+            assertThat(body).startsWith("{\"type\":\"purchase.recorded\",\"timestamp\":").contains("\"data\":{\"tenantId\":\""
+                    + tenant.value() + "\"").contains("\"credits\":100");
+
+            var delivery = webhooks.deliveries(tenant, registered.endpoint().id()).orElseThrow().getFirst();
+            assertThat(delivery.eventId().toString()).isEqualTo(ids.getFirst());
+            assertThat(delivery.status()).isEqualTo(Delivery.Status.DELIVERED);
+            assertThat(delivery.attempts()).isEqualTo(3);
+            assertThat(delivery.lastStatusCode()).isEqualTo(204);
+            assertThat(delivery.deliveredAt()).isNotNull();
+            assertThat(delivery.nextAttemptAt()).isNull();
+            var log = delivery.log();
+            assertThat(log).extracting(Delivery.Attempt::statusCode).containsExactly(500, null, 204);
+            assertThat(log.get(0).error()).isEqualTo("answered 500");
+            assertThat(log.get(0).responseExcerpt()).isEqualTo("answer 500");
+            assertThat(log.get(1).error()).contains("no answer within 1 s");
+            assertThat(log.get(1).latencyMs()).isBetween(900, 2400);
+            assertThat(log.get(2).error()).isNull();
+            assertThat(webhooks.endpoint(tenant, registered.endpoint().id()).orElseThrow().failingSince()).isNull();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void every_credit_change_reaches_a_subscriber_with_the_figures_and_a_resend_repeats_the_webhook_id() throws Exception {
+        try (var receiver = new Receiver(n -> 200)) {
+            var tenant = tenant();
+            var registered = webhooks.register(tenant, receiver.url(), List.of("*"), null, null).orElseThrow();
+            purchase(tenant, 50);
+            var user = directory.register(tenant, new NewUser("Ada Lovelace", "ada@" + UUID.randomUUID() + ".example",
+                    Role.Planner)).orElseThrow();
+            ledger.assign(tenant, user.id(), credits(20), "welcome", ADMIN, null).orElseThrow();
+            ledger.add(tenant, user.id(), credits(5), null, ADMIN, null).orElseThrow();
+            ledger.remove(tenant, user.id(), credits(3), "too much", ADMIN, null).orElseThrow();
+            // refused (more than the pool): rolled back, so no event
+            assertThat(ledger.add(tenant, user.id(), credits(1000), null, ADMIN, null))
+                    .isInstanceOf(com.aicredits.shared.Refused.class);
+
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(10));
+
+            assertThat(receiver.received).extracting(r -> type(r.body()))
+                    .containsExactlyInAnyOrder("purchase.recorded", "credits.assigned", "credits.added", "credits.removed");
+            var removed = receiver.received.stream().filter(r -> type(r.body()).equals("credits.removed")).findFirst()
+                    .orElseThrow();
+            verified(registered.secret(), removed);
+            assertThat(removed.body()).contains("\"userId\":\"" + user.id().value() + "\"", "\"email\":\"" + user.email() + "\"",
+                    "\"credits\":3", "\"assigned\":22", "\"consumed\":0", "\"remaining\":22", "\"actor\":\"admin:test\"",
+                    "\"note\":\"too much\"", "\"entryId\":\"");
+
+            var first = webhooks.deliveries(tenant, registered.endpoint().id()).orElseThrow().getLast();
+            assertThat(webhooks.resend(tenant, registered.endpoint().id(), first.id()).orElseThrow()).isEqualTo(first.id());
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(10));
+            assertThat(receiver.received).hasSize(5);
+            assertThat(receiver.received.getLast().header("webhook-id")).isEqualTo(first.eventId().toString());
+            verified(registered.secret(), receiver.received.getLast());
+
+            var test = webhooks.sendTest(tenant, registered.endpoint().id()).orElseThrow();
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(10));
+            assertThat(type(receiver.received.getLast().body())).isEqualTo("webhook.test");
+            verified(registered.secret(), receiver.received.getLast());
+            assertThat(webhooks.deliveries(tenant, registered.endpoint().id()).orElseThrow().getFirst().id()).isEqualTo(test);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void an_allowance_the_pool_cannot_cover_sends_allowance_granted_and_pool_short() throws Exception {
+        try (var receiver = new Receiver(n -> 200)) {
+            var tenant = tenant();
+            webhooks.register(tenant, receiver.url(), List.of("allowance.granted", "pool.short"), null, null).orElseThrow();
+            purchase(tenant, 30);
+            var user = directory.register(tenant, new NewUser("Bo", "bo@" + UUID.randomUUID() + ".example", Role.Viewer))
+                    .orElseThrow();
+            ledger.setAllowance(tenant, user.id(), new com.aicredits.settings.AllowanceTerms(credits(50),
+                    com.aicredits.settings.Period.MONTHLY, com.aicredits.settings.AllowanceMode.RESET), null, ADMIN)
+                    .orElseThrow();
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(10));
+            assertThat(receiver.received).extracting(r -> type(r.body()))
+                    .containsExactlyInAnyOrder("allowance.granted", "pool.short");
+            var shortfall = receiver.received.stream().filter(r -> type(r.body()).equals("pool.short")).findFirst()
+                    .orElseThrow().body();
+            assertThat(shortfall).contains("\"due\":50", "\"granted\":30", "\"shortfall\":20", "\"email\":\"" + user.email());
+            var granted = receiver.received.stream().filter(r -> type(r.body()).equals("allowance.granted")).findFirst()
+                    .orElseThrow().body();
+            assertThat(granted).contains("\"credits\":30", "\"remaining\":30", "\"actor\":\"allowance\"", "\"period\":\"MONTHLY ");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void two_workers_on_one_database_deliver_each_event_once() throws Exception {
+        var perId = new ConcurrentHashMap<String, AtomicInteger>();
+        try (var receiver = new Receiver(n -> {
+            try {
+                Thread.sleep(n % 7);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 200;
+        })) {
+            var tenant = tenant();
+            var registered = webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), null, null).orElseThrow();
+            int events = 120;
+            for (int i = 0; i < events; i++) {
+                purchase(tenant, 1);
+            }
+            var one = newWorker();
+            var two = newWorker();
+            try (var pool = Executors.newFixedThreadPool(2)) {
+                List<Future<?>> runs = new ArrayList<>();
+                for (var w : List.of(one, two)) {
+                    runs.add(pool.submit(() -> {
+                        drain(w, Duration.ofMillis(500), Duration.ofSeconds(30));
+                        return null;
+                    }));
+                }
+                for (var run : runs) {
+                    run.get();
+                }
+            }
+            receiver.received.forEach(r -> perId.computeIfAbsent(r.header("webhook-id"), k -> new AtomicInteger()).incrementAndGet());
+            assertThat(perId).hasSize(events);
+            assertThat(perId.values()).allMatch(count -> count.get() == 1);
+            var deliveries = webhooks.deliveries(tenant, registered.endpoint().id()).orElseThrow();
+            assertThat(deliveries).hasSize(100); // the log shows the latest 100
+            assertThat(jdbc.sql("select count(*) from webhook_deliveries where tenant_id = ? and status = 'DELIVERED' and attempts = 1")
+                    .param(tenant.value()).query(Integer.class).single()).isEqualTo(events);
+        }
+    }
+
+    private DeliveryWorker newWorker() {
+        return new DeliveryWorker(store, sender, secrets, transactions, events, clock, Duration.ofMillis(50),
+                Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(1), false);
+    }
+
+    @Test
+    @Order(5)
+    void a_commit_wakes_the_running_worker_at_once() throws Exception {
+        try (var receiver = new Receiver(n -> 200)) {
+            var tenant = tenant();
+            webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), null, null).orElseThrow();
+            // polls only every minute: a delivery within seconds was woken by the commit
+            var running = new DeliveryWorker(store, sender, secrets, transactions, events, clock, Duration.ofMillis(50),
+                    Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24), Duration.ofMinutes(1), true);
+            running.start();
+            try {
+                Thread.sleep(300); // the worker's first look found nothing and waits
+                long start = System.nanoTime();
+                var woken = new Webhooks(store, new Subscriptions(store, Duration.ZERO), new Targets(true), secrets, running,
+                        directory, transactions, tools.jackson.databind.json.JsonMapper.builder().build(), clock);
+                transactions.executeWithoutResult(tx -> woken.record(tenant, "purchase.recorded", Map.of("n", 1)));
+                while (receiver.received.isEmpty() && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+                    Thread.sleep(10);
+                }
+                assertThat(receiver.received).hasSize(1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            } finally {
+                running.stop();
+            }
+        }
+    }
+
+    /** Moves the shared test clock a day on: the last test of this class. */
+    @Test
+    @Order(99)
+    void an_endpoint_failing_for_24_hours_is_disabled_and_its_delivery_given_up() throws Exception {
+        try (var receiver = new Receiver(n -> 503)) {
+            var tenant = tenant();
+            var registered = webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), null, null).orElseThrow();
+            var id = registered.endpoint().id();
+            purchase(tenant, 10);
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(5));
+            var failing = webhooks.endpoint(tenant, id).orElseThrow();
+            assertThat(failing.enabled()).isTrue();
+            assertThat(failing.failingSince()).isNotNull();
+            assertThat(webhooks.deliveries(tenant, id).orElseThrow().getFirst().status()).isEqualTo(Delivery.Status.PENDING);
+
+            clock.advance(Duration.ofHours(24).plusMinutes(1));
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(5));
+
+            var off = webhooks.endpoint(tenant, id).orElseThrow();
+            assertThat(off.enabled()).isFalse();
+            assertThat(off.disabledReason()).contains("24 hours");
+            assertThat(disabled.heard).anyMatch(e -> e.endpointId().equals(id) && e.tenantId().equals(tenant));
+            var delivery = webhooks.deliveries(tenant, id).orElseThrow().getFirst();
+            assertThat(delivery.status()).isEqualTo(Delivery.Status.FAILED);
+            assertThat(delivery.nextAttemptAt()).isNull();
+            assertThat(delivery.lastStatusCode()).isEqualTo(503);
+            int attempts = receiver.received.size();
+            assertThat(attempts).isEqualTo(delivery.attempts()).isGreaterThanOrEqualTo(2);
+
+            // re-enabled: failures count afresh; nothing more is sent for the given-up delivery
+            webhooks.change(tenant, id, new EndpointChange(null, null, true, null)).orElseThrow();
+            assertThat(webhooks.endpoint(tenant, id).orElseThrow().failingSince()).isNull();
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(3));
+            assertThat(receiver.received).hasSize(attempts);
+        }
+    }
+
+    private static String type(String body) {
+        int start = body.indexOf("\"type\":\"") + 8;
+        return body.substring(start, body.indexOf('"', start));
+    }
+}
