@@ -230,6 +230,10 @@
         document.body.dataset.live = 'connected';
     });
     window.addEventListener('online', catchUp);
+    // The navigation bar lives outside the page's event-stream element: tell it (the bell) of every message.
+    document.addEventListener('htmx:sseMessage', function () {
+        document.body.dispatchEvent(new CustomEvent('live-message'));
+    });
 
     // The Canvas opens at the newest message, right above the question box.
     document.addEventListener('DOMContentLoaded', function () {
