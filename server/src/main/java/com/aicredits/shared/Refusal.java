@@ -41,5 +41,9 @@ public enum Refusal {
     /** Settle of a request that was already voided. */
     ALREADY_VOIDED,
     /** Settle or void of a request whose settle deadline has passed (SPEC, "The overdraft bound, made exact"). */
-    REQUEST_EXPIRED
+    REQUEST_EXPIRED,
+    /** A credit request for a user who already has one pending (SPEC part two, "Credit requests"). */
+    REQUEST_PENDING,
+    /** Approve or decline a credit request that is no longer pending. */
+    REQUEST_CLOSED
 }
