@@ -125,6 +125,9 @@ final class HostileBodies {
             case "operation" -> "\"" + random.oneOf("add", "remove", "assign") + "\"";
             case "items" -> "[{\"userId\": \"" + world.ada + "\", \"credits\": 1, \"note\": \"row\"}]";
             case "dryRun" -> random.oneOf("true", "false");
+            case "reason" -> "\"more credits, please\"";
+            case "ids" -> "[\"" + HostileWorld.UNKNOWN_UUID + "\"]";
+            case "all" -> "true";
             default -> switch (field.type()) {
                 case "number", "integer" -> "1";
                 case "boolean" -> "true";
