@@ -18,6 +18,7 @@ import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.Purchased;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.ledger.Settled;
+import com.aicredits.requests.CreditRequests;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
@@ -39,7 +40,8 @@ import org.springframework.stereotype.Component;
  * a request still holding credits, users waiting for an allocation, and a deactivated user. Part two: users on a
  * monthly reset allowance and one on a weekly top-up, a default allowance for Viewers (the Viewer registered last got
  * it at once), and an allowance the pool could not cover in full (its shortfall shows in the API and the history; a
- * later purchase waits for an admin to run grant-current-period).
+ * later purchase waits for an admin to run grant-current-period). Credit requests approved, declined and pending, and the
+ * notifications the alerts and the requests raised.
  */
 @Component
 @ConditionalOnProperty(name = "aicredits.demo.enabled", havingValue = "true")
@@ -93,11 +95,13 @@ class DemoTenant implements ApplicationRunner {
     private final Directory directory;
     private final Ledger ledger;
     private final TenantSettings settings;
+    private final CreditRequests requests;
 
-    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings) {
+    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings, CreditRequests requests) {
         this.directory = directory;
         this.ledger = ledger;
         this.settings = settings;
+        this.requests = requests;
     }
 
     @Override
@@ -153,6 +157,24 @@ class DemoTenant implements ApplicationRunner {
         directory.change(ID, ids.get(PEOPLE.size() - 1), new UserChange(null, null, false));
 
         allowances(ids);
+        creditRequests(ids);
+    }
+
+    /**
+     * Credit requests in each state: one approved (another amount, with a note), one declined, one pending for the
+     * admins to decide. With the alerts the charges above raised (low, used up, for the users and the admins), the
+     * notification centre has something in every state too.
+     */
+    private void creditRequests(List<UserId> ids) {
+        var radia = requests.file(ID, ids.get(11), credits("100"), "Reviewing the network capacity plan", "radia.perlman@demo.example")
+                .orElseThrow();
+        requests.approve(ID, radia.id(), credits("40"), "40 now; ask again next month if you need more", ADMIN.name()).orElseThrow();
+        var margaret = requests.file(ID, ids.get(7), credits("500"), "Simulating every launch window", "margaret.hamilton@demo.example")
+                .orElseThrow();
+        requests.decline(ID, margaret.id(), "Too much for this quarter; let us talk about a smaller scope", ADMIN.name()).orElseThrow();
+        // Edsger has used everything up and is waiting: the admins' pending count shows 1.
+        requests.file(ID, ids.get(4), credits("150"), "Finishing the shortest-path study for the new warehouses",
+                "edsger.dijkstra@demo.example").orElseThrow();
     }
 
     /** Recurring allowances, a Viewers' default and a grant the pool could not cover. */

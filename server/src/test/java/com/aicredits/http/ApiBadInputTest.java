@@ -605,7 +605,29 @@ class ApiBadInputTest {
         allowanceCases(w, cases);
         settingsCases(w, cases);
         creditRequestCases(w, cases);
+        notificationCases(w, cases);
         return cases;
+    }
+
+    /**
+     * GET /notifications and POST /notifications/read. They are a person's own: the keys here may not call them,
+     * but the platform may (it has no notifications), so its bad input is checked.
+     */
+    private void notificationCases(World w, List<Case> cases) {
+        String read = w.t.base + "/notifications/read";
+        cases.addAll(commonBodyCases(PLATFORM, "POST", read, "mark read", "{\"all\": true}", Map.of()));
+        cases.add(c("mark read: neither ids nor all", PLATFORM, "POST", read, "{}", 400, "VALIDATION_FAILED", "ids"));
+        cases.add(c("mark read: all false", PLATFORM, "POST", read, "{\"all\": false}", 400, "VALIDATION_FAILED", "ids"));
+        cases.add(c("mark read: empty ids", PLATFORM, "POST", read, "{\"ids\": []}", 400, "VALIDATION_FAILED", "ids"));
+        cases.add(c("mark read: malformed id", PLATFORM, "POST", read, "{\"ids\": [\"" + MALFORMED_UUID + "\"]}", 400,
+                "VALIDATION_FAILED"));
+        cases.add(c("mark read: ids not a list", PLATFORM, "POST", read, "{\"ids\": \"" + UNKNOWN_UUID + "\"}", 400,
+                "VALIDATION_FAILED"));
+        cases.add(c("mark read: all a string", PLATFORM, "POST", read, "{\"all\": \"true\"}", 400, "VALIDATION_FAILED"));
+        cases.add(c("notifications: unread=maybe", PLATFORM, "GET", w.t.base + "/notifications?unread=maybe", null, 400,
+                "VALIDATION_FAILED"));
+        cases.addAll(tenantIdCases(PLATFORM, "GET", "/notifications", "notifications", null, Map.of()));
+        cases.addAll(tenantIdCases(PLATFORM, "POST", "/notifications/read", "mark read", "{\"all\": true}", Map.of()));
     }
 
     /** POST and GET /credit-requests, a user's requests, approve and decline (API.md "Credit requests"). */

@@ -2,6 +2,7 @@ package com.aicredits.notifications.web;
 
 import com.aicredits.access.Caller;
 import com.aicredits.api.Problems;
+import com.aicredits.directory.Directory;
 import com.aicredits.notifications.Inbox;
 import com.aicredits.notifications.Notifications;
 import com.aicredits.shared.TenantId;
@@ -33,9 +34,11 @@ class NotificationController {
     static final int IDS_MAX = 500;
 
     private final Notifications notifications;
+    private final Directory directory;
 
-    NotificationController(Notifications notifications) {
+    NotificationController(Notifications notifications, Directory directory) {
         this.notifications = notifications;
+        this.directory = directory;
     }
 
     record ReadBody(List<UUID> ids, Boolean all) {
@@ -49,7 +52,8 @@ class NotificationController {
     ResponseEntity<Object> list(@PathVariable TenantId tenantId, @RequestParam(required = false) Boolean unread,
             @AuthenticationPrincipal Caller caller) {
         if (caller.userId() == null) {
-            return ResponseEntity.ok(new Inbox(0, List.of()));
+            // The platform: no person, so no notifications, in a tenant that must exist.
+            return directory.tenant(tenantId).isEmpty() ? Problems.notFound("tenant") : ResponseEntity.ok(new Inbox(0, List.of()));
         }
         return ResponseEntity.ok(notifications.inbox(tenantId, caller.userId(), Boolean.TRUE.equals(unread)));
     }
@@ -67,6 +71,9 @@ class NotificationController {
         }
         if (body.ids() != null && (body.ids().size() > IDS_MAX || body.ids().contains(null))) {
             return Problems.invalid("ids", "ids is a list of at most " + IDS_MAX + " notification ids");
+        }
+        if (caller.userId() == null && directory.tenant(tenantId).isEmpty()) {
+            return Problems.notFound("tenant");
         }
         if (caller.userId() != null) {
             if (all) {
