@@ -23,4 +23,3 @@ insert into ledger_entries (tenant_id, user_id, type, credits, consumed_delta, r
     select cast(:tenant as uuid), md5(cast(:tenant as text) || ':' || cast(:n as text))::uuid, 'CHARGE', 1000, 1000, acc.remaining + 1000, acc.remaining, acc.held, 'pgbench', 'pgbench', req.request_id, now()
       from acc, req)
 select acc.remaining, acc.held, acc.assigned from acc;
-] 
