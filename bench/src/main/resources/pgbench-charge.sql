@@ -10,7 +10,7 @@ with acc as (update accounts a
    and p.tenant_id = cast(:tenant as uuid) and u.tenant_id = cast(:tenant as uuid) and u.id = md5(cast(:tenant as text) || ':' || cast(:n as text))::uuid
    and admission_refusal(u.active, a.active, credits_available(a.assigned, a.consumed, a.held),
                          a.open_holds, p.max_holds_per_user) is null
-returning a.assigned - a.consumed as remaining, a.held
+returning a.assigned - a.consumed as remaining, a.held, a.assigned
 ), req as (
     insert into consumption_requests (tenant_id, request_id, user_id, feature, status, held, cost,
         available_after, remaining_after, created_at, finished_at)
@@ -22,4 +22,4 @@ returning a.assigned - a.consumed as remaining, a.held
 insert into ledger_entries (tenant_id, user_id, type, credits, consumed_delta, remaining_before, remaining_after, held_after, actor, feature, request_id, at)
     select cast(:tenant as uuid), md5(cast(:tenant as text) || ':' || cast(:n as text))::uuid, 'CHARGE', 1000, 1000, acc.remaining + 1000, acc.remaining, acc.held, 'pgbench', 'pgbench', req.request_id, now()
       from acc, req)
-select acc.remaining, acc.held from acc;
+select acc.remaining, acc.held, acc.assigned from acc;

@@ -215,6 +215,10 @@
                 locked.hidden = status.dataset.canStart === 'true';
                 locked.textContent = status.dataset.lockedBecause || '';
             }
+            const request = document.getElementById('request-credits-slot');
+            if (request) {
+                request.hidden = status.dataset.canStart === 'true';
+            }
         }
         const messages = document.getElementById('messages');
         if (messages) {
@@ -236,6 +240,15 @@
         document.body.dataset.live = 'connected';
     });
     window.addEventListener('online', catchUp);
+    // The navigation bar lives outside the page's event-stream element: tell it (the bell) of every message.
+    // Credit requests changed (a request filed or decided): the request forms and the admins' pending count.
+    document.addEventListener('htmx:sseMessage', function (event) {
+        document.body.dispatchEvent(new CustomEvent('live-message'));
+        const data = (event.detail && event.detail.data) || '';
+        if (data === '*' || data.split(',').indexOf('requests') >= 0) {
+            document.body.dispatchEvent(new CustomEvent('live-requests'));
+        }
+    });
 
     // The Canvas opens at the newest message, right above the question box.
     document.addEventListener('DOMContentLoaded', function () {

@@ -70,6 +70,29 @@ final class Rules {
                 .orElse(new AuthorizationDecision(false));
     }
 
+    /** A person signed in to the tenant (any role): notifications are a person's own. */
+    static boolean person(Caller caller, RequestAuthorizationContext context) {
+        return caller.kind() == Caller.Kind.USER;
+    }
+
+    /**
+     * Filing a credit request: a person for themselves, an admin or a consume key for a user they name (the
+     * controller requires the name).
+     */
+    static boolean requester(Caller caller, RequestAuthorizationContext context) {
+        return caller.kind() == Caller.Kind.USER || caller.kind() == Caller.Kind.ADMIN_KEY
+                || caller.kind() == Caller.Kind.CONSUME_KEY;
+    }
+
+    /** A user's own records (the user's session), or any user's for an admin. */
+    static boolean selfOrAdmin(Caller caller, RequestAuthorizationContext context) {
+        if (caller.isAdmin()) {
+            return true;
+        }
+        var user = uuid(context.getVariables().get("userId")).map(UserId::new);
+        return caller.kind() == Caller.Kind.USER && user.isPresent() && user.get().equals(caller.userId());
+    }
+
     static boolean consumer(Caller caller, RequestAuthorizationContext context) {
         return caller.kind() == Caller.Kind.CONSUME_KEY;
     }

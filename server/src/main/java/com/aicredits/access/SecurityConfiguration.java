@@ -111,6 +111,11 @@ class SecurityConfiguration {
                         .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/settings").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/webhooks", TENANT + "/webhooks/**").access(Rules.tenant(Rules::admin))
+                        // notifications: the signed-in person's own; credit requests (SPEC part two)
+                        .requestMatchers(TENANT + "/notifications", TENANT + "/notifications/**").access(Rules.tenant(Rules::person))
+                        .requestMatchers(POST, TENANT + "/credit-requests").access(Rules.tenant(Rules::requester))
+                        .requestMatchers(GET, TENANT + "/users/{userId}/credit-requests").access(Rules.tenant(Rules::selfOrAdmin))
+                        .requestMatchers(TENANT + "/credit-requests", TENANT + "/credit-requests/**").access(Rules.tenant(Rules::admin))
                         .requestMatchers(DELETE, "/api/**").denyAll()
                         // the customer's directory: its scim key only, acting on the key's tenant
                         .requestMatchers("/scim/v2", "/scim/v2/**").access(Rules.scimDirectory())
@@ -118,7 +123,8 @@ class SecurityConfiguration {
                         .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**",
                                 APP + "/settings", APP + "/settings/**")
                                 .access(Rules.tenant(Rules::admin))
-                        .requestMatchers(APP + "/me", APP + "/me/**", APP + "/live", APP + "/canvas", APP + "/canvas/**")
+                        .requestMatchers(APP + "/me", APP + "/me/**", APP + "/live", APP + "/canvas", APP + "/canvas/**",
+                                APP + "/notifications", APP + "/notifications/**")
                                 .access(Rules.tenant(Rules::member))
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()

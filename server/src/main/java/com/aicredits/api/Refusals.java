@@ -25,7 +25,7 @@ public final class Refusals {
             case TOO_MANY_IN_FLIGHT -> HttpStatus.TOO_MANY_REQUESTS;
             case IDEMPOTENCY_KEY_REUSED, REQUEST_ID_REUSED -> HttpStatus.UNPROCESSABLE_CONTENT;
             case USER_INACTIVE, INSUFFICIENT_UNASSIGNED, EXCEEDS_REMOVABLE, CREDITS_HELD, ALREADY_ASSIGNED,
-                    ALREADY_SETTLED, ALREADY_VOIDED, REQUEST_EXPIRED -> HttpStatus.CONFLICT;
+                    ALREADY_SETTLED, ALREADY_VOIDED, REQUEST_EXPIRED, REQUEST_PENDING, REQUEST_CLOSED -> HttpStatus.CONFLICT;
         };
         return Problems.response(status, refused.reason().name(), refused.message(), extra(refused));
     }

@@ -20,6 +20,7 @@ import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.Purchased;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.ledger.Settled;
+import com.aicredits.requests.CreditRequests;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
@@ -42,6 +43,7 @@ import org.springframework.stereotype.Component;
  * monthly reset allowance and one on a weekly top-up, a default allowance for Viewers (the Viewer registered last got
  * it at once), and an allowance the pool could not cover in full (its shortfall shows in the API and the history; a
  * later purchase waits for an admin to run grant-current-period). A disabled webhook endpoint pointing at nothing.
+ * Credit requests approved, declined and pending, and the notifications the alerts and the requests raised.
  */
 @Component
 @ConditionalOnProperty(name = "aicredits.demo.enabled", havingValue = "true")
@@ -96,12 +98,14 @@ class DemoTenant implements ApplicationRunner {
     private final Ledger ledger;
     private final TenantSettings settings;
     private final Webhooks webhooks;
+    private final CreditRequests requests;
 
-    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings, Webhooks webhooks) {
+    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings, Webhooks webhooks, CreditRequests requests) {
         this.directory = directory;
         this.ledger = ledger;
         this.settings = settings;
         this.webhooks = webhooks;
+        this.requests = requests;
     }
 
     @Override
@@ -158,6 +162,7 @@ class DemoTenant implements ApplicationRunner {
 
         allowances(ids);
         webhook();
+        creditRequests(ids);
     }
 
     /**
@@ -169,6 +174,23 @@ class DemoTenant implements ApplicationRunner {
                 "Finance system (not connected yet)", "demo-webhook").orElseThrow().endpoint().id();
         webhooks.change(ID, endpoint, new EndpointChange(null, null, false, null)).orElseThrow();
         webhooks.sendTest(ID, endpoint).orElseThrow();
+    }
+
+    /**
+     * Credit requests in each state: one approved (another amount, with a note), one declined, one pending for the
+     * admins to decide. With the alerts the charges above raised (low, used up, for the users and the admins), the
+     * notification centre has something in every state too.
+     */
+    private void creditRequests(List<UserId> ids) {
+        var radia = requests.file(ID, ids.get(11), credits("100"), "Reviewing the network capacity plan", "radia.perlman@demo.example")
+                .orElseThrow();
+        requests.approve(ID, radia.id(), credits("40"), "40 now; ask again next month if you need more", ADMIN.name()).orElseThrow();
+        var margaret = requests.file(ID, ids.get(7), credits("500"), "Simulating every launch window", "margaret.hamilton@demo.example")
+                .orElseThrow();
+        requests.decline(ID, margaret.id(), "Too much for this quarter; let us talk about a smaller scope", ADMIN.name()).orElseThrow();
+        // Edsger has used everything up and is waiting: the admins' pending count shows 1.
+        requests.file(ID, ids.get(4), credits("150"), "Finishing the shortest-path study for the new warehouses",
+                "edsger.dijkstra@demo.example").orElseThrow();
     }
 
     /** Recurring allowances, a Viewers' default and a grant the pool could not cover. */

@@ -29,8 +29,11 @@ class AdmissionStore {
         this.jdbc = jdbc;
     }
 
-    /** An admitted request: the user's figures after the admission statement. */
-    record Admission(long remaining, long held) {
+    /**
+     * An admitted request: the user's figures after the admission statement (the figures before follow from the
+     * amount, which is how alerts see a crossing without reading anything again).
+     */
+    record Admission(long remaining, long held, long assigned) {
     }
 
     /** Where a user stands, as the account_standing view defines it; {@code refusal} null means admissible. */
@@ -47,7 +50,7 @@ class AdmissionStore {
                and p.tenant_id = :tenant and u.tenant_id = :tenant and u.id = :user
                and admission_refusal(u.active, a.active, credits_available(a.assigned, a.consumed, a.held),
                                      a.open_holds, p.max_holds_per_user) is null
-            returning a.assigned - a.consumed as remaining, a.held
+            returning a.assigned - a.consumed as remaining, a.held, a.assigned
             """;
 
     static final String AUTHORIZE = "with acc as (" + ADMIT.formatted("held = a.held + :amount, open_holds = a.open_holds + 1") + """
@@ -74,7 +77,7 @@ class AdmissionStore {
                 at = :now
                 """, "from acc, req") + """
             )
-            select acc.remaining, acc.held from acc
+            select acc.remaining, acc.held, acc.assigned from acc
             """;
 
     /**
@@ -105,7 +108,7 @@ class AdmissionStore {
                 at = :now
                 """, "from acc, req") + """
             )
-            select acc.remaining, acc.held from acc
+            select acc.remaining, acc.held, acc.assigned from acc
             """;
 
     Optional<Admission> authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits hold,
@@ -146,6 +149,6 @@ class AdmissionStore {
     }
 
     private static Admission admission(ResultSet rs, int n) throws SQLException {
-        return new Admission(rs.getLong("remaining"), rs.getLong("held"));
+        return new Admission(rs.getLong("remaining"), rs.getLong("held"), rs.getLong("assigned"));
     }
 }

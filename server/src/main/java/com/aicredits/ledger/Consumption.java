@@ -28,14 +28,16 @@ class Consumption {
     private final RequestStore requests;
     private final LedgerSettings settings;
     private final ApplicationEventPublisher events;
+    private final Alerts alerts;
     private final Clock clock;
 
     Consumption(AdmissionStore admission, RequestStore requests, LedgerSettings settings,
-            ApplicationEventPublisher events, Clock clock) {
+            ApplicationEventPublisher events, Alerts alerts, Clock clock) {
         this.admission = admission;
         this.requests = requests;
         this.settings = settings;
         this.events = events;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -51,7 +53,11 @@ class Consumption {
                     Instant expiresAt = now.plus(settings.holdTtl());
                     return admission.authorize(tenant, request, user, feature, hold, actor, now, expiresAt,
                                     now.plus(settings.settleDeadline()))
-                            .map(a -> new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false));
+                            .map(a -> {
+                                alerts.consumed(tenant, user, new Alerts.Figures(a.assigned(), a.remaining(), a.held() - hold.thousandths()),
+                                        new Alerts.Figures(a.assigned(), a.remaining(), a.held()));
+                                return new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false);
+                            });
                 },
                 r -> !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
                         ? Outcome.done(new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()),
@@ -66,7 +72,11 @@ class Consumption {
         }
         return admit(tenant, request, user,
                 now -> admission.charge(tenant, request, user, feature, cost, actor, now)
-                        .map(a -> new Settled(request, cost, new Credits(a.remaining()), false)),
+                        .map(a -> {
+                            alerts.consumed(tenant, user, new Alerts.Figures(a.assigned(), a.remaining() + cost.thousandths(), a.held()),
+                                    new Alerts.Figures(a.assigned(), a.remaining(), a.held()));
+                            return new Settled(request, cost, new Credits(a.remaining()), false);
+                        }),
                 r -> r.charge() && r.userId().equals(user) && r.feature().equals(feature)
                         ? Outcome.done(new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true))
                         : Checks.requestIdReused(request));
@@ -135,6 +145,9 @@ class Consumption {
         }
         var settled = requests.settle(tenant, request, cost, actor, Clocks.now(clock));
         if (settled.isPresent()) {
+            var s = settled.get();
+            alerts.consumed(tenant, s.userId(), new Alerts.Figures(s.assigned(), s.remaining() + cost.thousandths(), s.held() + s.release()),
+                    new Alerts.Figures(s.assigned(), s.remaining(), s.held()));
             events.publishEvent(new CreditsChanged(tenant, settled.get().userId()));
             return Outcome.done(new Settled(request, cost, new Credits(settled.get().remaining()), false));
         }
@@ -153,7 +166,10 @@ class Consumption {
         }
         var voided = requests.voidRequest(tenant, request, actor, Clocks.now(clock));
         if (voided.isPresent()) {
-            events.publishEvent(new CreditsChanged(tenant, voided.get()));
+            var v = voided.get();
+            alerts.consumed(tenant, v.userId(), new Alerts.Figures(v.assigned(), v.remaining(), v.held() + v.release()),
+                    new Alerts.Figures(v.assigned(), v.remaining(), v.held()));
+            events.publishEvent(new CreditsChanged(tenant, v.userId()));
             return Outcome.done(new Voided(request, false));
         }
         return requests.request(tenant, request).<Outcome<Voided>>map(r -> switch (r.status()) {
@@ -190,7 +206,11 @@ class Consumption {
     }
 
     private void publish(List<RequestStore.Swept> swept) {
-        swept.forEach(s -> events.publishEvent(new CreditsChanged(s.tenantId(), s.userId())));
+        swept.forEach(s -> {
+            // An expired hold raises the user's available figure: their exhausted alert may re-arm.
+            alerts.changed(s.tenantId(), s.userId());
+            events.publishEvent(new CreditsChanged(s.tenantId(), s.userId()));
+        });
     }
 
     Optional<RequestState> request(TenantId tenant, RequestId request) {

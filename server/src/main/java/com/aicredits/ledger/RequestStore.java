@@ -47,8 +47,11 @@ class RequestStore {
                      where tenant_id = :tenant and request_id = :request and in_flight and settle_by > :now
                        for update""";
 
-    /** A settled request: whose it was, and their remaining credits after it. */
-    record Settlement(UserId userId, long remaining) {
+    /**
+     * A settled or voided request: whose it was, their figures after it and the hold it gave back (the figures
+     * before follow from these and the cost).
+     */
+    record Settlement(UserId userId, long remaining, long held, long assigned, long release) {
     }
 
     /**
@@ -65,7 +68,7 @@ class RequestStore {
                            active = a.active or a.assigned - a.consumed - :cost <> 0, updated_at = :now
                       from cur
                      where a.tenant_id = :tenant and a.user_id = cur.user_id
-                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, cur.release, cur.feature
+                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature
                 ), req as (
                     update consumption_requests r
                        set status = 'SETTLED', cost = :cost, remaining_after = acc.remaining, finished_at = :now,
@@ -89,23 +92,22 @@ class RequestStore {
                     at = :now
                     """, "from acc") + """
                 )
-                select user_id, remaining from acc
+                select user_id, remaining, held, assigned, release from acc
                 """)
                 .param("tenant", tenant.value()).param("request", request.value())
                 .param("cost", cost.thousandths()).param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
-                .query((rs, n) -> new Settlement(new UserId(rs.getObject("user_id", UUID.class)), rs.getLong("remaining")))
-                .optional();
+                .query(RequestStore::settlement).optional();
     }
 
     /** Gives back the hold (if still held) and the in-flight slot; nothing is consumed. Empty like settle. */
-    Optional<UserId> voidRequest(TenantId tenant, RequestId request, Actor actor, Instant now) {
+    Optional<Settlement> voidRequest(TenantId tenant, RequestId request, Actor actor, Instant now) {
         return jdbc.sql("with cur as (" + IN_FLIGHT + """
                 ), acc as (
                     update accounts a
                        set held = a.held - cur.release, open_holds = a.open_holds - 1, updated_at = :now
                       from cur
                      where a.tenant_id = :tenant and a.user_id = cur.user_id
-                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, cur.release, cur.feature
+                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature
                 ), req as (
                     update consumption_requests r set status = 'VOIDED', finished_at = :now, in_flight = false
                       from acc
@@ -126,11 +128,16 @@ class RequestStore {
                     at = :now
                     """, "from acc") + """
                 )
-                select user_id from acc
+                select user_id, remaining, held, assigned, release from acc
                 """)
                 .param("tenant", tenant.value()).param("request", request.value())
                 .param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
-                .query((rs, n) -> new UserId(rs.getObject("user_id", UUID.class))).optional();
+                .query(RequestStore::settlement).optional();
+    }
+
+    private static Settlement settlement(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Settlement(new UserId(rs.getObject("user_id", UUID.class)), rs.getLong("remaining"), rs.getLong("held"),
+                rs.getLong("assigned"), rs.getLong("release"));
     }
 
     /** The tenant and user of a request the sweeper moved on. */

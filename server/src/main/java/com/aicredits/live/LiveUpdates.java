@@ -74,6 +74,14 @@ public class LiveUpdates implements SmartLifecycle {
         changed(change.tenantId(), change.userId() == null ? "pool" : change.userId().toString());
     }
 
+    /**
+     * Tells the tenant's open pages that {@code what} changed (for example "notifications", or "requests"),
+     * coalesced and sent like a credit change. Call it after the change has committed.
+     */
+    public void announce(TenantId tenant, String what) {
+        changed(tenant, what);
+    }
+
     @Scheduled(fixedDelayString = "${aicredits.live.flush-interval:200ms}")
     void flush() {
         var batch = new ArrayList<Map.Entry<TenantId, Set<String>>>();

@@ -43,5 +43,9 @@ public enum Refusal {
     /** Settle or void of a request whose settle deadline has passed (SPEC, "The overdraft bound, made exact"). */
     REQUEST_EXPIRED,
     /** A webhook target that is not a permitted public https URL (server-side request forgery). */
-    UNSAFE_WEBHOOK_URL
+    UNSAFE_WEBHOOK_URL,
+    /** A credit request for a user who already has one pending (SPEC part two, "Credit requests"). */
+    REQUEST_PENDING,
+    /** Approve or decline a credit request that is no longer pending. */
+    REQUEST_CLOSED
 }

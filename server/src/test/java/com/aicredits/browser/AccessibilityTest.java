@@ -42,7 +42,11 @@ class AccessibilityTest extends AdminBrowserTest {
         tenant.withCredits("Zed Zero", "zed", 10, 10);
         var asked = canvas.ask(tenant.id, tenant.grace, new Actor("canvas:test"), null, "Which supplier is late?");
         conversation = ((Canvas.Asked.Answered) asked).conversationId();
+        // A pending credit request, so the admins' list has a request to approve or decline.
+        requests.file(tenant.id, tenant.grace, com.aicredits.shared.Credits.of(5), "For the accessibility check", "test").orElseThrow();
     }
+
+    @org.springframework.beans.factory.annotation.Autowired com.aicredits.requests.CreditRequests requests;
 
     /** Every violation found, as "where: rule …", so one run lists them all. */
     final List<String> found = new ArrayList<>();
@@ -102,6 +106,10 @@ class AccessibilityTest extends AdminBrowserTest {
         check(page, size + " purchases");
         open(page, "/settings");
         check(page, size + " settings");
+        open(page, "/credits/requests");
+        check(page, size + " credit requests");
+        open(page, "/notifications");
+        check(page, size + " admin notifications");
         open(page, "/users");
         check(page, size + " users");
         openDialog(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add User")), size + " add user dialog");
@@ -116,6 +124,8 @@ class AccessibilityTest extends AdminBrowserTest {
         check(page, size + " planner me");
         open(page, "/canvas/c/" + conversation);
         check(page, size + " planner canvas");
+        open(page, "/notifications");
+        check(page, size + " planner notifications");
         page.context().close();
         // Locked: a planner without credits, and one whose credits are used up (the yellow banner's figures).
         Page locked = browser.signIn(tenant.email("linus"), AdminTenant.PASSWORD, screen);
@@ -163,7 +173,8 @@ class AccessibilityTest extends AdminBrowserTest {
         assertThat(grace.locator("[data-col=remaining]").evaluate("e => getComputedStyle(e).whiteSpace")).isEqualTo("nowrap");
         Browser.screenshot(page, "phone-ai-credits");
 
-        for (String path : List.of("/credits/users/" + tenant.grace + "/history", "/credits/purchases", "/settings", "/users", "/canvas")) {
+        for (String path : List.of("/credits/users/" + tenant.grace + "/history", "/credits/purchases", "/settings", "/users", "/canvas",
+                "/credits/requests", "/notifications")) {
             page.navigate(tenant.app() + path);
             Browser.whenLive(page);
             assertThat(scrollsSideways(page)).as(path + " scrolls sideways; too wide: " + page.evaluate("""

@@ -137,6 +137,45 @@ class CanvasBrowserTest extends CanvasTestContext {
     }
 
     @Test
+    void a_locked_planner_requests_credits_an_admin_approves_in_another_window_and_the_canvas_unlocks_without_reload() {
+        ledger.charge(tenant, new RequestId("spent-" + UUID.randomUUID()), planner, "other", Credits.of(12), SEED);
+        Page admin = browser.signIn("ada@" + domain, PASSWORD);
+        admin.navigate("/app/tenants/" + tenant + "/credits");
+        Browser.waitUntilLive(admin);
+        assertThat(admin.locator("#requests-tab")).hasText("Credit requests, 0 pending");
+
+        Page page = canvas();
+        assertThat(page.getByLabel("Your question")).isDisabled();
+        assertThat(page.locator("#composer-locked")).containsText("used up");
+        var form = page.locator("#request-credits");
+        form.getByLabel("Credits").fill("30");
+        form.getByLabel("Reason").fill("Quarter-end planning");
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Request credits")).click();
+        assertThat(page.locator("[data-request-pending]")).containsText("30");
+        Browser.waitUntilLive(page);
+
+        // The admin's count went up live; the admin approves another amount, with a note.
+        assertThat(admin.locator("#requests-tab [data-pending-count]")).hasText("1");
+        admin.locator("#requests-tab").click();
+        var request = admin.locator("[data-request]").filter(new Locator.FilterOptions().setHasText("Pat Planner"));
+        request.getByLabel("Credits").fill("25");
+        request.getByLabel("Note").fill("25 for now");
+        request.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve the request of Pat Planner")).click();
+        assertThat(admin.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("Approved"))).containsText("Pat Planner");
+
+        // The planner's Canvas unlocks without a reload, and the bell says why.
+        assertThat(page.getByLabel("Your question")).isEnabled(new LocatorAssertions.IsEnabledOptions().setTimeout(2000));
+        assertThat(balance(page, "available")).hasText("25");
+        assertThat(page.locator("#request-credits-slot")).isHidden();
+        // Three unread: running low and running out (both on the 12-credit charge), then the approval.
+        assertThat(page.locator("#bell [data-bell-count]")).hasText("3");
+        Browser.screenshot(page, "canvas-request-approved");
+        page.locator("#bell").click();
+        assertThat(page.locator("[data-type='credit_request.approved']")).containsText("25 for now");
+        assertThat(ledger.balance(tenant, planner).orElseThrow().assigned()).isEqualTo(Credits.of(37));
+    }
+
+    @Test
     void a_model_error_shows_a_message_and_charges_nothing() {
         Page page = canvas();
         FakeChatModel.INSTANCE.replyNext(new FakeChatModel.Reply(500, "", 0, 0, () -> { }));

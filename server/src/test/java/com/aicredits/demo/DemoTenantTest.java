@@ -20,11 +20,13 @@ class DemoTenantTest {
     @Autowired Ledger ledger;
     @Autowired com.aicredits.settings.TenantSettings settings;
     @Autowired com.aicredits.webhooks.Webhooks webhooks;
+    @Autowired com.aicredits.requests.CreditRequests requests;
+    @Autowired com.aicredits.notifications.Notifications notifications;
 
     @Test
     void the_demo_tenant_shows_every_state_at_once_and_reconciles() {
-        new DemoTenant(directory, ledger, settings, webhooks).run(null);
-        new DemoTenant(directory, ledger, settings, webhooks).run(null); // a restart does not seed twice
+        new DemoTenant(directory, ledger, settings, webhooks, requests).run(null);
+        new DemoTenant(directory, ledger, settings, webhooks, requests).run(null); // a restart does not seed twice
 
         var tenant = DemoTenant.ID;
         var summary = ledger.summary(tenant).orElseThrow();
@@ -32,7 +34,8 @@ class DemoTenantTest {
         assertThat(summary.totalUsers()).isEqualTo(25); // 26 registered, one deactivated
         // 18 assigned, one removed; three allowances opened allocations, and the Viewers' default one more
         assertThat(summary.usersWithCredits()).isEqualTo(21);
-        assertThat(summary.creditsUnassigned()).isEqualTo(Credits.of(2_000)); // the pool ran dry; then a purchase
+        // the pool ran dry; then a purchase, of which Radia's approved credit request took 40
+        assertThat(summary.creditsUnassigned()).isEqualTo(Credits.of(1_960));
         assertThat(ledger.allowances(tenant)).hasSize(5);
         assertThat(ledger.allowances(tenant)).filteredOn(a -> a.lastGrant().orElseThrow().shortfall().isPositive())
                 .singleElement().satisfies(a -> assertThat(a.note()).isEqualTo("Research sabbatical"));
@@ -51,6 +54,16 @@ class DemoTenantTest {
         assertThat(ledger.rows(tenant, RowQuery.firstPage()).items()).anySatisfy(row -> assertThat(row.held().isPositive()).isTrue());
         // three Viewers never assigned, plus Dennis after his removal (three others got allowances)
         assertThat(ledger.assignableUsers(tenant)).hasSize(4);
+        // Credit requests in every state, and notifications for the admins and the people concerned.
+        assertThat(requests.list(tenant, null, 0, 50)).extracting(r -> r.name() + " " + r.status())
+                .containsExactlyInAnyOrder("Edsger Dijkstra PENDING", "Margaret Hamilton DECLINED", "Radia Perlman APPROVED")
+                .first().isEqualTo("Edsger Dijkstra PENDING");
+        var ada = directory.userByEmail(tenant, "ada.lovelace@demo.example").orElseThrow();
+        assertThat(notifications.inbox(tenant, ada.id(), false).items()).extracting(n -> n.type())
+                .contains("credit_request.created", "user.exhausted");
+        var edsger = directory.userByEmail(tenant, "edsger.dijkstra@demo.example").orElseThrow();
+        assertThat(notifications.inbox(tenant, edsger.id(), false).items()).extracting(n -> n.type())
+                .contains("user.low_balance", "user.exhausted");
         assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
         // a webhook endpoint pointing at nothing, turned off, with a test event waiting in its log
         assertThat(webhooks.endpoints(tenant).orElseThrow()).singleElement().satisfies(endpoint -> {

@@ -165,6 +165,13 @@ class AuthorizationMatrixTest {
                 yield new Request(path.replace("{id}", webhook).replace("{deliveryId}",
                         test.json().get("deliveryId").asString()), null, Map.of());
             }
+            // The request names a user who is not the caller: a Planner or Viewer may file for themselves only.
+            case "POST /credit-requests" -> new Request(path, Map.of("credits", 5, "reason", "r", "userId",
+                    t.user(fresh(), "Viewer")), Map.of());
+            case "GET /users/{userId}/credit-requests" -> new Request(path.replace("{userId}", planner), null, Map.of());
+            case "POST /credit-requests/{id}/approve", "POST /credit-requests/{id}/decline" ->
+                    new Request(path.replace("{id}", pendingRequest(t)), Map.of(), key);
+            case "POST /notifications/read" -> new Request(path, Map.of("all", true), Map.of());
             default -> {
                 if (row.method().equals("GET")) {
                     yield new Request(path, null, Map.of());
@@ -222,6 +229,13 @@ class AuthorizationMatrixTest {
                 Map.of("requestId", request, "userId", funded(t), "feature", "canvas"));
         assertThat(response.status()).isEqualTo(201);
         return request;
+    }
+
+    private static String pendingRequest(HttpFixture t) {
+        var response = t.platform.post(t.base + "/credit-requests", Map.of("credits", 5, "reason", "matrix",
+                "userId", t.user(fresh(), "Viewer")));
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+        return response.json().get("id").asString();
     }
 
     private static String newKeyId(HttpFixture t) {

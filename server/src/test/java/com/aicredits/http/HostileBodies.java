@@ -129,6 +129,9 @@ final class HostileBodies {
             case "events" -> random.oneOf("[\"credits.assigned\"]", "[\"*\"]", "[\"pool.short\", \"credits.added\"]");
             case "description" -> "\"a hostile endpoint\"";
             case "enabled" -> "false";
+            case "reason" -> "\"more credits, please\"";
+            case "ids" -> "[\"" + HostileWorld.UNKNOWN_UUID + "\"]";
+            case "all" -> "true";
             default -> switch (field.type()) {
                 case "number", "integer" -> "1";
                 case "boolean" -> "true";

@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Everything a tenant's API shows about it, read as the platform: summary cards, the ledger, the per-user
  * table, the assignable users, the directory, purchases, API keys (without {@code lastUsedAt}, which
- * merely using a key moves), settings, allowances and webhook endpoints. Two snapshots are equal exactly when no call in between changed the tenant.
+ * merely using a key moves), settings, allowances, webhook endpoints and credit requests. Two snapshots are equal exactly when no call in between changed the tenant.
  */
 record TenantState(Map<String, String> views) {
 
@@ -23,7 +23,8 @@ record TenantState(Map<String, String> views) {
     static TenantState of(ApiClient platform, String base) {
         var views = new LinkedHashMap<String, String>();
         for (String view : new String[] {"/credits/summary", "/credits/entries?size=200", "/credits/users?size=200",
-                "/credits/assignable-users", "/users", "/purchases", "/api-keys", "/settings", "/credits/allowances", "/webhooks"}) {
+                "/credits/assignable-users", "/users", "/purchases", "/api-keys", "/settings", "/credits/allowances", "/webhooks",
+                "/credit-requests?size=200"}) {
             var response = platform.get(base + view);
             assertThat(response.status()).as("GET " + base + view + ": " + response.text()).isEqualTo(200);
             var json = response.json();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.aicredits.TestClock;
+import com.aicredits.requests.CreditRequest;
+import com.aicredits.requests.CreditRequests;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
@@ -73,6 +75,7 @@ final class ModelRun {
 
     final Ledger ledger;
     final Directory directory;
+    final CreditRequests requests;
     final JdbcClient jdbc;
     final TestClock clock;
     final TenantId tenant;
@@ -95,6 +98,7 @@ final class ModelRun {
         this.clock = application.getBean(TestClock.class);
         this.coverage = coverage;
         this.directory = application.getBean(Directory.class);
+        this.requests = application.getBean(CreditRequests.class);
         // The expiry sweep is global: release whatever holds earlier sequences left open, so that this
         // sequence's sweeps count only its own.
         clock.advance(Duration.ofDays(1));
@@ -134,6 +138,41 @@ final class ModelRun {
     void allocation(EntryType kind, String userName, Amount amount, String note, String key) {
         UserId user = users.get(userName);
         admin(new AdminCall(kind, user, amount(amount, user, null), note, null, key));
+    }
+
+    /**
+     * A credit request approved: the same allocation the model predicts for an assign (no active allocation) or an
+     * add, made by the approval through the ledger's facade with the request's own key. A refused approval leaves
+     * the request pending; the next approval step of that user approves it again.
+     */
+    void approveRequest(String userName, Amount amount) {
+        UserId user = users.get(userName);
+        var filed = requests.file(tenant, user, Credits.of(1), "model", ADMIN.name());
+        java.util.UUID id;
+        if (filed instanceof Outcome.Done<CreditRequest>(var request)) {
+            id = request.id();
+        } else {
+            var pending = requests.forUser(tenant, user).stream()
+                    .filter(r -> r.status() == CreditRequest.Status.PENDING).findFirst();
+            if (pending.isEmpty()) {
+                transcript.append("   file request(").append(userName).append(") -> ").append(filed).append('\n');
+                return;
+            }
+            id = pending.get().id();
+        }
+        Credits credits = amount(amount, user, null);
+        boolean allocated = ledger.balance(tenant, user).map(Balance::active).orElse(false);
+        EntryType kind = allocated ? EntryType.ADD : EntryType.ASSIGN;
+        Object expected = model.allocate(kind, user, credits, "credit request: model", "credit-request:" + id);
+        var approved = requests.approve(tenant, id, credits, null, ADMIN.name());
+        String call = "approve request(" + userName + ", " + kind + " " + credits + ")";
+        if (expected instanceof Rejection) {
+            compare(call, expected, approved);
+        } else {
+            transcript.append("   ").append(call).append(" -> ").append(approved).append('\n');
+            assertThat(approved).as("step #%d %s", steps, call).isInstanceOf(Outcome.Done.class);
+            assertThat(approved.orElseThrow().granted()).as("step #%d %s", steps, call).isEqualTo(credits);
+        }
     }
 
     void admin(AdminCall call) {

@@ -53,7 +53,9 @@ sealed interface ModelStep {
                 w(2, c::setAllowances),
                 w(3, () -> new PeriodStarts(c.random.oneOf(Period.values()), c.random.oneOf(0, 1, 3_600),
                         c.random.oneOf(1, 2, 500))),
-                w(2, () -> new GrantCurrentPeriod()));
+                w(2, () -> new GrantCurrentPeriod()),
+                // A credit request approved: an assign or an add from the pool, inside the approval's transaction.
+                w(3, () -> new ApproveRequest(c.user(), c.allocation())));
     }
 
     /**
@@ -84,6 +86,14 @@ sealed interface ModelStep {
         @Override
         public void perform(ModelRun run) {
             run.allocation(EntryType.ASSIGN, user, credits, note, key);
+        }
+    }
+
+    /** The user files a credit request (or has one pending) and an admin approves it with {@code credits}. */
+    record ApproveRequest(String user, Amount credits) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            run.approveRequest(user, credits);
         }
     }
 

@@ -38,24 +38,28 @@ public class CanvasScreen {
     /** The balance line, and in words why no question can be asked (null when one can). */
     public record BalanceView(String available, String remaining, String held, boolean canStart, boolean negative,
             String lockedBecause) {
-        static BalanceView of(Balance b) {
+        static BalanceView of(Balance b, boolean userActive) {
             return new BalanceView(b.available().toDisplayString(), b.remaining().toDisplayString(), b.held().toDisplayString(), b.canStart(),
-                    b.remaining().isNegative(), lockedBecause(b));
+                    b.remaining().isNegative(), lockedBecause(b, userActive));
         }
 
-        // An allocation closed by an admin (or never opened) reads differently from one that was used up.
-        private static String lockedBecause(Balance b) {
+        // A deactivated account, an allocation closed by an admin (or never opened) and credits used up each read
+        // differently: the person is told which, and (but for the first) offered the request form beside it.
+        private static String lockedBecause(Balance b, boolean userActive) {
             if (b.canStart()) {
                 return null;
             }
+            if (!userActive) {
+                return "Your account is deactivated, so AI requests cannot start. Your earlier conversations stay readable.";
+            }
             if (!b.active()) {
                 return "You have no AI credits: an administrator has not assigned any, or removed them. "
-                        + "Contact your administrator; your earlier conversations stay readable.";
+                        + "Contact your administrator or request credits below; your earlier conversations stay readable.";
             }
             if (b.remaining().isPositive()) {
                 return "Your remaining credits are held by questions still running. Try again when they finish.";
             }
-            return "Your AI credits are used up. Contact your administrator for more credits; your earlier conversations stay readable.";
+            return "Your AI credits are used up. Contact your administrator or request more credits below; your earlier conversations stay readable.";
         }
     }
 
@@ -148,8 +152,9 @@ public class CanvasScreen {
     }
 
     private BalanceView balance(TenantId tenantId, Caller person) {
+        boolean active = directory.user(tenantId, person.userId()).map(u -> u.active()).orElse(false);
         return BalanceView.of(ledger.balance(tenantId, person.userId())
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)), active);
     }
 
     /** The Canvas is for people: API keys have no conversations. */

@@ -1,0 +1,238 @@
+package com.aicredits.ledger;
+
+import com.aicredits.settings.Settings;
+import com.aicredits.settings.TenantSettings;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The tenant's alert thresholds (settings module), each firing once per crossing and re-arming when its
+ * figure rises back (SPEC part two, "Alerts and notifications").
+ *
+ * <p>On the consumption path a crossing is seen from the figures the consuming statement already returns: the
+ * figures after, and the figures before (after plus the cost, or the hold). With the thresholds cached, a
+ * charge that crosses nothing costs no query at all. A crossing is claimed with a conditional insert into
+ * {@code alert_states}: statements on one account run one after another under its row lock, so only one of
+ * many concurrent charges sees the crossing, and the claim makes a second sighting (another instance, a
+ * retry) fire nothing. The claim and {@link AlertRaised} share a transaction, so whatever a listener writes in
+ * it (a notification, a webhook outbox row) exists exactly when the claim does. The charge itself has
+ * already committed: an alert never delays or undoes the work that caused it.
+ *
+ * <p>Changes that raise figures (assign, add, purchase, grants, bulk, approvals) all run in transactions;
+ * after each commits the user and the pool are queued here and checked against their thresholds every
+ * {@code aicredits.alerts.interval} (500 ms) by state, not by crossing: a figure above its threshold re-arms,
+ * one at or below fires if it has not. The tenant's total available falls with every charge but is spread
+ * over the 128 slots of tenant_totals, so a charge only queues its tenant for that same check.
+ */
+@Service
+class Alerts {
+
+    /** What can fire, with its webhook type; a tenant-wide kind's subject is the tenant id. */
+    enum Kind {
+        USER_LOW(AlertRaised.USER_LOW_BALANCE, "remaining"),
+        USER_EXHAUSTED(AlertRaised.USER_EXHAUSTED, "available"),
+        POOL_UNASSIGNED(AlertRaised.POOL_LOW, "unassigned"),
+        TENANT_AVAILABLE(AlertRaised.POOL_LOW, "tenantAvailable");
+
+        final String type;
+        final String measure;
+
+        Kind(String type, String measure) {
+            this.type = type;
+            this.measure = measure;
+        }
+    }
+
+    /** A user's figures at one moment, in thousandths. */
+    record Figures(long assigned, long remaining, long held) {
+        long available() {
+            return remaining - held;
+        }
+    }
+
+    private record Cached(Settings.Alerts alerts, Instant until) {
+    }
+
+    private record Subject(TenantId tenant, UserId user) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Alerts.class);
+
+    private final AlertStore store;
+    private final TenantSettings settings;
+    private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final Duration cacheFor;
+    private final Map<TenantId, Cached> thresholds = new ConcurrentHashMap<>();
+    private final Set<TenantId> tenantsToCheck = ConcurrentHashMap.newKeySet();
+    private final Set<Subject> usersToCheck = ConcurrentHashMap.newKeySet();
+
+    Alerts(AlertStore store, TenantSettings settings, TransactionTemplate transactions, ApplicationEventPublisher events,
+            Clock clock, @Value("${aicredits.alerts.settings-cache:5s}") Duration cacheFor) {
+        this.store = store;
+        this.settings = settings;
+        this.transactions = transactions;
+        this.events = events;
+        this.clock = clock;
+        this.cacheFor = cacheFor;
+    }
+
+    /** After a consumption statement on one account: fires or re-arms what its before and after figures cross. */
+    void consumed(TenantId tenant, UserId user, Figures before, Figures after) {
+        var alerts = alerts(tenant);
+        if (alerts.tenantAvailableBelowPercent() != null && after.remaining() < before.remaining()) {
+            tenantsToCheck.add(tenant);
+        }
+        if (alerts.userLowPercent() != null && after.assigned() > 0) {
+            long threshold = lowThreshold(after.assigned(), alerts.userLowPercent());
+            cross(tenant, user, Kind.USER_LOW, before.remaining() <= threshold, after.remaining() <= threshold,
+                    after.remaining(), threshold);
+        }
+        if (alerts.userExhausted()) {
+            cross(tenant, user, Kind.USER_EXHAUSTED, before.available() <= 0, after.available() <= 0, after.available(), 0);
+        }
+    }
+
+    private void cross(TenantId tenant, UserId user, Kind kind, boolean alarmedBefore, boolean alarmedAfter, long figure,
+            long threshold) {
+        if (!alarmedBefore && alarmedAfter) {
+            fire(tenant, user, kind, figure, threshold);
+        } else if (alarmedBefore && !alarmedAfter) {
+            rearm(tenant, user.value(), kind);
+        }
+    }
+
+    /** A change in a transaction committed: check the user and the pool by state, soon and off the caller's path. */
+    @TransactionalEventListener
+    void on(CreditsChanged change) {
+        changed(change.tenantId(), change.userId());
+    }
+
+    /** Queues a check of the user (when given) and of the tenant's pool. */
+    void changed(TenantId tenant, UserId user) {
+        tenantsToCheck.add(tenant);
+        if (user != null) {
+            usersToCheck.add(new Subject(tenant, user));
+        }
+    }
+
+    /** Runs the queued checks; also what tests call to not wait for the interval. */
+    @Scheduled(fixedDelayString = "${aicredits.alerts.interval:500ms}")
+    void check() {
+        for (var subject : usersToCheck) {
+            usersToCheck.remove(subject);
+            guarded(() -> checkUser(subject.tenant(), subject.user()));
+        }
+        for (var tenant : tenantsToCheck) {
+            tenantsToCheck.remove(tenant);
+            guarded(() -> checkPool(tenant));
+        }
+    }
+
+    private void checkUser(TenantId tenant, UserId user) {
+        var figures = store.user(tenant, user);
+        if (figures.isEmpty()) {
+            return;
+        }
+        var f = figures.get();
+        var alerts = alerts(tenant);
+        if (alerts.userLowPercent() != null) {
+            long threshold = lowThreshold(f.assigned(), alerts.userLowPercent());
+            state(tenant, user, user.value(), Kind.USER_LOW, f.active() && f.assigned() > 0 && f.remaining() <= threshold,
+                    f.remaining(), threshold);
+        }
+        if (alerts.userExhausted()) {
+            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && f.remaining() - f.held() <= 0,
+                    f.remaining() - f.held(), 0);
+        }
+    }
+
+    private void checkPool(TenantId tenant) {
+        var figures = store.pool(tenant);
+        if (figures.isEmpty()) {
+            return;
+        }
+        var p = figures.get();
+        var alerts = alerts(tenant);
+        if (alerts.poolUnassignedBelow() != null) {
+            long threshold = alerts.poolUnassignedBelow().thousandths();
+            state(tenant, null, tenant.value(), Kind.POOL_UNASSIGNED, p.purchased() > 0 && p.unassigned() < threshold, p.unassigned(), threshold);
+        }
+        if (alerts.tenantAvailableBelowPercent() != null) {
+            long threshold = lowThreshold(p.purchased(), alerts.tenantAvailableBelowPercent());
+            state(tenant, null, tenant.value(), Kind.TENANT_AVAILABLE, p.purchased() > 0 && p.available() < threshold,
+                    p.available(), threshold);
+        }
+    }
+
+    private void state(TenantId tenant, UserId user, UUID subject, Kind kind, boolean alarmed, long figure, long threshold) {
+        if (alarmed) {
+            fire(tenant, user, kind, figure, threshold);
+        } else {
+            rearm(tenant, subject, kind);
+        }
+    }
+
+    private void fire(TenantId tenant, UserId user, Kind kind, long figure, long threshold) {
+        UUID subject = user == null ? tenant.value() : user.value();
+        guarded(() -> transactions.executeWithoutResult(tx -> {
+            Instant now = Clocks.now(clock);
+            if (store.claim(tenant, subject, kind, figure, threshold, now)) {
+                events.publishEvent(new AlertRaised(tenant, user, kind.type, kind.measure, new Credits(figure),
+                        new Credits(threshold), now));
+            }
+        }));
+    }
+
+    private void rearm(TenantId tenant, UUID subject, Kind kind) {
+        guarded(() -> store.rearm(tenant, subject, kind));
+    }
+
+    /** An alert that cannot be recorded (the database away) is logged: the change that caused it stands. */
+    private static void guarded(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.warn("Could not record an alert: {}", e.toString());
+        }
+    }
+
+    /** percent of assigned, in thousandths, without overflow for any assigned a pool can hold. */
+    static long lowThreshold(long assigned, int percent) {
+        return assigned / 100 * percent + assigned % 100 * percent / 100;
+    }
+
+    /** The tenant's thresholds, read at most every {@code aicredits.alerts.settings-cache} (5 s) per tenant. */
+    Settings.Alerts alerts(TenantId tenant) {
+        Instant now = clock.instant();
+        var cached = thresholds.get(tenant);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.alerts();
+        }
+        var alerts = settings.settings(tenant).map(Settings::alerts).orElse(Settings.Alerts.DEFAULTS);
+        thresholds.put(tenant, new Cached(alerts, now.plus(cacheFor)));
+        return alerts;
+    }
+
+    /** Forgets the cached thresholds (tests that change settings; the settings screen after a save). */
+    void forget(TenantId tenant) {
+        thresholds.remove(tenant);
+    }
+}
