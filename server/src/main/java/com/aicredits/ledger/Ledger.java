@@ -252,6 +252,11 @@ public class Ledger {
         return usage.forecast(tenant, user, 1);
     }
 
+    /** The tenant's total available credits at the pace of the last 14 days. */
+    public Runway tenantRunway(TenantId tenant) {
+        return usage.tenantRunway(tenant);
+    }
+
     /** The runway of each of these users: a page of the table. */
     public java.util.Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
         return usage.runways(tenant, users);

@@ -23,6 +23,10 @@ public record UsageQuery(LocalDate from, LocalDate to, Interval interval, GroupB
     public static final int DEFAULT_LIMIT = 10;
     public static final int LIMIT_MAX = 100;
 
+    /** The dates a range may name: a ledger has no entry before 1970, and PostgreSQL and ISO agree up to 9999. */
+    static final LocalDate EARLIEST = LocalDate.of(1970, 1, 1);
+    static final LocalDate LATEST = LocalDate.of(9999, 12, 31);
+
     public enum Interval { DAY, WEEK, MONTH }
 
     public enum GroupBy { NONE, FEATURE, USER }
@@ -40,7 +44,7 @@ public record UsageQuery(LocalDate from, LocalDate to, Interval interval, GroupB
 
     /**
      * The query's parameters as the API receives them, each refused with its own code: INVALID_DATE_RANGE for a date
-     * that does not parse, a range that ends before it starts or is longer than two years; INVALID_INTERVAL,
+     * that does not parse or lies outside 1970 to 9999, a range that ends before it starts or is longer than two years; INVALID_INTERVAL,
      * INVALID_GROUP_BY; VALIDATION_FAILED (field limit) for a limit that is not 1 to 100. Missing dates default to the
      * 30 days ending {@code today} (or starting at {@code from}, or ending at {@code to}).
      */
@@ -53,7 +57,13 @@ public record UsageQuery(LocalDate from, LocalDate to, Interval interval, GroupB
                     !blank(from) && start.isEmpty() ? "from" : "to");
         }
         LocalDate last = end.orElseGet(() -> start.map(s -> s.plusDays(DEFAULT_DAYS - 1L)).orElse(today));
+        if (last.isAfter(LATEST)) {
+            return new Refused<>(Refusal.INVALID_DATE_RANGE, "a range ends by 9999-12-31", null, "from");
+        }
         LocalDate first = start.orElse(last.minusDays(DEFAULT_DAYS - 1L));
+        if (first.isBefore(EARLIEST)) {
+            return new Refused<>(Refusal.INVALID_DATE_RANGE, "a range starts on 1970-01-01 or later", null, "to");
+        }
         if (first.isAfter(last)) {
             return new Refused<>(Refusal.INVALID_DATE_RANGE, "from is after to", null, "from");
         }
@@ -106,7 +116,8 @@ public record UsageQuery(LocalDate from, LocalDate to, Interval interval, GroupB
             return Optional.empty();
         }
         try {
-            return Optional.of(LocalDate.parse(text.strip()));
+            var date = LocalDate.parse(text.strip());
+            return date.isBefore(EARLIEST) || date.isAfter(LATEST) ? Optional.empty() : Optional.of(date);
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

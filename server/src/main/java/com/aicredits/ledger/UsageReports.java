@@ -42,7 +42,7 @@ class UsageReports {
     }
 
     LocalDate today(TenantId tenant) {
-        return LocalDate.now(clock.withZone(settings.timeZone(tenant)));
+        return LocalDate.ofInstant(clock.instant(), settings.timeZone(tenant));
     }
 
     Usage usage(TenantId tenant, UsageQuery query) {
@@ -90,7 +90,7 @@ class UsageReports {
      */
     Forecast forecast(TenantId tenant, UserId user, int limit) {
         ZoneId zone = settings.timeZone(tenant);
-        LocalDate today = LocalDate.now(clock.withZone(zone));
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         var monthly = periods.nextGrantDay(tenant, Period.MONTHLY);
         var weekly = periods.nextGrantDay(tenant, Period.WEEKLY);
         var users = store.atRisk(tenant, zone, today, today.plusDays(RISK_DAYS), monthly, weekly, user, limit).stream()
@@ -102,15 +102,25 @@ class UsageReports {
             return new Forecast(null, null, users);
         }
         var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
+        return new Forecast(tenantRunway(tenant, zone, today, available), available, users);
+    }
+
+    /** The tenant's total available credits at the pace of its last 14 days (the Total Available card). */
+    Runway tenantRunway(TenantId tenant) {
+        ZoneId zone = settings.timeZone(tenant);
+        var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
+        return tenantRunway(tenant, zone, LocalDate.ofInstant(clock.instant(), zone), available);
+    }
+
+    private Runway tenantRunway(TenantId tenant, ZoneId zone, LocalDate today, Credits available) {
         long consumed = store.consumedSince(tenant, zone, today.minusDays(Runway.PACE_DAYS - 1L));
-        var tenantRunway = new Runway(Runway.dailyBurn(consumed), store.runsOutOn(available.thousandths(), consumed, today), false);
-        return new Forecast(tenantRunway, available, users);
+        return new Runway(Runway.dailyBurn(consumed), store.runsOutOn(available.thousandths(), consumed, today), false);
     }
 
     /** The runway of each of these users (a page of the table). */
     Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
         ZoneId zone = settings.timeZone(tenant);
-        LocalDate today = LocalDate.now(clock.withZone(zone));
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
         var monthly = periods.nextGrantDay(tenant, Period.MONTHLY);
         var weekly = periods.nextGrantDay(tenant, Period.WEEKLY);
         return store.runways(tenant, zone, today, users).values().stream()
@@ -120,7 +130,7 @@ class UsageReports {
     /** The window the table's runway sort and filter read: the tenant's zone and today there. */
     RunwayWindow window(TenantId tenant) {
         ZoneId zone = settings.timeZone(tenant);
-        return new RunwayWindow(zone, LocalDate.now(clock.withZone(zone)));
+        return new RunwayWindow(zone, LocalDate.ofInstant(clock.instant(), zone));
     }
 
     record RunwayWindow(ZoneId zone, LocalDate today) {

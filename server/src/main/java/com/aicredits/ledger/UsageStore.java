@@ -141,6 +141,6 @@ class UsageStore {
     /** runs_out_on (V18), the one definition of a runway, for the tenant's total, which is not an account row. */
     LocalDate runsOutOn(long available, long consumedInPaceDays, LocalDate today) {
         return jdbc.sql("select runs_out_on(?, ?, ?)").params(available, consumedInPaceDays, today)
-                .query((rs, n) -> rs.getObject(1, LocalDate.class)).single();
+                .query((rs, n) -> java.util.Optional.ofNullable(rs.getObject(1, LocalDate.class))).single().orElse(null);
     }
 }
