@@ -7,8 +7,8 @@
 -- id can commit after one with a higher id, and a watermark on ids would skip it for ever. The writing
 -- transaction's id (xid8) is such a mark: every transaction whose id is below the oldest one still running
 -- (pg_snapshot_xmin of a current snapshot) has finished, so its entries are all visible or never will be, and any
--- transaction still running or yet to start has a larger id. Folding entries in (tx, id) order below that bound
--- and remembering the last one folded therefore never skips nor repeats an entry, across restarts and with
+-- transaction still running or yet to start has a larger id. Folding whole transactions in tx order below that
+-- bound and remembering the last one folded therefore never skips nor repeats an entry, across restarts and with
 -- several folders (each batch locks the watermark row).
 alter table ledger_entries add column tx bigint not null default (pg_current_xact_id()::text::bigint);
 -- A block-range index: the table is append-only, so tx rises with the physical order and a BRIN index finds the
@@ -47,8 +47,9 @@ create table usage_zones (
     time_zone text not null
 );
 
--- The last entry folded, in (tx, entry_id) order: one row for the whole service, as the folder's progress through
--- one platform-wide ledger (tenants are folded together, a batch at a time).
+-- The watermark: every entry of a transaction with tx at or below it is folded, none above. One row for the whole
+-- service, as the folder's progress through one platform-wide ledger (tenants are folded together, a batch at a
+-- time); entry_id is the largest entry id folded so far, for operators only.
 create table usage_watermark (
     singleton boolean primary key default true check (singleton),
     tx        bigint  not null,

@@ -161,11 +161,11 @@ class Reconciler {
         // The usage roll-ups (V18) must be exactly the consumption entries up to the folder's watermark, bucketed by
         // day in the zone they were rolled up in; one statement, so the watermark and the roll-ups are of one moment.
         drifts.addAll(jdbc.sql("""
-                with w as (select tx, entry_id from usage_watermark), e as (
+                with w as (select tx from usage_watermark), e as (
                     select e.tenant_id, (e.at at time zone z.time_zone)::date as day, e.user_id,
                            coalesce(e.feature, '') as feature, sum(e.consumed_delta) as consumed, count(*) as requests
                       from ledger_entries e cross join w left join usage_zones z on z.tenant_id = e.tenant_id
-                     where e.consumed_delta <> 0 and (e.tx, e.id) <= (w.tx, w.entry_id)
+                     where e.consumed_delta <> 0 and e.tx <= w.tx
                        and (cast(:tenant as uuid) is null or e.tenant_id = :tenant)
                      group by 1, 2, 3, 4
                 ), r as (

@@ -9,7 +9,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Folds consumption entries into the daily roll-ups (V18__usage_rollups.sql), a batch at a time: each batch reads the
- * entries after the watermark in (tx, id) order, only those of transactions that have finished, adds them to the
+ * entries of the next finished transactions after the watermark (a transaction id), adds them to the
  * roll-ups and moves the watermark, in one transaction that holds the watermark row's lock. So a crash loses at most
  * an uncommitted batch (folded again next time, never twice), and two folders (two instances, an overlapping run)
  * take turns instead of double counting. The charge path is untouched: it only stamps its transaction id on the entry.
@@ -30,7 +30,7 @@ class UsageFolder {
     record Watermark(long tx, long entryId) {
     }
 
-    /** Folds batches until the finished tail is empty; returns how many entries were folded. */
+    /** Folds batches until the finished tail is empty; returns how many transactions were folded. */
     long foldAll(int batchSize) {
         rebuildChangedZones();
         long folded = 0;
@@ -42,19 +42,27 @@ class UsageFolder {
         return folded;
     }
 
-    /** One batch of at most {@code batchSize} entries, in its own transaction; returns how many entries it folded. */
+    /**
+     * One batch: the entries of the next {@code batchSize} finished transactions, whole, in its own transaction; returns
+     * how many transactions it folded. Whole transactions, so the watermark is one transaction id: every entry of a
+     * transaction at or below it is folded, none above (a bulk load of millions of entries in one transaction is
+     * folded in one go, not re-sorted batch after batch).
+     */
     int foldBatch(int batchSize) {
         Integer folded = transactions.execute(status -> {
             var mark = lockWatermark();
             return jdbc.sql("""
-                    with batch as (
+                    with txs as (
+                        -- the next transactions to fold, whole: those that have finished (a running one has an id
+                        -- at or above the snapshot's xmin), the oldest first
+                        select distinct e.tx from ledger_entries e
+                         where e.tx > :tx and e.tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                         order by e.tx
+                         limit :batch
+                    ), batch as (
                         select e.tenant_id, e.id, e.tx, e.user_id, e.feature, e.consumed_delta, e.at
                           from ledger_entries e
-                         where e.tx >= :tx and (e.tx, e.id) > (:tx, :entry)
-                           -- only entries of finished transactions: a running one has an id at or above this
-                           and e.tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-                         order by e.tx, e.id
-                         limit :batch
+                         where e.tx > :tx and e.tx <= (select max(tx) from txs)
                     ), new_zones as (
                         insert into usage_zones (tenant_id, time_zone)
                         select distinct b.tenant_id, coalesce(s.time_zone, 'UTC')
@@ -84,17 +92,16 @@ class UsageFolder {
                            set consumed = usage_daily_features.consumed + excluded.consumed,
                                requests = usage_daily_features.requests + excluded.requests
                         returning 1
-                    ), last as (
-                        select tx, id from batch order by tx desc, id desc limit 1
                     ), moved as (
                         update usage_watermark w set tx = last.tx, entry_id = last.id, folded_at = now()
-                          from last
+                          from (select max(tx) as tx, max(id) as id from batch) last
+                         where last.tx is not null
                         returning 1
                     )
                     -- data-modifying CTEs run to completion whether or not the final SELECT reads them
-                    select count(*)::int from batch
+                    select count(distinct tx)::int from batch
                     """)
-                    .param("tx", mark.tx()).param("entry", mark.entryId()).param("batch", batchSize)
+                    .param("tx", mark.tx()).param("batch", batchSize)
                     .query(Integer.class).single();
         });
         return folded == null ? 0 : folded;
@@ -128,9 +135,9 @@ class UsageFolder {
                     select e.tenant_id, (e.at at time zone z.time_zone)::date, e.user_id, coalesce(e.feature, ''),
                            sum(e.consumed_delta), count(*)
                       from ledger_entries e join usage_zones z on z.tenant_id = e.tenant_id
-                     where e.tenant_id = :tenant and e.consumed_delta <> 0 and (e.tx, e.id) <= (:tx, :entry)
+                     where e.tenant_id = :tenant and e.consumed_delta <> 0 and e.tx <= :tx
                      group by 1, 2, 3, 4
-                    """).param("tenant", tenant.value()).param("tx", mark.tx()).param("entry", mark.entryId()).update();
+                    """).param("tenant", tenant.value()).param("tx", mark.tx()).update();
             jdbc.sql("""
                     insert into usage_daily_features (tenant_id, day, feature, consumed, requests)
                     select tenant_id, day, feature, sum(consumed), sum(requests) from usage_daily

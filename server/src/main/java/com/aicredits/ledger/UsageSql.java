@@ -38,7 +38,7 @@ final class UsageSql {
                     union all
                     select (e.at at time zone :zone)::date, e.user_id, coalesce(e.feature, ''), e.consumed_delta
                       from ledger_entries e, usage_watermark w, zone_state z
-                     where z.rolled and e.tenant_id = :tenant and e.tx >= w.tx and (e.tx, e.id) > (w.tx, w.entry_id)
+                     where z.rolled and e.tenant_id = :tenant and e.tx > w.tx
                        and e.consumed_delta <> 0 and e.at >= :sinceAt%s
                     union all
                     select (e.at at time zone :zone)::date, e.user_id, coalesce(e.feature, ''), e.consumed_delta
