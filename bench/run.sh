@@ -12,7 +12,7 @@
 # the grants took and the charge throughput during them against just before them.
 #
 # Options (after or instead of --smoke): --tenants N --users-big N --users-other N --entries N
-#   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,balance,admin
+#   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,balance,admin,usage,forecast,runway
 #   --admin-charge-clients N --search TERM (admin table filter, default abc)
 #   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health/liveness: no database call) --no-build
 #   --allowances N (month start: users given an allowance, default all of the largest tenant's)
@@ -31,7 +31,7 @@ PLATFORM_KEY="bench-$RANDOM$RANDOM"
 read -r -a JVM_OPTS <<< "${BENCH_JVM_OPTS:--Xmx512m}"
 
 MODE=full TENANTS=100 USERS_BIG=100000 USERS_OTHER=100 ENTRIES=5000000
-LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin,monthstart BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health/liveness
+LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin,usage,forecast,runway,monthstart BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health/liveness
 ALLOWANCES= MS_CLIENTS=8
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do

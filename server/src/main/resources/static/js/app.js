@@ -257,4 +257,42 @@
             messages.scrollTop = messages.scrollHeight;
         }
     });
+
+    // Usage charts (Chart.js): each canvas[data-usage-chart] names the JSON block with its labels and datasets. Drawn
+    // when the page loads and whenever htmx swaps in a panel; a canvas that already has its chart is left alone.
+    const PALETTE = ['#0d6efd', '#d63384', '#198754', '#fd7e14', '#6f42c1', '#20c997', '#dc3545', '#6c757d', '#0dcaf0', '#ffc107'];
+    function drawUsageCharts() {
+        if (!window.Chart) {
+            return;
+        }
+        document.querySelectorAll('canvas[data-usage-chart]').forEach(function (canvas) {
+            if (window.Chart.getChart(canvas)) {
+                return;
+            }
+            const block = document.getElementById(canvas.dataset.usageChart);
+            if (!block) {
+                return;
+            }
+            const data = JSON.parse(block.textContent);
+            data.datasets.forEach(function (set, i) {
+                set.backgroundColor = PALETTE[i % PALETTE.length];
+            });
+            new window.Chart(canvas, {
+                type: 'bar',
+                data: {labels: data.labels, datasets: data.datasets},
+                options: {
+                    animation: false,
+                    responsive: true,
+                    maintainAspectRatio: false,
+                    indexAxis: data.horizontal ? 'y' : 'x',
+                    scales: data.horizontal ? {x: {beginAtZero: true}}
+                        : {x: {stacked: true}, y: {stacked: true, beginAtZero: true}},
+                    plugins: {legend: {display: !data.horizontal && data.datasets.length > 1, position: 'bottom'}}
+                }
+            });
+        });
+    }
+    document.addEventListener('DOMContentLoaded', drawUsageCharts);
+    document.addEventListener('htmx:afterSettle', drawUsageCharts);
+    window.addEventListener('load', drawUsageCharts);
 })();

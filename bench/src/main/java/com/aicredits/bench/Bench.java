@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * Bench setup --base URL --platform-key K --tenants N --out DIR
  * Bench load  --base URL --env DIR/bench.env [--concurrency 1,8,32,128] [--duration 10] [--warmup 2]
- *             [--workloads health,charge,pair,balance,admin] [--admin-charge-clients 8] [--search abc]
+ *             [--workloads health,charge,pair,balance,admin,usage,forecast,runway] [--admin-charge-clients 8] [--search abc]
  *             [--trivial-path /actuator/health] [--server-pid PID] [--out DIR]
  * </pre>
  *
@@ -289,6 +289,12 @@ public final class Bench {
                 rec.call("admin-page", get(api("/credits/users?q=" + searchTerm + "&sort=remaining,desc&page=0&size=50"),
                         adminAuth), 200);
             };
+            // Usage over time (issue 14), each beside the background charge load like admin: the AI Credits tab's chart
+            // (30 days by feature), the forecast, and the first table page sorted by runway.
+            case "usage" -> rec -> rec.call("usage-30d-by-feature", get(api("/credits/usage?groupBy=feature"), adminAuth), 200);
+            case "forecast" -> rec -> rec.call("forecast", get(api("/credits/forecast"), adminAuth), 200);
+            case "runway" -> rec -> rec.call("runway-page",
+                    get(api("/credits/users?sort=runsOutOn&page=0&size=50"), adminAuth), 200);
             default -> throw new IllegalArgumentException("unknown workload " + name);
         };
     }
@@ -325,7 +331,7 @@ public final class Bench {
         List<Thread> threads = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         // The admin workload runs beside a background charge load (not reported in its own row).
-        int background = workload.equals("admin") ? adminChargeClients : 0;
+        int background = List.of("admin", "usage", "forecast", "runway").contains(workload) ? adminChargeClients : 0;
         List<Recorder> backgroundRecorders = new ArrayList<>();
         for (int i = 0; i < clients + background; i++) {
             Recorder rec = new Recorder();
@@ -381,6 +387,7 @@ public final class Bench {
         String label = switch (workload) {
             case "pair" -> "authorize+settle pair";
             case "admin" -> "admin summary+page (+" + background + " charge clients)";
+            case "usage", "forecast", "runway" -> workload + " (+" + background + " charge clients)";
             default -> workload;
         };
         rows.add(row(label, clients, ops, allCalls / seconds, units, errors, cpu));

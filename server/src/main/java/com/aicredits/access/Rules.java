@@ -106,6 +106,18 @@ final class Rules {
         return caller.kind() == Caller.Kind.USER && user.isPresent() && user.get().equals(caller.userId());
     }
 
+    /**
+     * Usage and forecast: admins read the whole tenant; a signed-in user reads their own figures only, so the query
+     * must name them ({@code userId} = themselves).
+     */
+    static boolean usageReader(Caller caller, RequestAuthorizationContext context) {
+        if (caller.isAdmin()) {
+            return true;
+        }
+        var user = uuid(context.getRequest().getParameter("userId")).map(UserId::new);
+        return caller.kind() == Caller.Kind.USER && user.isPresent() && user.get().equals(caller.userId());
+    }
+
     private static java.util.Optional<Caller> caller(Supplier<? extends Authentication> authentication) {
         var auth = authentication.get();
         return auth != null && auth.isAuthenticated() && auth.getPrincipal() instanceof Caller caller

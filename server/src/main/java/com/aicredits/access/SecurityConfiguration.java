@@ -108,6 +108,8 @@ class SecurityConfiguration {
                         .requestMatchers(POST, TENANT + "/users").access(Rules.tenant(Rules::admin))
                         .requestMatchers(GET, TENANT + "/users").access(Rules.tenant(Rules::admin))
                         .requestMatchers(PATCH, TENANT + "/users/{userId}").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(GET, TENANT + "/credits/usage", TENANT + "/credits/forecast")
+                                .access(Rules.tenant(Rules::usageReader))
                         .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/settings").access(Rules.tenant(Rules::admin))
                         .requestMatchers(TENANT + "/webhooks", TENANT + "/webhooks/**").access(Rules.tenant(Rules::admin))

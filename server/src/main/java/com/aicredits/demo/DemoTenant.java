@@ -118,6 +118,9 @@ class DemoTenant implements ApplicationRunner {
         log.info("Seeded demo tenant 'Demo Manufacturing' ({})", ID);
     }
 
+    /** The AI features the demo's consumption is spread over (the usage chart stacks them). */
+    static final List<String> FEATURES = List.of("canvas", "supplier-summary", "demand-forecast", "translate");
+
     void seed() {
         directory.createTenant(ID, "Demo Manufacturing");
         ledger.purchase(ID, credits("10000"), "PO-2026-0001", "Annual AI plan", OPERATOR, "demo-purchase-1").orElseThrow();
@@ -135,10 +138,13 @@ class DemoTenant implements ApplicationRunner {
             }
             int request = 0;
             var left = person.consumed();
-            // Spend in Canvas-sized requests so each user's history looks like real use.
+            // Spend in Canvas-sized requests over four features so each user's history and the usage chart look like
+            // real use.
             while (left.signum() > 0) {
                 var cost = left.min(new BigDecimal("37.5"));
-                ledger.charge(ID, new RequestId("demo-" + user + "-" + ++request), user, "canvas",
+                ++request;
+                ledger.charge(ID, new RequestId("demo-" + user + "-" + request), user,
+                        FEATURES.get((request + ids.size()) % FEATURES.size()),
                         credits(cost.toPlainString()), CANVAS).orElseThrow();
                 left = left.subtract(cost);
             }

@@ -51,10 +51,14 @@ public class Ledger {
     private final Allowances allowances;
     private final AllowanceStore allowanceStore;
     private final AllowancePeriods periods;
+    private final UsageReports usage;
+    private final UsageFolder folder;
 
     Ledger(Allocations allocations, BulkChanges bulkChanges, BulkAllowances bulkAllowances, Consumption consumption, LedgerQueries queries,
             Reconciler reconciler, LedgerMetrics metrics, Allowances allowances, AllowanceStore allowanceStore,
-            AllowancePeriods periods) {
+            AllowancePeriods periods, UsageReports usage, UsageFolder folder) {
+        this.usage = usage;
+        this.folder = folder;
         this.allowances = allowances;
         this.allowanceStore = allowanceStore;
         this.periods = periods;
@@ -240,7 +244,47 @@ public class Ledger {
     }
 
     public Page<AccountRow> rows(TenantId tenant, RowQuery query) {
-        return queries.rows(tenant, query);
+        return queries.rows(tenant, query, () -> usage.window(tenant));
+    }
+
+    // ------------------------------------------------------------------ usage over time and runway
+
+    /** Consumption over the query's days (SPEC part two, "Usage over time and runway"), exact to the last entry. */
+    public Usage usage(TenantId tenant, UsageQuery query) {
+        return usage.usage(tenant, query);
+    }
+
+    /** The tenant's runway and its users at risk, soonest first, at most {@code limit}. */
+    public Forecast forecast(TenantId tenant, int limit) {
+        return usage.forecast(tenant, null, limit);
+    }
+
+    /** One user's own runway (no tenant figures), whether or not they are at risk. */
+    public Forecast forecast(TenantId tenant, UserId user) {
+        return usage.forecast(tenant, user, 1);
+    }
+
+    /** The tenant's total available credits at the pace of the last 14 days. */
+    public Runway tenantRunway(TenantId tenant) {
+        return usage.tenantRunway(tenant);
+    }
+
+    /** The runway of each of these users: a page of the table. */
+    public java.util.Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
+        return usage.runways(tenant, users);
+    }
+
+    /** Today in the tenant's time zone (the last day of a default usage range). */
+    public java.time.LocalDate today(TenantId tenant) {
+        return usage.today(tenant);
+    }
+
+    /**
+     * Folds every finished consumption entry into the daily roll-ups now (the usage job does it every few seconds);
+     * returns how many entries it folded. Answers never depend on it: readers add the tail themselves.
+     */
+    public long foldUsage() {
+        return folder.foldAll(UsageFolder.BATCH_SIZE_DEFAULT);
     }
 
     public Optional<AccountRow> row(TenantId tenant, UserId user) {

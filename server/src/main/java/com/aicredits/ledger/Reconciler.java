@@ -11,7 +11,8 @@ import org.springframework.stereotype.Repository;
  * Recomputes every balance from the ledger and the request log and lists each difference. Three
  * independent records must agree: the stored pools and accounts, the sums of the entries' deltas, and
  * the consumption requests (open holds and settled costs). Each user's entries must also chain: every
- * entry starts from the figures the previous one ended with. Allowance grants must match their entries.
+ * entry starts from the figures the previous one ended with. Allowance grants must match their entries, and
+ * the usage roll-ups the consumption entries they folded.
  */
 @Repository
 class Reconciler {
@@ -155,6 +156,40 @@ class Reconciler {
                   left join u on u.tenant_id = t.tenant_id
                  where t.consumed <> coalesce(a.consumed, 0) or t.active_accounts <> coalesce(a.active_accounts, 0)
                     or t.active_users <> coalesce(u.active_users, 0)
+                """).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
+
+        // The usage roll-ups (V18) must be exactly the consumption entries up to the folder's watermark, bucketed by
+        // day in the zone they were rolled up in; one statement, so the watermark and the roll-ups are of one moment.
+        drifts.addAll(jdbc.sql("""
+                with w as (select tx from usage_watermark), e as (
+                    select e.tenant_id, (e.at at time zone z.time_zone)::date as day, e.user_id,
+                           coalesce(e.feature, '') as feature, sum(e.consumed_delta) as consumed, count(*) as requests
+                      from ledger_entries e cross join w left join usage_zones z on z.tenant_id = e.tenant_id
+                     where e.consumed_delta <> 0 and e.tx <= w.tx
+                       and (cast(:tenant as uuid) is null or e.tenant_id = :tenant)
+                     group by 1, 2, 3, 4
+                ), r as (
+                    select * from usage_daily where (cast(:tenant as uuid) is null or tenant_id = :tenant)
+                )
+                select format('usage %s/%s %s %s: rolled up consumed=%s requests=%s, entries consumed=%s requests=%s',
+                              coalesce(r.tenant_id, e.tenant_id), coalesce(r.user_id, e.user_id), coalesce(r.day, e.day),
+                              coalesce(r.feature, e.feature), r.consumed, r.requests, e.consumed, e.requests)
+                  from r full join e on e.tenant_id = r.tenant_id and e.day = r.day and e.user_id = r.user_id
+                                    and e.feature = r.feature
+                 where r.consumed is distinct from e.consumed or r.requests is distinct from e.requests
+                """).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
+        drifts.addAll(jdbc.sql("""
+                with u as (
+                    select tenant_id, day, feature, sum(consumed) as consumed, sum(requests) as requests
+                      from usage_daily where (cast(:tenant as uuid) is null or tenant_id = :tenant) group by 1, 2, 3
+                ), f as (
+                    select * from usage_daily_features where (cast(:tenant as uuid) is null or tenant_id = :tenant)
+                )
+                select format('usage %s %s %s: per feature consumed=%s requests=%s, users'' sum consumed=%s requests=%s',
+                              coalesce(f.tenant_id, u.tenant_id), coalesce(f.day, u.day), coalesce(f.feature, u.feature),
+                              f.consumed, f.requests, u.consumed, u.requests)
+                  from f full join u on u.tenant_id = f.tenant_id and u.day = f.day and u.feature = f.feature
+                 where f.consumed is distinct from u.consumed or f.requests is distinct from u.requests
                 """).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
 
         long pools = jdbc.sql("select count(*) from pools where (cast(:tenant as uuid) is null or tenant_id = :tenant)")

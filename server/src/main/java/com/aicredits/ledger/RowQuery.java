@@ -33,13 +33,15 @@ public record RowQuery(String search, Role role, UserState state, SortBy sortBy,
         /** Nothing left to start a request with: remaining at or below zero (over-consumed users included). */
         EXHAUSTED,
         /** Over-consumed: remaining below zero. */
-        NEGATIVE
+        NEGATIVE,
+        /** Runs out within 7 days at the pace of the last 14 (see {@link Runway}); API and UI name it runs_out_soon. */
+        RUNS_OUT_SOON
     }
 
     /** A sortable column, under the key the API's {@code sort} parameter and the UI's links use. */
     public enum SortBy {
         NAME("name"), EMAIL("email"), ROLE("role"), ASSIGNED("assigned"), CONSUMED("consumed"),
-        REMAINING("remaining"), USED_PERCENT("usedPercent");
+        REMAINING("remaining"), USED_PERCENT("usedPercent"), RUNS_OUT_ON("runsOutOn");
 
         private final String key;
 
@@ -59,7 +61,10 @@ public record RowQuery(String search, Role role, UserState state, SortBy sortBy,
 
     public static final int SEARCH_LENGTH_MAX = 200;
 
-    /** {@code low}, {@code exhausted} or {@code negative}, in any case. */
+    /** Days within which a {@link UserState#RUNS_OUT_SOON} user runs out. */
+    public static final int RUNS_OUT_SOON_DAYS = 7;
+
+    /** {@code low}, {@code exhausted}, {@code negative} or {@code runs_out_soon}, in any case. */
     public static Optional<UserState> state(String text) {
         return text == null ? Optional.empty()
                 : Arrays.stream(UserState.values()).filter(s -> s.name().equalsIgnoreCase(text.strip())).findFirst();

@@ -9,6 +9,12 @@ public enum Refusal {
     INVALID_PERIOD,
     /** An allowance mode other than RESET or TOP_UP. */
     INVALID_MODE,
+    /** A usage range whose dates do not parse, that ends before it starts, or that is longer than two years. */
+    INVALID_DATE_RANGE,
+    /** A usage interval other than day, week or month. */
+    INVALID_INTERVAL,
+    /** A usage grouping other than none, feature or user. */
+    INVALID_GROUP_BY,
     INVALID_AMOUNT,
     /** Any other malformed field (note too long, blank reference, malformed request id). */
     VALIDATION_FAILED,

@@ -412,6 +412,40 @@ class ApiBadInputTest {
                 "VALIDATION_FAILED", "q"));
         cases.addAll(tenantIdCases(PLATFORM, "GET", "/credits/users", "credit table", null, Map.of()));
 
+        // ---- GET /tenants/{tenantId}/credits/usage and /forecast: dates, interval, groupBy, userId, limit
+        String usage = credits + "/usage";
+        cases.add(c("usage: a from that is not a date", ADMIN, "GET", usage + "?from=yesterday", null, 400,
+                "INVALID_DATE_RANGE", "from"));
+        cases.add(c("usage: an impossible date", ADMIN, "GET", usage + "?to=2026-02-30", null, 400, "INVALID_DATE_RANGE", "to"));
+        cases.add(c("usage: from after to", ADMIN, "GET", usage + "?from=2026-03-02&to=2026-03-01", null, 400,
+                "INVALID_DATE_RANGE", "from"));
+        cases.add(c("usage: a range of three years", ADMIN, "GET", usage + "?from=2024-01-01&to=2026-12-31", null, 400,
+                "INVALID_DATE_RANGE", "to"));
+        cases.add(c("usage: a year beyond 9999", ADMIN, "GET", usage + "?from=%2B100000-01-01", null, 400,
+                "INVALID_DATE_RANGE", "from"));
+        cases.add(c("usage: an hourly interval", ADMIN, "GET", usage + "?interval=hour", null, 400, "INVALID_INTERVAL", "interval"));
+        cases.add(c("usage: grouped by password", ADMIN, "GET", usage + "?groupBy=password", null, 400, "INVALID_GROUP_BY",
+                "groupBy"));
+        cases.add(c("usage: limit 0", ADMIN, "GET", usage + "?limit=0", null, 400, "VALIDATION_FAILED", "limit"));
+        cases.add(c("usage: limit 101", ADMIN, "GET", usage + "?limit=101", null, 400, "VALIDATION_FAILED", "limit"));
+        cases.add(c("usage: limit not a number", ADMIN, "GET", usage + "?limit=ten", null, 400, "VALIDATION_FAILED", "limit"));
+        cases.add(c("usage: a limit beyond int", ADMIN, "GET", usage + "?limit=99999999999999999999", null, 400,
+                "VALIDATION_FAILED", "limit"));
+        cases.add(c("usage: malformed userId", ADMIN, "GET", usage + "?userId=" + MALFORMED_UUID, null, 400,
+                "VALIDATION_FAILED", "userId"));
+        cases.add(c("usage: unknown userId", ADMIN, "GET", usage + "?userId=" + UNKNOWN_UUID, null, 404, "NOT_FOUND"));
+        cases.add(c("usage: another tenant's userId", ADMIN, "GET", usage + "?userId=" + w.eve, null, 404, "NOT_FOUND"));
+        cases.addAll(tenantIdCases(PLATFORM, "GET", "/credits/usage", "usage", null, Map.of()));
+        String forecast = credits + "/forecast";
+        cases.add(c("forecast: limit 0", ADMIN, "GET", forecast + "?limit=0", null, 400, "VALIDATION_FAILED", "limit"));
+        cases.add(c("forecast: limit 1001", ADMIN, "GET", forecast + "?limit=1001", null, 400, "VALIDATION_FAILED", "limit"));
+        cases.add(c("forecast: malformed userId", ADMIN, "GET", forecast + "?userId=" + MALFORMED_UUID, null, 400,
+                "VALIDATION_FAILED", "userId"));
+        cases.add(c("forecast: another tenant's userId", ADMIN, "GET", forecast + "?userId=" + w.eve, null, 404, "NOT_FOUND"));
+        cases.addAll(tenantIdCases(PLATFORM, "GET", "/credits/forecast", "forecast", null, Map.of()));
+        cases.add(c("credit table: unknown sort by runway spelling", ADMIN, "GET", table + "?sort=runs_out_on", null, 400,
+                "VALIDATION_FAILED", "sort"));
+
         // ---- GET /tenants/{tenantId}/credits/assignable-users
         cases.addAll(tenantIdCases(PLATFORM, "GET", "/credits/assignable-users", "assignable users", null, Map.of()));
 

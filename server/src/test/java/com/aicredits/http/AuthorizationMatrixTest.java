@@ -119,6 +119,8 @@ class AuthorizationMatrixTest {
                     Map.of("name", "Renamed"), Map.of());
             case "GET /users/{userId}/balance", "GET /credits/users/{userId}/entries" ->
                     new Request(path.replace("{userId}", planner), null, Map.of());
+            // the Planner's own usage and runway: the Planner may read them, the Viewer (someone else's) may not
+            case "GET /credits/usage", "GET /credits/forecast" -> new Request(path + "?userId=" + planner, null, Map.of());
             case "POST /credits/users/{userId}/assign" -> new Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
                     Map.of("credits", 5), key);
             case "POST /credits/users/{userId}/add", "POST /credits/users/{userId}/remove" ->

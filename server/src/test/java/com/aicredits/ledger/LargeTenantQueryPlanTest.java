@@ -113,7 +113,8 @@ class LargeTenantQueryPlanTest {
     }
 
     private String explain(RowQuery query) {
-        String plan = queries.explainPage(big, query);
+        String plan = queries.explainPage(big, query,
+                () -> new UsageReports.RunwayWindow(java.time.ZoneId.of("UTC"), java.time.LocalDate.now()));
         System.out.println("--- " + query + "\n" + plan);
         return plan;
     }

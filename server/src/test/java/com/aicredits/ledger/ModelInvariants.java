@@ -117,6 +117,40 @@ final class ModelInvariants {
         assertThat(run.ledger.balance(run.tenant, run.user("stranger"))).as(after + "balance of a stranger")
                 .isEmpty();
         assertThat(run.ledger.reconcile(run.tenant).drifts()).as(after + "reconciliation drifts").isEmpty();
+        usageEqualsTheLedger(after);
+    }
+
+    /** How many times {@link #thoroughly} ran: the roll-ups are folded every other time, so both paths are read. */
+    private int thoroughRuns;
+
+    /**
+     * The usage figures (SPEC part two) equal a recomputation from the ledger: per user and day in the tenant's zone,
+     * whether the consumption is still in the tail or folded into the roll-ups; and the roll-ups reconcile (above).
+     */
+    private void usageEqualsTheLedger(String after) {
+        if (thoroughRuns++ % 2 == 1) {
+            run.ledger.foldUsage();
+            assertThat(run.ledger.reconcile(run.tenant).drifts()).as(after + "drifts after folding the usage").isEmpty();
+        }
+        String zone = run.jdbc.sql("select coalesce((select time_zone from tenant_settings where tenant_id = ?), 'UTC')")
+                .param(run.tenant.value()).query(String.class).single();
+        Map<String, Long> recomputed = new HashMap<>();
+        run.jdbc.sql("""
+                select (at at time zone ?)::date, user_id, sum(consumed_delta) from ledger_entries
+                 where tenant_id = ? and consumed_delta <> 0 group by 1, 2 having sum(consumed_delta) <> 0
+                """).params(zone, run.tenant.value())
+                .query(rs -> {
+                    recomputed.put(rs.getObject(1, LocalDate.class) + " " + rs.getString(2), rs.getLong(3));
+                });
+        var today = run.ledger.today(run.tenant);
+        var usage = run.ledger.usage(run.tenant, new UsageQuery(today.minusDays(UsageQuery.RANGE_DAYS_MAX - 1), today,
+                UsageQuery.Interval.DAY, UsageQuery.GroupBy.USER, null, UsageQuery.LIMIT_MAX));
+        Map<String, Long> read = new HashMap<>();
+        usage.series().forEach(series -> series.points().stream().filter(p -> !p.consumed().equals(Credits.ZERO))
+                .forEach(p -> read.put(p.date() + " " + series.key(), p.consumed().thousandths())));
+        assertThat(read).as(after + "usage per user and day against the ledger").isEqualTo(recomputed);
+        assertThat(usage.total().thousandths()).as(after + "usage total against the model's consumption")
+                .isEqualTo(run.model.consumed());
     }
 
     private record Stored(AccountFigures figures, long settledCosts, long chargedTwice, long overRemovals) {

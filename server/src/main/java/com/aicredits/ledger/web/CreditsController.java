@@ -75,8 +75,11 @@ class CreditsController {
 
     @GetMapping("/users")
     @Operation(summary = "Users with an active allocation, searched, filtered, sorted and paged",
-            description = "state: low (at most 20% of assigned left), exhausted (remaining <= 0), negative (remaining < 0). "
-                    + "sort: name, email, role, assigned, consumed, remaining or usedPercent, optionally followed by ,desc.")
+            description = "state: low (at most 20% of assigned left), exhausted (remaining <= 0), negative (remaining < 0), "
+                    + "runs_out_soon (runs out within 7 days at the pace of the last 14). "
+                    + "sort: name, email, role, assigned, consumed, remaining, usedPercent or runsOutOn (soonest first, "
+                    + "never last), optionally followed by ,desc. Each row has dailyBurn (the last 14 days' consumption / 14), "
+                    + "runsOutOn (ISO date or null) and runsOutBeforeNextGrant.")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = RowsPage.class)))
     ResponseEntity<Object> users(@PathVariable TenantId tenantId,
@@ -94,7 +97,7 @@ class CreditsController {
         }
         Optional<UserState> stateFilter = blank(state) ? Optional.empty() : RowQuery.state(state);
         if (!blank(state) && stateFilter.isEmpty()) {
-            return Problems.invalid("state", "state is low, exhausted or negative");
+            return Problems.invalid("state", "state is low, exhausted, negative or runs_out_soon");
         }
         var order = RowQuery.Sort.parse(sort);
         if (order.isEmpty()) {
@@ -108,7 +111,8 @@ class CreditsController {
         }
         var rows = ledger.rows(tenantId, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null),
                 order.get().by(), order.get().descending(), page, size));
-        return ResponseEntity.ok(RowsPage.of(rows));
+        return ResponseEntity.ok(RowsPage.of(rows, ledger.runways(tenantId,
+                rows.items().stream().map(com.aicredits.ledger.AccountRow::userId).toList())));
     }
 
     record AssignableJson(UUID userId, String name, String email) {

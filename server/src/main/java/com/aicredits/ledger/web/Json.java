@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import com.aicredits.ledger.Balance;
 import com.aicredits.ledger.Entry;
 import com.aicredits.ledger.Page;
+import com.aicredits.ledger.Runway;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.RequestState;
 import com.aicredits.ledger.Summary;
@@ -67,12 +68,23 @@ final class Json {
     }
 
     /** {@code allowance}: null, or the user's recurring allowance. */
+    /**
+     * {@code dailyBurn}, {@code runsOutOn} and {@code runsOutBeforeNextGrant}: the user's runway (see {@link Runway}),
+     * on the table's rows; null on the answer of an assign, add or remove.
+     */
     record RowJson(UUID userId, String name, String email, String role, BigDecimal assigned, BigDecimal consumed,
-            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active, TermsJson allowance) {
+            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active, TermsJson allowance,
+            BigDecimal dailyBurn, LocalDate runsOutOn, Boolean runsOutBeforeNextGrant) {
         static RowJson of(AccountRow r) {
+            return of(r, null);
+        }
+
+        static RowJson of(AccountRow r, Runway runway) {
             return new RowJson(r.userId().value(), r.name(), r.email(), r.role().name(), amount(r.assigned()),
                     amount(r.consumed()), amount(r.remaining()), amount(r.held()), r.usedPercent(), r.active(),
-                    r.allowance().map(TermsJson::of).orElse(null));
+                    r.allowance().map(TermsJson::of).orElse(null),
+                    runway == null ? null : amount(runway.dailyBurn()), runway == null ? null : runway.runsOutOn(),
+                    runway == null ? null : runway.beforeNextGrant());
         }
     }
 
@@ -140,8 +152,10 @@ final class Json {
 
     /** One page of the table; {@code total} counts every matching user. */
     record RowsPage(List<RowJson> items, int page, int size, long total) {
-        static RowsPage of(Page<AccountRow> page) {
-            return new RowsPage(page.items().stream().map(RowJson::of).toList(), page.page(), page.size(), page.total());
+        static RowsPage of(Page<AccountRow> page, java.util.Map<UserId, Runway> runways) {
+            var none = new Runway(Credits.ZERO, null, false);
+            return new RowsPage(page.items().stream().map(r -> RowJson.of(r, runways.getOrDefault(r.userId(), none))).toList(),
+                    page.page(), page.size(), page.total());
         }
     }
 

@@ -1,0 +1,158 @@
+package com.aicredits.ledger;
+
+import com.aicredits.shared.TenantId;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Folds consumption entries into the daily roll-ups (V18__usage_rollups.sql), a batch at a time: each batch reads the
+ * entries of the next finished transactions after the watermark (a transaction id), adds them to the
+ * roll-ups and moves the watermark, in one transaction that holds the watermark row's lock. So a crash loses at most
+ * an uncommitted batch (folded again next time, never twice), and two folders (two instances, an overlapping run)
+ * take turns instead of double counting. The charge path is untouched: it only stamps its transaction id on the entry.
+ */
+@Repository
+class UsageFolder {
+
+    static final int BATCH_SIZE_DEFAULT = 5_000;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+
+    UsageFolder(JdbcClient jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    record Watermark(long tx, long entryId) {
+    }
+
+    /** Folds batches until the finished tail is empty; returns how many transactions were folded. */
+    long foldAll(int batchSize) {
+        rebuildChangedZones();
+        long folded = 0;
+        int batch;
+        do {
+            batch = foldBatch(batchSize);
+            folded += batch;
+        } while (batch == batchSize);
+        return folded;
+    }
+
+    /**
+     * One batch: the entries of the next {@code batchSize} finished transactions, whole, in its own transaction; returns
+     * how many transactions it folded. Whole transactions, so the watermark is one transaction id: every entry of a
+     * transaction at or below it is folded, none above (a bulk load of millions of entries in one transaction is
+     * folded in one go, not re-sorted batch after batch).
+     */
+    int foldBatch(int batchSize) {
+        Integer folded = transactions.execute(status -> {
+            var mark = lockWatermark();
+            return jdbc.sql("""
+                    with txs as (
+                        -- the next transactions to fold, whole: those that have finished (a running one has an id
+                        -- at or above the snapshot's xmin), the oldest first
+                        select distinct e.tx from ledger_entries e
+                         where e.tx > :tx and e.tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                         order by e.tx
+                         limit :batch
+                    ), batch as (
+                        select e.tenant_id, e.id, e.tx, e.user_id, e.feature, e.consumed_delta, e.at
+                          from ledger_entries e
+                         where e.tx > :tx and e.tx <= (select max(tx) from txs)
+                    ), new_zones as (
+                        insert into usage_zones (tenant_id, time_zone)
+                        select distinct b.tenant_id, coalesce(s.time_zone, 'UTC')
+                          from batch b left join tenant_settings s on s.tenant_id = b.tenant_id
+                        on conflict (tenant_id) do nothing
+                        returning tenant_id, time_zone
+                    ), consumed as (
+                        select b.tenant_id, (b.at at time zone coalesce(z.time_zone, n.time_zone))::date as day,
+                               b.user_id, coalesce(b.feature, '') as feature,
+                               sum(b.consumed_delta)::bigint as consumed, count(*) as requests
+                          from batch b
+                          left join usage_zones z on z.tenant_id = b.tenant_id
+                          left join new_zones n on n.tenant_id = b.tenant_id
+                         where b.consumed_delta <> 0
+                         group by 1, 2, 3, 4
+                    ), per_user as (
+                        insert into usage_daily (tenant_id, day, user_id, feature, consumed, requests)
+                        select tenant_id, day, user_id, feature, consumed, requests from consumed
+                        on conflict (tenant_id, day, user_id, feature) do update
+                           set consumed = usage_daily.consumed + excluded.consumed,
+                               requests = usage_daily.requests + excluded.requests
+                        returning 1
+                    ), per_feature as (
+                        insert into usage_daily_features (tenant_id, day, feature, consumed, requests)
+                        select tenant_id, day, feature, sum(consumed), sum(requests) from consumed group by 1, 2, 3
+                        on conflict (tenant_id, day, feature) do update
+                           set consumed = usage_daily_features.consumed + excluded.consumed,
+                               requests = usage_daily_features.requests + excluded.requests
+                        returning 1
+                    ), moved as (
+                        update usage_watermark w set tx = last.tx, entry_id = last.id, folded_at = now()
+                          from (select max(tx) as tx, max(id) as id from batch) last
+                         where last.tx is not null
+                        returning 1
+                    )
+                    -- data-modifying CTEs run to completion whether or not the final SELECT reads them
+                    select count(distinct tx)::int from batch
+                    """)
+                    .param("tx", mark.tx()).param("batch", batchSize)
+                    .query(Integer.class).single();
+        });
+        return folded == null ? 0 : folded;
+    }
+
+    /**
+     * A tenant that changed its time zone gets its roll-ups recomputed in the new one, in one transaction that holds
+     * the watermark (so no batch folds into the old days meanwhile). Readers count from the ledger until it commits.
+     */
+    void rebuildChangedZones() {
+        List<UUID> changed = jdbc.sql("""
+                select z.tenant_id from usage_zones z left join tenant_settings s on s.tenant_id = z.tenant_id
+                 where z.time_zone <> coalesce(s.time_zone, 'UTC')
+                """).query(UUID.class).list();
+        changed.forEach(tenant -> rebuild(new TenantId(tenant)));
+    }
+
+    /** Recomputes one tenant's roll-ups from its entries up to the watermark, in its zone as set now. */
+    void rebuild(TenantId tenant) {
+        transactions.executeWithoutResult(status -> {
+            var mark = lockWatermark();
+            jdbc.sql("delete from usage_daily where tenant_id = ?").param(tenant.value()).update();
+            jdbc.sql("delete from usage_daily_features where tenant_id = ?").param(tenant.value()).update();
+            jdbc.sql("""
+                    insert into usage_zones (tenant_id, time_zone)
+                    select :tenant, coalesce((select time_zone from tenant_settings where tenant_id = :tenant), 'UTC')
+                    on conflict (tenant_id) do update set time_zone = excluded.time_zone
+                    """).param("tenant", tenant.value()).update();
+            jdbc.sql("""
+                    insert into usage_daily (tenant_id, day, user_id, feature, consumed, requests)
+                    select e.tenant_id, (e.at at time zone z.time_zone)::date, e.user_id, coalesce(e.feature, ''),
+                           sum(e.consumed_delta), count(*)
+                      from ledger_entries e join usage_zones z on z.tenant_id = e.tenant_id
+                     where e.tenant_id = :tenant and e.consumed_delta <> 0 and e.tx <= :tx
+                     group by 1, 2, 3, 4
+                    """).param("tenant", tenant.value()).param("tx", mark.tx()).update();
+            jdbc.sql("""
+                    insert into usage_daily_features (tenant_id, day, feature, consumed, requests)
+                    select tenant_id, day, feature, sum(consumed), sum(requests) from usage_daily
+                     where tenant_id = :tenant group by 1, 2, 3
+                    """).param("tenant", tenant.value()).update();
+        });
+    }
+
+    Watermark watermark() {
+        return jdbc.sql("select tx, entry_id from usage_watermark")
+                .query((rs, n) -> new Watermark(rs.getLong(1), rs.getLong(2))).single();
+    }
+
+    private Watermark lockWatermark() {
+        return jdbc.sql("select tx, entry_id from usage_watermark for update")
+                .query((rs, n) -> new Watermark(rs.getLong(1), rs.getLong(2))).single();
+    }
+}

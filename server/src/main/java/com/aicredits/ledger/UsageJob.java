@@ -1,0 +1,82 @@
+package com.aicredits.ledger;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the {@link UsageFolder} every few seconds as db-scheduler's recurring task (one instance runs each execution).
+ * Only for freshness and read speed: readers add the not-yet-folded tail themselves, so a late or missed run changes
+ * no answer, and a run overlapping another (taken over after a lost heartbeat) waits for the watermark's lock.
+ */
+@Component
+class UsageJob implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageJob.class);
+    static final String TASK = "usage-rollups";
+
+    private final UsageFolder folder;
+    private final DataSource dataSource;
+    private final boolean enabled;
+    private final Duration interval;
+    private final int batchSize;
+    private volatile Scheduler scheduler;
+
+    UsageJob(UsageFolder folder, DataSource dataSource,
+            @Value("${aicredits.usage.job.enabled:true}") boolean enabled,
+            @Value("${aicredits.usage.job.interval:5s}") Duration interval,
+            @Value("${aicredits.usage.job.batch-size:" + UsageFolder.BATCH_SIZE_DEFAULT + "}") int batchSize) {
+        this.folder = folder;
+        this.dataSource = dataSource;
+        this.enabled = enabled;
+        this.interval = interval;
+        this.batchSize = batchSize;
+    }
+
+    void run() {
+        try {
+            long folded = folder.foldAll(batchSize);
+            if (folded > 0) {
+                log.debug("usage roll-ups: folded {} entries", folded);
+            }
+        } catch (DataAccessException e) {
+            log.warn("usage roll-ups stopped, the next run goes on: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void start() {
+        if (enabled && scheduler == null) {
+            RecurringTask<Void> task = Tasks.recurring(TASK, FixedDelay.of(interval)).execute((instance, context) -> run());
+            scheduler = Scheduler.create(dataSource)
+                    .startTasks(task)
+                    .threads(1)
+                    .pollingInterval(Duration.ofSeconds(Math.max(1, Math.min(10, interval.toSeconds()))))
+                    .build();
+            scheduler.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        var running = scheduler;
+        scheduler = null;
+        if (running != null) {
+            running.stop();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scheduler != null;
+    }
+}

@@ -1,0 +1,148 @@
+package com.aicredits.ledger;
+
+import com.aicredits.settings.Period;
+import com.aicredits.settings.TenantSettings;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Usage over time and runways (SPEC part two, "Usage over time and runway"), read from the daily roll-ups and the
+ * not-yet-folded tail, so every figure is exact and current. Days are the tenant's, in its time zone as set now.
+ */
+@Component
+class UsageReports {
+
+    /** Users who run out within this many days are at risk, allowance or not. */
+    static final int RISK_DAYS = 14;
+
+    private final UsageStore store;
+    private final LedgerQueries queries;
+    private final TenantSettings settings;
+    private final AllowancePeriods periods;
+    private final Clock clock;
+
+    UsageReports(UsageStore store, LedgerQueries queries, TenantSettings settings, AllowancePeriods periods, Clock clock) {
+        this.store = store;
+        this.queries = queries;
+        this.settings = settings;
+        this.periods = periods;
+        this.clock = clock;
+    }
+
+    LocalDate today(TenantId tenant) {
+        return LocalDate.ofInstant(clock.instant(), settings.timeZone(tenant));
+    }
+
+    Usage usage(TenantId tenant, UsageQuery query) {
+        ZoneId zone = settings.timeZone(tenant);
+        var rows = store.days(tenant, zone, query);
+        // consumption per key and point
+        Map<String, TreeMap<LocalDate, Long>> byKey = new LinkedHashMap<>();
+        long total = 0;
+        for (var row : rows) {
+            byKey.computeIfAbsent(row.key(), k -> new TreeMap<>()).merge(query.pointOf(row.day()), row.consumed(), Long::sum);
+            total += row.consumed();
+        }
+        if (query.groupBy() == UsageQuery.GroupBy.NONE) {
+            byKey.putIfAbsent("", new TreeMap<>());
+        }
+        List<Map.Entry<String, Long>> largest = byKey.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue().values().stream().mapToLong(Long::longValue).sum()))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(query.limit())
+                .toList();
+        Map<String, String> labels = query.groupBy() == UsageQuery.GroupBy.USER
+                ? store.names(tenant, largest.stream().map(Map.Entry::getKey).toList())
+                : Map.of();
+        List<LocalDate> points = new ArrayList<>();
+        for (LocalDate p = query.from(); !p.isAfter(query.to()); p = query.nextPoint(p)) {
+            points.add(p);
+        }
+        var series = largest.stream().map(e -> {
+            var perPoint = byKey.get(e.getKey());
+            String key = query.groupBy() == UsageQuery.GroupBy.NONE ? "total" : e.getKey();
+            String label = switch (query.groupBy()) {
+                case NONE -> "All consumption";
+                case FEATURE -> e.getKey().isEmpty() ? "(no feature)" : e.getKey();
+                case USER -> labels.getOrDefault(e.getKey(), e.getKey());
+            };
+            return new Usage.Series(key, label, new Credits(e.getValue()), points.stream()
+                    .map(p -> new Usage.Point(p, new Credits(perPoint.getOrDefault(p, 0L)))).toList());
+        }).toList();
+        return new Usage(query.from(), query.to(), query.interval(), new Credits(total), series);
+    }
+
+    /**
+     * The tenant's runway and its users at risk (soonest first, at most {@code limit}); with {@code user}, that user's
+     * own figures alone and no tenant figures.
+     */
+    Forecast forecast(TenantId tenant, UserId user, int limit) {
+        ZoneId zone = settings.timeZone(tenant);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+        var monthly = periods.nextGrantDay(tenant, Period.MONTHLY);
+        var weekly = periods.nextGrantDay(tenant, Period.WEEKLY);
+        var users = store.atRisk(tenant, zone, today, today.plusDays(RISK_DAYS), monthly, weekly, user, limit).stream()
+                .map(row -> new Forecast.UserForecast(row.userId(), row.name(), new Credits(row.available()),
+                        runway(row, monthly, weekly),
+                        row.period() == null ? null : periods.nextGrantAt(tenant, Period.valueOf(row.period()))))
+                .toList();
+        if (user != null) {
+            return new Forecast(null, null, users);
+        }
+        var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
+        return new Forecast(tenantRunway(tenant, zone, today, available), available, users);
+    }
+
+    /** The tenant's total available credits at the pace of its last 14 days (the Total Available card). */
+    Runway tenantRunway(TenantId tenant) {
+        ZoneId zone = settings.timeZone(tenant);
+        var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
+        return tenantRunway(tenant, zone, LocalDate.ofInstant(clock.instant(), zone), available);
+    }
+
+    private Runway tenantRunway(TenantId tenant, ZoneId zone, LocalDate today, Credits available) {
+        long consumed = store.consumedSince(tenant, zone, today.minusDays(Runway.PACE_DAYS - 1L));
+        return new Runway(Runway.dailyBurn(consumed), store.runsOutOn(available.thousandths(), consumed, today), false);
+    }
+
+    /** The runway of each of these users (a page of the table). */
+    Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
+        ZoneId zone = settings.timeZone(tenant);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+        var monthly = periods.nextGrantDay(tenant, Period.MONTHLY);
+        var weekly = periods.nextGrantDay(tenant, Period.WEEKLY);
+        return store.runways(tenant, zone, today, users).values().stream()
+                .collect(Collectors.toMap(UsageStore.UserRow::userId, row -> runway(row, monthly, weekly)));
+    }
+
+    /** The window the table's runway sort and filter read: the tenant's zone and today there. */
+    RunwayWindow window(TenantId tenant) {
+        ZoneId zone = settings.timeZone(tenant);
+        return new RunwayWindow(zone, LocalDate.ofInstant(clock.instant(), zone));
+    }
+
+    record RunwayWindow(ZoneId zone, LocalDate today) {
+        LocalDate since() {
+            return today.minusDays(Runway.PACE_DAYS - 1L);
+        }
+    }
+
+    private static Runway runway(UsageStore.UserRow row, LocalDate nextMonthly, LocalDate nextWeekly) {
+        LocalDate nextGrant = row.period() == null ? null
+                : Period.valueOf(row.period()) == Period.MONTHLY ? nextMonthly : nextWeekly;
+        boolean beforeGrant = nextGrant != null && row.runsOutOn() != null && row.runsOutOn().isBefore(nextGrant);
+        return new Runway(Runway.dailyBurn(row.consumed()), row.runsOutOn(), beforeGrant);
+    }
+}

@@ -1,0 +1,146 @@
+package com.aicredits.ledger;
+
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The usage reads, each one statement over the roll-ups and the tail ({@link UsageSql}), tenant first. */
+@Repository
+class UsageStore {
+
+    private final JdbcClient jdbc;
+
+    UsageStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Consumption per day and key (the feature, the user's id, or "" when not split) of the query's range. */
+    record DayRow(LocalDate day, String key, long consumed) {
+    }
+
+    List<DayRow> days(TenantId tenant, ZoneId zone, UsageQuery query) {
+        boolean perUser = query.user() != null || query.groupBy() == UsageQuery.GroupBy.USER;
+        String filter = query.user() == null ? "" : " and %s.user_id = :user";
+        String key = switch (query.groupBy()) {
+            case NONE -> "''";
+            case FEATURE -> "feature";
+            case USER -> "user_id::text";
+        };
+        var statement = jdbc.sql("with " + UsageSql.consumptionSince(perUser, filter)
+                        + " select day, " + key + " as key, sum(consumed)::bigint as consumed from consumption"
+                        + " where day between :since and :to group by 1, 2")
+                .param("tenant", tenant.value()).param("zone", zone.getId()).param("since", query.from())
+                .param("sinceAt", java.sql.Timestamp.from(query.from().atStartOfDay(zone).toInstant()))
+                .param("to", query.to());
+        if (query.user() != null) {
+            statement = statement.param("user", query.user().value());
+        }
+        return statement.query((rs, n) -> new DayRow(rs.getObject(1, LocalDate.class), rs.getString(2), rs.getLong(3)))
+                .list();
+    }
+
+    /** The names of these users (the people view), for the series' labels. */
+    Map<String, String> names(TenantId tenant, Collection<String> users) {
+        var names = new HashMap<String, String>();
+        if (users.isEmpty()) {
+            return names;
+        }
+        jdbc.sql("select id::text, name from people where tenant_id = ? and id = any(string_to_array(?, ',')::uuid[])")
+                .params(tenant.value(), String.join(",", users))
+                .query(rs -> {
+                    names.put(rs.getString(1), rs.getString(2));
+                });
+        return names;
+    }
+
+    /** The tenant's consumption since {@code since} (the runway's pace: 13 days before today). */
+    long consumedSince(TenantId tenant, ZoneId zone, LocalDate since) {
+        return jdbc.sql("with " + UsageSql.consumptionSince(false, "")
+                        + " select coalesce(sum(consumed), 0)::bigint from consumption where day >= :since")
+                .param("tenant", tenant.value()).param("zone", zone.getId()).param("since", since)
+                .param("sinceAt", java.sql.Timestamp.from(since.atStartOfDay(zone).toInstant()))
+                .query(Long.class).single();
+    }
+
+    /** A user at risk, or a user whose own forecast was asked for. */
+    record UserRow(UserId userId, String name, long available, long consumed, LocalDate runsOutOn, String period) {
+    }
+
+    /**
+     * Users with an active allocation who run out within {@code horizon} or before their next grant, soonest first;
+     * or, with {@code user}, that one user whatever their runway.
+     */
+    List<UserRow> atRisk(TenantId tenant, ZoneId zone, LocalDate today, LocalDate horizon, LocalDate nextMonthly,
+            LocalDate nextWeekly, UserId user, int limit) {
+        String filter = user == null ? "" : " and %s.user_id = :user";
+        var since = today.minusDays(Runway.PACE_DAYS - 1L);
+        var statement = jdbc.sql(UsageSql.burn(filter) + """
+                , standing as (
+                    select u.id, u.name, a.assigned - a.consumed - a.held as available, coalesce(b.consumed, 0) as consumed,
+                           runs_out_on(a.assigned - a.consumed - a.held, b.consumed, :today) as runs_out_on, al.period
+                      from accounts a
+                      join people u on u.tenant_id = a.tenant_id and u.id = a.user_id
+                      left join burn b on b.user_id = a.user_id
+                      left join allowances al on al.tenant_id = a.tenant_id and al.user_id = a.user_id
+                     where a.tenant_id = :tenant and a.active%s
+                )
+                select id, name, available, consumed, runs_out_on, period from standing
+                 where %s
+                 order by runs_out_on, lower(name), id
+                 limit :limit
+                """.formatted(filter.formatted("a"), user != null ? "true" : """
+                runs_out_on <= :horizon
+                    or period = 'MONTHLY' and runs_out_on < :nextMonthly
+                    or period = 'WEEKLY' and runs_out_on < :nextWeekly"""))
+                .param("tenant", tenant.value()).param("zone", zone.getId()).param("since", since)
+                .param("sinceAt", java.sql.Timestamp.from(since.atStartOfDay(zone).toInstant()))
+                .param("today", today).param("limit", limit);
+        if (user != null) {
+            statement = statement.param("user", user.value());
+        } else {
+            statement = statement.param("horizon", horizon).param("nextMonthly", nextMonthly).param("nextWeekly", nextWeekly);
+        }
+        return statement.query((rs, n) -> new UserRow(new UserId(rs.getObject(1, UUID.class)), rs.getString(2),
+                rs.getLong(3), rs.getLong(4), rs.getObject(5, LocalDate.class), rs.getString(6))).list();
+    }
+
+    /** Each of these users' consumption of the pace days and their runway day (for a page of the table). */
+    Map<UserId, UserRow> runways(TenantId tenant, ZoneId zone, LocalDate today, List<UserId> users) {
+        var result = new HashMap<UserId, UserRow>();
+        if (users.isEmpty()) {
+            return result;
+        }
+        var since = today.minusDays(Runway.PACE_DAYS - 1L);
+        jdbc.sql(UsageSql.burn(" and %s.user_id = any(string_to_array(:users, ',')::uuid[])") + """
+                select a.user_id, a.assigned - a.consumed - a.held, coalesce(b.consumed, 0),
+                       runs_out_on(a.assigned - a.consumed - a.held, b.consumed, :today), al.period
+                  from accounts a
+                  left join burn b on b.user_id = a.user_id
+                  left join allowances al on al.tenant_id = a.tenant_id and al.user_id = a.user_id
+                 where a.tenant_id = :tenant and a.user_id = any(string_to_array(:users, ',')::uuid[])
+                """)
+                .param("tenant", tenant.value()).param("zone", zone.getId()).param("since", since)
+                .param("sinceAt", java.sql.Timestamp.from(since.atStartOfDay(zone).toInstant()))
+                .param("today", today).param("users", String.join(",", users.stream().map(u -> u.value().toString()).toList()))
+                .query(rs -> {
+                    var id = new UserId(rs.getObject(1, UUID.class));
+                    result.put(id, new UserRow(id, null, rs.getLong(2), rs.getLong(3), rs.getObject(4, LocalDate.class),
+                            rs.getString(5)));
+                });
+        return result;
+    }
+
+    /** runs_out_on (V18), the one definition of a runway, for the tenant's total, which is not an account row. */
+    LocalDate runsOutOn(long available, long consumedInPaceDays, LocalDate today) {
+        return jdbc.sql("select runs_out_on(?, ?, ?)").params(available, consumedInPaceDays, today)
+                .query((rs, n) -> java.util.Optional.ofNullable(rs.getObject(1, LocalDate.class))).single().orElse(null);
+    }
+}

@@ -1,0 +1,104 @@
+package com.aicredits.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.directory.NewUser;
+import com.aicredits.directory.Role;
+import com.aicredits.ledger.RequestId;
+import com.aicredits.shared.Credits;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.SelectOption;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The usage charts (SPEC part two): drawn with the tenant's figures, an empty state on a new tenant, the range and
+ * interval pickers, a live charge moving today's bar, and a user's chart on their history and own balance pages.
+ */
+@TestApplication
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UsageBrowserTest extends AdminBrowserTest {
+
+    /** The last value of the chart's first series, as Chart.js holds it. */
+    static double lastBar(Page page, String chart) {
+        return ((Number) page.evaluate("id => { const c = Chart.getChart(document.getElementById(id));"
+                + " return c ? Number(c.data.datasets[0].data.at(-1)) : -1; }", chart)).doubleValue();
+    }
+
+    static void waitForChart(Page page, String chart) {
+        page.waitForFunction("id => window.Chart && document.getElementById(id) && Chart.getChart(document.getElementById(id))", chart);
+    }
+
+    @Test
+    void the_ai_credits_tab_draws_consumption_by_feature_and_the_top_consumers() {
+        Page page = admin();
+        var panel = page.locator("[data-usage-panel]");
+        assertThat(panel).isVisible();
+        waitForChart(page, "usage-by-feature");
+        waitForChart(page, "top-consumers");
+        assertThat(lastBar(page, "usage-by-feature")).as("today's bar: Ken's 17").isEqualTo(17.0);
+        assertThat(panel.locator("[data-usage-summary]")).containsText("consumed 17 credits");
+        assertThat(panel.locator("[data-usage-summary]")).containsText("most on canvas");
+        assertThat(page.locator("[data-card=runway]")).containsText("At this pace (1.214 a day), the pool lasts until ~");
+        assertThat(panel.locator("#usage-by-feature-data + details tbody tr")).hasCount(30);
+        Browser.screenshot(page, "usage-chart");
+    }
+
+    @Test
+    void the_range_and_interval_pickers_change_what_the_chart_shows() {
+        Page page = admin();
+        waitForChart(page, "usage-by-feature");
+        page.locator("[data-usage-range]").selectOption(new SelectOption().setValue("7"));
+        assertThat(page.locator("#usage-by-feature-data + details tbody tr")).hasCount(7);
+        waitForChart(page, "usage-by-feature");
+        assertThat(page.locator("[data-usage-range]")).hasValue("7");
+        page.locator("[data-usage-interval]").selectOption(new SelectOption().setValue("month"));
+        assertThat(page.locator("#usage-by-feature-data + details thead th").first()).hasText("From");
+        assertThat(page.locator("[data-usage-range]")).hasValue("7"); // the range is kept
+        waitForChart(page, "usage-by-feature");
+        assertThat(lastBar(page, "usage-by-feature")).isEqualTo(17.0);
+    }
+
+    @Test
+    void a_live_charge_moves_todays_bar() {
+        Page page = admin();
+        Browser.whenLive(page);
+        waitForChart(page, "usage-by-feature");
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(5),
+                AdminTenant.SEED);
+        page.waitForFunction("() => { const c = Chart.getChart(document.getElementById('usage-by-feature'));"
+                + " return c && Number(c.data.datasets[0].data.at(-1)) === 22; }");
+        assertThat(page.locator("[data-usage-summary]")).containsText("consumed 22 credits");
+    }
+
+    @Test
+    void a_new_tenant_sees_an_empty_state() {
+        var quiet = directory.createTenant("Quiet Co " + UUID.randomUUID().toString().substring(0, 6)).id();
+        String email = "admin@" + quiet.value().toString().substring(0, 8) + ".example";
+        directory.register(quiet, new NewUser("Quinn Admin", email, Role.Admin, null, AdminTenant.PASSWORD)).orElseThrow();
+        Page page = browser.signIn(email, AdminTenant.PASSWORD);
+        assertThat(page.locator("[data-usage-empty]")).isVisible();
+        assertThat(page.locator("[data-usage-summary]")).containsText("No consumption");
+        assertThat(page.locator("[data-card=runway]")).containsText("The pool is used up.");
+    }
+
+    @Test
+    void a_users_history_and_own_balance_page_show_their_usage_and_runway() {
+        Page page = admin();
+        page.navigate(tenant.app() + "/credits/users/" + tenant.ken.value() + "/history");
+        waitForChart(page, "usage-by-feature");
+        assertThat(page.locator("[data-usage-summary]")).containsText("Ken Viewer consumed 17 credits");
+        assertThat(page.locator("[data-usage-runway]")).hasText("The credits are used up.");
+
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize", Credits.of(14),
+                AdminTenant.SEED);
+        Page grace = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD);
+        grace.navigate(tenant.app() + "/me");
+        waitForChart(grace, "usage-by-feature");
+        assertThat(grace.locator("[data-usage-summary]")).containsText("You consumed 14 credits");
+        assertThat(grace.locator("[data-usage-runway]")).containsText("At this pace (1 a day), your credits last until ~");
+    }
+}

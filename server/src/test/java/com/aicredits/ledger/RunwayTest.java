@@ -1,0 +1,121 @@
+package com.aicredits.ledger;
+
+import static com.aicredits.ledger.LedgerFixture.ADMIN;
+import static com.aicredits.ledger.LedgerFixture.FEATURE;
+import static com.aicredits.ledger.LedgerFixture.credits;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.directory.Directory;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.UserId;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The forecast's arithmetic (SPEC part two, "Runway"): the pace is the last 14 days' consumption / 14; the runway is
+ * the day the available credits reach zero at that pace, today when already out, none without consumption; users
+ * who run out before their next allowance grant are flagged.
+ */
+@TestApplication
+class RunwayTest {
+
+    @Autowired Ledger ledger;
+    @Autowired Directory directory;
+
+    LedgerFixture t;
+    UserId ada;
+    UserId bob;
+    UserId cy;
+    UserId dee;
+
+    void charge(UserId user, String cost) {
+        assertThat(ledger.charge(t.tenant, new RequestId(UUID.randomUUID().toString()), user, "canvas", credits(cost), FEATURE))
+                .isInstanceOf(Outcome.Done.class);
+    }
+
+    /**
+     * Ada: a weekly allowance of 100, 70 consumed: 30 left at 5 a day, out in 6 days. Bob: a monthly allowance of
+     * 1000, 14 consumed: 986 left at 1 a day. Cy: 50 assigned, 60 consumed: out already. Dee: 10 assigned, nothing
+     * consumed: no runway.
+     */
+    @BeforeEach
+    void tenant() {
+        t = new LedgerFixture(ledger, directory);
+        t.purchased("10000");
+        ada = t.user("Ada Lovelace");
+        bob = t.user("Bob Noyce");
+        cy = t.user("Cy Young");
+        dee = t.user("Dee Hock");
+        ledger.setAllowance(t.tenant, ada, new AllowanceTerms(credits("100"), Period.WEEKLY, AllowanceMode.TOP_UP), null, ADMIN)
+                .orElseThrow();
+        ledger.setAllowance(t.tenant, bob, new AllowanceTerms(credits("1000"), Period.MONTHLY, AllowanceMode.TOP_UP), null, ADMIN)
+                .orElseThrow();
+        t.assigned(cy, "50");
+        t.assigned(dee, "10");
+        charge(ada, "70");
+        charge(bob, "14");
+        assertThat(t.authorize("over", cy, "1")).isInstanceOf(Outcome.Done.class);
+        assertThat(ledger.settle(t.tenant, new RequestId("over"), credits("60"), FEATURE)).isInstanceOf(Outcome.Done.class);
+    }
+
+    @Test
+    void each_users_pace_and_runway() {
+        var today = ledger.today(t.tenant);
+        var runways = ledger.runways(t.tenant, List.of(ada, bob, cy, dee));
+        assertThat(runways.get(ada).dailyBurn()).isEqualTo(credits("5"));
+        assertThat(runways.get(ada).runsOutOn()).isEqualTo(today.plusDays(6));
+        assertThat(runways.get(ada).beforeNextGrant()).as("Ada runs out before her weekly grant only if it is 7 days away")
+                .isEqualTo(today.plusDays(6).isBefore(ledger.nextGrantDay(t.tenant, Period.WEEKLY)));
+        assertThat(runways.get(bob).dailyBurn()).isEqualTo(credits("1"));
+        assertThat(runways.get(bob).runsOutOn()).isEqualTo(today.plusDays(986));
+        assertThat(runways.get(bob).beforeNextGrant()).as("Bob's next monthly grant comes long before").isFalse();
+        assertThat(runways.get(cy).runsOutOn()).as("negative available: out today").isEqualTo(today);
+        assertThat(runways.get(dee).dailyBurn()).isEqualTo(Credits.ZERO);
+        assertThat(runways.get(dee).runsOutOn()).as("no consumption: no runway").isNull();
+    }
+
+    @Test
+    void the_forecast_lists_who_runs_out_within_14_days_soonest_first_and_the_tenants_runway() {
+        var today = ledger.today(t.tenant);
+        var forecast = ledger.forecast(t.tenant, 100);
+        assertThat(forecast.users()).extracting(Forecast.UserForecast::name).containsExactly("Cy Young", "Ada Lovelace");
+        assertThat(forecast.users().get(1).nextGrantAt()).isEqualTo(ledger.nextGrantAt(t.tenant, Period.WEEKLY));
+        assertThat(forecast.users().get(0).available()).isEqualTo(new Credits(-10_000));
+        // purchased 10000, consumed 144: 9856 left at 144/14 a day
+        assertThat(forecast.tenantAvailable()).isEqualTo(credits("9856"));
+        assertThat(forecast.tenant().dailyBurn()).isEqualTo(new Credits(144_000 / 14));
+        assertThat(forecast.tenant().runsOutOn()).isEqualTo(today.plusDays(9856L * 14 / 144));
+
+        var own = ledger.forecast(t.tenant, bob);
+        assertThat(own.tenant()).as("a user's own forecast has no tenant figures").isNull();
+        assertThat(own.users()).extracting(Forecast.UserForecast::name).containsExactly("Bob Noyce");
+    }
+
+    @Test
+    void the_table_sorts_by_runway_and_filters_those_who_run_out_within_7_days() {
+        var bySoonest = ledger.rows(t.tenant, new RowQuery(null, null, null, RowQuery.SortBy.RUNS_OUT_ON, false, 0, 50));
+        assertThat(bySoonest.items()).extracting(AccountRow::name)
+                .containsExactly("Cy Young", "Ada Lovelace", "Bob Noyce", "Dee Hock");
+        var soon = ledger.rows(t.tenant, new RowQuery(null, null, RowQuery.UserState.RUNS_OUT_SOON, RowQuery.SortBy.NAME,
+                false, 0, 50));
+        assertThat(soon.items()).extracting(AccountRow::name).containsExactly("Ada Lovelace", "Cy Young");
+        assertThat(soon.total()).isEqualTo(2);
+    }
+
+    @Test
+    void a_tenant_without_consumption_has_no_runway() {
+        var quiet = new LedgerFixture(ledger, directory).purchased("100");
+        var forecast = ledger.forecast(quiet.tenant, 100);
+        assertThat(forecast.tenant().dailyBurn()).isEqualTo(Credits.ZERO);
+        assertThat(forecast.tenant().runsOutOn()).isNull();
+        assertThat(forecast.users()).isEmpty();
+    }
+}
