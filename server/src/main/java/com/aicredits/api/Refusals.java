@@ -16,7 +16,8 @@ public final class Refusals {
     /** {@code consumption}: NO_ALLOCATION is 402 when starting an AI request, 409 for an admin's add or remove. */
     public static ResponseEntity<Object> response(Refused<?> refused, boolean consumption) {
         HttpStatus status = switch (refused.reason()) {
-            case INVALID_AMOUNT, VALIDATION_FAILED, INVALID_TIME_ZONE, INVALID_PERIOD, INVALID_MODE -> HttpStatus.BAD_REQUEST;
+            case INVALID_AMOUNT, VALIDATION_FAILED, INVALID_TIME_ZONE, INVALID_PERIOD, INVALID_MODE,
+                    INVALID_ISSUER -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case EMAIL_TAKEN -> HttpStatus.CONFLICT;
             case NO_ALLOCATION -> consumption ? HttpStatus.PAYMENT_REQUIRED : HttpStatus.CONFLICT;

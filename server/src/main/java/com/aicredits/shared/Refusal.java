@@ -9,6 +9,8 @@ public enum Refusal {
     INVALID_PERIOD,
     /** An allowance mode other than RESET or TOP_UP. */
     INVALID_MODE,
+    /** A single sign-on issuer that is not an https URL (an identity provider's, e.g. https://login.microsoftonline.com/…/v2.0). */
+    INVALID_ISSUER,
     INVALID_AMOUNT,
     /** Any other malformed field (note too long, blank reference, malformed request id). */
     VALIDATION_FAILED,
