@@ -16,6 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -79,6 +81,14 @@ class SecurityConfiguration {
                 "the URL is malformed: " + rejected.getMessage());
     }
 
+    private static OidcAuthorizationCodeAuthenticationProvider openIdConnect(TenantRegistrations registrations,
+            SsoPeople people) {
+        var provider = new OidcAuthorizationCodeAuthenticationProvider(
+                new RestClientAuthorizationCodeTokenResponseClient(), people);
+        provider.setJwtDecoderFactory(registrations);
+        return provider;
+    }
+
     @Bean
     SecurityFilterChain security(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc,
             Clock clock, PasswordLogin passwordLogin, Directory directory, PersonSessions sessions,
@@ -93,7 +103,9 @@ class SecurityConfiguration {
         http
                 // Its own manager, with no parent: the global one would hold the same provider (it is the one
                 // AuthenticationProvider bean), and a failed sign-in would be checked, hashed and counted twice.
-                .authenticationManager(new ProviderManager(passwordLogin))
+                // The OpenID Connect provider is listed here for the same reason (oauth2Login's own would be ignored):
+                // the ID token checked by the library with each tenant's current decoder, then SsoPeople.
+                .authenticationManager(new ProviderManager(passwordLogin, openIdConnect(registrations, ssoPeople)))
                 .addFilterAfter(new AuditTrail(jdbc, clock), SecurityContextHolderFilter.class)
                 .addFilterAfter(new CurrentStanding(directory), AuditTrail.class)
                 .addFilterBefore(new SameOrigin(problems, publicBaseUrl), CsrfFilter.class)

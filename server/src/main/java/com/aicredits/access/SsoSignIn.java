@@ -24,6 +24,8 @@ import org.springframework.security.web.context.SecurityContextRepository;
  */
 final class SsoSignIn implements AuthenticationSuccessHandler, AuthenticationFailureHandler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SsoSignIn.class);
+
     /** The page a refused sign-on lands on; {@code reason} is a code from a fixed list, never the provider's text. */
     static final String REFUSED = "/login/sso-refused";
 
@@ -55,6 +57,8 @@ final class SsoSignIn implements AuthenticationSuccessHandler, AuthenticationFai
     public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
             AuthenticationException exception) throws IOException {
         String code = exception instanceof OAuth2AuthenticationException oauth ? oauth.getError().getErrorCode() : "";
+        // The library's reason (an invalid ID token, an unreachable token endpoint) is for the operator, not the person.
+        log.info("single sign-on refused at {}: {} ({})", request.getRequestURI(), code, exception.getMessage());
         String reason = switch (code) {
             case SsoPeople.UNKNOWN, SsoPeople.INACTIVE -> code;
             case "access_denied" -> "cancelled";

@@ -106,8 +106,9 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
             return Optional.of(new Cached(stored.version(), registration, decoder));
         } catch (RuntimeException e) {
             // An unreachable provider, or one whose discovery document names another issuer: no sign-in there now.
+            String why = String.valueOf(e.getMessage());
             log.warn("single sign-on of tenant {}: the provider {} cannot be discovered: {}", c.tenantId(), c.issuer(),
-                    e.getMessage());
+                    why.length() > 300 ? why.substring(0, 300) + "…" : why);
             return Optional.empty();
         }
     }

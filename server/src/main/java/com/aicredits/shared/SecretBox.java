@@ -14,6 +14,7 @@ import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -39,6 +40,7 @@ public final class SecretBox {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
+    @Autowired
     SecretBox(@Value("${aicredits.secrets.key:}") String configured, @Value("${aicredits.data-dir:./data}") String dataDir) {
         this(configured == null || configured.isBlank() ? generatedKey(Path.of(dataDir)) : decode(configured.strip()));
     }
