@@ -125,6 +125,12 @@ final class HostileBodies {
             case "operation" -> "\"" + random.oneOf("add", "remove", "assign") + "\"";
             case "items" -> "[{\"userId\": \"" + world.ada + "\", \"credits\": 1, \"note\": \"row\"}]";
             case "dryRun" -> random.oneOf("true", "false");
+            // single sign-on
+            case "issuer" -> "\"https://login.example.com/hostile/v2.0\"";
+            case "clientId" -> "\"hostile-client\"";
+            case "clientSecret" -> "\"hostile-secret\"";
+            case "enforced" -> random.oneOf("true", "false");
+            case "jitRole" -> random.oneOf("\"Viewer\"", "null");
             default -> switch (field.type()) {
                 case "number", "integer" -> "1";
                 case "boolean" -> "true";

@@ -83,6 +83,9 @@ final class HostileWorld {
         assertThat(t.consumer().post(t.base + "/consumption/" + voided + "/void", null).status()).isEqualTo(200);
         keyId = t.issue("consume").id();
         scimKeyText = t.key("scim");
+        // Single sign-on set, so an attack that changed or removed it would show in the snapshot.
+        assertThat(t.platform.send("PUT", t.base + "/sso", Map.of("issuer", "https://login.example.com/t/v2.0",
+                "clientId", "hostile-world", "clientSecret", "hostile-world-secret"), Map.of()).status()).isEqualTo(200);
         operations = ApiOperation.of(ApiClient.anonymous(port).get("/v3/api-docs").json());
         assertThat(operations).as("operations of the OpenAPI document").hasSizeGreaterThanOrEqualTo(25);
         assertThat(operations).as("operations that take a CSV file (bulk changes), attacked with hostile files")

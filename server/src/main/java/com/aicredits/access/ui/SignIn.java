@@ -35,7 +35,9 @@ class SignIn {
 
     /** {@code locked}: the minutes a throttled person must wait, shown as "too many attempts, try again in N minutes". */
     @GetMapping("/login")
-    String login(@RequestParam(required = false) String locked, Model model) {
+    String login(@RequestParam(required = false) String locked,
+            @RequestParam(name = "provider-only", required = false) String providerOnly, Model model) {
+        model.addAttribute("providerOnly", providerOnly != null);
         if (locked != null && locked.matches("[0-9]{1,5}")) {
             model.addAttribute("lockedMinutes", Long.parseLong(locked));
         }
