@@ -218,4 +218,36 @@ class SingleSignOnBrowserTest extends AdminBrowserTest {
         assertThat(page.url()).endsWith(second.app() + "/credits");
         page.context().close();
     }
+
+    @Test
+    void the_sign_in_steps_and_the_refusal_page_pass_axe_and_fit_a_phone() {
+        connect(tenant.id, Tokens.HONEST, false, null);
+        var second = new AdminTenant(directory, ledger);
+        String shared = "axe-" + UUID.randomUUID().toString().substring(0, 6) + "@shared.example";
+        directory.register(tenant.id, new NewUser("Axe First", shared, Role.Planner, null, AdminTenant.PASSWORD)).orElseThrow();
+        directory.register(second.id, new NewUser("Axe Second", shared, Role.Planner, null, AdminTenant.PASSWORD)).orElseThrow();
+        for (int[] screen : new int[][] {Browser.DESKTOP, Browser.PHONE}) {
+            String size = screen == Browser.PHONE ? "phone" : "desktop";
+            Page page = browser.window(screen);
+            page.navigate("/login");
+            checkPage(page, "e-mail step, " + size);
+            page.getByLabel("Email").fill(tenant.email("grace"));
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
+            assertThat(page.locator("a[href^='/oauth2/authorization/']").isVisible()).isTrue();
+            checkPage(page, "password step beside single sign-on, " + size);
+            page.navigate("/login");
+            page.getByLabel("Email").fill(shared);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
+            checkPage(page, "organisation picker, " + size);
+            page.navigate("/login/sso-refused?reason=unknown_person");
+            checkPage(page, "refused single sign-on, " + size);
+            page.context().close();
+        }
+    }
+
+    private static void checkPage(Page page, String where) {
+        Axe.check(page, where);
+        assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+                .as(where + ": no sideways scrolling").isTrue();
+    }
 }
