@@ -21,10 +21,19 @@ class PasswordLogin implements AuthenticationProvider {
 
     private final Directory directory;
     private final SignInThrottle throttle;
+    private final SingleSignOn sso;
 
-    PasswordLogin(Directory directory, SignInThrottle throttle) {
+    PasswordLogin(Directory directory, SignInThrottle throttle, SingleSignOn sso) {
         this.directory = directory;
         this.throttle = throttle;
+        this.sso = sso;
+    }
+
+    /** The person's organisation signs in at its identity provider only (single sign-on enforced). */
+    static final class ProviderOnly extends LockedException {
+        ProviderOnly() {
+            super("your organisation signs in through its identity provider");
+        }
     }
 
     /** Too many failed attempts: the person is told how long to wait. A LockedException so no other provider is tried. */
@@ -47,12 +56,19 @@ class PasswordLogin implements AuthenticationProvider {
         if (lock.isPresent()) {
             throw new Throttled(lock.get());
         }
-        var user = directory.authenticate(email, password);
+        var tenant = authentication.getDetails() instanceof SignInDetails details && details.tenant() != null
+                ? java.util.Optional.of(new com.aicredits.shared.TenantId(details.tenant())) : java.util.Optional.<com.aicredits.shared.TenantId>empty();
+        var user = tenant.isPresent() ? directory.authenticate(tenant.get(), email, password)
+                : directory.authenticate(email, password);
         if (user.isEmpty()) {
             throttle.failed(email, address);
             throw new BadCredentialsException("wrong email or password");
         }
         throttle.succeeded(email, address);
+        // Checked after the password (one hash whatever the outcome); a right password still opens nothing here.
+        if (sso.enforced(user.get().tenantId())) {
+            throw new ProviderOnly();
+        }
         var caller = new Caller(Caller.Kind.USER, user.get().tenantId(), user.get().id(), user.get().role(),
                 user.get().email());
         return UsernamePasswordAuthenticationToken.authenticated(caller, null,

@@ -4,6 +4,7 @@ import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
 
 import com.aicredits.directory.Directory;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,6 +16,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -50,7 +53,8 @@ class SecurityConfiguration {
      */
     private static boolean mayBeForged(HttpServletRequest request) {
         boolean mutating = !Set.of("GET", "HEAD", "OPTIONS", "TRACE").contains(request.getMethod());
-        if (!mutating || BearerKeys.isBearer(request) || request.getRequestURI().equals("/login")) {
+        if (!mutating || BearerKeys.isBearer(request) || request.getRequestURI().equals("/login")
+                || request.getRequestURI().equals("/login/email")) {
             return false;
         }
         return request.getRequestURI().equals("/logout") || request.getRequestedSessionId() != null;
@@ -77,18 +81,31 @@ class SecurityConfiguration {
                 "the URL is malformed: " + rejected.getMessage());
     }
 
+    private static OidcAuthorizationCodeAuthenticationProvider openIdConnect(TenantRegistrations registrations,
+            SsoPeople people) {
+        var provider = new OidcAuthorizationCodeAuthenticationProvider(
+                new RestClientAuthorizationCodeTokenResponseClient(), people);
+        provider.setJwtDecoderFactory(registrations);
+        return provider;
+    }
+
     @Bean
     SecurityFilterChain security(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc,
             Clock clock, PasswordLogin passwordLogin, Directory directory, PersonSessions sessions,
+            TenantRegistrations registrations, SsoPeople ssoPeople,
             @Value("${aicredits.public-base-url:}") String publicBaseUrl) throws Exception {
         RequestMatcher api = request -> request.getRequestURI().startsWith("/api/") || ProblemWriter.isScim(request);
         var signIn = new SignInOutcome(sessions);
+        var contexts = new SignInsOnly();
+        var singleSignOn = new SsoSignIn(sessions, contexts);
         // The sign-in page's address: relative unless a public base URL is configured, never built from Host.
         String loginPage = (publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "")) + "/login";
         http
                 // Its own manager, with no parent: the global one would hold the same provider (it is the one
                 // AuthenticationProvider bean), and a failed sign-in would be checked, hashed and counted twice.
-                .authenticationManager(new ProviderManager(passwordLogin))
+                // The OpenID Connect provider is listed here for the same reason (oauth2Login's own would be ignored):
+                // the ID token checked by the library with each tenant's current decoder, then SsoPeople.
+                .authenticationManager(new ProviderManager(passwordLogin, openIdConnect(registrations, ssoPeople)))
                 .addFilterAfter(new AuditTrail(jdbc, clock), SecurityContextHolderFilter.class)
                 .addFilterAfter(new CurrentStanding(directory), AuditTrail.class)
                 .addFilterBefore(new SameOrigin(problems, publicBaseUrl), CsrfFilter.class)
@@ -118,6 +135,9 @@ class SecurityConfiguration {
                         .requestMatchers(POST, TENANT + "/credit-requests").access(Rules.tenant(Rules::requester))
                         .requestMatchers(GET, TENANT + "/users/{userId}/credit-requests").access(Rules.tenant(Rules::selfOrAdmin))
                         .requestMatchers(TENANT + "/credit-requests", TENANT + "/credit-requests/**").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(GET, TENANT + "/sso").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(PUT, TENANT + "/sso").access(Rules.tenant(Rules::admin))
+                        .requestMatchers(DELETE, TENANT + "/sso").access(Rules.tenant(Rules::admin))
                         .requestMatchers(DELETE, "/api/**").denyAll()
                         // the customer's directory: its scim key only, acting on the key's tenant
                         .requestMatchers("/scim/v2", "/scim/v2/**").access(Rules.scimDirectory())
@@ -131,16 +151,27 @@ class SecurityConfiguration {
                         .requestMatchers("/api/**").authenticated()
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
+                        .requestMatchers("/login/email", "/login/organisation/*", SsoSignIn.REFUSED).permitAll()
                         .requestMatchers("/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(login -> login.loginPage("/login").successHandler(signIn).failureHandler(signIn).permitAll())
+                .formLogin(login -> login.loginPage("/login").successHandler(signIn).failureHandler(signIn)
+                        .authenticationDetailsSource(SignInDetails::new).permitAll())
+                // Single sign-on: each tenant's OpenID Connect provider, authorization code with PKCE; the library
+                // validates the ID token, SsoPeople finds the directory user, SsoSignIn opens the same session.
+                .oauth2Login(oauth -> oauth.loginPage("/login")
+                        .clientRegistrationRepository(registrations)
+                        .authorizationEndpoint(endpoint -> endpoint
+                                .authorizationRequestResolver(SsoSignIn.knownTenantsOnly(registrations)))
+                        .authorizedClientRepository(new SsoSignIn.NoProviderTokens())
+                        .userInfoEndpoint(userInfo -> userInfo.oidcUserService(ssoPeople))
+                        .successHandler(singleSignOn).failureHandler(singleSignOn))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 // The token lives in the session (nothing a sibling site or a network attacker can plant as a
                 // cookie) and is sent XOR-masked, fresh on every page, so it cannot be read back by compression.
                 .csrf(csrf -> csrf.csrfTokenRepository(new HttpSessionCsrfTokenRepository())
                         .csrfTokenRequestHandler(new XorCsrfTokenRequestAttributeHandler())
                         .requireCsrfProtectionMatcher(SecurityConfiguration::mayBeForged))
-                .securityContext(context -> context.securityContextRepository(new SignInsOnly()))
+                .securityContext(context -> context.securityContextRepository(contexts))
                 // Remembering where an anonymous visitor was headed would open a session for every visitor.
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .sessionManagement(session -> session

@@ -35,6 +35,8 @@ class SignInOutcome implements AuthenticationSuccessHandler, AuthenticationFailu
             AuthenticationException exception) throws IOException {
         if (exception instanceof PasswordLogin.Throttled throttled) {
             response.sendRedirect("/login?locked=" + SignInThrottle.minutes(throttled.wait));
+        } else if (exception instanceof PasswordLogin.ProviderOnly) {
+            response.sendRedirect("/login?provider-only");
         } else {
             response.sendRedirect("/login?error");
         }

@@ -17,7 +17,7 @@ public final class Refusals {
     public static ResponseEntity<Object> response(Refused<?> refused, boolean consumption) {
         HttpStatus status = switch (refused.reason()) {
             case INVALID_AMOUNT, VALIDATION_FAILED, INVALID_TIME_ZONE, INVALID_PERIOD, INVALID_MODE, UNSAFE_WEBHOOK_URL,
-                    INVALID_DATE_RANGE, INVALID_INTERVAL, INVALID_GROUP_BY -> HttpStatus.BAD_REQUEST;
+                    INVALID_DATE_RANGE, INVALID_INTERVAL, INVALID_GROUP_BY, INVALID_ISSUER -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case EMAIL_TAKEN -> HttpStatus.CONFLICT;
             case NO_ALLOCATION -> consumption ? HttpStatus.PAYMENT_REQUIRED : HttpStatus.CONFLICT;

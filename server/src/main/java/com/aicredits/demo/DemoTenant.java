@@ -2,6 +2,7 @@ package com.aicredits.demo;
 
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
+import com.aicredits.directory.Source;
 import com.aicredits.directory.Role;
 import com.aicredits.directory.UserChange;
 import com.aicredits.ledger.Actor;
@@ -120,6 +121,8 @@ class DemoTenant implements ApplicationRunner {
 
     /** The AI features the demo's consumption is spread over (the usage chart stacks them). */
     static final List<String> FEATURES = List.of("canvas", "supplier-summary", "demand-forecast", "translate");
+    private static final java.util.Map<String, Source> SOURCES = java.util.Map.of(
+            "Barbara Liskov", Source.SCIM, "Margaret Hamilton", Source.SCIM, "Donald Knuth", Source.SSO);
 
     void seed() {
         directory.createTenant(ID, "Demo Manufacturing");
@@ -130,7 +133,11 @@ class DemoTenant implements ApplicationRunner {
         List<UserId> ids = new ArrayList<>();
         for (Person person : PEOPLE) {
             String email = person.name().toLowerCase().replace(' ', '.').replace("-", "") + "@demo.example";
-            var registered = directory.register(ID, new NewUser(person.name(), email, person.role(), null, PASSWORD));
+            // Where people came from, so the Users tab shows every source: most typed in by an admin, some pushed by
+            // the customer's directory (SCIM), some created at their first single sign-on (no password here).
+            var source = SOURCES.getOrDefault(person.name(), Source.MANUAL);
+            var registered = directory.register(ID, new NewUser(person.name(), email, person.role(),
+                    source == Source.MANUAL ? null : "idp-" + ids.size(), source == Source.SSO ? null : PASSWORD, source));
             var user = registered.orElseThrow().id();
             ids.add(user);
             if (person.assigned() > 0) {

@@ -27,14 +27,17 @@ public class Directory {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     private final DirectoryStore store;
+    private final SignOns signOns;
     private final ApplicationEventPublisher events;
     private final PasswordEncoder passwords;
     private final Clock clock;
     /** Checked when no user matches, so a wrong email takes as long as a wrong password. */
     private final String decoyHash;
 
-    Directory(DirectoryStore store, ApplicationEventPublisher events, PasswordEncoder passwords, Clock clock) {
+    Directory(DirectoryStore store, SignOns signOns, ApplicationEventPublisher events, PasswordEncoder passwords,
+            Clock clock) {
         this.store = store;
+        this.signOns = signOns;
         this.events = events;
         this.passwords = passwords;
         this.clock = clock;
@@ -127,6 +130,58 @@ public class Directory {
         }
         return passwords.matches(password, active.getFirst().passwordHash())
                 ? Optional.of(active.getFirst().user()) : Optional.empty();
+    }
+
+    /**
+     * The same, inside one tenant the person chose on the sign-in page (their e-mail is held in several). Also one
+     * password hash whatever the outcome.
+     */
+    public Optional<User> authenticate(TenantId tenant, String email, String password) {
+        if (email == null || password == null) {
+            return Optional.empty();
+        }
+        var active = store.credentials(email.strip()).stream()
+                .filter(c -> c.user().active() && c.user().tenantId().equals(tenant)).toList();
+        boolean hashable = PasswordPolicy.fitsBcrypt(password);
+        if (active.size() != 1 || !hashable) {
+            passwords.matches(hashable ? password : "over-long-password", decoyHash);
+            return Optional.empty();
+        }
+        return passwords.matches(password, active.getFirst().passwordHash())
+                ? Optional.of(active.getFirst().user()) : Optional.empty();
+    }
+
+    /** The tenants in which an active user has this e-mail (the sign-in page's choice of organisation). */
+    public List<Tenant> organisationsOf(String email) {
+        if (email == null || email.isBlank() || email.length() > MAX_EMAIL) {
+            return List.of();
+        }
+        return store.activeUsersByEmail(email.strip()).stream().map(User::tenantId).distinct()
+                .flatMap(id -> store.tenant(id).stream()).toList();
+    }
+
+    /**
+     * The user a single sign-on stands for (see {@link SignOns}): matched by the provider's subject, else by the
+     * e-mail at a first sign-on; an unknown person is registered with {@code justInTime} as an SSO user when the
+     * tenant allows it (role defaults then apply as for any registration), else refused NOT_FOUND. A deactivated
+     * user is refused USER_INACTIVE.
+     */
+    @Transactional
+    public Outcome<User> signOn(TenantId tenant, SignOnClaims claims, Optional<Role> justInTime) {
+        var matched = signOns.match(tenant, claims);
+        if (matched.isPresent()) {
+            return matched.get();
+        }
+        if (justInTime.isEmpty()) {
+            return new Refused<>(Refusal.NOT_FOUND, "there is no user with your e-mail in this organisation");
+        }
+        String name = claims.name() == null || claims.name().isBlank() ? claims.email().strip() : claims.name().strip();
+        var registered = register(tenant, new NewUser(name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name,
+                claims.email().strip(), justInTime.get(), null, null, Source.SSO));
+        if (registered instanceof Outcome.Done<User>(var user)) {
+            signOns.link(tenant, user, claims);
+        }
+        return registered;
     }
 
     /** A page of the tenant's users that match the filter, oldest first, and how many match in all. */

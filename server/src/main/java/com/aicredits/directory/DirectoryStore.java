@@ -99,6 +99,34 @@ class DirectoryStore {
                 .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash"))).list();
     }
 
+    /** Active users of any tenant with this e-mail: the sign-in page's organisations to choose from. */
+    List<User> activeUsersByEmail(String email) {
+        return jdbc.sql(SELECT_USER + " from users where lower(email) = lower(?) and active order by created_at, tenant_id")
+                .param(email).query(DirectoryStore::user).list();
+    }
+
+    Optional<User> userBySubject(TenantId tenantId, String issuer, String subject) {
+        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and sso_issuer = ? and sso_subject = ?")
+                .params(tenantId.value(), issuer, subject).query(DirectoryStore::user).optional();
+    }
+
+    /** Locked, so that two first sign-ons of one person link one subject, not two in turn. */
+    Optional<User> lockUserByEmail(TenantId tenantId, String email) {
+        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and lower(email) = lower(?) for update")
+                .params(tenantId.value(), email).query(DirectoryStore::user).optional();
+    }
+
+    /**
+     * Links the provider's identity unless the user already has another one at the same provider; false then. A
+     * link to a provider the tenant no longer uses (it moved from Okta to Entra ID, say) is replaced.
+     */
+    boolean linkSubject(TenantId tenantId, com.aicredits.shared.UserId userId, String issuer, String subject) {
+        return jdbc.sql("""
+                update users set sso_issuer = ?, sso_subject = ?
+                 where tenant_id = ? and id = ? and (sso_subject is null or sso_issuer <> ? or sso_subject = ?)
+                """).params(issuer, subject, tenantId.value(), userId.value(), issuer, subject).update() == 1;
+    }
+
     private static final String SELECT_USER =
             "select tenant_id, id, name, email, role, active, external_id, created_at, source";
 

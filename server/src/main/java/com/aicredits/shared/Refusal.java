@@ -15,6 +15,8 @@ public enum Refusal {
     INVALID_INTERVAL,
     /** A usage grouping other than none, feature or user. */
     INVALID_GROUP_BY,
+    /** A single sign-on issuer that is not an https URL (an identity provider's, e.g. https://login.microsoftonline.com/…/v2.0). */
+    INVALID_ISSUER,
     INVALID_AMOUNT,
     /** Any other malformed field (note too long, blank reference, malformed request id). */
     VALIDATION_FAILED,

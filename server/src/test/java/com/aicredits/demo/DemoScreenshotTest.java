@@ -60,6 +60,7 @@ class DemoScreenshotTest {
                 .setBaseURL("http://localhost:" + port).setViewportSize(width, height));
         page.navigate("/login");
         page.getByLabel("Email").fill("ada.lovelace@demo.example");
+        page.getByText("Continue", new Page.GetByTextOptions().setExact(true)).click(); // e-mail first
         page.getByLabel("Password").fill(DemoTenant.PASSWORD);
         page.getByText("Sign in", new Page.GetByTextOptions().setExact(true)).last().click();
         page.waitForSelector("body[data-live=connected]");

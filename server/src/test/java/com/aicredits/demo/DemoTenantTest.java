@@ -39,6 +39,10 @@ class DemoTenantTest {
         assertThat(ledger.allowances(tenant)).hasSize(5);
         assertThat(ledger.allowances(tenant)).filteredOn(a -> a.lastGrant().orElseThrow().shortfall().isPositive())
                 .singleElement().satisfies(a -> assertThat(a.note()).isEqualTo("Research sabbatical"));
+        // Every source of a user shows in the Users tab: typed in, provisioned by SCIM, created at a single sign-on.
+        assertThat(directory.users(tenant)).extracting(com.aicredits.directory.User::source)
+                .contains(com.aicredits.directory.Source.MANUAL, com.aicredits.directory.Source.SCIM,
+                        com.aicredits.directory.Source.SSO);
         var mary = directory.userByEmail(tenant, "mary.kenneth.keller@demo.example").orElseThrow();
         assertThat(ledger.balance(tenant, mary.id()).orElseThrow().remaining()).isEqualTo(Credits.of(50));
         assertThat(ledger.rows(tenant, new RowQuery(null, null, UserState.NEGATIVE, SortBy.NAME, false, 0, 50)).items())

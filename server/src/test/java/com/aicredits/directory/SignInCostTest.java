@@ -47,7 +47,7 @@ class SignInCostTest {
                 return stored.stream().filter(c -> c.user().email().equalsIgnoreCase(email)).toList();
             }
         };
-        directory = new Directory(store, event -> { }, counting, Clock.systemUTC());
+        directory = new Directory(store, new SignOns(store), event -> { }, counting, Clock.systemUTC());
         hashes.set(0);
     }
 

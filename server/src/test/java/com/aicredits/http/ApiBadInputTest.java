@@ -659,6 +659,7 @@ class ApiBadInputTest {
         webhookCases(w, cases);
         creditRequestCases(w, cases);
         notificationCases(w, cases);
+        ssoCases(w, cases);
         return cases;
     }
 
@@ -918,6 +919,48 @@ class ApiBadInputTest {
         cases.addAll(tenantIdCases(PLATFORM, "GET", "/settings", "read settings", null, Map.of()));
         cases.addAll(tenantIdCases(PLATFORM, "PATCH", "/settings", "change settings", "{\"reclaimOnDeactivate\": true}",
                 Map.of()));
+    }
+
+    /** PUT, GET and DELETE /sso: the issuer must be an https URL; client id and secret are required text. */
+    private void ssoCases(World w, List<Case> cases) {
+        String path = w.t.base + "/sso";
+        String valid = "{\"issuer\": \"https://login.example.com/t/v2.0\", \"clientId\": \"c\", \"clientSecret\": \"s\"}";
+        cases.addAll(commonBodyCases(ADMIN, "PUT", path, "set sso", valid, Map.of()));
+        java.util.function.Function<String, String> issuer = literal -> "{\"issuer\": " + literal
+                + ", \"clientId\": \"c\", \"clientSecret\": \"s\"}";
+        for (var bad : List.of("\"http://login.example.com/t\"", "\"ftp://login.example.com/t\"", "\"login.example.com\"",
+                "\"https://\"", "\"https://login.example.com/t?x=1\"", "\"https://login.example.com/t#f\"",
+                "\"https://user@login.example.com/t\"", "\"\"", "\"  \"", "null", "\"https://login.example.com/" + "x".repeat(500) + "\"",
+                "\"https://login.example.com/\\u0001\"", "\"http://10.0.0.1/t\"", "\"javascript:alert(1)\"")) {
+            cases.add(c("set sso: issuer " + abbreviate(bad), ADMIN, "PUT", path, issuer.apply(bad), 400, "INVALID_ISSUER", "issuer"));
+        }
+        cases.add(c("set sso: issuer missing", ADMIN, "PUT", path, "{\"clientId\": \"c\", \"clientSecret\": \"s\"}", 400,
+                "INVALID_ISSUER", "issuer"));
+        cases.add(c("set sso: issuer a number", ADMIN, "PUT", path, issuer.apply("42"), 400, "VALIDATION_FAILED", "issuer"));
+        var refused = orderedMap(
+                "{\"issuer\": \"https://i.example\", \"clientSecret\": \"s\"}", "clientId",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"\", \"clientSecret\": \"s\"}", "clientId",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"" + "c".repeat(501) + "\", \"clientSecret\": \"s\"}", "clientId",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\\n\", \"clientSecret\": \"s\"}", "clientId",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\"}", "clientSecret",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\", \"clientSecret\": \" \"}", "clientSecret",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\", \"clientSecret\": \"" + "s".repeat(1001) + "\"}",
+                "clientSecret",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\", \"clientSecret\": 7}", "clientSecret",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\", \"clientSecret\": \"s\", \"enforced\": \"true\"}",
+                "enforced",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\", \"clientSecret\": \"s\", \"enforced\": 1}", "enforced",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\", \"clientSecret\": \"s\", \"jitRole\": \"Owner\"}",
+                "jitRole",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\", \"clientSecret\": \"s\", \"jitRole\": \"viewer\"}",
+                "jitRole",
+                "{\"issuer\": \"https://i.example\", \"clientId\": \"c\", \"clientSecret\": \"s\", \"jitRole\": 1}", "jitRole");
+        refused.forEach((body, field) -> cases.add(c("set sso: " + abbreviate(body), ADMIN, "PUT", path, body, 400,
+                "VALIDATION_FAILED", field)));
+        cases.add(c("read sso: not set up", ADMIN, "GET", path, null, 404, "NOT_FOUND"));
+        cases.addAll(tenantIdCases(PLATFORM, "PUT", "/sso", "set sso", valid, Map.of()));
+        cases.addAll(tenantIdCases(PLATFORM, "GET", "/sso", "read sso", null, Map.of()));
+        cases.addAll(tenantIdCases(PLATFORM, "DELETE", "/sso", "turn sso off", null, Map.of()));
     }
 
     // ------------------------------------------------------------------ case families

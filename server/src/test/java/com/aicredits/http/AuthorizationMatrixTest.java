@@ -150,6 +150,11 @@ class AuthorizationMatrixTest {
                     Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations",
                             List.of(Map.of("op", "replace", "path", "displayName", "value", "Patched"))), Map.of());
             case "PATCH /settings" -> new Request(path, Map.of("reclaimOnDeactivate", true), Map.of());
+            case "PUT /sso" -> new Request(path, SSO, Map.of());
+            case "GET /sso", "DELETE /sso" -> {
+                assertThat(t.platform.send("PUT", path, SSO, Map.of()).status()).isEqualTo(200);
+                yield new Request(path, null, Map.of());
+            }
             case "PUT /credits/users/{userId}/allowance" -> new Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
                     Map.of("credits", 5, "period", "MONTHLY", "mode", "RESET"), key);
             case "GET /credits/users/{userId}/allowance", "DELETE /credits/users/{userId}/allowance" ->
@@ -182,6 +187,9 @@ class AuthorizationMatrixTest {
             }
         };
     }
+
+    private static final Map<String, Object> SSO = Map.of("issuer", "https://login.example.com/tenant/v2.0",
+            "clientId", "matrix-client", "clientSecret", "matrix-secret");
 
     /** A session an Admin opened before this change was made to them (through the platform key). */
     private static ApiClient formerAdmin(HttpFixture t, Map<String, Object> change) {

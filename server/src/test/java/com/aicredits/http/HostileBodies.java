@@ -132,6 +132,12 @@ final class HostileBodies {
             case "reason" -> "\"more credits, please\"";
             case "ids" -> "[\"" + HostileWorld.UNKNOWN_UUID + "\"]";
             case "all" -> "true";
+            // single sign-on
+            case "issuer" -> "\"https://login.example.com/hostile/v2.0\"";
+            case "clientId" -> "\"hostile-client\"";
+            case "clientSecret" -> "\"hostile-secret\"";
+            case "enforced" -> random.oneOf("true", "false");
+            case "jitRole" -> random.oneOf("\"Viewer\"", "null");
             default -> switch (field.type()) {
                 case "number", "integer" -> "1";
                 case "boolean" -> "true";

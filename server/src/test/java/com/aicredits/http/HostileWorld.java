@@ -94,6 +94,9 @@ final class HostileWorld {
         var test = t.platform.post(t.base + "/webhooks/" + webhook + "/test", null);
         assertThat(test.status()).as(test.text()).isEqualTo(202);
         delivery = test.json().get("deliveryId").asString();
+        // Single sign-on set, so an attack that changed or removed it would show in the snapshot.
+        assertThat(t.platform.send("PUT", t.base + "/sso", Map.of("issuer", "https://login.example.com/t/v2.0",
+                "clientId", "hostile-world", "clientSecret", "hostile-world-secret"), Map.of()).status()).isEqualTo(200);
         operations = ApiOperation.of(ApiClient.anonymous(port).get("/v3/api-docs").json());
         assertThat(operations).as("operations of the OpenAPI document").hasSizeGreaterThanOrEqualTo(25);
         assertThat(operations).as("operations that take a CSV file (bulk changes), attacked with hostile files")

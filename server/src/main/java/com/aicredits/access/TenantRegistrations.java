@@ -1,0 +1,125 @@
+package com.aicredits.access;
+
+import com.aicredits.shared.SecretBox;
+import com.aicredits.shared.TenantId;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Each tenant's OpenID Connect client, for Spring Security's OAuth2 login: the registration id is the tenant id.
+ * A registration is built from the provider's discovery document ({@code ClientRegistrations.fromIssuerLocation},
+ * which also checks the document names the same issuer) and cached with the version of the tenant's row; every
+ * lookup compares that version (one key lookup), so a change made on any instance is used at the next sign-in
+ * everywhere. The ID-token decoder is cached with its registration, never by id alone: a decoder outliving a
+ * change of client id would check the audience against the old one.
+ */
+@Component
+class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFactory<ClientRegistration> {
+
+    private static final Logger log = LoggerFactory.getLogger(TenantRegistrations.class);
+
+    private record Cached(long version, ClientRegistration registration, JwtDecoder decoder) {
+    }
+
+    private final SsoStore store;
+    private final SecretBox secrets;
+    private final String publicBaseUrl;
+    private final Map<TenantId, Cached> cache = new ConcurrentHashMap<>();
+
+    TenantRegistrations(SsoStore store, SecretBox secrets, @Value("${aicredits.public-base-url:}") String publicBaseUrl) {
+        this.store = store;
+        this.secrets = secrets;
+        this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "");
+    }
+
+    /**
+     * The tenant's registration; null (as the interface wants) when the id is no tenant, the tenant has no
+     * provider, or its provider cannot be discovered now (logged: the person is told their provider is unreachable).
+     */
+    @Override
+    public ClientRegistration findByRegistrationId(String registrationId) {
+        return tenant(registrationId).flatMap(this::current).map(Cached::registration).orElse(null);
+    }
+
+    /** Whether the tenant's provider can be reached now (the sign-in page asks before sending anyone there). */
+    boolean reachable(TenantId tenant) {
+        return current(tenant).isPresent();
+    }
+
+    @Override
+    public JwtDecoder createDecoder(ClientRegistration registration) {
+        var cached = tenant(registration.getRegistrationId()).map(cache::get)
+                .filter(c -> c.registration() == registration);
+        // A registration no longer cached (changed meanwhile) still gets a decoder of its own, never another's.
+        return cached.map(Cached::decoder).orElseGet(() -> new OidcIdTokenDecoderFactory().createDecoder(registration));
+    }
+
+    void forget(TenantId tenant) {
+        cache.remove(tenant);
+    }
+
+    private Optional<Cached> current(TenantId tenant) {
+        var version = store.version(tenant);
+        if (version.isEmpty()) {
+            cache.remove(tenant);
+            return Optional.empty();
+        }
+        var cached = cache.get(tenant);
+        if (cached != null && cached.version() == version.get()) {
+            return Optional.of(cached);
+        }
+        var built = store.stored(tenant).flatMap(this::discover);
+        built.ifPresentOrElse(b -> cache.put(tenant, b), () -> cache.remove(tenant));
+        return built;
+    }
+
+    private Optional<Cached> discover(SsoStore.Stored stored) {
+        var c = stored.connection();
+        try {
+            var registration = ClientRegistrations.fromIssuerLocation(c.issuer())
+                    .registrationId(c.tenantId().toString())
+                    .clientId(c.clientId())
+                    .clientSecret(secrets.open(stored.sealedSecret(), SingleSignOn.context(c.tenantId())))
+                    .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                    .redirectUri((publicBaseUrl.isEmpty() ? "{baseUrl}" : publicBaseUrl) + SingleSignOn.CALLBACK
+                            + "{registrationId}")
+                    .scope(OidcScopes.OPENID, OidcScopes.EMAIL, OidcScopes.PROFILE)
+                    // PKCE for every tenant, confidential client or not: a stolen code is useless without the verifier.
+                    .clientSettings(ClientRegistration.ClientSettings.builder().requireProofKey(true).build())
+                    .clientName(c.issuer())
+                    .build();
+            var decoder = new OidcIdTokenDecoderFactory().createDecoder(registration);
+            return Optional.of(new Cached(stored.version(), registration, decoder));
+        } catch (RuntimeException e) {
+            // An unreachable provider, or one whose discovery document names another issuer: no sign-in there now.
+            String why = String.valueOf(e.getMessage());
+            log.warn("single sign-on of tenant {}: the provider {} cannot be discovered: {}", c.tenantId(), c.issuer(),
+                    why.length() > 300 ? why.substring(0, 300) + "…" : why);
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<TenantId> tenant(String registrationId) {
+        try {
+            var tenant = new TenantId(UUID.fromString(registrationId));
+            // One spelling per tenant (UUID.fromString also reads "1-1-1-1-1"): no alias of a registration.
+            return tenant.toString().equals(registrationId) ? Optional.of(tenant) : Optional.empty();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+}
