@@ -10,9 +10,9 @@ create table webhook_endpoints (
     events         text[]      not null check (cardinality(events) between 1 and 50),
     description    text        check (length(description) <= 500),
     enabled        boolean     not null default true,
-    -- AES-256-GCM of the whsec_ secret (12-byte nonce, then ciphertext and tag), under aicredits.secrets.key:
+    -- the whsec_ secret sealed by SecretBox (AES-256-GCM under aicredits.secrets.key, bound to this row):
     -- a database dump alone cannot sign deliveries
-    secret_sealed  bytea       not null,
+    secret_sealed  text        not null,
     -- the first failed attempt of the current run of failures; null while deliveries succeed. An endpoint failing
     -- for aicredits.webhooks.disable-after (24 h) is disabled.
     failing_since  timestamptz,

@@ -1,6 +1,6 @@
 package com.aicredits.webhooks;
 
-import java.nio.charset.StandardCharsets;
+import com.aicredits.shared.SecretBox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,8 +109,7 @@ class DeliveryWorker implements SmartLifecycle {
     private void attempt(WebhookStore.Claimed delivery, UUID token) {
         Sender.Result result;
         try {
-            String secret = new String(secrets.open(delivery.sealedSecret(),
-                    Webhooks.associatedData(delivery.tenant(), delivery.endpointId())), StandardCharsets.US_ASCII);
+            String secret = secrets.open(delivery.sealedSecret(), Webhooks.context(delivery.tenant(), delivery.endpointId()));
             result = sender.send(delivery.url(), delivery.eventId().toString(), delivery.body(), secret);
         } catch (RuntimeException e) {
             log.error("webhook delivery {} could not be attempted", delivery.deliveryId(), e);

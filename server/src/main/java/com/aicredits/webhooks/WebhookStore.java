@@ -35,14 +35,14 @@ class WebhookStore {
 
     /** What the worker needs for one claimed delivery. */
     record Claimed(TenantId tenant, UUID deliveryId, UUID endpointId, UUID eventId, String type, String body, String url,
-            byte[] sealedSecret, int attempts, Instant retryingSince) {
+            String sealedSecret, int attempts, Instant retryingSince) {
     }
 
     /** An endpoint registered under an idempotency key, with what it was registered with. */
-    record Keyed(Endpoint endpoint, byte[] sealedSecret) {
+    record Keyed(Endpoint endpoint, String sealedSecret) {
     }
 
-    void insertEndpoint(TenantId tenant, UUID id, String url, List<String> events, String description, byte[] sealed,
+    void insertEndpoint(TenantId tenant, UUID id, String url, List<String> events, String description, String sealed,
             String idempotencyKey, Instant now) {
         jdbc.sql("""
                 insert into webhook_endpoints (tenant_id, id, url, events, description, secret_sealed, idempotency_key,
@@ -56,7 +56,7 @@ class WebhookStore {
         return jdbc.sql("select " + ENDPOINT_COLUMNS + ", secret_sealed from webhook_endpoints "
                         + "where tenant_id = ? and idempotency_key = ?")
                 .params(tenant.value(), key)
-                .query((rs, n) -> new Keyed(endpoint(rs, n), rs.getBytes("secret_sealed"))).optional();
+                .query((rs, n) -> new Keyed(endpoint(rs, n), rs.getString("secret_sealed"))).optional();
     }
 
     List<Endpoint> endpoints(TenantId tenant) {
@@ -204,7 +204,7 @@ class WebhookStore {
                 .query((rs, n) -> new Claimed(new TenantId(rs.getObject("tenant_id", UUID.class)),
                         rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
                         rs.getObject("event_id", UUID.class), rs.getString("type"), rs.getString("body"),
-                        rs.getString("url"), rs.getBytes("secret_sealed"), rs.getInt("attempts"),
+                        rs.getString("url"), rs.getString("secret_sealed"), rs.getInt("attempts"),
                         instant(rs, "retrying_since")))
                 .list();
     }

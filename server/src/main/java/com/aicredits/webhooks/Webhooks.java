@@ -1,12 +1,11 @@
 package com.aicredits.webhooks;
 
+import com.aicredits.shared.SecretBox;
 import com.aicredits.directory.Directory;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refusal;
 import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -84,7 +83,7 @@ public class Webhooks {
         }
         UUID id = UUID.randomUUID();
         String secret = Signature.newSecret();
-        byte[] sealed = secrets.seal(secret.getBytes(StandardCharsets.US_ASCII), associatedData(tenant, id));
+        String sealed = secrets.seal(secret, context(tenant, id));
         try {
             transactions.executeWithoutResult(tx -> store.insertEndpoint(tenant, id, url, wanted, stored, sealed,
                     idempotencyKey, now()));
@@ -103,8 +102,7 @@ public class Webhooks {
         if (!e.url().equals(url) || !e.events().equals(events) || !Objects.equals(e.description(), description)) {
             return Refused.keyReused(key);
         }
-        String secret = new String(secrets.open(earlier.sealedSecret(), associatedData(tenant, e.id())),
-                StandardCharsets.US_ASCII);
+        String secret = secrets.open(earlier.sealedSecret(), context(tenant, e.id()));
         return Outcome.done(new Registered(e, secret, true));
     }
 
@@ -221,11 +219,9 @@ public class Webhooks {
         });
     }
 
-    /** Binds a sealed secret to its row: tenant id, then endpoint id. */
-    static byte[] associatedData(TenantId tenant, UUID endpoint) {
-        return ByteBuffer.allocate(32).putLong(tenant.value().getMostSignificantBits())
-                .putLong(tenant.value().getLeastSignificantBits()).putLong(endpoint.getMostSignificantBits())
-                .putLong(endpoint.getLeastSignificantBits()).array();
+    /** Binds a sealed secret to its row: a secret copied into another endpoint's or tenant's row does not open. */
+    static String context(TenantId tenant, UUID endpoint) {
+        return "webhook:" + tenant.value() + ":" + endpoint;
     }
 
     private Optional<Refused<?>> invalidUrl(String url) {

@@ -1,5 +1,6 @@
 package com.aicredits.webhooks;
 
+import com.aicredits.shared.SecretBox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
