@@ -74,7 +74,22 @@ class Sender {
             var response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             String excerpt;
             try (InputStream in = response.body()) {
-                excerpt = excerpt(in.readNBytes(EXCERPT_BYTES_MAX));
+                // The timeout covers the answer's headers; a body that trickles is cut off after as long again.
+                var watchdog = Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(timeout);
+                        in.close();
+                    } catch (InterruptedException | IOException done) {
+                        // read in time, or already closed
+                    }
+                });
+                try {
+                    excerpt = excerpt(in.readNBytes(EXCERPT_BYTES_MAX));
+                } catch (IOException cut) {
+                    excerpt = null;
+                } finally {
+                    watchdog.interrupt();
+                }
             }
             int status = response.statusCode();
             String error = status >= 200 && status < 300 ? null

@@ -106,6 +106,24 @@ class AccessibilityTest extends AdminBrowserTest {
         check(page, size + " purchases");
         open(page, "/settings");
         check(page, size + " settings");
+        // Webhooks: an endpoint added (its secret shown once), a test event queued, the delivery log.
+        page.locator("#webhooks-link").click();
+        Browser.whenLive(page);
+        check(page, size + " webhooks");
+        page.getByLabel("URL").fill("https://hooks.example.invalid/" + size.replace(' ', '-'));
+        page.getByLabel("All events").check();
+        page.locator("#add-webhook-button").click();
+        assertThat(page.locator("[data-secret] code")).containsText("whsec_");
+        check(page, size + " webhooks with a new secret");
+        page.getByLabel("URL").fill("https://127.0.0.1/hook");
+        page.getByLabel("All events").check();
+        page.locator("#add-webhook-button").click();
+        assertThat(page.locator("[data-error]")).containsText("only public addresses");
+        check(page, size + " webhooks refused");
+        page.locator("[data-endpoint]").first().locator("button", new Locator.LocatorOptions().setHasText("Send test")).click();
+        assertThat(page.locator("[data-saved]")).hasText("Test event queued.");
+        assertThat(page.locator("[data-delivery]").first()).containsText("webhook.test");
+        check(page, size + " webhook deliveries");
         open(page, "/credits/requests");
         check(page, size + " credit requests");
         open(page, "/notifications");
@@ -173,8 +191,8 @@ class AccessibilityTest extends AdminBrowserTest {
         assertThat(grace.locator("[data-col=remaining]").evaluate("e => getComputedStyle(e).whiteSpace")).isEqualTo("nowrap");
         Browser.screenshot(page, "phone-ai-credits");
 
-        for (String path : List.of("/credits/users/" + tenant.grace + "/history", "/credits/purchases", "/settings", "/users", "/canvas",
-                "/credits/requests", "/notifications")) {
+        for (String path : List.of("/credits/users/" + tenant.grace + "/history", "/credits/purchases", "/settings",
+                "/settings/webhooks", "/users", "/canvas", "/credits/requests", "/notifications")) {
             page.navigate(tenant.app() + path);
             Browser.whenLive(page);
             assertThat(scrollsSideways(page)).as(path + " scrolls sideways; too wide: " + page.evaluate("""

@@ -1,0 +1,128 @@
+package com.aicredits.webhooks.ui;
+
+import com.aicredits.directory.Directory;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
+import com.aicredits.shared.TenantId;
+import com.aicredits.webhooks.Delivery;
+import com.aicredits.webhooks.EndpointChange;
+import com.aicredits.webhooks.EventTypes;
+import com.aicredits.webhooks.Registered;
+import com.aicredits.webhooks.Webhooks;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * The Webhooks section of the settings: the endpoints (add one and see its secret once, turn it on or off, send a
+ * test event, remove it) and each endpoint's delivery log with resend. Plain forms: every action is one POST and the
+ * page it returns.
+ */
+@Controller
+@RequestMapping("/app/tenants/{tenantId}/settings/webhooks")
+class WebhooksScreen {
+
+    private final Webhooks webhooks;
+    private final Directory directory;
+
+    WebhooksScreen(Webhooks webhooks, Directory directory) {
+        this.webhooks = webhooks;
+        this.directory = directory;
+    }
+
+    @GetMapping
+    String page(@PathVariable("tenantId") TenantId tenant, Model model) {
+        return render(tenant, null, null, null, "", List.of(), "", model);
+    }
+
+    @PostMapping
+    String add(@PathVariable("tenantId") TenantId tenant, @RequestParam(defaultValue = "") String url,
+            @RequestParam(required = false) List<String> events, @RequestParam(defaultValue = "") String description,
+            Model model, HttpServletResponse response) {
+        var chosen = events == null ? List.<String>of() : events;
+        return switch (webhooks.register(tenant, url.strip(), chosen, description, null)) {
+            case Outcome.Done<Registered>(var registered) -> render(tenant, registered, "Endpoint added.", null, "", List.of(),
+                    "", model);
+            case Refused<Registered> refused -> {
+                response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+                yield render(tenant, null, null, refused.message(), url, chosen, description, model);
+            }
+        };
+    }
+
+    @PostMapping("/{id}/enabled")
+    String enable(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, @RequestParam boolean enabled,
+            Model model) {
+        webhooks.change(tenant, id, new EndpointChange(null, null, enabled, null)).orElseThrow();
+        return render(tenant, null, enabled ? "Endpoint turned on." : "Endpoint turned off.", null, "", List.of(), "", model);
+    }
+
+    @PostMapping("/{id}/test")
+    String test(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, Model model) {
+        webhooks.sendTest(tenant, id).orElseThrow();
+        return deliveries(tenant, id, "Test event queued.", model);
+    }
+
+    @PostMapping("/{id}/delete")
+    String delete(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, Model model) {
+        webhooks.delete(tenant, id);
+        return render(tenant, null, "Endpoint removed.", null, "", List.of(), "", model);
+    }
+
+    @GetMapping("/{id}")
+    String deliveries(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, Model model) {
+        return deliveries(tenant, id, null, model);
+    }
+
+    @PostMapping("/{id}/deliveries/{delivery}/resend")
+    String resend(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, @PathVariable UUID delivery,
+            Model model) {
+        webhooks.resend(tenant, id, delivery).orElseThrow();
+        return deliveries(tenant, id, "Delivery queued again.", model);
+    }
+
+    private String deliveries(TenantId tenant, UUID id, String saved, Model model) {
+        var endpoint = webhooks.endpoint(tenant, id).orElseThrow(WebhooksScreen::notFound);
+        List<Delivery> log = switch (webhooks.deliveries(tenant, id)) {
+            case Outcome.Done<List<Delivery>>(var list) -> list;
+            case Refused<List<Delivery>> refused -> throw notFound();
+        };
+        common(tenant, model);
+        model.addAttribute("endpoint", endpoint);
+        model.addAttribute("deliveries", log);
+        model.addAttribute("saved", saved);
+        return "webhooks/deliveries";
+    }
+
+    private String render(TenantId tenant, Registered registered, String saved, String error, String url,
+            List<String> events, String description, Model model) {
+        common(tenant, model);
+        model.addAttribute("endpoints", webhooks.endpoints(tenant).orElseThrow(WebhooksScreen::notFound));
+        model.addAttribute("registered", registered);
+        model.addAttribute("saved", saved);
+        model.addAttribute("error", error);
+        model.addAttribute("url", url);
+        model.addAttribute("chosen", events);
+        model.addAttribute("description", description);
+        model.addAttribute("types", EventTypes.SUBSCRIBABLE);
+        return "webhooks/page";
+    }
+
+    private void common(TenantId tenant, Model model) {
+        model.addAttribute("tenant", directory.tenant(tenant).orElseThrow(WebhooksScreen::notFound));
+        model.addAttribute("base", "/app/tenants/" + tenant.value());
+    }
+
+    private static ResponseStatusException notFound() {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND);
+    }
+}
