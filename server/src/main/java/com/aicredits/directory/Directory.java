@@ -133,6 +133,15 @@ public class Directory {
     }
 
     /**
+     * The user, locked until the caller's transaction ends, so a read-modify-write (a SCIM PATCH or PUT, computed
+     * from the user as it is) cannot lose a change committed in between: the second waits and reads the first's result.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public Optional<User> lockForChange(TenantId tenantId, UserId userId) {
+        return store.lockUser(tenantId, userId);
+    }
+
+    /**
      * The same, inside one tenant the person chose on the sign-in page (their e-mail is held in several). Also one
      * password hash whatever the outcome.
      */

@@ -94,9 +94,13 @@ public class Provisioning {
         return new One(ScimUsers.resource(user, location(usersUrl, user)), true);
     }
 
-    /** PUT: the resource replaces the user's fields; what it leaves out (roles, active) stays as it is. */
+    /**
+     * PUT: the resource replaces the user's fields; what it leaves out (roles, active) stays as it is. Like PATCH,
+     * read and written under the user's row lock: two requests for one user apply one after the other.
+     */
+    @Transactional
     public ScimOutcome replace(TenantId tenant, String id, byte[] body, String usersUrl) {
-        var current = user(tenant, id);
+        var current = lockedUser(tenant, id);
         if (current.isEmpty()) {
             return notFound(id);
         }
@@ -111,8 +115,13 @@ public class Provisioning {
         return change(tenant, current.get(), desired, usersUrl);
     }
 
+    /**
+     * PATCH: the operations apply to the user as it is now, read under its row lock, so two PATCHes of one user
+     * (Entra ID sends the name and the roles separately, sometimes at once) never lose each other's changes.
+     */
+    @Transactional
     public ScimOutcome patch(TenantId tenant, String id, byte[] body, String usersUrl) {
-        var current = user(tenant, id);
+        var current = lockedUser(tenant, id);
         if (current.isEmpty()) {
             return notFound(id);
         }
@@ -176,6 +185,14 @@ public class Provisioning {
     private Optional<User> user(TenantId tenant, String id) {
         try {
             return directory.user(tenant, new UserId(UUID.fromString(id)));
+        } catch (IllegalArgumentException notAnId) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<User> lockedUser(TenantId tenant, String id) {
+        try {
+            return directory.lockForChange(tenant, new UserId(UUID.fromString(id)));
         } catch (IllegalArgumentException notAnId) {
             return Optional.empty();
         }

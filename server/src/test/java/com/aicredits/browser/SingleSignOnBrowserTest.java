@@ -250,4 +250,70 @@ class SingleSignOnBrowserTest extends AdminBrowserTest {
         assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
                 .as(where + ": no sideways scrolling").isTrue();
     }
+
+    /**
+     * A code and state issued for one tenant's sign-in, delivered at another tenant's callback address (as a
+     * person or page tampering with the redirect would), even where that tenant creates people just in time: the
+     * other tenant is not reached and nobody is created there. Driven
+     * over plain HTTP, redirect by redirect, so the callback can be stopped before it is used.
+     */
+    @Test
+    void a_callback_for_one_tenant_delivered_at_another_tenants_address_signs_in_to_the_first_only() throws Exception {
+        connect(tenant.id, Tokens.HONEST, true, null);
+        var other = new AdminTenant(directory, ledger);
+        connect(other.id, Tokens.HONEST, true, Role.Admin);
+        var ada = provider.person(tenant.email("admin"), "Ada", true);
+        var http = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        String app = "http://localhost:" + port;
+
+        // Ours → the provider's authorization endpoint → its login form.
+        String at = follow(http, app + "/login/organisation/" + tenant.id, app, url -> url.startsWith(provider.issuer()) && java.net.URI.create(url).getPath().equals("/login"));
+        var form = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(at)).header("Accept", "text/html").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var csrf = java.util.regex.Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(form.body());
+        assertThat(csrf.find()).as(form.body()).isTrue();
+        var signedIn = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(provider.issuer() + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=" + ada.username() + "&password="
+                        + ada.password() + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8)))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        // The provider sends the person back with a code for this tenant's client: stop there.
+        String callback = follow(http, signedIn.headers().firstValue("Location").orElseThrow(), provider.issuer(),
+                url -> java.net.URI.create(url).getPath().startsWith("/login/oauth2/code/"));
+        assertThat(callback).contains("/login/oauth2/code/" + tenant.id).contains("code=");
+
+        var replayed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                callback.replace("/login/oauth2/code/" + tenant.id, "/login/oauth2/code/" + other.id))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(replayed.statusCode()).isEqualTo(302);
+        // The tenant is the one the sign-in was started for (kept with the authorization request), never the
+        // address's: the person is signed in to their own tenant only, and the other stays out of reach.
+        var own = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(app + tenant.app() + "/credits")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(own.statusCode()).as("signed in to the tenant the sign-in started for").isEqualTo(200);
+        var foreign = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(app + other.app() + "/credits")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).as("the other tenant's page").isIn(403, 404);
+        assertThat(directory.userByEmail(other.id, tenant.email("admin"))).as("nobody created in the other tenant").isEmpty();
+    }
+
+    /** Follows redirects from {@code url} until one leads where {@code stop} says; that address. */
+    private static String follow(java.net.http.HttpClient http, String url, String base,
+            java.util.function.Predicate<String> stop) throws Exception {
+        String at = url.startsWith("/") ? base + url : url;
+        for (int hop = 0; hop < 10; hop++) {
+            if (stop.test(at)) {
+                return at;
+            }
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(at)).header("Accept", "text/html").build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(response.statusCode()).as(at).isEqualTo(302);
+            String next = response.headers().firstValue("Location").orElseThrow();
+            var uri = java.net.URI.create(at);
+            at = next.startsWith("/") ? uri.getScheme() + "://" + uri.getAuthority() + next : next;
+        }
+        throw new AssertionError("too many redirects from " + url);
+    }
 }
