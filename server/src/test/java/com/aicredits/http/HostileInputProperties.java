@@ -33,11 +33,13 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>A plain seeded generator (jqwik's maintainer asks AI-assisted projects not to use it). Each attack has
  * its own seed, printed with a failure: {@code -Dhostile.seed=S} sends that one attack again;
- * {@code -Dhostile.attacks=N} sets how many attacks a run sends (default 400).
+ * {@code -Dhostile.attacks=N} sets how many attacks a run sends (default 500).
  */
 class HostileInputProperties {
 
-    static final int ATTACKS = Integer.getInteger("hostile.attacks", 400);
+    // 500: with the usage and forecast operations (issue 14), 400 left one of ~45 operations unreached in about one run in
+    // a few hundred (seed 3794527381913259497 missed POST api-keys).
+    static final int ATTACKS = Integer.getInteger("hostile.attacks", 500);
 
     @BeforeAll
     static void startApplication() {
