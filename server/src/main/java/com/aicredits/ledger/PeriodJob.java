@@ -71,7 +71,12 @@ class PeriodJob implements SmartLifecycle {
      * start standing still; these figures make it about 10 seconds.
      */
     static Scheduler scheduler(DataSource dataSource, Duration interval, Runnable job) {
-        RecurringTask<Void> task = Tasks.recurring(TASK, FixedDelay.of(interval)).execute((instance, context) -> job.run());
+        return scheduler(dataSource, TASK, interval, job);
+    }
+
+    /** The same for another of the ledger's recurring jobs ({@link UsageJob}): its own task name, the same take-over. */
+    static Scheduler scheduler(DataSource dataSource, String name, Duration interval, Runnable job) {
+        RecurringTask<Void> task = Tasks.recurring(name, FixedDelay.of(interval)).execute((instance, context) -> job.run());
         return Scheduler.create(dataSource)
                 .startTasks(task)
                 .threads(1)

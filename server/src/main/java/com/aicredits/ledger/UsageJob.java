@@ -1,9 +1,6 @@
 package com.aicredits.ledger;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
-import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
-import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -56,12 +53,8 @@ class UsageJob implements SmartLifecycle {
     @Override
     public void start() {
         if (enabled && scheduler == null) {
-            RecurringTask<Void> task = Tasks.recurring(TASK, FixedDelay.of(interval)).execute((instance, context) -> run());
-            scheduler = Scheduler.create(dataSource)
-                    .startTasks(task)
-                    .threads(1)
-                    .pollingInterval(Duration.ofSeconds(Math.max(1, Math.min(10, interval.toSeconds()))))
-                    .build();
+            // PeriodJob's scheduler: a fold cut off by a crash is taken over in seconds, not db-scheduler's 30 minutes.
+            scheduler = PeriodJob.scheduler(dataSource, TASK, interval, this::run);
             scheduler.start();
         }
     }
