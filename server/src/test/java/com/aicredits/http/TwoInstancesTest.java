@@ -58,6 +58,7 @@ class TwoInstancesTest {
                 "--aicredits.platform-api-key=" + HttpFixture.PLATFORM_KEY,
                 "--aicredits.ledger.hold-ttl=" + HOLD_TTL.toMillis() + "ms",
                 "--aicredits.ledger.sweeper.interval=100ms",
+                "--aicredits.passwords.bcrypt-strength=4",
                 "--logging.level.root=WARN");
     }
 
