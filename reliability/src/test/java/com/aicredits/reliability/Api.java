@@ -104,6 +104,27 @@ final class Api {
         return send("GET", consumeKey, "tenants/" + tenant + "/users/" + user + "/balance", null, null);
     }
 
+    /** The admin table's rows for the users whose name or e-mail holds {@code search}. */
+    Answer users(String adminKey, UUID tenant, String search) throws IOException {
+        return send("GET", adminKey, "tenants/" + tenant + "/credits/users?q=" + search, null, null);
+    }
+
+    /**
+     * A series of the service's Prometheus page: {@code name} with the label {@code label} among its labels, e.g.
+     * {@code aicredits_reads_total} and {@code on="standby"}; 0 when absent.
+     */
+    double metric(String name, String label) throws IOException {
+        var request = HttpRequest.newBuilder(base.resolve("/actuator/prometheus")).timeout(REQUEST_TIMEOUT).build();
+        try {
+            String page = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return page.lines().filter(line -> line.startsWith(name + "{") && line.contains(label)).findFirst()
+                    .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).orElse(0.0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     List<Failure> failures() {
         return List.copyOf(failures);
     }

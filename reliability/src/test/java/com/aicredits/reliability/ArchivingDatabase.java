@@ -68,6 +68,30 @@ final class ArchivingDatabase implements PostgresServer {
                 "-D", target.toAbsolutePath().toString(), "-X", "stream", "-c", "fast", "--no-sync");
     }
 
+    /**
+     * A hot standby of this cluster in {@code dir} on {@code port}, streaming from it (a base backup with
+     * {@code -R}), started; {@link #replay} pauses and resumes its replay.
+     */
+    ArchivingDatabase standby(Path dir, int port) {
+        var programs = new PgPrograms(dir);
+        var standby = new ArchivingDatabase(programs, dir.toAbsolutePath().resolve("data"), archive, port);
+        programs.run("pg_basebackup", "-h", "localhost", "-p", Integer.toString(this.port), "-U", "postgres",
+                "-D", standby.data.toString(), "-X", "stream", "-c", "fast", "--no-sync", "-R");
+        standby.configure("""
+                archive_mode = off
+                hot_standby = on
+                """);
+        standby.start();
+        return standby;
+    }
+
+    /** On a standby: pauses ({@code false}) or resumes ({@code true}) the replay of the primary's WAL. */
+    void replay(boolean running) throws SQLException {
+        try (var db = connect(); var statement = db.createStatement()) {
+            statement.execute(running ? "select pg_wal_replay_resume()" : "select pg_wal_replay_pause()");
+        }
+    }
+
     /** Names the current point in the WAL and has the segment holding it archived; returns when it is. */
     void restorePoint(String name) throws SQLException {
         try (var db = connect(); var statement = db.prepareStatement("select pg_create_restore_point(?)")) {

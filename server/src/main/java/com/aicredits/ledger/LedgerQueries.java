@@ -8,6 +8,7 @@ import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
+import com.aicredits.storage.StandbyReads;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -28,9 +29,12 @@ import org.springframework.stereotype.Repository;
 class LedgerQueries {
 
     private final JdbcClient jdbc;
+    /** The table pages (the heaviest admin read, and the exports) may run on a standby: see {@link StandbyReads}. */
+    private final JdbcClient reads;
 
-    LedgerQueries(JdbcClient jdbc) {
+    LedgerQueries(JdbcClient jdbc, StandbyReads standby) {
         this.jdbc = jdbc;
+        this.reads = standby.jdbc();
     }
 
     /**
@@ -96,9 +100,9 @@ class LedgerQueries {
      */
     Page<AccountRow> rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
         var filter = TableFilter.of(tenant, query, window);
-        long total = jdbc.sql(filter.with() + "select count(*) from accounts a join people u on u.tenant_id = a.tenant_id and u.id = a.user_id"
+        long total = reads.sql(filter.with() + "select count(*) from accounts a join people u on u.tenant_id = a.tenant_id and u.id = a.user_id"
                 + filter.join() + filter.where()).params(filter.params()).query(Long.class).single();
-        List<AccountRow> rows = jdbc.sql(pageSql(query, filter)).params(pageParams(query, filter))
+        List<AccountRow> rows = reads.sql(pageSql(query, filter)).params(pageParams(query, filter))
                 .query(LedgerQueries::row).list();
         return new Page<>(rows, query.page(), query.size(), total);
     }

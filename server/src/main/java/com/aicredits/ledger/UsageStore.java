@@ -2,6 +2,7 @@ package com.aicredits.ledger;
 
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
+import com.aicredits.storage.StandbyReads;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Collection;
@@ -16,10 +17,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class UsageStore {
 
+    /** Only reads, and heavy ones on a large tenant: they may run on a standby (see {@link StandbyReads}). */
     private final JdbcClient jdbc;
 
-    UsageStore(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    UsageStore(StandbyReads standby) {
+        this.jdbc = standby.jdbc();
     }
 
     /** Consumption per day and key (the feature, the user's id, or "" when not split) of the query's range. */
