@@ -67,6 +67,12 @@ final class Api {
                 Map.of("name", name, "email", email, "role", "Planner"), "user-" + email)), "id");
     }
 
+    /** An Admin who can sign in on the web pages with {@code password}. */
+    UUID registerAdmin(String adminKey, UUID tenant, String name, String email, String password) throws IOException {
+        return uuid(expect(201, post(adminKey, "tenants/" + tenant + "/users",
+                Map.of("name", name, "email", email, "role", "Admin", "password", password), "user-" + email)), "id");
+    }
+
     void purchase(String platformKey, UUID tenant, BigDecimal credits, String reference) throws IOException {
         expect(201, post(platformKey, "tenants/" + tenant + "/purchases", Map.of("credits", credits, "reference", reference),
                 "purchase-" + reference));
