@@ -11,12 +11,17 @@
 # job's batches of 500 users, each its own transaction) while charge clients keep spending. It reports how long
 # the grants took and the charge throughput during them against just before them.
 #
+# --webhooks (issue 13): before the load every tenant gets its alert thresholds set and a webhook endpoint for every
+# event pointing at a local receiver (Bench receive, answers 204, checks each signature); the service runs with
+# aicredits.webhooks.allow-private-targets=true so an http://127.0.0.1 target is allowed. Compare a run with and
+# without it (same other options) for the cost of alerts and webhooks on the charge path.
+#
 # Options (after or instead of --smoke): --tenants N --users-big N --users-other N --entries N
 #   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,balance,admin,usage,forecast,runway
 #   --admin-charge-clients N --search TERM (admin table filter, default abc)
 #   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health/liveness: no database call) --no-build
 #   --allowances N (month start: users given an allowance, default all of the largest tenant's)
-#   --monthstart-clients N (charge clients during the month start, default 8)
+#   --monthstart-clients N (charge clients during the month start, default 8) --webhooks
 # Environment: BENCH_HTTP_PORT (18080), BENCH_PG_PORT (15432), BENCH_JAVA (a java >= 21; found in /usr/lib/jvm otherwise),
 #   PGBENCH (/usr/lib/postgresql/15/bin/pgbench), BENCH_JVM_OPTS (the service's JVM options; default -Xmx512m, the
 #   heap docs/operations.md's "Running in production" recommends; add e.g. -XX:StartFlightRecording=filename=bench.jfr to profile).
@@ -32,7 +37,8 @@ read -r -a JVM_OPTS <<< "${BENCH_JVM_OPTS:--Xmx512m}"
 
 MODE=full TENANTS=100 USERS_BIG=100000 USERS_OTHER=100 ENTRIES=5000000
 LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin,usage,forecast,runway,monthstart BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health/liveness
-ALLOWANCES= MS_CLIENTS=8
+ALLOWANCES= MS_CLIENTS=8 WEBHOOKS=0
+RECEIVER_PORT=${BENCH_RECEIVER_PORT:-18099}
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
@@ -56,6 +62,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --no-build) BUILD=0 ;;
     --allowances) ALLOWANCES=${args[++i]} ;;
     --monthstart-clients) MS_CLIENTS=${args[++i]} ;;
+    --webhooks) WEBHOOKS=1 ;;
     *) echo "unknown option ${args[i]}" >&2; exit 2 ;;
   esac
 done
@@ -93,17 +100,22 @@ BENCH_CP="bench/target/classes:bench/target/lib/*"
 rm -rf "$OUT"; mkdir -p "$OUT"
 PSQL=(psql -X -q -h localhost -p "$PG_PORT" -U postgres -d aicredits -v ON_ERROR_STOP=1)
 
-SERVER_PID=
-cleanup() { if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi; }
+SERVER_PID= RECEIVER_PID=
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [[ -n "$RECEIVER_PID" ]] && kill -0 "$RECEIVER_PID" 2>/dev/null; then kill "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true; fi
+}
 trap cleanup EXIT
 
 echo "== start the service (embedded PostgreSQL on $PG_PORT, data in $OUT/data, HTTP on $HTTP_PORT)"
 T0=$(date +%s.%N)
 # The scheduled reconciliation (a full scan of millions of entries a minute after start) would land in the
 # middle of a measured window; the run reconciles once at the end instead, and times it.
+SERVICE_OPTS=()
+if [[ $WEBHOOKS == 1 ]]; then SERVICE_OPTS+=(--aicredits.webhooks.allow-private-targets=true); fi
 AICREDITS_PLATFORM_API_KEY=$PLATFORM_KEY "$JAVA" "${JVM_OPTS[@]}" -jar "$JAR" --server.port="$HTTP_PORT" \
   --aicredits.embedded-postgres.port="$PG_PORT" --aicredits.data-dir="$OUT/data" \
-  --aicredits.ledger.reconciliation.enabled=false \
+  --aicredits.ledger.reconciliation.enabled=false "${SERVICE_OPTS[@]}" \
   > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 until curl -sf "http://localhost:$HTTP_PORT/actuator/health" > /dev/null; do
@@ -124,6 +136,19 @@ SEED_TIME=$(echo "$(date +%s.%N) - $T0" | bc)
 N_ENTRIES=$("${PSQL[@]}" -tAc "select count(*) from ledger_entries")
 N_USERS=$("${PSQL[@]}" -tAc "select count(*) from users")
 printf 'seeded %s users, %s ledger entries in %.1f s\n' "$N_USERS" "$N_ENTRIES" "$SEED_TIME"
+
+WEBHOOK_LINE="- webhooks: off (no endpoints registered; alert thresholds at their defaults)"
+if [[ $WEBHOOKS == 1 ]]; then
+  echo "== webhooks: a receiver on 127.0.0.1:$RECEIVER_PORT, alert thresholds and an endpoint for every event in each tenant"
+  "$JAVA" -cp "$BENCH_CP" com.aicredits.bench.Bench receive --port "$RECEIVER_PORT" --out "$OUT" > "$OUT/receiver.log" 2>&1 &
+  RECEIVER_PID=$!
+  until grep -q "webhook receiver on" "$OUT/receiver.log" 2>/dev/null; do
+    if ! kill -0 "$RECEIVER_PID" 2>/dev/null; then echo "the receiver died; see $OUT/receiver.log" >&2; cat "$OUT/receiver.log" >&2; exit 1; fi
+    sleep 0.1
+  done
+  "$JAVA" -cp "$BENCH_CP" com.aicredits.bench.Bench webhooks --base "http://localhost:$HTTP_PORT" \
+    --platform-key "$PLATFORM_KEY" --tenants-file "$OUT/tenants.txt" --receiver "http://127.0.0.1:$RECEIVER_PORT" --out "$OUT"
+fi
 
 sum_consumed() { "${PSQL[@]}" -tAc "select coalesce(sum(consumed), 0) || ' ' || coalesce(sum(held), 0) from accounts where tenant_id = '$BIG_TENANT'"; }
 read -r CONSUMED_BEFORE HELD_BEFORE <<< "$(sum_consumed)"
@@ -193,6 +218,23 @@ if [[ $MONTHSTART == 1 ]]; then
   MS_LINE="| $ALLOWANCES | $MS_GRANTS | $MS_ENTRIES | $MS_SECONDS | $MS_CLIENTS | $MS_RATE_BEFORE | $MS_RATE_DURING | $(jq -c . "$MS_OUT/grant.json") |"
 fi
 
+if [[ $WEBHOOKS == 1 ]]; then
+  echo "== webhooks: waiting (at most 60 s) for the outbox to drain"
+  for _ in $(seq 600); do
+    PENDING=$("${PSQL[@]}" -tAc "select count(*) from webhook_deliveries where status = 'PENDING'")
+    if [[ $PENDING == 0 ]]; then break; fi
+    sleep 0.1
+  done
+  sleep 1.5 # the receiver writes its counts every second
+  read -r WH_DELIVERED WH_FAILED WH_PENDING WH_EVENTS <<< "$("${PSQL[@]}" -tAc "select count(*) filter (where status = 'DELIVERED') || ' ' || count(*) filter (where status = 'FAILED') || ' ' || count(*) filter (where status = 'PENDING') || ' ' || (select count(*) from webhook_events) from webhook_deliveries")"
+  # shellcheck disable=SC1091
+  source <(sed 's/^TYPES=\(.*\)$/TYPES="\1"/' "$OUT/receiver.txt")
+  WH_ENDPOINTS=$(wc -l < "$OUT/webhook-secrets.tsv")
+  printf 'webhooks: %s events, deliveries %s delivered / %s failed / %s pending; receiver got %s (%s bad signatures): %s\n' \
+    "$WH_EVENTS" "$WH_DELIVERED" "$WH_FAILED" "$WH_PENDING" "$RECEIVED" "$BAD_SIGNATURES" "$TYPES"
+  WEBHOOK_LINE="- webhooks: **on** ($WH_ENDPOINTS endpoints, one per tenant, every event, to a local receiver answering 204; alert thresholds set in every tenant): $WH_EVENTS events, deliveries $WH_DELIVERED delivered / $WH_FAILED failed / $WH_PENDING still pending after the run; the receiver got $RECEIVED with $BAD_SIGNATURES bad signatures ($TYPES)"
+fi
+
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 VMHWM=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 
@@ -217,6 +259,7 @@ R=$ROOT/bench/target/results.md
   echo "- service: $(basename "$JAR") on $("$JAVA" -version 2>&1 | head -1) with \`${JVM_OPTS[*]}\`, embedded PostgreSQL (fresh data dir), started in $(printf '%.1f' "$STARTUP") s"
   echo "- data: $TENANTS tenants, $N_USERS users ($USERS_BIG in the largest), $N_ENTRIES ledger entries before the run; seeded in SQL in $(printf '%.1f' "$SEED_TIME") s"
   echo "- trivial endpoint (\`health\` rows): GET $TRIVIAL"
+  echo "$WEBHOOK_LINE"
   echo "- each level: ${DURATION} s measured after ${WARMUP} s warm-up; closed-loop clients (JDK HttpClient, HTTP/1.1 keep-alive), latencies in HdrHistogram"
   echo
   cat "$OUT/load.md"
@@ -257,6 +300,10 @@ R=$ROOT/bench/target/results.md
 } > "$R"
 cp "$R" "$OUT/results.md"
 cat "$R"
+if [[ $WEBHOOKS == 1 && ( ${BAD_SIGNATURES:-1} != 0 || ${RECEIVED:-0} == 0 ) ]]; then
+  echo "FAILED: webhooks on but the receiver got ${RECEIVED:-0} deliveries, ${BAD_SIGNATURES:-?} with a bad signature" >&2
+  exit 1
+fi
 if [[ $DRIFTS != 0 || $DELTA != "$COST_SETTLED" || $ERRORS != 0 ]]; then
   echo "FAILED: drifts=$DRIFTS delta=$DELTA settled=$COST_SETTLED errors=$ERRORS" >&2
   head -20 "$OUT/reconcile.txt" >&2

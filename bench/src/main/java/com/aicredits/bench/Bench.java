@@ -33,6 +33,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * Bench setup --base URL --platform-key K --tenants N --out DIR
+ * Bench webhooks / receive: see {@link WebhookLoad} (the --webhooks switch of bench/run.sh)
  * Bench load  --base URL --env DIR/bench.env [--concurrency 1,8,32,128] [--duration 10] [--warmup 2]
  *             [--workloads health,charge,pair,balance,admin,usage,forecast,runway] [--admin-charge-clients 8] [--search abc]
  *             [--trivial-path /actuator/health] [--server-pid PID] [--out DIR]
@@ -56,6 +57,8 @@ public final class Bench {
         switch (args[0]) {
             case "setup" -> setup(opts);
             case "load" -> System.exit(new Bench(opts).load());
+            case "webhooks" -> WebhookLoad.register(opts);
+            case "receive" -> WebhookLoad.receive(opts);
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);

@@ -58,7 +58,7 @@ class BenchSmokeTest {
 
         String results = Files.readString(root.resolve("bench/target/results.md"));
         assertThat(results).contains("| charge | 8 |", "| authorize+settle pair | 8 |", "| balance | 8 |",
-                "admin-page", "| health | 8 |", "0 drifts", "→ match", "errors: 0");
+                "admin-page", "| health | 8 |", "0 drifts", "→ match", "errors: 0", "- webhooks: off");
     }
 
     @Test

@@ -19,7 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Records, with actor, tenant and time, every API call that changed something and every one that was
  * refused (401, 403, 404, refused consumption). Successful consumption calls are left out: each one is
- * already an entry in the ledger, with its actor. Refusals by anonymous callers go to the nil tenant.
+ * already an entry in the ledger, with its actor. Successful credit-request decisions are left out too: the
+ * requests module records each one through {@link Audit} in its transaction, with what was decided, whether it
+ * came through the API or the admin screen. Refusals by anonymous callers go to the nil tenant.
  */
 class AuditTrail extends OncePerRequestFilter {
 
@@ -27,6 +29,7 @@ class AuditTrail extends OncePerRequestFilter {
     private static final UUID NO_TENANT = new UUID(0, 0);
     private static final Pattern TENANT_PATH = Pattern.compile("^/api/v1/tenants/([0-9a-fA-F-]{36})(/.*)?$");
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final Pattern SELF_AUDITED = Pattern.compile("^/api/v1/tenants/[^/]+/credit-requests/[^/]+/(approve|decline)$");
     private static final Set<Integer> REFUSALS = Set.of(401, 402, 403, 404, 429);
 
     private final JdbcClient jdbc;
@@ -58,6 +61,9 @@ class AuditTrail extends OncePerRequestFilter {
         boolean mutation = !READS.contains(request.getMethod());
         boolean refused = REFUSALS.contains(status);
         boolean consumedOk = path.contains("/consumption/") && status < 300;
+        if (status < 300 && SELF_AUDITED.matcher(path).matches()) {
+            return;
+        }
         // 503: the database is unreachable, so nothing changed and nothing could be recorded; trying would only
         // keep the caller waiting for a connection a second time.
         if (!(refused || (mutation && !consumedOk)) || status == 503) {

@@ -4,6 +4,7 @@ import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -44,6 +45,66 @@ class AlertStore {
     void rearm(TenantId tenant, UUID subject, Alerts.Kind kind) {
         jdbc.sql("delete from alert_states where tenant_id = ? and subject = ? and kind = ?")
                 .params(tenant.value(), subject, kind.name()).update();
+    }
+
+    /** A user who is in an alert's state with no alert recorded for it. */
+    record Unalerted(TenantId tenant, UserId user) {
+    }
+
+    /**
+     * Active users at or below their tenant's low-balance threshold, or with nothing available while the exhausted
+     * alert is on, for whom no alert of that kind is recorded: the state a crash between a charge's commit and its
+     * alert claim leaves behind (or alerts turned on while already below). A tenant with no settings row has the
+     * defaults (20 %, exhausted on). At most {@code limit}, so a sweep never holds a huge result.
+     */
+    List<Unalerted> unalertedUsers(int limit) {
+        return jdbc.sql("""
+                select a.tenant_id, a.user_id
+                  from accounts a
+                  left join tenant_settings s on s.tenant_id = a.tenant_id
+                 where a.active
+                   and ((a.assigned > 0
+                         and a.assigned - a.consumed <= (a.assigned / 100) * coalesce(s.alert_user_low_percent, 20)
+                                                        + (a.assigned % 100) * coalesce(s.alert_user_low_percent, 20) / 100
+                         and (s.tenant_id is null or s.alert_user_low_percent is not null)
+                         and not exists (select 1 from alert_states st where st.tenant_id = a.tenant_id
+                                            and st.subject = a.user_id and st.kind = 'USER_LOW'))
+                     or (a.assigned - a.consumed - a.held <= 0
+                         and coalesce(s.alert_user_exhausted, true)
+                         and not exists (select 1 from alert_states st where st.tenant_id = a.tenant_id
+                                            and st.subject = a.user_id and st.kind = 'USER_EXHAUSTED')))
+                 limit ?
+                """)
+                .params(limit)
+                .query((rs, n) -> new Unalerted(new TenantId(rs.getObject("tenant_id", UUID.class)),
+                        new UserId(rs.getObject("user_id", UUID.class))))
+                .list();
+    }
+
+    /**
+     * Tenants whose pool is in an alert's state (unassigned below its amount, available below its percentage of
+     * purchased; defaults when the tenant has no settings row) with no alert of that kind recorded.
+     */
+    List<TenantId> unalertedPools() {
+        return jdbc.sql("""
+                select p.tenant_id
+                  from pools p
+                  left join tenant_settings s on s.tenant_id = p.tenant_id
+                  left join (select tenant_id, sum(consumed) as consumed from tenant_totals group by tenant_id) t
+                         on t.tenant_id = p.tenant_id
+                 where p.purchased > 0
+                   and ((s.alert_pool_unassigned_below is not null
+                         and p.purchased - p.assigned < s.alert_pool_unassigned_below
+                         and not exists (select 1 from alert_states st where st.tenant_id = p.tenant_id
+                                            and st.subject = p.tenant_id and st.kind = 'POOL_UNASSIGNED'))
+                     or ((s.tenant_id is null or s.alert_tenant_available_below_percent is not null)
+                         and p.purchased - coalesce(t.consumed, 0)
+                             < (p.purchased / 100) * coalesce(s.alert_tenant_available_below_percent, 10)
+                               + (p.purchased % 100) * coalesce(s.alert_tenant_available_below_percent, 10) / 100
+                         and not exists (select 1 from alert_states st where st.tenant_id = p.tenant_id
+                                            and st.subject = p.tenant_id and st.kind = 'TENANT_AVAILABLE')))
+                """)
+                .query((rs, n) -> new TenantId(rs.getObject("tenant_id", UUID.class))).list();
     }
 
     Optional<UserFigures> user(TenantId tenant, UserId user) {

@@ -39,6 +39,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code aicredits.alerts.interval} (500 ms) by state, not by crossing: a figure above its threshold re-arms,
  * one at or below fires if it has not. The tenant's total available falls with every charge but is spread
  * over the 128 slots of tenant_totals, so a charge only queues its tenant for that same check.
+ *
+ * <p>A per-user crossing is claimed just after the charge commits, and those queues live in memory: a crash in
+ * between would lose the alert. {@link #sweep()} closes that gap without touching the charge path: at start and
+ * every {@code aicredits.alerts.sweep.interval} it looks for users in an alert's state with no alert recorded and
+ * checks them like any queued user (the claim keeps it to one alert), and does the same for pools.
  */
 @Service
 class Alerts {
@@ -80,12 +85,16 @@ class Alerts {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration cacheFor;
+    private final boolean sweepEnabled;
+    static final int SWEEP_BATCH = 1_000;
     private final Map<TenantId, Cached> thresholds = new ConcurrentHashMap<>();
     private final Set<TenantId> tenantsToCheck = ConcurrentHashMap.newKeySet();
     private final Set<Subject> usersToCheck = ConcurrentHashMap.newKeySet();
 
     Alerts(AlertStore store, TenantSettings settings, TransactionTemplate transactions, ApplicationEventPublisher events,
-            Clock clock, @Value("${aicredits.alerts.settings-cache:5s}") Duration cacheFor) {
+            Clock clock, @Value("${aicredits.alerts.settings-cache:5s}") Duration cacheFor,
+            @Value("${aicredits.alerts.sweep.enabled:true}") boolean sweepEnabled) {
+        this.sweepEnabled = sweepEnabled;
         this.store = store;
         this.settings = settings;
         this.transactions = transactions;
@@ -143,6 +152,38 @@ class Alerts {
         for (var tenant : tenantsToCheck) {
             tenantsToCheck.remove(tenant);
             guarded(() -> checkPool(tenant));
+        }
+    }
+
+    /**
+     * Raises the alerts a crash left unclaimed; how many users and pools it checked. Idempotent: a user whose alert is
+     * recorded is not found again, and the claim fires at most one alert per crossing however often this runs.
+     */
+    int sweep() {
+        var unalerted = store.unalertedUsers(SWEEP_BATCH);
+        for (var found : unalerted) {
+            forget(found.tenant()); // the state in the database decides, so the thresholds too are read fresh
+            guarded(() -> checkUser(found.tenant(), found.user()));
+        }
+        var pools = store.unalertedPools();
+        for (var tenant : pools) {
+            forget(tenant);
+            guarded(() -> checkPool(tenant));
+        }
+        return unalerted.size() + pools.size();
+    }
+
+    /** The sweep, at start ({@code initial-delay} after) and then every {@code interval}; off in tests, which call it. */
+    @Scheduled(initialDelayString = "${aicredits.alerts.sweep.initial-delay:20s}",
+            fixedDelayString = "${aicredits.alerts.sweep.interval:5m}")
+    void scheduledSweep() {
+        if (sweepEnabled) {
+            guarded(() -> {
+                int swept = sweep();
+                if (swept > 0) {
+                    log.info("Alert sweep: checked {} users and pools in an alert's state with no alert recorded", swept);
+                }
+            });
         }
     }
 

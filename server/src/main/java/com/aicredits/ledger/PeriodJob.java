@@ -1,9 +1,6 @@
 package com.aicredits.ledger;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
-import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
-import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import java.time.Duration;
 import java.util.function.IntConsumer;
 import javax.sql.DataSource;
@@ -29,8 +26,6 @@ class PeriodJob implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodJob.class);
     static final String TASK = "allowance-periods";
-    private static final Duration HEARTBEAT = Duration.ofSeconds(2);
-    private static final int MISSED_HEARTBEATS = 5;
 
     private final Ledger ledger;
     private final DataSource dataSource;
@@ -65,10 +60,8 @@ class PeriodJob implements SmartLifecycle {
     }
 
     /**
-     * A db-scheduler for the period job alone, on the application's database. A run whose instance died (a kill in
-     * the middle of a month start) stays claimed until its heartbeat is {@link #MISSED_HEARTBEATS} beats old, and
-     * then another instance (or the restarted one) runs it again: db-scheduler's default is 30 minutes of a month
-     * start standing still; these figures make it about 10 seconds.
+     * A db-scheduler for the period job alone, on the application's database ({@link com.aicredits.shared.RecurringJob}:
+     * a month start cut off by a kill is taken over in about 10 seconds, not db-scheduler's default 30 minutes).
      */
     static Scheduler scheduler(DataSource dataSource, Duration interval, Runnable job) {
         return scheduler(dataSource, TASK, interval, job);
@@ -76,14 +69,7 @@ class PeriodJob implements SmartLifecycle {
 
     /** The same for another of the ledger's recurring jobs ({@link UsageJob}): its own task name, the same take-over. */
     static Scheduler scheduler(DataSource dataSource, String name, Duration interval, Runnable job) {
-        RecurringTask<Void> task = Tasks.recurring(name, FixedDelay.of(interval)).execute((instance, context) -> job.run());
-        return Scheduler.create(dataSource)
-                .startTasks(task)
-                .threads(1)
-                .heartbeatInterval(HEARTBEAT)
-                .missedHeartbeatsLimit(MISSED_HEARTBEATS)
-                .pollingInterval(Duration.ofSeconds(Math.max(1, Math.min(10, interval.toSeconds()))))
-                .build();
+        return com.aicredits.shared.RecurringJob.scheduler(dataSource, name, interval, job);
     }
 
     @Override

@@ -1,46 +1,54 @@
 package com.aicredits.notifications;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import com.aicredits.shared.Backoff;
+import com.aicredits.shared.TenantId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.mail.SimpleMailMessage;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Plain, short e-mails, sent only when Spring Boot's mail support is configured ({@code spring.mail.host}; without
- * it there is no {@link JavaMailSender} and nothing is sent). A message is handed over after the transaction that
- * caused it commits (never for one that rolls back) to two sending threads of its own, so a slow or absent SMTP
- * server delays nothing else; a failure is logged, never thrown. The queue is bounded (1,000): beyond it messages
- * are dropped with a warning rather than held in memory without end.
+ * it there is no {@link JavaMailSender}, nothing is written and nothing is sent). An e-mail is a row of the e-mail
+ * outbox written in the caller's transaction, so it exists exactly when the notification that causes it does (none
+ * for a change that rolls back, and none lost to a crash after commit); the {@link EmailWorker} sends it after
+ * commit, woken by the commit, and retries while the SMTP server is away.
  */
 @Component
-class Mailer {
+class Mailer implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(Mailer.class);
-
-    private final JavaMailSender sender;
-    private final String from;
+    private final EmailOutbox outbox;
+    private final Clock clock;
     private final String publicUrl;
-    private final ThreadPoolExecutor sending = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(1_000), Thread.ofVirtual().name("mail-", 0).factory(),
-            (task, pool) -> log.warn("E-mail queue full: a notification e-mail was dropped"));
+    private final EmailWorker worker;
+    private final boolean workerEnabled;
 
-    Mailer(ObjectProvider<JavaMailSender> sender, @Value("${aicredits.mail.from:AI Credits <no-reply@localhost>}") String from,
-            @Value("${aicredits.public-base-url:}") String publicUrl) {
-        this.sender = sender.getIfAvailable();
-        this.from = from;
+    Mailer(ObjectProvider<JavaMailSender> sender, EmailOutbox outbox, TransactionTemplate transactions, Clock clock,
+            @Value("${aicredits.mail.from:AI Credits <no-reply@localhost>}") String from,
+            @Value("${aicredits.public-base-url:}") String publicUrl,
+            @Value("${aicredits.mail.retry.initial:30s}") Duration initial,
+            @Value("${aicredits.mail.retry.max-delay:30m}") Duration maxDelay,
+            @Value("${aicredits.mail.max-attempts:10}") int maxAttempts,
+            @Value("${aicredits.mail.poll-interval:5s}") Duration pollInterval,
+            @Value("${aicredits.mail.worker.enabled:true}") boolean workerEnabled) {
+        var mail = sender.getIfAvailable();
+        this.outbox = outbox;
+        this.clock = clock;
         this.publicUrl = publicUrl == null || publicUrl.isBlank() ? "http://localhost:8080" : publicUrl.strip().replaceAll("/+$", "");
+        this.worker = mail == null ? null : new EmailWorker(outbox, mail, from, transactions, clock,
+                new Backoff(initial, maxDelay), maxAttempts, pollInterval);
+        this.workerEnabled = workerEnabled;
     }
 
     boolean enabled() {
-        return sender != null;
+        return worker != null;
     }
 
     /** The absolute address of a path of the web UI, for a link in an e-mail. */
@@ -48,32 +56,40 @@ class Mailer {
         return path == null ? publicUrl : publicUrl + path;
     }
 
-    /** Sends after the current transaction commits, or now (on the sending threads) when there is none. */
-    void send(String to, String subject, String text) {
-        if (sender == null || to == null || to.isBlank()) {
+    /** Writes the e-mail in the current transaction (or on its own when there is none) and wakes the worker after commit. */
+    void send(TenantId tenant, String to, String subject, String text) {
+        if (worker == null || to == null || to.isBlank()) {
             return;
         }
-        var message = new SimpleMailMessage();
-        message.setFrom(from);
-        message.setTo(to);
-        message.setSubject(subject);
-        message.setText(text);
-        Runnable deliver = () -> sending.execute(() -> {
-            try {
-                sender.send(message);
-            } catch (RuntimeException e) { // MailException, and anything a broken server provokes
-                log.warn("Could not send the e-mail \"{}\" to {}: {}", subject, to, e.toString());
-            }
-        });
+        outbox.add(tenant, to, subject, text, clock.instant().truncatedTo(ChronoUnit.MICROS));
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    deliver.run();
+                    worker.wake();
                 }
             });
         } else {
-            deliver.run();
+            worker.wake();
         }
+    }
+
+    @Override
+    public void start() {
+        if (worker != null && workerEnabled) {
+            worker.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker != null && worker.isRunning();
     }
 }

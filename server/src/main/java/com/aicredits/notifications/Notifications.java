@@ -29,10 +29,12 @@ public class Notifications {
 
     private final NotificationStore store;
     private final Mailer mailer;
+    private final EmailOutbox emails;
     private final LiveUpdates live;
     private final Clock clock;
 
-    Notifications(NotificationStore store, Mailer mailer, LiveUpdates live, Clock clock) {
+    Notifications(NotificationStore store, Mailer mailer, EmailOutbox emails, LiveUpdates live, Clock clock) {
+        this.emails = emails;
         this.store = store;
         this.mailer = mailer;
         this.live = live;
@@ -43,7 +45,7 @@ public class Notifications {
     public void notifyUser(TenantId tenant, UserId user, String type, String title, String body, String link) {
         store.person(tenant, user).ifPresent(person -> {
             store.insert(tenant, user, type, clip(title, TITLE_MAX), clip(body, BODY_MAX), link, now());
-            mail(person, title, body, link);
+            mail(tenant, person, title, body, link);
         });
         announce(tenant);
     }
@@ -58,10 +60,15 @@ public class Notifications {
         for (var admin : store.admins(tenant)) {
             store.insert(tenant, admin.id(), type, clip(title, TITLE_MAX), clip(body, BODY_MAX), link, now);
             if (email) {
-                mail(admin, title, body, link);
+                mail(tenant, admin, title, body, link);
             }
         }
         announce(tenant);
+    }
+
+    /** Deletes e-mails sent or given up before {@code before} (the outbox retention); how many. */
+    public int forgetFinishedEmails(Instant before) {
+        return emails.deleteFinished(before);
     }
 
     public Inbox inbox(TenantId tenant, UserId user, boolean unreadOnly) {
@@ -126,8 +133,8 @@ public class Notifications {
                 : "Only " + figure + " credits are left unassigned, below the alert level of " + threshold + ".";
     }
 
-    private void mail(NotificationStore.Person person, String title, String body, String link) {
-        mailer.send(person.email(), title, "Hello " + person.name() + ",\n\n" + body + "\n\n" + mailer.link(link)
+    private void mail(TenantId tenant, NotificationStore.Person person, String title, String body, String link) {
+        mailer.send(tenant, person.email(), title, "Hello " + person.name() + ",\n\n" + body + "\n\n" + mailer.link(link)
                 + "\n\n— AI Credits\n");
     }
 

@@ -1,5 +1,6 @@
 package com.aicredits.requests;
 
+import com.aicredits.access.Audit;
 import com.aicredits.directory.Directory;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Allocated;
@@ -49,10 +50,13 @@ public class CreditRequests {
     private final LiveUpdates live;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
+    private final Audit audit;
     private final Clock clock;
 
     CreditRequests(CreditRequestStore store, Ledger ledger, Directory directory, Notifications notifications,
-            LiveUpdates live, TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock) {
+            LiveUpdates live, TransactionTemplate transactions, ApplicationEventPublisher events, Audit audit,
+            Clock clock) {
+        this.audit = audit;
         this.store = store;
         this.ledger = ledger;
         this.directory = directory;
@@ -128,6 +132,8 @@ public class CreditRequests {
                     granted.toDisplayString() + " AI credits were added for you by " + decidedBy
                             + (approved.decisionNote() == null ? "." : ". Note: " + approved.decisionNote()),
                     "/app/tenants/" + tenant + "/me");
+            audited(tenant, approved, "approve", "granted " + granted.toDisplayString() + " as an "
+                    + (allocated ? "add" : "assign") + (approved.decisionNote() == null ? "" : "; note: " + approved.decisionNote()));
             changed(tenant, CreditRequestChanged.APPROVED, approved, decidedBy, now);
             return Outcome.done(approved);
         });
@@ -151,6 +157,8 @@ public class CreditRequests {
                     "Your request for " + declined.credits().toDisplayString() + " AI credits was declined by " + decidedBy
                             + (declined.decisionNote() == null ? "." : ". Reason: " + declined.decisionNote()),
                     "/app/tenants/" + tenant + "/me");
+            audited(tenant, declined, "decline", "asked for " + declined.credits().toDisplayString()
+                    + (declined.decisionNote() == null ? "; no reason given" : "; reason: " + declined.decisionNote()));
             changed(tenant, CreditRequestChanged.DECLINED, declined, decidedBy, now);
             return Outcome.done(declined);
         });
@@ -190,6 +198,16 @@ public class CreditRequests {
     private static <T> Outcome<T> rollBack(TransactionStatus tx, Refused<?> refused) {
         tx.setRollbackOnly();
         return refused.as();
+    }
+
+    /**
+     * The decision in the audit trail, in its transaction: the ledger entry names the decider of an approval, but
+     * a decline moves nothing and a screen decision is no API call, so neither would be there otherwise.
+     */
+    private void audited(TenantId tenant, CreditRequest request, String verb, String detail) {
+        audit.record(tenant, request.decidedBy(), "CREDIT_REQUEST_" + request.status().name(),
+                "/api/v1/tenants/" + tenant + "/credit-requests/" + request.id() + "/" + verb,
+                "user " + request.userId() + ": " + detail);
     }
 
     private void changed(TenantId tenant, String type, CreditRequest request, String actor, Instant now) {

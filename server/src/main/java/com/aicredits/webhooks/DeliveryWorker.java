@@ -1,5 +1,7 @@
 package com.aicredits.webhooks;
 
+import com.aicredits.shared.Backoff;
+import com.aicredits.shared.OutboxLoop;
 import com.aicredits.shared.SecretBox;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,9 +9,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -29,7 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>A failed attempt is retried after an exponential backoff with jitter ({@code retry.initial}, doubling up to
  * {@code retry.max-delay}), for at least {@code retry.give-up-after} (24 h) from the first attempt or the latest
  * resend, then the delivery is FAILED. An endpoint whose attempts have all failed for {@code disable-after} (24 h) is
- * disabled and {@link WebhookDisabled} published.
+ * disabled and {@link WebhookDisabled} published. The loop and the backoff are the ones the e-mail outbox uses too
+ * ({@link OutboxLoop}, {@link Backoff}).
  */
 @Component
 class DeliveryWorker implements SmartLifecycle {
@@ -45,22 +45,10 @@ class DeliveryWorker implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Backoff backoff;
+    private final Duration giveUpAfter;
     private final Duration disableAfter;
-    private final Duration pollInterval;
     private final boolean enabled;
-    private final Semaphore wakeUps = new Semaphore(0);
-    private volatile Thread loop;
-    private volatile boolean running;
-
-    /** How long to wait after the n-th failed attempt, and until when to keep trying. */
-    record Backoff(Duration initial, Duration maxDelay, Duration giveUpAfter) {
-        Duration after(int attempts) {
-            long base = initial.toMillis() << Math.min(attempts - 1, 30);
-            long capped = Math.min(base <= 0 ? Long.MAX_VALUE : base, maxDelay.toMillis());
-            // ±20 %, so endpoints that failed together are not all retried in the same instant
-            return Duration.ofMillis(Math.max(1, (long) (capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2))));
-        }
-    }
+    private final OutboxLoop loop;
 
     DeliveryWorker(WebhookStore store, Sender sender, SecretBox secrets, TransactionTemplate transactions,
             ApplicationEventPublisher events, Clock clock,
@@ -76,15 +64,16 @@ class DeliveryWorker implements SmartLifecycle {
         this.transactions = transactions;
         this.events = events;
         this.clock = clock;
-        this.backoff = new Backoff(initial, maxDelay, giveUpAfter);
+        this.backoff = new Backoff(initial, maxDelay);
+        this.giveUpAfter = giveUpAfter;
         this.disableAfter = disableAfter;
-        this.pollInterval = pollInterval;
         this.enabled = enabled;
+        this.loop = new OutboxLoop("webhook-worker", pollInterval, this::deliverDue);
     }
 
     /** A commit wrote deliveries: look now instead of at the next poll. */
     void wake() {
-        wakeUps.release();
+        loop.wake();
     }
 
     /**
@@ -121,7 +110,7 @@ class DeliveryWorker implements SmartLifecycle {
     private void record(WebhookStore.Claimed delivery, UUID token, Sender.Result result) {
         Instant at = now();
         boolean ok = result.succeeded();
-        Instant next = ok || !at.isBefore(delivery.retryingSince().plus(backoff.giveUpAfter())) ? null
+        Instant next = ok || !at.isBefore(delivery.retryingSince().plus(giveUpAfter)) ? null
                 : at.plus(backoff.after(delivery.attempts() + 1));
         transactions.executeWithoutResult(tx -> {
             var attempt = store.recordOutcome(delivery, token, ok, next, result.statusCode(), result.error(), at);
@@ -146,63 +135,26 @@ class DeliveryWorker implements SmartLifecycle {
         });
     }
 
-    private void run() {
-        while (running) {
-            try {
-                if (deliverDue() == 0) {
-                    wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUps.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // the database away for a moment: the deliveries wait in the outbox; try again at the next poll
-                log.warn("webhook worker: {}", e.toString());
-                try {
-                    Thread.sleep(pollInterval.toMillis());
-                } catch (InterruptedException stop) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     @Override
     public void start() {
-        if (!enabled || running) {
-            return;
+        if (enabled) {
+            loop.start();
         }
-        running = true;
-        loop = Thread.ofPlatform().name("webhook-worker").daemon(true).start(this::run);
     }
 
     @Override
     public void stop() {
-        running = false;
-        wakeUps.release();
-        var thread = loop;
-        if (thread != null) {
-            // Attempts in flight finish (within the send timeout) and record their outcome; interrupted only if
-            // they do not, and then their leases run out and another instance, or the next start, sends them again.
-            try {
-                thread.join(Duration.ofSeconds(12));
-                if (thread.isAlive()) {
-                    thread.interrupt();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // Attempts in flight finish (within the send timeout) and record their outcome; interrupted only if they do
+        // not, and then their leases run out and another instance, or the next start, sends them again.
+        loop.stop(Duration.ofSeconds(12));
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loop.isRunning();
     }
 }

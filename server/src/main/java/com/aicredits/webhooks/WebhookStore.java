@@ -265,6 +265,34 @@ class WebhookStore {
                 .query(WebhookStore::endpoint).optional();
     }
 
+    /**
+     * Deletes up to {@code batch} deliveries that finished (delivered, or failed for good) before {@code before},
+     * with their attempts (cascade); how many. A resent delivery counts from its resend.
+     */
+    int deleteFinishedDeliveries(Instant before, int batch) {
+        return jdbc.sql("""
+                delete from webhook_deliveries d
+                 where (d.tenant_id, d.id) in (
+                       select old.tenant_id, old.id from webhook_deliveries old
+                        where old.status <> 'PENDING' and coalesce(old.delivered_at, old.retrying_since) < :before
+                          and old.created_at < :before
+                        limit :batch)
+                """).param("before", at(before)).param("batch", batch).update();
+    }
+
+    /** Deletes up to {@code batch} events written before {@code before} that no delivery refers to any more; how many. */
+    int deleteUndeliverableEvents(Instant before, int batch) {
+        return jdbc.sql("""
+                delete from webhook_events e
+                 where (e.tenant_id, e.id) in (
+                       select old.tenant_id, old.id from webhook_events old
+                        where old.created_at < :before
+                          and not exists (select 1 from webhook_deliveries d
+                                           where d.tenant_id = old.tenant_id and d.event_id = old.id)
+                        limit :batch)
+                """).param("before", at(before)).param("batch", batch).update();
+    }
+
     private static Endpoint endpoint(ResultSet rs, int n) throws SQLException {
         return new Endpoint(rs.getObject("id", UUID.class), rs.getString("url"),
                 List.copyOf(Arrays.asList((String[]) rs.getArray("events").getArray())), rs.getString("description"),

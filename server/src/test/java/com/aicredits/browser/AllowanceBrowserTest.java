@@ -87,4 +87,40 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         assertThat(settings.roleDefault(tenant.id, Role.Planner)).isEmpty();
         Browser.screenshot(page, "settings");
     }
+
+    @Test
+    void the_settings_page_sets_each_alert_threshold_turns_one_off_and_refuses_a_bad_amount_inline() {
+        Page page = admin();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Settings")).click();
+        var before = settings.settings(tenant.id).orElseThrow().alerts();
+        assertThat(page.getByLabel("A user's remaining credits fall to (%)"))
+                .hasValue(before.userLowPercent() == null ? "" : before.userLowPercent().toString());
+        page.getByLabel("The unassigned pool falls below (credits)").fill("2000000000"); // above the one-billion limit
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+        assertThat(page.locator("[data-error]")).containsText("Unassigned pool alert");
+        assertThat(page.getByLabel("The unassigned pool falls below (credits)")).hasValue("2000000000");
+        assertThat(settings.settings(tenant.id).orElseThrow().alerts()).isEqualTo(before);
+
+        page.getByLabel("A user's remaining credits fall to (%)").fill("");
+        page.getByLabel("The tenant's available credits fall below (%)").fill("35");
+        page.getByLabel("The unassigned pool falls below (credits)").fill("250.5");
+        page.getByLabel("Tell a user when their credits are used up").uncheck();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+
+        assertThat(page.locator("[data-saved]")).isVisible();
+        var saved = settings.settings(tenant.id).orElseThrow().alerts();
+        assertThat(saved.userLowPercent()).as("empty is off").isNull();
+        assertThat(saved.tenantAvailableBelowPercent()).isEqualTo(35);
+        assertThat(saved.poolUnassignedBelow()).isEqualTo(Credits.parse("250.5").orElseThrow());
+        assertThat(saved.userExhausted()).isFalse();
+        assertThat(page.getByLabel("The tenant's available credits fall below (%)")).hasValue("35");
+        assertThat(page.getByLabel("Tell a user when their credits are used up")).not().isChecked();
+
+        page.getByLabel("A user's remaining credits fall to (%)").fill("20");
+        page.getByLabel("Tell a user when their credits are used up").check();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save settings")).click();
+        assertThat(page.locator("[data-saved]")).isVisible();
+        assertThat(settings.settings(tenant.id).orElseThrow().alerts().userLowPercent()).isEqualTo(20);
+        assertThat(settings.settings(tenant.id).orElseThrow().alerts().userExhausted()).isTrue();
+    }
 }

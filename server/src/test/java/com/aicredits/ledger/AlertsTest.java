@@ -150,6 +150,56 @@ class AlertsTest {
         assertThat(told.getFirst().body()).contains("9");
     }
 
+    /**
+     * The state a crash between a charge's commit and its alert claim leaves: figures past both thresholds, no
+     * alert row and no notice. The sweep raises exactly one alert per kind, and running it again raises nothing.
+     */
+    @Test
+    void the_sweep_raises_once_an_alert_a_crash_left_unrecorded() {
+        var t = new LedgerFixture(ledger, directory).purchased("1000");
+        var user = t.user("Crash Survivor");
+        var above = t.user("Still Fine");
+        t.assigned(user, "10");
+        t.assigned(above, "10");
+        t.charged(user, "10");
+        t.charged(above, "1");
+        // The crash: the charge committed, the claim and its notices did not.
+        jdbc.sql("delete from alert_states where tenant_id = ? and subject = ?").params(t.tenant.value(), user.value()).update();
+        jdbc.sql("delete from notifications where tenant_id = ?").params(t.tenant.value()).update();
+        assertThat(told(t, user, AlertRaised.USER_LOW_BALANCE)).isEmpty();
+
+        assertThat(alerts.sweep()).isPositive();
+        assertThat(told(t, user, AlertRaised.USER_LOW_BALANCE)).hasSize(1);
+        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(1);
+        assertThat(states(t, "USER_LOW")).isEqualTo(1);
+        assertThat(states(t, "USER_EXHAUSTED")).isEqualTo(1);
+        assertThat(notifications.inbox(t.tenant, above, false).items()).isEmpty();
+
+        alerts.sweep();
+        assertThat(told(t, user, AlertRaised.USER_LOW_BALANCE)).hasSize(1);
+        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from alert_states where tenant_id = ? and subject = ?")
+                .params(t.tenant.value(), user.value()).query(Integer.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void the_sweep_raises_a_pool_alert_a_crash_left_unrecorded_once() {
+        var t = new LedgerFixture(ledger, directory);
+        var admin = t.user("Sweep Admin", Role.Admin);
+        t.purchased("100");
+        var planner = t.user("Sweep Planner");
+        t.assigned(planner, "100");
+        t.charged(planner, "95");               // available 5 of 100 purchased: below the default 10 %
+        alerts.check();
+        jdbc.sql("delete from alert_states where tenant_id = ? and kind = 'TENANT_AVAILABLE'").params(t.tenant.value()).update();
+        jdbc.sql("delete from notifications where tenant_id = ?").params(t.tenant.value()).update();
+
+        alerts.sweep();
+        alerts.sweep();
+        assertThat(told(t, admin, AlertRaised.POOL_LOW)).hasSize(1);
+        assertThat(states(t, "TENANT_AVAILABLE")).isEqualTo(1);
+    }
+
     private int states(LedgerFixture t, String kind) {
         return jdbc.sql("select count(*) from alert_states where tenant_id = ? and kind = ?")
                 .params(t.tenant.value(), kind).query(Integer.class).single();

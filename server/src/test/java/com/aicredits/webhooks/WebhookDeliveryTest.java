@@ -68,6 +68,7 @@ class WebhookDeliveryTest {
     @Autowired TestClock clock;
     @Autowired JdbcClient jdbc;
     @Autowired Disabled disabled;
+    @Autowired OutboxCleanup cleanup;
 
     @TestConfiguration(proxyBeanMethods = false)
     static class Disabled {
@@ -329,6 +330,63 @@ class WebhookDeliveryTest {
             drain(worker, Duration.ofMillis(300), Duration.ofSeconds(3));
             assertThat(receiver.received).hasSize(attempts);
         }
+    }
+
+    /**
+     * The outbox clean-up deletes what finished more than the retention (30 days) ago: delivered and failed
+     * deliveries with their attempt log, the events left without deliveries, sent and given-up e-mails; a pending
+     * delivery, its event, an unsent e-mail and anything younger stay.
+     */
+    @Test
+    @Order(100)
+    void the_clean_up_deletes_what_finished_before_the_retention_and_keeps_the_rest() throws Exception {
+        try (var receiver = new Receiver(n -> 200); var failing = new Receiver(n -> 503)) {
+            var tenant = tenant();
+            var ok = webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), "ok", null).orElseThrow();
+            var down = webhooks.register(tenant, failing.url(), List.of("purchase.recorded"), "down", null).orElseThrow();
+            purchase(tenant, 10);
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(2));
+            assertThat(receiver.received).hasSize(1);
+            email(tenant, "sent", true, false);
+            email(tenant, "given-up", false, true);
+            email(tenant, "unsent", false, false);
+
+            clock.advance(Duration.ofDays(31));
+            email(tenant, "young", true, false);
+            var cleaned = cleanup.run();
+
+            assertThat(cleaned.deliveries()).isGreaterThanOrEqualTo(1);
+            assertThat(cleaned.emails()).isGreaterThanOrEqualTo(2);
+            assertThat(webhooks.deliveries(tenant, ok.endpoint().id()).orElseThrow()).isEmpty();
+            assertThat(jdbc.sql("select count(*) from webhook_attempts a join webhook_deliveries d on d.tenant_id = a.tenant_id and d.id = a.delivery_id where d.endpoint_id = ?")
+                    .params(ok.endpoint().id()).query(Long.class).single()).isZero();
+            // The failing endpoint's delivery is still pending: kept, and so is the event it refers to.
+            assertThat(webhooks.deliveries(tenant, down.endpoint().id()).orElseThrow()).singleElement()
+                    .satisfies(d -> assertThat(d.status()).isEqualTo(Delivery.Status.PENDING));
+            assertThat(events(tenant)).isEqualTo(1);
+            assertThat(jdbc.sql("select subject from email_outbox where tenant_id = ? order by id").params(tenant.value())
+                    .query(String.class).list()).containsExactly("unsent", "young");
+
+            // Given up now (failing for over 24 hours), but its retries began 31 days ago: it goes, and its event.
+            drain(worker, Duration.ofMillis(300), Duration.ofSeconds(3));
+            assertThat(webhooks.deliveries(tenant, down.endpoint().id()).orElseThrow().getFirst().status())
+                    .isEqualTo(Delivery.Status.FAILED);
+            cleanup.run();
+            assertThat(webhooks.deliveries(tenant, down.endpoint().id()).orElseThrow()).isEmpty();
+            assertThat(events(tenant)).isZero();
+        }
+    }
+
+    private long events(TenantId tenant) {
+        return jdbc.sql("select count(*) from webhook_events where tenant_id = ?").params(tenant.value()).query(Long.class).single();
+    }
+
+    private long email(TenantId tenant, String subject, boolean sent, boolean failed) {
+        var at = clock.instant().atOffset(java.time.ZoneOffset.UTC);
+        return jdbc.sql("""
+                insert into email_outbox (tenant_id, recipient, subject, body, created_at, next_at, sent_at, failed_at)
+                values (?, 'x@mail.example', ?, 'b', ?, ?, ?, ?) returning id""")
+                .params(tenant.value(), subject, at, at, sent ? at : null, failed ? at : null).query(Long.class).single();
     }
 
     private static String type(String body) {

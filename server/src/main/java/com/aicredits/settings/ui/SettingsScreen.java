@@ -29,7 +29,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 
-/** The settings page of the AI Credits tab: the tenant's time zone and each role's default allowance. */
+/** The settings page of the AI Credits tab: the tenant's time zone, its alert thresholds and each role's default allowance. */
 @Controller
 @RequestMapping("/app/tenants/{tenantId}/settings")
 class SettingsScreen {
@@ -40,6 +40,20 @@ class SettingsScreen {
 
     /** One role's line of the form: its default as entered (credits blank = none). */
     public record RoleLine(String role, String credits, String period, String mode) {
+    }
+
+    /** The alert thresholds as entered (blank = off), so a refused form shows back what was typed. */
+    public record AlertLine(String userLowPercent, boolean userExhausted, String poolUnassignedBelow,
+            String tenantAvailableBelowPercent) {
+        static AlertLine of(Settings.Alerts alerts) {
+            return new AlertLine(text(alerts.userLowPercent()), alerts.userExhausted(),
+                    alerts.poolUnassignedBelow() == null ? "" : alerts.poolUnassignedBelow().toString(),
+                    text(alerts.tenantAvailableBelowPercent()));
+        }
+
+        private static String text(Integer percent) {
+            return percent == null ? "" : percent.toString();
+        }
     }
 
     private final TenantSettings settings;
@@ -53,7 +67,7 @@ class SettingsScreen {
     @GetMapping
     String page(@PathVariable("tenantId") TenantId tenant, Model model) {
         var current = settings.settings(tenant).orElseThrow(SettingsScreen::notFound);
-        return render(tenant, current.timeZone().getId(), lines(current), null, null, model);
+        return render(tenant, current.timeZone().getId(), lines(current), AlertLine.of(current.alerts()), null, null, model);
     }
 
     @PostMapping
@@ -81,26 +95,73 @@ class SettingsScreen {
                 defaults.put(role, Optional.of(new AllowanceTerms(credits.orElseThrow(), period.get(), mode.get())));
             }
         }
+        // The alert fields are on the form since the thresholds became editable here; a post without them keeps them.
+        boolean alertsShown = form.containsKey("alerts.shown");
+        var alertLine = new AlertLine(value(form, "alerts.userLowPercent"), form.containsKey("alerts.userExhausted"),
+                value(form, "alerts.poolUnassignedBelow"), value(form, "alerts.tenantAvailableBelowPercent"));
+        SettingsChange.AlertsChange alerts = null;
+        if (alertsShown) {
+            var low = percent(alertLine.userLowPercent());
+            var available = percent(alertLine.tenantAvailableBelowPercent());
+            var pool = alertLine.poolUnassignedBelow().isEmpty() ? null : Credits.parse(alertLine.poolUnassignedBelow());
+            if (low == null) {
+                error = error != null ? error : "Low balance alert: enter a whole percentage from 0 to 100, or leave it empty for no alert.";
+            } else if (available == null) {
+                error = error != null ? error : "Tenant available alert: enter a whole percentage from 0 to 100, or leave it empty for no alert.";
+            } else if (pool instanceof Credits.Entered.Invalid invalid) {
+                error = error != null ? error : "Unassigned pool alert: " + invalid.message() + ".";
+            } else {
+                alerts = new SettingsChange.AlertsChange(low, alertLine.userExhausted(),
+                        pool == null ? Optional.empty() : Optional.of(pool.orElseThrow()), available);
+            }
+        }
         if (error == null) {
-            var result = settings.change(tenant, new SettingsChange(timeZone, null, null, null, defaults));
+            var result = settings.change(tenant, new SettingsChange(timeZone, null, null, alerts, defaults));
             switch (result) {
-                case Refused<Settings> refused -> error = refused.reason() == Refusal.INVALID_TIME_ZONE
-                        ? "Choose a time zone from the list." : refused.message();
+                case Refused<Settings> refused -> error = switch (refused.reason()) {
+                    case INVALID_TIME_ZONE -> "Choose a time zone from the list.";
+                    default -> refused.field() != null && refused.field().startsWith("alerts.")
+                            ? ALERT_LABELS.getOrDefault(refused.field(), "Alerts") + ": " + refused.message() + "."
+                            : refused.message();
+                };
                 case Outcome.Done<Settings>(var saved) -> {
-                    return render(tenant, saved.timeZone().getId(), lines(saved), null, "Settings saved.", model);
+                    return render(tenant, saved.timeZone().getId(), lines(saved), AlertLine.of(saved.alerts()), null,
+                            "Settings saved.", model);
                 }
             }
         }
         response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
-        return render(tenant, timeZone, lines, error, null, model);
+        if (!alertsShown) {
+            alertLine = AlertLine.of(settings.settings(tenant).orElseThrow(SettingsScreen::notFound).alerts());
+        }
+        return render(tenant, timeZone, lines, alertLine, error, null, model);
     }
 
-    private String render(TenantId tenant, String zone, List<RoleLine> lines, String error, String saved, Model model) {
+    private static final java.util.Map<String, String> ALERT_LABELS = java.util.Map.of(
+            "alerts.userLowPercent", "Low balance alert", "alerts.tenantAvailableBelowPercent", "Tenant available alert",
+            "alerts.poolUnassignedBelow", "Unassigned pool alert");
+
+    /** Blank is off ({@code Optional.empty()}); null when the text is no whole number from 0 to 100. */
+    private static Optional<Integer> percent(String text) {
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            int percent = Integer.parseInt(text);
+            return percent >= 0 && percent <= 100 ? Optional.of(percent) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private String render(TenantId tenant, String zone, List<RoleLine> lines, AlertLine alerts, String error,
+            String saved, Model model) {
         model.addAttribute("tenant", directory.tenant(tenant).orElseThrow(SettingsScreen::notFound));
         model.addAttribute("base", "/app/tenants/" + tenant.value());
         model.addAttribute("zones", ZONES);
         model.addAttribute("zone", zone);
         model.addAttribute("roles", lines);
+        model.addAttribute("alerts", alerts);
         model.addAttribute("error", error);
         model.addAttribute("saved", saved);
         return "settings/page";

@@ -1,0 +1,64 @@
+package com.aicredits.shared;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/**
+ * A db-scheduler recurring task on the application's database (table scheduled_tasks): every instance runs a
+ * scheduler, and each execution runs on the one instance that claimed its row. A run whose instance died stays
+ * claimed until its heartbeat is {@link #MISSED_HEARTBEATS} beats old, and then another instance (or the restarted
+ * one) runs it again: db-scheduler's default is 30 minutes standing still; these figures make it about 10 seconds.
+ */
+public final class RecurringJob {
+
+    private static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    private static final int MISSED_HEARTBEATS = 5;
+
+    private final DataSource dataSource;
+    private final String name;
+    private final Duration interval;
+    private final Runnable job;
+    private volatile Scheduler scheduler;
+
+    public RecurringJob(DataSource dataSource, String name, Duration interval, Runnable job) {
+        this.dataSource = dataSource;
+        this.name = name;
+        this.interval = interval;
+        this.job = job;
+    }
+
+    /** The scheduler alone, for a job that manages its own start and stop. */
+    public static Scheduler scheduler(DataSource dataSource, String name, Duration interval, Runnable job) {
+        RecurringTask<Void> task = Tasks.recurring(name, FixedDelay.of(interval)).execute((instance, context) -> job.run());
+        return Scheduler.create(dataSource)
+                .startTasks(task)
+                .threads(1)
+                .heartbeatInterval(HEARTBEAT)
+                .missedHeartbeatsLimit(MISSED_HEARTBEATS)
+                .pollingInterval(Duration.ofSeconds(Math.max(1, Math.min(10, interval.toSeconds()))))
+                .build();
+    }
+
+    public void start() {
+        if (scheduler == null) {
+            scheduler = scheduler(dataSource, name, interval, job);
+            scheduler.start();
+        }
+    }
+
+    public void stop() {
+        var running = scheduler;
+        scheduler = null;
+        if (running != null) {
+            running.stop();
+        }
+    }
+
+    public boolean isRunning() {
+        return scheduler != null;
+    }
+}

@@ -1,0 +1,100 @@
+package com.aicredits.webhooks;
+
+import com.aicredits.notifications.Notifications;
+import com.aicredits.shared.RecurringJob;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the outboxes from growing without end: deliveries that finished (delivered, or failed for good) more than
+ * {@code aicredits.outbox.retention} (30 days) ago are deleted with their attempt log, then the events no delivery
+ * refers to any more, and the e-mails sent or given up that long ago. Pending rows are never touched, and the
+ * delivery log stays visible for the whole retention. A db-scheduler recurring task ({@link RecurringJob}), so one
+ * instance runs each execution; deletes go in batches so no run holds a long transaction.
+ */
+@Component
+class OutboxCleanup implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxCleanup.class);
+    static final String TASK = "outbox-clean-up";
+    static final int BATCH = 5_000;
+
+    /** What one run deleted. */
+    record Cleaned(long deliveries, long events, long emails) {
+    }
+
+    private final WebhookStore store;
+    private final Notifications notifications;
+    private final Clock clock;
+    private final Duration retention;
+    private final boolean enabled;
+    private final RecurringJob job;
+
+    OutboxCleanup(WebhookStore store, Notifications notifications, Clock clock, DataSource dataSource,
+            @Value("${aicredits.outbox.retention:30d}") Duration retention,
+            @Value("${aicredits.outbox.clean-up.interval:1h}") Duration interval,
+            @Value("${aicredits.outbox.clean-up.enabled:true}") boolean enabled) {
+        this.store = store;
+        this.notifications = notifications;
+        this.clock = clock;
+        this.retention = retention;
+        this.enabled = enabled;
+        this.job = new RecurringJob(dataSource, TASK, interval, this::scheduledRun);
+    }
+
+    /** One run: everything finished before now minus the retention. Tests call it directly. */
+    Cleaned run() {
+        Instant before = clock.instant().minus(retention);
+        long deliveries = drain(() -> store.deleteFinishedDeliveries(before, BATCH));
+        long events = drain(() -> store.deleteUndeliverableEvents(before, BATCH));
+        long emails = notifications.forgetFinishedEmails(before);
+        return new Cleaned(deliveries, events, emails);
+    }
+
+    private static long drain(java.util.function.IntSupplier batch) {
+        long total = 0;
+        int deleted;
+        do {
+            deleted = batch.getAsInt();
+            total += deleted;
+        } while (deleted == BATCH);
+        return total;
+    }
+
+    private void scheduledRun() {
+        try {
+            var cleaned = run();
+            if (cleaned.deliveries() + cleaned.events() + cleaned.emails() > 0) {
+                log.info("outbox clean-up: deleted {} webhook deliveries, {} webhook events and {} e-mails finished over {} ago",
+                        cleaned.deliveries(), cleaned.events(), cleaned.emails(), retention);
+            }
+        } catch (DataAccessException e) {
+            log.warn("outbox clean-up stopped, the next run goes on: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void start() {
+        if (enabled) {
+            job.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        job.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return job.isRunning();
+    }
+}
