@@ -51,8 +51,14 @@ final class LivePage implements AutoCloseable {
             throw new IllegalStateException("the live stream answered " + stream.statusCode());
         }
         var page = new LivePage[1];
-        var reader = Thread.ofVirtual().unstarted(() -> stream.body().filter(line -> line.startsWith("data:"))
-                .forEach(line -> page[0].heard.add(line.substring("data:".length()))));
+        var reader = Thread.ofVirtual().unstarted(() -> {
+            try {
+                stream.body().filter(line -> line.startsWith("data:"))
+                        .forEach(line -> page[0].heard.add(line.substring("data:".length())));
+            } catch (java.io.UncheckedIOException closed) {
+                // the page was closed (interrupted), or the service went away: nothing more to hear
+            }
+        });
         page[0] = new LivePage(reader);
         reader.start();
         return page[0];
