@@ -302,10 +302,20 @@ public class Ledger {
 
     /** The ledger, newest first; {@code user} and {@code type} narrow it when given. */
     public Page<Entry> entries(TenantId tenant, UserId user, EntryType type, int page, int size) {
+        return history(tenant, user, HistoryFilter.of(type), page, size);
+    }
+
+    /** The ledger, newest first; {@code user} and each part of {@code filter} narrow it when given. */
+    public Page<Entry> history(TenantId tenant, UserId user, HistoryFilter filter, int page, int size) {
         if (page < 0 || size < 1 || size > RowQuery.MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("page >= 0 and 1 <= size <= " + RowQuery.MAX_PAGE_SIZE);
         }
-        return queries.entries(tenant, user, type, page, size);
+        return queries.entries(tenant, user, filter, page, size);
+    }
+
+    /** The features a user's entries name: what their history can be filtered by. */
+    public List<String> features(TenantId tenant, UserId user) {
+        return queries.features(tenant, user);
     }
 
     public List<Purchase> purchases(TenantId tenant) {

@@ -243,8 +243,8 @@ class LedgerQueries {
               from ledger_entries
             """;
 
-    /** Newest first. {@code user} and {@code type} are optional filters. */
-    Page<Entry> entries(TenantId tenant, UserId user, EntryType type, int page, int size) {
+    /** Newest first. {@code user} and every part of {@code filter} are optional. */
+    Page<Entry> entries(TenantId tenant, UserId user, HistoryFilter filter, int page, int size) {
         var where = new StringBuilder(" where tenant_id = :tenant");
         var params = new HashMap<String, Object>();
         params.put("tenant", tenant.value());
@@ -252,9 +252,21 @@ class LedgerQueries {
             where.append(" and user_id = :user");
             params.put("user", user.value());
         }
-        if (type != null) {
+        if (filter.type() != null) {
             where.append(" and type = :type");
-            params.put("type", type.name());
+            params.put("type", filter.type().name());
+        }
+        if (filter.feature() != null) {
+            where.append(" and feature = :feature");
+            params.put("feature", filter.feature());
+        }
+        if (filter.from() != null) {
+            where.append(" and at >= :fromAt");
+            params.put("fromAt", java.sql.Timestamp.from(filter.fromAt()));
+        }
+        if (filter.to() != null) {
+            where.append(" and at < :untilAt");
+            params.put("untilAt", java.sql.Timestamp.from(filter.untilAt()));
         }
         long total = jdbc.sql("select count(*) from ledger_entries" + where).params(params).query(Long.class).single();
         params.put("limit", size);
@@ -262,6 +274,14 @@ class LedgerQueries {
         var items = jdbc.sql(SELECT_ENTRY + where + " order by id desc limit :limit offset :offset")
                 .params(params).query(LedgerQueries::entry).list();
         return new Page<>(items, page, size, total);
+    }
+
+    /** The features a user's entries name, alphabetically: the history page's feature filter. */
+    List<String> features(TenantId tenant, UserId user) {
+        return jdbc.sql("""
+                select distinct feature from ledger_entries
+                 where tenant_id = ? and user_id = ? and feature is not null order by feature
+                """).params(tenant.value(), user.value()).query(String.class).list();
     }
 
     List<Purchase> purchases(TenantId tenant) {
