@@ -232,6 +232,15 @@ public class Ledger {
         return consumption.request(tenant, request);
     }
 
+    /**
+     * Runs {@code work} on this thread with every entry it writes dated {@code at} instead of now, through the
+     * ledger's own statements, so balances, roll-ups and the reconciliation see ordinary entries. For the demo tenant's
+     * weeks of past use only: everywhere else the ledger records what happened when it happened.
+     */
+    public <T> T backdated(Instant at, java.util.function.Supplier<T> work) {
+        return Clocks.dated(at, work);
+    }
+
     // ------------------------------------------------------------------ reading
 
     public Optional<Summary> summary(TenantId tenant) {

@@ -28,10 +28,11 @@ class DemoScreenshotTest {
     @Autowired com.aicredits.settings.TenantSettings settings;
     @Autowired com.aicredits.webhooks.Webhooks webhooks;
     @Autowired com.aicredits.requests.CreditRequests requests;
+    @Autowired java.time.Clock clock;
 
     @Test
     void the_demo_admin_signs_in_and_sees_every_state_of_the_table() {
-        new DemoTenant(directory, ledger, settings, webhooks, requests).run(null);
+        new DemoTenant(directory, ledger, settings, webhooks, requests, clock).run(null);
         try (var playwright = Playwright.create();
                 var browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                         .setExecutablePath(Paths.get("/usr/bin/chromium"))
