@@ -106,7 +106,7 @@ class UsageBrowserTest extends AdminBrowserTest {
     void the_history_filters_by_feature_and_dates_exports_what_it_shows_and_stays_live() {
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(3), AdminTenant.SEED);
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize", Credits.of(4), AdminTenant.SEED);
-        var today = ledger.today(tenant.id); // the tenant's zone is UTC, as the page's dates
+        var today = ledger.overTime().today(tenant.id); // the tenant's zone is UTC, as the page's dates
         Page page = admin();
         page.navigate(tenant.app() + "/credits/users/" + tenant.grace.value() + "/history");
         Browser.whenLive(page);

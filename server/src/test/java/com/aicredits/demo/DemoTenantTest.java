@@ -89,10 +89,10 @@ class DemoTenantTest {
      * user's next grant. The reconciliation above passed with these backdated entries folded and not yet folded.
      */
     private void sixty_days_of_use_tell_a_story(com.aicredits.shared.TenantId tenant) {
-        ledger.foldUsage();
+        ledger.overTime().fold();
         assertThat(ledger.reconcile(tenant).drifts()).as("after the roll-ups took the backdated days").isEmpty();
-        var today = ledger.today(tenant);
-        var usage = ledger.usage(tenant, new UsageQuery(today.minusDays(DemoUsage.DAYS - 1L), today,
+        var today = ledger.overTime().today(tenant);
+        var usage = ledger.overTime().usage(tenant, new UsageQuery(today.minusDays(DemoUsage.DAYS - 1L), today,
                 UsageQuery.Interval.DAY, UsageQuery.GroupBy.FEATURE, null, 10));
         Map<String, List<Long>> perDay = new java.util.HashMap<>();
         usage.series().forEach(series -> perDay.put(series.key(),
@@ -116,12 +116,12 @@ class DemoTenantTest {
         }
         assertThat(weekdays).as("five weekdays against two weekend days").isGreaterThan(weekends * 2 * 5 / 2);
 
-        var atRisk = ledger.forecast(tenant, 50).users();
+        var atRisk = ledger.overTime().forecast(tenant, 50).users();
         assertThat(atRisk).extracting(u -> u.name()).contains("Alan Turing", "Jean Sammet");
         assertThat(atRisk).filteredOn(u -> u.runway().beforeNextGrant()).extracting(u -> u.name()).contains("Jean Sammet");
         assertThat(ledger.rows(tenant, new RowQuery(null, null, UserState.RUNS_OUT_SOON, SortBy.RUNS_OUT_ON, false, 0, 50))
                 .items()).extracting(AccountRow::name).contains("Alan Turing", "Jean Sammet").hasSizeGreaterThanOrEqualTo(4);
-        assertThat(ledger.tenantRunway(tenant).runsOutOn()).as("the pool lasts months").isAfter(today.plusDays(60));
+        assertThat(ledger.overTime().tenantRunway(tenant).runsOutOn()).as("the pool lasts months").isAfter(today.plusDays(60));
     }
 
     private static long sum(List<Long> values) {

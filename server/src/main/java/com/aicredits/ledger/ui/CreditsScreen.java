@@ -125,7 +125,7 @@ public class CreditsScreen {
         model.addAttribute("base", base(tenantId));
         var summary = ledger.summary(tenantId).orElseThrow(CreditsScreen::notFound);
         model.addAttribute("cards", Views.Cards.of(summary, count(tenantId, UserState.LOW), count(tenantId, UserState.EXHAUSTED)));
-        model.addAttribute("runway", UsagePanels.runway(ledger.tenantRunway(tenantId), summary.totalAvailable(),
+        model.addAttribute("runway", UsagePanels.runway(ledger.overTime().tenantRunway(tenantId), summary.totalAvailable(),
                 "the pool lasts until", "The pool is used up."));
         return "credits/fragments :: cards";
     }
