@@ -120,6 +120,12 @@ class UsageBrowserTest extends AdminBrowserTest {
         assertThat(csv).as("the export has the filter's lines only").contains("summarize").doesNotContain("canvas")
                 .hasLineCount(2);
 
+        // A hand-edited URL never fails: what does not parse (or lies past 9999) is no filter.
+        var odd = page.request().get(tenant.app() + "/credits/users/" + tenant.grace.value()
+                + "/history/lines?from=%2B99999-01-01&to=not-a-day&type=NOPE&feature=" + "x".repeat(100) + "&page=-3");
+        assertThat(odd.status()).isEqualTo(200);
+        assertThat(odd.text()).contains("data-history-line");
+
         page.locator("#history-from").fill(today.plusDays(1).toString());
         assertThat(page.locator("#history-lines")).containsText("Nothing matches these filters.");
         page.locator("#history-from").fill(today.toString());

@@ -95,7 +95,9 @@ public class HistoryScreen {
                 return "";
             }
             try {
-                return LocalDate.parse(text.strip()).toString();
+                var day = LocalDate.parse(text.strip());
+                // the years PostgreSQL and ISO agree on, as the usage API's ranges: "+99999-01-01" parses too
+                return day.getYear() < 1970 || day.getYear() > 9999 ? "" : day.toString();
             } catch (DateTimeParseException e) {
                 return "";
             }
