@@ -2,19 +2,10 @@ package com.aicredits.demo;
 
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
-import com.aicredits.directory.Source;
 import com.aicredits.directory.Role;
+import com.aicredits.directory.Source;
 import com.aicredits.directory.UserChange;
 import com.aicredits.ledger.Actor;
-import com.aicredits.settings.AllowanceMode;
-import com.aicredits.settings.AllowanceTerms;
-import com.aicredits.settings.Period;
-import com.aicredits.settings.SettingsChange;
-import com.aicredits.settings.TenantSettings;
-import com.aicredits.webhooks.EndpointChange;
-import com.aicredits.webhooks.Webhooks;
-import java.util.Map;
-import java.util.Optional;
 import com.aicredits.ledger.Allocated;
 import com.aicredits.ledger.Authorized;
 import com.aicredits.ledger.Ledger;
@@ -22,13 +13,22 @@ import com.aicredits.ledger.Purchased;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.ledger.Settled;
 import com.aicredits.requests.CreditRequests;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
+import com.aicredits.settings.SettingsChange;
+import com.aicredits.settings.TenantSettings;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
+import com.aicredits.webhooks.EndpointChange;
+import com.aicredits.webhooks.Webhooks;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -44,7 +44,9 @@ import org.springframework.stereotype.Component;
  * monthly reset allowance and one on a weekly top-up, a default allowance for Viewers (the Viewer registered last got
  * it at once), and an allowance the pool could not cover in full (its shortfall shows in the API and the history; a
  * later purchase waits for an admin to run grant-current-period). A disabled webhook endpoint pointing at nothing.
- * Credit requests approved, declined and pending, and the notifications the alerts and the requests raised.
+ * Credit requests approved, declined and pending, and the notifications the alerts and the requests raised. Sixty
+ * days of use over four features ({@link DemoUsage}, written through the ledger backdated) so the usage charts and the
+ * runways tell a story: three planners and Jean (before her weekly top-up) run out within the week.
  */
 @Component
 @ConditionalOnProperty(name = "aicredits.demo.enabled", havingValue = "true")
@@ -100,8 +102,11 @@ class DemoTenant implements ApplicationRunner {
     private final TenantSettings settings;
     private final Webhooks webhooks;
     private final CreditRequests requests;
+    private final java.time.Clock clock;
 
-    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings, Webhooks webhooks, CreditRequests requests) {
+    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings, Webhooks webhooks, CreditRequests requests,
+            java.time.Clock clock) {
+        this.clock = clock;
         this.directory = directory;
         this.ledger = ledger;
         this.settings = settings;
@@ -124,11 +129,24 @@ class DemoTenant implements ApplicationRunner {
     private static final java.util.Map<String, Source> SOURCES = java.util.Map.of(
             "Barbara Liskov", Source.SCIM, "Margaret Hamilton", Source.SCIM, "Donald Knuth", Source.SSO);
 
+    /** Whose use is not steady (DemoUsage): two planners using more and more, late joiners, one who moved on. */
+    private static final Map<String, DemoUsage.Rhythm> RHYTHMS = Map.of(
+            "Alan Turing", DemoUsage.Rhythm.RISING, "Katherine Johnson", DemoUsage.Rhythm.RISING,
+            "Margaret Hamilton", DemoUsage.Rhythm.RISING, "Tim Berners-Lee", DemoUsage.Rhythm.JOINED_LATER,
+            "Sophie Wilson", DemoUsage.Rhythm.JOINED_LATER, "Dennis Ritchie", DemoUsage.Rhythm.LEFT);
+
+    /** A ledger write of the past, dated by {@link Ledger#backdated}. */
+    private record Step(java.time.Instant at, Runnable write) {
+    }
+
     void seed() {
+        var usage = new DemoUsage(clock.instant());
         directory.createTenant(ID, "Demo Manufacturing");
-        ledger.purchase(ID, credits("10000"), "PO-2026-0001", "Annual AI plan", OPERATOR, "demo-purchase-1").orElseThrow();
-        ledger.purchase(ID, credits("2500"), "PO-2026-0117", "Top-up for the planning season", OPERATOR,
-                "demo-purchase-2").orElseThrow();
+        List<Step> past = new ArrayList<>();
+        past.add(new Step(usage.at(0, 7, 0), () -> ledger.purchase(ID, credits("10000"), "PO-2026-0001", "Annual AI plan",
+                OPERATOR, "demo-purchase-1").orElseThrow()));
+        past.add(new Step(usage.at(DemoUsage.JOIN_DAY, 7, 0), () -> ledger.purchase(ID, credits("2500"), "PO-2026-0117",
+                "Top-up for the planning season", OPERATOR, "demo-purchase-2").orElseThrow()));
 
         List<UserId> ids = new ArrayList<>();
         for (Person person : PEOPLE) {
@@ -140,27 +158,32 @@ class DemoTenant implements ApplicationRunner {
                     source == Source.MANUAL ? null : "idp-" + ids.size(), source == Source.SSO ? null : PASSWORD, source));
             var user = registered.orElseThrow().id();
             ids.add(user);
+            var rhythm = RHYTHMS.getOrDefault(person.name(), DemoUsage.Rhythm.STEADY);
             if (person.assigned() > 0) {
-                ledger.assign(ID, user, Credits.of(person.assigned()), "Initial allocation", ADMIN, null).orElseThrow();
+                int day = rhythm == DemoUsage.Rhythm.JOINED_LATER ? DemoUsage.JOIN_DAY : 0;
+                past.add(new Step(usage.at(day, 7, 30), () -> ledger.assign(ID, user, Credits.of(person.assigned()),
+                        "Initial allocation", ADMIN, null).orElseThrow()));
             }
-            int request = 0;
-            var left = person.consumed();
-            // Spend in Canvas-sized requests over four features so each user's history and the usage chart look like
-            // real use.
-            while (left.signum() > 0) {
-                var cost = left.min(new BigDecimal("37.5"));
-                ++request;
-                ledger.charge(ID, new RequestId("demo-" + user + "-" + request), user,
-                        FEATURES.get((request + ids.size()) % FEATURES.size()),
-                        credits(cost.toPlainString()), CANVAS).orElseThrow();
-                left = left.subtract(cost);
+            // Sixty days of requests over four features, so each user's history and the usage charts look like real use.
+            int[] request = {0};
+            for (var charge : usage.plan(user, person.consumed().movePointRight(3).longValueExact(), rhythm)) {
+                int n = ++request[0];
+                past.add(new Step(charge.at(), () -> ledger.charge(ID, new RequestId("demo-" + user + "-" + n), user,
+                        charge.feature(), new Credits(charge.thousandths()), CANVAS).orElseThrow()));
             }
         }
-
-        // The seed's negative-balance example: 12 available, the request costs 17, remaining -5.
+        // The seed's negative-balance example: John's big forecast run ten days ago (350 assigned, 88 consumed over
+        // the weeks, this 250: exactly 12 left), and today a request costing 17 against those 12: remaining -5.
         UserId mccarthy = ids.get(8);
-        // 350 assigned, 88 consumed above; 250 more leaves exactly 12.
-        ledger.charge(ID, new RequestId("demo-mccarthy-big"), mccarthy, "canvas", credits("250"), CANVAS).orElseThrow();
+        past.add(new Step(usage.at(DemoUsage.DAYS - 11, 15, 0), () -> ledger.charge(ID, new RequestId("demo-mccarthy-big"),
+                mccarthy, "demand-forecast", credits("250"), CANVAS).orElseThrow()));
+        // Oldest first, so each history reads in order; the sort is stable, so a day's purchase precedes its assigns.
+        past.sort(java.util.Comparator.comparing(Step::at));
+        past.forEach(step -> ledger.backdated(step.at(), () -> {
+            step.write().run();
+            return null;
+        }));
+
         ledger.authorize(ID, new RequestId("demo-mccarthy-overrun"), mccarthy, "canvas", null, CANVAS).orElseThrow();
         ledger.settle(ID, new RequestId("demo-mccarthy-overrun"), credits("17"), CANVAS).orElseThrow();
 
@@ -211,6 +234,11 @@ class DemoTenant implements ApplicationRunner {
         allowance(ids.get(18), "200", Period.MONTHLY, AllowanceMode.RESET, "Monthly planning budget");   // Guido
         allowance(ids.get(19), "150", Period.MONTHLY, AllowanceMode.RESET, "Monthly planning budget");   // Bjarne
         allowance(ids.get(23), "100", Period.WEEKLY, AllowanceMode.TOP_UP, "Weekly what-if analyses");   // Jean
+        // Jean has run 95 of this week's 100 in what-if analyses already: at this pace she runs out before her top-up.
+        for (int n = 1; n <= 8; n++) {
+            ledger.charge(ID, new RequestId("demo-jean-" + n), ids.get(23), n % 3 == 0 ? "supplier-summary" : "demand-forecast",
+                    credits(n == 8 ? "11" : "12"), CANVAS).orElseThrow();
+        }
         settings.change(ID, new SettingsChange(null, null, null, null, Map.of(Role.Viewer,
                 Optional.of(new AllowanceTerms(Credits.of(50), Period.MONTHLY, AllowanceMode.RESET))))).orElseThrow();
         // Registered after the Viewers' default was set: gets 50 credits at once, and every month.

@@ -2,11 +2,11 @@ package com.aicredits.ledger;
 
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;
-import java.time.Instant;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
@@ -18,10 +18,10 @@ import org.springframework.stereotype.Service;
 /**
  * The ledger's one entry point, a thin facade over its use cases: {@link Allocations} (purchase, assign, add,
  * remove, end), {@link Allowances} (recurring grants), {@link Consumption} (authorize, charge, settle, void, the
- * sweeper) and the reads. Every
- * operation either writes exactly one ledger entry together with the balance change it describes, in one
- * transaction, or returns a {@link Refused} and changes nothing. Consumption is counted here, once, for the
- * operators' metrics.
+ * sweeper), the reads ({@link LedgerQueries}, the table's {@link AccountTable}) and usage over time
+ * ({@link #overTime()}). Every operation either writes exactly one ledger entry together with the balance change it
+ * describes, in one transaction, or returns a {@link Refused} and changes nothing. Consumption is counted here, once,
+ * for the operators' metrics.
  *
  * <p>Invariants, checked by {@link #reconcile}: purchased = unassigned + Σ assigned; for every account
  * remaining = assigned - consumed and held = Σ open holds; unassigned never negative; consumed never
@@ -46,29 +46,31 @@ public class Ledger {
     private final BulkAllowances bulkAllowances;
     private final Consumption consumption;
     private final LedgerQueries queries;
+    private final AccountTable table;
     private final Reconciler reconciler;
     private final LedgerMetrics metrics;
     private final Allowances allowances;
     private final AllowanceStore allowanceStore;
     private final AllowancePeriods periods;
     private final UsageReports usage;
-    private final UsageFolder folder;
+    private final UsageOverTime overTime;
 
-    Ledger(Allocations allocations, BulkChanges bulkChanges, BulkAllowances bulkAllowances, Consumption consumption, LedgerQueries queries,
-            Reconciler reconciler, LedgerMetrics metrics, Allowances allowances, AllowanceStore allowanceStore,
-            AllowancePeriods periods, UsageReports usage, UsageFolder folder) {
-        this.usage = usage;
-        this.folder = folder;
-        this.allowances = allowances;
-        this.allowanceStore = allowanceStore;
-        this.periods = periods;
+    Ledger(Allocations allocations, BulkChanges bulkChanges, BulkAllowances bulkAllowances, Consumption consumption,
+            LedgerQueries queries, AccountTable table, Reconciler reconciler, LedgerMetrics metrics, Allowances allowances,
+            AllowanceStore allowanceStore, AllowancePeriods periods, UsageReports usage, UsageFolder folder) {
         this.allocations = allocations;
         this.bulkChanges = bulkChanges;
         this.bulkAllowances = bulkAllowances;
         this.consumption = consumption;
         this.queries = queries;
+        this.table = table;
         this.reconciler = reconciler;
         this.metrics = metrics;
+        this.allowances = allowances;
+        this.allowanceStore = allowanceStore;
+        this.periods = periods;
+        this.usage = usage;
+        this.overTime = new UsageOverTime(usage, folder);
     }
 
     // ------------------------------------------------------------------ purchase and allocation
@@ -232,6 +234,15 @@ public class Ledger {
         return consumption.request(tenant, request);
     }
 
+    /**
+     * Runs {@code work} on this thread with every entry it writes dated {@code at} instead of now, through the
+     * ledger's own statements, so balances, roll-ups and the reconciliation see ordinary entries. For the demo tenant's
+     * weeks of past use only: everywhere else the ledger records what happened when it happened.
+     */
+    public <T> T backdated(Instant at, java.util.function.Supplier<T> work) {
+        return Clocks.dated(at, work);
+    }
+
     // ------------------------------------------------------------------ reading
 
     public Optional<Summary> summary(TenantId tenant) {
@@ -244,47 +255,12 @@ public class Ledger {
     }
 
     public Page<AccountRow> rows(TenantId tenant, RowQuery query) {
-        return queries.rows(tenant, query, () -> usage.window(tenant));
+        return table.rows(tenant, query, () -> usage.window(tenant));
     }
 
-    // ------------------------------------------------------------------ usage over time and runway
-
-    /** Consumption over the query's days (SPEC part two, "Usage over time and runway"), exact to the last entry. */
-    public Usage usage(TenantId tenant, UsageQuery query) {
-        return usage.usage(tenant, query);
-    }
-
-    /** The tenant's runway and its users at risk, soonest first, at most {@code limit}. */
-    public Forecast forecast(TenantId tenant, int limit) {
-        return usage.forecast(tenant, null, limit);
-    }
-
-    /** One user's own runway (no tenant figures), whether or not they are at risk. */
-    public Forecast forecast(TenantId tenant, UserId user) {
-        return usage.forecast(tenant, user, 1);
-    }
-
-    /** The tenant's total available credits at the pace of the last 14 days. */
-    public Runway tenantRunway(TenantId tenant) {
-        return usage.tenantRunway(tenant);
-    }
-
-    /** The runway of each of these users: a page of the table. */
-    public java.util.Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
-        return usage.runways(tenant, users);
-    }
-
-    /** Today in the tenant's time zone (the last day of a default usage range). */
-    public java.time.LocalDate today(TenantId tenant) {
-        return usage.today(tenant);
-    }
-
-    /**
-     * Folds every finished consumption entry into the daily roll-ups now (the usage job does it every few seconds);
-     * returns how many entries it folded. Answers never depend on it: readers add the tail themselves.
-     */
-    public long foldUsage() {
-        return folder.foldAll(UsageFolder.BATCH_SIZE_DEFAULT);
+    /** Usage over time and runways: the charts, the forecast, the table's runway column. */
+    public UsageOverTime overTime() {
+        return overTime;
     }
 
     public Optional<AccountRow> row(TenantId tenant, UserId user) {
@@ -302,10 +278,20 @@ public class Ledger {
 
     /** The ledger, newest first; {@code user} and {@code type} narrow it when given. */
     public Page<Entry> entries(TenantId tenant, UserId user, EntryType type, int page, int size) {
+        return history(tenant, user, HistoryFilter.of(type), page, size);
+    }
+
+    /** The ledger, newest first; {@code user} and each part of {@code filter} narrow it when given. */
+    public Page<Entry> history(TenantId tenant, UserId user, HistoryFilter filter, int page, int size) {
         if (page < 0 || size < 1 || size > RowQuery.MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("page >= 0 and 1 <= size <= " + RowQuery.MAX_PAGE_SIZE);
         }
-        return queries.entries(tenant, user, type, page, size);
+        return queries.entries(tenant, user, filter, page, size);
+    }
+
+    /** The features a user's entries name: what their history can be filtered by. */
+    public List<String> features(TenantId tenant, UserId user) {
+        return queries.features(tenant, user);
     }
 
     public List<Purchase> purchases(TenantId tenant) {

@@ -1,40 +1,32 @@
 package com.aicredits.ledger;
 
 import com.aicredits.directory.Role;
-import com.aicredits.ledger.RowQuery.SortBy;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
-import com.aicredits.storage.StandbyReads;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The read side: summary cards, the per-user table, balances and history. Every query is keyed by tenant
- * first. The table joins the directory's read view of people (V6__directory_people.sql) because search and
- * sort by name and email must happen in the same query as sort by balance, on tenants of 100,000 users.
+ * The read side: summary cards, one user's row, balances and history; the table's pages are {@link AccountTable}.
+ * Every query is keyed by tenant first.
  */
 @Repository
 class LedgerQueries {
 
     private final JdbcClient jdbc;
-    /** The table pages (the heaviest admin read, and the exports) may run on a standby: see {@link StandbyReads}. */
-    private final JdbcClient reads;
 
-    LedgerQueries(JdbcClient jdbc, StandbyReads standby) {
+    LedgerQueries(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.reads = standby.jdbc();
     }
 
     /**
@@ -68,7 +60,7 @@ class LedgerQueries {
                 .query((rs, n) -> new Credits(rs.getLong(1))).optional();
     }
 
-    private static final String ROW_COLUMNS = """
+    static final String ROW_COLUMNS = """
             select u.id, u.name, u.email, u.role, u.active as user_active,
                    a.assigned - a.assigned_before_opening as assigned, a.consumed - a.assigned_before_opening as consumed,
                    a.held, a.active,
@@ -78,97 +70,6 @@ class LedgerQueries {
               join people u on u.tenant_id = a.tenant_id and u.id = a.user_id
               left join allowances al on al.tenant_id = a.tenant_id and al.user_id = a.user_id
             """;
-
-    /** runs_out_on (V18) of an account row joined to its pace (the CTE burn, UsageSql). */
-    private static final String RUNS_OUT_ON = "runs_out_on(a.assigned - a.consumed - a.held, b.consumed, :today)";
-
-    private static final Map<SortBy, String> ORDER = Map.of(
-            SortBy.NAME, "lower(u.name) %s, u.id",
-            SortBy.EMAIL, "lower(u.email) %s, u.id",
-            SortBy.ROLE, "u.role %s, lower(u.name), u.id",
-            SortBy.ASSIGNED, "a.assigned - a.assigned_before_opening %s, lower(u.name), u.id",
-            SortBy.CONSUMED, "a.consumed - a.assigned_before_opening %s, lower(u.name), u.id",
-            SortBy.REMAINING, "a.assigned - a.consumed %s, lower(u.name), u.id",
-            SortBy.USED_PERCENT, "(a.consumed - a.assigned_before_opening)::numeric"
-                    + " / nullif(a.assigned - a.assigned_before_opening, 0) %s nulls last, lower(u.name), u.id",
-            SortBy.RUNS_OUT_ON, RUNS_OUT_ON + " %s nulls last, lower(u.name), u.id");
-
-
-    /**
-     * Active allocations only: a user whose allocation closed has left the table. Assigned and consumed are the
-     * current allocation's (since it was last opened, V9__allocation_since_opening.sql), remaining the account's.
-     */
-    Page<AccountRow> rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
-        var filter = TableFilter.of(tenant, query, window);
-        long total = reads.sql(filter.with() + "select count(*) from accounts a join people u on u.tenant_id = a.tenant_id and u.id = a.user_id"
-                + filter.join() + filter.where()).params(filter.params()).query(Long.class).single();
-        List<AccountRow> rows = reads.sql(pageSql(query, filter)).params(pageParams(query, filter))
-                .query(LedgerQueries::row).list();
-        return new Page<>(rows, query.page(), query.size(), total);
-    }
-
-    /** The plan PostgreSQL runs for one table page, with timings: for checking that large tenants stay fast. */
-    String explainPage(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
-        var filter = TableFilter.of(tenant, query, window);
-        return String.join("\n", jdbc.sql("explain (analyze, buffers) " + pageSql(query, filter))
-                .params(pageParams(query, filter)).query(String.class).list());
-    }
-
-    private static String pageSql(RowQuery query, TableFilter filter) {
-        String order = ORDER.get(query.sortBy()).formatted(query.descending() ? "desc" : "asc");
-        return filter.with() + ROW_COLUMNS + filter.join() + filter.where() + " order by " + order + " limit :limit offset :offset";
-    }
-
-    private static Map<String, Object> pageParams(RowQuery query, TableFilter filter) {
-        var params = new HashMap<>(filter.params());
-        params.put("limit", query.size());
-        params.put("offset", (long) query.page() * query.size());
-        return params;
-    }
-
-    /**
-     * The WHERE clause of the table's search and filters, with its parameters; and, only when the runway is sorted or
-     * filtered on, every user's pace of the last 14 days (a WITH prefix and a join of it as b).
-     */
-    private record TableFilter(String with, String join, String where, Map<String, Object> params) {
-
-        static TableFilter of(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
-            var where = new StringBuilder(" where a.tenant_id = :tenant and a.active");
-            var params = new HashMap<String, Object>();
-            params.put("tenant", tenant.value());
-            String with = "";
-            String join = "";
-            if (query.sortBy() == SortBy.RUNS_OUT_ON || query.state() == RowQuery.UserState.RUNS_OUT_SOON) {
-                var w = window.get();
-                with = UsageSql.burn("") + "\n";
-                join = " left join burn b on b.user_id = a.user_id";
-                params.put("zone", w.zone().getId());
-                params.put("today", w.today());
-                params.put("since", w.since());
-                params.put("sinceAt", java.sql.Timestamp.from(w.since().atStartOfDay(w.zone()).toInstant()));
-                params.put("soon", w.today().plusDays(RowQuery.RUNS_OUT_SOON_DAYS));
-            }
-            if (query.search() != null && !query.search().isBlank()) {
-                // users.search_text is lower(name) || ' ' || lower(email); the trigram index covers it.
-                where.append(" and u.search_text like :search escape '\\'");
-                params.put("search", "%" + likeEscaped(query.search().strip().toLowerCase()) + "%");
-            }
-            if (query.role() != null) {
-                where.append(" and u.role = :role");
-                params.put("role", query.role().name());
-            }
-            if (query.state() != null) {
-                where.append(switch (query.state()) {
-                    case LOW -> " and a.assigned - a.consumed > 0"
-                            + " and (a.assigned - a.consumed) * 5 <= a.assigned - a.assigned_before_opening";
-                    case EXHAUSTED -> " and a.assigned - a.consumed <= 0";
-                    case NEGATIVE -> " and a.assigned - a.consumed < 0";
-                    case RUNS_OUT_SOON -> " and " + RUNS_OUT_ON + " <= :soon";
-                });
-            }
-            return new TableFilter(with, join, where.toString(), Map.copyOf(params));
-        }
-    }
 
     /** The user's row whether or not the allocation is active (a removal that closed it still answers). */
     Optional<AccountRow> row(TenantId tenant, UserId user) {
@@ -247,8 +148,8 @@ class LedgerQueries {
               from ledger_entries
             """;
 
-    /** Newest first. {@code user} and {@code type} are optional filters. */
-    Page<Entry> entries(TenantId tenant, UserId user, EntryType type, int page, int size) {
+    /** Newest first. {@code user} and every part of {@code filter} are optional. */
+    Page<Entry> entries(TenantId tenant, UserId user, HistoryFilter filter, int page, int size) {
         var where = new StringBuilder(" where tenant_id = :tenant");
         var params = new HashMap<String, Object>();
         params.put("tenant", tenant.value());
@@ -256,9 +157,21 @@ class LedgerQueries {
             where.append(" and user_id = :user");
             params.put("user", user.value());
         }
-        if (type != null) {
+        if (filter.type() != null) {
             where.append(" and type = :type");
-            params.put("type", type.name());
+            params.put("type", filter.type().name());
+        }
+        if (filter.feature() != null) {
+            where.append(" and feature = :feature");
+            params.put("feature", filter.feature());
+        }
+        if (filter.from() != null) {
+            where.append(" and at >= :fromAt");
+            params.put("fromAt", java.sql.Timestamp.from(filter.fromAt()));
+        }
+        if (filter.to() != null) {
+            where.append(" and at < :untilAt");
+            params.put("untilAt", java.sql.Timestamp.from(filter.untilAt()));
         }
         long total = jdbc.sql("select count(*) from ledger_entries" + where).params(params).query(Long.class).single();
         params.put("limit", size);
@@ -266,6 +179,14 @@ class LedgerQueries {
         var items = jdbc.sql(SELECT_ENTRY + where + " order by id desc limit :limit offset :offset")
                 .params(params).query(LedgerQueries::entry).list();
         return new Page<>(items, page, size, total);
+    }
+
+    /** The features a user's entries name, alphabetically: the history page's feature filter. */
+    List<String> features(TenantId tenant, UserId user) {
+        return jdbc.sql("""
+                select distinct feature from ledger_entries
+                 where tenant_id = ? and user_id = ? and feature is not null order by feature
+                """).params(tenant.value(), user.value()).query(String.class).list();
     }
 
     List<Purchase> purchases(TenantId tenant) {
@@ -278,11 +199,7 @@ class LedgerQueries {
         return new Purchase(e.publicId(), e.credits(), e.reference(), e.note(), e.actor(), e.at());
     }
 
-    private static String likeEscaped(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    private static AccountRow row(ResultSet rs, int n) throws SQLException {
+    static AccountRow row(ResultSet rs, int n) throws SQLException {
         var assigned = new Credits(rs.getLong("assigned"));
         var consumed = new Credits(rs.getLong("consumed"));
         return new AccountRow(new UserId(rs.getObject("id", UUID.class)), rs.getString("name"), rs.getString("email"),

@@ -101,4 +101,44 @@ class UsageBrowserTest extends AdminBrowserTest {
         assertThat(grace.locator("[data-usage-summary]")).containsText("You consumed 14 credits");
         assertThat(grace.locator("[data-usage-runway]")).containsText("At this pace (1 a day), your credits last until ~");
     }
+
+    @Test
+    void the_history_filters_by_feature_and_dates_exports_what_it_shows_and_stays_live() {
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(3), AdminTenant.SEED);
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize", Credits.of(4), AdminTenant.SEED);
+        var today = ledger.overTime().today(tenant.id); // the tenant's zone is UTC, as the page's dates
+        Page page = admin();
+        page.navigate(tenant.app() + "/credits/users/" + tenant.grace.value() + "/history");
+        Browser.whenLive(page);
+        var lines = page.locator("[data-history-line]");
+        assertThat(lines).hasCount(3); // assigned, and two AI requests
+
+        page.locator("#history-feature").selectOption("summarize");
+        assertThat(lines).hasCount(1);
+        assertThat(lines.first()).containsText("\u22124");
+        String csv = page.request().get(page.locator("#history-csv").getAttribute("href")).text();
+        assertThat(csv).as("the export has the filter's lines only").contains("summarize").doesNotContain("canvas")
+                .hasLineCount(2);
+
+        // A hand-edited URL never fails: what does not parse (or lies past 9999) is no filter.
+        var odd = page.request().get(tenant.app() + "/credits/users/" + tenant.grace.value()
+                + "/history/lines?from=%2B99999-01-01&to=not-a-day&type=NOPE&feature=" + "x".repeat(100) + "&page=-3");
+        assertThat(odd.status()).isEqualTo(200);
+        assertThat(odd.text()).contains("data-history-line");
+
+        page.locator("#history-from").fill(today.plusDays(1).toString());
+        assertThat(page.locator("#history-lines")).containsText("Nothing matches these filters.");
+        page.locator("#history-from").fill(today.toString());
+        page.locator("#history-to").fill(today.toString());
+        assertThat(lines).hasCount(1);
+        assertThat(page.locator("#history-csv")).hasAttribute("href", java.util.regex.Pattern.compile(
+                "history\\.csv\\?from=" + today + "&to=" + today + "&feature=summarize$"));
+
+        // A charge elsewhere redraws the lines with the filters kept: one more summarize line, no canvas one.
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize", Credits.of(2), AdminTenant.SEED);
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(1), AdminTenant.SEED);
+        assertThat(lines).hasCount(2);
+        assertThat(lines.first()).containsText("\u22122");
+        assertThat(page.locator("#history-feature")).hasValue("summarize");
+    }
 }

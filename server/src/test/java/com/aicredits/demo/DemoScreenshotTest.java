@@ -16,8 +16,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * What a newcomer sees: the demo tenant's AI Credits tab, the Assign dialog refusing, and the tab on a phone,
- * saved as target/screenshots/demo-*.png (copied to docs/ by hand when the screens change).
+ * What a newcomer sees: the demo tenant's AI Credits tab with its usage charts drawn from the sixty days of demo use,
+ * a user's history, the Assign dialog refusing, and the tab on a phone, saved as target/screenshots/demo-*.png (copied
+ * to docs/ by hand when the screens change: demo-ai-credits to ai-credits-tab, demo-usage-chart to usage-chart,
+ * demo-assign-dialog to assign-dialog, demo-phone to ai-credits-phone).
  */
 @TestApplication
 class DemoScreenshotTest {
@@ -28,10 +30,11 @@ class DemoScreenshotTest {
     @Autowired com.aicredits.settings.TenantSettings settings;
     @Autowired com.aicredits.webhooks.Webhooks webhooks;
     @Autowired com.aicredits.requests.CreditRequests requests;
+    @Autowired java.time.Clock clock;
 
     @Test
     void the_demo_admin_signs_in_and_sees_every_state_of_the_table() {
-        new DemoTenant(directory, ledger, settings, webhooks, requests).run(null);
+        new DemoTenant(directory, ledger, settings, webhooks, requests, clock).run(null);
         try (var playwright = Playwright.create();
                 var browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                         .setExecutablePath(Paths.get("/usr/bin/chromium"))
@@ -40,7 +43,30 @@ class DemoScreenshotTest {
             Page page = signIn(browser, 1400, 1000);
             assertThat(page.locator("[data-card=purchased]")).hasText("14,500");
             assertThat(page.locator("#table")).containsText("-5");
+            // The charts tell the demo's story: four features stacked, the top consumers, the pool's runway.
+            waitForChart(page, "usage-by-feature");
+            waitForChart(page, "top-consumers");
+            org.assertj.core.api.Assertions.assertThat(page.evaluate("() => Chart.getChart(document.getElementById('usage-by-feature')).data.datasets.length"))
+                    .isEqualTo(4);
+            assertThat(page.locator("[data-usage-panel] [data-usage-summary]")).containsText("most on");
+            assertThat(page.locator("[data-card=runway]")).containsText("the pool lasts until ~");
             shoot(page, "demo-ai-credits.png");
+            page.locator("[data-usage-panel]").screenshot(new Locator.ScreenshotOptions()
+                    .setPath(Paths.get("target", "screenshots", "demo-usage-chart.png")));
+            // 90 days: the first month without demand-forecast, the launch three weeks ago.
+            page.locator("[data-usage-range]").selectOption("90");
+            assertThat(page.locator("#usage-by-feature-data + details tbody tr")).hasCount(90);
+            page.locator("[data-usage-range]").selectOption("30");
+            assertThat(page.locator("#usage-by-feature-data + details tbody tr")).hasCount(30);
+
+            // Jean's history: her chart, her runway before the weekly top-up, one line per request.
+            page.navigate("/app/tenants/" + DemoTenant.ID + "/credits/users/"
+                    + directory.userByEmail(DemoTenant.ID, "jean.sammet@demo.example").orElseThrow().id().value() + "/history");
+            waitForChart(page, "usage-by-feature");
+            assertThat(page.locator("[data-usage-runway]")).containsText("before the next allowance grant");
+            assertThat(page.locator("[data-history-line]")).hasCount(9); // the weekly grant and eight requests
+            page.navigate("/app/tenants/" + DemoTenant.ID + "/credits");
+            waitForChart(page, "usage-by-feature");
             page.getByText("Assign User").click();
             page.locator("dialog[open]").getByLabel("Select User").selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
             page.locator("dialog[open]").getByLabel("Credits to Assign").fill("99999");
@@ -65,6 +91,10 @@ class DemoScreenshotTest {
         page.getByText("Sign in", new Page.GetByTextOptions().setExact(true)).last().click();
         page.waitForSelector("body[data-live=connected]");
         return page;
+    }
+
+    private static void waitForChart(Page page, String chart) {
+        page.waitForFunction("id => window.Chart && document.getElementById(id) && Chart.getChart(document.getElementById(id))", chart);
     }
 
     private static void shoot(Page page, String name) {

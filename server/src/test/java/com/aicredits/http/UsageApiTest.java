@@ -36,7 +36,7 @@ class UsageApiTest {
         charge(t, ada, "canvas", 28);
         charge(t, ada, "summarize", 14);
         charge(t, bob, "canvas", 7);
-        String today = ledger.today(new TenantId(UUID.fromString(t.tenant))).toString();
+        String today = ledger.overTime().today(new TenantId(UUID.fromString(t.tenant))).toString();
 
         var usage = t.admin().get(t.base + "/credits/usage?groupBy=feature");
         assertThat(usage.status()).as(usage.text()).isEqualTo(200);

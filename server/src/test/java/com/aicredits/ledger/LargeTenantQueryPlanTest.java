@@ -25,7 +25,7 @@ class LargeTenantQueryPlanTest {
     static final int USERS = 100_000;
 
     @Autowired Ledger ledger;
-    @Autowired LedgerQueries queries;
+    @Autowired AccountTable table;
     @Autowired Directory directory;
     @Autowired JdbcClient jdbc;
 
@@ -113,7 +113,7 @@ class LargeTenantQueryPlanTest {
     }
 
     private String explain(RowQuery query) {
-        String plan = queries.explainPage(big, query,
+        String plan = table.explainPage(big, query,
                 () -> new UsageReports.RunwayWindow(java.time.ZoneId.of("UTC"), java.time.LocalDate.now()));
         System.out.println("--- " + query + "\n" + plan);
         return plan;

@@ -68,7 +68,7 @@ class LedgerConcurrencyTest {
         if (tenant != null) {
             assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
             // and the usage roll-ups, folded after the storm, equal its consumption entries (issue 14)
-            ledger.foldUsage();
+            ledger.overTime().fold();
             assertThat(ledger.reconcile(tenant).drifts()).as("after folding the usage").isEmpty();
         }
     }

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.ledger.ModelState.Account;
 import com.aicredits.ledger.ModelState.AccountFigures;
 import com.aicredits.ledger.ModelState.GrantFigures;
+import com.aicredits.ledger.ModelState.RequestFigures;
+import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;
-import java.time.LocalDate;
-import com.aicredits.ledger.ModelState.RequestFigures;
-import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.UserId;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -129,7 +129,7 @@ final class ModelInvariants {
      */
     private void usageEqualsTheLedger(String after) {
         if (thoroughRuns++ % 2 == 1) {
-            run.ledger.foldUsage();
+            run.ledger.overTime().fold();
             assertThat(run.ledger.reconcile(run.tenant).drifts()).as(after + "drifts after folding the usage").isEmpty();
         }
         String zone = run.jdbc.sql("select coalesce((select time_zone from tenant_settings where tenant_id = ?), 'UTC')")
@@ -142,8 +142,8 @@ final class ModelInvariants {
                 .query(rs -> {
                     recomputed.put(rs.getObject(1, LocalDate.class) + " " + rs.getString(2), rs.getLong(3));
                 });
-        var today = run.ledger.today(run.tenant);
-        var usage = run.ledger.usage(run.tenant, new UsageQuery(today.minusDays(UsageQuery.RANGE_DAYS_MAX - 1), today,
+        var today = run.ledger.overTime().today(run.tenant);
+        var usage = run.ledger.overTime().usage(run.tenant, new UsageQuery(today.minusDays(UsageQuery.RANGE_DAYS_MAX - 1), today,
                 UsageQuery.Interval.DAY, UsageQuery.GroupBy.USER, null, UsageQuery.LIMIT_MAX));
         Map<String, Long> read = new HashMap<>();
         usage.series().forEach(series -> series.points().stream().filter(p -> !p.consumed().equals(Credits.ZERO))

@@ -68,8 +68,8 @@ class RunwayTest {
 
     @Test
     void each_users_pace_and_runway() {
-        var today = ledger.today(t.tenant);
-        var runways = ledger.runways(t.tenant, List.of(ada, bob, cy, dee));
+        var today = ledger.overTime().today(t.tenant);
+        var runways = ledger.overTime().runways(t.tenant, List.of(ada, bob, cy, dee));
         assertThat(runways.get(ada).dailyBurn()).isEqualTo(credits("5"));
         assertThat(runways.get(ada).runsOutOn()).isEqualTo(today.plusDays(6));
         assertThat(runways.get(ada).beforeNextGrant()).as("Ada runs out before her weekly grant only if it is 7 days away")
@@ -84,8 +84,8 @@ class RunwayTest {
 
     @Test
     void the_forecast_lists_who_runs_out_within_14_days_soonest_first_and_the_tenants_runway() {
-        var today = ledger.today(t.tenant);
-        var forecast = ledger.forecast(t.tenant, 100);
+        var today = ledger.overTime().today(t.tenant);
+        var forecast = ledger.overTime().forecast(t.tenant, 100);
         assertThat(forecast.users()).extracting(Forecast.UserForecast::name).containsExactly("Cy Young", "Ada Lovelace");
         assertThat(forecast.users().get(1).nextGrantAt()).isEqualTo(ledger.nextGrantAt(t.tenant, Period.WEEKLY));
         assertThat(forecast.users().get(0).available()).isEqualTo(new Credits(-10_000));
@@ -94,7 +94,7 @@ class RunwayTest {
         assertThat(forecast.tenant().dailyBurn()).isEqualTo(new Credits(144_000 / 14));
         assertThat(forecast.tenant().runsOutOn()).isEqualTo(today.plusDays(9856L * 14 / 144));
 
-        var own = ledger.forecast(t.tenant, bob);
+        var own = ledger.overTime().forecast(t.tenant, bob);
         assertThat(own.tenant()).as("a user's own forecast has no tenant figures").isNull();
         assertThat(own.users()).extracting(Forecast.UserForecast::name).containsExactly("Bob Noyce");
     }
@@ -113,7 +113,7 @@ class RunwayTest {
     @Test
     void a_tenant_without_consumption_has_no_runway() {
         var quiet = new LedgerFixture(ledger, directory).purchased("100");
-        var forecast = ledger.forecast(quiet.tenant, 100);
+        var forecast = ledger.overTime().forecast(quiet.tenant, 100);
         assertThat(forecast.tenant().dailyBurn()).isEqualTo(Credits.ZERO);
         assertThat(forecast.tenant().runsOutOn()).isNull();
         assertThat(forecast.users()).isEmpty();

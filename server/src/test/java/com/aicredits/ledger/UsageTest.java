@@ -61,7 +61,7 @@ class UsageTest {
     }
 
     Usage usage(LocalDate from, LocalDate to, UsageQuery.Interval interval, UsageQuery.GroupBy groupBy, UserId user) {
-        return ledger.usage(t.tenant, new UsageQuery(from, to, interval, groupBy, user, UsageQuery.DEFAULT_LIMIT));
+        return ledger.overTime().usage(t.tenant, new UsageQuery(from, to, interval, groupBy, user, UsageQuery.DEFAULT_LIMIT));
     }
 
     /** The non-zero points of the one series of an ungrouped usage, by day. */
@@ -95,7 +95,7 @@ class UsageTest {
         assertThat(t.authorize("held", bob, "3")).isInstanceOf(Outcome.Done.class);
         assertThat(t.authorize("voided", bob, "3")).isInstanceOf(Outcome.Done.class);
         assertThat(ledger.voidRequest(t.tenant, new RequestId("voided"), FEATURE)).isInstanceOf(Outcome.Done.class);
-        var today = ledger.today(t.tenant);
+        var today = ledger.overTime().today(t.tenant);
 
         var byFeature = usage(today.minusDays(29), today, UsageQuery.Interval.DAY, UsageQuery.GroupBy.FEATURE, null);
         assertThat(byFeature.total()).as("a hold and a void consume nothing").isEqualTo(credits("16.5"));
@@ -112,12 +112,12 @@ class UsageTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("Ada Lovelace", credits("12.5")),
                         org.assertj.core.groups.Tuple.tuple("Bob Noyce", credits("5.125")));
         assertThat(usage(today, today, UsageQuery.Interval.DAY, UsageQuery.GroupBy.NONE, bob).total()).isEqualTo(credits("5.125"));
-        assertThat(ledger.usage(t.tenant, new UsageQuery(today, today, UsageQuery.Interval.DAY, UsageQuery.GroupBy.USER,
+        assertThat(ledger.overTime().usage(t.tenant, new UsageQuery(today, today, UsageQuery.Interval.DAY, UsageQuery.GroupBy.USER,
                 null, 1)).series()).as("the limit keeps the largest").extracting(Usage.Series::label).containsExactly("Ada Lovelace");
 
         // folded or not, the same answer; and the roll-ups reconcile with the ledger
         var before = usage(today.minusDays(29), today, UsageQuery.Interval.WEEK, UsageQuery.GroupBy.FEATURE, null);
-        assertThat(ledger.foldUsage()).isPositive();
+        assertThat(ledger.overTime().fold()).isPositive();
         assertThat(usage(today.minusDays(29), today, UsageQuery.Interval.WEEK, UsageQuery.GroupBy.FEATURE, null)).isEqualTo(before);
         assertThat(before.series().getFirst().points().getFirst().date()).as("a cut week starts on the range's first day")
                 .isEqualTo(today.minusDays(29));
@@ -134,15 +134,15 @@ class UsageTest {
         t.assigned(ada, "100");
         var midnight = LocalDate.ofInstant(clock.instant(), kolkata).plusDays(1).atStartOfDay(kolkata).toInstant();
         moveTo(midnight.minusSeconds(60));
-        var before = ledger.today(t.tenant);
+        var before = ledger.overTime().today(t.tenant);
         charge(ada, "canvas", "1");
         moveTo(midnight.plusSeconds(60));
         charge(ada, "canvas", "2");
-        assertThat(ledger.today(t.tenant)).isEqualTo(before.plusDays(1));
+        assertThat(ledger.overTime().today(t.tenant)).isEqualTo(before.plusDays(1));
 
         var expected = Map.of(before, credits("1"), before.plusDays(1), credits("2"));
         assertThat(byDay(before.minusDays(1), before.plusDays(1))).as("from the tail").isEqualTo(expected);
-        ledger.foldUsage();
+        ledger.overTime().fold();
         assertThat(byDay(before.minusDays(1), before.plusDays(1))).as("from the roll-ups").isEqualTo(expected);
         t.assertReconciles();
     }
@@ -170,7 +170,7 @@ class UsageTest {
 
         var expected = Map.of(changeDay.minusDays(1), credits("1"), changeDay, credits("6"), changeDay.plusDays(1), credits("8"));
         assertThat(byDay(changeDay.minusDays(2), changeDay.plusDays(2))).as("from the tail").isEqualTo(expected);
-        ledger.foldUsage();
+        ledger.overTime().fold();
         assertThat(byDay(changeDay.minusDays(2), changeDay.plusDays(2))).as("from the roll-ups").isEqualTo(expected);
         t.assertReconciles();
     }
@@ -184,15 +184,15 @@ class UsageTest {
                 .atZone(ZoneId.of("UTC")).toInstant();
         moveTo(evening);
         charge(ada, "canvas", "3");
-        LocalDate utcDay = ledger.today(t.tenant);
-        ledger.foldUsage();
+        LocalDate utcDay = ledger.overTime().today(t.tenant);
+        ledger.overTime().fold();
         assertThat(byDay(utcDay.minusDays(1), utcDay.plusDays(1))).isEqualTo(Map.of(utcDay, credits("3")));
 
         zone("Asia/Kolkata");
         assertThat(byDay(utcDay.minusDays(1), utcDay.plusDays(1))).as("before the rebuild: counted from the ledger")
                 .isEqualTo(Map.of(utcDay.plusDays(1), credits("3")));
         t.assertReconciles();
-        ledger.foldUsage();
+        ledger.overTime().fold();
         assertThat(jdbc.sql("select time_zone from usage_zones where tenant_id = ?").param(t.tenant.value())
                 .query(String.class).single()).isEqualTo("Asia/Kolkata");
         assertThat(byDay(utcDay.minusDays(1), utcDay.plusDays(1))).as("after the rebuild")
@@ -206,7 +206,7 @@ class UsageTest {
         var bob = t.user("Bob Noyce");
         t.assigned(ada, "100");
         t.assigned(bob, "100");
-        ledger.foldUsage();
+        ledger.overTime().fold();
         var charged = new CountDownLatch(1);
         var release = new CountDownLatch(1);
         var pool = Executors.newSingleThreadExecutor();
@@ -223,14 +223,14 @@ class UsageTest {
             }));
             assertThat(charged.await(30, TimeUnit.SECONDS)).isTrue();
             charge(bob, "canvas", "7");
-            ledger.foldUsage();
-            var today = ledger.today(t.tenant);
+            ledger.overTime().fold();
+            var today = ledger.overTime().today(t.tenant);
             assertThat(usage(today, today, UsageQuery.Interval.DAY, UsageQuery.GroupBy.NONE, null).total())
                     .as("Bob's committed charge is read while Ada's is still open").isEqualTo(credits("7"));
             release.countDown();
             slow.get(30, TimeUnit.SECONDS);
             assertThat(usage(today, today, UsageQuery.Interval.DAY, UsageQuery.GroupBy.NONE, null).total()).isEqualTo(credits("12"));
-            ledger.foldUsage();
+            ledger.overTime().fold();
             assertThat(jdbc.sql("select coalesce(sum(consumed), 0) from usage_daily where tenant_id = ?")
                     .param(t.tenant.value()).query(Long.class).single()).as("folded, each once").isEqualTo(credits("12").thousandths());
             t.assertReconciles();
@@ -260,7 +260,7 @@ class UsageTest {
             }
             return n;
         });
-        ledger.foldUsage();
+        ledger.overTime().fold();
         assertThat(jdbc.sql("select coalesce(sum(consumed), 0) from usage_daily where tenant_id = ?")
                 .param(t.tenant.value()).query(Long.class).single()).isEqualTo(credits("20").thousandths());
         assertThat(jdbc.sql("select coalesce(sum(requests), 0) from usage_daily_features where tenant_id = ?")
@@ -273,7 +273,7 @@ class UsageTest {
         var ada = t.user("Ada Lovelace");
         t.assigned(ada, "100");
         charge(ada, "canvas", "3");
-        ledger.foldUsage();
+        ledger.overTime().fold();
         t.assertReconciles();
         jdbc.sql("update usage_daily set consumed = consumed + 1 where tenant_id = ?").param(t.tenant.value()).update();
         assertThat(ledger.reconcile(t.tenant).drifts()).anySatisfy(drift -> assertThat(drift).startsWith("usage "));

@@ -4,7 +4,6 @@ import com.aicredits.directory.Directory;
 import com.aicredits.directory.Role;
 import com.aicredits.directory.Tenant;
 import com.aicredits.ledger.AccountRow;
-import com.aicredits.ledger.EntryType;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.Page;
 import com.aicredits.ledger.RowQuery.SortBy;
@@ -16,7 +15,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -28,8 +26,8 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The AI Credits tab: summary cards, the per-user table (search, filters, sort, pages), a user's history, the
- * purchase history and the CSV export; the dialogs are {@link CreditsDialogs}. Fragments are served to htmx
+ * The AI Credits tab: summary cards, the per-user table (search, filters, sort, pages), the purchase history and
+ * the CSV export; a user's history is {@link HistoryScreen}, the dialogs are {@link CreditsDialogs}. Fragments are served to htmx
  * so a change refreshes only what it touched; every page listens to the tenant's live stream.
  */
 @Controller
@@ -127,7 +125,7 @@ public class CreditsScreen {
         model.addAttribute("base", base(tenantId));
         var summary = ledger.summary(tenantId).orElseThrow(CreditsScreen::notFound);
         model.addAttribute("cards", Views.Cards.of(summary, count(tenantId, UserState.LOW), count(tenantId, UserState.EXHAUSTED)));
-        model.addAttribute("runway", UsagePanels.runway(ledger.tenantRunway(tenantId), summary.totalAvailable(),
+        model.addAttribute("runway", UsagePanels.runway(ledger.overTime().tenantRunway(tenantId), summary.totalAvailable(),
                 "the pool lasts until", "The pool is used up."));
         return "credits/fragments :: cards";
     }
@@ -153,59 +151,6 @@ public class CreditsScreen {
     }
 
     // ---------------------------------------------------------------- pages and export
-
-    @GetMapping("/users/{userId}/history")
-    String history(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(required = false) String type, Model model) {
-        var user = directory.user(tenantId, userId).orElseThrow(CreditsScreen::notFound);
-        var filter = entryType(type);
-        var entries = ledger.entries(tenantId, user.id(), filter, Math.max(0, page), 50);
-        model.addAttribute("tenant", tenant(tenantId));
-        model.addAttribute("base", base(tenantId));
-        model.addAttribute("user", user);
-        model.addAttribute("row", ledger.row(tenantId, user.id()).map(Views.Row::of).orElse(null));
-        model.addAttribute("lines", HistoryLines.of(entries.items()));
-        model.addAttribute("type", filter == null ? "" : filter.name());
-        model.addAttribute("types", java.util.Arrays.stream(EntryType.values()).filter(t -> t != EntryType.PURCHASE)
-                .map(Enum::name).toList());
-        model.addAttribute("page", entries.page());
-        model.addAttribute("pages", (int) Math.max(1, (entries.total() + 49) / 50));
-        return "credits/history";
-    }
-
-    /** The user's whole history as people read it (signed amounts, one line per AI request), as CSV. */
-    @GetMapping("/users/{userId}/history.csv")
-    void historyCsv(@PathVariable TenantId tenantId, @PathVariable UserId userId,
-            @RequestParam(required = false) String type, HttpServletResponse response) throws IOException {
-        var user = directory.user(tenantId, userId).orElseThrow(CreditsScreen::notFound);
-        response.setContentType("text/csv; charset=utf-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"history.csv\"");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        PrintWriter out = response.getWriter();
-        out.print("When (UTC),What,Credits,Hold,Remaining after,By,Feature,Note,Request id,Reference\r\n");
-        var filter = entryType(type);
-        for (int page = 0; ; page++) {
-            var entries = ledger.entries(tenantId, user.id(), filter, page, RowQuery.MAX_PAGE_SIZE);
-            for (var l : HistoryLines.of(entries.items())) {
-                out.print(String.join(",", l.at().toString(), csv(l.what()), csv(l.amount().replace('\u2212', '-')),
-                        csv(l.hold()), csv(l.remainingAfter()), csv(l.by()), csv(nullToEmpty(l.feature())),
-                        csv(nullToEmpty(l.note())), csv(nullToEmpty(l.requestId())), csv(nullToEmpty(l.reference()))) + "\r\n");
-            }
-            if ((long) (page + 1) * RowQuery.MAX_PAGE_SIZE >= entries.total()) {
-                break;
-            }
-        }
-        out.flush();
-    }
-
-    private static EntryType entryType(String text) {
-        return text == null ? null : java.util.Arrays.stream(EntryType.values())
-                .filter(t -> t.name().equalsIgnoreCase(text.strip())).findFirst().orElse(null);
-    }
-
-    private static String nullToEmpty(String text) {
-        return text == null ? "" : text;
-    }
 
     @GetMapping("/purchases")
     String purchases(@PathVariable TenantId tenantId, Model model) {

@@ -64,14 +64,14 @@ public class UsagePanels {
             @RequestParam(defaultValue = "day") String interval, Model model) {
         requireTenant(tenantId);
         var query = query(tenantId, days, interval, UsageQuery.GroupBy.FEATURE, null, UsageQuery.DEFAULT_LIMIT);
-        var usage = ledger.usage(tenantId, query);
-        var top = ledger.usage(tenantId, new UsageQuery(query.from(), query.to(), query.interval(), UsageQuery.GroupBy.USER,
+        var usage = ledger.overTime().usage(tenantId, query);
+        var top = ledger.overTime().usage(tenantId, new UsageQuery(query.from(), query.to(), query.interval(), UsageQuery.GroupBy.USER,
                 null, TOP_CONSUMERS));
         var charts = new ArrayList<Chart>();
         charts.add(overTime("usage-by-feature", "Consumption per " + query.interval().name().toLowerCase(Locale.ROOT)
                 + " by feature", usage));
         charts.add(topConsumers(top));
-        var runway = ledger.tenantRunway(tenantId);
+        var runway = ledger.overTime().tenantRunway(tenantId);
         model.addAttribute("panel", new Panel("usage-panel", "/app/tenants/" + tenantId + "/credits/usage-panel",
                 daysOf(query), lower(query.interval()), RANGES, summary(usage, "The tenant"),
                 runway(runway, ledger.summary(tenantId).map(com.aicredits.ledger.Summary::totalAvailable)
@@ -103,8 +103,8 @@ public class UsagePanels {
     private void personal(TenantId tenantId, UserId user, String who, String lastsUntil, String url, String days,
             String interval, Model model) {
         var query = query(tenantId, days, interval, UsageQuery.GroupBy.FEATURE, user, UsageQuery.DEFAULT_LIMIT);
-        var usage = ledger.usage(tenantId, query);
-        var forecast = ledger.forecast(tenantId, user).users();
+        var usage = ledger.overTime().usage(tenantId, query);
+        var forecast = ledger.overTime().forecast(tenantId, user).users();
         String runway = forecast.isEmpty() ? "No credits allocated."
                 : runway(forecast.getFirst().runway(), forecast.getFirst().available(), lastsUntil,
                         "The credits are used up.")
@@ -117,7 +117,7 @@ public class UsagePanels {
     /** The picker's values, read leniently: a screen falls back to the default where the API would refuse. */
     private UsageQuery query(TenantId tenant, String days, String interval, UsageQuery.GroupBy groupBy, UserId user, int limit) {
         int range = RANGES.contains(parse(days)) ? parse(days) : UsageQuery.DEFAULT_DAYS;
-        var today = ledger.today(tenant);
+        var today = ledger.overTime().today(tenant);
         var width = switch (UsageQuery.parse(null, null, interval, null, null, null, today)) {
             case com.aicredits.shared.Outcome.Done<UsageQuery>(UsageQuery parsed) -> parsed.interval();
             case com.aicredits.shared.Refused<UsageQuery> refused -> UsageQuery.Interval.DAY;

@@ -111,7 +111,7 @@ class CreditsController {
         }
         var rows = ledger.rows(tenantId, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null),
                 order.get().by(), order.get().descending(), page, size));
-        return ResponseEntity.ok(RowsPage.of(rows, ledger.runways(tenantId,
+        return ResponseEntity.ok(RowsPage.of(rows, ledger.overTime().runways(tenantId,
                 rows.items().stream().map(com.aicredits.ledger.AccountRow::userId).toList())));
     }
 

@@ -108,8 +108,8 @@ class UsageController {
             }
             user = parsed.user();
         }
-        return switch (UsageQuery.parse(from, to, interval, groupBy, user, limit, ledger.today(tenantId))) {
-            case Outcome.Done<UsageQuery>(UsageQuery query) -> ResponseEntity.ok(UsageJson.of(ledger.usage(tenantId, query)));
+        return switch (UsageQuery.parse(from, to, interval, groupBy, user, limit, ledger.overTime().today(tenantId))) {
+            case Outcome.Done<UsageQuery>(UsageQuery query) -> ResponseEntity.ok(UsageJson.of(ledger.overTime().usage(tenantId, query)));
             case Refused<UsageQuery> refused -> Refusals.response(refused, false);
         };
     }
@@ -131,7 +131,7 @@ class UsageController {
         if (userId != null && !userId.isBlank()) {
             var parsed = userId(tenantId, userId);
             return parsed.problem() != null ? parsed.problem()
-                    : ResponseEntity.ok(ForecastJson.of(ledger.forecast(tenantId, parsed.user())));
+                    : ResponseEntity.ok(ForecastJson.of(ledger.overTime().forecast(tenantId, parsed.user())));
         }
         int top = 100;
         if (limit != null && !limit.isBlank()) {
@@ -144,7 +144,7 @@ class UsageController {
                 return Problems.invalid("limit", "limit is a whole number from 1 to " + FORECAST_LIMIT_MAX);
             }
         }
-        return ResponseEntity.ok(ForecastJson.of(ledger.forecast(tenantId, top)));
+        return ResponseEntity.ok(ForecastJson.of(ledger.overTime().forecast(tenantId, top)));
     }
 
     private record ParsedUser(UserId user, ResponseEntity<Object> problem) {
