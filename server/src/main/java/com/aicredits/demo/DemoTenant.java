@@ -19,6 +19,7 @@ import com.aicredits.ledger.Allocated;
 import com.aicredits.ledger.Authorized;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.Purchased;
+import com.aicredits.ledger.ChargeItem;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.ledger.Settled;
 import com.aicredits.requests.CreditRequests;
@@ -146,14 +147,17 @@ class DemoTenant implements ApplicationRunner {
             int request = 0;
             var left = person.consumed();
             // Spend in Canvas-sized requests over four features so each user's history and the usage chart look like
-            // real use.
+            // real use; charged as one batch per user (POST /consumption/charges), the way a gateway would send them.
+            var spending = new ArrayList<ChargeItem>();
             while (left.signum() > 0) {
                 var cost = left.min(new BigDecimal("37.5"));
                 ++request;
-                ledger.charge(ID, new RequestId("demo-" + user + "-" + request), user,
-                        FEATURES.get((request + ids.size()) % FEATURES.size()),
-                        credits(cost.toPlainString()), CANVAS).orElseThrow();
+                spending.add(new ChargeItem(new RequestId("demo-" + user + "-" + request), user,
+                        FEATURES.get((request + ids.size()) % FEATURES.size()), credits(cost.toPlainString())));
                 left = left.subtract(cost);
+            }
+            if (!spending.isEmpty()) {
+                ledger.charge(ID, spending, CANVAS).orElseThrow().forEach(Outcome::orElseThrow);
             }
         }
 

@@ -81,6 +81,12 @@ class ChargeBatchStore {
             select acc.position, acc.remaining, acc.held, acc.assigned from acc
             """;
 
+    /** Whether the tenant has its pool (every tenant has one from its creation). */
+    boolean tenantExists(TenantId tenant) {
+        return jdbc.sql("select exists (select 1 from pools where tenant_id = ?)").param(tenant.value())
+                .query(Boolean.class).single();
+    }
+
     /** Locks the accounts of these users (those that have one) in a fixed order, until the transaction ends. */
     void lockAccounts(TenantId tenant, List<UserId> users) {
         jdbc.sql("""

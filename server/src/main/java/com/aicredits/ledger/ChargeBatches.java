@@ -4,6 +4,7 @@ import com.aicredits.ledger.AdmissionStore.Admission;
 import com.aicredits.ledger.ChargeBatchStore.Item;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
 import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
@@ -80,6 +81,11 @@ class ChargeBatches {
                 log.debug("charge batch of {} items raced another transaction (attempt {}): {}", items.size(), attempt,
                         raced.getMessage());
                 continue;
+            }
+            if (applied.results().stream().allMatch(o -> o instanceof Refused<Settled> r && r.reason() == Refusal.NOT_FOUND)
+                    && !store.tenantExists(tenant)) {
+                // Asked only when no item found its user: an unknown tenant is the call's 404, not each item's.
+                return Refused.notFound("tenant");
             }
             applied.charged().forEach(c -> consumption.charged(tenant, c.user(), c.cost(), c.admission()));
             applied.charged().stream().map(Charged::user).distinct()
