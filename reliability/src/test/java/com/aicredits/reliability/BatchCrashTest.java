@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class BatchCrashTest {
 
     private static final int CLIENTS = 8;
-    private static final int KILLS = 3;
+    private static final int KILLS = 2;
 
     @Test
     void everyAcknowledgedBatchItemIsAppliedExactlyOnceAcrossKills() throws Exception {

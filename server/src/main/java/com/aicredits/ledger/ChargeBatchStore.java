@@ -98,6 +98,17 @@ class ChargeBatchStore {
                 .query((rs, n) -> rs.getObject(1)).list();
     }
 
+    /** Locks the accounts of these users that no other transaction holds now, skipping the others; answers whose. */
+    java.util.Set<UserId> lockFreeAccounts(TenantId tenant, List<UserId> users) {
+        return new java.util.HashSet<>(jdbc.sql("""
+                select user_id from accounts
+                 where tenant_id = :tenant and user_id = any(cast(:users as uuid[]))
+                   for update skip locked""")
+                .param("tenant", tenant.value())
+                .param("users", users.stream().map(u -> u.value().toString()).toArray(String[]::new))
+                .query((rs, n) -> new UserId(rs.getObject(1, java.util.UUID.class))).list());
+    }
+
     /** Applies one round; answers the admitted items' figures after their charge, by position. */
     Map<Integer, Admission> chargeRound(TenantId tenant, List<Item> round, Actor actor, Instant now) {
         var admitted = new HashMap<Integer, Admission>();

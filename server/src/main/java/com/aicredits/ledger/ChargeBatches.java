@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Many charges in one transaction (API.md, "Batch consumption"): the point is throughput, one commit and a
+ * Many charges in one or two transactions (API.md, "Batch consumption"): the point is throughput, a commit and a
  * handful of round trips for up to a thousand charges instead of one of each per charge. Each item is still
  * decided on its own by the single charge's rule, under its account's row lock, and answers what
  * {@code POST /consumption/charge} would have answered: its own refusal, or the first outcome of its request id.
@@ -63,7 +64,8 @@ class ChargeBatches {
     private record Charged(UserId user, Credits cost, Admission admission) {
     }
 
-    private record Applied(List<Outcome<Settled>> results, List<Charged> charged) {
+    /** One transaction's work: the outcomes by position, what to alert on after its commit, what it left for later. */
+    private record Applied(Map<Integer, Outcome<Settled>> results, List<Charged> charged, List<Integer> deferred) {
     }
 
     /** The items' outcomes in the order given, or the refusal of a malformed batch (then nothing is applied). */
@@ -73,28 +75,48 @@ class ChargeBatches {
             return invalid.get().as();
         }
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Applied applied;
+            List<Outcome<Settled>> results;
             try {
-                applied = transactions.execute(status -> apply(tenant, items, actor));
+                results = applyAll(tenant, items, actor);
             } catch (DuplicateKeyException | PessimisticLockingFailureException raced) {
-                // Nothing of the batch committed: run it again, it will see what the other transaction did.
+                // The pass that raced committed nothing: run the batch again; items of an earlier pass answer as replays.
                 log.debug("charge batch of {} items raced another transaction (attempt {}): {}", items.size(), attempt,
                         raced.getMessage());
                 continue;
             }
-            if (applied.results().stream().allMatch(o -> o instanceof Refused<Settled> r && r.reason() == Refusal.NOT_FOUND)
+            if (results.stream().allMatch(o -> o instanceof Refused<Settled> r && r.reason() == Refusal.NOT_FOUND)
                     && !store.tenantExists(tenant)) {
                 // Asked only when no item found its user: an unknown tenant is the call's 404, not each item's.
                 return Refused.notFound("tenant");
             }
-            applied.charged().forEach(c -> consumption.charged(tenant, c.user(), c.cost(), c.admission()));
-            applied.charged().stream().map(Charged::user).distinct()
-                    .forEach(user -> events.publishEvent(new CreditsChanged(tenant, user)));
-            return Outcome.done(applied.results());
+            return Outcome.done(results);
         }
         // Raced every time: each item on its own, where a race costs only that item a retry.
         return Outcome.done(items.stream().map(i -> consumption.charge(tenant, i.requestId(), i.userId(), i.feature(),
                 i.cost(), actor)).toList());
+    }
+
+    /**
+     * At most two transactions. The first takes the accounts that are free now (SKIP LOCKED) and applies their
+     * items; items of a user whose account another transaction holds wait for the second, which waits for the
+     * locks. A batch thus never holds its free accounts while queueing behind another batch: with many batches
+     * over overlapping users, holding them made chains of batches wait on each other for whole transactions.
+     */
+    @SuppressWarnings("unchecked")
+    private List<Outcome<Settled>> applyAll(TenantId tenant, List<ChargeItem> items, Actor actor) {
+        Outcome<Settled>[] results = new Outcome[items.size()];
+        List<Integer> pending = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
+        for (boolean wait = false; !pending.isEmpty(); wait = true) {
+            var these = pending;
+            boolean waiting = wait;
+            var applied = transactions.execute(status -> apply(tenant, items, these, actor, waiting));
+            applied.charged().forEach(c -> consumption.charged(tenant, c.user(), c.cost(), c.admission()));
+            applied.charged().stream().map(Charged::user).distinct()
+                    .forEach(user -> events.publishEvent(new CreditsChanged(tenant, user)));
+            applied.results().forEach((position, outcome) -> results[position] = outcome);
+            pending = applied.deferred();
+        }
+        return Arrays.asList(results);
     }
 
     private static Optional<Refused<?>> malformed(List<ChargeItem> items) {
@@ -120,26 +142,47 @@ class ChargeBatches {
         return Optional.empty();
     }
 
-    @SuppressWarnings("unchecked")
-    private Applied apply(TenantId tenant, List<ChargeItem> items, Actor actor) {
+    private Applied apply(TenantId tenant, List<ChargeItem> items, List<Integer> positions, Actor actor, boolean wait) {
         Instant now = Clocks.now(clock);
-        store.lockAccounts(tenant, items.stream().map(ChargeItem::userId).distinct().toList());
-        Outcome<Settled>[] results = new Outcome[items.size()];
+        var users = positions.stream().map(p -> items.get(p).userId()).distinct().toList();
+        var thisPass = new ArrayList<Integer>();
+        var later = new ArrayList<Integer>();
+        if (wait) {
+            store.lockAccounts(tenant, users);
+            thisPass.addAll(positions);
+        } else {
+            var free = store.lockFreeAccounts(tenant, users);
+            // An item waits if its account is taken, or an earlier item of its user or request id waits: order holds.
+            var waitingUsers = new HashSet<UserId>();
+            var waitingRequests = new HashSet<String>();
+            for (int p : positions) {
+                var item = items.get(p);
+                if (!free.contains(item.userId()) || waitingUsers.contains(item.userId())
+                        || waitingRequests.contains(item.requestId().value())) {
+                    later.add(p);
+                    waitingUsers.add(item.userId());
+                    waitingRequests.add(item.requestId().value());
+                } else {
+                    thisPass.add(p);
+                }
+            }
+        }
+        var results = new HashMap<Integer, Outcome<Settled>>();
         var charged = new ArrayList<Charged>();
-        for (var round : rounds(items)) {
+        for (var round : rounds(items, thisPass)) {
             var admitted = store.chargeRound(tenant, round, actor, now);
             for (var item : round) {
                 var given = items.get(item.position());
                 var a = admitted.get(item.position());
                 if (a != null) {
                     charged.add(new Charged(item.user(), given.cost(), a));
-                    results[item.position()] = Outcome.done(new Settled(item.request(), given.cost(), new Credits(a.remaining()), false));
+                    results.put(item.position(), Outcome.done(new Settled(item.request(), given.cost(), new Credits(a.remaining()), false)));
                 } else {
-                    results[item.position()] = notAdmitted(tenant, item);
+                    results.put(item.position(), notAdmitted(tenant, item));
                 }
             }
         }
-        return new Applied(Arrays.asList(results), charged);
+        return new Applied(results, charged, later);
     }
 
     /** Read in the batch's transaction, so an earlier item of the batch counts as it would have committed. */
@@ -151,12 +194,16 @@ class ChargeBatches {
                         .orElseGet(() -> Consumption.exhausted(Credits.ZERO)).as());
     }
 
-    /** Items grouped so a round has at most one item per user and per request id, each after its predecessors. */
     static List<List<Item>> rounds(List<ChargeItem> items) {
+        return rounds(items, java.util.stream.IntStream.range(0, items.size()).boxed().toList());
+    }
+
+    /** Items grouped so a round has at most one item per user and per request id, each after its predecessors. */
+    static List<List<Item>> rounds(List<ChargeItem> items, List<Integer> positions) {
         var rounds = new ArrayList<List<Item>>();
         Map<UserId, Integer> userRound = new HashMap<>();
         Map<String, Integer> requestRound = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
+        for (int i : positions) {
             var c = items.get(i);
             int round = Math.max(userRound.getOrDefault(c.userId(), -1), requestRound.getOrDefault(c.requestId().value(), -1)) + 1;
             userRound.put(c.userId(), round);
