@@ -17,7 +17,8 @@
 # without it (same other options) for the cost of alerts and webhooks on the charge path.
 #
 # Options (after or instead of --smoke): --tenants N --users-big N --users-other N --entries N
-#   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,balance,admin,usage,forecast,runway
+#   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,batch,balance,admin,usage,forecast,runway
+#   (batch: POST /consumption/charges with 100 charges a call, reported in charges/s)
 #   --admin-charge-clients N --search TERM (admin table filter, default abc)
 #   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health/liveness: no database call) --no-build
 #   --allowances N (month start: users given an allowance, default all of the largest tenant's)
@@ -284,13 +285,14 @@ R=$ROOT/bench/target/results.md
   echo
   echo "## Baselines and ratios"
   echo
-  echo "| clients | service charge/s | pgbench charge tps | charge / pgbench | authorize+settle pairs/s | pairs / pgbench | trivial endpoint req/s | charge / trivial |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| clients | service charge/s | pgbench charge tps | charge / pgbench | authorize+settle pairs/s | pairs / pgbench | batch charges/s (100 a call) | batch / pgbench | trivial endpoint req/s | charge / trivial |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in ${LEVELS//,/ }; do
     ch=$(eval echo "\${TPUT_charge_$c:-}"); pr=$(eval echo "\${TPUT_pair_$c:-}"); he=$(eval echo "\${TPUT_health_$c:-}")
+    ba=$(eval echo "\${TPUT_batch_$c:-}")
     pg=${PGB[$c]:-}
     ratio() { if [[ -n "$1" && -n "$2" && "$2" != 0 ]]; then printf '%.2f' "$(echo "$1 / $2" | bc -l)"; else echo "–"; fi; }
-    echo "| $c | ${ch:-–} | ${pg:-–} | $(ratio "$ch" "$pg") | ${pr:-–} | $(ratio "$pr" "$pg") | ${he:-–} | $(ratio "$ch" "$he") |"
+    echo "| $c | ${ch:-–} | ${pg:-–} | $(ratio "$ch" "$pg") | ${pr:-–} | $(ratio "$pr" "$pg") | ${ba:-–} | $(ratio "$ba" "$pg") | ${he:-–} | $(ratio "$ch" "$he") |"
   done
   echo
   echo "pgbench: \`pgbench -n -M prepared -c N -j 2 -T ${DURATION}\` with bench/src/main/resources/pgbench-charge.sql, the service's own charge statement (conditional UPDATE of the account, request row, ledger entry), random users of the largest tenant, same database, run after the service load."

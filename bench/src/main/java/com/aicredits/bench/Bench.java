@@ -35,7 +35,7 @@ import org.HdrHistogram.Histogram;
  * Bench setup --base URL --platform-key K --tenants N --out DIR
  * Bench webhooks / receive: see {@link WebhookLoad} (the --webhooks switch of bench/run.sh)
  * Bench load  --base URL --env DIR/bench.env [--concurrency 1,8,32,128] [--duration 10] [--warmup 2]
- *             [--workloads health,charge,pair,balance,admin,usage,forecast,runway] [--admin-charge-clients 8] [--search abc]
+ *             [--workloads health,charge,pair,batch,balance,admin,usage,forecast,runway] [--admin-charge-clients 8] [--search abc]
  *             [--trivial-path /actuator/health] [--server-pid PID] [--out DIR]
  * </pre>
  *
@@ -47,6 +47,8 @@ public final class Bench {
     /** What a charge / settle costs, in credits; seeded users hold 1,000,000 credits each. */
     static final String COST = "1";
     static final long COST_THOUSANDTHS = 1000;
+    /** Charges per call of the batch workload (issue 16: the target is measured with 100). */
+    static final int BATCH_ITEMS = Integer.getInteger("bench.batch-items", 100);
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
@@ -215,6 +217,11 @@ public final class Bench {
 
         /** Sends one request; true if it answered with the expected status. */
         boolean call(String name, HttpRequest request, int expected) {
+            return callForBody(name, request, expected) != null;
+        }
+
+        /** The answer's body when the status is the expected one, else null (counted as an error). */
+        String callForBody(String name, HttpRequest request, int expected) {
             long start = System.nanoTime();
             try {
                 var response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -225,15 +232,15 @@ public final class Bench {
                         errors++;
                         errorSamples.putIfAbsent(name + " " + response.statusCode(), trim(response.body()));
                     }
-                    return false;
+                    return null;
                 }
-                return true;
+                return response.body();
             } catch (Exception e) {
                 if (recording) {
                     errors++;
                     errorSamples.putIfAbsent(name + " " + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
                 }
-                return false;
+                return null;
             }
         }
     }
@@ -274,6 +281,25 @@ public final class Bench {
                         "{\"requestId\":\"" + nextRequestId() + "\",\"userId\":\"" + randomUser()
                                 + "\",\"feature\":\"bench\",\"cost\":" + COST + "}"), 201) && rec.recording) {
                     consumedThousandths.addAndGet(COST_THOUSANDTHS);
+                }
+            };
+            // POST /consumption/charges with BATCH_ITEMS charges of random users (issue 16); reported in charges/s.
+            case "batch" -> rec -> {
+                var body = new StringBuilder("{\"items\":[");
+                for (int i = 0; i < BATCH_ITEMS; i++) {
+                    body.append(i == 0 ? "" : ",").append("{\"requestId\":\"").append(nextRequestId())
+                            .append("\",\"userId\":\"").append(randomUser()).append("\",\"feature\":\"bench\",\"cost\":")
+                            .append(COST).append('}');
+                }
+                String answer = rec.callForBody("batch", postJson(api("/consumption/charges"), consumeAuth,
+                        body.append("]}").toString()), 200);
+                if (answer != null && rec.recording) {
+                    long settled = answer.split("\"SETTLED\"", -1).length - 1L;
+                    consumedThousandths.addAndGet(settled * COST_THOUSANDTHS);
+                    if (settled < BATCH_ITEMS) {
+                        rec.errors += BATCH_ITEMS - settled;
+                        errorSamples.putIfAbsent("batch item refused", trim(answer));
+                    }
                 }
             };
             case "pair" -> rec -> {
@@ -383,12 +409,14 @@ public final class Bench {
         }
         totalErrors += errors + bgErrors;
         String cpu = after.describe(before, seconds);
-        double ops = units.getTotalCount() / seconds;
+        // A batch call is BATCH_ITEMS charges: its row and its throughput are in charges/s, comparable with charge.
+        double ops = units.getTotalCount() / seconds * (workload.equals("batch") ? BATCH_ITEMS : 1);
         long allCalls = calls.values().stream().mapToLong(Histogram::getTotalCount).sum();
         throughput.put(workload + "_" + clients, ops);
         // One row per unit of work (a pair, or summary+page), then one per call inside it when there are several.
         String label = switch (workload) {
             case "pair" -> "authorize+settle pair";
+            case "batch" -> "batch charges (" + BATCH_ITEMS + " a call; ops/s = charges/s)";
             case "admin" -> "admin summary+page (+" + background + " charge clients)";
             case "usage", "forecast", "runway" -> workload + " (+" + background + " charge clients)";
             default -> workload;

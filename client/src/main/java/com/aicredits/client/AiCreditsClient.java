@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -156,6 +157,22 @@ public final class AiCreditsClient {
         return consumption(requestId, "consumption/charge",
                 Map.of("requestId", requestId, "userId", userId, "feature", feature, "cost", cost),
                 AiCreditsClient::settled, state -> settledFromState(requestId, state));
+    }
+
+    /**
+     * Up to 1,000 charges in one call, each applied or refused on its own as {@link #charge} would, answered in the
+     * order given. Retried as a whole on a timeout or 5xx (each item is idempotent on its requestId); if every
+     * attempt fails it throws, and sending the same items again is safe.
+     */
+    public List<SettleOutcome> charge(List<ChargeItem> items) {
+        var response = call("POST", "consumption/charges", Map.of("items", items));
+        if (response.status() == 200) {
+            return ChargeResults.of(response.json().get("results"));
+        }
+        if (response.status() / 100 != 4 || response.status() == 401 || response.status() == 403) {
+            throw unexpected("charges", response);
+        }
+        return ChargeResults.allRefused(refusal(response), items.size());
     }
 
     /** Where a request stands, to resolve an outcome that is unknown after a timeout. */

@@ -54,6 +54,23 @@ final class Operations {
         }
     }
 
+    /**
+     * Sends charges as one batch ({@code POST /consumption/charges}) through the client library: their answers in
+     * order, or empty when none is definitive yet (the whole batch is then sent again, each item idempotent).
+     */
+    Optional<java.util.List<Outcome>> attemptBatch(java.util.List<Operation> charges) {
+        try {
+            var outcomes = client.charge(charges.stream().map(op -> new com.aicredits.client.ChargeItem(op.id(), op.user(),
+                    FEATURE, Amounts.credits(op.amount()))).toList());
+            return Optional.of(outcomes.stream().map(Operations::settled).toList());
+        } catch (CreditsServiceException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                throw new AssertionError("the service refused the consume key: " + e.getMessage(), e);
+            }
+            return Optional.empty();
+        }
+    }
+
     private Optional<Outcome> allocate(Operation op) throws IOException {
         var answer = api.allocate(tenant.adminKey(), tenant.id(), op.user(), op.kind().action(),
                 Amounts.credits(op.amount()), op.id());

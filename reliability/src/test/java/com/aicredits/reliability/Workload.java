@@ -33,6 +33,9 @@ final class Workload {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
+    /** The share (percent) of a client's steps that are a batch of charges; 0 unless a test asks for batches. */
+    private volatile int batchShare;
+
     Workload(Seed seed, Tenant tenant, Operations operations, Journal journal, String tag) {
         this.seed = seed;
         this.tenant = tenant;
@@ -45,6 +48,33 @@ final class Workload {
     void assignEveryone(long thousandths) {
         for (UUID user : tenant.users()) {
             answer(new Operation(Kind.ASSIGN, tag + "-setup-" + user, user, thousandths), false);
+        }
+    }
+
+    /** Makes {@code percent} of each client's steps a batch of 2 to 12 charges (issue 16), before {@link #start}. */
+    Workload withBatches(int percent) {
+        batchShare = percent;
+        return this;
+    }
+
+    /**
+     * Sends the charges as one batch until it is answered, and records each item's answer as if it had been a single
+     * charge: the checks hold batch items to exactly what they hold charges to.
+     */
+    void answerBatch(List<Operation> charges) {
+        Instant giveUp = Instant.now().plus(PATIENCE);
+        for (int tries = 1; ; tries++) {
+            var outcomes = operations.attemptBatch(charges);
+            if (outcomes.isPresent()) {
+                for (int i = 0; i < charges.size(); i++) {
+                    journal.record(new Answered(charges.get(i), outcomes.get().get(i), tries));
+                }
+                return;
+            }
+            if (Instant.now().isAfter(giveUp)) {
+                throw new AssertionError("no definitive answer to a batch of " + charges.size() + " within " + PATIENCE);
+            }
+            ServiceProcess.pause(Duration.ofMillis(100 + (tries % 4) * 50));
         }
     }
 
@@ -103,6 +133,17 @@ final class Workload {
             for (int n = 1; !stopping.get(); n++) {
                 String id = tag + "-c" + number + "-" + n;
                 UUID user = tenant.users().get(random.nextInt(tenant.users().size()));
+                if (batchShare > 0 && random.nextInt(100) < batchShare) {
+                    // One user several times in a row at times, so items of one user apply in order within a batch.
+                    var charges = new ArrayList<Operation>();
+                    for (int k = random.nextInt(2, 13); k > 0; k--) {
+                        UUID whom = !charges.isEmpty() && random.nextInt(3) == 0 ? charges.getLast().user()
+                                : tenant.users().get(random.nextInt(tenant.users().size()));
+                        charges.add(new Operation(Kind.CHARGE, id + "-item" + k, whom, random.nextLong(1, 5_001)));
+                    }
+                    answerBatch(charges);
+                    continue;
+                }
                 int dice = random.nextInt(100);
                 if (dice < 4) {
                     answer(new Operation(Kind.ASSIGN, id, user, credits(random, 100, 500)), false);

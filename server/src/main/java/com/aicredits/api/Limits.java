@@ -10,6 +10,11 @@ public final class Limits {
      * 1 MB typically, 4 MiB leaves room for long notes and still refuses a 10 MB upload before reading it.
      */
     public static final int MAX_BULK_BODY_BYTES = 4 * 1024 * 1024;
+    /**
+     * A batch of charges (API.md, "Batch consumption") carries up to 1,000 items of about 300 bytes at their
+     * longest (a 128-character request id, a 64-character feature): 1 MiB leaves room for escaped characters.
+     */
+    public static final int MAX_BATCH_BODY_BYTES = 1024 * 1024;
     public static final int MAX_PAGE_SIZE = 200;
     public static final int DEFAULT_PAGE_SIZE = 50;
 
@@ -17,8 +22,14 @@ public final class Limits {
     private static final java.util.regex.Pattern BULK_PATHS =
             java.util.regex.Pattern.compile("^/(api/v1|app)/tenants/[^/]+/credits/bulk(\\.csv)?(/[a-z-]+)?$");
 
+    private static final java.util.regex.Pattern BATCH_PATHS =
+            java.util.regex.Pattern.compile("^/api/v1/tenants/[^/]+/consumption/charges$");
+
     /** The body limit of a request to {@code path}. */
     public static int maxBodyBytes(String path) {
+        if (path != null && BATCH_PATHS.matcher(path).matches()) {
+            return MAX_BATCH_BODY_BYTES;
+        }
         return path != null && BULK_PATHS.matcher(path).matches() ? MAX_BULK_BODY_BYTES : MAX_BODY_BYTES;
     }
 

@@ -19,7 +19,6 @@ import com.aicredits.settings.Period;
 import com.aicredits.settings.SettingsChange;
 import com.aicredits.settings.TenantSettings;
 import com.aicredits.shared.Credits;
-import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import com.aicredits.webhooks.EndpointChange;

@@ -73,13 +73,23 @@ class Consumption {
         return admit(tenant, request, user,
                 now -> admission.charge(tenant, request, user, feature, cost, actor, now)
                         .map(a -> {
-                            alerts.consumed(tenant, user, new Alerts.Figures(a.assigned(), a.remaining() + cost.thousandths(), a.held()),
-                                    new Alerts.Figures(a.assigned(), a.remaining(), a.held()));
+                            charged(tenant, user, cost, a);
                             return new Settled(request, cost, new Credits(a.remaining()), false);
                         }),
-                r -> r.charge() && r.userId().equals(user) && r.feature().equals(feature)
-                        ? Outcome.done(new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true))
-                        : Checks.requestIdReused(request));
+                r -> replayCharge(request, user, feature, r));
+    }
+
+    /** What follows an admitted charge, single or in a batch: the alerts its before and after figures cross. */
+    void charged(TenantId tenant, UserId user, Credits cost, AdmissionStore.Admission a) {
+        alerts.consumed(tenant, user, new Alerts.Figures(a.assigned(), a.remaining() + cost.thousandths(), a.held()),
+                new Alerts.Figures(a.assigned(), a.remaining(), a.held()));
+    }
+
+    /** A charge whose request id is already recorded: its first outcome if it is the same charge, else a refusal. */
+    static Outcome<Settled> replayCharge(RequestId request, UserId user, String feature, Request r) {
+        return r.charge() && r.userId().equals(user) && r.feature().equals(feature)
+                ? Outcome.done(new Settled(request, new Credits(r.cost()), new Credits(r.remainingAfter()), true))
+                : Checks.requestIdReused(request);
     }
 
     /**
@@ -113,7 +123,8 @@ class Consumption {
         }
     }
 
-    private Optional<Refused<?>> whyNotAdmitted(TenantId tenant, UserId user) {
+    /** Why an admission statement admitted nothing, from account_standing; empty if the user is admissible now. */
+    Optional<Refused<?>> whyNotAdmitted(TenantId tenant, UserId user) {
         var standing = admission.standing(tenant, user);
         if (standing.isEmpty()) {
             return Optional.of(Refused.notFound("user"));
@@ -133,7 +144,7 @@ class Consumption {
         });
     }
 
-    private static Refused<?> exhausted(Credits available) {
+    static Refused<?> exhausted(Credits available) {
         return new Refused<>(Refusal.CREDITS_EXHAUSTED,
                 "the user's AI credits are used up; contact your administrator for more", available);
     }

@@ -54,10 +54,13 @@ public class Ledger {
     private final AllowancePeriods periods;
     private final UsageReports usage;
     private final UsageOverTime overTime;
+    private final ChargeBatches chargeBatches;
 
     Ledger(Allocations allocations, BulkChanges bulkChanges, BulkAllowances bulkAllowances, Consumption consumption,
             LedgerQueries queries, AccountTable table, Reconciler reconciler, LedgerMetrics metrics, Allowances allowances,
-            AllowanceStore allowanceStore, AllowancePeriods periods, UsageReports usage, UsageFolder folder) {
+            AllowanceStore allowanceStore, AllowancePeriods periods, UsageReports usage, UsageFolder folder,
+            ChargeBatches chargeBatches) {
+        this.chargeBatches = chargeBatches;
         this.allocations = allocations;
         this.bulkChanges = bulkChanges;
         this.bulkAllowances = bulkAllowances;
@@ -206,6 +209,18 @@ public class Ledger {
     public Outcome<Settled> charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost,
             Actor actor) {
         return metrics.charged(consumption.charge(tenant, request, user, feature, cost, actor));
+    }
+
+    /**
+     * Up to {@link ChargeItem#MAX_PER_BATCH} charges in one transaction, each applied or refused on its own exactly
+     * as {@link #charge} would, in the order given; refused as a whole (nothing applied) only when malformed.
+     */
+    public Outcome<List<Outcome<Settled>>> charge(TenantId tenant, List<ChargeItem> items, Actor actor) {
+        var outcome = chargeBatches.charge(tenant, items, actor);
+        if (outcome instanceof Outcome.Done<List<Outcome<Settled>>>(var results)) {
+            results.forEach(metrics::charged);
+        }
+        return outcome;
     }
 
     /**

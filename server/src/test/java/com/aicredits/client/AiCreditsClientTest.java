@@ -137,6 +137,31 @@ class AiCreditsClientTest {
     }
 
     @Test
+    void a_batch_whose_answer_is_lost_is_sent_again_and_each_item_is_charged_exactly_once() throws Exception {
+        try (var proxy = new FlakyProxy(port)) {
+            var client = client(proxy.port());
+            proxy.loseNextAnswers(1);
+            var items = java.util.List.of(new ChargeItem("b-1", ada.value(), "canvas", credits("60")),
+                    new ChargeItem("b-2", ada.value(), "canvas", credits("50")),
+                    new ChargeItem("b-3", ada.value(), "canvas", credits("1")),
+                    new ChargeItem("b-4", UUID.randomUUID(), "canvas", credits("1")));
+
+            var outcomes = client.charge(items);
+
+            assertThat(proxy.connections()).isGreaterThanOrEqualTo(2);
+            assertThat(outcomes).containsExactly(new Settled("b-1", credits("60"), credits("40"), false),
+                    new Settled("b-2", credits("50"), credits("-10"), false), outcomes.get(2), outcomes.get(3));
+            assertThat(((Refused) outcomes.get(2)).reason()).isEqualTo(Refused.Reason.CREDITS_EXHAUSTED);
+            assertThat(((Refused) outcomes.get(3)).reason()).isEqualTo(Refused.Reason.NOT_FOUND);
+            assertThat(ledger.balance(tenant, ada).orElseThrow().consumed()).isEqualTo(Credits.of(110));
+            assertThat(ledger.entries(tenant, ada, EntryType.CHARGE, 0, 10).total()).isEqualTo(2);
+            // a malformed batch: every item answers the refusal, nothing applied
+            var bad = client.charge(java.util.List.of(new ChargeItem("b-5", ada.value(), "canvas", credits("-1"))));
+            assertThat(((Refused) bad.getFirst()).reason()).isEqualTo(Refused.Reason.INVALID_AMOUNT);
+        }
+    }
+
+    @Test
     void an_authorize_and_a_settle_whose_answers_are_lost_hold_once_and_consume_once() throws Exception {
         try (var proxy = new FlakyProxy(port)) {
             var client = client(proxy.port());

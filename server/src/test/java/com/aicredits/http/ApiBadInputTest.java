@@ -617,6 +617,8 @@ class ApiBadInputTest {
         cases.addAll(tenantIdCases(PLATFORM, "POST", "/consumption/charge", "charge",
                 consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", "1"), Map.of()));
 
+        chargeBatchCases(w, cases, consumption + "/charges");
+
         // ---- POST /tenants/{tenantId}/consumption/{requestId}/settle {cost}
         String settle = consumption + "/" + w.authorized + "/settle";
         cases.addAll(commonBodyCases(CONSUME, "POST", settle, "settle", "{\"cost\": 1}", Map.of()));
@@ -961,6 +963,56 @@ class ApiBadInputTest {
         cases.addAll(tenantIdCases(PLATFORM, "PUT", "/sso", "set sso", valid, Map.of()));
         cases.addAll(tenantIdCases(PLATFORM, "GET", "/sso", "read sso", null, Map.of()));
         cases.addAll(tenantIdCases(PLATFORM, "DELETE", "/sso", "turn sso off", null, Map.of()));
+    }
+
+    /**
+     * POST /consumption/charges {items: [...]}: a bad body or a bad item refuses the whole batch, so each bad item
+     * follows a good one that must not be applied either. An unknown user is no bad input here: it is that
+     * item's REFUSED result in a 200 (ChargeBatchApiTest).
+     */
+    private void chargeBatchCases(World w, List<Case> cases, String charges) {
+        java.util.function.Function<String, String> batch = item -> "{\"items\": ["
+                + consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", "1") + ", " + item + "]}";
+        String valid = batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", "1"));
+        cases.addAll(commonBodyCases(CONSUME, "POST", charges, "charges", valid, Map.of()).stream()
+                .filter(c -> !c.name().contains("64 KiB")).toList());
+        // a batch may be 1 MiB (a thousand long items); above it, refused before it is read
+        String big = valid.substring(0, valid.length() - 1) + ", \"padding\": \"" + "x".repeat(Limits.MAX_BATCH_BODY_BYTES) + "\"}";
+        cases.add(c("charges: body above 1 MiB", CONSUME, "POST", charges, big, 413, "BODY_TOO_LARGE"));
+        cases.add(c("charges: body above 1 MiB, chunked", CONSUME, "POST", charges, new Raw(big, "application/json", true),
+                413, "BODY_TOO_LARGE"));
+        cases.add(c("charges: items missing", CONSUME, "POST", charges, "{}", 400, "VALIDATION_FAILED", "items"));
+        cases.add(c("charges: items null", CONSUME, "POST", charges, "{\"items\": null}", 400, "VALIDATION_FAILED", "items"));
+        cases.add(c("charges: no items", CONSUME, "POST", charges, "{\"items\": []}", 400, "VALIDATION_FAILED", "items"));
+        cases.add(c("charges: items an object", CONSUME, "POST", charges, "{\"items\": {}}", 400, "VALIDATION_FAILED", "items"));
+        var tooMany = new StringBuilder("{\"items\": [");
+        for (int i = 0; i <= com.aicredits.ledger.ChargeItem.MAX_PER_BATCH; i++) {
+            tooMany.append(i == 0 ? "" : ", ").append(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", "0"));
+        }
+        cases.add(c("charges: 1,001 items", CONSUME, "POST", charges, tooMany + "]}", 400, "VALIDATION_FAILED", "items"));
+        cases.add(c("charges: an item null", CONSUME, "POST", charges, batch.apply("null"), 400, "VALIDATION_FAILED", "items[1]"));
+        cases.add(c("charges: an item a number", CONSUME, "POST", charges, batch.apply("7"), 400, "VALIDATION_FAILED"));
+        cases.add(c("charges: an item's cost missing", CONSUME, "POST", charges,
+                batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", null)), 400, "VALIDATION_FAILED", "items[1].cost"));
+        BAD_COSTS.forEach((name, literal) -> cases.add(c("charges: an item's cost " + name + " (" + abbreviate(literal) + ")",
+                CONSUME, "POST", charges, batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", literal)),
+                400, "INVALID_AMOUNT")));
+        NOT_JSON_NUMBERS.forEach((name, literal) -> cases.add(c("charges: an item's cost " + name + ", not JSON", CONSUME,
+                "POST", charges, batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", literal)), 400,
+                "VALIDATION_FAILED")));
+        // the single charge's field cases, as the second item; the batch's own checks name the item
+        for (var single : consumptionFieldCases(w, charges, "charges", "1")) {
+            if (single.status() != 400) {
+                continue;
+            }
+            boolean ours = single.name().matches(".*(missing|blank|129 characters|control character|65 characters)$");
+            cases.add(new Case(single.name(), single.caller(), single.method(), single.path(), batch.apply((String) single.body()),
+                    single.headers(), single.status(), single.code(), ours ? "items[1]." + single.field() : single.field()));
+        }
+        cases.add(c("charges: an unknown field in an item", CONSUME, "POST", charges,
+                batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", "1").replace("}", ", \"surprise\": 1}")),
+                400, "VALIDATION_FAILED", "surprise"));
+        cases.addAll(tenantIdCases(PLATFORM, "POST", "/consumption/charges", "charges", valid, Map.of()));
     }
 
     // ------------------------------------------------------------------ case families

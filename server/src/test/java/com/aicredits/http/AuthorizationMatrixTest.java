@@ -133,6 +133,8 @@ class AuthorizationMatrixTest {
                     "feature", "canvas"), Map.of());
             case "POST /consumption/charge" -> new Request(path, Map.of("requestId", fresh(), "userId", funded(t),
                     "feature", "canvas", "cost", 1), Map.of());
+            case "POST /consumption/charges" -> new Request(path, Map.of("items", List.of(Map.of("requestId", fresh(),
+                    "userId", funded(t), "feature", "canvas", "cost", 1))), Map.of());
             case "POST /consumption/{requestId}/settle" -> new Request(path.replace("{requestId}", authorized(t)),
                     Map.of("cost", 1), Map.of());
             case "POST /consumption/{requestId}/void", "GET /consumption/{requestId}" ->

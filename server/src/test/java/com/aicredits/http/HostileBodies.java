@@ -74,9 +74,9 @@ final class HostileBodies {
             case DUPLICATE_KEY -> {
                 // A field given twice: refused, never "the last one wins" (a proxy may have read the first).
                 Field field = random.oneOf(operation.body());
-                fields.put(field.name(), validValue(field));
+                fields.put(field.name(), validValue(operation, field));
                 String twice = object(fields);
-                String again = random.chance(0.5) ? validValue(field) : json.value();
+                String again = random.chance(0.5) ? validValue(operation, field) : json.value();
                 yield new Body(utf8(twice.substring(0, twice.length() - 1) + ", \"" + field.name() + "\": " + again + "}"),
                         type, chunked, "field " + field.name() + " given twice");
             }
@@ -92,7 +92,7 @@ final class HostileBodies {
     }
 
     /** Valid values for the fields of every body in the API. */
-    private String validValue(Field field) {
+    private String validValue(ApiOperation operation, Field field) {
         return switch (field.name()) {
             // SCIM (a User resource, or a PatchOp)
             case "userName" -> "\"hostile@hostile.example\"";
@@ -123,7 +123,12 @@ final class HostileBodies {
             case "alerts" -> "{\"userLowPercent\": 20}";
             case "allowanceDefaults" -> "{\"Viewer\": null}";
             case "operation" -> "\"" + random.oneOf("add", "remove", "assign") + "\"";
-            case "items" -> "[{\"userId\": \"" + world.ada + "\", \"credits\": 1, \"note\": \"row\"}]";
+            // a batch of charges (one valid and, at times, a second for the same user) or a bulk change's rows
+            case "items" -> operation.path().endsWith("/consumption/charges")
+                    ? "[{\"requestId\": \"r-hostile\", \"userId\": \"" + world.ada + "\", \"feature\": \"canvas\", \"cost\": 1}"
+                            + random.oneOf("", ", {\"requestId\": \"r-hostile-2\", \"userId\": \"" + world.ada
+                                    + "\", \"feature\": \"canvas\", \"cost\": 0.5}") + "]"
+                    : "[{\"userId\": \"" + world.ada + "\", \"credits\": 1, \"note\": \"row\"}]";
             case "dryRun" -> random.oneOf("true", "false");
             case "url" -> "\"https://hooks.example.invalid/hostile\"";
             case "events" -> random.oneOf("[\"credits.assigned\"]", "[\"*\"]", "[\"pool.short\", \"credits.added\"]");
@@ -151,7 +156,7 @@ final class HostileBodies {
         var fields = new LinkedHashMap<String, String>();
         for (Field field : operation.body()) {
             String value = random.weighted(
-                    w(12, () -> validValue(field)),
+                    w(12, () -> validValue(operation, field)),
                     w(1, () -> "null"),
                     w(1, () -> LEFT_OUT),
                     w(2, json::value));

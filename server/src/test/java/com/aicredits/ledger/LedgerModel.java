@@ -609,7 +609,7 @@ final class LedgerModel {
         return credits.thousandths() > 0 && credits.thousandths() <= MAX_ENTERED;
     }
 
-    private static boolean isCost(Credits cost) {
+    static boolean isCost(Credits cost) {
         return cost.thousandths() >= 0 && cost.thousandths() <= MAX_ENTERED;
     }
 

@@ -32,6 +32,8 @@ final class ModelCoverage {
             "authorize USER_INACTIVE", "assign USER_INACTIVE",
             "charge done", "charge replayed", "charge CREDITS_EXHAUSTED", "charge TOO_MANY_IN_FLIGHT",
             "charge REQUEST_ID_REUSED",
+            "chargeBatch done", "chargeBatch replayed", "chargeBatch CREDITS_EXHAUSTED", "chargeBatch REQUEST_ID_REUSED",
+            "chargeBatch INVALID_AMOUNT",
             "settle done", "settle replayed", "settle NOT_FOUND", "settle ALREADY_VOIDED",
             "void done", "void replayed", "void NOT_FOUND", "void ALREADY_SETTLED",
             "settle REQUEST_EXPIRED", "void REQUEST_EXPIRED",

@@ -23,6 +23,7 @@ import com.aicredits.settings.Period;
 import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
 import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
@@ -340,6 +341,36 @@ final class ModelRun {
             compare(describe(call), expected, actual);
         }
         requestCalls.add(call);
+    }
+
+    /**
+     * A batch of charges: the model applies the items one after another as single charges (that is the
+     * batch's contract); a malformed one (an item's cost out of range) is refused whole and changes nothing.
+     */
+    void chargeBatch(ModelStep.ChargeBatch step) {
+        var items = new ArrayList<ChargeItem>();
+        for (int i = 0; i < step.items().size(); i++) {
+            var item = step.items().get(i);
+            var id = step.sameAs().get(i) >= 0 ? items.get(step.sameAs().get(i)).requestId() : requestFor(item.request());
+            var userId = user(item.user());
+            items.add(new ChargeItem(id, userId, item.feature(), amount(item.cost(), userId, id)));
+        }
+        var actual = ledger.charge(tenant, items, FEATURE);
+        String described = "chargeBatch(" + items.stream().map(i -> i.requestId() + " " + names.get(i.userId()) + " "
+                + i.feature() + " cost=" + i.cost()).collect(java.util.stream.Collectors.joining(", ")) + ")";
+        if (items.stream().anyMatch(i -> !LedgerModel.isCost(i.cost()))) {
+            compare(described, new Rejection(Refusal.INVALID_AMOUNT), actual);
+            return;
+        }
+        assertThat(actual).as("step #%d %s", steps, described).isInstanceOf(Outcome.Done.class);
+        var results = actual.orElseThrow();
+        for (int i = 0; i < items.size(); i++) {
+            var item = items.get(i);
+            var call = new RequestCall(true, item.requestId(), item.userId(), item.feature(), item.cost());
+            compare("chargeBatch(item " + i + " of " + described.substring("chargeBatch(".length()),
+                    model.charge(item.requestId(), item.userId(), item.feature(), item.cost()), results.get(i));
+            requestCalls.add(call);
+        }
     }
 
     void retryRequest(int latest, RequestVariation variation) {
