@@ -114,7 +114,14 @@ final class Rules {
         if (caller.isAdmin()) {
             return true;
         }
-        var user = uuid(context.getRequest().getParameter("userId")).map(UserId::new);
+        java.util.Optional<UserId> user;
+        try {
+            user = uuid(context.getRequest().getParameter("userId")).map(UserId::new);
+        } catch (org.apache.tomcat.util.http.InvalidParameterException undecodable) {
+            // A query string that is not UTF-8 (%FF) names nobody: refused here like any other stranger's query,
+            // rather than escaping the filter chain as the container's own error page.
+            user = java.util.Optional.empty();
+        }
         return caller.kind() == Caller.Kind.USER && user.isPresent() && user.get().equals(caller.userId());
     }
 

@@ -431,6 +431,12 @@ class ApiBadInputTest {
         cases.add(c("usage: limit not a number", ADMIN, "GET", usage + "?limit=ten", null, 400, "VALIDATION_FAILED", "limit"));
         cases.add(c("usage: a limit beyond int", ADMIN, "GET", usage + "?limit=99999999999999999999", null, 400,
                 "VALIDATION_FAILED", "limit"));
+        // %FF is no UTF-8: the admin's query is refused as unreadable; a consume key's, which the authorization rule
+        // reads first to see whose usage it names, is refused there as naming nobody (it was Tomcat's error page).
+        cases.add(c("usage: a query string that is not UTF-8", ADMIN, "GET", usage + "?from=%FF", null, 400,
+                "VALIDATION_FAILED"));
+        cases.add(c("usage: a query string that is not UTF-8, as a consume key", CONSUME, "GET", usage + "?from=%FF", null,
+                403, "FORBIDDEN"));
         cases.add(c("usage: malformed userId", ADMIN, "GET", usage + "?userId=" + MALFORMED_UUID, null, 400,
                 "VALIDATION_FAILED", "userId"));
         cases.add(c("usage: unknown userId", ADMIN, "GET", usage + "?userId=" + UNKNOWN_UUID, null, 404, "NOT_FOUND"));
