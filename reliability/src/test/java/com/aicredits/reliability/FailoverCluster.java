@@ -199,8 +199,18 @@ final class FailoverCluster implements PostgresServer {
         keepers.values().forEach(PgPrograms::killSession);
         keepers.clear();
         for (var node : nodes) {
-            pidIn(node.data().resolve("postmaster.pid")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+            pidIn(node.data().resolve("postmaster.pid")).flatMap(ProcessHandle::of).ifPresent(FailoverCluster::killTree);
         }
-        pidIn(dir.resolve("monitor").resolve("postmaster.pid")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+        pidIn(dir.resolve("monitor").resolve("postmaster.pid")).flatMap(ProcessHandle::of).ifPresent(FailoverCluster::killTree);
+    }
+
+    /**
+     * A postmaster and its children: killed alone, the monitor's logger and health-check worker outlived it (seen
+     * after a run), still probing the nodes' ports.
+     */
+    private static void killTree(ProcessHandle postmaster) {
+        var children = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 }
