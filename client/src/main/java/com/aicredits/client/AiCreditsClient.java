@@ -1,12 +1,9 @@
 package com.aicredits.client;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The AI feature's side of AI Credits: ask whether a user may start a request, settle its real cost, void
@@ -41,23 +36,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class AiCreditsClient {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private final URI base;
-    private final String apiKey;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final int maxAttempts;
-    private final Duration backoff;
+    private final Transport transport;
 
     private AiCreditsClient(Builder builder) {
-        this.base = URI.create(builder.baseUri.toString().replaceAll("/+$", "") + "/api/v1/tenants/" + builder.tenantId + "/");
-        this.apiKey = builder.apiKey;
-        this.timeout = builder.timeout;
-        this.maxAttempts = builder.maxAttempts;
-        this.backoff = builder.backoff;
-        this.http = builder.http != null ? builder.http
+        var base = URI.create(builder.baseUri.toString().replaceAll("/+$", "") + "/api/v1/tenants/" + builder.tenantId + "/");
+        var http = builder.http != null ? builder.http
                 : HttpClient.newBuilder().connectTimeout(builder.timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.transport = new Transport(base, builder.apiKey, http, builder.timeout, builder.maxAttempts, builder.backoff);
     }
 
     /** {@code apiKey}: a key with scope {@code consume} of the tenant. */
@@ -114,7 +99,7 @@ public final class AiCreditsClient {
     // ------------------------------------------------------------------ operations
 
     public Balance balance(UUID userId) {
-        var response = call("GET", "users/" + userId + "/balance", null);
+        var response = transport.call("GET", "users/" + userId + "/balance", null);
         if (response.status() != 200) {
             throw unexpected("balance", response);
         }
@@ -165,7 +150,7 @@ public final class AiCreditsClient {
      * attempt fails it throws, and sending the same items again is safe.
      */
     public List<SettleOutcome> charge(List<ChargeItem> items) {
-        var response = call("POST", "consumption/charges", Map.of("items", items));
+        var response = transport.call("POST", "consumption/charges", Map.of("items", items));
         if (response.status() == 200) {
             return ChargeResults.of(response.json().get("results"));
         }
@@ -177,7 +162,7 @@ public final class AiCreditsClient {
 
     /** Where a request stands, to resolve an outcome that is unknown after a timeout. */
     public Optional<RequestState> request(String requestId) {
-        var response = call("GET", "consumption/" + encode(requestId), null);
+        var response = transport.call("GET", "consumption/" + encode(requestId), null);
         if (response.status() == 404) {
             return Optional.empty();
         }
@@ -193,11 +178,11 @@ public final class AiCreditsClient {
     // ------------------------------------------------------------------ retries and mapping
 
     private <T> T consumption(String requestId, String path, Object body,
-            java.util.function.Function<Response, T> success,
+            java.util.function.Function<Transport.Response, T> success,
             java.util.function.Function<RequestState, T> fromState) {
-        Response response;
+        Transport.Response response;
         try {
-            response = call("POST", path, body);
+            response = transport.call("POST", path, body);
         } catch (CreditsServiceException unreachable) {
             // Every attempt failed: ask where the request stands before giving up.
             Optional<RequestState> state;
@@ -224,14 +209,14 @@ public final class AiCreditsClient {
         return refused;
     }
 
-    private static Refused refusal(Response response) {
+    private static Refused refusal(Transport.Response response) {
         JsonNode problem = response.json();
         String code = problem.path("code").asString("HTTP_" + response.status());
         return new Refused(Refused.Reason.of(code), code, problem.path("detail").asString(""),
                 problem.has("available") ? problem.get("available").decimalValue() : null);
     }
 
-    private static Settled settled(Response response) {
+    private static Settled settled(Transport.Response response) {
         JsonNode s = response.json();
         return new Settled(s.get("requestId").asString(), s.get("cost").decimalValue(), s.get("remaining").decimalValue(),
                 response.replayed());
@@ -270,63 +255,7 @@ public final class AiCreditsClient {
         };
     }
 
-    private record Response(int status, String body, boolean replayed) {
-        JsonNode json() {
-            return JSON.readTree(body);
-        }
-    }
-
-    /**
-     * One call with retries: timeouts, connection failures and 5xx answers are retried with the same body
-     * (so the same requestId); any other answer is returned as it is.
-     */
-    private Response call(String method, String path, Object body) {
-        var request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-                .header("Authorization", "Bearer " + apiKey).header("Accept", "application/json");
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        var built = request.build();
-        int lastStatus = 0;
-        Exception lastError = null;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            try {
-                var response = http.send(built, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() < 500) {
-                    return new Response(response.statusCode(), response.body(),
-                            response.headers().firstValue("Idempotent-Replayed").map("true"::equals).orElse(false));
-                }
-                lastStatus = response.statusCode();
-                lastError = null;
-            } catch (IOException e) {
-                lastError = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CreditsServiceException("interrupted while calling the credits service", 0, e);
-            }
-            if (attempt < maxAttempts) {
-                pause(attempt);
-            }
-        }
-        throw new CreditsServiceException(method + " " + path + " failed after " + maxAttempts + " attempts"
-                + (lastStatus > 0 ? " (last status " + lastStatus + ")" : ""), lastStatus, lastError);
-    }
-
-    private void pause(int attempt) {
-        long base = backoff.toMillis() << Math.min(attempt - 1, 10);
-        long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        try {
-            Thread.sleep(jittered);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CreditsServiceException("interrupted while waiting to retry", 0, e);
-        }
-    }
-
-    private static CreditsServiceException unexpected(String what, Response response) {
+    private static CreditsServiceException unexpected(String what, Transport.Response response) {
         String detail = response.body() == null || response.body().isBlank() ? "" : ": " + response.body();
         return new CreditsServiceException(what + " answered " + response.status() + detail, response.status(), null);
     }
