@@ -193,24 +193,26 @@ final class FailoverCluster implements PostgresServer {
         }
     }
 
-    /** Every keeper's session killed, PostgreSQL with them. */
+    /**
+     * Every keeper's session killed, and every PostgreSQL with all its children. The process trees are read before
+     * anything is killed: killing a keeper's session can take its postmaster down first, and the postmaster's
+     * children (the monitor's logger and health-check worker) are then re-parented to init, out of reach of a tree
+     * read afterwards, and go on probing the nodes' ports (seen after runs).
+     */
     @Override
     public void close() {
+        var postmasters = new ArrayList<Path>();
+        nodes.forEach(node -> postmasters.add(node.data().resolve("postmaster.pid")));
+        postmasters.add(dir.resolve("monitor").resolve("postmaster.pid"));
+        var trees = new ArrayList<ProcessHandle>();
+        for (var pidFile : postmasters) {
+            pidIn(pidFile).flatMap(ProcessHandle::of).ifPresent(postmaster -> {
+                trees.add(postmaster);
+                trees.addAll(postmaster.descendants().toList());
+            });
+        }
         keepers.values().forEach(PgPrograms::killSession);
         keepers.clear();
-        for (var node : nodes) {
-            pidIn(node.data().resolve("postmaster.pid")).flatMap(ProcessHandle::of).ifPresent(FailoverCluster::killTree);
-        }
-        pidIn(dir.resolve("monitor").resolve("postmaster.pid")).flatMap(ProcessHandle::of).ifPresent(FailoverCluster::killTree);
-    }
-
-    /**
-     * A postmaster and its children: killed alone, the monitor's logger and health-check worker outlived it (seen
-     * after a run), still probing the nodes' ports.
-     */
-    private static void killTree(ProcessHandle postmaster) {
-        var children = postmaster.descendants().toList();
-        postmaster.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
+        trees.forEach(ProcessHandle::destroyForcibly);
     }
 }

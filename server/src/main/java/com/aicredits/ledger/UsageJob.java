@@ -20,6 +20,8 @@ class UsageJob implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(UsageJob.class);
     static final String TASK = "usage-rollups";
+    /** Entries folded in one run from which it was a bulk load, not charges (about a minute of them at full speed). */
+    static final long BULK_ENTRIES = 100_000;
 
     private final UsageFolder folder;
     private final DataSource dataSource;
@@ -41,12 +43,30 @@ class UsageJob implements SmartLifecycle {
 
     void run() {
         try {
+            long before = folder.watermark().entryId();
             long folded = folder.foldAll(batchSize);
             if (folded > 0) {
-                log.debug("usage roll-ups: folded {} entries", folded);
+                log.debug("usage roll-ups: folded {} transactions", folded);
+            }
+            if (folder.watermark().entryId() - before >= BULK_ENTRIES) {
+                summarizeAfterBulk();
             }
         } catch (DataAccessException e) {
             log.warn("usage roll-ups stopped, the next run goes on: {}", e.getMessage());
+        }
+    }
+
+    /** After a bulk load (an import, a restore, the benchmark's seed), so the tail stays a read of a few pages. */
+    private void summarizeAfterBulk() {
+        try {
+            long ranges = folder.summarizeTailIndex();
+            if (ranges > 0) {
+                log.info("usage roll-ups: summarized {} page ranges of the ledger's tx index after a bulk load", ranges);
+            }
+        } catch (DataAccessException e) {
+            // Only the table's owner may summarize; the reads stay correct, only slower until autovacuum does it.
+            log.warn("usage roll-ups: could not summarize the ledger's tx index ({}); run VACUUM ledger_entries after "
+                    + "bulk loads", e.getMessage());
         }
     }
 

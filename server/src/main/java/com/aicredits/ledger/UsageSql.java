@@ -7,7 +7,9 @@ package com.aicredits.ledger;
  * <ul>
  * <li>the roll-ups, when they are in the zone the reader asks for;</li>
  * <li>the tail: the tenant's consumption entries after the folder's watermark, bucketed here, so the answer is
- * exact and current while the folder lags behind;</li>
+ * exact and current while the folder lags behind. The watermark is a scalar subquery, not a join: the planner then
+ * knows it as a value and finds the tail through the BRIN index on {@code tx} (the last few page ranges), where a
+ * join made it scan every entry of the tenant;</li>
  * <li>the ledger itself, when the roll-ups are in another zone (the tenant changed its zone and the folder has not
  * rebuilt them yet).</li>
  * </ul>
@@ -37,8 +39,8 @@ final class UsageSql {
                     %s
                     union all
                     select (e.at at time zone :zone)::date, e.user_id, coalesce(e.feature, ''), e.consumed_delta
-                      from ledger_entries e, usage_watermark w, zone_state z
-                     where z.rolled and e.tenant_id = :tenant and e.tx > w.tx
+                      from ledger_entries e, zone_state z
+                     where z.rolled and e.tenant_id = :tenant and e.tx > (select tx from usage_watermark)
                        and e.consumed_delta <> 0 and e.at >= :sinceAt%s
                     union all
                     select (e.at at time zone :zone)::date, e.user_id, coalesce(e.feature, ''), e.consumed_delta
