@@ -76,10 +76,13 @@ public class Idempotency {
         UUID scope = tenant == null ? PLATFORM_SCOPE : tenant.value();
         byte[] hash = sha256(request);
         if (!claim(scope, key, hash)) {
-            var earlier = jdbc.sql("select request_hash, status, body, created_at from idempotency_keys where tenant_id = ? and key = ?")
+            var earlier = jdbc.sql("""
+                    select request_hash, status, body, created_at, owner_pid, owner_started
+                      from idempotency_keys where tenant_id = ? and key = ?""")
                     .params(scope, key)
                     .query((rs, n) -> new Earlier(rs.getBytes(1), (Integer) rs.getObject(2), rs.getString(3),
-                            rs.getObject(4, OffsetDateTime.class).toInstant()))
+                            rs.getObject(4, OffsetDateTime.class).toInstant(), (Integer) rs.getObject(5),
+                            rs.getObject(6, OffsetDateTime.class)))
                     .optional();
             if (earlier.isEmpty()) {
                 return once(tenant, key, request, call); // the first call gave the key up a moment ago
@@ -92,7 +95,7 @@ public class Idempotency {
             if (e.status() != null) {
                 return replay(e);
             }
-            if (!takeOver(scope, key, e.createdAt())) {
+            if (!takeOver(scope, key, e)) {
                 return Problems.response(HttpStatus.CONFLICT, "IDEMPOTENCY_KEY_IN_USE",
                         "a request with this Idempotency-Key is still being processed; retry shortly");
             }
@@ -146,14 +149,19 @@ public class Idempotency {
         return key.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
     }
 
-    private record Earlier(byte[] hash, Integer status, String body, Instant createdAt) {
+    private record Earlier(byte[] hash, Integer status, String body, Instant createdAt, Integer ownerPid,
+            OffsetDateTime ownerStarted) {
     }
 
-    /** Claims the key, recording the claiming session so that a claim whose owner died can be recognised. */
+    /**
+     * Claims the key, recording the claiming session so that a claim whose owner died can be recognised. The session
+     * is named by plain function calls, not a subquery: Citus refuses subqueries in an INSERT, and evaluates these
+     * calls on the coordinator, the node whose sessions {@link #ownerGone} looks at (V27__citus_single_shard.sql).
+     */
     private boolean claim(UUID scope, String key, byte[] hash) {
         return jdbc.sql("""
                 insert into idempotency_keys (tenant_id, key, request_hash, created_at, owner_pid, owner_started)
-                values (?, ?, ?, ?, pg_backend_pid(), (select backend_start from pg_stat_activity where pid = pg_backend_pid()))
+                values (?, ?, ?, ?, pg_backend_pid(), session_started())
                 on conflict do nothing
                 """).params(scope, key, hash, now().atOffset(ZoneOffset.UTC)).update() == 1;
     }
@@ -163,20 +171,29 @@ public class Idempotency {
      * (a session of the same database user is always visible in pg_stat_activity). A claim made on a pooled
      * connection that the pool retired while the call still ran would be taken over too early; the ledger's own
      * idempotency (the key is unique on its entry, checked under the pool lock) keeps even that from counting twice.
+     * The liveness check is a statement of its own, so that the update touches the tenant's row alone (one shard on
+     * Citus); the update's condition on the claim's time makes it a compare-and-set, so of two retries one wins.
      */
-    private boolean takeOver(UUID scope, String key, Instant claimedAt) {
+    private boolean takeOver(UUID scope, String key, Earlier claim) {
         Instant now = now();
+        if (!claim.createdAt().isBefore(now.minus(abandonAfter)) && !ownerGone(claim)) {
+            return false;
+        }
         return jdbc.sql("""
-                update idempotency_keys k
-                   set created_at = ?, owner_pid = pg_backend_pid(),
-                       owner_started = (select backend_start from pg_stat_activity where pid = pg_backend_pid())
-                 where k.tenant_id = ? and k.key = ? and k.status is null and k.created_at = ?
-                   and (k.created_at < ?
-                        or (k.owner_started is not null
-                            and not exists (select 1 from pg_stat_activity owner
-                                             where owner.pid = k.owner_pid and owner.backend_start = k.owner_started)))
-                """).params(now.atOffset(ZoneOffset.UTC), scope, key, claimedAt.atOffset(ZoneOffset.UTC),
-                        now.minus(abandonAfter).atOffset(ZoneOffset.UTC)).update() == 1;
+                update idempotency_keys
+                   set created_at = ?, owner_pid = pg_backend_pid(), owner_started = session_started()
+                 where tenant_id = ? and key = ? and status is null and created_at = ?
+                """).params(now.atOffset(ZoneOffset.UTC), scope, key, claim.createdAt().atOffset(ZoneOffset.UTC))
+                .update() == 1;
+    }
+
+    /** Whether the session that made the claim is gone; unknown (a claim from before V5) counts as alive. */
+    private boolean ownerGone(Earlier claim) {
+        if (claim.ownerPid() == null || claim.ownerStarted() == null) {
+            return false;
+        }
+        return !jdbc.sql("select exists (select 1 from pg_stat_activity where pid = ? and backend_start = ?)")
+                .params(claim.ownerPid(), claim.ownerStarted()).query(Boolean.class).single();
     }
 
     private void release(UUID scope, String key) {

@@ -205,13 +205,17 @@ class Consumption {
         Instant now = Clocks.now(clock);
         int expired = 0;
         List<RequestStore.Swept> swept;
-        while (!(swept = requests.expireOne(now)).isEmpty()) {
-            expired++;
-            onExpired.run();
-            publish(swept);
+        for (TenantId tenant : requests.tenantsWithDueHolds(now)) {
+            while (!(swept = requests.expireOne(tenant, now)).isEmpty()) {
+                expired++;
+                onExpired.run();
+                publish(swept);
+            }
         }
-        while (!(swept = requests.lapseOne(now)).isEmpty()) {
-            publish(swept);
+        for (TenantId tenant : requests.tenantsWithLapsedRequests(now)) {
+            while (!(swept = requests.lapseOne(tenant, now)).isEmpty()) {
+                publish(swept);
+            }
         }
         return expired;
     }

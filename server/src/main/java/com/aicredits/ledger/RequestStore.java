@@ -145,75 +145,93 @@ class RequestStore {
     }
 
     /**
-     * Expires one overdue hold, if any is not being settled right now: its credits go back to the user at
-     * once, but the request keeps its in-flight slot until it is settled, voided or its deadline passes, which
-     * is what bounds the overdraft (SPEC, "The overdraft bound, made exact"). SKIP LOCKED lets several
-     * sweepers (one per instance) and settles run side by side; the status check is re-evaluated under the row
-     * lock, so a hold settled a moment ago is never released a second time.
+     * The tenants with a hold past its time-to-live. The sweep finds them first and then expires their holds tenant
+     * by tenant: a lock is taken only in a statement that names its tenant, which on Citus keeps each such
+     * statement on the tenant's one node (Citus refuses FOR UPDATE in a query over every shard).
      */
-    List<Swept> expireOne(Instant now) {
-        return jdbc.sql("""
-                with due as (
-                    select tenant_id, request_id from consumption_requests
-                     where status = 'AUTHORIZED' and expires_at <= :now
-                     limit 1
-                       for update skip locked
-                ), req as (
-                    update consumption_requests c set status = 'EXPIRED', finished_at = :now
-                      from due where c.tenant_id = due.tenant_id and c.request_id = due.request_id
-                    returning c.tenant_id, c.request_id, c.user_id, c.held, c.feature
-                ), acc as (
-                    update accounts a set held = a.held - req.held, updated_at = :now
-                      from req where a.tenant_id = req.tenant_id and a.user_id = req.user_id
-                    returning a.tenant_id, a.user_id, a.assigned - a.consumed as remaining, a.held,
-                              req.request_id, req.held as released, req.feature
-                ), entry as (
-                """ + LedgerEntrySql.insert("""
-                    tenant_id = tenant_id
-                    user_id = user_id
-                    type = 'EXPIRE'
-                    credits = released
-                    held_delta = -released
-                    remaining_before = remaining
-                    remaining_after = remaining
-                    held_after = held
-                    actor = 'system'
-                    feature = feature
-                    request_id = request_id
-                    at = :now
-                    """, "from acc") + """
-                )
-                select tenant_id, user_id from acc
-                """)
-                .param("now", now.atOffset(ZoneOffset.UTC))
-                .query(RequestStore::swept).list();
+    List<TenantId> tenantsWithDueHolds(Instant now) {
+        return jdbc.sql("select distinct tenant_id from consumption_requests where status = 'AUTHORIZED' and expires_at <= ?")
+                .param(now.atOffset(ZoneOffset.UTC)).query((rs, n) -> new TenantId(rs.getObject(1, UUID.class))).list();
+    }
+
+    /** The tenants with an expired request still in flight past its settle deadline; see {@link #tenantsWithDueHolds}. */
+    List<TenantId> tenantsWithLapsedRequests(Instant now) {
+        return jdbc.sql("select distinct tenant_id from consumption_requests where status = 'EXPIRED' and in_flight and settle_by <= ?")
+                .param(now.atOffset(ZoneOffset.UTC)).query((rs, n) -> new TenantId(rs.getObject(1, UUID.class))).list();
     }
 
     /**
-     * Ends one expired request whose settle deadline has passed: it gives back its in-flight slot and becomes
-     * final (a settle now is refused with REQUEST_EXPIRED). No credits move, so no ledger entry is written.
+     * Expires one overdue hold of the tenant, if any is not being settled right now: its credits go back to the
+     * user at once, but the request keeps its in-flight slot until it is settled, voided or its deadline passes,
+     * which is what bounds the overdraft (SPEC, "The overdraft bound, made exact"). SKIP LOCKED lets several
+     * sweepers (one per instance) and settles run side by side; the status check is re-evaluated under the row
+     * lock, so a hold settled a moment ago is never released a second time.
      */
-    List<Swept> lapseOne(Instant now) {
-        return jdbc.sql("""
-                with due as (
-                    select tenant_id, request_id from consumption_requests
-                     where status = 'EXPIRED' and in_flight and settle_by <= :now
-                     limit 1
-                       for update skip locked
-                ), req as (
-                    update consumption_requests c set in_flight = false
-                      from due where c.tenant_id = due.tenant_id and c.request_id = due.request_id
-                    returning c.tenant_id, c.user_id
-                ), acc as (
-                    update accounts a set open_holds = a.open_holds - 1, updated_at = :now
-                      from req where a.tenant_id = req.tenant_id and a.user_id = req.user_id
-                    returning a.tenant_id, a.user_id
-                )
-                select tenant_id, user_id from acc
-                """)
-                .param("now", now.atOffset(ZoneOffset.UTC))
+    List<Swept> expireOne(TenantId tenant, Instant now) {
+        return jdbc.sql(EXPIRE_ONE).param("tenant", tenant.value()).param("now", now.atOffset(ZoneOffset.UTC))
                 .query(RequestStore::swept).list();
     }
+
+    static final String EXPIRE_ONE = """
+            with due as (
+                select request_id from consumption_requests
+                 where tenant_id = :tenant and status = 'AUTHORIZED' and expires_at <= :now
+                 limit 1
+                   for update skip locked
+            ), req as (
+                update consumption_requests c set status = 'EXPIRED', finished_at = :now
+                  from due where c.tenant_id = :tenant and c.request_id = due.request_id
+                returning c.request_id, c.user_id, c.held, c.feature
+            ), acc as (
+                update accounts a set held = a.held - req.held, updated_at = :now
+                  from req where a.tenant_id = :tenant and a.user_id = req.user_id
+                returning a.tenant_id, a.user_id, a.assigned - a.consumed as remaining, a.held,
+                          req.request_id, req.held as released, req.feature
+            ), entry as (
+            """ + LedgerEntrySql.insert("""
+                tenant_id = :tenant
+                user_id = user_id
+                type = 'EXPIRE'
+                credits = released
+                held_delta = -released
+                remaining_before = remaining
+                remaining_after = remaining
+                held_after = held
+                actor = 'system'
+                feature = feature
+                request_id = request_id
+                at = :now
+                """, "from acc") + """
+            )
+            select tenant_id, user_id from acc
+            """;
+
+    /**
+     * Ends one expired request of the tenant whose settle deadline has passed: it gives back its in-flight slot and
+     * becomes final (a settle now is refused with REQUEST_EXPIRED). No credits move, so no ledger entry is written.
+     */
+    List<Swept> lapseOne(TenantId tenant, Instant now) {
+        return jdbc.sql(LAPSE_ONE).param("tenant", tenant.value()).param("now", now.atOffset(ZoneOffset.UTC))
+                .query(RequestStore::swept).list();
+    }
+
+    static final String LAPSE_ONE = """
+            with due as (
+                select request_id from consumption_requests
+                 where tenant_id = :tenant and status = 'EXPIRED' and in_flight and settle_by <= :now
+                 limit 1
+                   for update skip locked
+            ), req as (
+                update consumption_requests c set in_flight = false
+                  from due where c.tenant_id = :tenant and c.request_id = due.request_id
+                returning c.user_id
+            ), acc as (
+                update accounts a set open_holds = a.open_holds - 1, updated_at = :now
+                  from req where a.tenant_id = :tenant and a.user_id = req.user_id
+                returning a.tenant_id, a.user_id
+            )
+            select tenant_id, user_id from acc
+            """;
 
     Optional<Request> request(TenantId tenant, RequestId request) {
         return jdbc.sql("""
