@@ -24,6 +24,168 @@ class Reconciler {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The checks, each a statement listing its drifts, with {@code [[column]]} where it filters by tenant
+     * (see {@link #scoped}).
+     */
+    static final List<String> CHECKS = List.of(
+            """
+            with e as (
+                select tenant_id, sum(purchased_delta) as purchased, sum(assigned_delta) as assigned
+                  from ledger_entries where [[tenant_id]] group by tenant_id
+            ), acc as (
+                select tenant_id, sum(assigned) as assigned
+                  from accounts where [[tenant_id]] group by tenant_id
+            )
+            select format('pool %s: stored purchased=%s assigned=%s, entries purchased=%s assigned=%s, accounts assigned=%s',
+                          p.tenant_id, p.purchased, p.assigned, coalesce(e.purchased, 0), coalesce(e.assigned, 0),
+                          coalesce(acc.assigned, 0))
+              from pools p
+              left join e on e.tenant_id = p.tenant_id
+              left join acc on acc.tenant_id = p.tenant_id
+             where [[p.tenant_id]]
+               and (p.purchased <> coalesce(e.purchased, 0) or p.assigned <> coalesce(e.assigned, 0)
+                    or p.assigned <> coalesce(acc.assigned, 0) or p.assigned > p.purchased)
+            """,
+            """
+            with e as (
+                select tenant_id, user_id, sum(assigned_delta) as assigned, sum(consumed_delta) as consumed,
+                       sum(held_delta) as held
+                  from ledger_entries
+                 where user_id is not null and [[tenant_id]]
+                 group by tenant_id, user_id
+            ), r as (
+                select tenant_id, user_id,
+                       coalesce(sum(held) filter (where status = 'AUTHORIZED'), 0) as held,
+                       count(*) filter (where in_flight) as open_holds,
+                       coalesce(sum(cost) filter (where status = 'SETTLED'), 0) as consumed
+                  from consumption_requests where [[tenant_id]]
+                 group by tenant_id, user_id
+            )
+            select format('account %s/%s: stored assigned=%s consumed=%s held=%s open=%s, entries assigned=%s consumed=%s held=%s, requests consumed=%s held=%s open=%s',
+                          coalesce(a.tenant_id, e.tenant_id), coalesce(a.user_id, e.user_id),
+                          a.assigned, a.consumed, a.held, a.open_holds, e.assigned, e.consumed, e.held,
+                          r.consumed, r.held, r.open_holds)
+              from (select * from accounts where [[tenant_id]]) a
+              full join e on e.tenant_id = a.tenant_id and e.user_id = a.user_id
+              left join r on r.tenant_id = coalesce(a.tenant_id, e.tenant_id) and r.user_id = coalesce(a.user_id, e.user_id)
+             where (a.tenant_id is null or e.tenant_id is null
+                    or a.assigned <> e.assigned or a.consumed <> e.consumed or a.held <> e.held
+                    or a.consumed <> coalesce(r.consumed, 0) or a.held <> coalesce(r.held, 0)
+                    or a.open_holds <> coalesce(r.open_holds, 0)
+                    -- a closed allocation holds nothing; it may still have an expired request in flight
+                    -- (its slot is kept until the settle deadline), whose late settle reopens it
+                    or (not a.active and a.held <> 0))
+            """,
+            """
+            select format('entry %s (%s of %s/%s): %s', id, type, tenant_id, user_id, problem)
+              from (
+                select id, type, tenant_id, user_id,
+                       case
+                         when remaining_after <> remaining_before + assigned_delta - consumed_delta
+                           then 'remaining_after does not follow from remaining_before and the deltas'
+                         when remaining_before <> coalesce(lag(remaining_after) over w, 0)
+                           then 'remaining_before is not the previous entry''s remaining_after'
+                         when held_after <> coalesce(lag(held_after) over w, 0) + held_delta
+                           then 'held_after is not the previous held_after plus held_delta'
+                       end as problem
+                  from ledger_entries
+                 where user_id is not null and [[tenant_id]]
+                window w as (partition by tenant_id, user_id order by id)
+              ) chained
+             where problem is not null
+            """,
+            """
+            select format('entry %s (%s of %s): unassigned_before is not the previous entry''s unassigned_after', id, type, tenant_id)
+              from (
+                select id, type, tenant_id, unassigned_before,
+                       coalesce(lag(unassigned_after) over (partition by tenant_id order by id), 0) as previous
+                  from ledger_entries
+                 where unassigned_after is not null and [[tenant_id]]
+              ) chained
+             where unassigned_before <> previous
+            """,
+            // Each allowance grant must be exactly what its entries did: the ALLOWANCE entries of its period added up to
+            // what it records as granted, the RESET's REMOVE entries to what it returned; no entry of the actor
+            // "allowance" without its grant.
+            """
+            with e as (
+                select tenant_id, user_id, reference,
+                       coalesce(sum(credits) filter (where type = 'ALLOWANCE'), 0) as granted,
+                       coalesce(sum(credits) filter (where type = 'REMOVE'), 0) as returned
+                  from ledger_entries
+                 where actor = 'allowance' and type in ('ALLOWANCE', 'REMOVE')
+                   and [[tenant_id]]
+                 group by tenant_id, user_id, reference
+            ), g as (
+                select *, period || ' ' || to_char(period_start, 'YYYY-MM-DD') as reference
+                  from allowance_grants where [[tenant_id]]
+            )
+            select format('allowance grant %s/%s %s: recorded due=%s granted=%s shortfall=%s returned=%s, entries granted=%s returned=%s',
+                          coalesce(g.tenant_id, e.tenant_id), coalesce(g.user_id, e.user_id), coalesce(g.reference, e.reference),
+                          g.due, g.granted, g.shortfall, g.returned, e.granted, e.returned)
+              from g
+              full join e on e.tenant_id = g.tenant_id and e.user_id = g.user_id and e.reference = g.reference
+             where g.tenant_id is null or g.granted <> coalesce(e.granted, 0) or g.returned <> coalesce(e.returned, 0)
+                or g.granted + g.shortfall <> g.due
+            """,
+            // The summary cards' running totals must equal what they summarise (compared per tenant, not per
+            // slot: only the sum over a tenant's slots has a meaning).
+            """
+            with t as (
+                select tenant_id, sum(consumed) as consumed, sum(active_accounts) as active_accounts,
+                       sum(active_users) as active_users
+                  from tenant_totals where [[tenant_id]] group by tenant_id
+            ), a as (
+                select tenant_id, sum(consumed) as consumed, count(*) filter (where active) as active_accounts
+                  from accounts where [[tenant_id]] group by tenant_id
+            ), u as (
+                select tenant_id, count(*) filter (where active) as active_users
+                  from people where [[tenant_id]] group by tenant_id
+            )
+            select format('totals %s: kept consumed=%s accounts with credits=%s users=%s, counted consumed=%s accounts with credits=%s users=%s',
+                          t.tenant_id, t.consumed, t.active_accounts, t.active_users,
+                          coalesce(a.consumed, 0), coalesce(a.active_accounts, 0), coalesce(u.active_users, 0))
+              from t
+              left join a on a.tenant_id = t.tenant_id
+              left join u on u.tenant_id = t.tenant_id
+             where t.consumed <> coalesce(a.consumed, 0) or t.active_accounts <> coalesce(a.active_accounts, 0)
+                or t.active_users <> coalesce(u.active_users, 0)
+            """,
+            // The usage roll-ups (V18) must be exactly the consumption entries up to the folder's watermark, bucketed by
+            // day in the zone they were rolled up in; one statement, so the watermark and the roll-ups are of one moment.
+            """
+            with w as (select tx from usage_watermark), e as (
+                select e.tenant_id, (e.at at time zone z.time_zone)::date as day, e.user_id,
+                       coalesce(e.feature, '') as feature, sum(e.consumed_delta) as consumed, count(*) as requests
+                  from ledger_entries e cross join w left join usage_zones z on z.tenant_id = e.tenant_id
+                 where e.consumed_delta <> 0 and e.tx <= w.tx
+                   and [[e.tenant_id]]
+                 group by 1, 2, 3, 4
+            ), r as (
+                select * from usage_daily where [[tenant_id]]
+            )
+            select format('usage %s/%s %s %s: rolled up consumed=%s requests=%s, entries consumed=%s requests=%s',
+                          coalesce(r.tenant_id, e.tenant_id), coalesce(r.user_id, e.user_id), coalesce(r.day, e.day),
+                          coalesce(r.feature, e.feature), r.consumed, r.requests, e.consumed, e.requests)
+              from r full join e on e.tenant_id = r.tenant_id and e.day = r.day and e.user_id = r.user_id
+                                and e.feature = r.feature
+             where r.consumed is distinct from e.consumed or r.requests is distinct from e.requests
+            """,
+            """
+            with u as (
+                select tenant_id, day, feature, sum(consumed) as consumed, sum(requests) as requests
+                  from usage_daily where [[tenant_id]] group by 1, 2, 3
+            ), f as (
+                select * from usage_daily_features where [[tenant_id]]
+            )
+            select format('usage %s %s %s: per feature consumed=%s requests=%s, users'' sum consumed=%s requests=%s',
+                          coalesce(f.tenant_id, u.tenant_id), coalesce(f.day, u.day), coalesce(f.feature, u.feature),
+                          f.consumed, f.requests, u.consumed, u.requests)
+              from f full join u on u.tenant_id = f.tenant_id and u.day = f.day and u.feature = f.feature
+             where f.consumed is distinct from u.consumed or f.requests is distinct from u.requests
+            """);
+
     private static final Pattern TENANT_FILTER = Pattern.compile("\\[\\[([a-z_.]+)]]");
 
     /**
@@ -41,168 +203,10 @@ class Reconciler {
         UUID scope = tenant == null ? null : tenant.value();
         List<String> drifts = new ArrayList<>();
 
-        drifts.addAll(jdbc.sql(scoped(tenant, """
-                with e as (
-                    select tenant_id, sum(purchased_delta) as purchased, sum(assigned_delta) as assigned
-                      from ledger_entries where [[tenant_id]] group by tenant_id
-                ), acc as (
-                    select tenant_id, sum(assigned) as assigned
-                      from accounts where [[tenant_id]] group by tenant_id
-                )
-                select format('pool %s: stored purchased=%s assigned=%s, entries purchased=%s assigned=%s, accounts assigned=%s',
-                              p.tenant_id, p.purchased, p.assigned, coalesce(e.purchased, 0), coalesce(e.assigned, 0),
-                              coalesce(acc.assigned, 0))
-                  from pools p
-                  left join e on e.tenant_id = p.tenant_id
-                  left join acc on acc.tenant_id = p.tenant_id
-                 where [[p.tenant_id]]
-                   and (p.purchased <> coalesce(e.purchased, 0) or p.assigned <> coalesce(e.assigned, 0)
-                        or p.assigned <> coalesce(acc.assigned, 0) or p.assigned > p.purchased)
-                """)).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
-
-        drifts.addAll(jdbc.sql(scoped(tenant, """
-                with e as (
-                    select tenant_id, user_id, sum(assigned_delta) as assigned, sum(consumed_delta) as consumed,
-                           sum(held_delta) as held
-                      from ledger_entries
-                     where user_id is not null and [[tenant_id]]
-                     group by tenant_id, user_id
-                ), r as (
-                    select tenant_id, user_id,
-                           coalesce(sum(held) filter (where status = 'AUTHORIZED'), 0) as held,
-                           count(*) filter (where in_flight) as open_holds,
-                           coalesce(sum(cost) filter (where status = 'SETTLED'), 0) as consumed
-                      from consumption_requests where [[tenant_id]]
-                     group by tenant_id, user_id
-                )
-                select format('account %s/%s: stored assigned=%s consumed=%s held=%s open=%s, entries assigned=%s consumed=%s held=%s, requests consumed=%s held=%s open=%s',
-                              coalesce(a.tenant_id, e.tenant_id), coalesce(a.user_id, e.user_id),
-                              a.assigned, a.consumed, a.held, a.open_holds, e.assigned, e.consumed, e.held,
-                              r.consumed, r.held, r.open_holds)
-                  from (select * from accounts where [[tenant_id]]) a
-                  full join e on e.tenant_id = a.tenant_id and e.user_id = a.user_id
-                  left join r on r.tenant_id = coalesce(a.tenant_id, e.tenant_id) and r.user_id = coalesce(a.user_id, e.user_id)
-                 where (a.tenant_id is null or e.tenant_id is null
-                        or a.assigned <> e.assigned or a.consumed <> e.consumed or a.held <> e.held
-                        or a.consumed <> coalesce(r.consumed, 0) or a.held <> coalesce(r.held, 0)
-                        or a.open_holds <> coalesce(r.open_holds, 0)
-                        -- a closed allocation holds nothing; it may still have an expired request in flight
-                        -- (its slot is kept until the settle deadline), whose late settle reopens it
-                        or (not a.active and a.held <> 0))
-                """)).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
-
-        drifts.addAll(jdbc.sql(scoped(tenant, """
-                select format('entry %s (%s of %s/%s): %s', id, type, tenant_id, user_id, problem)
-                  from (
-                    select id, type, tenant_id, user_id,
-                           case
-                             when remaining_after <> remaining_before + assigned_delta - consumed_delta
-                               then 'remaining_after does not follow from remaining_before and the deltas'
-                             when remaining_before <> coalesce(lag(remaining_after) over w, 0)
-                               then 'remaining_before is not the previous entry''s remaining_after'
-                             when held_after <> coalesce(lag(held_after) over w, 0) + held_delta
-                               then 'held_after is not the previous held_after plus held_delta'
-                           end as problem
-                      from ledger_entries
-                     where user_id is not null and [[tenant_id]]
-                    window w as (partition by tenant_id, user_id order by id)
-                  ) chained
-                 where problem is not null
-                """)).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
-
-        drifts.addAll(jdbc.sql(scoped(tenant, """
-                select format('entry %s (%s of %s): unassigned_before is not the previous entry''s unassigned_after', id, type, tenant_id)
-                  from (
-                    select id, type, tenant_id, unassigned_before,
-                           coalesce(lag(unassigned_after) over (partition by tenant_id order by id), 0) as previous
-                      from ledger_entries
-                     where unassigned_after is not null and [[tenant_id]]
-                  ) chained
-                 where unassigned_before <> previous
-                """)).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
-
-        // Each allowance grant must be exactly what its entries did: the ALLOWANCE entries of its period added up to
-        // what it records as granted, the RESET's REMOVE entries to what it returned; no entry of the actor
-        // "allowance" without its grant.
-        drifts.addAll(jdbc.sql(scoped(tenant, """
-                with e as (
-                    select tenant_id, user_id, reference,
-                           coalesce(sum(credits) filter (where type = 'ALLOWANCE'), 0) as granted,
-                           coalesce(sum(credits) filter (where type = 'REMOVE'), 0) as returned
-                      from ledger_entries
-                     where actor = 'allowance' and type in ('ALLOWANCE', 'REMOVE')
-                       and [[tenant_id]]
-                     group by tenant_id, user_id, reference
-                ), g as (
-                    select *, period || ' ' || to_char(period_start, 'YYYY-MM-DD') as reference
-                      from allowance_grants where [[tenant_id]]
-                )
-                select format('allowance grant %s/%s %s: recorded due=%s granted=%s shortfall=%s returned=%s, entries granted=%s returned=%s',
-                              coalesce(g.tenant_id, e.tenant_id), coalesce(g.user_id, e.user_id), coalesce(g.reference, e.reference),
-                              g.due, g.granted, g.shortfall, g.returned, e.granted, e.returned)
-                  from g
-                  full join e on e.tenant_id = g.tenant_id and e.user_id = g.user_id and e.reference = g.reference
-                 where g.tenant_id is null or g.granted <> coalesce(e.granted, 0) or g.returned <> coalesce(e.returned, 0)
-                    or g.granted + g.shortfall <> g.due
-                """)).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
-
-        // The summary cards' running totals must equal what they summarise (compared per tenant, not per
-        // slot: only the sum over a tenant's slots has a meaning).
-        drifts.addAll(jdbc.sql(scoped(tenant, """
-                with t as (
-                    select tenant_id, sum(consumed) as consumed, sum(active_accounts) as active_accounts,
-                           sum(active_users) as active_users
-                      from tenant_totals where [[tenant_id]] group by tenant_id
-                ), a as (
-                    select tenant_id, sum(consumed) as consumed, count(*) filter (where active) as active_accounts
-                      from accounts where [[tenant_id]] group by tenant_id
-                ), u as (
-                    select tenant_id, count(*) filter (where active) as active_users
-                      from people where [[tenant_id]] group by tenant_id
-                )
-                select format('totals %s: kept consumed=%s accounts with credits=%s users=%s, counted consumed=%s accounts with credits=%s users=%s',
-                              t.tenant_id, t.consumed, t.active_accounts, t.active_users,
-                              coalesce(a.consumed, 0), coalesce(a.active_accounts, 0), coalesce(u.active_users, 0))
-                  from t
-                  left join a on a.tenant_id = t.tenant_id
-                  left join u on u.tenant_id = t.tenant_id
-                 where t.consumed <> coalesce(a.consumed, 0) or t.active_accounts <> coalesce(a.active_accounts, 0)
-                    or t.active_users <> coalesce(u.active_users, 0)
-                """)).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
-
-        // The usage roll-ups (V18) must be exactly the consumption entries up to the folder's watermark, bucketed by
-        // day in the zone they were rolled up in; one statement, so the watermark and the roll-ups are of one moment.
-        drifts.addAll(jdbc.sql(scoped(tenant, """
-                with w as (select tx from usage_watermark), e as (
-                    select e.tenant_id, (e.at at time zone z.time_zone)::date as day, e.user_id,
-                           coalesce(e.feature, '') as feature, sum(e.consumed_delta) as consumed, count(*) as requests
-                      from ledger_entries e cross join w left join usage_zones z on z.tenant_id = e.tenant_id
-                     where e.consumed_delta <> 0 and e.tx <= w.tx
-                       and [[e.tenant_id]]
-                     group by 1, 2, 3, 4
-                ), r as (
-                    select * from usage_daily where [[tenant_id]]
-                )
-                select format('usage %s/%s %s %s: rolled up consumed=%s requests=%s, entries consumed=%s requests=%s',
-                              coalesce(r.tenant_id, e.tenant_id), coalesce(r.user_id, e.user_id), coalesce(r.day, e.day),
-                              coalesce(r.feature, e.feature), r.consumed, r.requests, e.consumed, e.requests)
-                  from r full join e on e.tenant_id = r.tenant_id and e.day = r.day and e.user_id = r.user_id
-                                    and e.feature = r.feature
-                 where r.consumed is distinct from e.consumed or r.requests is distinct from e.requests
-                """)).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
-        drifts.addAll(jdbc.sql(scoped(tenant, """
-                with u as (
-                    select tenant_id, day, feature, sum(consumed) as consumed, sum(requests) as requests
-                      from usage_daily where [[tenant_id]] group by 1, 2, 3
-                ), f as (
-                    select * from usage_daily_features where [[tenant_id]]
-                )
-                select format('usage %s %s %s: per feature consumed=%s requests=%s, users'' sum consumed=%s requests=%s',
-                              coalesce(f.tenant_id, u.tenant_id), coalesce(f.day, u.day), coalesce(f.feature, u.feature),
-                              f.consumed, f.requests, u.consumed, u.requests)
-                  from f full join u on u.tenant_id = f.tenant_id and u.day = f.day and u.feature = f.feature
-                 where f.consumed is distinct from u.consumed or f.requests is distinct from u.requests
-                """)).param("tenant", scope, java.sql.Types.OTHER).query(String.class).list());
+        for (String check : CHECKS) {
+            drifts.addAll(jdbc.sql(scoped(tenant, check)).param("tenant", scope, java.sql.Types.OTHER)
+                    .query(String.class).list());
+        }
 
         long pools = jdbc.sql(scoped(tenant, "select count(*) from pools where [[tenant_id]]"))
                 .param("tenant", scope, java.sql.Types.OTHER).query(Long.class).single();

@@ -54,6 +54,40 @@ class RequestStore {
     record Settlement(UserId userId, long remaining, long held, long assigned, long release) {
     }
 
+    static final String SETTLE = "with cur as (" + IN_FLIGHT + """
+            ), acc as (
+                update accounts a
+                   set consumed = a.consumed + :cost, held = a.held - cur.release, open_holds = a.open_holds - 1,
+                       active = a.active or a.assigned - a.consumed - :cost <> 0, updated_at = :now
+                  from cur
+                 where a.tenant_id = :tenant and a.user_id = cur.user_id
+                returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature
+            ), req as (
+                update consumption_requests r
+                   set status = 'SETTLED', cost = :cost, remaining_after = acc.remaining, finished_at = :now,
+                       in_flight = false
+                  from acc
+                 where r.tenant_id = :tenant and r.request_id = :request
+            ), entry as (
+            """ + LedgerEntrySql.insert("""
+                tenant_id = :tenant
+                user_id = acc.user_id
+                type = 'SETTLE'
+                credits = :cost
+                consumed_delta = :cost
+                held_delta = -acc.release
+                remaining_before = acc.remaining + :cost
+                remaining_after = acc.remaining
+                held_after = acc.held
+                actor = :actor
+                feature = acc.feature
+                request_id = :request
+                at = :now
+                """, "from acc") + """
+            )
+            select user_id, remaining, held, assigned, release from acc
+            """;
+
     /**
      * Records the whole cost as consumed, whatever the balance (the work is done), and gives back the hold and
      * the in-flight slot. Empty when the request is not in flight (unknown, settled, voided, or past its
@@ -61,75 +95,45 @@ class RequestStore {
      * visible in the table.
      */
     Optional<Settlement> settle(TenantId tenant, RequestId request, Credits cost, Actor actor, Instant now) {
-        return jdbc.sql("with cur as (" + IN_FLIGHT + """
-                ), acc as (
-                    update accounts a
-                       set consumed = a.consumed + :cost, held = a.held - cur.release, open_holds = a.open_holds - 1,
-                           active = a.active or a.assigned - a.consumed - :cost <> 0, updated_at = :now
-                      from cur
-                     where a.tenant_id = :tenant and a.user_id = cur.user_id
-                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature
-                ), req as (
-                    update consumption_requests r
-                       set status = 'SETTLED', cost = :cost, remaining_after = acc.remaining, finished_at = :now,
-                           in_flight = false
-                      from acc
-                     where r.tenant_id = :tenant and r.request_id = :request
-                ), entry as (
-                """ + LedgerEntrySql.insert("""
-                    tenant_id = :tenant
-                    user_id = acc.user_id
-                    type = 'SETTLE'
-                    credits = :cost
-                    consumed_delta = :cost
-                    held_delta = -acc.release
-                    remaining_before = acc.remaining + :cost
-                    remaining_after = acc.remaining
-                    held_after = acc.held
-                    actor = :actor
-                    feature = acc.feature
-                    request_id = :request
-                    at = :now
-                    """, "from acc") + """
-                )
-                select user_id, remaining, held, assigned, release from acc
-                """)
+        return jdbc.sql(SETTLE)
                 .param("tenant", tenant.value()).param("request", request.value())
                 .param("cost", cost.thousandths()).param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
                 .query(RequestStore::settlement).optional();
     }
 
+    static final String VOID = "with cur as (" + IN_FLIGHT + """
+            ), acc as (
+                update accounts a
+                   set held = a.held - cur.release, open_holds = a.open_holds - 1, updated_at = :now
+                  from cur
+                 where a.tenant_id = :tenant and a.user_id = cur.user_id
+                returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature
+            ), req as (
+                update consumption_requests r set status = 'VOIDED', finished_at = :now, in_flight = false
+                  from acc
+                 where r.tenant_id = :tenant and r.request_id = :request
+            ), entry as (
+            """ + LedgerEntrySql.insert("""
+                tenant_id = :tenant
+                user_id = acc.user_id
+                type = 'VOID'
+                credits = acc.release
+                held_delta = -acc.release
+                remaining_before = acc.remaining
+                remaining_after = acc.remaining
+                held_after = acc.held
+                actor = :actor
+                feature = acc.feature
+                request_id = :request
+                at = :now
+                """, "from acc") + """
+            )
+            select user_id, remaining, held, assigned, release from acc
+            """;
+
     /** Gives back the hold (if still held) and the in-flight slot; nothing is consumed. Empty like settle. */
     Optional<Settlement> voidRequest(TenantId tenant, RequestId request, Actor actor, Instant now) {
-        return jdbc.sql("with cur as (" + IN_FLIGHT + """
-                ), acc as (
-                    update accounts a
-                       set held = a.held - cur.release, open_holds = a.open_holds - 1, updated_at = :now
-                      from cur
-                     where a.tenant_id = :tenant and a.user_id = cur.user_id
-                    returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature
-                ), req as (
-                    update consumption_requests r set status = 'VOIDED', finished_at = :now, in_flight = false
-                      from acc
-                     where r.tenant_id = :tenant and r.request_id = :request
-                ), entry as (
-                """ + LedgerEntrySql.insert("""
-                    tenant_id = :tenant
-                    user_id = acc.user_id
-                    type = 'VOID'
-                    credits = acc.release
-                    held_delta = -acc.release
-                    remaining_before = acc.remaining
-                    remaining_after = acc.remaining
-                    held_after = acc.held
-                    actor = :actor
-                    feature = acc.feature
-                    request_id = :request
-                    at = :now
-                    """, "from acc") + """
-                )
-                select user_id, remaining, held, assigned, release from acc
-                """)
+        return jdbc.sql(VOID)
                 .param("tenant", tenant.value()).param("request", request.value())
                 .param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
                 .query(RequestStore::settlement).optional();
