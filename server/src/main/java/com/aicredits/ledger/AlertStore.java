@@ -121,11 +121,12 @@ class AlertStore {
     Optional<PoolFigures> pool(TenantId tenant) {
         return jdbc.sql("""
                 select p.purchased, p.purchased - p.assigned as unassigned,
-                       p.purchased - (select coalesce(sum(t.consumed), 0) from tenant_totals t where t.tenant_id = p.tenant_id)
+                       p.purchased - (select coalesce(sum(t.consumed), 0) from tenant_totals t where t.tenant_id = ?)
                            as available
                   from pools p where p.tenant_id = ?
                 """)
-                .params(tenant.value())
+                // The tenant named in the subquery too: correlated only through p, Citus sent it to every shard.
+                .params(tenant.value(), tenant.value())
                 .query((rs, n) -> new PoolFigures(rs.getLong("purchased"), rs.getLong("unassigned"), rs.getLong("available")))
                 .optional();
     }
