@@ -179,35 +179,50 @@ class WebhookStore {
      * Claims up to {@code batch} due deliveries of enabled endpoints, across tenants, for {@code token} until
      * {@code leaseUntil}. SKIP LOCKED lets several workers claim at once without waiting for each other, and the lease
      * (not a transaction held open over the HTTP call) keeps a claimed delivery from every other worker until its
-     * outcome is recorded or the lease runs out.
+     * outcome is recorded or the lease runs out. The tenants with due deliveries are found first (a read, no lock),
+     * longest waiting first, and each tenant's deliveries are then claimed by a statement that names the tenant: on
+     * Citus a row lock is taken only in a single-shard statement, which this keeps on the tenant's node.
      */
     List<Claimed> claim(Instant now, Instant leaseUntil, UUID token, int batch) {
-        return jdbc.sql("""
-                with claimed as (
-                    update webhook_deliveries d set lease_until = :leaseUntil, lease_token = :token
-                     where (d.tenant_id, d.id) in (
-                           select due.tenant_id, due.id from webhook_deliveries due
-                             join webhook_endpoints e on e.tenant_id = due.tenant_id and e.id = due.endpoint_id
-                            where due.status = 'PENDING' and due.next_attempt_at <= :now
-                              and (due.lease_until is null or due.lease_until < :now) and e.enabled
-                            order by due.next_attempt_at
-                            limit :batch
-                              for update of due skip locked)
-                    returning d.tenant_id, d.id, d.endpoint_id, d.event_id, d.attempts, d.retrying_since)
-                select c.tenant_id, c.id, c.endpoint_id, c.event_id, c.attempts, c.retrying_since, ev.type, ev.body,
-                       e.url, e.secret_sealed
-                  from claimed c
-                  join webhook_events ev on ev.tenant_id = c.tenant_id and ev.id = c.event_id
-                  join webhook_endpoints e on e.tenant_id = c.tenant_id and e.id = c.endpoint_id
-                """)
-                .param("now", at(now)).param("leaseUntil", at(leaseUntil)).param("token", token).param("batch", batch)
-                .query((rs, n) -> new Claimed(new TenantId(rs.getObject("tenant_id", UUID.class)),
-                        rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
-                        rs.getObject("event_id", UUID.class), rs.getString("type"), rs.getString("body"),
-                        rs.getString("url"), rs.getString("secret_sealed"), rs.getInt("attempts"),
-                        instant(rs, "retrying_since")))
-                .list();
+        List<UUID> tenants = jdbc.sql("""
+                select tenant_id from webhook_deliveries
+                 where status = 'PENDING' and next_attempt_at <= :now and (lease_until is null or lease_until < :now)
+                 group by tenant_id order by min(next_attempt_at) limit :batch
+                """).param("now", at(now)).param("batch", batch).query(UUID.class).list();
+        List<Claimed> claimed = new ArrayList<>();
+        for (UUID tenant : tenants) {
+            if (claimed.size() >= batch) {
+                break;
+            }
+            claimed.addAll(jdbc.sql(CLAIM).param("tenant", tenant).param("now", at(now)).param("leaseUntil", at(leaseUntil))
+                    .param("token", token).param("batch", batch - claimed.size())
+                    .query((rs, n) -> new Claimed(new TenantId(tenant),
+                            rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
+                            rs.getObject("event_id", UUID.class), rs.getString("type"), rs.getString("body"),
+                            rs.getString("url"), rs.getString("secret_sealed"), rs.getInt("attempts"),
+                            instant(rs, "retrying_since")))
+                    .list());
+        }
+        return claimed;
     }
+
+    private static final String CLAIM = """
+            with claimed as (
+                update webhook_deliveries d set lease_until = :leaseUntil, lease_token = :token
+                 where d.tenant_id = :tenant and d.id in (
+                       select due.id from webhook_deliveries due
+                         join webhook_endpoints e on e.tenant_id = :tenant and e.id = due.endpoint_id
+                        where due.tenant_id = :tenant and due.status = 'PENDING' and due.next_attempt_at <= :now
+                          and (due.lease_until is null or due.lease_until < :now) and e.enabled
+                        order by due.next_attempt_at
+                        limit :batch
+                          for update of due skip locked)
+                returning d.id, d.endpoint_id, d.event_id, d.attempts, d.retrying_since)
+            select c.id, c.endpoint_id, c.event_id, c.attempts, c.retrying_since, ev.type, ev.body, e.url, e.secret_sealed
+              from claimed c
+              join webhook_events ev on ev.tenant_id = :tenant and ev.id = c.event_id
+              join webhook_endpoints e on e.tenant_id = :tenant and e.id = c.endpoint_id
+            """;
 
     /**
      * Records an attempt's outcome, if {@code token} still holds the claim: DELIVERED, PENDING again at
