@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -31,14 +32,16 @@ public class Access {
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
     private final ApiKeyStore keys;
+    private final KnownKeys known;
     private final Directory directory;
     private final Clock clock;
     private final byte[] platformKeyHash;
     private final SecureRandom random = new SecureRandom();
 
-    Access(ApiKeyStore keys, Directory directory, Clock clock,
+    Access(ApiKeyStore keys, KnownKeys known, Directory directory, Clock clock,
             @Value("${aicredits.platform-api-key:}") String platformKey) {
         this.keys = keys;
+        this.known = known;
         this.directory = directory;
         this.clock = clock;
         // No platform key configured means no platform access at all, never an open default.
@@ -66,9 +69,14 @@ public class Access {
         return Optional.of(keys.keys(tenant));
     }
 
-    /** Revokes a key at once; false if the tenant has no such key. Revoking twice is harmless. */
+    /**
+     * Revokes a key at once, on every instance (see {@link KnownKeys}); false if the tenant has no such key.
+     * Revoking twice is harmless.
+     */
     public boolean revoke(TenantId tenant, UUID keyId) {
-        return keys.revoke(tenant, keyId, now());
+        boolean revoked = keys.revoke(tenant, keyId, now(), KnownKeys.CHANNEL);
+        known.forget(keyId);
+        return revoked;
     }
 
     /** The caller a bearer token stands for, if it is the platform key or a live tenant key. */
@@ -80,20 +88,28 @@ public class Access {
         if (platformKeyHash != null && MessageDigest.isEqual(platformKeyHash, hash)) {
             return Optional.of(Caller.platform());
         }
-        return tenantOf(token).flatMap(tenant -> keys.byHash(tenant, hash))
-                .filter(key -> key.revokedAt() == null)
-                .map(key -> {
+        return tenantOf(token).flatMap(tenant -> known.find(hash, () -> keys.byHash(tenant, hash)
+                        .filter(key -> key.revokedAt() == null)
+                        .map(Access::known)))
+                .map(found -> {
                     Instant now = now();
-                    if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(LAST_USED_RESOLUTION))) {
-                        keys.used(key.tenantId(), key.id(), now);
+                    Instant written = found.lastUsedWritten().get();
+                    if ((written == null || written.isBefore(now.minus(LAST_USED_RESOLUTION)))
+                            && found.lastUsedWritten().compareAndSet(written, now)) {
+                        keys.used(found.key().tenantId(), found.key().id(), now);
                     }
-                    var kind = switch (key.scope()) {
-                        case admin -> Caller.Kind.ADMIN_KEY;
-                        case consume -> Caller.Kind.CONSUME_KEY;
-                        case scim -> Caller.Kind.SCIM_KEY;
-                    };
-                    return new Caller(kind, key.tenantId(), null, null, "key:" + key.name());
+                    return found.caller();
                 });
+    }
+
+    private static KnownKeys.Known known(ApiKey key) {
+        var kind = switch (key.scope()) {
+            case admin -> Caller.Kind.ADMIN_KEY;
+            case consume -> Caller.Kind.CONSUME_KEY;
+            case scim -> Caller.Kind.SCIM_KEY;
+        };
+        return new KnownKeys.Known(key, new Caller(kind, key.tenantId(), null, null, "key:" + key.name()),
+                new AtomicReference<>(key.lastUsedAt()));
     }
 
     /** The tenant is the 32 hex digits after the prefix (hex, because the base64url secret may contain '_'). */

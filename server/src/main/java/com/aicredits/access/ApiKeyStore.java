@@ -39,9 +39,18 @@ class ApiKeyStore {
                 .query(ApiKeyStore::key).list();
     }
 
-    boolean revoke(TenantId tenant, UUID id, Instant now) {
-        return jdbc.sql("update api_keys set revoked_at = coalesce(revoked_at, ?) where tenant_id = ? and id = ?")
-                .params(now.atOffset(ZoneOffset.UTC), tenant.value(), id).update() == 1;
+    /**
+     * Marks the key revoked (keeping the first time) and, in the same statement, notifies {@code channel} with its
+     * id: PostgreSQL delivers the notice when the revocation commits, and only then, to every listening instance.
+     */
+    boolean revoke(TenantId tenant, UUID id, Instant now, String channel) {
+        return !jdbc.sql("""
+                        with revoked as (
+                            update api_keys set revoked_at = coalesce(revoked_at, ?) where tenant_id = ? and id = ?
+                            returning id)
+                        select id, pg_notify(?, id::text) from revoked""")
+                .params(now.atOffset(ZoneOffset.UTC), tenant.value(), id, channel)
+                .query((rs, n) -> rs.getObject("id", UUID.class)).list().isEmpty();
     }
 
     void used(TenantId tenant, UUID id, Instant now) {

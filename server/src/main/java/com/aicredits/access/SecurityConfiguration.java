@@ -14,16 +14,22 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.context.NullSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
@@ -44,6 +50,7 @@ class SecurityConfiguration {
 
     private static final String TENANT = "/api/v1/tenants/{tenantId}";
     private static final String APP = "/app/tenants/{tenantId}";
+    private static final RequestMatcher API = request -> request.getRequestURI().startsWith("/api/") || ProblemWriter.isScim(request);
 
     /**
      * A forged request rides on a browser's session cookie. Bearer requests carry no cookie and requests
@@ -89,17 +96,47 @@ class SecurityConfiguration {
         return provider;
     }
 
+    /**
+     * The lean path (issue 16): an API call with a bearer key needs no session, no CSRF token, no sign-in, sign-out
+     * or single sign-on filters, no saved request and no anonymous caller (the key authenticates it or it is
+     * answered 401). It keeps the audit trail, the same rules ({@link #rules}), the same refusals and headers.
+     * A bearer request for a page of the UI takes the full chain below, as before.
+     */
     @Bean
+    @Order(1)
+    SecurityFilterChain apiKeys(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc, Clock clock,
+            @Value("${aicredits.public-base-url:}") String publicBaseUrl) throws Exception {
+        http
+                .securityMatcher(request -> BearerKeys.isBearer(request) && API.matches(request))
+                .addFilterAfter(new AuditTrail(jdbc, clock), SecurityContextHolderFilter.class)
+                .addFilterBefore(new BearerKeys(access, problems), UsernamePasswordAuthenticationFilter.class)
+                .authorizeHttpRequests(SecurityConfiguration::rules)
+                .securityContext(context -> context.securityContextRepository(new NullSecurityContextRepository()))
+                .csrf(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(AbstractHttpConfigurer::disable)
+                .anonymous(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .headers(SecurityConfiguration::headers)
+                .exceptionHandling(errors -> refusals(errors, problems, loginPage(publicBaseUrl)));
+        return http.build();
+    }
+
+    private static String loginPage(String publicBaseUrl) {
+        // The sign-in page's address: relative unless a public base URL is configured, never built from Host.
+        return (publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "")) + "/login";
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain security(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc,
             Clock clock, PasswordLogin passwordLogin, Directory directory, PersonSessions sessions,
             TenantRegistrations registrations, SsoPeople ssoPeople,
             @Value("${aicredits.public-base-url:}") String publicBaseUrl) throws Exception {
-        RequestMatcher api = request -> request.getRequestURI().startsWith("/api/") || ProblemWriter.isScim(request);
         var signIn = new SignInOutcome(sessions);
         var contexts = new SignInsOnly();
         var singleSignOn = new SsoSignIn(sessions, contexts);
-        // The sign-in page's address: relative unless a public base URL is configured, never built from Host.
-        String loginPage = (publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "")) + "/login";
+        String loginPage = loginPage(publicBaseUrl);
         http
                 // Its own manager, with no parent: the global one would hold the same provider (it is the one
                 // AuthenticationProvider bean), and a failed sign-in would be checked, hashed and counted twice.
@@ -110,50 +147,7 @@ class SecurityConfiguration {
                 .addFilterAfter(new CurrentStanding(directory), AuditTrail.class)
                 .addFilterBefore(new SameOrigin(problems, publicBaseUrl), CsrfFilter.class)
                 .addFilterBefore(new BearerKeys(access, problems), UsernamePasswordAuthenticationFilter.class)
-                .authorizeHttpRequests(rules -> rules
-                        // platform
-                        .requestMatchers(POST, "/api/v1/tenants").access(Rules.platformOnly())
-                        .requestMatchers(GET, "/api/v1/tenants").access(Rules.platformOnly())
-                        .requestMatchers(GET, "/api/v1/reconciliation").access(Rules.platformOnly())
-                        .requestMatchers(POST, TENANT + "/purchases").access(Rules.tenant((c, x) -> false))
-                        .requestMatchers(GET, TENANT + "/purchases").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(TENANT + "/api-keys", TENANT + "/api-keys/**").access(Rules.tenant((c, x) -> false))
-                        // consumption, and balances (also a signed-in user's own)
-                        .requestMatchers(GET, TENANT + "/users/{userId}/balance").access(Rules.tenant(Rules::balanceReader))
-                        .requestMatchers(TENANT + "/consumption/**").access(Rules.tenant(Rules::consumer))
-                        // directory and credits: admins
-                        .requestMatchers(POST, TENANT + "/users").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(GET, TENANT + "/users").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(PATCH, TENANT + "/users/{userId}").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(GET, TENANT + "/credits/usage", TENANT + "/credits/forecast")
-                                .access(Rules.tenant(Rules::usageReader))
-                        .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(TENANT + "/settings").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(TENANT + "/webhooks", TENANT + "/webhooks/**").access(Rules.tenant(Rules::admin))
-                        // notifications: the signed-in person's own; credit requests (SPEC part two)
-                        .requestMatchers(TENANT + "/notifications", TENANT + "/notifications/**").access(Rules.tenant(Rules::person))
-                        .requestMatchers(POST, TENANT + "/credit-requests").access(Rules.tenant(Rules::requester))
-                        .requestMatchers(GET, TENANT + "/users/{userId}/credit-requests").access(Rules.tenant(Rules::selfOrAdmin))
-                        .requestMatchers(TENANT + "/credit-requests", TENANT + "/credit-requests/**").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(GET, TENANT + "/sso").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(PUT, TENANT + "/sso").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(DELETE, TENANT + "/sso").access(Rules.tenant(Rules::admin))
-                        .requestMatchers(DELETE, "/api/**").denyAll()
-                        // the customer's directory: its scim key only, acting on the key's tenant
-                        .requestMatchers("/scim/v2", "/scim/v2/**").access(Rules.scimDirectory())
-                        // the web UI, by the same tenant-first rules
-                        .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**",
-                                APP + "/settings", APP + "/settings/**")
-                                .access(Rules.tenant(Rules::admin))
-                        .requestMatchers(APP + "/me", APP + "/me/**", APP + "/live", APP + "/canvas", APP + "/canvas/**",
-                                APP + "/notifications", APP + "/notifications/**")
-                                .access(Rules.tenant(Rules::member))
-                        .requestMatchers("/api/**").authenticated()
-                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
-                        .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
-                        .requestMatchers("/login/email", "/login/organisation/*", SsoSignIn.REFUSED).permitAll()
-                        .requestMatchers("/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(SecurityConfiguration::rules)
                 .formLogin(login -> login.loginPage("/login").successHandler(signIn).failureHandler(signIn)
                         .authenticationDetailsSource(SignInDetails::new).permitAll())
                 // Single sign-on: each tenant's OpenID Connect provider, authorization code with PKCE; the library
@@ -177,30 +171,86 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session
                         .sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED)
                         .sessionFixation(fixation -> fixation.changeSessionId()))
-                .headers(headers -> headers
-                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(
-                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                        + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")))
-                .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint((request, response, e) -> {
-                            if (api.matches(request)) {
-                                problems.write(request, response, 401, null,
-                                        "authentication required: a bearer API key or a signed-in session");
-                            } else {
-                                response.sendRedirect(loginPage);
-                            }
-                        })
-                        .defaultAccessDeniedHandlerFor((request, response, e) -> {
-                            boolean otherTenant = e instanceof AuthorizationDeniedException denied
-                                    && denied.getAuthorizationResult() instanceof Rules.NotVisible;
-                            if (otherTenant) {
-                                problems.write(request, response, 404, "NOT_FOUND", "not found");
-                            } else {
-                                problems.write(request, response, 403, "FORBIDDEN",
-                                        "your role or key scope does not allow this");
-                            }
-                        }, api));
+                .headers(SecurityConfiguration::headers)
+                .exceptionHandling(errors -> refusals(errors, problems, loginPage));
         return http.build();
+    }
+
+    private static void headers(HeadersConfigurer<HttpSecurity> headers) {
+        headers.referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+                .contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                + "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"));
+    }
+
+    /** Every path's rule, for both chains: the same policy whether a key comes by the lean path or not. */
+    private static void rules(AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry rules) {
+        rules
+                // platform
+                .requestMatchers(POST, "/api/v1/tenants").access(Rules.platformOnly())
+                .requestMatchers(GET, "/api/v1/tenants").access(Rules.platformOnly())
+                .requestMatchers(GET, "/api/v1/reconciliation").access(Rules.platformOnly())
+                .requestMatchers(POST, TENANT + "/purchases").access(Rules.tenant((c, x) -> false))
+                .requestMatchers(GET, TENANT + "/purchases").access(Rules.tenant(Rules::admin))
+                .requestMatchers(TENANT + "/api-keys", TENANT + "/api-keys/**").access(Rules.tenant((c, x) -> false))
+                // consumption, and balances (also a signed-in user's own)
+                .requestMatchers(GET, TENANT + "/users/{userId}/balance").access(Rules.tenant(Rules::balanceReader))
+                .requestMatchers(TENANT + "/consumption/**").access(Rules.tenant(Rules::consumer))
+                // directory and credits: admins
+                .requestMatchers(POST, TENANT + "/users").access(Rules.tenant(Rules::admin))
+                .requestMatchers(GET, TENANT + "/users").access(Rules.tenant(Rules::admin))
+                .requestMatchers(PATCH, TENANT + "/users/{userId}").access(Rules.tenant(Rules::admin))
+                .requestMatchers(GET, TENANT + "/credits/usage", TENANT + "/credits/forecast")
+                        .access(Rules.tenant(Rules::usageReader))
+                .requestMatchers(TENANT + "/credits/**").access(Rules.tenant(Rules::admin))
+                .requestMatchers(TENANT + "/settings").access(Rules.tenant(Rules::admin))
+                .requestMatchers(TENANT + "/webhooks", TENANT + "/webhooks/**").access(Rules.tenant(Rules::admin))
+                // notifications: the signed-in person's own; credit requests (SPEC part two)
+                .requestMatchers(TENANT + "/notifications", TENANT + "/notifications/**").access(Rules.tenant(Rules::person))
+                .requestMatchers(POST, TENANT + "/credit-requests").access(Rules.tenant(Rules::requester))
+                .requestMatchers(GET, TENANT + "/users/{userId}/credit-requests").access(Rules.tenant(Rules::selfOrAdmin))
+                .requestMatchers(TENANT + "/credit-requests", TENANT + "/credit-requests/**").access(Rules.tenant(Rules::admin))
+                .requestMatchers(GET, TENANT + "/sso").access(Rules.tenant(Rules::admin))
+                .requestMatchers(PUT, TENANT + "/sso").access(Rules.tenant(Rules::admin))
+                .requestMatchers(DELETE, TENANT + "/sso").access(Rules.tenant(Rules::admin))
+                .requestMatchers(DELETE, "/api/**").denyAll()
+                // the customer's directory: its scim key only, acting on the key's tenant
+                .requestMatchers("/scim/v2", "/scim/v2/**").access(Rules.scimDirectory())
+                // the web UI, by the same tenant-first rules
+                .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**",
+                        APP + "/settings", APP + "/settings/**")
+                        .access(Rules.tenant(Rules::admin))
+                .requestMatchers(APP + "/me", APP + "/me/**", APP + "/live", APP + "/canvas", APP + "/canvas/**",
+                        APP + "/notifications", APP + "/notifications/**")
+                        .access(Rules.tenant(Rules::member))
+                .requestMatchers("/api/**").authenticated()
+                .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
+                .requestMatchers("/login/email", "/login/organisation/*", SsoSignIn.REFUSED).permitAll()
+                .requestMatchers("/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()
+                .anyRequest().authenticated();
+    }
+
+    /** 401 and 403/404 as problems on the API, the sign-in page for a person's browser. */
+    private static void refusals(ExceptionHandlingConfigurer<HttpSecurity> errors, ProblemWriter problems, String loginPage) {
+        errors
+                .authenticationEntryPoint((request, response, e) -> {
+                    if (API.matches(request)) {
+                        problems.write(request, response, 401, null,
+                                "authentication required: a bearer API key or a signed-in session");
+                    } else {
+                        response.sendRedirect(loginPage);
+                    }
+                })
+                .defaultAccessDeniedHandlerFor((request, response, e) -> {
+                    boolean otherTenant = e instanceof AuthorizationDeniedException denied
+                            && denied.getAuthorizationResult() instanceof Rules.NotVisible;
+                    if (otherTenant) {
+                        problems.write(request, response, 404, "NOT_FOUND", "not found");
+                    } else {
+                        problems.write(request, response, 403, "FORBIDDEN",
+                                "your role or key scope does not allow this");
+                    }
+                }, API);
     }
 }

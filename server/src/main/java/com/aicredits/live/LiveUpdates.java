@@ -1,6 +1,7 @@
 package com.aicredits.live;
 
 import com.aicredits.ledger.CreditsChanged;
+import com.aicredits.shared.PostgresChannel;
 import com.aicredits.shared.TenantId;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;

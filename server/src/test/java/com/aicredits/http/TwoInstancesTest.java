@@ -6,7 +6,11 @@ import com.aicredits.AiCreditsApplication;
 import com.aicredits.ApiClient;
 import com.aicredits.Together;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +207,107 @@ class TwoInstancesTest {
                 .param(tenant.tenant).query(BigDecimal.class).single();
         assertThat(consumed).isEqualByComparingTo("60");
         assertNoDrift();
+    }
+
+    /**
+     * Issue 16: each instance remembers the keys it verified, and a revocation through one instance reaches the
+     * other's cache over LISTEN/NOTIFY: refused there within a second, and on the revoking instance at once.
+     * What is remembered is the key's hash, never the key.
+     */
+    @Test
+    void a_key_revoked_through_one_instance_is_refused_by_the_other_within_a_second() throws Exception {
+        var tenant = new HttpFixture(port(first));
+        String user = tenant.user("Kim Key", "Viewer");
+        var issued = tenant.issue("consume");
+        String balance = tenant.base + "/users/" + user + "/balance";
+        var onFirst = ApiClient.bearer(port(first), issued.key());
+        var onSecond = ApiClient.bearer(port(second), issued.key());
+        assertThat(onFirst.get(balance).status()).isEqualTo(200);
+        assertThat(onSecond.get(balance).status()).isEqualTo(200);
+        awaitRemembered(first, issued.key(), balance);
+        awaitRemembered(second, issued.key(), balance);
+        for (var instance : List.of(first, second)) {
+            String remembered = String.valueOf(knownKeys(instance));
+            assertThat(remembered).as("the cache holds hashes, not keys").doesNotContain(issued.key().substring(37));
+        }
+
+        long started = System.nanoTime();
+        assertThat(tenant.platform.delete(tenant.base + "/api-keys/" + issued.id()).status()).isEqualTo(204);
+        assertThat(onFirst.get(balance).status()).as("refused at once on the revoking instance").isEqualTo(401);
+        long refusedAfter = awaitRefused(onSecond, balance, started);
+        System.out.printf("a key revoked through one instance was refused by the other after %d ms%n", refusedAfter);
+        assertThat(refusedAfter).as("refused by the other instance within a second").isLessThan(1000);
+        assertThat(onFirst.get(balance).status()).isEqualTo(401);
+        assertThat(remembered(first, issued.key()) || remembered(second, issued.key())).as("forgotten everywhere").isFalse();
+    }
+
+    /**
+     * Issue 16: a revocation whose notice is lost (the listening connections were cut just before it) still takes
+     * effect within the bound: the cache is not trusted while its listener is not proven current, and a reconnect
+     * empties it. Afterwards the cache is used again.
+     */
+    @Test
+    void a_revocation_made_while_the_listeners_are_cut_off_still_takes_effect_within_the_bound() throws Exception {
+        var tenant = new HttpFixture(port(first));
+        String user = tenant.user("Lou Lost", "Viewer");
+        var issued = tenant.issue("consume");
+        String balance = tenant.base + "/users/" + user + "/balance";
+        var onSecond = ApiClient.bearer(port(second), issued.key());
+        assertThat(onSecond.get(balance).status()).isEqualTo(200);
+        awaitRemembered(second, issued.key(), balance);
+
+        assertThat(database.sql("select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                + "where application_name = 'aicredits-api-keys'").query(Long.class).single()).isEqualTo(2);
+        long started = System.nanoTime();
+        assertThat(tenant.platform.delete(tenant.base + "/api-keys/" + issued.id()).status()).isEqualTo(204);
+        long refusedAfter = awaitRefused(onSecond, balance, started);
+        System.out.printf("a key revoked while the listeners were cut off was refused after %d ms%n", refusedAfter);
+        assertThat(refusedAfter).as("refused within the bound (1 s, plus a call), though its notice was lost").isLessThan(1500);
+
+        // Both listeners come back, and keys are remembered again.
+        var other = tenant.issue("consume");
+        awaitRemembered(second, other.key(), balance);
+        assertThat(database.sql("select count(*) from pg_stat_activity where application_name = 'aicredits-api-keys'")
+                .query(Long.class).single()).isEqualTo(2);
+        assertThat(onSecond.get(balance).status()).isEqualTo(401);
+    }
+
+    /** Polls until the call is refused (401); the milliseconds since {@code started}. */
+    private static long awaitRefused(ApiClient client, String path, long started) throws InterruptedException {
+        long deadline = started + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            int status = client.get(path).status();
+            if (status == 401) {
+                return (System.nanoTime() - started) / 1_000_000;
+            }
+            assertThat(status).isEqualTo(200);
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the revoked key was still accepted after 10 s");
+    }
+
+    /** Uses of a key are remembered once the instance's listener is current (right after start-up it may not be). */
+    private static void awaitRemembered(ConfigurableApplicationContext instance, String key, String path) throws Exception {
+        var client = ApiClient.bearer(port(instance), key);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!remembered(instance, key) && System.nanoTime() < deadline) {
+            assertThat(client.get(path).status()).isEqualTo(200);
+            Thread.sleep(20);
+        }
+        assertThat(remembered(instance, key)).as("the instance remembers the key").isTrue();
+    }
+
+    /** The instance's cache of verified keys (package-private in the access module, so read by reflection). */
+    private static Map<?, ?> knownKeys(ConfigurableApplicationContext instance) throws Exception {
+        Class<?> type = Class.forName("com.aicredits.access.KnownKeys");
+        Method snapshot = type.getDeclaredMethod("snapshot");
+        snapshot.setAccessible(true);
+        return (Map<?, ?>) snapshot.invoke(instance.getBean(type));
+    }
+
+    private static boolean remembered(ConfigurableApplicationContext instance, String key) throws Exception {
+        byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        return knownKeys(instance).containsKey(ByteBuffer.wrap(hash));
     }
 
     private static long heldIn(HttpFixture tenant) {
