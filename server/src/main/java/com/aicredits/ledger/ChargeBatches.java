@@ -74,26 +74,33 @@ class ChargeBatches {
         if (invalid.isPresent()) {
             return invalid.get().as();
         }
+        var results = chargeEach(tenant, items, actor);
+        if (results.stream().allMatch(o -> o instanceof Refused<Settled> r && r.reason() == Refusal.NOT_FOUND)
+                && !store.tenantExists(tenant)) {
+            // Asked only when no item found its user: an unknown tenant is the call's 404, not each item's.
+            return Refused.notFound("tenant");
+        }
+        return Outcome.done(results);
+    }
+
+    /**
+     * Well-formed items' outcomes in the order given; also the path of a group of single charges
+     * ({@link ChargeGatherer}). A database error other than a race propagates; the items of a first transaction that
+     * committed before it are recorded under their request ids, so charging them again answers a replay.
+     */
+    List<Outcome<Settled>> chargeEach(TenantId tenant, List<ChargeItem> items, Actor actor) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            List<Outcome<Settled>> results;
             try {
-                results = applyAll(tenant, items, actor);
+                return applyAll(tenant, items, actor);
             } catch (DuplicateKeyException | PessimisticLockingFailureException raced) {
                 // The pass that raced committed nothing: run the batch again; items of an earlier pass answer as replays.
                 log.debug("charge batch of {} items raced another transaction (attempt {}): {}", items.size(), attempt,
                         raced.getMessage());
-                continue;
             }
-            if (results.stream().allMatch(o -> o instanceof Refused<Settled> r && r.reason() == Refusal.NOT_FOUND)
-                    && !store.tenantExists(tenant)) {
-                // Asked only when no item found its user: an unknown tenant is the call's 404, not each item's.
-                return Refused.notFound("tenant");
-            }
-            return Outcome.done(results);
         }
         // Raced every time: each item on its own, where a race costs only that item a retry.
-        return Outcome.done(items.stream().map(i -> consumption.charge(tenant, i.requestId(), i.userId(), i.feature(),
-                i.cost(), actor)).toList());
+        return items.stream().map(i -> consumption.charge(tenant, i.requestId(), i.userId(), i.feature(),
+                i.cost(), actor)).toList();
     }
 
     /**

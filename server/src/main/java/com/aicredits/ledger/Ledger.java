@@ -29,7 +29,7 @@ import org.springframework.stereotype.Service;
  * Each balance rule is defined once, in V7__ledger_rules_and_lifecycle.sql.
  */
 @Service
-@EnableConfigurationProperties(LedgerSettings.class)
+@EnableConfigurationProperties({LedgerSettings.class, GroupCommitSettings.class})
 public class Ledger {
 
     private static final Logger log = LoggerFactory.getLogger(Ledger.class);
@@ -55,12 +55,14 @@ public class Ledger {
     private final UsageReports usage;
     private final UsageOverTime overTime;
     private final ChargeBatches chargeBatches;
+    private final ChargeGatherer gatherer;
 
     Ledger(Allocations allocations, BulkChanges bulkChanges, BulkAllowances bulkAllowances, Consumption consumption,
             LedgerQueries queries, AccountTable table, Reconciler reconciler, LedgerMetrics metrics, Allowances allowances,
             AllowanceStore allowanceStore, AllowancePeriods periods, UsageReports usage, UsageFolder folder,
-            ChargeBatches chargeBatches) {
+            ChargeBatches chargeBatches, ChargeGatherer gatherer) {
         this.chargeBatches = chargeBatches;
+        this.gatherer = gatherer;
         this.allocations = allocations;
         this.bulkChanges = bulkChanges;
         this.bulkAllowances = bulkAllowances;
@@ -208,7 +210,8 @@ public class Ledger {
     /** Authorize and settle in one call, for features that know their cost up front. */
     public Outcome<Settled> charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost,
             Actor actor) {
-        return metrics.charged(consumption.charge(tenant, request, user, feature, cost, actor));
+        // Concurrent charges of a tenant may commit together (group commit, issue 16); each answers its own outcome.
+        return metrics.charged(gatherer.charge(tenant, request, user, feature, cost, actor));
     }
 
     /**

@@ -5,6 +5,7 @@ import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refusal;
 import com.aicredits.shared.Refused;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -62,6 +63,7 @@ class LedgerMetrics {
     private final Counter settledCredits;
     private final Map<Operation, Map<Refusal, Counter>> refusals = new EnumMap<>(Operation.class);
     private final Counter expired;
+    private final DistributionSummary groups;
     private final Timer reconciliations;
     /** NaN until known: before the first count, and while the database cannot be reached. */
     private volatile double openHolds = Double.NaN;
@@ -88,6 +90,9 @@ class LedgerMetrics {
                 refusal(admission, reason);
             }
         }
+        groups = DistributionSummary.builder("aicredits.charges.group.size")
+                .description("Single charges applied together by group commit: one sample per group, its size (1: alone)")
+                .register(registry);
         expired = Counter.builder("aicredits.holds.expired")
                 .description("Holds released by the sweeper because they outlived their time-to-live").register(registry);
         Gauge.builder("aicredits.holds.open", this, m -> m.openHolds)
@@ -138,6 +143,11 @@ class LedgerMetrics {
             case Refused<?> r -> refused(Operation.CHARGE, r);
         }
         return result;
+    }
+
+    /** A group of single charges is applied (group commit; 1 is a charge that went alone). */
+    void grouped(int size) {
+        groups.record(size);
     }
 
     Outcome<Settled> settled(Outcome<Settled> result) {
