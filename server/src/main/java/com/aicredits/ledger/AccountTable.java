@@ -45,7 +45,7 @@ class AccountTable {
      * current allocation's (since it was last opened, V9__allocation_since_opening.sql), remaining the account's.
      */
     Page<AccountRow> rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
-        var filter = TableFilter.of(tenant, query, window);
+        var filter = TableFilter.of(jdbc, tenant, query, window);
         long total = jdbc.sql(filter.with() + "select count(*) from accounts a join people u on u.tenant_id = a.tenant_id and u.id = a.user_id"
                 + filter.join() + filter.where()).params(filter.params()).query(Long.class).single();
         List<AccountRow> rows = jdbc.sql(pageSql(query, filter)).params(pageParams(query, filter))
@@ -55,7 +55,7 @@ class AccountTable {
 
     /** The plan PostgreSQL runs for one table page, with timings: for checking that large tenants stay fast. */
     String explainPage(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
-        var filter = TableFilter.of(tenant, query, window);
+        var filter = TableFilter.of(jdbc, tenant, query, window);
         return String.join("\n", jdbc.sql("explain (analyze, buffers) " + pageSql(query, filter))
                 .params(pageParams(query, filter)).query(String.class).list());
     }
@@ -78,7 +78,7 @@ class AccountTable {
      */
     private record TableFilter(String with, String join, String where, Map<String, Object> params) {
 
-        static TableFilter of(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
+        static TableFilter of(JdbcClient jdbc, TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
             var where = new StringBuilder(" where a.tenant_id = :tenant and a.active");
             var params = new HashMap<String, Object>();
             params.put("tenant", tenant.value());
@@ -88,10 +88,8 @@ class AccountTable {
                 var w = window.get();
                 with = UsageSql.burn("") + "\n";
                 join = " left join burn b on b.user_id = a.user_id";
-                params.put("zone", w.zone().getId());
+                params.putAll(UsageSql.window(jdbc, w.zone(), w.since()));
                 params.put("today", w.today());
-                params.put("since", w.since());
-                params.put("sinceAt", java.sql.Timestamp.from(w.since().atStartOfDay(w.zone()).toInstant()));
                 params.put("soon", w.today().plusDays(RowQuery.RUNS_OUT_SOON_DAYS));
             }
             if (query.search() != null && !query.search().isBlank()) {

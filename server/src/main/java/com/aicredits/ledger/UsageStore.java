@@ -39,8 +39,7 @@ class UsageStore {
         var statement = jdbc.sql("with " + UsageSql.consumptionSince(perUser, filter)
                         + " select day, " + key + " as key, sum(consumed)::bigint as consumed from consumption"
                         + " where day between :since and :to group by 1, 2")
-                .param("tenant", tenant.value()).param("zone", zone.getId()).param("since", query.from())
-                .param("sinceAt", java.sql.Timestamp.from(query.from().atStartOfDay(zone).toInstant()))
+                .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, query.from()))
                 .param("to", query.to());
         if (query.user() != null) {
             statement = statement.param("user", query.user().value());
@@ -67,8 +66,7 @@ class UsageStore {
     long consumedSince(TenantId tenant, ZoneId zone, LocalDate since) {
         return jdbc.sql("with " + UsageSql.consumptionSince(false, "")
                         + " select coalesce(sum(consumed), 0)::bigint from consumption where day >= :since")
-                .param("tenant", tenant.value()).param("zone", zone.getId()).param("since", since)
-                .param("sinceAt", java.sql.Timestamp.from(since.atStartOfDay(zone).toInstant()))
+                .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, since))
                 .query(Long.class).single();
     }
 
@@ -102,8 +100,7 @@ class UsageStore {
                 runs_out_on <= :horizon
                     or period = 'MONTHLY' and runs_out_on < :nextMonthly
                     or period = 'WEEKLY' and runs_out_on < :nextWeekly"""))
-                .param("tenant", tenant.value()).param("zone", zone.getId()).param("since", since)
-                .param("sinceAt", java.sql.Timestamp.from(since.atStartOfDay(zone).toInstant()))
+                .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, since))
                 .param("today", today).param("limit", limit);
         if (user != null) {
             statement = statement.param("user", user.value());
@@ -129,8 +126,7 @@ class UsageStore {
                   left join allowances al on al.tenant_id = a.tenant_id and al.user_id = a.user_id
                  where a.tenant_id = :tenant and a.user_id = any(string_to_array(:users, ',')::uuid[])
                 """)
-                .param("tenant", tenant.value()).param("zone", zone.getId()).param("since", since)
-                .param("sinceAt", java.sql.Timestamp.from(since.atStartOfDay(zone).toInstant()))
+                .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, since))
                 .param("today", today).param("users", String.join(",", users.stream().map(u -> u.value().toString()).toList()))
                 .query(rs -> {
                     var id = new UserId(rs.getObject(1, UUID.class));
