@@ -41,7 +41,7 @@ class ChargeBatches {
 
     private static final Logger log = LoggerFactory.getLogger(ChargeBatches.class);
 
-    /** Whole-batch attempts before the items are charged one by one (see {@link ChargeBatchStore}). */
+    /** Races a batch's transactions may lose before its items left are charged one by one (see {@link ChargeBatchStore}). */
     private static final int ATTEMPTS = 3;
 
     private final ChargeBatchStore store;
@@ -85,43 +85,43 @@ class ChargeBatches {
 
     /**
      * Well-formed items' outcomes in the order given; also the path of a group of single charges
-     * ({@link ChargeGatherer}). A database error other than a race propagates; the items of a first transaction that
-     * committed before it are recorded under their request ids, so charging them again answers a replay.
-     */
-    List<Outcome<Settled>> chargeEach(TenantId tenant, List<ChargeItem> items, Actor actor) {
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                return applyAll(tenant, items, actor);
-            } catch (DuplicateKeyException | PessimisticLockingFailureException raced) {
-                // The pass that raced committed nothing: run the batch again; items of an earlier pass answer as replays.
-                log.debug("charge batch of {} items raced another transaction (attempt {}): {}", items.size(), attempt,
-                        raced.getMessage());
-            }
-        }
-        // Raced every time: each item on its own, where a race costs only that item a retry.
-        return items.stream().map(i -> consumption.charge(tenant, i.requestId(), i.userId(), i.feature(),
-                i.cost(), actor)).toList();
-    }
-
-    /**
-     * At most two transactions. The first takes the accounts that are free now (SKIP LOCKED) and applies their
-     * items; items of a user whose account another transaction holds wait for the second, which waits for the
-     * locks. A batch thus never holds its free accounts while queueing behind another batch: with many batches
-     * over overlapping users, holding them made chains of batches wait on each other for whole transactions.
+     * ({@link ChargeGatherer}). At most two transactions, each retried alone when it races another (a race commits
+     * nothing): the first takes the accounts that are free now (SKIP LOCKED) and applies their items; items of a
+     * user whose account another transaction holds wait for the second, which waits for the locks. A batch thus
+     * never holds its free accounts while queueing behind another batch: with many batches over overlapping users,
+     * holding them made chains of batches wait on each other for whole transactions. Only the racing transaction is
+     * run again, never one that committed: its items were answered, and charging them again would answer them as
+     * replays of their own first call. A database error other than a race propagates.
      */
     @SuppressWarnings("unchecked")
-    private List<Outcome<Settled>> applyAll(TenantId tenant, List<ChargeItem> items, Actor actor) {
+    List<Outcome<Settled>> chargeEach(TenantId tenant, List<ChargeItem> items, Actor actor) {
         Outcome<Settled>[] results = new Outcome[items.size()];
         List<Integer> pending = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
-        for (boolean wait = false; !pending.isEmpty(); wait = true) {
+        boolean wait = false;
+        int races = 0;
+        while (!pending.isEmpty()) {
             var these = pending;
             boolean waiting = wait;
-            var applied = transactions.execute(status -> apply(tenant, items, these, actor, waiting));
+            Applied applied;
+            try {
+                applied = transactions.execute(status -> apply(tenant, items, these, actor, waiting));
+            } catch (DuplicateKeyException | PessimisticLockingFailureException raced) {
+                log.debug("charge batch of {} items raced another transaction (race {}): {}", these.size(), races + 1,
+                        raced.getMessage());
+                if (++races < ATTEMPTS) {
+                    continue;
+                }
+                // Raced every time: each item left on its own, where a race costs only that item a retry.
+                these.forEach(i -> results[i] = consumption.charge(tenant, items.get(i).requestId(),
+                        items.get(i).userId(), items.get(i).feature(), items.get(i).cost(), actor));
+                break;
+            }
             applied.charged().forEach(c -> consumption.charged(tenant, c.user(), c.cost(), c.admission()));
             applied.charged().stream().map(Charged::user).distinct()
                     .forEach(user -> events.publishEvent(new CreditsChanged(tenant, user)));
             applied.results().forEach((position, outcome) -> results[position] = outcome);
             pending = applied.deferred();
+            wait = true;
         }
         return Arrays.asList(results);
     }

@@ -34,6 +34,8 @@ class ChargeBatchTest {
     @Autowired Directory directory;
     @Autowired Notifications notifications;
     @Autowired JdbcClient jdbc;
+    @Autowired Consumption consumption;
+    @Autowired org.springframework.transaction.support.TransactionTemplate transactions;
 
     private static ChargeItem item(String request, UserId user, String cost) {
         return new ChargeItem(new RequestId(request), user, "canvas",
@@ -74,6 +76,84 @@ class ChargeBatchTest {
         assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(-2));
         assertThat(count(t, "select count(*) from ledger_entries where tenant_id = :tenant and type = 'CHARGE'")).isEqualTo(4);
         t.assertReconciles();
+    }
+
+    /**
+     * The batch's first transaction applies the free user's item and commits; the second waits for the other
+     * user's account, then loses a race on the request id to a charge of another user that committed meanwhile (a
+     * duplicate key, which rolls that transaction back). Only the second transaction is run again: the first item
+     * answers as the first call it is (not as a replay of itself), the raced one as reused, each charged once.
+     */
+    @Test
+    void a_race_in_the_second_transaction_runs_only_that_transaction_again() throws Exception {
+        var t = new LedgerFixture(ledger, directory).purchased("100");
+        var ada = t.user("Ada Free");
+        var bob = t.user("Bob Held");
+        var cy = t.user("Cy Other");
+        t.assigned(ada, "10");
+        t.assigned(bob, "10");
+        t.assigned(cy, "10");
+        var bobHeld = new java.util.concurrent.CountDownLatch(1);
+        var releaseBob = new java.util.concurrent.CountDownLatch(1);
+        var cyCharged = new java.util.concurrent.CountDownLatch(1);
+        var releaseCy = new java.util.concurrent.CountDownLatch(1);
+        var others = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            others.submit(() -> transactions.executeWithoutResult(status -> {
+                jdbc.sql("select 1 from accounts where tenant_id = ? and user_id = ? for update")
+                        .params(t.tenant.value(), bob.value()).query(Integer.class).single();
+                bobHeld.countDown();
+                await(releaseBob);
+            }));
+            var single = others.submit(() -> transactions.execute(status -> {
+                var outcome = consumption.charge(t.tenant, new RequestId("raced"), cy, "canvas", Credits.of(2),
+                        LedgerFixture.FEATURE);
+                cyCharged.countDown();
+                await(releaseCy);
+                return outcome;
+            }));
+            await(bobHeld);
+            await(cyCharged);
+            var batch = java.util.concurrent.CompletableFuture.supplyAsync(() -> done(ledger.charge(t.tenant,
+                    List.of(item("free", ada, "3"), item("raced", bob, "2")), LedgerFixture.FEATURE)));
+            waitForABackendBlockedIn("%order by user_id for update%");
+            assertThat(count(t, "select count(*) from consumption_requests where tenant_id = :tenant and request_id = 'free'"))
+                    .as("the first transaction committed").isOne();
+            releaseBob.countDown();
+            waitForABackendBlockedIn("%insert into consumption_requests%");
+            releaseCy.countDown();
+            assertThat(single.get(30, TimeUnit.SECONDS))
+                    .isEqualTo(Outcome.done(new Settled(new RequestId("raced"), Credits.of(2), Credits.of(8), false)));
+            var results = batch.get(30, TimeUnit.SECONDS);
+            assertThat(results.get(0)).isEqualTo(Outcome.done(new Settled(new RequestId("free"), Credits.of(3), Credits.of(7), false)));
+            assertThat(((Refused<?>) results.get(1)).reason()).isEqualTo(Refusal.REQUEST_ID_REUSED);
+        } finally {
+            releaseBob.countDown();
+            releaseCy.countDown();
+            others.shutdownNow();
+        }
+        assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(7));
+        assertThat(t.balance(bob).remaining()).isEqualTo(Credits.of(10));
+        assertThat(t.balance(cy).remaining()).isEqualTo(Credits.of(8));
+        t.assertReconciles();
+    }
+
+    private void waitForABackendBlockedIn(String statement) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (jdbc.sql("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like ?")
+                .param(statement).query(Long.class).single() == 0) {
+            assertThat(System.nanoTime()).as("a statement like %s waits for a lock", statement).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
