@@ -140,7 +140,7 @@ class Allowances {
         UserId after = null;
         for (int batch = 1; ; batch++) {
             final UserId from = after;
-            var done = retriedOnLockConflict(() -> transactions.execute(tx -> {
+            var done = LockConflicts.retried(() -> transactions.execute(tx -> {
                 if (store.lockPool(tenant).isEmpty()) {
                     return new Batch(0, null, GrantTotals.NONE);
                 }
@@ -163,23 +163,6 @@ class Allowances {
     }
 
     private record Batch(int users, UserId last, GrantTotals totals) {
-    }
-
-    /**
-     * A batch that PostgreSQL chose as a deadlock victim (or whose lock wait failed) rolled back whole, grant claims
-     * included, so running it again is safe; after three tries the failure goes to the caller (the next job run
-     * picks the batch up).
-     */
-    private static <T> T retriedOnLockConflict(java.util.function.Supplier<T> batch) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return batch.get();
-            } catch (org.springframework.dao.PessimisticLockingFailureException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
-        }
     }
 
     /**

@@ -50,7 +50,8 @@ class BulkAllowances {
         if (invalid.isPresent()) {
             return new BulkResult.Failed(invalid.get());
         }
-        return transactions.execute(tx -> {
+        // All or nothing in one transaction, so one chosen as a deadlock victim is run again whole (LockConflicts).
+        return LockConflicts.retried(() -> transactions.execute(tx -> {
             var pool = store.lockPool(tenant);
             if (pool.isEmpty()) {
                 return new BulkResult.Failed(Refused.notFound("tenant"));
@@ -94,6 +95,6 @@ class BulkAllowances {
                     new Credits(poolAfter.unassigned()), rows);
             return errors.isEmpty() ? new BulkResult.Done(preview)
                     : new BulkResult.RowsRefused(List.copyOf(errors.values()), preview);
-        });
+        }));
     }
 }

@@ -54,7 +54,7 @@ class BulkChanges {
         if (invalid.isPresent()) {
             return new BulkResult.Failed(invalid.get());
         }
-        var errors = new TreeMap<Integer, RowRefused>();
+        var checked = new TreeMap<Integer, RowRefused>();
         for (int i = 0; i < change.items().size(); i++) {
             var item = change.items().get(i);
             int index = i;
@@ -62,10 +62,12 @@ class BulkChanges {
                     .or(() -> item.userId() == null && (item.email() == null || item.email().isBlank())
                             ? Optional.<Refused<?>>of(Refused.invalid("email", "each row names its user by userId or email"))
                             : Optional.<Refused<?>>empty())
-                    .ifPresent(refused -> errors.put(index, RowRefused.of(index, refused)));
+                    .ifPresent(refused -> checked.put(index, RowRefused.of(index, refused)));
         }
         String key = change.dryRun() ? null : idempotencyKey;
-        return transactions.execute(tx -> {
+        // All or nothing in one transaction, so one chosen as a deadlock victim is run again whole (LockConflicts).
+        return LockConflicts.retried(() -> transactions.execute(tx -> {
+            var errors = new TreeMap<>(checked); // each attempt starts from the rows' own checks
             var pool = store.lockPool(tenant);
             if (pool.isEmpty()) {
                 return new BulkResult.Failed(Refused.notFound("tenant"));
@@ -114,7 +116,7 @@ class BulkChanges {
                 return new BulkResult.Done(preview);
             }
             return new BulkResult.RowsRefused(List.copyOf(errors.values()), preview);
-        });
+        }));
     }
 
     /** Refusals of the bulk as a whole, before any row is looked at. */
