@@ -70,6 +70,21 @@ class TwoInstancesTest {
         return Integer.parseInt(instance.getEnvironment().getProperty("local.server.port"));
     }
 
+    /**
+     * The first event about {@code who} within 5 s, or null. Events for other changes may come first: the purchase
+     * made before the pages subscribed can reach the other instance's stream after they did (seen: a "pool" event).
+     */
+    private static String heardAbout(BlockingQueue<String> events, String who) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String event;
+        while ((event = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null) {
+            if (event.contains(who)) {
+                return event;
+            }
+        }
+        return null;
+    }
+
     @Test
     void a_change_made_through_one_instance_reaches_the_admin_and_canvas_pages_served_by_the_other() throws Exception {
         var tenant = new HttpFixture(port(first));
@@ -85,18 +100,18 @@ class TwoInstancesTest {
 
         long started = System.nanoTime();
         tenant.assign(planner, "30");
-        String heard = adminEvents.poll(5, TimeUnit.SECONDS);
+        String heard = heardAbout(adminEvents, planner);
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("a change through one instance reached a page of the other after %d ms%n", elapsedMillis);
         assertThat(heard).as("the admin page on the other instance heard the change").contains(planner);
-        assertThat(canvasEvents.poll(5, TimeUnit.SECONDS)).contains(planner);
+        assertThat(heardAbout(canvasEvents, planner)).contains(planner);
         assertThat(plannerPage.get(app + "/canvas/status").text()).doesNotContain("Contact your administrator")
                 .contains("30");
 
         var charged = ApiClient.bearer(port(first), tenant.consumeKeyText).post(tenant.base + "/consumption/charge",
                 Map.of("requestId", UUID.randomUUID().toString(), "userId", planner, "feature", "canvas", "cost", 7));
         assertThat(charged.status()).isEqualTo(201);
-        assertThat(adminEvents.poll(5, TimeUnit.SECONDS)).contains(planner);
+        assertThat(heardAbout(adminEvents, planner)).contains(planner);
         assertThat(adminPage.get(app + "/credits/table").text()).containsPattern("data-col=\"remaining\"[^>]*>23<");
     }
 
