@@ -35,6 +35,7 @@ select create_distributed_table('conversation_messages', 'tenant_id', colocate_w
 select create_distributed_table('usage_zones', 'tenant_id', colocate_with => 'tenants');
 select create_distributed_table('usage_daily', 'tenant_id', colocate_with => 'tenants');
 select create_distributed_table('usage_daily_features', 'tenant_id', colocate_with => 'tenants');
+select create_distributed_table('user_runways', 'tenant_id', colocate_with => 'tenants');
 select create_distributed_table('webhook_endpoints', 'tenant_id', colocate_with => 'tenants');
 select create_distributed_table('webhook_events', 'tenant_id', colocate_with => 'tenants');
 select create_distributed_table('webhook_deliveries', 'tenant_id', colocate_with => 'tenants');

@@ -184,7 +184,38 @@ class Reconciler {
                           f.consumed, f.requests, u.consumed, u.requests)
               from f full join u on u.tenant_id = f.tenant_id and u.day = f.day and u.feature = f.feature
              where f.consumed is distinct from u.consumed or f.requests is distinct from u.requests
-            """);
+            """,
+            // The kept runways (V28) of users without an entry after the watermark must be their account and the
+            // roll-ups' pace for the tenant's runways_on (the rows readers use; the others they compute).
+            """
+            with w as (select tx from usage_watermark), z as (
+                select tenant_id, runways_on from usage_zones where [[tenant_id]] and runways_on is not null
+            ), moved as (
+                select distinct e.tenant_id, e.user_id from ledger_entries e cross join w
+                 where e.tx > w.tx and [[e.tenant_id]]
+            ), p as (
+                select d.tenant_id, d.user_id, sum(d.consumed)::bigint as consumed
+                  from usage_daily d join z on z.tenant_id = d.tenant_id
+                 where d.day >= z.runways_on - %d and [[d.tenant_id]]
+                 group by 1, 2
+            ), x as (
+                select a.tenant_id, a.user_id, a.active, a.assigned - a.consumed - a.held as available,
+                       coalesce(p.consumed, 0) as paced,
+                       coalesce(runs_out_on(a.assigned - a.consumed - a.held, p.consumed, z.runways_on), 'infinity') as lasts_until
+                  from accounts a join z on z.tenant_id = a.tenant_id
+                  left join p on p.tenant_id = a.tenant_id and p.user_id = a.user_id
+                 where [[a.tenant_id]]
+            ), k as (
+                select r.* from user_runways r join z on z.tenant_id = r.tenant_id where [[r.tenant_id]]
+            )
+            select format('runway %%s/%%s: kept active=%%s available=%%s paced=%%s until=%%s, recomputed active=%%s available=%%s paced=%%s until=%%s',
+                          coalesce(k.tenant_id, x.tenant_id), coalesce(k.user_id, x.user_id),
+                          k.active, k.available, k.paced, k.lasts_until, x.active, x.available, x.paced, x.lasts_until)
+              from k full join x on x.tenant_id = k.tenant_id and x.user_id = k.user_id
+             where (k.active, k.available, k.paced, k.lasts_until) is distinct from (x.active, x.available, x.paced, x.lasts_until)
+               and not exists (select 1 from moved m where m.tenant_id = coalesce(k.tenant_id, x.tenant_id)
+                                                       and m.user_id = coalesce(k.user_id, x.user_id))
+            """.formatted(Runway.PACE_DAYS - 1));
 
     private static final Pattern TENANT_FILTER = Pattern.compile("\\[\\[([a-z_.]+)]]");
 

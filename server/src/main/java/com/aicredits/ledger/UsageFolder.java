@@ -1,6 +1,7 @@
 package com.aicredits.ledger;
 
 import com.aicredits.shared.TenantId;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,16 +22,23 @@ class UsageFolder {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
+    private final KeptRunways runways;
+    private final Clock clock;
 
-    UsageFolder(JdbcClient jdbc, TransactionTemplate transactions) {
+    UsageFolder(JdbcClient jdbc, TransactionTemplate transactions, KeptRunways runways, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.runways = runways;
+        this.clock = clock;
     }
 
     record Watermark(long tx, long entryId) {
     }
 
-    /** Folds batches until the finished tail is empty; returns how many transactions were folded. */
+    /**
+     * Folds batches until the finished tail is empty, then recomputes the kept runways of tenants whose day changed;
+     * returns how many transactions were folded.
+     */
     long foldAll(int batchSize) {
         rebuildChangedZones();
         long folded = 0;
@@ -39,6 +47,7 @@ class UsageFolder {
             batch = foldBatch(batchSize);
             folded += batch;
         } while (batch == batchSize);
+        runways.recomputeDue(Clocks.now(clock));
         return folded;
     }
 
@@ -51,7 +60,7 @@ class UsageFolder {
     int foldBatch(int batchSize) {
         Integer folded = transactions.execute(status -> {
             var mark = lockWatermark();
-            return jdbc.sql("""
+            int batch = jdbc.sql("""
                     with txs as (
                         -- the next transactions to fold, whole: those that have finished (a running one has an id
                         -- at or above the snapshot's xmin), the oldest first
@@ -103,6 +112,8 @@ class UsageFolder {
                     """)
                     .param("tx", mark.tx()).param("batch", batchSize)
                     .query(Integer.class).single();
+            runways.keepTouched(mark.tx());
+            return batch;
         });
         return folded == null ? 0 : folded;
     }
@@ -128,7 +139,7 @@ class UsageFolder {
             jdbc.sql("""
                     insert into usage_zones (tenant_id, time_zone)
                     select :tenant, coalesce((select time_zone from tenant_settings where tenant_id = :tenant), 'UTC')
-                    on conflict (tenant_id) do update set time_zone = excluded.time_zone
+                    on conflict (tenant_id) do update set time_zone = excluded.time_zone, runways_on = null
                     """).param("tenant", tenant.value()).update();
             jdbc.sql("""
                     insert into usage_daily (tenant_id, day, user_id, feature, consumed, requests)

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -70,13 +71,63 @@ final class UsageSql {
     }
 
     /**
-     * Each user's consumption of the last 14 days (the runway's pace), as the CTE {@code burn(user_id, consumed)},
-     * after {@link #consumptionSince}; {@code :since} is 13 days before today.
+     * Whether the usage folder keeps the tenant's runways for {@code today} in {@code zone} (V28__user_runways.sql),
+     * for {@link #runways}. A separate statement, not a branch decided inside the runways' one: the planner sizes a
+     * statement by every branch, even one it will skip, and a branch over every account made it hash whole tables for
+     * a page of 50. Between the two statements the answer can only change at a change of zone or at midnight (the
+     * folder recomputes the tenant for the new day), and a read made at that moment may show either side of it.
      */
-    static String burn(String userFilter) {
-        return "with " + consumptionSince(true, userFilter) + """
-                , burn as (
-                    select user_id, sum(consumed)::bigint as consumed from consumption group by user_id
-                )""";
+    static boolean runwaysKept(JdbcClient jdbc, UUID tenant, ZoneId zone, LocalDate today) {
+        return jdbc.sql("select exists (select 1 from usage_zones where tenant_id = ? and time_zone = ? and runways_on = ?)")
+                .params(tenant, zone.getId(), today).query(Boolean.class).single();
     }
+
+    /**
+     * Each active user's runway, as the CTE {@code runway(user_id, available, consumed, lasts_until)}: the available
+     * credits, the consumption of the 14 pace days ({@code :since} is 13 days before {@code :today}) and the day they
+     * run out ({@code runs_out_on}, V18) with 'infinity' for never, so that its plain order is the table's.
+     * <ul>
+     * <li>{@code kept} ({@link #runwaysKept}): the folder's rows for users without an entry after the watermark, which
+     * are exact and read through the index by day (a reader that wants the soonest days, or those up to a day, reads
+     * only those); and the users with entries in the unfolded tail: their account now, and the kept pace (the
+     * roll-ups' as of the watermark) plus the tail's consumption;</li>
+     * <li>otherwise every user from the roll-ups and the tail ({@link #consumptionSince}).</li>
+     * </ul>
+     * Parameters: {@code :tenant}, those of {@link #window} and {@code :today}.
+     */
+    static String runways(String userFilter, boolean kept) {
+        String runsOut = "coalesce(runs_out_on(a.assigned - a.consumed - a.held, %s, :today), 'infinity')";
+        if (!kept) {
+            return "with " + consumptionSince(true, userFilter) + """
+                    , burn as (
+                        select user_id, sum(consumed)::bigint as consumed from consumption group by user_id
+                    ), runway as (
+                        select a.user_id, a.assigned - a.consumed - a.held as available, coalesce(b.consumed, 0) as consumed,
+                               %s as lasts_until
+                          from accounts a left join burn b on b.user_id = a.user_id
+                         where a.tenant_id = :tenant and a.active%s
+                    )""".formatted(runsOut.formatted("b.consumed"), userFilter.formatted("a"));
+        }
+        return """
+                with tail as materialized (
+                    select e.user_id, coalesce(sum(e.consumed_delta) filter (where e.at >= :sinceAt), 0)::bigint as consumed
+                      from ledger_entries e
+                     where e.tenant_id = :tenant and e.user_id is not null
+                       and e.tx > (select tx from usage_watermark) and e.tx > :foldedBefore%s
+                     group by e.user_id
+                ), runway as (
+                    select r.user_id, r.available, r.paced as consumed, r.lasts_until
+                      from user_runways r
+                     where r.tenant_id = :tenant and r.active%s and r.user_id not in (select user_id from tail)
+                    union all
+                    select a.user_id, a.assigned - a.consumed - a.held, coalesce(r.paced, 0) + t.consumed, %s
+                      from tail t
+                      join accounts a on a.tenant_id = :tenant and a.user_id = t.user_id and a.active
+                      left join user_runways r on r.tenant_id = :tenant and r.user_id = t.user_id
+                )""".formatted(userFilter.formatted("e"), userFilter.formatted("r"),
+                runsOut.formatted("coalesce(r.paced, 0) + t.consumed"));
+    }
+
+    /** A runway's day for display: {@code lasts_until} of {@link #runways} with never as null. */
+    static final String RUNS_OUT_ON = "nullif(%s.lasts_until, 'infinity'::date)";
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -76,36 +77,33 @@ class UsageStore {
 
     /**
      * Users with an active allocation who run out within {@code horizon} or before their next grant, soonest first;
-     * or, with {@code user}, that one user whatever their runway.
+     * or, with {@code user}, that one user whatever their runway. {@code :reach}, the latest of those days, lets the
+     * kept runways' index find the candidates.
      */
     List<UserRow> atRisk(TenantId tenant, ZoneId zone, LocalDate today, LocalDate horizon, LocalDate nextMonthly,
             LocalDate nextWeekly, UserId user, int limit) {
         String filter = user == null ? "" : " and %s.user_id = :user";
         var since = today.minusDays(Runway.PACE_DAYS - 1L);
-        var statement = jdbc.sql(UsageSql.burn(filter) + """
-                , standing as (
-                    select u.id, u.name, a.assigned - a.consumed - a.held as available, coalesce(b.consumed, 0) as consumed,
-                           runs_out_on(a.assigned - a.consumed - a.held, b.consumed, :today) as runs_out_on, al.period
-                      from accounts a
-                      join people u on u.tenant_id = a.tenant_id and u.id = a.user_id
-                      left join burn b on b.user_id = a.user_id
-                      left join allowances al on al.tenant_id = a.tenant_id and al.user_id = a.user_id
-                     where a.tenant_id = :tenant and a.active%s
-                )
-                select id, name, available, consumed, runs_out_on, period from standing
+        var statement = jdbc.sql(UsageSql.runways(filter, UsageSql.runwaysKept(jdbc, tenant.value(), zone, today)) + """
+                select u.id, u.name, b.available, b.consumed, %s, al.period
+                  from runway b
+                  join people u on u.tenant_id = :tenant and u.id = b.user_id
+                  left join allowances al on al.tenant_id = :tenant and al.user_id = b.user_id
                  where %s
-                 order by runs_out_on, lower(name), id
+                 order by b.lasts_until, lower(u.name), u.id
                  limit :limit
-                """.formatted(filter.formatted("a"), user != null ? "true" : """
-                runs_out_on <= :horizon
-                    or period = 'MONTHLY' and runs_out_on < :nextMonthly
-                    or period = 'WEEKLY' and runs_out_on < :nextWeekly"""))
+                """.formatted(UsageSql.RUNS_OUT_ON.formatted("b"), user != null ? "true" : """
+                b.lasts_until <= :reach and (b.lasts_until <= :horizon
+                    or al.period = 'MONTHLY' and b.lasts_until < :nextMonthly
+                    or al.period = 'WEEKLY' and b.lasts_until < :nextWeekly)"""))
                 .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, since))
                 .param("today", today).param("limit", limit);
         if (user != null) {
             statement = statement.param("user", user.value());
         } else {
-            statement = statement.param("horizon", horizon).param("nextMonthly", nextMonthly).param("nextWeekly", nextWeekly);
+            var reach = Stream.of(horizon, nextMonthly, nextWeekly).max(LocalDate::compareTo).orElseThrow();
+            statement = statement.param("horizon", horizon).param("nextMonthly", nextMonthly)
+                    .param("nextWeekly", nextWeekly).param("reach", reach);
         }
         return statement.query((rs, n) -> new UserRow(new UserId(rs.getObject(1, UUID.class)), rs.getString(2),
                 rs.getLong(3), rs.getLong(4), rs.getObject(5, LocalDate.class), rs.getString(6))).list();
@@ -118,14 +116,12 @@ class UsageStore {
             return result;
         }
         var since = today.minusDays(Runway.PACE_DAYS - 1L);
-        jdbc.sql(UsageSql.burn(" and %s.user_id = any(string_to_array(:users, ',')::uuid[])") + """
-                select a.user_id, a.assigned - a.consumed - a.held, coalesce(b.consumed, 0),
-                       runs_out_on(a.assigned - a.consumed - a.held, b.consumed, :today), al.period
-                  from accounts a
-                  left join burn b on b.user_id = a.user_id
-                  left join allowances al on al.tenant_id = a.tenant_id and al.user_id = a.user_id
-                 where a.tenant_id = :tenant and a.user_id = any(string_to_array(:users, ',')::uuid[])
-                """)
+        jdbc.sql(UsageSql.runways(" and %s.user_id = any(string_to_array(:users, ',')::uuid[])",
+                        UsageSql.runwaysKept(jdbc, tenant.value(), zone, today)) + """
+                select b.user_id, b.available, b.consumed, %s, al.period
+                  from runway b
+                  left join allowances al on al.tenant_id = :tenant and al.user_id = b.user_id
+                """.formatted(UsageSql.RUNS_OUT_ON.formatted("b")))
                 .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, since))
                 .param("today", today).param("users", String.join(",", users.stream().map(u -> u.value().toString()).toList()))
                 .query(rs -> {

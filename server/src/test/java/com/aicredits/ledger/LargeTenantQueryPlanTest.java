@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
 import com.aicredits.ledger.RowQuery.SortBy;
+import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -139,9 +141,34 @@ class LargeTenantQueryPlanTest {
         assertThat(tailPages).as("pages read for the tail, of %d", tablePages).isLessThan(tablePages / 10);
     }
 
+    /**
+     * Once the folder keeps every user's runway (V28), the first page by runway and the forecast read the kept rows'
+     * index as far as they need (300 users who spend, 99,700 who never run out) and look up those users' accounts
+     * and names, instead of computing the runway of every user of the tenant (seconds on the benchmark's tenant).
+     */
+    @Test
+    void the_first_page_by_runway_and_the_forecast_read_the_kept_runways_by_day() {
+        jdbc.sql("select user_id from accounts where tenant_id = ? order by user_id limit 300").param(big.value())
+                .query(java.util.UUID.class).list()
+                .forEach(user -> assertThat(ledger.charge(big, new RequestId(user.toString()), new UserId(user), "canvas",
+                        new Credits(1 + Math.floorMod(user.hashCode(), 9)), LedgerFixture.FEATURE))
+                        .isInstanceOf(com.aicredits.shared.Outcome.Done.class));
+        folder.foldAll(UsageFolder.BATCH_SIZE_DEFAULT);
+        jdbc.sql("analyze user_runways").update();
+
+        String plan = explain(new RowQuery(null, null, null, SortBy.RUNS_OUT_ON, false, 0, 50));
+        assertThat(plan).contains("user_runways_by_day").doesNotContain("Seq Scan on accounts")
+                .doesNotContain("Seq Scan on user_runways").doesNotContain("Seq Scan on users");
+        var page = ledger.rows(big, new RowQuery(null, null, null, SortBy.RUNS_OUT_ON, false, 0, 50)).items();
+        var runways = ledger.overTime().runways(big, page.stream().map(AccountRow::userId).toList());
+        assertThat(page).hasSize(50).allSatisfy(row -> assertThat(runways.get(row.userId()).runsOutOn())
+                .as("the soonest 50 are among the 300 who spend").isNotNull());
+        assertThat(ledger.overTime().forecast(big, 100).users()).as("none of them runs out within 14 days").isEmpty();
+    }
+
     private String explain(RowQuery query) {
         String plan = table.explainPage(big, query,
-                () -> new UsageReports.RunwayWindow(java.time.ZoneId.of("UTC"), java.time.LocalDate.now()));
+                () -> new UsageReports.RunwayWindow(java.time.ZoneId.of("UTC"), ledger.overTime().today(big)));
         System.out.println("--- " + query + "\n" + plan);
         return plan;
     }

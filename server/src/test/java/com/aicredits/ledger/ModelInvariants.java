@@ -13,7 +13,9 @@ import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.UserId;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -151,6 +153,35 @@ final class ModelInvariants {
         assertThat(read).as(after + "usage per user and day against the ledger").isEqualTo(recomputed);
         assertThat(usage.total().thousandths()).as(after + "usage total against the model's consumption")
                 .isEqualTo(run.model.consumed());
+        runwaysEqualTheLedger(after, zone, today);
+    }
+
+    /**
+     * The runways (kept by the folder and read with the tail, or all computed when the kept ones are not for today)
+     * equal runs_out_on of each active account and its consumption of the 14 pace days recomputed from the ledger;
+     * the table sorted by runway lists them in that order, and the forecast gives each at-risk user that day.
+     */
+    private void runwaysEqualTheLedger(String after, String zone, LocalDate today) {
+        Map<UserId, LocalDate> recomputed = new HashMap<>();
+        run.jdbc.sql("""
+                select a.user_id, runs_out_on(a.assigned - a.consumed - a.held,
+                       (select sum(e.consumed_delta) from ledger_entries e
+                         where e.tenant_id = a.tenant_id and e.user_id = a.user_id and (e.at at time zone ?)::date >= ?)::bigint, ?)
+                  from accounts a where a.tenant_id = ? and a.active
+                """).params(zone, today.minusDays(Runway.PACE_DAYS - 1L), today, run.tenant.value())
+                .query(rs -> {
+                    recomputed.put(new UserId(rs.getObject(1, UUID.class)), rs.getObject(2, LocalDate.class));
+                });
+        var read = run.ledger.overTime().runways(run.tenant, List.copyOf(recomputed.keySet()));
+        assertThat(read.keySet()).as(after + "runways of the active users").isEqualTo(recomputed.keySet());
+        read.forEach((user, runway) -> assertThat(runway.runsOutOn()).as(after + "runway of " + run.names.get(user))
+                .isEqualTo(recomputed.get(user)));
+        var bySoonest = run.ledger.rows(run.tenant, new RowQuery(null, null, null, RowQuery.SortBy.RUNS_OUT_ON, false, 0,
+                RowQuery.MAX_PAGE_SIZE)).items().stream().map(row -> recomputed.get(row.userId())).toList();
+        assertThat(bySoonest).as(after + "the table sorted by runway")
+                .isEqualTo(recomputed.values().stream().sorted(Comparator.nullsLast(Comparator.naturalOrder())).toList());
+        run.ledger.overTime().forecast(run.tenant, RowQuery.MAX_PAGE_SIZE).users().forEach(at -> assertThat(
+                at.runway().runsOutOn()).as(after + "forecast of " + at.name()).isEqualTo(recomputed.get(at.userId())));
     }
 
     private record Stored(AccountFigures figures, long settledCosts, long chargedTwice, long overRemovals) {

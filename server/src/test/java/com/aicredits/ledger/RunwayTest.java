@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The forecast's arithmetic (SPEC part two, "Runway"): the pace is the last 14 days' consumption / 14; the runway is
@@ -29,6 +30,7 @@ class RunwayTest {
 
     @Autowired Ledger ledger;
     @Autowired Directory directory;
+    @Autowired JdbcClient jdbc;
 
     LedgerFixture t;
     UserId ada;
@@ -108,6 +110,66 @@ class RunwayTest {
                 false, 0, 50));
         assertThat(soon.items()).extracting(AccountRow::name).containsExactly("Ada Lovelace", "Cy Young");
         assertThat(soon.total()).isEqualTo(2);
+    }
+
+    /**
+     * After a fold the folder keeps every user's runway (V28) and readers take those rows; a charge since moves its
+     * user at once (the tail is added to the kept pace), and the next fold keeps the new figures.
+     */
+    @Test
+    void kept_runways_answer_as_computed_ones_and_a_charge_since_the_fold_moves_its_user_at_once() {
+        ledger.overTime().fold();
+        var today = ledger.overTime().today(t.tenant);
+        assertThat(runwaysOn()).as("the tenant's runways are kept for today").contains(today);
+        each_users_pace_and_runway();
+        the_table_sorts_by_runway_and_filters_those_who_run_out_within_7_days();
+
+        charge(dee, "9"); // 1 left at 9/14 a day: out tomorrow
+        for (int folds = 0; folds < 2; folds++) {
+            assertThat(ledger.overTime().runways(t.tenant, List.of(dee)).get(dee).runsOutOn()).isEqualTo(today.plusDays(1));
+            assertThat(ledger.rows(t.tenant, new RowQuery(null, null, null, RowQuery.SortBy.RUNS_OUT_ON, false, 0, 2))
+                    .items()).extracting(AccountRow::name).containsExactly("Cy Young", "Dee Hock");
+            assertThat(ledger.overTime().forecast(t.tenant, 100).users()).extracting(Forecast.UserForecast::name)
+                    .containsExactly("Cy Young", "Dee Hock", "Ada Lovelace");
+            assertThat(ledger.reconcile(t.tenant).drifts()).isEmpty();
+            ledger.overTime().fold();
+        }
+    }
+
+    /**
+     * Kept runways are for one day: on the next, every pace window has slid, so readers compute every runway until the
+     * folder recomputes the tenant (here the rows are made a day old instead of moving the shared clock).
+     */
+    @Test
+    void runways_kept_for_an_earlier_day_are_not_read_and_the_next_fold_recomputes_them() {
+        ledger.overTime().fold();
+        var today = ledger.overTime().today(t.tenant);
+        jdbc.sql("update user_runways set lasts_until = '2000-01-01' where tenant_id = ?").param(t.tenant.value()).update();
+        jdbc.sql("update usage_zones set runways_on = runways_on - 1 where tenant_id = ?").param(t.tenant.value()).update();
+        assertThat(ledger.overTime().runways(t.tenant, List.of(bob)).get(bob).runsOutOn())
+                .as("yesterday's rows are not read").isEqualTo(today.plusDays(986));
+        the_table_sorts_by_runway_and_filters_those_who_run_out_within_7_days();
+
+        ledger.overTime().fold();
+        assertThat(runwaysOn()).contains(today);
+        assertThat(jdbc.sql("select count(*) from user_runways where tenant_id = ? and lasts_until = '2000-01-01'")
+                .param(t.tenant.value()).query(Long.class).single()).as("every row recomputed").isZero();
+        assertThat(ledger.reconcile(t.tenant).drifts()).isEmpty();
+    }
+
+    /** A kept row that differs from the account and the roll-ups is a drift, like a roll-up's. */
+    @Test
+    void the_reconciliation_finds_a_kept_runway_that_drifted() {
+        ledger.overTime().fold();
+        jdbc.sql("update user_runways set available = available + 1 where tenant_id = ? and user_id = ?")
+                .params(t.tenant.value(), bob.value()).update();
+        assertThat(ledger.reconcile(t.tenant).drifts()).singleElement().asString()
+                .startsWith("runway " + t.tenant.value() + "/" + bob.value());
+    }
+
+    private java.util.Optional<java.time.LocalDate> runwaysOn() {
+        return jdbc.sql("select runways_on from usage_zones where tenant_id = ?").param(t.tenant.value())
+                .query(java.time.LocalDate.class).optional();
     }
 
     @Test
