@@ -46,11 +46,7 @@ class AccountTable {
      */
     Page<AccountRow> rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
         var filter = TableFilter.of(jdbc, tenant, query, window);
-        // Sorting by runway needs no runways to count; only filtering on it does.
-        boolean counted = query.state() == RowQuery.UserState.RUNS_OUT_SOON;
-        long total = jdbc.sql((counted ? filter.with() : "")
-                + "select count(*) from accounts a join people u on u.tenant_id = a.tenant_id and u.id = a.user_id"
-                + (counted ? filter.join() : "") + filter.where()).params(filter.params()).query(Long.class).single();
+        long total = count(tenant, query, filter);
         var until = lastRunwayDay(tenant, query);
         List<AccountRow> rows = page(query, filter, until);
         if (until.isPresent() && rows.size() < query.size()) {
@@ -58,6 +54,23 @@ class AccountTable {
             rows = page(query, filter, Optional.empty());
         }
         return new Page<>(rows, query.page(), query.size(), total);
+    }
+
+    /**
+     * How many rows the table has with these filters. Without any, the active accounts the summary cards keep
+     * (tenant_totals, V4; reconciled), not a count of 100,000 rows joined with their people on every page.
+     */
+    private long count(TenantId tenant, RowQuery query, TableFilter filter) {
+        boolean searched = query.search() != null && !query.search().isBlank();
+        if (!searched && query.role() == null && query.state() == null) {
+            return jdbc.sql("select coalesce(sum(active_accounts), 0) from tenant_totals where tenant_id = ?")
+                    .param(tenant.value()).query(Long.class).single();
+        }
+        // Sorting by runway needs no runways to count; only filtering on it does.
+        boolean byRunway = query.state() == RowQuery.UserState.RUNS_OUT_SOON;
+        return jdbc.sql((byRunway ? filter.with() : "")
+                + "select count(*) from accounts a join people u on u.tenant_id = a.tenant_id and u.id = a.user_id"
+                + (byRunway ? filter.join() : "") + filter.where()).params(filter.params()).query(Long.class).single();
     }
 
     /** The plan PostgreSQL runs for one table page, with timings: for checking that large tenants stay fast. */
@@ -68,44 +81,81 @@ class AccountTable {
                 .params(pageParams(query, filter, until)).query(String.class).list());
     }
 
-    private List<AccountRow> page(RowQuery query, TableFilter filter, Optional<LocalDate> until) {
+    private List<AccountRow> page(RowQuery query, TableFilter filter, Optional<LastDay> until) {
         return jdbc.sql(pageSql(query, filter, until)).params(pageParams(query, filter, until))
                 .query(LedgerQueries::row).list();
     }
 
     /**
+     * The runway day of a page's last user by the kept runways, and whether to find the users tied on it by walking
+     * the names in order ({@code walkTies}: when so many tie that a walk finds the page's ones sooner than a sort
+     * of them all would, as when most users never run out) or by sorting them.
+     */
+    private record LastDay(LocalDate day, boolean walkTies) {
+    }
+
+    /**
      * For the table sorted by runway, soonest first, with nothing else narrowing the rows: the runway day of the
      * (offset + limit)th user by the kept runways (V28), a day the page's rows end at or before, so that it reads
-     * only the users up to that day through the index and sorts only the ties on it by name. Empty when there is no
-     * such day: another order or a search (whose users may come later), or not that many users who run out.
+     * only the users up to that day through the index and the first ties on it by name (pageSql). Empty when there is
+     * no such day: another order or a search (whose users may come later), or fewer users.
      *
      * <p>The kept rows may be a moment or a day behind the runways the page reads, so the day is only a guess: the
      * runways up to it are a prefix of the order, and whenever that prefix holds the whole page (the page is full)
      * it is the page. A page that is not full is read again without the day ({@link #rows}).
      */
-    private Optional<LocalDate> lastRunwayDay(TenantId tenant, RowQuery query) {
+    private Optional<LastDay> lastRunwayDay(TenantId tenant, RowQuery query) {
         boolean onlyByRunway = (query.search() == null || query.search().isBlank()) && query.role() == null
                 && (query.state() == null || query.state() == RowQuery.UserState.RUNS_OUT_SOON);
         if (query.sortBy() != SortBy.RUNS_OUT_ON || query.descending() || !onlyByRunway) {
             return Optional.empty();
         }
+        long reach = (long) (query.page() + 1) * query.size();
         return jdbc.sql("""
-                select nullif(lasts_until, 'infinity') from user_runways where tenant_id = ? and active
-                 order by lasts_until offset ? limit 1
-                """).params(tenant.value(), (long) (query.page() + 1) * query.size() - 1)
-                .query((rs, n) -> Optional.ofNullable(rs.getObject(1, LocalDate.class))).optional()
-                .flatMap(day -> day);
+                with d as (
+                    select lasts_until from user_runways where tenant_id = :tenant and active
+                     order by lasts_until offset :reach - 1 limit 1
+                )
+                select d.lasts_until,
+                       (select count(*) from user_runways r
+                         where r.tenant_id = :tenant and r.active and r.lasts_until = d.lasts_until),
+                       (select count(*) from user_runways r where r.tenant_id = :tenant and r.active)
+                  from d
+                """).param("tenant", tenant.value()).param("reach", reach)
+                // A walk looks up about reach × users / ties runways; a sort sorts the ties.
+                .query((rs, n) -> new LastDay(rs.getObject(1, LocalDate.class),
+                        (double) rs.getLong(2) * rs.getLong(2) >= (double) reach * rs.getLong(3)))
+                .optional();
     }
 
-    private static String pageSql(RowQuery query, TableFilter filter, Optional<LocalDate> until) {
-        String order = ORDER.get(query.sortBy()).formatted(query.descending() ? "desc" : "asc");
-        String where = filter.where() + (until.isPresent() ? " and b.lasts_until <= :until" : "");
-        return filter.with() + LedgerQueries.ROW_COLUMNS + filter.join() + where + " order by " + order + " limit :limit offset :offset";
+    private static String pageSql(RowQuery query, TableFilter filter, Optional<LastDay> until) {
+        String order = " order by " + ORDER.get(query.sortBy()).formatted(query.descending() ? "desc" : "asc")
+                + " limit :limit offset :offset";
+        if (until.isEmpty()) {
+            return filter.with() + LedgerQueries.ROW_COLUMNS + filter.join() + filter.where() + order;
+        }
+        if (!until.get().walkTies()) {
+            return filter.with() + LedgerQueries.ROW_COLUMNS + filter.join() + filter.where()
+                    + " and b.lasts_until <= :until" + order;
+        }
+        // The users who run out before that day (fewer than the page's reach), and the first of those who run out on
+        // it by name: the name index walked in order, each user's runway looked up (offset 0 fences the lookup so
+        // that the planner keeps the walk) until the reach is found.
+        return filter.with() + """
+                , bounded as materialized (
+                    select b.user_id, b.lasts_until from runway b where b.lasts_until < :until
+                    union all
+                    (select u.id, cast(:until as date) from people u
+                      cross join lateral (select 1 from runway b where b.user_id = u.id and b.lasts_until = :until offset 0) tie
+                      where u.tenant_id = :tenant
+                      order by lower(u.name), u.id limit :limit + :offset)
+                )
+                """ + LedgerQueries.ROW_COLUMNS + " join bounded b on b.user_id = a.user_id" + filter.where() + order;
     }
 
-    private static Map<String, Object> pageParams(RowQuery query, TableFilter filter, Optional<LocalDate> until) {
+    private static Map<String, Object> pageParams(RowQuery query, TableFilter filter, Optional<LastDay> until) {
         var params = new HashMap<>(filter.params());
-        until.ifPresent(day -> params.put("until", day));
+        until.ifPresent(last -> params.put("until", last.day()));
         params.put("limit", query.size());
         params.put("offset", (long) query.page() * query.size());
         return params;

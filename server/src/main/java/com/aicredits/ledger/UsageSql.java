@@ -93,7 +93,9 @@ final class UsageSql {
      * roll-ups' as of the watermark) plus the tail's consumption;</li>
      * <li>otherwise every user from the roll-ups and the tail ({@link #consumptionSince}).</li>
      * </ul>
-     * Parameters: {@code :tenant}, those of {@link #window} and {@code :today}.
+     * Not materialized when kept, so that a reader may look it up by user or by day more than once (a page and its
+     * ties) and each use reads only what it needs. Parameters: {@code :tenant}, those of {@link #window} and
+     * {@code :today}.
      */
     static String runways(String userFilter, boolean kept) {
         String runsOut = "coalesce(runs_out_on(a.assigned - a.consumed - a.held, %s, :today), 'infinity')";
@@ -115,7 +117,7 @@ final class UsageSql {
                      where e.tenant_id = :tenant and e.user_id is not null
                        and e.tx > (select tx from usage_watermark) and e.tx > :foldedBefore%s
                      group by e.user_id
-                ), runway as (
+                ), runway as not materialized (
                     select r.user_id, r.available, r.paced as consumed, r.lasts_until
                       from user_runways r
                      where r.tenant_id = :tenant and r.active%s and r.user_id not in (select user_id from tail)

@@ -164,6 +164,19 @@ class LargeTenantQueryPlanTest {
         assertThat(page).hasSize(50).allSatisfy(row -> assertThat(runways.get(row.userId()).runsOutOn())
                 .as("the soonest 50 are among the 300 who spend").isNotNull());
         assertThat(ledger.overTime().forecast(big, 100).users()).as("none of them runs out within 14 days").isEmpty();
+
+        // Page 11 is past the 300: 99,700 tie on never, found by walking the names, not by sorting them all.
+        var deep = new RowQuery(null, null, null, SortBy.RUNS_OUT_ON, false, 10, 50);
+        assertThat(explain(deep)).contains("users_by_name").doesNotContain("Seq Scan on accounts")
+                .doesNotContain("Seq Scan on users");
+        var deepPage = ledger.rows(big, deep).items();
+        assertThat(deepPage).extracting(AccountRow::userId).as("the 201st to 250th of those who never run out, by name")
+                .isEqualTo(jdbc.sql("""
+                        select u.id from users u join accounts a on a.tenant_id = u.tenant_id and a.user_id = u.id
+                         where u.tenant_id = ? and a.consumed = 0 order by lower(u.name), u.id offset 200 limit 50
+                        """).param(big.value()).query((rs, n) -> new UserId(rs.getObject(1, java.util.UUID.class))).list());
+        assertThat(ledger.overTime().runways(big, deepPage.stream().map(AccountRow::userId).toList()).values())
+                .allSatisfy(runway -> assertThat(runway.runsOutOn()).isNull());
     }
 
     private String explain(RowQuery query) {
