@@ -27,15 +27,15 @@ class KeptRunways {
     }
 
     /**
-     * In the folding batch's transaction, after the watermark moved from {@code fromTx}: the rows of the users with
-     * entries up to the new watermark, of tenants whose rows are computed. A user whose account has moved on since
+     * In the folding batch's transaction, after the watermark moved from {@code fromTx} to {@code toTx}: the rows of
+     * the users with entries in between, of tenants whose rows are computed. A user whose account has moved on since
      * (an entry after the watermark, already committed) gets a row that no reader uses until the batch that folds
      * that entry rewrites it.
      */
-    void keepTouched(long fromTx) {
+    void keepTouched(long fromTx, long toTx) {
         jdbc.sql(UPSERT.formatted("z.runways_on", """
                 from (select distinct e.tenant_id, e.user_id from ledger_entries e
-                       where e.tx > :from and e.tx <= (select tx from usage_watermark) and e.user_id is not null) t
+                       where e.tx > :from and e.tx <= :to and e.user_id is not null) t
                 join usage_zones z on z.tenant_id = t.tenant_id and z.runways_on is not null
                 join accounts a on a.tenant_id = t.tenant_id and a.user_id = t.user_id
                 cross join lateral (
@@ -43,7 +43,7 @@ class KeptRunways {
                      where d.tenant_id = t.tenant_id and d.user_id = t.user_id and d.day >= z.runways_on - :before
                 ) p
                 """))
-                .param("from", fromTx).param("before", Runway.PACE_DAYS - 1).update();
+                .param("from", fromTx).param("to", toTx).param("before", Runway.PACE_DAYS - 1).update();
     }
 
     /** Recomputes every tenant whose rows are not for its today (new tenants, a new day, a new zone); returns how many. */

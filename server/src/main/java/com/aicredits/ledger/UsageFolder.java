@@ -112,7 +112,9 @@ class UsageFolder {
                     """)
                     .param("tx", mark.tx()).param("batch", batchSize)
                     .query(Integer.class).single();
-            runways.keepTouched(mark.tx());
+            if (batch > 0) {
+                runways.keepTouched(mark.tx(), watermark().tx());
+            }
             return batch;
         });
         return folded == null ? 0 : folded;
