@@ -119,10 +119,11 @@ class AccountTable {
                 select d.lasts_until,
                        (select count(*) from user_runways r
                          where r.tenant_id = :tenant and r.active and r.lasts_until = d.lasts_until),
-                       (select count(*) from user_runways r where r.tenant_id = :tenant and r.active)
+                       (select coalesce(sum(active_accounts), 0) from tenant_totals where tenant_id = :tenant)
                   from d
                 """).param("tenant", tenant.value()).param("reach", reach)
-                // A walk looks up about reach × users / ties runways; a sort sorts the ties.
+                // A walk looks up about reach × users / ties runways; a sort sorts the ties. The users are the active
+                // accounts the summary keeps (as count() reads them), not a count of every kept row.
                 .query((rs, n) -> new LastDay(rs.getObject(1, LocalDate.class),
                         (double) rs.getLong(2) * rs.getLong(2) >= (double) reach * rs.getLong(3)))
                 .optional();
