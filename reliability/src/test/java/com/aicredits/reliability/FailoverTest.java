@@ -125,8 +125,9 @@ class FailoverTest {
         var servingAgain = Duration.between(struck, Instant.now());
         var failures = List.copyOf(rig.api.failures());
         var refusals = failures.subList(refusalsBefore, failures.size());
-        Duration unavailable = refusals.isEmpty() ? Duration.ZERO
-                : Duration.ofNanos(refusals.getLast().sentAt() - refusals.getFirst().sentAt());
+        // Refusals are recorded as they are answered, not as they were sent: the window is first to last sent.
+        var sent = refusals.stream().mapToLong(Api.Failure::sentAt).summaryStatistics();
+        Duration unavailable = refusals.isEmpty() ? Duration.ZERO : Duration.ofNanos(sent.getMax() - sent.getMin());
         return new Outage(name, refusals.size(), unavailable, servingAgain);
     }
 }
