@@ -117,13 +117,15 @@ final class Api {
 
     /**
      * A series of the service's Prometheus page: {@code name} with the label {@code label} among its labels, e.g.
-     * {@code aicredits_reads_total} and {@code on="standby"}; 0 when absent.
+     * {@code aicredits_reads_total} and {@code on="standby"}, or a series without labels when {@code label} is empty;
+     * 0 when absent.
      */
     double metric(String name, String label) throws IOException {
         var request = HttpRequest.newBuilder(base.resolve("/actuator/prometheus")).timeout(REQUEST_TIMEOUT).build();
         try {
             String page = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-            return page.lines().filter(line -> line.startsWith(name + "{") && line.contains(label)).findFirst()
+            return page.lines().filter(line -> line.startsWith(name + "{") && line.contains(label)
+                    || label.isEmpty() && line.startsWith(name + " ")).findFirst()
                     .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).orElse(0.0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -150,6 +150,7 @@ class ChargeGatherer {
                     return true;
                 }
                 queue.add(waiter);
+                metrics.queued(1);
                 arrived.signal();
                 return false;
             } finally {
@@ -166,13 +167,20 @@ class ChargeGatherer {
                     return List.of();
                 }
                 var group = new ArrayList<Waiter>(Math.min(max, queue.size()));
-                while (group.size() < max && !queue.isEmpty()) {
-                    group.add(queue.poll());
-                }
+                take(group, max);
                 return group;
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** Moves queued charges into the group, up to {@code max} in it; the lock is held. */
+        private void take(List<Waiter> group, int max) {
+            int before = group.size();
+            while (group.size() < max && !queue.isEmpty()) {
+                group.add(queue.poll());
+            }
+            metrics.queued(before - group.size());
         }
 
         /** Waits at most {@code nanos} for the group to reach {@code max} with later arrivals, and takes them. */
@@ -183,9 +191,7 @@ class ChargeGatherer {
                 while (group.size() + queue.size() < max && left > 0) {
                     left = arrived.awaitNanos(left);
                 }
-                while (group.size() < max && !queue.isEmpty()) {
-                    group.add(queue.poll());
-                }
+                take(group, max);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             } finally {

@@ -64,6 +64,7 @@ class LedgerMetrics {
     private final Map<Operation, Map<Refusal, Counter>> refusals = new EnumMap<>(Operation.class);
     private final Counter expired;
     private final DistributionSummary groups;
+    private final java.util.concurrent.atomic.AtomicInteger queuedCharges = new java.util.concurrent.atomic.AtomicInteger();
     private final Timer reconciliations;
     /** NaN until known: before the first count, and while the database cannot be reached. */
     private volatile double openHolds = Double.NaN;
@@ -92,6 +93,9 @@ class LedgerMetrics {
         }
         groups = DistributionSummary.builder("aicredits.charges.group.size")
                 .description("Single charges applied together by group commit: one sample per group, its size (1: alone)")
+                .register(registry);
+        Gauge.builder("aicredits.charges.queued", queuedCharges, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Single charges inside the service waiting to join the next group (group commit)")
                 .register(registry);
         expired = Counter.builder("aicredits.holds.expired")
                 .description("Holds released by the sweeper because they outlived their time-to-live").register(registry);
@@ -148,6 +152,11 @@ class LedgerMetrics {
     /** A group of single charges is applied (group commit; 1 is a charge that went alone). */
     void grouped(int size) {
         groups.record(size);
+    }
+
+    /** Charges joined ({@code +n}) or left ({@code -n}) a group commit queue. */
+    void queued(int change) {
+        queuedCharges.addAndGet(change);
     }
 
     Outcome<Settled> settled(Outcome<Settled> result) {
