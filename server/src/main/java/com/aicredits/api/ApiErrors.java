@@ -193,6 +193,12 @@ class ApiErrors {
                 "the service cannot reach its database; retry with the same Idempotency-Key or requestId");
     }
 
+    /** A limit the service keeps on purpose, e.g. batch calls applied at once: retry later, nothing was applied. */
+    @ExceptionHandler(Busy.class)
+    ResponseEntity<Object> busy(Busy e) {
+        return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", e.getMessage());
+    }
+
     /**
      * Text PostgreSQL cannot store (U+0000) that came some other way than a JSON string, e.g. a search
      * query parameter: the statement failed as a whole, so nothing changed, and the caller sent it.

@@ -1,6 +1,7 @@
 package com.aicredits.ledger;
 
 import com.aicredits.ledger.AdmissionStore.Admission;
+import com.aicredits.api.Busy;
 import com.aicredits.ledger.ChargeBatchStore.Item;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
@@ -17,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -35,6 +38,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * request id, so items of one user apply in the order given and a repeated request id is looked at only once its
  * first occurrence is decided. A batch of distinct users is one round, one statement. Alerts and the live update
  * follow the commit, item by item, as they follow a single charge.
+ *
+ * <p>At most {@code aicredits.ledger.batch.in-flight} batch calls apply at once on an instance; the others wait
+ * their turn here, up to {@code max-wait}, then are refused with {@code 503}. A batch holds a connection and many
+ * row locks for a whole transaction: without the limit, 128 concurrent batch calls took every pooled connection,
+ * and calls (single charges of other tenants included) were refused after the pool's 2 s wait (BENCHMARKS.md).
  */
 @Service
 class ChargeBatches {
@@ -50,15 +58,19 @@ class ChargeBatches {
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final BatchSettings settings;
+    private final Semaphore turns;
 
     ChargeBatches(ChargeBatchStore store, RequestStore requests, Consumption consumption, TransactionTemplate transactions,
-            ApplicationEventPublisher events, Clock clock) {
+            ApplicationEventPublisher events, Clock clock, BatchSettings settings) {
         this.store = store;
         this.requests = requests;
         this.consumption = consumption;
         this.transactions = transactions;
         this.events = events;
         this.clock = clock;
+        this.settings = settings;
+        this.turns = new Semaphore(settings.inFlight(), true);
     }
 
     private record Charged(UserId user, Credits cost, Admission admission) {
@@ -74,7 +86,7 @@ class ChargeBatches {
         if (invalid.isPresent()) {
             return invalid.get().as();
         }
-        var results = chargeEach(tenant, items, actor);
+        var results = inTurn(() -> chargeEach(tenant, items, actor));
         if (results.stream().allMatch(o -> o instanceof Refused<Settled> r && r.reason() == Refusal.NOT_FOUND)
                 && !store.tenantExists(tenant)) {
             // Asked only when no item found its user: an unknown tenant is the call's 404, not each item's.
@@ -124,6 +136,23 @@ class ChargeBatches {
             wait = true;
         }
         return Arrays.asList(results);
+    }
+
+    /** Runs a batch call once one of the instance's turns is free (fair: first come, first served). */
+    private <T> T inTurn(java.util.function.Supplier<T> batch) {
+        try {
+            if (!turns.tryAcquire(settings.maxWait().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new Busy("the service is applying as many batches as it can; retry with the same requestIds");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy("the service is shutting down; retry with the same requestIds");
+        }
+        try {
+            return batch.get();
+        } finally {
+            turns.release();
+        }
     }
 
     private static Optional<Refused<?>> malformed(List<ChargeItem> items) {

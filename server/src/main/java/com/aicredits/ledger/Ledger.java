@@ -29,7 +29,7 @@ import org.springframework.stereotype.Service;
  * Each balance rule is defined once, in V7__ledger_rules_and_lifecycle.sql.
  */
 @Service
-@EnableConfigurationProperties({LedgerSettings.class, GroupCommitSettings.class})
+@EnableConfigurationProperties({LedgerSettings.class, GroupCommitSettings.class, BatchSettings.class})
 public class Ledger {
 
     private static final Logger log = LoggerFactory.getLogger(Ledger.class);
