@@ -11,6 +11,7 @@ import org.springframework.core.annotation.Order;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpStatus;
@@ -191,6 +192,17 @@ class ApiErrors {
         log.warn("database unavailable: {}", e.getMessage());
         return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
                 "the service cannot reach its database; retry with the same Idempotency-Key or requestId");
+    }
+
+    /**
+     * A change PostgreSQL rolled back to break a deadlock, again on every try the ledger made (see its LockConflicts):
+     * nothing was applied, and the same call may be retried.
+     */
+    @ExceptionHandler(PessimisticLockingFailureException.class)
+    ResponseEntity<Object> lockConflict(PessimisticLockingFailureException e) {
+        log.warn("a change lost to concurrent ones on every try: {}", e.getMessage());
+        return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE",
+                "the change met concurrent changes and was not applied; retry with the same Idempotency-Key or requestId");
     }
 
     /** A limit the service keeps on purpose, e.g. batch calls applied at once: retry later, nothing was applied. */

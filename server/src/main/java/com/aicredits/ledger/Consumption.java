@@ -20,6 +20,9 @@ import org.springframework.stereotype.Service;
  * The AI feature side: authorize, charge, settle and void one request, and the sweeper's expiry and settle
  * deadline. Each is one statement that commits on its own; a request id makes each idempotent (a retry
  * answers the first outcome). The lifecycle a request walks is the table request_transitions.
+ *
+ * <p>A statement PostgreSQL rolls back to break a deadlock (with a transaction that changes many users, over the
+ * running totals' slots: see {@link LockConflicts}) applied nothing, and is run again.
  */
 @Service
 class Consumption {
@@ -104,7 +107,7 @@ class Consumption {
         for (int attempt = 1; ; attempt++) {
             Optional<T> admitted;
             try {
-                admitted = statement.apply(Clocks.now(clock));
+                admitted = LockConflicts.retried(() -> statement.apply(Clocks.now(clock)));
             } catch (DuplicateKeyException retry) {
                 admitted = Optional.empty();
             }
@@ -154,7 +157,7 @@ class Consumption {
         if (invalid.isPresent()) {
             return invalid.get().as();
         }
-        var settled = requests.settle(tenant, request, cost, actor, Clocks.now(clock));
+        var settled = LockConflicts.retried(() -> requests.settle(tenant, request, cost, actor, Clocks.now(clock)));
         if (settled.isPresent()) {
             var s = settled.get();
             alerts.consumed(tenant, s.userId(), new Alerts.Figures(s.assigned(), s.remaining() + cost.thousandths(), s.held() + s.release()),
@@ -175,7 +178,7 @@ class Consumption {
         if (invalid.isPresent()) {
             return invalid.get().as();
         }
-        var voided = requests.voidRequest(tenant, request, actor, Clocks.now(clock));
+        var voided = LockConflicts.retried(() -> requests.voidRequest(tenant, request, actor, Clocks.now(clock)));
         if (voided.isPresent()) {
             var v = voided.get();
             alerts.consumed(tenant, v.userId(), new Alerts.Figures(v.assigned(), v.remaining(), v.held() + v.release()),

@@ -1,0 +1,78 @@
+package com.aicredits.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.directory.Directory;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.UserId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A single charge that PostgreSQL picks to break a deadlock is charged again, not failed: it takes its account, then
+ * its running totals' slot (V4), while a transaction over many users may hold that slot and want the account. Seen in
+ * CI as a deadlock between a charge and an allowance grant, which reached the caller as an error (a 500 over HTTP).
+ * Here the other transaction is the test's own, in the order that makes the charge the one rolled back: the charge
+ * waits first, so its deadlock check (after PostgreSQL's deadlock_timeout) finds the cycle.
+ */
+@TestApplication
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class DeadlockRetryTest {
+
+    @Autowired Ledger ledger;
+    @Autowired Directory directory;
+    @Autowired DataSource dataSource;
+
+    @Test
+    void a_charge_rolled_back_to_break_a_deadlock_is_charged_again_once() throws Exception {
+        var t = new LedgerFixture(ledger, directory).purchased("100");
+        var user = t.user("Deadlock Victim");
+        t.assigned(user, "10");
+
+        CompletableFuture<Outcome<Settled>> charge;
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            lock(other, "select 1 from tenant_totals where tenant_id = ? and slot = total_slot(?) for update", t, user);
+            charge = CompletableFuture.supplyAsync(() -> ledger.charge(t.tenant, new RequestId("deadlock-victim"), user,
+                    "canvas", Credits.of(2), LedgerFixture.FEATURE));
+            awaitBlockedBy(other);
+            // The charge holds the account and waits for the slot; now the other transaction wants the account.
+            lock(other, "select 1 from accounts where tenant_id = ? and user_id = ? for update", t, user);
+            assertThat(charge).as("the charge, run again, waits for the account").isNotDone();
+            other.commit();
+        }
+        assertThat(charge.get(30, TimeUnit.SECONDS)).as("the charge's answer").isInstanceOf(Outcome.Done.class);
+        assertThat(t.balance(user).remaining()).isEqualTo(Credits.of(8));
+        t.assertReconciles();
+    }
+
+    private static void lock(Connection connection, String sql, LedgerFixture t, UserId user) throws SQLException {
+        try (var statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, t.tenant.value());
+            statement.setObject(2, user.value());
+            statement.executeQuery().close();
+        }
+    }
+
+    private static void awaitBlockedBy(Connection holder) throws SQLException, InterruptedException {
+        for (int poll = 0; poll < 400; poll++) {
+            try (var rs = holder.createStatement().executeQuery(
+                    "select count(*) from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))")) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the charge did not reach the held slot within 4 s");
+    }
+}
