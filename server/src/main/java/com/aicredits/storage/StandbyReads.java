@@ -42,7 +42,7 @@ public class StandbyReads implements DisposableBean {
             @Value("${aicredits.read-replica.username:${spring.datasource.username:postgres}}") String username,
             @Value("${aicredits.read-replica.password:${spring.datasource.password:}}") String password,
             @Value("${aicredits.read-replica.max-wait:200ms}") Duration maxWait) {
-        this.reads = readsPool(primary);
+        this.reads = readsPool(primary, meters);
         if (url.isBlank()) {
             this.standby = null;
             this.jdbc = JdbcClient.create(reads);
@@ -64,9 +64,12 @@ public class StandbyReads implements DisposableBean {
     }
 
     /** The primary's pool settings (its durable first write included), a few connections, custom plans. */
-    private static HikariDataSource readsPool(HikariDataSource primary) {
+    private static HikariDataSource readsPool(HikariDataSource primary, MeterRegistry meters) {
         var config = new HikariConfig();
         primary.copyStateTo(config);
+        if (config.getMetricsTrackerFactory() == null && config.getMetricRegistry() == null) {
+            config.setMetricRegistry(meters); // hikaricp_* meters with pool="aicredits-reads", beside the main pool's
+        }
         config.setPoolName("aicredits-reads");
         config.setMaximumPoolSize(READ_CONNECTIONS);
         config.setMinimumIdle(1);

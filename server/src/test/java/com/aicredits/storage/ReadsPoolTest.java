@@ -19,11 +19,14 @@ class ReadsPoolTest {
     @Autowired StandbyReads standbyReads;
     @Autowired JdbcClient jdbc;
     @Autowired HikariDataSource primary;
+    @Autowired io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
     void heavy_reads_plan_for_their_parameters_and_the_rest_keeps_cached_plans() {
         assertThat(standbyReads.jdbc().sql("show plan_cache_mode").query(String.class).single()).isEqualTo("force_custom_plan");
         assertThat(jdbc.sql("show plan_cache_mode").query(String.class).single()).isEqualTo("auto");
+        assertThat(meters.find("hikaricp.connections.max").tag("pool", "aicredits-reads").gauge())
+                .as("the reads pool's size, for operators").isNotNull();
     }
 
     @Test
