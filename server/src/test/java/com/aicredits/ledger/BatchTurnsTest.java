@@ -10,7 +10,6 @@ import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.UserId;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +61,7 @@ class BatchTurnsTest {
             }
             // The only turn: a batch waiting for the account this test holds.
             first = CompletableFuture.supplyAsync(() -> batches.charge(t.tenant, List.of(item("turn-held", held)), LedgerFixture.FEATURE));
-            awaitBlockedBy(lock);
+            HeldLocks.awaitWaiterOn(lock);
 
             long started = System.nanoTime();
             assertThatThrownBy(() -> batches.charge(t.tenant, List.of(item("turn-other", other)), LedgerFixture.FEATURE))
@@ -82,20 +81,5 @@ class BatchTurnsTest {
 
     private static ChargeItem item(String request, UserId user) {
         return new ChargeItem(new RequestId(request), user, "canvas", Credits.of(1));
-    }
-
-    /** Until a session waits for a lock {@code holder} has: the batch holding the turn is in its transaction. */
-    private static void awaitBlockedBy(Connection holder) throws SQLException, InterruptedException {
-        for (int poll = 0; poll < 400; poll++) {
-            try (var rs = holder.createStatement().executeQuery(
-                    "select count(*) from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))")) {
-                rs.next();
-                if (rs.getInt(1) > 0) {
-                    return;
-                }
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("the first batch did not reach the held account within 10 s");
     }
 }

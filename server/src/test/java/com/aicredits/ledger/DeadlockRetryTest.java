@@ -43,7 +43,7 @@ class DeadlockRetryTest {
             lock(other, "select 1 from tenant_totals where tenant_id = ? and slot = total_slot(?) for update", t, user);
             charge = CompletableFuture.supplyAsync(() -> ledger.charge(t.tenant, new RequestId("deadlock-victim"), user,
                     "canvas", Credits.of(2), LedgerFixture.FEATURE));
-            awaitBlockedBy(other);
+            HeldLocks.awaitWaiterOn(other);
             // The charge holds the account and waits for the slot; now the other transaction wants the account.
             lock(other, "select 1 from accounts where tenant_id = ? and user_id = ? for update", t, user);
             assertThat(charge).as("the charge, run again, waits for the account").isNotDone();
@@ -60,19 +60,5 @@ class DeadlockRetryTest {
             statement.setObject(2, user.value());
             statement.executeQuery().close();
         }
-    }
-
-    private static void awaitBlockedBy(Connection holder) throws SQLException, InterruptedException {
-        for (int poll = 0; poll < 400; poll++) {
-            try (var rs = holder.createStatement().executeQuery(
-                    "select count(*) from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))")) {
-                rs.next();
-                if (rs.getInt(1) > 0) {
-                    return;
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the charge did not reach the held slot within 4 s");
     }
 }
