@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -139,7 +140,7 @@ class ChargeBatches {
     }
 
     /** Runs a batch call once one of the instance's turns is free (fair: first come, first served). */
-    private <T> T inTurn(java.util.function.Supplier<T> batch) {
+    private <T> T inTurn(Supplier<T> batch) {
         try {
             if (!turns.tryAcquire(settings.maxWait().toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new Busy("the service is applying as many batches as it can; retry with the same requestIds");

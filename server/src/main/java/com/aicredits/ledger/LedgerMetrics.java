@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ class LedgerMetrics {
     private final Map<Operation, Map<Refusal, Counter>> refusals = new EnumMap<>(Operation.class);
     private final Counter expired;
     private final DistributionSummary groups;
-    private final java.util.concurrent.atomic.AtomicInteger queuedCharges = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger queuedCharges = new AtomicInteger();
     private final Timer reconciliations;
     /** NaN until known: before the first count, and while the database cannot be reached. */
     private volatile double openHolds = Double.NaN;
@@ -94,7 +95,7 @@ class LedgerMetrics {
         groups = DistributionSummary.builder("aicredits.charges.group.size")
                 .description("Single charges applied together by group commit: one sample per group, its size (1: alone)")
                 .register(registry);
-        Gauge.builder("aicredits.charges.queued", queuedCharges, java.util.concurrent.atomic.AtomicInteger::get)
+        Gauge.builder("aicredits.charges.queued", queuedCharges, AtomicInteger::get)
                 .description("Single charges inside the service waiting to join the next group (group commit)")
                 .register(registry);
         expired = Counter.builder("aicredits.holds.expired")
