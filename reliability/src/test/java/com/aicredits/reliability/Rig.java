@@ -58,6 +58,32 @@ final class Rig<D extends PostgresServer> implements AutoCloseable {
         return new Tenancy(created, ops, answers, load);
     }
 
+    /**
+     * {@code faults.work.dir} (target/faults); but as root, the PostgreSQL programs run as the postgres
+     * user, who cannot enter a clone inside a directory closed to others (as {@code mktemp -d} makes): then a
+     * directory under the system's temporary directory, named in every failure message and report.
+     */
+    private static Path workDir() {
+        Path local = Path.of(System.getProperty("faults.work.dir", "target/faults")).toAbsolutePath();
+        if (!"root".equals(System.getProperty("user.name")) || openToOthers(local.getParent())) {
+            return local;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "aicredits-faults-" + ProcessHandle.current().pid());
+    }
+
+    private static boolean openToOthers(Path dir) {
+        try {
+            for (Path p = dir; p != null; p = p.getParent()) {
+                if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static Rig<Database> start(String name) throws IOException {
         return start(name, List.of());
     }
@@ -71,7 +97,7 @@ final class Rig<D extends PostgresServer> implements AutoCloseable {
     static <D extends PostgresServer> Rig<D> start(String name, List<String> settings,
             java.util.function.Function<Path, D> server) throws IOException {
         var seed = Seed.forTest(name);
-        Path dir = Path.of(System.getProperty("faults.work.dir", "target/faults")).resolve(name);
+        Path dir = workDir().resolve(name);
         deleteRecursively(dir); // the data and log of an earlier run
         var database = server.apply(dir);
         var all = new java.util.ArrayList<>(SERVICE_SETTINGS);
