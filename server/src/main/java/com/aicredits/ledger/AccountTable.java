@@ -116,14 +116,21 @@ class AccountTable {
                     select lasts_until from user_runways where tenant_id = :tenant and active
                      order by lasts_until offset :reach - 1 limit 1
                 )
+                , users as (
+                    select coalesce(sum(active_accounts), 0) as n from tenant_totals where tenant_id = :tenant
+                )
                 select d.lasts_until,
-                       (select count(*) from user_runways r
-                         where r.tenant_id = :tenant and r.active and r.lasts_until = d.lasts_until),
-                       (select coalesce(sum(active_accounts), 0) from tenant_totals where tenant_id = :tenant)
+                       (select count(*) from (
+                           select 1 from user_runways r
+                            where r.tenant_id = :tenant and r.active and r.lasts_until = d.lasts_until
+                            limit (select ceil(sqrt(:reach * n)) from users)) ties),
+                       (select n from users)
                   from d
                 """).param("tenant", tenant.value()).param("reach", reach)
-                // A walk looks up about reach × users / ties runways; a sort sorts the ties. The users are the active
-                // accounts the summary keeps (as count() reads them), not a count of every kept row.
+                // A walk looks up about reach × users / ties runways; a sort sorts the ties: walk when ties² ≥ reach ×
+                // users. The ties are counted only up to √(reach × users), where the answer is known: when most users
+                // never run out, a count of them all was most of a page's time. The users are the active accounts the
+                // summary keeps (as count() reads them), not a count of every kept row.
                 .query((rs, n) -> new LastDay(rs.getObject(1, LocalDate.class),
                         (double) rs.getLong(2) * rs.getLong(2) >= (double) reach * rs.getLong(3)))
                 .optional();
@@ -176,10 +183,10 @@ class AccountTable {
             String join = "";
             if (query.sortBy() == SortBy.RUNS_OUT_ON || query.state() == RowQuery.UserState.RUNS_OUT_SOON) {
                 var w = window.get();
-                with = UsageSql.runways("", UsageSql.runwaysKept(jdbc, tenant.value(), w.zone(), w.today())) + "\n";
+                var pace = UsageSql.paceWindow(jdbc, tenant.value(), w.zone(), w.today());
+                with = UsageSql.runways("", pace.runwaysKept()) + "\n";
                 join = " join runway b on b.user_id = a.user_id";
-                params.putAll(UsageSql.window(jdbc, w.zone(), w.since()));
-                params.put("today", w.today());
+                params.putAll(pace.params());
                 params.put("soon", w.today().plusDays(RowQuery.RUNS_OUT_SOON_DAYS));
             }
             if (query.search() != null && !query.search().isBlank()) {

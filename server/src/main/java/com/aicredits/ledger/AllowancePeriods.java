@@ -5,6 +5,8 @@ import com.aicredits.settings.Calendar;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.TenantSettings;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import org.springframework.stereotype.Component;
 
 /** The periods running now for a tenant, in its time zone as it is set at this moment. */
@@ -25,12 +27,30 @@ class AllowancePeriods {
                 new PeriodStart(Period.WEEKLY, calendar.currentStart(Period.WEEKLY, zone), zone));
     }
 
-    java.time.LocalDate nextGrantDay(TenantId tenant, Period period) {
+    LocalDate nextGrantDay(TenantId tenant, Period period) {
         var zone = settings.timeZone(tenant);
         return Calendar.following(period, calendar.currentStart(period, zone));
     }
 
     Instant nextGrantAt(TenantId tenant, Period period) {
         return calendar.nextStart(period, settings.timeZone(tenant));
+    }
+
+    /** The next grant of each period in {@code zone}, for readers that need both for many users. */
+    NextGrants nextGrants(ZoneId zone) {
+        return new NextGrants(Calendar.following(Period.MONTHLY, calendar.currentStart(Period.MONTHLY, zone)),
+                Calendar.following(Period.WEEKLY, calendar.currentStart(Period.WEEKLY, zone)), zone);
+    }
+
+    /** The first day of the next monthly and weekly periods, and the zone they start at midnight in. */
+    record NextGrants(LocalDate monthly, LocalDate weekly, ZoneId zone) {
+
+        LocalDate day(Period period) {
+            return period == Period.MONTHLY ? monthly : weekly;
+        }
+
+        Instant at(Period period) {
+            return day(period).atStartOfDay(zone).toInstant();
+        }
     }
 }

@@ -86,45 +86,42 @@ class UsageReports {
 
     /**
      * The tenant's runway and its users at risk (soonest first, at most {@code limit}); with {@code user}, that user's
-     * own figures alone and no tenant figures.
+     * own figures alone and no tenant figures. The zone, the next grants and the pace window are read once for all.
      */
     Forecast forecast(TenantId tenant, UserId user, int limit) {
         ZoneId zone = settings.timeZone(tenant);
-        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
-        var monthly = periods.nextGrantDay(tenant, Period.MONTHLY);
-        var weekly = periods.nextGrantDay(tenant, Period.WEEKLY);
-        var users = store.atRisk(tenant, zone, today, today.plusDays(RISK_DAYS), monthly, weekly, user, limit).stream()
+        var window = store.paceWindow(tenant, zone, LocalDate.ofInstant(clock.instant(), zone));
+        var grants = periods.nextGrants(zone);
+        var users = store.atRisk(tenant, window, window.today().plusDays(RISK_DAYS), grants.monthly(), grants.weekly(),
+                        user, limit).stream()
                 .map(row -> new Forecast.UserForecast(row.userId(), row.name(), new Credits(row.available()),
-                        runway(row, monthly, weekly),
-                        row.period() == null ? null : periods.nextGrantAt(tenant, Period.valueOf(row.period()))))
+                        runway(row, grants), row.period() == null ? null : grants.at(Period.valueOf(row.period()))))
                 .toList();
         if (user != null) {
             return new Forecast(null, null, users);
         }
         var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
-        return new Forecast(tenantRunway(tenant, zone, today, available), available, users);
+        return new Forecast(tenantRunway(tenant, window, available), available, users);
     }
 
     /** The tenant's total available credits at the pace of its last 14 days (the Total Available card). */
     Runway tenantRunway(TenantId tenant) {
         ZoneId zone = settings.timeZone(tenant);
         var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
-        return tenantRunway(tenant, zone, LocalDate.ofInstant(clock.instant(), zone), available);
+        return tenantRunway(tenant, store.paceWindow(tenant, zone, LocalDate.ofInstant(clock.instant(), zone)), available);
     }
 
-    private Runway tenantRunway(TenantId tenant, ZoneId zone, LocalDate today, Credits available) {
-        long consumed = store.consumedSince(tenant, zone, today.minusDays(Runway.PACE_DAYS - 1L));
-        return new Runway(Runway.dailyBurn(consumed), store.runsOutOn(available.thousandths(), consumed, today), false);
+    private Runway tenantRunway(TenantId tenant, UsageSql.PaceWindow window, Credits available) {
+        var pace = store.tenantPace(tenant, window, available.thousandths());
+        return new Runway(Runway.dailyBurn(pace.consumed()), pace.runsOutOn(), false);
     }
 
     /** The runway of each of these users (a page of the table). */
     Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
         ZoneId zone = settings.timeZone(tenant);
-        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
-        var monthly = periods.nextGrantDay(tenant, Period.MONTHLY);
-        var weekly = periods.nextGrantDay(tenant, Period.WEEKLY);
-        return store.runways(tenant, zone, today, users).values().stream()
-                .collect(Collectors.toMap(UsageStore.UserRow::userId, row -> runway(row, monthly, weekly)));
+        var grants = periods.nextGrants(zone);
+        return store.runways(tenant, zone, LocalDate.ofInstant(clock.instant(), zone), users).values().stream()
+                .collect(Collectors.toMap(UsageStore.UserRow::userId, row -> runway(row, grants)));
     }
 
     /** The window the table's runway sort and filter read: the tenant's zone and today there. */
@@ -134,14 +131,10 @@ class UsageReports {
     }
 
     record RunwayWindow(ZoneId zone, LocalDate today) {
-        LocalDate since() {
-            return today.minusDays(Runway.PACE_DAYS - 1L);
-        }
     }
 
-    private static Runway runway(UsageStore.UserRow row, LocalDate nextMonthly, LocalDate nextWeekly) {
-        LocalDate nextGrant = row.period() == null ? null
-                : Period.valueOf(row.period()) == Period.MONTHLY ? nextMonthly : nextWeekly;
+    private static Runway runway(UsageStore.UserRow row, AllowancePeriods.NextGrants grants) {
+        LocalDate nextGrant = row.period() == null ? null : grants.day(Period.valueOf(row.period()));
         boolean beforeGrant = nextGrant != null && row.runsOutOn() != null && row.runsOutOn().isBefore(nextGrant);
         return new Runway(Runway.dailyBurn(row.consumed()), row.runsOutOn(), beforeGrant);
     }

@@ -3,6 +3,7 @@ package com.aicredits.ledger;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,9 +37,12 @@ final class UsageSql {
      * watermark and started parallel workers for a tail of a few pages (half a second on a busy machine).
      */
     static Map<String, Object> window(JdbcClient jdbc, ZoneId zone, LocalDate since) {
-        long folded = jdbc.sql("select tx from usage_watermark").query(Long.class).single();
+        return window(zone, since, jdbc.sql("select tx from usage_watermark").query(Long.class).single());
+    }
+
+    private static Map<String, Object> window(ZoneId zone, LocalDate since, long foldedBefore) {
         return Map.of("zone", zone.getId(), "since", since,
-                "sinceAt", Timestamp.from(since.atStartOfDay(zone).toInstant()), "foldedBefore", folded);
+                "sinceAt", Timestamp.from(since.atStartOfDay(zone).toInstant()), "foldedBefore", foldedBefore);
     }
 
     /**
@@ -71,15 +75,28 @@ final class UsageSql {
     }
 
     /**
-     * Whether the usage folder keeps the tenant's runways for {@code today} in {@code zone} (V28__user_runways.sql),
-     * for {@link #runways}. A separate statement, not a branch decided inside the runways' one: the planner sizes a
+     * The window of the 14 pace days ending {@code today} ({@link #window}'s parameters for {@code :since} 13 days before,
+     * and {@code :today}), and whether the usage folder keeps the tenant's runways for {@code today} in {@code zone}
+     * (V28__user_runways.sql), for {@link #runways}: both read in one statement, before the runways' own.
+     * <p>Whether the runways are kept is not a branch decided inside the runways' statement: the planner sizes a
      * statement by every branch, even one it will skip, and a branch over every account made it hash whole tables for
      * a page of 50. Between the two statements the answer can only change at a change of zone or at midnight (the
      * folder recomputes the tenant for the new day), and a read made at that moment may show either side of it.
      */
-    static boolean runwaysKept(JdbcClient jdbc, UUID tenant, ZoneId zone, LocalDate today) {
-        return jdbc.sql("select exists (select 1 from usage_zones where tenant_id = ? and time_zone = ? and runways_on = ?)")
-                .params(tenant, zone.getId(), today).query(Boolean.class).single();
+    static PaceWindow paceWindow(JdbcClient jdbc, UUID tenant, ZoneId zone, LocalDate today) {
+        return jdbc.sql("""
+                select (select tx from usage_watermark),
+                       exists (select 1 from usage_zones where tenant_id = ? and time_zone = ? and runways_on = ?)
+                """).params(tenant, zone.getId(), today)
+                .query((rs, n) -> {
+                    var params = new HashMap<>(window(zone, today.minusDays(Runway.PACE_DAYS - 1L), rs.getLong(1)));
+                    params.put("today", today);
+                    return new PaceWindow(today, rs.getBoolean(2), Map.copyOf(params));
+                }).single();
+    }
+
+    /** {@link #paceWindow}: {@code runwaysKept} for {@link #runways}, {@code params} for its statement. */
+    record PaceWindow(LocalDate today, boolean runwaysKept, Map<String, Object> params) {
     }
 
     /**
@@ -87,15 +104,14 @@ final class UsageSql {
      * credits, the consumption of the 14 pace days ({@code :since} is 13 days before {@code :today}) and the day they
      * run out ({@code runs_out_on}, V18) with 'infinity' for never, so that its plain order is the table's.
      * <ul>
-     * <li>{@code kept} ({@link #runwaysKept}): the folder's rows for users without an entry after the watermark, which
+     * <li>{@code kept} ({@link PaceWindow#runwaysKept}): the folder's rows for users without an entry after the watermark, which
      * are exact and read through the index by day (a reader that wants the soonest days, or those up to a day, reads
      * only those); and the users with entries in the unfolded tail: their account now, and the kept pace (the
      * roll-ups' as of the watermark) plus the tail's consumption;</li>
      * <li>otherwise every user from the roll-ups and the tail ({@link #consumptionSince}).</li>
      * </ul>
      * Not materialized when kept, so that a reader may look it up by user or by day more than once (a page and its
-     * ties) and each use reads only what it needs. Parameters: {@code :tenant}, those of {@link #window} and
-     * {@code :today}.
+     * ties) and each use reads only what it needs. Parameters: {@code :tenant} and those of {@link #paceWindow}.
      */
     static String runways(String userFilter, boolean kept) {
         String runsOut = "coalesce(runs_out_on(a.assigned - a.consumed - a.held, %s, :today), 'infinity')";

@@ -63,12 +63,21 @@ class UsageStore {
         return names;
     }
 
-    /** The tenant's consumption since {@code since} (the runway's pace: 13 days before today). */
-    long consumedSince(TenantId tenant, ZoneId zone, LocalDate since) {
-        return jdbc.sql("with " + UsageSql.consumptionSince(false, "")
-                        + " select coalesce(sum(consumed), 0)::bigint from consumption where day >= :since")
-                .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, since))
-                .query(Long.class).single();
+    /** The pace window's parameters, read once for the statements of one answer ({@link UsageSql#paceWindow}). */
+    UsageSql.PaceWindow paceWindow(TenantId tenant, ZoneId zone, LocalDate today) {
+        return UsageSql.paceWindow(jdbc, tenant.value(), zone, today);
+    }
+
+    /** The tenant's consumption of the pace days, and the day {@code available} runs out at that pace (runs_out_on, V18). */
+    record TenantPace(long consumed, LocalDate runsOutOn) {
+    }
+
+    TenantPace tenantPace(TenantId tenant, UsageSql.PaceWindow window, long available) {
+        return jdbc.sql("with " + UsageSql.consumptionSince(false, "") + """
+                        , pace as (select coalesce(sum(consumed), 0)::bigint as consumed from consumption where day >= :since)
+                        select consumed, runs_out_on(:available, consumed, :today) from pace""")
+                .param("tenant", tenant.value()).params(window.params()).param("available", available)
+                .query((rs, n) -> new TenantPace(rs.getLong(1), rs.getObject(2, LocalDate.class))).single();
     }
 
     /** A user at risk, or a user whose own forecast was asked for. */
@@ -80,11 +89,10 @@ class UsageStore {
      * or, with {@code user}, that one user whatever their runway. {@code :reach}, the latest of those days, lets the
      * kept runways' index find the candidates.
      */
-    List<UserRow> atRisk(TenantId tenant, ZoneId zone, LocalDate today, LocalDate horizon, LocalDate nextMonthly,
+    List<UserRow> atRisk(TenantId tenant, UsageSql.PaceWindow window, LocalDate horizon, LocalDate nextMonthly,
             LocalDate nextWeekly, UserId user, int limit) {
         String filter = user == null ? "" : " and %s.user_id = :user";
-        var since = today.minusDays(Runway.PACE_DAYS - 1L);
-        var statement = jdbc.sql(UsageSql.runways(filter, UsageSql.runwaysKept(jdbc, tenant.value(), zone, today)) + """
+        var statement = jdbc.sql(UsageSql.runways(filter, window.runwaysKept()) + """
                 select u.id, u.name, b.available, b.consumed, %s, al.period
                   from runway b
                   join people u on u.tenant_id = :tenant and u.id = b.user_id
@@ -96,8 +104,7 @@ class UsageStore {
                 b.lasts_until <= :reach and (b.lasts_until <= :horizon
                     or al.period = 'MONTHLY' and b.lasts_until < :nextMonthly
                     or al.period = 'WEEKLY' and b.lasts_until < :nextWeekly)"""))
-                .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, since))
-                .param("today", today).param("limit", limit);
+                .param("tenant", tenant.value()).params(window.params()).param("limit", limit);
         if (user != null) {
             statement = statement.param("user", user.value());
         } else {
@@ -115,26 +122,19 @@ class UsageStore {
         if (users.isEmpty()) {
             return result;
         }
-        var since = today.minusDays(Runway.PACE_DAYS - 1L);
-        jdbc.sql(UsageSql.runways(" and %s.user_id = any(string_to_array(:users, ',')::uuid[])",
-                        UsageSql.runwaysKept(jdbc, tenant.value(), zone, today)) + """
+        var window = paceWindow(tenant, zone, today);
+        jdbc.sql(UsageSql.runways(" and %s.user_id = any(string_to_array(:users, ',')::uuid[])", window.runwaysKept()) + """
                 select b.user_id, b.available, b.consumed, %s, al.period
                   from runway b
                   left join allowances al on al.tenant_id = :tenant and al.user_id = b.user_id
                 """.formatted(UsageSql.RUNS_OUT_ON.formatted("b")))
-                .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, since))
-                .param("today", today).param("users", String.join(",", users.stream().map(u -> u.value().toString()).toList()))
+                .param("tenant", tenant.value()).params(window.params())
+                .param("users", String.join(",", users.stream().map(u -> u.value().toString()).toList()))
                 .query(rs -> {
                     var id = new UserId(rs.getObject(1, UUID.class));
                     result.put(id, new UserRow(id, null, rs.getLong(2), rs.getLong(3), rs.getObject(4, LocalDate.class),
                             rs.getString(5)));
                 });
         return result;
-    }
-
-    /** runs_out_on (V18), the one definition of a runway, for the tenant's total, which is not an account row. */
-    LocalDate runsOutOn(long available, long consumedInPaceDays, LocalDate today) {
-        return jdbc.sql("select runs_out_on(?, ?, ?)").params(available, consumedInPaceDays, today)
-                .query((rs, n) -> java.util.Optional.ofNullable(rs.getObject(1, LocalDate.class))).single().orElse(null);
     }
 }
