@@ -1,6 +1,7 @@
 package com.aicredits.shared;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
@@ -17,6 +18,15 @@ public final class RecurringJob {
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(2);
     private static final int MISSED_HEARTBEATS = 5;
+    /**
+     * How long an unknown task's executions are kept: for ever. Each job has a scheduler of its own on the one table,
+     * so each finds the other jobs' tasks unknown ("unresolved"), and db-scheduler deletes an unresolved task's
+     * executions once it has been unresolved for this long (14 days by default, counted from the scheduler's start).
+     * An instance up for two weeks would have deleted the other jobs' executions, and they would not have run again
+     * until a restart (db-scheduler's maintainer: several task sets on one table are not supported; this is the
+     * workaround his issue #61 names). A task this service no longer has stays in the table, excluded from polling.
+     */
+    static final Duration UNKNOWN_TASKS_KEPT = Duration.ofDays(365L * 1000);
 
     private final DataSource dataSource;
     private final String name;
@@ -33,14 +43,20 @@ public final class RecurringJob {
 
     /** The scheduler alone, for a job that manages its own start and stop. */
     public static Scheduler scheduler(DataSource dataSource, String name, Duration interval, Runnable job) {
-        RecurringTask<Void> task = Tasks.recurring(name, FixedDelay.of(interval)).execute((instance, context) -> job.run());
-        return Scheduler.create(dataSource)
-                .startTasks(task)
-                .threads(1)
+        return configured(Scheduler.create(dataSource).startTasks(task(name, interval, job)), interval).build();
+    }
+
+    static RecurringTask<Void> task(String name, Duration interval, Runnable job) {
+        return Tasks.recurring(name, FixedDelay.of(interval)).execute((instance, context) -> job.run());
+    }
+
+    /** Every job's scheduler settings (a test applies them to db-scheduler's manual scheduler). */
+    static SchedulerBuilder configured(SchedulerBuilder builder, Duration interval) {
+        return builder.threads(1)
                 .heartbeatInterval(HEARTBEAT)
                 .missedHeartbeatsLimit(MISSED_HEARTBEATS)
-                .pollingInterval(Duration.ofSeconds(Math.max(1, Math.min(10, interval.toSeconds()))))
-                .build();
+                .deleteUnresolvedAfter(UNKNOWN_TASKS_KEPT)
+                .pollingInterval(Duration.ofSeconds(Math.max(1, Math.min(10, interval.toSeconds()))));
     }
 
     public void start() {
