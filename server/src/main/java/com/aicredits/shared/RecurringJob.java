@@ -21,10 +21,11 @@ public final class RecurringJob {
     /**
      * How long an unknown task's executions are kept: for ever. Each job has a scheduler of its own on the one table,
      * so each finds the other jobs' tasks unknown ("unresolved"), and db-scheduler deletes an unresolved task's
-     * executions once it has been unresolved for this long (14 days by default, counted from the scheduler's start).
-     * An instance up for two weeks would have deleted the other jobs' executions, and they would not have run again
-     * until a restart (db-scheduler's maintainer: several task sets on one table are not supported; this is the
-     * workaround his issue #61 names). A task this service no longer has stays in the table, excluded from polling.
+     * executions once it has been unresolved for this long (14 days by default, counted from when the scheduler first
+     * saw it). An instance up for two weeks would have deleted the other jobs' executions, and they would not have run
+     * again until a restart. db-scheduler does not support several task sets on one table (its issues #61 and #341,
+     * where this workaround is named); one scheduler for every job is the lasting fix. A task this service no longer
+     * has stays in the table, excluded from polling.
      */
     static final Duration UNKNOWN_TASKS_KEPT = Duration.ofDays(365L * 1000);
 
