@@ -1,5 +1,6 @@
 package com.aicredits.ledger;
 
+import com.aicredits.shared.RecurringJobs;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import java.time.Duration;
 import java.util.function.IntConsumer;
@@ -7,7 +8,6 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -22,24 +22,20 @@ import org.springframework.stereotype.Component;
  * next one, for the period running then.
  */
 @Component
-class PeriodJob implements SmartLifecycle {
+class PeriodJob {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodJob.class);
     static final String TASK = "allowance-periods";
 
     private final Ledger ledger;
-    private final DataSource dataSource;
-    private final boolean enabled;
-    private final Duration interval;
-    private volatile Scheduler scheduler;
 
-    PeriodJob(Ledger ledger, DataSource dataSource,
+    PeriodJob(Ledger ledger, RecurringJobs jobs,
             @Value("${aicredits.allowances.job.enabled:true}") boolean enabled,
             @Value("${aicredits.allowances.job.interval:1m}") Duration interval) {
         this.ledger = ledger;
-        this.dataSource = dataSource;
-        this.enabled = enabled;
-        this.interval = interval;
+        if (enabled) {
+            jobs.add(TASK, interval, () -> run(batch -> { }));
+        }
     }
 
     /** One run: every tenant's due grants, batch by batch. A tenant that fails is logged and left to the next run. */
@@ -60,37 +56,10 @@ class PeriodJob implements SmartLifecycle {
     }
 
     /**
-     * A db-scheduler for the period job alone, on the application's database ({@link com.aicredits.shared.RecurringJob}:
-     * a month start cut off by a kill is taken over in about 10 seconds, not db-scheduler's default 30 minutes).
+     * A db-scheduler for the period job alone, with the service's settings ({@link RecurringJobs}: a month start cut off
+     * by a kill is taken over in about 10 seconds, not db-scheduler's default 30 minutes); for a test of two instances.
      */
     static Scheduler scheduler(DataSource dataSource, Duration interval, Runnable job) {
-        return scheduler(dataSource, TASK, interval, job);
-    }
-
-    /** The same for another of the ledger's recurring jobs ({@link UsageJob}): its own task name, the same take-over. */
-    static Scheduler scheduler(DataSource dataSource, String name, Duration interval, Runnable job) {
-        return com.aicredits.shared.RecurringJob.scheduler(dataSource, name, interval, job);
-    }
-
-    @Override
-    public void start() {
-        if (enabled && scheduler == null) {
-            scheduler = scheduler(dataSource, interval, () -> run(batch -> { }));
-            scheduler.start();
-        }
-    }
-
-    @Override
-    public void stop() {
-        var running = scheduler;
-        scheduler = null;
-        if (running != null) {
-            running.stop();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return scheduler != null;
+        return RecurringJobs.scheduler(dataSource, TASK, interval, job);
     }
 }

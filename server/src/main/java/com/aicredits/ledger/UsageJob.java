@@ -1,22 +1,20 @@
 package com.aicredits.ledger;
 
-import com.github.kagkarlsson.scheduler.Scheduler;
+import com.aicredits.shared.RecurringJobs;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the {@link UsageFolder} every few seconds as db-scheduler's recurring task (one instance runs each execution).
+ * Runs the {@link UsageFolder} every few seconds, a recurring job ({@link RecurringJobs}: one instance runs each execution).
  * Only for freshness and read speed: readers add the not-yet-folded tail themselves, so a late or missed run changes
  * no answer, and a run overlapping another (taken over after a lost heartbeat) waits for the watermark's lock.
  */
 @Component
-class UsageJob implements SmartLifecycle {
+class UsageJob {
 
     private static final Logger log = LoggerFactory.getLogger(UsageJob.class);
     static final String TASK = "usage-rollups";
@@ -24,21 +22,17 @@ class UsageJob implements SmartLifecycle {
     static final long BULK_ENTRIES = 100_000;
 
     private final UsageFolder folder;
-    private final DataSource dataSource;
-    private final boolean enabled;
-    private final Duration interval;
     private final int batchSize;
-    private volatile Scheduler scheduler;
 
-    UsageJob(UsageFolder folder, DataSource dataSource,
+    UsageJob(UsageFolder folder, RecurringJobs jobs,
             @Value("${aicredits.usage.job.enabled:true}") boolean enabled,
             @Value("${aicredits.usage.job.interval:5s}") Duration interval,
             @Value("${aicredits.usage.job.batch-size:" + UsageFolder.BATCH_SIZE_DEFAULT + "}") int batchSize) {
         this.folder = folder;
-        this.dataSource = dataSource;
-        this.enabled = enabled;
-        this.interval = interval;
         this.batchSize = batchSize;
+        if (enabled) {
+            jobs.add(TASK, interval, this::run);
+        }
     }
 
     void run() {
@@ -68,28 +62,5 @@ class UsageJob implements SmartLifecycle {
             log.warn("usage roll-ups: could not summarize the ledger's tx index ({}); run VACUUM ledger_entries after "
                     + "bulk loads", e.getMessage());
         }
-    }
-
-    @Override
-    public void start() {
-        if (enabled && scheduler == null) {
-            // PeriodJob's scheduler: a fold cut off by a crash is taken over in seconds, not db-scheduler's 30 minutes.
-            scheduler = PeriodJob.scheduler(dataSource, TASK, interval, this::run);
-            scheduler.start();
-        }
-    }
-
-    @Override
-    public void stop() {
-        var running = scheduler;
-        scheduler = null;
-        if (running != null) {
-            running.stop();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return scheduler != null;
     }
 }

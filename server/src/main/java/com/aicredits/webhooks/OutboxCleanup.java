@@ -1,15 +1,13 @@
 package com.aicredits.webhooks;
 
 import com.aicredits.notifications.Notifications;
-import com.aicredits.shared.RecurringJob;
+import com.aicredits.shared.RecurringJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -17,11 +15,11 @@ import org.springframework.stereotype.Component;
  * Keeps the outboxes from growing without end: deliveries that finished (delivered, or failed for good) more than
  * {@code aicredits.outbox.retention} (30 days) ago are deleted with their attempt log, then the events no delivery
  * refers to any more, and the e-mails sent or given up that long ago. Pending rows are never touched, and the
- * delivery log stays visible for the whole retention. A db-scheduler recurring task ({@link RecurringJob}), so one
+ * delivery log stays visible for the whole retention. A db-scheduler recurring task ({@link RecurringJobs}), so one
  * instance runs each execution; deletes go in batches so no run holds a long transaction.
  */
 @Component
-class OutboxCleanup implements SmartLifecycle {
+class OutboxCleanup {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxCleanup.class);
     static final String TASK = "outbox-clean-up";
@@ -35,10 +33,8 @@ class OutboxCleanup implements SmartLifecycle {
     private final Notifications notifications;
     private final Clock clock;
     private final Duration retention;
-    private final boolean enabled;
-    private final RecurringJob job;
 
-    OutboxCleanup(WebhookStore store, Notifications notifications, Clock clock, DataSource dataSource,
+    OutboxCleanup(WebhookStore store, Notifications notifications, Clock clock, RecurringJobs jobs,
             @Value("${aicredits.outbox.retention:30d}") Duration retention,
             @Value("${aicredits.outbox.clean-up.interval:1h}") Duration interval,
             @Value("${aicredits.outbox.clean-up.enabled:true}") boolean enabled) {
@@ -46,8 +42,9 @@ class OutboxCleanup implements SmartLifecycle {
         this.notifications = notifications;
         this.clock = clock;
         this.retention = retention;
-        this.enabled = enabled;
-        this.job = new RecurringJob(dataSource, TASK, interval, this::scheduledRun);
+        if (enabled) {
+            jobs.add(TASK, interval, this::scheduledRun);
+        }
     }
 
     /** One run: everything finished before now minus the retention. Tests call it directly. */
@@ -79,22 +76,5 @@ class OutboxCleanup implements SmartLifecycle {
         } catch (DataAccessException e) {
             log.warn("outbox clean-up stopped, the next run goes on: {}", e.getMessage());
         }
-    }
-
-    @Override
-    public void start() {
-        if (enabled) {
-            job.start();
-        }
-    }
-
-    @Override
-    public void stop() {
-        job.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return job.isRunning();
     }
 }

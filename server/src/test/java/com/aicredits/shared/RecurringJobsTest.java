@@ -15,14 +15,14 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Each recurring job has a db-scheduler of its own on one table, so each scheduler finds the other jobs' tasks
- * unknown. Two such schedulers with the service's settings ({@link RecurringJob#configured}), run by hand on a clock
- * moved a month on, as two jobs of one long-running instance: neither deletes the other's task, and both keep running.
- * On a table of their own, so the application's jobs running beside them in this context are not touched.
- * Without {@code deleteUnresolvedAfter} the second job's task was deleted in the third week.
+ * Two schedulers with different tasks on one table, with the service's settings ({@link RecurringJobs#configured}):
+ * an older and a newer instance during a rolling upgrade, or, before the service ran every job on one scheduler, two
+ * jobs of one instance. Run by hand on a clock moved five weeks on: neither deletes the other's task, and both keep
+ * running. On a table of their own, so the application's jobs running beside them in this context are not touched.
+ * Without {@code deleteUnresolvedAfter} the second task was deleted in the third week.
  */
 @TestApplication
-class RecurringJobTest {
+class RecurringJobsTest {
 
     private static final Duration HOURLY = Duration.ofHours(1);
     /** Outside the public schema, which the schema tests read whole. */
@@ -61,8 +61,8 @@ class RecurringJobTest {
     }
 
     private ManualScheduler manual(String name, AtomicInteger runs, SettableClock clock) {
-        var task = RecurringJob.task(name, HOURLY, runs::incrementAndGet);
+        var task = RecurringJobs.task(name, HOURLY, runs::incrementAndGet);
         var builder = TestHelper.createManualScheduler(dataSource, List.of()).clock(clock).startTasks(List.of(task));
-        return (ManualScheduler) RecurringJob.configured(builder, HOURLY).tableName(TASKS).build();
+        return (ManualScheduler) RecurringJobs.configured(builder, HOURLY).tableName(TASKS).build();
     }
 }
