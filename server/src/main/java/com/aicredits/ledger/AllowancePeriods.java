@@ -28,18 +28,20 @@ class AllowancePeriods {
     }
 
     LocalDate nextGrantDay(TenantId tenant, Period period) {
-        var zone = settings.timeZone(tenant);
-        return Calendar.following(period, calendar.currentStart(period, zone));
+        return nextGrants(settings.timeZone(tenant)).day(period);
     }
 
     Instant nextGrantAt(TenantId tenant, Period period) {
-        return calendar.nextStart(period, settings.timeZone(tenant));
+        return nextGrants(settings.timeZone(tenant)).at(period);
     }
 
     /** The next grant of each period in {@code zone}, for readers that need both for many users. */
     NextGrants nextGrants(ZoneId zone) {
-        return new NextGrants(Calendar.following(Period.MONTHLY, calendar.currentStart(Period.MONTHLY, zone)),
-                Calendar.following(Period.WEEKLY, calendar.currentStart(Period.WEEKLY, zone)), zone);
+        return new NextGrants(nextDay(Period.MONTHLY, zone), nextDay(Period.WEEKLY, zone), zone);
+    }
+
+    private LocalDate nextDay(Period period, ZoneId zone) {
+        return Calendar.following(period, calendar.currentStart(period, zone));
     }
 
     /** The first day of the next monthly and weekly periods, and the zone they start at midnight in. */

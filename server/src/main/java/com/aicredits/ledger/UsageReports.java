@@ -90,7 +90,7 @@ class UsageReports {
      */
     Forecast forecast(TenantId tenant, UserId user, int limit) {
         ZoneId zone = settings.timeZone(tenant);
-        var window = store.paceWindow(tenant, zone, LocalDate.ofInstant(clock.instant(), zone));
+        var window = paceWindow(tenant, zone);
         var grants = periods.nextGrants(zone);
         var users = store.atRisk(tenant, window, window.today().plusDays(RISK_DAYS), grants.monthly(), grants.weekly(),
                         user, limit).stream()
@@ -108,7 +108,7 @@ class UsageReports {
     Runway tenantRunway(TenantId tenant) {
         ZoneId zone = settings.timeZone(tenant);
         var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
-        return tenantRunway(tenant, store.paceWindow(tenant, zone, LocalDate.ofInstant(clock.instant(), zone)), available);
+        return tenantRunway(tenant, paceWindow(tenant, zone), available);
     }
 
     private Runway tenantRunway(TenantId tenant, UsageSql.PaceWindow window, Credits available) {
@@ -120,8 +120,13 @@ class UsageReports {
     Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
         ZoneId zone = settings.timeZone(tenant);
         var grants = periods.nextGrants(zone);
-        return store.runways(tenant, zone, LocalDate.ofInstant(clock.instant(), zone), users).values().stream()
+        return store.runways(tenant, paceWindow(tenant, zone), users).values().stream()
                 .collect(Collectors.toMap(UsageStore.UserRow::userId, row -> runway(row, grants)));
+    }
+
+    /** The 14 pace days ending today in the tenant's zone, read once for an answer's statements. */
+    private UsageSql.PaceWindow paceWindow(TenantId tenant, ZoneId zone) {
+        return store.paceWindow(tenant, zone, LocalDate.ofInstant(clock.instant(), zone));
     }
 
     /** The window the table's runway sort and filter read: the tenant's zone and today there. */

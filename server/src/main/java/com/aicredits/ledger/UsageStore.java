@@ -117,12 +117,11 @@ class UsageStore {
     }
 
     /** Each of these users' consumption of the pace days and their runway day (for a page of the table). */
-    Map<UserId, UserRow> runways(TenantId tenant, ZoneId zone, LocalDate today, List<UserId> users) {
+    Map<UserId, UserRow> runways(TenantId tenant, UsageSql.PaceWindow window, List<UserId> users) {
         var result = new HashMap<UserId, UserRow>();
         if (users.isEmpty()) {
             return result;
         }
-        var window = paceWindow(tenant, zone, today);
         jdbc.sql(UsageSql.runways(" and %s.user_id = any(string_to_array(:users, ',')::uuid[])", window.runwaysKept()) + """
                 select b.user_id, b.available, b.consumed, %s, al.period
                   from runway b

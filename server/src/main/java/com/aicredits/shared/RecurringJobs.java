@@ -49,7 +49,9 @@ public class RecurringJobs implements SmartLifecycle {
             throw new IllegalStateException("recurring jobs are added before the scheduler starts: " + name);
         }
         tasks.add(task(name, interval, job));
-        polling = polling(interval).compareTo(polling) < 0 ? polling(interval) : polling;
+        if (polling(interval).compareTo(polling) < 0) {
+            polling = polling(interval);
+        }
     }
 
     /** A scheduler for one job alone, with the same settings (a test runs two, as two instances would). */
