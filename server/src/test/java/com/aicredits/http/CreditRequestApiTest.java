@@ -351,6 +351,11 @@ class CreditRequestApiTest {
 
         assertThat(val.post(t.base + "/notifications/read", body()).code()).isEqualTo("VALIDATION_FAILED");
         assertThat(val.post(t.base + "/notifications/read", body("ids", List.of("not-a-uuid"))).code()).isEqualTo("VALIDATION_FAILED");
+        // Found by HostileInputProperties (seed 8808972242608022455): an empty list beside all: true was answered 204.
+        assertThat(val.post(t.base + "/notifications/read", body("ids", List.of(), "all", true)).code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(val.post(t.base + "/notifications/read", body("ids", List.of(UUID.randomUUID()), "all", true)).code())
+                .isEqualTo("VALIDATION_FAILED");
+        assertThat(val.post(t.base + "/notifications/read", body("ids", List.of())).code()).isEqualTo("VALIDATION_FAILED");
         assertThat(t.admin().get(t.base + "/notifications").status()).isEqualTo(403);
     }
 }

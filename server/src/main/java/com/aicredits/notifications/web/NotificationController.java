@@ -61,7 +61,7 @@ class NotificationController {
     @PostMapping("/read")
     @Operation(summary = "Mark notifications read: {ids: [...]} (at most 500) or {all: true}",
             description = "Ids of someone else's notifications, or unknown ones, change nothing. 400 VALIDATION_FAILED "
-                    + "when neither ids nor all: true is given.")
+                    + "when neither ids nor all: true is given, when both are, or when ids is empty.")
     @ApiResponse(responseCode = "204", description = "marked")
     ResponseEntity<Object> read(@PathVariable TenantId tenantId, @RequestBody ReadBody body,
             @AuthenticationPrincipal Caller caller) {
@@ -69,8 +69,11 @@ class NotificationController {
         if (!all && (body.ids() == null || body.ids().isEmpty())) {
             return Problems.invalid("ids", "give ids (the notifications to mark read) or all: true");
         }
-        if (body.ids() != null && (body.ids().size() > IDS_MAX || body.ids().contains(null))) {
-            return Problems.invalid("ids", "ids is a list of at most " + IDS_MAX + " notification ids");
+        if (body.ids() != null && (body.ids().isEmpty() || body.ids().size() > IDS_MAX || body.ids().contains(null))) {
+            return Problems.invalid("ids", "ids is a list of 1 to " + IDS_MAX + " notification ids");
+        }
+        if (all && body.ids() != null) {
+            return Problems.invalid("ids", "give ids or all: true, not both");
         }
         if (caller.userId() == null && directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
