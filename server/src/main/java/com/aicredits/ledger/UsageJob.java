@@ -42,25 +42,34 @@ class UsageJob {
             if (folded > 0) {
                 log.debug("usage roll-ups: folded {} transactions", folded);
             }
-            if (folder.watermark().entryId() - before >= BULK_ENTRIES) {
-                summarizeAfterBulk();
-            }
+            summarizeTail(folder.watermark().entryId() - before >= BULK_ENTRIES);
         } catch (DataAccessException e) {
             log.warn("usage roll-ups stopped, the next run goes on: {}", e.getMessage());
         }
     }
 
-    /** After a bulk load (an import, a restore, the benchmark's seed), so the tail stays a read of a few pages. */
-    private void summarizeAfterBulk() {
+    /** Set after the first failure to summarize, so that a database user without the right warns once, not every run. */
+    private volatile boolean summarizeWarned;
+
+    /**
+     * Keeps the tail a read of a few pages: every run summarizes the index ranges folded since the last one, and after
+     * a bulk load (an import, a restore, the benchmark's seed) every range.
+     */
+    private void summarizeTail(boolean afterBulk) {
         try {
-            long ranges = folder.summarizeTailIndex();
-            if (ranges > 0) {
+            long ranges = afterBulk ? folder.summarizeTailIndex() : folder.summarizeFoldedRanges();
+            if (afterBulk && ranges > 0) {
                 log.info("usage roll-ups: summarized {} page ranges of the ledger's tx index after a bulk load", ranges);
             }
         } catch (DataAccessException e) {
             // Only the table's owner may summarize; the reads stay correct, only slower until autovacuum does it.
-            log.warn("usage roll-ups: could not summarize the ledger's tx index ({}); run VACUUM ledger_entries after "
-                    + "bulk loads", e.getMessage());
+            if (!summarizeWarned) {
+                summarizeWarned = true;
+                log.warn("usage roll-ups: could not summarize the ledger's tx index ({}); usage reads stay correct but "
+                        + "slower: run the service as the owner of ledger_entries", e.getMessage());
+            } else {
+                log.debug("usage roll-ups: could not summarize the ledger's tx index: {}", e.getMessage());
+            }
         }
     }
 }
