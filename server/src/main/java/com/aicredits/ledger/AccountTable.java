@@ -1,6 +1,7 @@
 package com.aicredits.ledger;
 
 import com.aicredits.ledger.RowQuery.SortBy;
+import com.aicredits.shared.JoinedReads;
 import com.aicredits.shared.TenantId;
 import com.aicredits.storage.StandbyReads;
 import java.util.HashMap;
@@ -22,6 +23,9 @@ class AccountTable {
 
     /** Only reads, the heaviest of the admin screens (and the exports): they may run on a standby ({@link StandbyReads}). */
     private final JdbcClient jdbc;
+
+    /** A page is shared by the readers asking for the same at the same moment (see {@link JoinedReads}). */
+    private final JoinedReads<List<?>, Page<AccountRow>> pages = new JoinedReads<>();
 
     AccountTable(StandbyReads standby) {
         this.jdbc = standby.jdbc();
@@ -45,6 +49,10 @@ class AccountTable {
      * current allocation's (since it was last opened, V9__allocation_since_opening.sql), remaining the account's.
      */
     Page<AccountRow> rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
+        return pages.read(List.of(tenant, query), () -> computeRows(tenant, query, window));
+    }
+
+    private Page<AccountRow> computeRows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
         var filter = TableFilter.of(jdbc, tenant, query, window);
         long total = count(tenant, query, filter);
         var until = lastRunwayDay(tenant, query);
@@ -53,7 +61,7 @@ class AccountTable {
             // Fewer rows up to that day than the page holds: the last page, or runways moved since the day was read.
             rows = page(query, filter, Optional.empty());
         }
-        return new Page<>(rows, query.page(), query.size(), total);
+        return new Page<>(List.copyOf(rows), query.page(), query.size(), total);
     }
 
     /**
