@@ -6,6 +6,7 @@ import com.aicredits.shared.TenantId;
 import com.aicredits.storage.StandbyReads;
 import java.util.HashMap;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -25,7 +26,7 @@ class AccountTable {
     private final JdbcClient jdbc;
 
     /** A page is shared by the readers asking for the same at the same moment (see {@link JoinedReads}). */
-    private final JoinedReads<List<?>, Page<AccountRow>> pages = new JoinedReads<>();
+    private final JoinedReads<List<?>, Rows> pages = new JoinedReads<>();
 
     AccountTable(StandbyReads standby) {
         this.jdbc = standby.jdbc();
@@ -48,20 +49,35 @@ class AccountTable {
      * Active allocations only: a user whose allocation closed has left the table. Assigned and consumed are the
      * current allocation's (since it was last opened, V9__allocation_since_opening.sql), remaining the account's.
      */
-    Page<AccountRow> rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
+    Rows rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
         return pages.read(List.of(tenant, query), () -> computeRows(tenant, query, window));
     }
 
-    private Page<AccountRow> computeRows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
+    /**
+     * A page of the table and, when its statement computed them (the page sorted or filtered by runway), its users'
+     * runways as of the same snapshot, in {@code zone}: a reader needs no second statement for the runway column.
+     */
+    record Rows(Page<AccountRow> page, Optional<Runways> runways) {
+    }
+
+    record Runways(ZoneId zone, List<UsageStore.UserRow> users) {
+    }
+
+    private Rows computeRows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
         var filter = TableFilter.of(jdbc, tenant, query, window);
         long total = count(tenant, query, filter);
         var until = lastRunwayDay(tenant, query);
-        List<AccountRow> rows = page(query, filter, until);
-        if (until.isPresent() && rows.size() < query.size()) {
-            // Fewer rows up to that day than the page holds: the last page, or runways moved since the day was read.
-            rows = page(query, filter, Optional.empty());
-        }
-        return new Page<>(List.copyOf(rows), query.page(), query.size(), total);
+        List<Line> firstRead = page(query, filter, until);
+        // Fewer rows up to that day than the page holds: the last page, or runways moved since the day was read.
+        List<Line> lines = until.isPresent() && firstRead.size() < query.size()
+                ? page(query, filter, Optional.empty())
+                : firstRead;
+        var page = new Page<>(lines.stream().map(Line::row).toList(), query.page(), query.size(), total);
+        return new Rows(page, filter.zone().map(zone -> new Runways(zone, lines.stream().map(Line::runway).toList())));
+    }
+
+    /** A row of the page, with its user's runway when the page's statement computed it. */
+    private record Line(AccountRow row, UsageStore.UserRow runway) {
     }
 
     /**
@@ -89,9 +105,16 @@ class AccountTable {
                 .params(pageParams(query, filter, until)).query(String.class).list());
     }
 
-    private List<AccountRow> page(RowQuery query, TableFilter filter, Optional<LastDay> until) {
+    private List<Line> page(RowQuery query, TableFilter filter, Optional<LastDay> until) {
+        boolean withRunways = filter.zone().isPresent();
         return jdbc.sql(pageSql(query, filter, until)).params(pageParams(query, filter, until))
-                .query(LedgerQueries::row).list();
+                .query((rs, n) -> {
+                    var row = LedgerQueries.row(rs, n);
+                    return new Line(row, !withRunways ? null : new UsageStore.UserRow(row.userId(), null,
+                            rs.getLong("runway_available"), rs.getLong("runway_paced"),
+                            rs.getObject("runs_out_on", LocalDate.class),
+                            row.allowance().map(terms -> terms.period().name()).orElse(null)));
+                }).list();
     }
 
     /**
@@ -147,26 +170,30 @@ class AccountTable {
     private static String pageSql(RowQuery query, TableFilter filter, Optional<LastDay> until) {
         String order = " order by " + ORDER.get(query.sortBy()).formatted(query.descending() ? "desc" : "asc")
                 + " limit :limit offset :offset";
+        String columns = filter.zone().isEmpty() ? LedgerQueries.ROW_COLUMNS
+                : LedgerQueries.ROW_COLUMNS.replaceFirst("select ", "select b.available as runway_available, "
+                        + "b.consumed as runway_paced, " + UsageSql.RUNS_OUT_ON.formatted("b") + " as runs_out_on, ");
         if (until.isEmpty()) {
-            return filter.with() + LedgerQueries.ROW_COLUMNS + filter.join() + filter.where() + order;
+            return filter.with() + columns + filter.join() + filter.where() + order;
         }
         if (!until.get().walkTies()) {
-            return filter.with() + LedgerQueries.ROW_COLUMNS + filter.join() + filter.where()
-                    + " and b.lasts_until <= :until" + order;
+            return filter.with() + columns + filter.join() + filter.where() + " and b.lasts_until <= :until" + order;
         }
         // The users who run out before that day (fewer than the page's reach), and the first of those who run out on
         // it by name: the name index walked in order, each user's runway looked up (offset 0 fences the lookup so
         // that the planner keeps the walk) until the reach is found.
         return filter.with() + """
                 , bounded as materialized (
-                    select b.user_id, b.lasts_until from runway b where b.lasts_until < :until
+                    select b.user_id, b.available, b.consumed, b.lasts_until from runway b where b.lasts_until < :until
                     union all
-                    (select u.id, cast(:until as date) from people u
-                      cross join lateral (select 1 from runway b where b.user_id = u.id and b.lasts_until = :until offset 0) tie
+                    (select u.id, tie.available, tie.consumed, cast(:until as date) from people u
+                      cross join lateral (
+                          select b.available, b.consumed from runway b
+                           where b.user_id = u.id and b.lasts_until = :until offset 0) tie
                       where u.tenant_id = :tenant
                       order by lower(u.name), u.id limit :limit + :offset)
                 )
-                """ + LedgerQueries.ROW_COLUMNS + " join bounded b on b.user_id = a.user_id" + filter.where() + order;
+                """ + columns + " join bounded b on b.user_id = a.user_id" + filter.where() + order;
     }
 
     private static Map<String, Object> pageParams(RowQuery query, TableFilter filter, Optional<LastDay> until) {
@@ -181,7 +208,7 @@ class AccountTable {
      * The WHERE clause of the table's search and filters, with its parameters; and, only when the runway is sorted or
      * filtered on, every user's runway (UsageSql.runways: a WITH prefix and a join of it as b).
      */
-    private record TableFilter(String with, String join, String where, Map<String, Object> params) {
+    private record TableFilter(String with, String join, String where, Map<String, Object> params, Optional<ZoneId> zone) {
 
         static TableFilter of(JdbcClient jdbc, TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
             var where = new StringBuilder(" where a.tenant_id = :tenant and a.active");
@@ -189,8 +216,10 @@ class AccountTable {
             params.put("tenant", tenant.value());
             String with = "";
             String join = "";
+            Optional<ZoneId> zone = Optional.empty();
             if (query.sortBy() == SortBy.RUNS_OUT_ON || query.state() == RowQuery.UserState.RUNS_OUT_SOON) {
                 var w = window.get();
+                zone = Optional.of(w.zone());
                 var pace = UsageSql.paceWindow(jdbc, tenant.value(), w.zone(), w.today());
                 with = UsageSql.runways("", pace.runwaysKept()) + "\n";
                 join = " join runway b on b.user_id = a.user_id";
@@ -215,7 +244,7 @@ class AccountTable {
                     case RUNS_OUT_SOON -> " and b.lasts_until <= :soon";
                 });
             }
-            return new TableFilter(with, join, where.toString(), Map.copyOf(params));
+            return new TableFilter(with, join, where.toString(), Map.copyOf(params), zone);
         }
     }
 

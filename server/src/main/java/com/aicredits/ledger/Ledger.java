@@ -75,7 +75,7 @@ public class Ledger {
         this.allowanceStore = allowanceStore;
         this.periods = periods;
         this.usage = usage;
-        this.overTime = new UsageOverTime(usage, folder);
+        this.overTime = new UsageOverTime(usage, folder, table);
     }
 
     // ------------------------------------------------------------------ purchase and allocation
@@ -273,7 +273,7 @@ public class Ledger {
     }
 
     public Page<AccountRow> rows(TenantId tenant, RowQuery query) {
-        return table.rows(tenant, query, () -> usage.window(tenant));
+        return table.rows(tenant, query, () -> usage.window(tenant)).page();
     }
 
     /** Usage over time and runways: the charts, the forecast, the table's runway column. */

@@ -15,10 +15,12 @@ public final class UsageOverTime {
 
     private final UsageReports reports;
     private final UsageFolder folder;
+    private final AccountTable table;
 
-    UsageOverTime(UsageReports reports, UsageFolder folder) {
+    UsageOverTime(UsageReports reports, UsageFolder folder, AccountTable table) {
         this.reports = reports;
         this.folder = folder;
+        this.table = table;
     }
 
     /** Consumption over the query's days. */
@@ -44,6 +46,17 @@ public final class UsageOverTime {
     /** The runway of each of these users: a page of the table. */
     public Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
         return reports.runways(tenant, users);
+    }
+
+    /** A page of the table and its users' runways (the API's table: its runsOutOn and dailyBurn columns). */
+    public TablePage table(TenantId tenant, RowQuery query) {
+        var rows = table.rows(tenant, query, () -> reports.window(tenant));
+        var runways = rows.runways().map(read -> reports.runways(read.zone(), read.users()))
+                .orElseGet(() -> reports.runways(tenant, rows.page().items().stream().map(AccountRow::userId).toList()));
+        return new TablePage(rows.page(), runways);
+    }
+
+    public record TablePage(Page<AccountRow> rows, Map<UserId, Runway> runways) {
     }
 
     /** Today in the tenant's time zone (the last day of a default usage range). */

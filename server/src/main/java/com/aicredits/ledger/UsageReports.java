@@ -137,9 +137,13 @@ class UsageReports {
 
     private Map<UserId, Runway> computeRunways(TenantId tenant, List<UserId> users) {
         ZoneId zone = settings.timeZone(tenant);
+        return runways(zone, List.copyOf(store.runways(tenant, paceWindow(tenant, zone), users).values()));
+    }
+
+    /** These users' runways from their rows of {@link UsageSql#runways} (read with a page of the table, say). */
+    Map<UserId, Runway> runways(ZoneId zone, List<UsageStore.UserRow> rows) {
         var grants = periods.nextGrants(zone);
-        return store.runways(tenant, paceWindow(tenant, zone), users).values().stream()
-                .collect(Collectors.toUnmodifiableMap(UsageStore.UserRow::userId, row -> runway(row, grants)));
+        return rows.stream().collect(Collectors.toUnmodifiableMap(UsageStore.UserRow::userId, row -> runway(row, grants)));
     }
 
     /** The 14 pace days ending today in the tenant's zone, read once for an answer's statements. */

@@ -163,6 +163,9 @@ class LargeTenantQueryPlanTest {
         var runways = ledger.overTime().runways(big, page.stream().map(AccountRow::userId).toList());
         assertThat(page).hasSize(50).allSatisfy(row -> assertThat(runways.get(row.userId()).runsOutOn())
                 .as("the soonest 50 are among the 300 who spend").isNotNull());
+        var table = ledger.overTime().table(big, new RowQuery(null, null, null, SortBy.RUNS_OUT_ON, false, 0, 50));
+        assertThat(table.rows().items()).isEqualTo(page);
+        assertThat(table.runways()).as("the runways read with the page, as read on their own").isEqualTo(runways);
         assertThat(ledger.overTime().forecast(big, 100).users()).as("none of them runs out within 14 days").isEmpty();
 
         // Page 11 is past the 300: 99,700 tie on never, found by walking the names, not by sorting them all.
@@ -175,8 +178,9 @@ class LargeTenantQueryPlanTest {
                         select u.id from users u join accounts a on a.tenant_id = u.tenant_id and a.user_id = u.id
                          where u.tenant_id = ? and a.consumed = 0 order by lower(u.name), u.id offset 200 limit 50
                         """).param(big.value()).query((rs, n) -> new UserId(rs.getObject(1, java.util.UUID.class))).list());
-        assertThat(ledger.overTime().runways(big, deepPage.stream().map(AccountRow::userId).toList()).values())
-                .allSatisfy(runway -> assertThat(runway.runsOutOn()).isNull());
+        var deepRunways = ledger.overTime().runways(big, deepPage.stream().map(AccountRow::userId).toList());
+        assertThat(deepRunways.values()).allSatisfy(runway -> assertThat(runway.runsOutOn()).isNull());
+        assertThat(ledger.overTime().table(big, deep).runways()).as("read with the walked page").isEqualTo(deepRunways);
     }
 
     private String explain(RowQuery query) {

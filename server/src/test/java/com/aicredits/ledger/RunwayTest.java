@@ -112,6 +112,23 @@ class RunwayTest {
         assertThat(soon.total()).isEqualTo(2);
     }
 
+    /** Sorted or filtered by runway, a page's statement computes its users' runways: the API's table reads them there. */
+    @Test
+    void the_runways_read_with_a_page_are_those_read_on_their_own() {
+        var everyone = List.of(ada, bob, cy, dee);
+        var separately = ledger.overTime().runways(t.tenant, everyone);
+        for (var query : List.of(new RowQuery(null, null, null, RowQuery.SortBy.RUNS_OUT_ON, false, 0, 50),
+                new RowQuery(null, null, null, RowQuery.SortBy.RUNS_OUT_ON, true, 0, 50),
+                new RowQuery("o", null, null, RowQuery.SortBy.RUNS_OUT_ON, false, 0, 50),
+                new RowQuery(null, null, RowQuery.UserState.RUNS_OUT_SOON, RowQuery.SortBy.NAME, false, 0, 50),
+                new RowQuery(null, null, null, RowQuery.SortBy.NAME, false, 0, 50))) {
+            var table = ledger.overTime().table(t.tenant, query);
+            assertThat(table.rows()).as("%s", query).isEqualTo(ledger.rows(t.tenant, query));
+            assertThat(table.runways()).as("%s", query).hasSize(table.rows().items().size())
+                    .allSatisfy((user, runway) -> assertThat(runway).isEqualTo(separately.get(user)));
+        }
+    }
+
     /**
      * After a fold the folder keeps every user's runway (V28) and readers take those rows; a charge since moves its
      * user at once (the tail is added to the kept pace), and the next fold keeps the new figures.

@@ -109,10 +109,9 @@ class CreditsController {
         if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        var rows = ledger.rows(tenantId, new RowQuery(q, roleFilter.orElse(null), stateFilter.orElse(null),
-                order.get().by(), order.get().descending(), page, size));
-        return ResponseEntity.ok(RowsPage.of(rows, ledger.overTime().runways(tenantId,
-                rows.items().stream().map(com.aicredits.ledger.AccountRow::userId).toList())));
+        var table = ledger.overTime().table(tenantId, new RowQuery(q, roleFilter.orElse(null),
+                stateFilter.orElse(null), order.get().by(), order.get().descending(), page, size));
+        return ResponseEntity.ok(RowsPage.of(table.rows(), table.runways()));
     }
 
     record AssignableJson(UUID userId, String name, String email) {
