@@ -137,7 +137,11 @@ class LargeTenantQueryPlanTest {
         long tablePages = jdbc.sql("select pg_relation_size('ledger_entries') / 8192").query(Long.class).single();
         var heapBlocks = java.util.regex.Pattern.compile("Heap Blocks: lossy=(\\d+)").matcher(plan);
         long tailPages = heapBlocks.find() ? Long.parseLong(heapBlocks.group(1)) : 0;
-        assertThat(plan).contains("Bitmap Index Scan on ledger_entries_by_tx").doesNotContain("Gather");
+        assertThat(plan).contains("Bitmap Index Scan on ledger_entries_by_tx");
+        // No parallel workers for what runs. The branch for a tenant whose roll-ups are in another zone reads the
+        // ledger and may be planned in parallel, depending on the table's size when this runs, but it is never executed.
+        assertThat(plan.lines().filter(line -> line.contains("Gather") && !line.contains("(never executed)")))
+                .as("parallel plans that ran").isEmpty();
         assertThat(tailPages).as("pages read for the tail, of %d", tablePages).isLessThan(tablePages / 10);
     }
 
