@@ -1,7 +1,6 @@
 package com.aicredits.ledger;
 
 import com.aicredits.ledger.RowQuery.SortBy;
-import com.aicredits.shared.JoinedReads;
 import com.aicredits.shared.TenantId;
 import com.aicredits.storage.StandbyReads;
 import java.util.HashMap;
@@ -25,9 +24,6 @@ class AccountTable {
     /** Only reads, the heaviest of the admin screens (and the exports): they may run on a standby ({@link StandbyReads}). */
     private final JdbcClient jdbc;
 
-    /** A page is shared by the readers asking for the same at the same moment (see {@link JoinedReads}). */
-    private final JoinedReads<List<?>, Rows> pages = new JoinedReads<>();
-
     AccountTable(StandbyReads standby) {
         this.jdbc = standby.jdbc();
     }
@@ -46,14 +42,6 @@ class AccountTable {
 
 
     /**
-     * Active allocations only: a user whose allocation closed has left the table. Assigned and consumed are the
-     * current allocation's (since it was last opened, V9__allocation_since_opening.sql), remaining the account's.
-     */
-    Rows rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
-        return pages.read(List.of(tenant, query), () -> computeRows(tenant, query, window));
-    }
-
-    /**
      * A page of the table and, when its statement computed them (the page sorted or filtered by runway), its users'
      * runways as of the same snapshot, in {@code zone}: a reader needs no second statement for the runway column.
      */
@@ -63,7 +51,11 @@ class AccountTable {
     record Runways(ZoneId zone, List<UsageStore.UserRow> users) {
     }
 
-    private Rows computeRows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
+    /**
+     * Active allocations only: a user whose allocation closed has left the table. Assigned and consumed are the
+     * current allocation's (since it was last opened, V9__allocation_since_opening.sql), remaining the account's.
+     */
+    Rows rows(TenantId tenant, RowQuery query, Supplier<UsageReports.RunwayWindow> window) {
         var filter = TableFilter.of(jdbc, tenant, query, window);
         long total = count(tenant, query, filter);
         var until = lastRunwayDay(tenant, query);

@@ -3,14 +3,12 @@ package com.aicredits.ledger;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.TenantSettings;
 import com.aicredits.shared.Credits;
-import com.aicredits.shared.JoinedReads;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +32,6 @@ class UsageReports {
     private final TenantSettings settings;
     private final AllowancePeriods periods;
     private final Clock clock;
-    /** Each of these reads is shared by the readers asking for the same at the same moment (see {@link JoinedReads}). */
-    private final JoinedReads<List<?>, Usage> usages = new JoinedReads<>();
-    private final JoinedReads<List<?>, Forecast> forecasts = new JoinedReads<>();
-    private final JoinedReads<List<?>, Map<UserId, Runway>> pageRunways = new JoinedReads<>();
 
     UsageReports(UsageStore store, LedgerQueries queries, TenantSettings settings, AllowancePeriods periods, Clock clock) {
         this.store = store;
@@ -52,10 +46,6 @@ class UsageReports {
     }
 
     Usage usage(TenantId tenant, UsageQuery query) {
-        return usages.read(List.of(tenant, query), () -> computeUsage(tenant, query));
-    }
-
-    private Usage computeUsage(TenantId tenant, UsageQuery query) {
         ZoneId zone = settings.timeZone(tenant);
         var rows = store.days(tenant, zone, query);
         // consumption per key and point
@@ -99,10 +89,6 @@ class UsageReports {
      * own figures alone and no tenant figures. The zone, the next grants and the pace window are read once for all.
      */
     Forecast forecast(TenantId tenant, UserId user, int limit) {
-        return forecasts.read(Arrays.asList(tenant, user, limit), () -> computeForecast(tenant, user, limit));
-    }
-
-    private Forecast computeForecast(TenantId tenant, UserId user, int limit) {
         ZoneId zone = settings.timeZone(tenant);
         var window = paceWindow(tenant, zone);
         var grants = periods.nextGrants(zone);
@@ -132,10 +118,6 @@ class UsageReports {
 
     /** The runway of each of these users (a page of the table). */
     Map<UserId, Runway> runways(TenantId tenant, List<UserId> users) {
-        return pageRunways.read(List.of(tenant, List.copyOf(users)), () -> computeRunways(tenant, users));
-    }
-
-    private Map<UserId, Runway> computeRunways(TenantId tenant, List<UserId> users) {
         ZoneId zone = settings.timeZone(tenant);
         return runways(zone, List.copyOf(store.runways(tenant, paceWindow(tenant, zone), users).values()));
     }
