@@ -41,8 +41,9 @@ class UsageJob {
             long folded = folder.foldAll(batchSize);
             if (folded > 0) {
                 log.debug("usage roll-ups: folded {} transactions", folded);
+                // Nothing folded, nothing new before the watermark to summarize: an idle run costs no more statements.
+                summarizeTail(folder.watermark().entryId() - before >= BULK_ENTRIES);
             }
-            summarizeTail(folder.watermark().entryId() - before >= BULK_ENTRIES);
         } catch (DataAccessException e) {
             log.warn("usage roll-ups stopped, the next run goes on: {}", e.getMessage());
         }
