@@ -27,28 +27,31 @@ select t.tenant_id, md5(t.tenant_id::text || ':' || n)::uuid,
   from seed_tenants t cross join lateral generate_series(1, t.nusers) n;
 
 -- Everyone holds 1,000,000 credits (in thousandths), so no charge of the run is refused.
-insert into accounts (tenant_id, user_id, assigned, consumed, active, opened_at, updated_at)
-select tenant_id, id, 1000000000, :k * 1000, true, now(), now() from users
+insert into accounts (tenant_id, user_id, assigned, consumed, active, opened_at, updated_at, entry_count)
+select tenant_id, id, 1000000000, :k * 1000, true, now(), now(), 1 + :k from users
  where tenant_id in (select tenant_id from seed_tenants);
 analyze users, accounts;
 
 with total as (select tenant_id, sum(assigned) as credits from accounts group by tenant_id),
-pool as (update pools p set purchased = total.credits, assigned = total.credits from total
-          where p.tenant_id = total.tenant_id returning p.tenant_id, p.purchased)
-insert into ledger_entries (tenant_id, type, credits, purchased_delta, unassigned_before, unassigned_after, actor, reference, at)
-select tenant_id, 'PURCHASE', purchased, purchased, 0, purchased, 'seed', 'PO-BENCH', now() from pool;
+pool as (update pools p set purchased = total.credits, assigned = total.credits,
+                            entry_count = 1 + (select count(*) from accounts a where a.tenant_id = p.tenant_id)
+           from total where p.tenant_id = total.tenant_id returning p.tenant_id, p.purchased)
+insert into ledger_entries (tenant_id, type, credits, purchased_delta, unassigned_before, unassigned_after, actor, reference, at,
+    pool_seq)
+select tenant_id, 'PURCHASE', purchased, purchased, 0, purchased, 'seed', 'PO-BENCH', now(), 1 from pool;
 
 insert into ledger_entries (tenant_id, user_id, type, credits, assigned_delta, remaining_before,
-    remaining_after, held_after, unassigned_before, unassigned_after, actor, at)
+    remaining_after, held_after, unassigned_before, unassigned_after, actor, at, user_seq, pool_seq)
 select tenant_id, user_id, 'ASSIGN', assigned, assigned, 0, assigned, 0,
-       total - running + assigned, total - running, 'seed', now()
+       total - running + assigned, total - running, 'seed', now(), 1, 1 + place
   from (select tenant_id, user_id, assigned,
                sum(assigned) over (partition by tenant_id) as total,
-               sum(assigned) over (partition by tenant_id order by user_id rows unbounded preceding) as running
+               sum(assigned) over (partition by tenant_id order by user_id rows unbounded preceding) as running,
+               row_number() over (partition by tenant_id order by user_id) as place
           from accounts) a
  order by tenant_id, user_id;
 
--- The history: :k charges of 1 credit per user, in order per user (the entries chain on ids).
+-- The history: :k charges of 1 credit per user, in order per user (the entries chain on user_seq, after the ASSIGN).
 insert into consumption_requests (tenant_id, request_id, user_id, feature, status, held, cost,
     available_after, remaining_after, created_at, finished_at)
 select a.tenant_id, 'seed-' || a.user_id || '-' || n, a.user_id, 'seed', 'SETTLED', 0, 1000,
@@ -56,9 +59,9 @@ select a.tenant_id, 'seed-' || a.user_id || '-' || n, a.user_id, 'seed', 'SETTLE
   from accounts a cross join lateral generate_series(1, :k) n;
 
 insert into ledger_entries (tenant_id, user_id, type, credits, consumed_delta, remaining_before,
-    remaining_after, held_after, actor, feature, request_id, at)
+    remaining_after, held_after, actor, feature, request_id, at, user_seq)
 select a.tenant_id, a.user_id, 'CHARGE', 1000, 1000, 1000000000 - (n - 1) * 1000, 1000000000 - n * 1000, 0,
-       'seed', 'seed', 'seed-' || a.user_id || '-' || n, now()
+       'seed', 'seed', 'seed-' || a.user_id || '-' || n, now(), 1 + n
   from accounts a cross join lateral generate_series(1, :k) n
  order by a.tenant_id, a.user_id, n;
 

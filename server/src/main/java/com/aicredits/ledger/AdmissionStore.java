@@ -44,13 +44,13 @@ class AdmissionStore {
     /** The account row, updated only if the user is admissible; %s is what admission does to it. */
     private static final String ADMIT = """
             update accounts a
-               set %s, updated_at = :now
+               set %s, entry_count = a.entry_count + 1, updated_at = :now
               from pools p, people u
              where a.tenant_id = :tenant and a.user_id = :user
                and p.tenant_id = :tenant and u.tenant_id = :tenant and u.id = :user
                and admission_refusal(u.active, a.active, credits_available(a.assigned, a.consumed, a.held),
                                      a.open_holds, p.max_holds_per_user) is null
-            returning a.assigned - a.consumed as remaining, a.held, a.assigned
+            returning a.assigned - a.consumed as remaining, a.held, a.assigned, a.entry_count as seq
             """;
 
     static final String AUTHORIZE = "with acc as (" + ADMIT.formatted("held = a.held + :amount, open_holds = a.open_holds + 1") + """
@@ -65,6 +65,7 @@ class AdmissionStore {
             """ + LedgerEntrySql.insert("""
                 tenant_id = :tenant
                 user_id = :user
+                user_seq = acc.seq
                 type = 'AUTHORIZE'
                 credits = :amount
                 held_delta = :amount
@@ -96,6 +97,7 @@ class AdmissionStore {
             """ + LedgerEntrySql.insert("""
                 tenant_id = :tenant
                 user_id = :user
+                user_seq = acc.seq
                 type = 'CHARGE'
                 credits = :amount
                 consumed_delta = :amount

@@ -184,9 +184,26 @@ class AllocationStore {
                 .params(tenant.value(), key).query(LedgerQueries::entry).optional();
     }
 
-    private static final String APPEND = LedgerEntrySql.insert("""
+    /**
+     * The entry takes the next place in the chains it belongs to from the counters of the rows it changed: its
+     * user's account (if it names a user) and the pool (if it moves unassigned credits). The caller's transaction
+     * holds both rows locked already, since it changed them.
+     */
+    private static final String APPEND = """
+            with account as (
+                update accounts set entry_count = entry_count + 1
+                 where tenant_id = :tenant and user_id = :user
+                returning entry_count
+            ), pool as (
+                update pools set entry_count = entry_count + 1
+                 where tenant_id = :tenant and cast(:unassignedAfter as bigint) is not null
+                returning entry_count
+            )
+            """ + LedgerEntrySql.insert("""
             tenant_id = :tenant
             user_id = :user
+            user_seq = account.entry_count
+            pool_seq = pool.entry_count
             type = :type
             credits = :credits
             purchased_delta = :purchasedDelta
@@ -202,7 +219,7 @@ class AllocationStore {
             idempotency_key = :key
             at = :at
             opens_allocation = :opens
-            """, "") + " returning public_id";
+            """, "from (select) one left join account on true left join pool on true") + " returning public_id";
 
     /** Appends the entry of a purchase or an allocation change, in the caller's transaction; returns its public id. */
     UUID append(TenantId tenant, EntryDraft e) {

@@ -45,7 +45,7 @@ class ChargeBatchStore {
                     as i(request_id, user_id, feature, amount, position)
             ), acc as (
                 update accounts a
-                   set consumed = a.consumed + i.amount, updated_at = :now
+                   set consumed = a.consumed + i.amount, entry_count = a.entry_count + 1, updated_at = :now
                   from items i, pools p, people u
                  where a.tenant_id = :tenant and a.user_id = i.user_id
                    and p.tenant_id = :tenant and u.tenant_id = :tenant and u.id = i.user_id
@@ -54,7 +54,7 @@ class ChargeBatchStore {
                    and not exists (select 1 from consumption_requests r
                                     where r.tenant_id = :tenant and r.request_id = i.request_id)
                 returning i.position, i.request_id, i.user_id, i.feature, i.amount,
-                          a.assigned - a.consumed as remaining, a.held, a.assigned
+                          a.assigned - a.consumed as remaining, a.held, a.assigned, a.entry_count as seq
             ), req as (
                 insert into consumption_requests (tenant_id, request_id, user_id, feature, status, held, cost,
                     available_after, remaining_after, created_at, finished_at)
@@ -66,6 +66,7 @@ class ChargeBatchStore {
             """ + LedgerEntrySql.insert("""
                 tenant_id = :tenant
                 user_id = acc.user_id
+                user_seq = acc.seq
                 type = 'CHARGE'
                 credits = acc.amount
                 consumed_delta = acc.amount

@@ -8,11 +8,13 @@ import java.util.stream.Collectors;
  * The one INSERT into {@code ledger_entries}. Every operation (purchase, the allocations, the consumption
  * statements and the hold sweeper) describes its entry as SQL expressions over its own statement's rows or
  * parameters, and this writes the column list, so a new column or a new operation changes one place.
- * Columns left out take the table's defaults: 0 for the deltas, null otherwise.
+ * Columns left out take the table's defaults: 0 for the deltas, null otherwise. The order of a user's entries is
+ * user_seq, of the pool's pool_seq (V29), each taken from the counter of the row the statement changes and holds
+ * locked; never the id, which on Citus comes from whichever node wrote the entry.
  */
 final class LedgerEntrySql {
 
-    private static final List<String> COLUMNS = List.of("tenant_id", "user_id", "type", "credits", "purchased_delta",
+    private static final List<String> COLUMNS = List.of("tenant_id", "user_id", "user_seq", "pool_seq", "type", "credits", "purchased_delta",
             "assigned_delta", "consumed_delta", "held_delta", "remaining_before", "remaining_after", "held_after",
             "unassigned_before", "unassigned_after", "note", "actor", "reference", "feature", "request_id",
             "idempotency_key", "at", "opens_allocation");
@@ -38,6 +40,11 @@ final class LedgerEntrySql {
         var missing = REQUIRED.stream().filter(c -> !values.containsKey(c)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("a ledger entry needs " + missing);
+        }
+        if (values.containsKey("user_id") != values.containsKey("user_seq")
+                || values.containsKey("unassigned_after") != values.containsKey("pool_seq")) {
+            throw new IllegalArgumentException("an entry of a user takes its place in the user's chain (user_seq), "
+                    + "an entry that moves the pool its place in the pool's (pool_seq)");
         }
         var columns = COLUMNS.stream().filter(values::containsKey).toList();
         return "insert into ledger_entries (" + String.join(", ", columns) + ")\n    select "

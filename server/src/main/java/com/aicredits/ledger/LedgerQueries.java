@@ -85,6 +85,7 @@ class LedgerQueries {
      */
     Optional<AccountRow> rowAfter(TenantId tenant, Entry entry) {
         return jdbc.sql("""
+                with at_entry as (select user_seq as seq from ledger_entries where tenant_id = :tenant and id = :entry)
                 select u.id, u.name, u.email, u.role, u.active as user_active,
                        e.assigned - e.before_opening as assigned, e.assigned - :remaining - e.before_opening as consumed,
                        :held as held, :active as active,
@@ -97,12 +98,12 @@ class LedgerQueries {
                        -- opened (by an ASSIGN, or a grant that opened it) at or before it: the same figures
                        -- accounts keeps (V9)
                        select coalesce(sum(assigned_delta), 0)::bigint as assigned,
-                              coalesce(sum(assigned_delta) filter (where id < o.opened), 0)::bigint as before_opening
-                         from ledger_entries,
-                              (select coalesce(max(id), 0) as opened from ledger_entries
+                              coalesce(sum(assigned_delta) filter (where user_seq < o.opened), 0)::bigint as before_opening
+                         from ledger_entries, at_entry,
+                              (select coalesce(max(user_seq), 0) as opened from ledger_entries, at_entry
                                 where tenant_id = :tenant and user_id = :user and (type = 'ASSIGN' or opens_allocation)
-                                  and id <= :entry) o
-                        where tenant_id = :tenant and user_id = :user and id <= :entry) e
+                                  and user_seq <= at_entry.seq) o
+                        where tenant_id = :tenant and user_id = :user and user_seq <= at_entry.seq) e
                  where u.tenant_id = :tenant and u.id = :user
                 """)
                 .param("tenant", tenant.value()).param("user", entry.userId().value()).param("entry", entry.id())
@@ -176,7 +177,9 @@ class LedgerQueries {
         long total = jdbc.sql("select count(*) from ledger_entries" + where).params(params).query(Long.class).single();
         params.put("limit", size);
         params.put("offset", (long) page * size);
-        var items = jdbc.sql(SELECT_ENTRY + where + " order by id desc limit :limit offset :offset")
+        // A user's entries in the order they were applied to the account; a tenant's all in the order of their ids.
+        String order = user != null ? " order by user_seq desc" : " order by id desc";
+        var items = jdbc.sql(SELECT_ENTRY + where + order + " limit :limit offset :offset")
                 .params(params).query(LedgerQueries::entry).list();
         return new Page<>(items, page, size, total);
     }
@@ -190,7 +193,7 @@ class LedgerQueries {
     }
 
     List<Purchase> purchases(TenantId tenant) {
-        return jdbc.sql(SELECT_ENTRY + " where tenant_id = ? and type = 'PURCHASE' order by id desc")
+        return jdbc.sql(SELECT_ENTRY + " where tenant_id = ? and type = 'PURCHASE' order by pool_seq desc")
                 .param(tenant.value()).query(LedgerQueries::entry).list()
                 .stream().map(LedgerQueries::purchase).toList();
     }

@@ -11,8 +11,9 @@ import org.springframework.stereotype.Repository;
 /**
  * Recomputes every balance from the ledger and the request log and lists each difference. Three
  * independent records must agree: the stored pools and accounts, the sums of the entries' deltas, and
- * the consumption requests (open holds and settled costs). Each user's entries must also chain: every
- * entry starts from the figures the previous one ended with. Allowance grants must match their entries, and
+ * the consumption requests (open holds and settled costs). Each user's entries must also chain, in the order of
+ * their user_seq (1, 2, 3…, as many as the account counts): every entry starts from the figures the previous one
+ * ended with; the pool's entries likewise, by pool_seq. Allowance grants must match their entries, and
  * the usage roll-ups the consumption entries they folded.
  */
 @Repository
@@ -31,26 +32,28 @@ class Reconciler {
     static final List<String> CHECKS = List.of(
             """
             with e as (
-                select tenant_id, sum(purchased_delta) as purchased, sum(assigned_delta) as assigned
+                select tenant_id, sum(purchased_delta) as purchased, sum(assigned_delta) as assigned,
+                       count(pool_seq) as entries
                   from ledger_entries where [[tenant_id]] group by tenant_id
             ), acc as (
                 select tenant_id, sum(assigned) as assigned
                   from accounts where [[tenant_id]] group by tenant_id
             )
-            select format('pool %s: stored purchased=%s assigned=%s, entries purchased=%s assigned=%s, accounts assigned=%s',
-                          p.tenant_id, p.purchased, p.assigned, coalesce(e.purchased, 0), coalesce(e.assigned, 0),
-                          coalesce(acc.assigned, 0))
+            select format('pool %s: stored purchased=%s assigned=%s entries=%s, entries purchased=%s assigned=%s count=%s, accounts assigned=%s',
+                          p.tenant_id, p.purchased, p.assigned, p.entry_count, coalesce(e.purchased, 0),
+                          coalesce(e.assigned, 0), coalesce(e.entries, 0), coalesce(acc.assigned, 0))
               from pools p
               left join e on e.tenant_id = p.tenant_id
               left join acc on acc.tenant_id = p.tenant_id
              where [[p.tenant_id]]
                and (p.purchased <> coalesce(e.purchased, 0) or p.assigned <> coalesce(e.assigned, 0)
-                    or p.assigned <> coalesce(acc.assigned, 0) or p.assigned > p.purchased)
+                    or p.assigned <> coalesce(acc.assigned, 0) or p.assigned > p.purchased
+                    or p.entry_count <> coalesce(e.entries, 0))
             """,
             """
             with e as (
                 select tenant_id, user_id, sum(assigned_delta) as assigned, sum(consumed_delta) as consumed,
-                       sum(held_delta) as held
+                       sum(held_delta) as held, count(*) as entries
                   from ledger_entries
                  where user_id is not null and [[tenant_id]]
                  group by tenant_id, user_id
@@ -62,17 +65,17 @@ class Reconciler {
                   from consumption_requests where [[tenant_id]]
                  group by tenant_id, user_id
             )
-            select format('account %s/%s: stored assigned=%s consumed=%s held=%s open=%s, entries assigned=%s consumed=%s held=%s, requests consumed=%s held=%s open=%s',
+            select format('account %s/%s: stored assigned=%s consumed=%s held=%s open=%s entries=%s, entries assigned=%s consumed=%s held=%s count=%s, requests consumed=%s held=%s open=%s',
                           coalesce(a.tenant_id, e.tenant_id), coalesce(a.user_id, e.user_id),
-                          a.assigned, a.consumed, a.held, a.open_holds, e.assigned, e.consumed, e.held,
-                          r.consumed, r.held, r.open_holds)
+                          a.assigned, a.consumed, a.held, a.open_holds, a.entry_count, e.assigned, e.consumed, e.held,
+                          e.entries, r.consumed, r.held, r.open_holds)
               from (select * from accounts where [[tenant_id]]) a
               full join e on e.tenant_id = a.tenant_id and e.user_id = a.user_id
               left join r on r.tenant_id = coalesce(a.tenant_id, e.tenant_id) and r.user_id = coalesce(a.user_id, e.user_id)
              where (a.tenant_id is null or e.tenant_id is null
                     or a.assigned <> e.assigned or a.consumed <> e.consumed or a.held <> e.held
                     or a.consumed <> coalesce(r.consumed, 0) or a.held <> coalesce(r.held, 0)
-                    or a.open_holds <> coalesce(r.open_holds, 0)
+                    or a.open_holds <> coalesce(r.open_holds, 0) or a.entry_count <> e.entries
                     -- a closed allocation holds nothing; it may still have an expired request in flight
                     -- (its slot is kept until the settle deadline), whose late settle reopens it
                     or (not a.active and a.held <> 0))
@@ -82,6 +85,8 @@ class Reconciler {
               from (
                 select id, type, tenant_id, user_id,
                        case
+                         when user_seq <> coalesce(lag(user_seq) over w, 0) + 1
+                           then 'user_seq is not the previous entry''s plus one'
                          when remaining_after <> remaining_before + assigned_delta - consumed_delta
                            then 'remaining_after does not follow from remaining_before and the deltas'
                          when remaining_before <> coalesce(lag(remaining_after) over w, 0)
@@ -91,19 +96,25 @@ class Reconciler {
                        end as problem
                   from ledger_entries
                  where user_id is not null and [[tenant_id]]
-                window w as (partition by tenant_id, user_id order by id)
+                window w as (partition by tenant_id, user_id order by user_seq)
               ) chained
              where problem is not null
             """,
             """
-            select format('entry %s (%s of %s): unassigned_before is not the previous entry''s unassigned_after', id, type, tenant_id)
+            select format('entry %s (%s of %s): %s', id, type, tenant_id, problem)
               from (
-                select id, type, tenant_id, unassigned_before,
-                       coalesce(lag(unassigned_after) over (partition by tenant_id order by id), 0) as previous
+                select id, type, tenant_id,
+                       case
+                         when pool_seq <> coalesce(lag(pool_seq) over w, 0) + 1
+                           then 'pool_seq is not the previous entry''s plus one'
+                         when unassigned_before <> coalesce(lag(unassigned_after) over w, 0)
+                           then 'unassigned_before is not the previous entry''s unassigned_after'
+                       end as problem
                   from ledger_entries
-                 where unassigned_after is not null and [[tenant_id]]
+                 where pool_seq is not null and [[tenant_id]]
+                window w as (partition by tenant_id order by pool_seq)
               ) chained
-             where unassigned_before <> previous
+             where problem is not null
             """,
             // Each allowance grant must be exactly what its entries did: the ALLOWANCE entries of its period added up to
             // what it records as granted, the RESET's REMOVE entries to what it returned; no entry of the actor

@@ -58,10 +58,12 @@ class RequestStore {
             ), acc as (
                 update accounts a
                    set consumed = a.consumed + :cost, held = a.held - cur.release, open_holds = a.open_holds - 1,
-                       active = a.active or a.assigned - a.consumed - :cost <> 0, updated_at = :now
+                       active = a.active or a.assigned - a.consumed - :cost <> 0, entry_count = a.entry_count + 1,
+                       updated_at = :now
                   from cur
                  where a.tenant_id = :tenant and a.user_id = cur.user_id
-                returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature
+                returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature,
+                          a.entry_count as seq
             ), req as (
                 update consumption_requests r
                    set status = 'SETTLED', cost = :cost, remaining_after = acc.remaining, finished_at = :now,
@@ -72,6 +74,7 @@ class RequestStore {
             """ + LedgerEntrySql.insert("""
                 tenant_id = :tenant
                 user_id = acc.user_id
+                user_seq = acc.seq
                 type = 'SETTLE'
                 credits = :cost
                 consumed_delta = :cost
@@ -104,10 +107,12 @@ class RequestStore {
     static final String VOID = "with cur as (" + IN_FLIGHT + """
             ), acc as (
                 update accounts a
-                   set held = a.held - cur.release, open_holds = a.open_holds - 1, updated_at = :now
+                   set held = a.held - cur.release, open_holds = a.open_holds - 1, entry_count = a.entry_count + 1,
+                       updated_at = :now
                   from cur
                  where a.tenant_id = :tenant and a.user_id = cur.user_id
-                returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature
+                returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature,
+                          a.entry_count as seq
             ), req as (
                 update consumption_requests r set status = 'VOIDED', finished_at = :now, in_flight = false
                   from acc
@@ -116,6 +121,7 @@ class RequestStore {
             """ + LedgerEntrySql.insert("""
                 tenant_id = :tenant
                 user_id = acc.user_id
+                user_seq = acc.seq
                 type = 'VOID'
                 credits = acc.release
                 held_delta = -acc.release
@@ -187,14 +193,15 @@ class RequestStore {
                   from due where c.tenant_id = :tenant and c.request_id = due.request_id
                 returning c.request_id, c.user_id, c.held, c.feature
             ), acc as (
-                update accounts a set held = a.held - req.held, updated_at = :now
+                update accounts a set held = a.held - req.held, entry_count = a.entry_count + 1, updated_at = :now
                   from req where a.tenant_id = :tenant and a.user_id = req.user_id
                 returning a.tenant_id, a.user_id, a.assigned - a.consumed as remaining, a.held,
-                          req.request_id, req.held as released, req.feature
+                          req.request_id, req.held as released, req.feature, a.entry_count as seq
             ), entry as (
             """ + LedgerEntrySql.insert("""
                 tenant_id = :tenant
                 user_id = user_id
+                user_seq = seq
                 type = 'EXPIRE'
                 credits = released
                 held_delta = -released

@@ -49,8 +49,8 @@ class LargeTenantQueryPlanTest {
                   from generate_series(1, :users) n
                 """).param("tenant", big.value()).param("users", USERS).update();
         jdbc.sql("""
-                insert into accounts (tenant_id, user_id, assigned, active, opened_at, updated_at)
-                select tenant_id, id, (1 + abs(hashtext(id::text)) % 500) * 1000, true, now(), now()
+                insert into accounts (tenant_id, user_id, assigned, active, opened_at, updated_at, entry_count)
+                select tenant_id, id, (1 + abs(hashtext(id::text)) % 500) * 1000, true, now(), now(), 1
                   from users where tenant_id = :tenant
                 """).param("tenant", big.value()).update();
         // Fresh statistics before the next statements: planned on stale ones (an empty accounts table),
@@ -58,20 +58,22 @@ class LargeTenantQueryPlanTest {
         jdbc.sql("analyze users, accounts").update();
         jdbc.sql("""
                 with total as (select sum(assigned) as credits from accounts where tenant_id = :tenant),
-                pool as (update pools set purchased = total.credits, assigned = total.credits from total
-                          where tenant_id = :tenant returning purchased)
-                insert into ledger_entries (tenant_id, type, credits, purchased_delta, unassigned_before, unassigned_after, actor, reference, at)
-                select :tenant, 'PURCHASE', purchased, purchased, 0, purchased, 'seed', 'PO-BIG', now() from pool
+                pool as (update pools set purchased = total.credits, assigned = total.credits,
+                                          entry_count = 1 + (select count(*) from accounts where tenant_id = :tenant)
+                           from total where tenant_id = :tenant returning purchased)
+                insert into ledger_entries (tenant_id, type, credits, purchased_delta, unassigned_before, unassigned_after, actor, reference, at, pool_seq)
+                select :tenant, 'PURCHASE', purchased, purchased, 0, purchased, 'seed', 'PO-BIG', now(), 1 from pool
                 """).param("tenant", big.value()).update();
         // One ASSIGN entry per user, in user order, each taking its credits from what the previous left.
         jdbc.sql("""
                 insert into ledger_entries (tenant_id, user_id, type, credits, assigned_delta, remaining_before,
-                    remaining_after, held_after, unassigned_before, unassigned_after, actor, at)
+                    remaining_after, held_after, unassigned_before, unassigned_after, actor, at, user_seq, pool_seq)
                 select tenant_id, user_id, 'ASSIGN', assigned, assigned, 0, assigned, 0,
-                       total - running + assigned, total - running, 'seed', now()
+                       total - running + assigned, total - running, 'seed', now(), 1, 1 + place
                   from (select tenant_id, user_id, assigned,
                                sum(assigned) over () as total,
-                               sum(assigned) over (order by user_id rows unbounded preceding) as running
+                               sum(assigned) over (order by user_id rows unbounded preceding) as running,
+                               row_number() over (order by user_id) as place
                           from accounts where tenant_id = :tenant) a
                  order by user_id
                 """).param("tenant", big.value()).update();
@@ -110,9 +112,9 @@ class LargeTenantQueryPlanTest {
         var someone = jdbc.sql("select user_id from accounts where tenant_id = ? limit 1").param(big.value())
                 .query(java.util.UUID.class).single();
         String plan = String.join("\n", jdbc.sql("""
-                explain select * from ledger_entries where tenant_id = ? and user_id = ? order by id desc limit 50
+                explain select * from ledger_entries where tenant_id = ? and user_id = ? order by user_seq desc limit 50
                 """).params(big.value(), someone).query(String.class).list());
-        assertThat(plan).contains("ledger_entries_by_user");
+        assertThat(plan).contains("Index Scan Backward using ledger_entries_user_chain").doesNotContain("Sort");
     }
 
     /**

@@ -30,10 +30,11 @@ class TailIndexSummaryTest {
         var tenant = directory.createTenant("Busy tenant").id();
         // Purchases of 1 credit each, the pool kept in step so that the tenant reconciles: a few page ranges of entries.
         jdbc.sql("""
-                with pool as (update pools set purchased = purchased + :n * 1000 where tenant_id = :tenant returning 1)
+                with pool as (update pools set purchased = purchased + :n * 1000, entry_count = entry_count + :n
+                               where tenant_id = :tenant returning 1)
                 insert into ledger_entries (tenant_id, type, credits, purchased_delta, unassigned_before,
-                    unassigned_after, actor, reference, at)
-                select :tenant, 'PURCHASE', 1000, 1000, (i - 1) * 1000, i * 1000, 'test', 'PO-' || i, now()
+                    unassigned_after, actor, reference, at, pool_seq)
+                select :tenant, 'PURCHASE', 1000, 1000, (i - 1) * 1000, i * 1000, 'test', 'PO-' || i, now(), i
                   from pool, generate_series(1, :n) i
                 """).param("tenant", tenant.value()).param("n", ENTRIES).update();
         folder.foldAll(UsageFolder.BATCH_SIZE_DEFAULT);
