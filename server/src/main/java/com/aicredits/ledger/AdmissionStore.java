@@ -13,11 +13,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * SQL for starting AI requests. Admission (authorize, charge) is one statement: the conditional UPDATE of
- * the account, the request row and the ledger entry together, so the rule ({@code admission_refusal} in
- * V7__ledger_rules_and_lifecycle.sql) is decided by PostgreSQL under the account's row lock, never in Java.
- * The request row's primary key is the request id: a second insert for the same id fails the whole statement
- * (nothing of it is applied), which is how a retry is recognised. Being one statement, an admission needs
+ * SQL for starting AI requests. Admission (authorize, charge) is one call of a function (V30__admission_functions.sql):
+ * the conditional UPDATE of the account, then the request row and the ledger entry, so the rule
+ * ({@code admission_refusal} in V7__ledger_rules_and_lifecycle.sql) is decided by PostgreSQL under the account's row
+ * lock, never in Java. The request row's primary key is the request id: a second insert for the same id fails the
+ * whole call (nothing of it is applied), which is how a retry is recognised. Being one statement, an admission needs
  * no transaction around it: it commits on its own, in one round trip.
  */
 @Repository
@@ -41,77 +41,17 @@ class AdmissionStore {
             Refusal refusal) {
     }
 
-    /** The account row, updated only if the user is admissible; %s is what admission does to it. */
-    private static final String ADMIT = """
-            update accounts a
-               set %s, entry_count = a.entry_count + 1, updated_at = :now
-              from pools p, people u
-             where a.tenant_id = :tenant and a.user_id = :user
-               and p.tenant_id = :tenant and u.tenant_id = :tenant and u.id = :user
-               and admission_refusal(u.active, a.active, credits_available(a.assigned, a.consumed, a.held),
-                                     a.open_holds, p.max_holds_per_user) is null
-            returning a.assigned - a.consumed as remaining, a.held, a.assigned, a.entry_count as seq
-            """;
-
-    static final String AUTHORIZE = "with acc as (" + ADMIT.formatted("held = a.held + :amount, open_holds = a.open_holds + 1") + """
-            ), req as (
-                insert into consumption_requests (tenant_id, request_id, user_id, feature, status, held,
-                    available_after, created_at, expires_at, settle_by, in_flight)
-                select :tenant, :request, :user, :feature, 'AUTHORIZED', :amount, acc.remaining - acc.held, :now,
-                    :expires, :settleBy, true
-                  from acc
-                returning request_id
-            ), entry as (
-            """ + LedgerEntrySql.insert("""
-                tenant_id = :tenant
-                user_id = :user
-                user_seq = acc.seq
-                type = 'AUTHORIZE'
-                credits = :amount
-                held_delta = :amount
-                remaining_before = acc.remaining
-                remaining_after = acc.remaining
-                held_after = acc.held
-                actor = :actor
-                feature = :feature
-                request_id = req.request_id
-                at = :now
-                """, "from acc, req") + """
-            )
-            select acc.remaining, acc.held, acc.assigned from acc
-            """;
+    /** Authorizes a hold: credits_authorize (V30__admission_functions.sql), one round trip. */
+    static final String AUTHORIZE = """
+            select remaining, held, assigned
+              from credits_authorize(:tenant, :user, :request, :feature, :amount, :actor, :now, :expires, :settleBy)""";
 
     /**
-     * The statement of one charge. The benchmark's pgbench script runs exactly this statement (a test holds
-     * them equal), so the ratio it reports compares the service with its own SQL.
+     * Charges: credits_charge (V30__admission_functions.sql), one round trip. The benchmark's pgbench script runs
+     * exactly this statement (a test holds them equal), so the ratio it reports compares the service with its own SQL.
      */
-    static final String CHARGE = "with acc as (" + ADMIT.formatted("consumed = a.consumed + :amount") + """
-            ), req as (
-                insert into consumption_requests (tenant_id, request_id, user_id, feature, status, held, cost,
-                    available_after, remaining_after, created_at, finished_at)
-                select :tenant, :request, :user, :feature, 'SETTLED', 0, :amount,
-                    acc.remaining - acc.held, acc.remaining, :now, :now
-                  from acc
-                returning request_id
-            ), entry as (
-            """ + LedgerEntrySql.insert("""
-                tenant_id = :tenant
-                user_id = :user
-                user_seq = acc.seq
-                type = 'CHARGE'
-                credits = :amount
-                consumed_delta = :amount
-                remaining_before = acc.remaining + :amount
-                remaining_after = acc.remaining
-                held_after = acc.held
-                actor = :actor
-                feature = :feature
-                request_id = req.request_id
-                at = :now
-                """, "from acc, req") + """
-            )
-            select acc.remaining, acc.held, acc.assigned from acc
-            """;
+    static final String CHARGE = """
+            select remaining, held, assigned from credits_charge(:tenant, :user, :request, :feature, :amount, :actor, :now)""";
 
     Optional<Admission> authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits hold,
             Actor actor, Instant now, Instant expiresAt, Instant settleBy) {

@@ -6,6 +6,7 @@ import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,59 +38,19 @@ class RequestStore {
     }
 
     /**
-     * The request, locked, if it may still be settled or voided: in flight and before its settle deadline.
-     * {@code release} is the hold still to give back (none after an expiry, which already gave it back); the
-     * in-flight slot is always given back.
-     */
-    private static final String IN_FLIGHT = """
-                    select user_id, feature, case when status = 'AUTHORIZED' then held else 0 end as release
-                      from consumption_requests
-                     where tenant_id = :tenant and request_id = :request and in_flight and settle_by > :now
-                       for update""";
-
-    /**
      * A settled or voided request: whose it was, their figures after it and the hold it gave back (the figures
      * before follow from these and the cost).
      */
     record Settlement(UserId userId, long remaining, long held, long assigned, long release) {
     }
 
-    static final String SETTLE = "with cur as (" + IN_FLIGHT + """
-            ), acc as (
-                update accounts a
-                   set consumed = a.consumed + :cost, held = a.held - cur.release, open_holds = a.open_holds - 1,
-                       active = a.active or a.assigned - a.consumed - :cost <> 0, entry_count = a.entry_count + 1,
-                       updated_at = :now
-                  from cur
-                 where a.tenant_id = :tenant and a.user_id = cur.user_id
-                returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature,
-                          a.entry_count as seq
-            ), req as (
-                update consumption_requests r
-                   set status = 'SETTLED', cost = :cost, remaining_after = acc.remaining, finished_at = :now,
-                       in_flight = false
-                  from acc
-                 where r.tenant_id = :tenant and r.request_id = :request
-            ), entry as (
-            """ + LedgerEntrySql.insert("""
-                tenant_id = :tenant
-                user_id = acc.user_id
-                user_seq = acc.seq
-                type = 'SETTLE'
-                credits = :cost
-                consumed_delta = :cost
-                held_delta = -acc.release
-                remaining_before = acc.remaining + :cost
-                remaining_after = acc.remaining
-                held_after = acc.held
-                actor = :actor
-                feature = acc.feature
-                request_id = :request
-                at = :now
-                """, "from acc") + """
-            )
-            select user_id, remaining, held, assigned, release from acc
-            """;
+    /**
+     * Settles (a cost) or voids (none) a request in flight before its settle deadline: credits_finish
+     * (V30__admission_functions.sql), one round trip. It gives back the hold if still held (an expiry gave it back
+     * already) and always the in-flight slot.
+     */
+    static final String FINISH = """
+            select user_id, remaining, held, assigned, release from credits_finish(:tenant, :request, :cost, :actor, :now)""";
 
     /**
      * Records the whole cost as consumed, whatever the balance (the work is done), and gives back the hold and
@@ -98,49 +59,16 @@ class RequestStore {
      * visible in the table.
      */
     Optional<Settlement> settle(TenantId tenant, RequestId request, Credits cost, Actor actor, Instant now) {
-        return jdbc.sql(SETTLE)
+        return jdbc.sql(FINISH)
                 .param("tenant", tenant.value()).param("request", request.value())
                 .param("cost", cost.thousandths()).param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
                 .query(RequestStore::settlement).optional();
     }
 
-    static final String VOID = "with cur as (" + IN_FLIGHT + """
-            ), acc as (
-                update accounts a
-                   set held = a.held - cur.release, open_holds = a.open_holds - 1, entry_count = a.entry_count + 1,
-                       updated_at = :now
-                  from cur
-                 where a.tenant_id = :tenant and a.user_id = cur.user_id
-                returning a.user_id, a.assigned - a.consumed as remaining, a.held, a.assigned, cur.release, cur.feature,
-                          a.entry_count as seq
-            ), req as (
-                update consumption_requests r set status = 'VOIDED', finished_at = :now, in_flight = false
-                  from acc
-                 where r.tenant_id = :tenant and r.request_id = :request
-            ), entry as (
-            """ + LedgerEntrySql.insert("""
-                tenant_id = :tenant
-                user_id = acc.user_id
-                user_seq = acc.seq
-                type = 'VOID'
-                credits = acc.release
-                held_delta = -acc.release
-                remaining_before = acc.remaining
-                remaining_after = acc.remaining
-                held_after = acc.held
-                actor = :actor
-                feature = acc.feature
-                request_id = :request
-                at = :now
-                """, "from acc") + """
-            )
-            select user_id, remaining, held, assigned, release from acc
-            """;
-
     /** Gives back the hold (if still held) and the in-flight slot; nothing is consumed. Empty like settle. */
     Optional<Settlement> voidRequest(TenantId tenant, RequestId request, Actor actor, Instant now) {
-        return jdbc.sql(VOID)
-                .param("tenant", tenant.value()).param("request", request.value())
+        return jdbc.sql(FINISH)
+                .param("tenant", tenant.value()).param("request", request.value()).param("cost", null, Types.BIGINT)
                 .param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
                 .query(RequestStore::settlement).optional();
     }
@@ -179,43 +107,11 @@ class RequestStore {
      */
     List<Swept> expireOne(TenantId tenant, Instant now) {
         return jdbc.sql(EXPIRE_ONE).param("tenant", tenant.value()).param("now", now.atOffset(ZoneOffset.UTC))
-                .query(RequestStore::swept).list();
+                .query((rs, n) -> new Swept(tenant, new UserId(rs.getObject(1, UUID.class)))).list();
     }
 
-    static final String EXPIRE_ONE = """
-            with due as (
-                select request_id from consumption_requests
-                 where tenant_id = :tenant and status = 'AUTHORIZED' and expires_at <= :now
-                 limit 1
-                   for update skip locked
-            ), req as (
-                update consumption_requests c set status = 'EXPIRED', finished_at = :now
-                  from due where c.tenant_id = :tenant and c.request_id = due.request_id
-                returning c.request_id, c.user_id, c.held, c.feature
-            ), acc as (
-                update accounts a set held = a.held - req.held, entry_count = a.entry_count + 1, updated_at = :now
-                  from req where a.tenant_id = :tenant and a.user_id = req.user_id
-                returning a.tenant_id, a.user_id, a.assigned - a.consumed as remaining, a.held,
-                          req.request_id, req.held as released, req.feature, a.entry_count as seq
-            ), entry as (
-            """ + LedgerEntrySql.insert("""
-                tenant_id = :tenant
-                user_id = user_id
-                user_seq = seq
-                type = 'EXPIRE'
-                credits = released
-                held_delta = -released
-                remaining_before = remaining
-                remaining_after = remaining
-                held_after = held
-                actor = 'system'
-                feature = feature
-                request_id = request_id
-                at = :now
-                """, "from acc") + """
-            )
-            select tenant_id, user_id from acc
-            """;
+    /** credits_expire_one (V30__admission_functions.sql): the user whose hold it expired, if any. */
+    static final String EXPIRE_ONE = "select user_id from credits_expire_one(:tenant, :now)";
 
     /**
      * Ends one expired request of the tenant whose settle deadline has passed: it gives back its in-flight slot and

@@ -43,10 +43,10 @@ class PgbenchScriptTest {
         }
         parameter.appendTail(sql);
         return """
-                -- pgbench: the SQL of one service charge (AdmissionStore.CHARGE), as the service sends it: one statement
-                -- with the conditional UPDATE of the account, the request row and the ledger entry, on a random seeded
-                -- user of the largest tenant. Variables: tenant, users (set with -D). Generated: PgbenchScriptTest holds
-                -- it equal to the service's statement and prints the new text when the statement changes.
+                -- pgbench: the SQL of one service charge (AdmissionStore.CHARGE), as the service sends it: one call of
+                -- credits_charge (V30), the conditional UPDATE of the account, the request row and the ledger entry, on a
+                -- random seeded user of the largest tenant. Variables: tenant, users (set with -D). Generated:
+                -- PgbenchScriptTest holds it equal to the service's statement and prints the new text when it changes.
                 \\set n random(1, :users)
                 """ + sql.toString().strip() + ";\n";
     }
