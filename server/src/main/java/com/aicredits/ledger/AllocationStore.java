@@ -6,6 +6,7 @@ import com.aicredits.shared.UserId;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -69,7 +70,7 @@ class AllocationStore {
      * charge takes its account, then that slot; locking an account after touching some slot could wait for a charge
      * that waits for that slot, a deadlock.
      */
-    void lockAccounts(TenantId tenant, java.util.List<UserId> users) {
+    void lockAccounts(TenantId tenant, List<UserId> users) {
         if (users.isEmpty()) {
             return;
         }
@@ -184,26 +185,10 @@ class AllocationStore {
                 .params(tenant.value(), key).query(LedgerQueries::entry).optional();
     }
 
-    /**
-     * The entry takes the next place in the chains it belongs to from the counters of the rows it changed: its
-     * user's account (if it names a user) and the pool (if it moves unassigned credits). The caller's transaction
-     * holds both rows locked already, since it changed them.
-     */
-    private static final String APPEND = """
-            with account as (
-                update accounts set entry_count = entry_count + 1
-                 where tenant_id = :tenant and user_id = :user
-                returning entry_count
-            ), pool as (
-                update pools set entry_count = entry_count + 1
-                 where tenant_id = :tenant and cast(:unassignedAfter as bigint) is not null
-                returning entry_count
-            )
-            """ + LedgerEntrySql.insert("""
+    private static final String APPEND = LedgerEntrySql.insert("""
             tenant_id = :tenant
             user_id = :user
-            user_seq = account.entry_count
-            pool_seq = pool.entry_count
+            user_seq = :userSeq
             type = :type
             credits = :credits
             purchased_delta = :purchasedDelta
@@ -213,18 +198,33 @@ class AllocationStore {
             held_after = :heldAfter
             unassigned_before = :unassignedBefore
             unassigned_after = :unassignedAfter
+            pool_seq = :poolSeq
             note = :note
             actor = :actor
             reference = :reference
             idempotency_key = :key
             at = :at
             opens_allocation = :opens
-            """, "from (select) one left join account on true left join pool on true") + " returning public_id";
+            """, "") + " returning public_id";
 
-    /** Appends the entry of a purchase or an allocation change, in the caller's transaction; returns its public id. */
+    /**
+     * Appends the entry of a purchase or an allocation change, in the caller's transaction; returns its public id. The
+     * entry takes the next place in the chains it belongs to from the counters of the rows it changed, its user's
+     * account and the pool, which the caller's transaction holds locked already. Three statements, each on the
+     * tenant's rows alone (on Citus: on the tenant's node), rather than one with the counters' updates as CTEs, whose
+     * rows Citus would insert through the coordinator.
+     */
     UUID append(TenantId tenant, EntryDraft e) {
+        Long userSeq = e.userId() == null ? null : jdbc.sql("""
+                update accounts set entry_count = entry_count + 1 where tenant_id = ? and user_id = ? returning entry_count""")
+                .params(tenant.value(), e.userId().value()).query(Long.class).single();
+        Long poolSeq = e.unassignedAfter() == null ? null : jdbc.sql("""
+                update pools set entry_count = entry_count + 1 where tenant_id = ? returning entry_count""")
+                .param(tenant.value()).query(Long.class).single();
         return jdbc.sql(APPEND)
                 .param("tenant", tenant.value())
+                .param("userSeq", userSeq, Types.BIGINT)
+                .param("poolSeq", poolSeq, Types.BIGINT)
                 .param("user", e.userId() == null ? null : e.userId().value(), Types.OTHER)
                 .param("type", e.type().name())
                 .param("credits", e.credits().thousandths())
