@@ -52,3 +52,8 @@ select create_distributed_table('credit_requests', 'tenant_id', colocate_with =>
 -- coordinator only: scheduled_tasks — the job scheduler's table, claimed across tenants
 -- coordinator only: email_outbox — a queue of every tenant's e-mails, claimed across tenants by its own id
 -- coordinator only: usage_watermark — one row: how far the usage roll-up has folded the ledger
+
+-- The admission functions (credits_authorize, credits_charge, credits_finish, credits_expire_one: V30) stay plain
+-- functions on the coordinator, which runs them and sends each of their statements to the tenant's worker. Handed to
+-- the worker whole (create_distributed_function), an entry would take the worker's transaction id as its tx, which
+-- the usage folder compares with the coordinator's watermark (V18): see docs/operations.md.
