@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
  * the column list, so a new column or a new operation changes one place. Authorize, charge, settle, void and the
  * hold sweeper's expiry write theirs in their functions (V30__admission_functions.sql): a new column changes those too.
  * Columns left out take the table's defaults: 0 for the deltas, null otherwise. The order of a user's entries is
- * user_seq, of the pool's pool_seq (V29), each taken from the counter of the row the statement changes and holds
- * locked; never the id, which on Citus comes from whichever node wrote the entry.
+ * user_seq, of the pool's pool_seq (V29), each taken from the counter on the account or pool row, advanced under that
+ * row's lock in the entry's own transaction; never the id, which on Citus comes from whichever node wrote the entry.
  */
 final class LedgerEntrySql {
 
