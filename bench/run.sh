@@ -28,6 +28,11 @@
 #   heap docs/operations.md's "Running in production" recommends; add e.g. -XX:StartFlightRecording=filename=bench.jfr to profile),
 #   BENCH_SERVICE_OPTS (the service's own options, e.g. --aicredits.usage.job.enabled=false: the charge path without
 #   the usage roll-ups' fold).
+#   BENCH_DATABASE (host:port/name): an existing, empty database instead of the embedded PostgreSQL (user postgres,
+#   trusted); the service creates the schema. BENCH_DATABASE_READY: a command run once the schema exists and before
+#   the seed, e.g. distributing it on a Citus coordinator (docs/operations.md, "Distributing by tenant with Citus"):
+#     BENCH_DATABASE=127.0.0.1:9700/bench BENCH_DATABASE_READY='psql -h 127.0.0.1 -p 9700 -U postgres -d bench \
+#       -f server/src/main/resources/db/citus/distribute.sql' bench/run.sh --smoke
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -101,7 +106,15 @@ JAR=$(ls server/target/aicredits-server-*.jar | grep -v plain | head -1)
 BENCH_CP="bench/target/classes:bench/target/lib/*"
 
 rm -rf "$OUT"; mkdir -p "$OUT"
-PSQL=(psql -X -q -h localhost -p "$PG_PORT" -U postgres -d aicredits -v ON_ERROR_STOP=1)
+DB_HOST=localhost DB_PORT=$PG_PORT DB_NAME=aicredits DB_OPTS=(--aicredits.embedded-postgres.port="$PG_PORT")
+DB_LINE="embedded PostgreSQL (fresh data dir)"
+if [[ -n "${BENCH_DATABASE:-}" ]]; then
+  DB_HOST=${BENCH_DATABASE%%:*} DB_PORT=${BENCH_DATABASE#*:} DB_NAME=${BENCH_DATABASE#*/}
+  DB_PORT=${DB_PORT%%/*}
+  DB_OPTS=(--spring.datasource.url="jdbc:postgresql://$DB_HOST:$DB_PORT/$DB_NAME" --spring.datasource.username=postgres)
+  DB_LINE="the database $BENCH_DATABASE"
+fi
+PSQL=(psql -X -q -h "$DB_HOST" -p "$DB_PORT" -U postgres -d "$DB_NAME" -v ON_ERROR_STOP=1)
 
 SERVER_PID= RECEIVER_PID=
 cleanup() {
@@ -110,14 +123,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== start the service (embedded PostgreSQL on $PG_PORT, data in $OUT/data, HTTP on $HTTP_PORT)"
+echo "== start the service ($DB_LINE, data in $OUT/data, HTTP on $HTTP_PORT)"
 T0=$(date +%s.%N)
 # The scheduled reconciliation (a full scan of millions of entries a minute after start) would land in the
 # middle of a measured window; the run reconciles once at the end instead, and times it.
 read -r -a SERVICE_OPTS <<< "${BENCH_SERVICE_OPTS:-}"
 if [[ $WEBHOOKS == 1 ]]; then SERVICE_OPTS+=(--aicredits.webhooks.allow-private-targets=true); fi
 AICREDITS_PLATFORM_API_KEY=$PLATFORM_KEY "$JAVA" "${JVM_OPTS[@]}" -jar "$JAR" --server.port="$HTTP_PORT" \
-  --aicredits.embedded-postgres.port="$PG_PORT" --aicredits.data-dir="$OUT/data" \
+  "${DB_OPTS[@]}" --aicredits.data-dir="$OUT/data" \
   --aicredits.ledger.reconciliation.enabled=false "${SERVICE_OPTS[@]}" \
   > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
@@ -127,6 +140,10 @@ until curl -sf "http://localhost:$HTTP_PORT/actuator/health" > /dev/null; do
 done
 STARTUP=$(echo "$(date +%s.%N) - $T0" | bc)
 printf 'up in %.1f s (pid %s)\n' "$STARTUP" "$SERVER_PID"
+if [[ -n "${BENCH_DATABASE_READY:-}" ]]; then
+  echo "== $BENCH_DATABASE_READY"
+  bash -c "$BENCH_DATABASE_READY" > "$OUT/database-ready.log"
+fi
 
 echo "== seed: $TENANTS tenants, $USERS_BIG users in the largest, $USERS_OTHER in each other, ~$ENTRIES ledger entries"
 T0=$(date +%s.%N)
@@ -195,8 +212,8 @@ declare -A PGB
 for c in ${LEVELS//,/ }; do
   if (( c > MAXCONN - 20 )); then echo "skip pgbench at $c clients (max_connections $MAXCONN)"; continue; fi
   j=$(( c < 2 ? 1 : 2 ))
-  tps=$(PGUSER=postgres "$PGBENCH" -h localhost -p "$PG_PORT" -n -M prepared -c "$c" -j "$j" -T "$(printf '%.0f' "$(echo "$DURATION + 0.49" | bc)")" \
-        -D tenant="$BIG_TENANT" -D users="$USERS_BIG" -f bench/src/main/resources/pgbench-charge.sql aicredits 2> "$OUT/pgbench-$c.err" \
+  tps=$(PGUSER=postgres "$PGBENCH" -h "$DB_HOST" -p "$DB_PORT" -n -M prepared -c "$c" -j "$j" -T "$(printf '%.0f' "$(echo "$DURATION + 0.49" | bc)")" \
+        -D tenant="$BIG_TENANT" -D users="$USERS_BIG" -f bench/src/main/resources/pgbench-charge.sql "$DB_NAME" 2> "$OUT/pgbench-$c.err" \
         | tee "$OUT/pgbench-$c.log" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
   PGB[$c]=$(printf '%.0f' "${tps:-0}")
   echo "pgbench $c clients: ${PGB[$c]} tps"
@@ -279,7 +296,7 @@ R=$ROOT/bench/target/results.md
   echo
   echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/Mem:/ {print $2}') GB RAM; client, service and PostgreSQL on the same machine; load average before / after the load: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine shows here)"
   echo "- command: \`bench/run.sh $*\`"
-  echo "- service: $(basename "$JAR") on $("$JAVA" -version 2>&1 | head -1) with \`${JVM_OPTS[*]}\`, embedded PostgreSQL (fresh data dir), started in $(printf '%.1f' "$STARTUP") s"
+  echo "- service: $(basename "$JAR") on $("$JAVA" -version 2>&1 | head -1) with \`${JVM_OPTS[*]}\`, $DB_LINE, started in $(printf '%.1f' "$STARTUP") s"
   echo "- data: $TENANTS tenants, $N_USERS users ($USERS_BIG in the largest), $N_ENTRIES ledger entries before the run; seeded in SQL in $(printf '%.1f' "$SEED_TIME") s"
   if [[ -n "$FOLD_LINE" ]]; then echo "$FOLD_LINE"; fi
   echo "- trivial endpoint (\`health\` rows): GET $TRIVIAL"

@@ -62,13 +62,16 @@ class PerTenantStatementsTest {
         calls.put("void", "select * from credits_finish('%s', 'voided', null, 'test', now())".formatted(tenant));
         calls.put("authorize, due at once", authorize.replace("now() + interval '1 minute'", "now()").formatted(tenant, user, "expired"));
         calls.put("expire", "select * from credits_expire_one('%s', now() + interval '1 second')".formatted(tenant));
+        // One transaction, its settings local to it: the connection goes back to the pool as it came (auto_explain
+        // stays loaded in it, inert at its default settings).
         try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
             statement.execute("load 'auto_explain'");
-            statement.execute("set auto_explain.log_min_duration = 0");
-            statement.execute("set auto_explain.log_nested_statements = on");
-            statement.execute("set auto_explain.log_format = json");
-            statement.execute("set auto_explain.log_level = notice");
-            statement.execute("set plan_cache_mode = force_custom_plan");
+            statement.execute("set local auto_explain.log_min_duration = 0");
+            statement.execute("set local auto_explain.log_nested_statements = on");
+            statement.execute("set local auto_explain.log_format = json");
+            statement.execute("set local auto_explain.log_level = notice");
+            statement.execute("set local plan_cache_mode = force_custom_plan");
             for (var call : calls.entrySet()) {
                 statement.clearWarnings();
                 try (var rows = statement.executeQuery(call.getValue())) {
@@ -87,6 +90,8 @@ class PerTenantStatementsTest {
                 plans.forEach(plan -> walk(plan, tenant, found));
                 assertThat(found).as("scans of %s without its tenant", call.getKey()).isEmpty();
             }
+            connection.commit();
+            connection.setAutoCommit(true);
         }
         fixture.assertReconciles();
     }
