@@ -60,12 +60,16 @@ class UsageFolder {
     int foldBatch(int batchSize) {
         Integer folded = transactions.execute(status -> {
             var mark = lockWatermark();
+            // Below this every transaction has finished (a running one has an id at or above a snapshot's xmin), so
+            // its entries are all visible to the next statement or never will be. Read on its own: inside a statement
+            // over ledger_entries, Citus would evaluate it on each worker, against the worker's own transaction ids.
+            long finished = jdbc.sql("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                    .query(Long.class).single();
             int batch = jdbc.sql("""
                     with txs as (
-                        -- the next transactions to fold, whole: those that have finished (a running one has an id
-                        -- at or above the snapshot's xmin), the oldest first
+                        -- the next transactions to fold, whole: those that have finished, the oldest first
                         select distinct e.tx from ledger_entries e
-                         where e.tx > :tx and e.tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                         where e.tx > :tx and e.tx < :finished
                          order by e.tx
                          limit :batch
                     ), batch as (
@@ -110,7 +114,7 @@ class UsageFolder {
                     -- data-modifying CTEs run to completion whether or not the final SELECT reads them
                     select count(distinct tx)::int from batch
                     """)
-                    .param("tx", mark.tx()).param("batch", batchSize)
+                    .param("tx", mark.tx()).param("finished", finished).param("batch", batchSize)
                     .query(Integer.class).single();
             if (batch > 0) {
                 runways.keepTouched(mark.tx(), watermark().tx());
