@@ -32,18 +32,23 @@ select tenant_id, id, 1000000000, :k * 1000, true, now(), now(), 1 + :k from use
  where tenant_id in (select tenant_id from seed_tenants);
 analyze users, accounts;
 
+-- The pool, the entries and the requests in one transaction whose id every entry carries as its tx (the usage
+-- folder's order, V18), read here rather than left to the column's default: on Citus the inserts below run on the
+-- workers, where the default would take each worker's own transaction id.
+begin;
+select pg_current_xact_id()::text::bigint as seed_tx \gset
 with total as (select tenant_id, sum(assigned) as credits from accounts group by tenant_id),
 pool as (update pools p set purchased = total.credits, assigned = total.credits,
                             entry_count = 1 + (select count(*) from accounts a where a.tenant_id = p.tenant_id)
            from total where p.tenant_id = total.tenant_id returning p.tenant_id, p.purchased)
 insert into ledger_entries (tenant_id, type, credits, purchased_delta, unassigned_before, unassigned_after, actor, reference, at,
-    pool_seq)
-select tenant_id, 'PURCHASE', purchased, purchased, 0, purchased, 'seed', 'PO-BENCH', now(), 1 from pool;
+    pool_seq, tx)
+select tenant_id, 'PURCHASE', purchased, purchased, 0, purchased, 'seed', 'PO-BENCH', now(), 1, :seed_tx from pool;
 
 insert into ledger_entries (tenant_id, user_id, type, credits, assigned_delta, remaining_before,
-    remaining_after, held_after, unassigned_before, unassigned_after, actor, at, user_seq, pool_seq)
+    remaining_after, held_after, unassigned_before, unassigned_after, actor, at, user_seq, pool_seq, tx)
 select tenant_id, user_id, 'ASSIGN', assigned, assigned, 0, assigned, 0,
-       total - running + assigned, total - running, 'seed', now(), 1, 1 + place
+       total - running + assigned, total - running, 'seed', now(), 1, 1 + place, :seed_tx
   from (select tenant_id, user_id, assigned,
                sum(assigned) over (partition by tenant_id) as total,
                sum(assigned) over (partition by tenant_id order by user_id rows unbounded preceding) as running,
@@ -59,11 +64,12 @@ select a.tenant_id, 'seed-' || a.user_id || '-' || n, a.user_id, 'seed', 'SETTLE
   from accounts a cross join lateral generate_series(1, :k) n;
 
 insert into ledger_entries (tenant_id, user_id, type, credits, consumed_delta, remaining_before,
-    remaining_after, held_after, actor, feature, request_id, at, user_seq)
+    remaining_after, held_after, actor, feature, request_id, at, user_seq, tx)
 select a.tenant_id, a.user_id, 'CHARGE', 1000, 1000, 1000000000 - (n - 1) * 1000, 1000000000 - n * 1000, 0,
-       'seed', 'seed', 'seed-' || a.user_id || '-' || n, now(), 1 + n
+       'seed', 'seed', 'seed-' || a.user_id || '-' || n, now(), 1 + n, :seed_tx
   from accounts a cross join lateral generate_series(1, :k) n
  order by a.tenant_id, a.user_id, n;
 
+commit;
 analyze;
 select count(*) as ledger_entries from ledger_entries;
