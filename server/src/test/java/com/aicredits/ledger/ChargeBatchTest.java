@@ -91,7 +91,7 @@ class ChargeBatchTest {
         var bob = t.user("Bob Held");
         // Cy must count in another tenant_totals slot than Bob (V4): else the batch would wait for Cy's transaction
         // on the slot it locks before the insert this test waits on (1 chance in 128 with random ids).
-        var cy = userInAnotherSlot(t, bob, "Cy Other");
+        var cy = t.userApartFrom(bob, "Cy Other", jdbc);
         t.assigned(ada, "10");
         t.assigned(bob, "10");
         t.assigned(cy, "10");
@@ -140,16 +140,6 @@ class ChargeBatchTest {
         assertThat(t.balance(bob).remaining()).isEqualTo(Credits.of(10));
         assertThat(t.balance(cy).remaining()).isEqualTo(Credits.of(8));
         t.assertReconciles();
-    }
-
-    private UserId userInAnotherSlot(LedgerFixture t, UserId other, String name) {
-        for (int n = 1; ; n++) {
-            var user = t.user(name + " " + n);
-            if (!jdbc.sql("select total_slot(?) = total_slot(?)").params(user.value(), other.value())
-                    .query(Boolean.class).single()) {
-                return user;
-            }
-        }
     }
 
     /**

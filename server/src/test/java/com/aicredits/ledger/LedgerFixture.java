@@ -42,6 +42,21 @@ final class LedgerFixture {
         return result.orElseThrow().id();
     }
 
+    /**
+     * A new user who counts in another running-totals slot (V4) than {@code other}: for tests that hold one user's
+     * transaction open while another user's charge must go through (with random ids, 1 chance in 128 that the two
+     * share a slot, and the second charge would wait for the first's slot lock).
+     */
+    UserId userApartFrom(UserId other, String name, org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        for (int n = 1; ; n++) {
+            var user = user(n == 1 ? name : name + " " + n);
+            if (!jdbc.sql("select total_slot(?) = total_slot(?)").params(user.value(), other.value())
+                    .query(Boolean.class).single()) {
+                return user;
+            }
+        }
+    }
+
     LedgerFixture purchased(String amount) {
         assertThat(ledger.purchase(tenant, credits(amount), "PO-" + UUID.randomUUID(), null, ADMIN, null))
                 .isInstanceOf(Outcome.Done.class);
