@@ -89,9 +89,9 @@ class ChargeBatchTest {
         var t = new LedgerFixture(ledger, directory).purchased("100");
         var ada = t.user("Ada Free");
         var bob = t.user("Bob Held");
-        // Cy must count in another tenant_totals slot than Bob (V4): else the batch would wait for Cy's transaction
-        // on the slot it locks before the insert this test waits on (1 chance in 128 with random ids).
-        var cy = t.userApartFrom(bob, "Cy Other", jdbc);
+        // Cy must count in another tenant_totals slot (V4) than Ada and Bob: else the batch would wait for Cy's open
+        // transaction on a slot it locks, before the lock or the insert this test waits on.
+        var cy = t.userApartFrom(jdbc, "Cy Other", ada, bob);
         t.assigned(ada, "10");
         t.assigned(bob, "10");
         t.assigned(cy, "10");

@@ -40,6 +40,11 @@ class DeadlockRetryTest {
         CompletableFuture<Outcome<Settled>> charge;
         try (Connection other = dataSource.getConnection()) {
             other.setAutoCommit(false);
+            // The charge's backend must be the one to find the cycle: its deadlock check runs deadlock_timeout (1 s)
+            // after it starts waiting. This one waits second, and on a busy machine its check could still come first.
+            try (var statement = other.createStatement()) {
+                statement.execute("set local deadlock_timeout = '20s'");
+            }
             lock(other, "select 1 from tenant_totals where tenant_id = ? and slot = total_slot(?) for update", t, user);
             charge = CompletableFuture.supplyAsync(() -> ledger.charge(t.tenant, new RequestId("deadlock-victim"), user,
                     "canvas", Credits.of(2), LedgerFixture.FEATURE));

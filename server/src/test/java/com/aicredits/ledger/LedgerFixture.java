@@ -43,15 +43,16 @@ final class LedgerFixture {
     }
 
     /**
-     * A new user who counts in another running-totals slot (V4) than {@code other}: for tests that hold one user's
-     * transaction open while another user's charge must go through (with random ids, 1 chance in 128 that the two
+     * A new user who counts in another running-totals slot (V4) than each of {@code others}: for tests that hold one
+     * user's transaction open while another user's charge must go through (with random ids, 1 chance in 128 that two
      * share a slot, and the second charge would wait for the first's slot lock).
      */
-    UserId userApartFrom(UserId other, String name, org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+    UserId userApartFrom(org.springframework.jdbc.core.simple.JdbcClient jdbc, String name, UserId... others) {
+        var taken = java.util.Arrays.stream(others).map(UserId::value).toArray(UUID[]::new);
         for (int n = 1; ; n++) {
             var user = user(n == 1 ? name : name + " " + n);
-            if (!jdbc.sql("select total_slot(?) = total_slot(?)").params(user.value(), other.value())
-                    .query(Boolean.class).single()) {
+            if (!jdbc.sql("select total_slot(?) = any(select total_slot(u) from unnest(?) u)")
+                    .params(user.value(), taken).query(Boolean.class).single()) {
                 return user;
             }
         }
