@@ -87,7 +87,7 @@ class UnreplicatedCommitTest {
             for (int poll = 0; poll < 300; poll++) {
                 try (var rs = db.createStatement().executeQuery("""
                         select count(*) from pg_stat_activity
-                         where wait_event = 'SyncRep' and query ilike '%insert into consumption_requests%'""")) {
+                         where wait_event = 'SyncRep' and query ilike '%credits_charge(%'""")) {
                     rs.next();
                     if (rs.getInt(1) > 0) {
                         return;
