@@ -82,6 +82,22 @@ class ChargeBatchStore {
             select acc.position, acc.remaining, acc.held, acc.assigned from acc
             """;
 
+    static final String LOCK_ACCOUNTS = """
+            select user_id from accounts
+             where tenant_id = :tenant and user_id = any(cast(:users as uuid[]))
+             order by user_id for update""";
+
+    static final String LOCK_FREE_ACCOUNTS = """
+            select user_id from accounts
+             where tenant_id = :tenant and user_id = any(cast(:users as uuid[]))
+               for update skip locked""";
+
+    static final String LOCK_TOTALS = """
+            select slot from tenant_totals
+             where tenant_id = :tenant
+               and slot in (select total_slot(u) from unnest(cast(:users as uuid[])) u)
+             order by slot for update""";
+
     /** Whether the tenant has its pool (every tenant has one from its creation). */
     boolean tenantExists(TenantId tenant) {
         return jdbc.sql("select exists (select 1 from pools where tenant_id = ?)").param(tenant.value())
@@ -90,10 +106,7 @@ class ChargeBatchStore {
 
     /** Locks the accounts of these users (those that have one) in a fixed order, until the transaction ends. */
     void lockAccounts(TenantId tenant, List<UserId> users) {
-        jdbc.sql("""
-                select user_id from accounts
-                 where tenant_id = :tenant and user_id = any(cast(:users as uuid[]))
-                 order by user_id for update""")
+        jdbc.sql(LOCK_ACCOUNTS)
                 .param("tenant", tenant.value())
                 .param("users", users.stream().map(u -> u.value().toString()).toArray(String[]::new))
                 .query((rs, n) -> rs.getObject(1)).list();
@@ -101,10 +114,7 @@ class ChargeBatchStore {
 
     /** Locks the accounts of these users that no other transaction holds now, skipping the others; answers whose. */
     java.util.Set<UserId> lockFreeAccounts(TenantId tenant, List<UserId> users) {
-        return new java.util.HashSet<>(jdbc.sql("""
-                select user_id from accounts
-                 where tenant_id = :tenant and user_id = any(cast(:users as uuid[]))
-                   for update skip locked""")
+        return new java.util.HashSet<>(jdbc.sql(LOCK_FREE_ACCOUNTS)
                 .param("tenant", tenant.value())
                 .param("users", users.stream().map(u -> u.value().toString()).toArray(String[]::new))
                 .query((rs, n) -> new UserId(rs.getObject(1, java.util.UUID.class))).list());
@@ -117,11 +127,7 @@ class ChargeBatchStore {
      * batches deadlocked on them.
      */
     void lockTotals(TenantId tenant, List<UserId> users) {
-        jdbc.sql("""
-                select slot from tenant_totals
-                 where tenant_id = :tenant
-                   and slot in (select total_slot(u) from unnest(cast(:users as uuid[])) u)
-                 order by slot for update""")
+        jdbc.sql(LOCK_TOTALS)
                 .param("tenant", tenant.value())
                 .param("users", users.stream().map(u -> u.value().toString()).toArray(String[]::new))
                 .query((rs, n) -> rs.getObject(1)).list();

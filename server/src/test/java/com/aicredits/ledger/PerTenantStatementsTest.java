@@ -97,6 +97,24 @@ class PerTenantStatementsTest {
     }
 
     @Test
+    void a_round_of_batch_charges_filters_every_table_by_the_tenant() {
+        var fixture = new LedgerFixture(ledger, directory);
+        UUID user = fixture.user("Ada").value();
+        for (String statement : List.of(ChargeBatchStore.LOCK_ACCOUNTS, ChargeBatchStore.LOCK_FREE_ACCOUNTS,
+                ChargeBatchStore.LOCK_TOTALS, ChargeBatchStore.CHARGE_ROUND)) {
+            String plan = jdbc.sql("explain (format json) " + statement)
+                    .param("tenant", fixture.tenant.value()).param("users", new String[] {user.toString()})
+                    .param("requests", new String[] {"per-tenant-round"}).param("features", new String[] {"chat"})
+                    .param("amounts", new long[] {1000}).param("positions", new int[] {0})
+                    .param("now", Instant.now().atOffset(ZoneOffset.UTC)).param("actor", "test")
+                    .query((rs, n) -> rs.getString(1)).single();
+            List<String> found = new ArrayList<>();
+            walk(JSON.readTree(plan).get(0).get("Plan"), fixture.tenant.value(), found);
+            assertThat(found).as("scans without the tenant in%n%s", statement).isEmpty();
+        }
+    }
+
+    @Test
     void a_tenants_reconciliation_filters_every_table_by_the_tenant() {
         var fixture = new LedgerFixture(ledger, directory);
         UUID user = fixture.user("Ada").value();
