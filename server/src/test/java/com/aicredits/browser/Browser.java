@@ -22,6 +22,12 @@ public final class Browser implements AutoCloseable {
     private final com.microsoft.playwright.Browser browser;
     private final String base;
 
+    static {
+        // As long as an action may take (below): a live update or a dialog has twice failed to show within
+        // Playwright's default 5 s in fresh-clone runs where the whole suite loaded the machine, and passed after.
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(10_000);
+    }
+
     public Browser(int port) {
         if (!Files.isExecutable(Paths.get(CHROMIUM))) {
             throw new IllegalStateException(CHROMIUM + " is missing: install it with `apt-get install -y chromium` (.ci/run does)");
