@@ -251,7 +251,7 @@ class DemoTenant implements ApplicationRunner {
     }
 
     private void allowance(UserId user, String credits, Period period, AllowanceMode mode, String note) {
-        ledger.setAllowance(ID, user, new AllowanceTerms(credits(credits), period, mode), note, ADMIN).orElseThrow();
+        ledger.allowances().set(ID, user, new AllowanceTerms(credits(credits), period, mode), note, ADMIN).orElseThrow();
     }
 
     /**

@@ -1,7 +1,5 @@
 package com.aicredits.ledger;
 
-import com.aicredits.settings.AllowanceTerms;
-import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
@@ -9,7 +7,6 @@ import com.aicredits.shared.UserId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,9 +14,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * The ledger's one entry point, a thin facade over its use cases: {@link Allocations} (purchase, assign, add,
- * remove, end), {@link Allowances} (recurring grants), {@link Consumption} (authorize, charge, settle, void, the
- * sweeper), the reads ({@link LedgerQueries}, the table's {@link AccountTable}) and usage over time
- * ({@link #overTime()}). Every operation either writes exactly one ledger entry together with the balance change it
+ * remove, end), {@link Consumption} (authorize, charge, settle, void, the sweeper), the reads ({@link LedgerQueries},
+ * the table's {@link AccountTable}), usage over time ({@link #overTime()}) and recurring grants
+ * ({@link #allowances()}). Every operation either writes exactly one ledger entry together with the balance change it
  * describes, in one transaction, or returns a {@link Refused} and changes nothing. Consumption is counted here, once,
  * for the operators' metrics.
  *
@@ -43,17 +40,14 @@ public class Ledger {
 
     private final Allocations allocations;
     private final BulkChanges bulkChanges;
-    private final BulkAllowances bulkAllowances;
     private final Consumption consumption;
     private final LedgerQueries queries;
     private final AccountTable table;
     private final Reconciler reconciler;
     private final LedgerMetrics metrics;
-    private final Allowances allowances;
-    private final AllowanceStore allowanceStore;
-    private final AllowancePeriods periods;
     private final UsageReports usage;
     private final UsageOverTime overTime;
+    private final AllowanceSchedule allowances;
     private final ChargeBatches chargeBatches;
     private final ChargeGatherer gatherer;
 
@@ -65,17 +59,14 @@ public class Ledger {
         this.gatherer = gatherer;
         this.allocations = allocations;
         this.bulkChanges = bulkChanges;
-        this.bulkAllowances = bulkAllowances;
         this.consumption = consumption;
         this.queries = queries;
         this.table = table;
         this.reconciler = reconciler;
         this.metrics = metrics;
-        this.allowances = allowances;
-        this.allowanceStore = allowanceStore;
-        this.periods = periods;
         this.usage = usage;
         this.overTime = new UsageOverTime(usage, folder, table);
+        this.allowances = new AllowanceSchedule(allowances, bulkAllowances, allowanceStore, periods);
     }
 
     // ------------------------------------------------------------------ purchase and allocation
@@ -116,63 +107,6 @@ public class Ledger {
         return allocations.end(tenant, user, null, actor, idempotencyKey);
     }
 
-    // ------------------------------------------------------------------ allowances
-
-    /**
-     * Gives the user {@code terms.credits()} every period from the pool, and grants the current period at once (the
-     * user needs no prior allocation: the grant opens or reopens it), unless the user was granted for this period
-     * already: new terms then apply from the next period. Replaces an earlier allowance.
-     */
-    public Outcome<Allowance> setAllowance(TenantId tenant, UserId user, AllowanceTerms terms, String note, Actor actor) {
-        return allowances.set(tenant, user, terms, note, actor);
-    }
-
-    public Optional<Allowance> allowance(TenantId tenant, UserId user) {
-        return allowanceStore.allowance(tenant, user);
-    }
-
-    public List<Allowance> allowances(TenantId tenant) {
-        return allowanceStore.allowances(tenant);
-    }
-
-    /** Stops future grants; what was granted stays. False when the user had no allowance. */
-    public boolean removeAllowance(TenantId tenant, UserId user) {
-        return allowances.remove(tenant, user);
-    }
-
-    /** The day the next period of the kind starts in the tenant's time zone (the next grant's day). */
-    public java.time.LocalDate nextGrantDay(TenantId tenant, Period period) {
-        return periods.nextGrantDay(tenant, period);
-    }
-
-    /** When the user's next period starts (and so their next grant), in the tenant's time zone as set now. */
-    public Instant nextGrantAt(TenantId tenant, Period period) {
-        return periods.nextGrantAt(tenant, period);
-    }
-
-    /**
-     * Grants the current period to the tenant's allowances not yet granted for it, {@code batchSize} users per
-     * transaction; {@code afterBatch} hears each committed batch's number. What the period job runs.
-     */
-    public GrantTotals grantDue(TenantId tenant, int batchSize, IntConsumer afterBatch) {
-        return allowances.grantDue(tenant, batchSize, afterBatch);
-    }
-
-    /** The missing grants of the current period, then the short ones completed as far as the pool goes (after a purchase). */
-    public GrantTotals grantCurrentPeriod(TenantId tenant) {
-        return allowances.grantCurrentPeriod(tenant, allowances.batchSize());
-    }
-
-    /** {@link #grantDue(TenantId, int, IntConsumer)} in batches of {@code aicredits.allowances.batch-size} users. */
-    public GrantTotals grantDue(TenantId tenant, IntConsumer afterBatch) {
-        return allowances.grantDue(tenant, allowances.batchSize(), afterBatch);
-    }
-
-    /** The tenants with at least one allowance. */
-    public List<TenantId> tenantsWithAllowances() {
-        return allowanceStore.tenants();
-    }
-
     // ------------------------------------------------------------------ bulk changes
 
     /**
@@ -182,16 +116,6 @@ public class Ledger {
      */
     public BulkResult bulk(TenantId tenant, BulkChange change, Actor actor, String idempotencyKey) {
         return bulkChanges.apply(tenant, change, actor, idempotencyKey);
-    }
-
-    /**
-     * Sets one allowance for many users, all or nothing, each granted the current period at once (unless granted
-     * already); the preview shows every user's figures before and after that grant. Unknown, repeated or
-     * deactivated users are refused rows; a dry run rolls back.
-     */
-    public BulkResult setAllowances(TenantId tenant, List<UserId> users, AllowanceTerms terms, String note, Actor actor,
-            boolean dryRun) {
-        return bulkAllowances.set(tenant, users, terms, note, actor, dryRun);
     }
 
     // ------------------------------------------------------------------ consumption
@@ -279,6 +203,11 @@ public class Ledger {
     /** Usage over time and runways: the charts, the forecast, the table's runway column. */
     public UsageOverTime overTime() {
         return overTime;
+    }
+
+    /** Recurring allowances: setting, reading and removing them, and granting a period. */
+    public AllowanceSchedule allowances() {
+        return allowances;
     }
 
     public Optional<AccountRow> row(TenantId tenant, UserId user) {

@@ -41,9 +41,9 @@ class PeriodJob {
     /** One run: every tenant's due grants, batch by batch. A tenant that fails is logged and left to the next run. */
     GrantTotals run(IntConsumer afterBatch) {
         GrantTotals total = GrantTotals.NONE;
-        for (var tenant : ledger.tenantsWithAllowances()) {
+        for (var tenant : ledger.allowances().tenants()) {
             try {
-                total = total.plus(ledger.grantDue(tenant, afterBatch));
+                total = total.plus(ledger.allowances().grantDue(tenant, afterBatch));
             } catch (DataAccessException e) {
                 log.warn("allowance grants for tenant {} stopped, the next run goes on: {}", tenant, e.getMessage());
             }

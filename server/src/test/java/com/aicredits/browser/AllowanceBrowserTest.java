@@ -38,10 +38,10 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         assertThat(dialog(page)).hasCount(0);
         var linus = row(page, "Linus Waiting");
         assertThat(linus.locator("[data-allowance]")).isVisible();
-        String next = ledger.nextGrantDay(tenant.id, Period.MONTHLY)
+        String next = ledger.allowances().nextGrantDay(tenant.id, Period.MONTHLY)
                 .format(java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH));
         assertThat(linus.locator("[data-allowance]")).containsText(next);
-        var allowance = ledger.allowance(tenant.id, tenant.linus).orElseThrow();
+        var allowance = ledger.allowances().of(tenant.id, tenant.linus).orElseThrow();
         assertThat(allowance.terms().credits()).isEqualTo(Credits.of(40));
         assertThat(allowance.terms().mode()).isEqualTo(AllowanceMode.RESET);
         assertThat(ledger.balance(tenant.id, tenant.linus).orElseThrow().remaining()).isEqualTo(Credits.of(40));
@@ -62,7 +62,7 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         assertThat(row(page, "Grace Planner").locator("[data-allowance]")).isVisible();
         // Grace had 100: topped up to 150 at once.
         assertThat(ledger.balance(tenant.id, tenant.grace).orElseThrow().remaining()).isEqualTo(Credits.of(150));
-        assertThat(ledger.allowance(tenant.id, tenant.grace).orElseThrow().terms().period()).isEqualTo(Period.WEEKLY);
+        assertThat(ledger.allowances().of(tenant.id, tenant.grace).orElseThrow().terms().period()).isEqualTo(Period.WEEKLY);
     }
 
     @Test

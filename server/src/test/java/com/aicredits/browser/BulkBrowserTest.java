@@ -128,7 +128,7 @@ class BulkBrowserTest extends AdminBrowserTest {
         assertThat(graceLine.locator("[data-after-remaining]")).hasText("100");
         assertThat(preview.locator("[data-pool-after]")).hasText("833");
         Axe.check(page, "set allowance preview");
-        assertThat(ledger.allowance(tenant.id, tenant.grace)).isEmpty();
+        assertThat(ledger.allowances().of(tenant.id, tenant.grace)).isEmpty();
 
         button(preview, "Confirm: change 2 users").click();
 
@@ -137,7 +137,7 @@ class BulkBrowserTest extends AdminBrowserTest {
         assertThat(remaining(page, "Ken Viewer")).hasText("50");
         assertThat(row(page, "Grace Planner").locator("[data-allowance]")).isVisible();
         assertThat(row(page, "Ken Viewer").locator("[data-allowance]")).isVisible();
-        assertThat(ledger.allowance(tenant.id, tenant.grace).orElseThrow().terms().period()).isEqualTo(Period.WEEKLY);
+        assertThat(ledger.allowances().of(tenant.id, tenant.grace).orElseThrow().terms().period()).isEqualTo(Period.WEEKLY);
         assertThat(ledger.entries(tenant.id, tenant.ken, EntryType.ALLOWANCE, 0, 10).total()).isEqualTo(1);
     }
 

@@ -40,8 +40,8 @@ class DemoTenantTest {
         assertThat(summary.usersWithCredits()).isEqualTo(21);
         // the pool ran dry; then a purchase, of which Radia's approved credit request took 40
         assertThat(summary.creditsUnassigned()).isEqualTo(Credits.of(1_960));
-        assertThat(ledger.allowances(tenant)).hasSize(5);
-        assertThat(ledger.allowances(tenant)).filteredOn(a -> a.lastGrant().orElseThrow().shortfall().isPositive())
+        assertThat(ledger.allowances().all(tenant)).hasSize(5);
+        assertThat(ledger.allowances().all(tenant)).filteredOn(a -> a.lastGrant().orElseThrow().shortfall().isPositive())
                 .singleElement().satisfies(a -> assertThat(a.note()).isEqualTo("Research sabbatical"));
         // Every source of a user shows in the Users tab: typed in, provisioned by SCIM, created at a single sign-on.
         assertThat(directory.users(tenant)).extracting(com.aicredits.directory.User::source)

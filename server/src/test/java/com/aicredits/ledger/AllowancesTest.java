@@ -54,7 +54,7 @@ class AllowancesTest {
     }
 
     Allowance set(UserId user, AllowanceTerms terms) {
-        return ledger.setAllowance(t.tenant, user, terms, null, ADMIN).orElseThrow();
+        return ledger.allowances().set(t.tenant, user, terms, null, ADMIN).orElseThrow();
     }
 
     /** Moves the shared test clock to just after the next start of {@code period} in the tenant's zone. */
@@ -80,7 +80,7 @@ class AllowancesTest {
     }
 
     GrantTotals runJob() {
-        return ledger.grantDue(t.tenant, batch -> { });
+        return ledger.allowances().grantDue(t.tenant, batch -> { });
     }
 
     long entries(UserId user, EntryType type) {
@@ -135,15 +135,15 @@ class AllowancesTest {
             t.purchased("1000");
             directory.change(t.tenant, ada, new com.aicredits.directory.UserChange(null, null, false));
 
-            assertThat(((Refused<?>) ledger.setAllowance(t.tenant, ada, terms("10", Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
+            assertThat(((Refused<?>) ledger.allowances().set(t.tenant, ada, terms("10", Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
                     .reason()).isEqualTo(Refusal.USER_INACTIVE);
-            assertThat(((Refused<?>) ledger.setAllowance(t.tenant, UserId.random(), terms("10", Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
+            assertThat(((Refused<?>) ledger.allowances().set(t.tenant, UserId.random(), terms("10", Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
                     .reason()).isEqualTo(Refusal.NOT_FOUND);
-            assertThat(((Refused<?>) ledger.setAllowance(t.tenant, ada, new AllowanceTerms(Credits.ZERO, Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
+            assertThat(((Refused<?>) ledger.allowances().set(t.tenant, ada, new AllowanceTerms(Credits.ZERO, Period.MONTHLY, AllowanceMode.RESET), null, ADMIN))
                     .reason()).isEqualTo(Refusal.INVALID_AMOUNT);
-            assertThat(((Refused<?>) ledger.setAllowance(t.tenant, ada, terms("10", Period.MONTHLY, AllowanceMode.RESET), "x".repeat(501), ADMIN))
+            assertThat(((Refused<?>) ledger.allowances().set(t.tenant, ada, terms("10", Period.MONTHLY, AllowanceMode.RESET), "x".repeat(501), ADMIN))
                     .reason()).isEqualTo(Refusal.VALIDATION_FAILED);
-            assertThat(ledger.allowance(t.tenant, ada)).isEmpty();
+            assertThat(ledger.allowances().of(t.tenant, ada)).isEmpty();
             assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.of(1000));
         }
 
@@ -153,14 +153,14 @@ class AllowancesTest {
             t.purchased("1000");
             set(ada, terms("100", Period.WEEKLY, AllowanceMode.RESET));
 
-            assertThat(ledger.removeAllowance(t.tenant, ada)).isTrue();
+            assertThat(ledger.allowances().remove(t.tenant, ada)).isTrue();
             nextPeriod(Period.WEEKLY);
             runJob();
 
             assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(100));
             assertThat(entries(ada, EntryType.ALLOWANCE)).isEqualTo(1);
-            assertThat(ledger.allowance(t.tenant, ada)).isEmpty();
-            assertThat(ledger.removeAllowance(t.tenant, ada)).isFalse();
+            assertThat(ledger.allowances().of(t.tenant, ada)).isEmpty();
+            assertThat(ledger.allowances().remove(t.tenant, ada)).isFalse();
         }
 
         @Test
@@ -227,7 +227,7 @@ class AllowancesTest {
             assertThat(history.get(1).type()).isEqualTo(EntryType.REMOVE);
             assertThat(history.get(1).credits()).isEqualTo(Credits.of(70));
             assertThat(history.get(1).actor()).isEqualTo("allowance");
-            assertThat(ledger.allowance(t.tenant, ada).orElseThrow().lastGrant().orElseThrow().returned()).isEqualTo(Credits.of(70));
+            assertThat(ledger.allowances().of(t.tenant, ada).orElseThrow().lastGrant().orElseThrow().returned()).isEqualTo(Credits.of(70));
             t.assertReconciles();
         }
 
@@ -304,19 +304,19 @@ class AllowancesTest {
             assertThat(t.balance(bob).remaining()).isEqualTo(Credits.of(50));
 
             t.purchased("30");
-            var partly = ledger.grantCurrentPeriod(t.tenant);
+            var partly = ledger.allowances().grantCurrentPeriod(t.tenant);
             assertThat(partly.granted()).isEqualTo(Credits.of(30));
             assertThat(partly.shortfall()).isEqualTo(Credits.of(20));
             t.purchased("500");
-            var rest = ledger.grantCurrentPeriod(t.tenant);
+            var rest = ledger.allowances().grantCurrentPeriod(t.tenant);
             assertThat(rest.granted()).isEqualTo(Credits.of(20));
             assertThat(rest.shortfall()).isEqualTo(Credits.ZERO);
-            var again = ledger.grantCurrentPeriod(t.tenant);
+            var again = ledger.allowances().grantCurrentPeriod(t.tenant);
             assertThat(again.granted()).isEqualTo(Credits.ZERO);
 
             assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(100));
             assertThat(t.balance(bob).remaining()).isEqualTo(Credits.of(100));
-            assertThat(ledger.allowance(t.tenant, bob).orElseThrow().lastGrant().orElseThrow().shortfall()).isEqualTo(Credits.ZERO);
+            assertThat(ledger.allowances().of(t.tenant, bob).orElseThrow().lastGrant().orElseThrow().shortfall()).isEqualTo(Credits.ZERO);
             t.assertReconciles();
         }
 
@@ -330,7 +330,7 @@ class AllowancesTest {
             assertThat(t.balance(ada).active()).isFalse();
             assertThat(entries(ada, null)).isZero();
             t.purchased("100");
-            assertThat(ledger.grantCurrentPeriod(t.tenant).granted()).isEqualTo(Credits.of(100));
+            assertThat(ledger.allowances().grantCurrentPeriod(t.tenant).granted()).isEqualTo(Credits.of(100));
             assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(100));
             t.assertReconciles();
         }
@@ -349,7 +349,7 @@ class AllowancesTest {
             nextPeriod(Period.WEEKLY);
             runJob();
             runJob();
-            ledger.grantCurrentPeriod(t.tenant);
+            ledger.allowances().grantCurrentPeriod(t.tenant);
 
             assertThat(entries(ada, EntryType.ALLOWANCE)).isEqualTo(2);
             assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(10));
@@ -393,9 +393,9 @@ class AllowancesTest {
             var viewer = t.user("Vera", Role.Viewer);
             var planner = t.user("Pat", Role.Planner);
 
-            assertThat(ledger.allowance(t.tenant, viewer).orElseThrow().terms()).isEqualTo(terms("25", Period.MONTHLY, AllowanceMode.RESET));
+            assertThat(ledger.allowances().of(t.tenant, viewer).orElseThrow().terms()).isEqualTo(terms("25", Period.MONTHLY, AllowanceMode.RESET));
             assertThat(t.balance(viewer).remaining()).isEqualTo(Credits.of(25));
-            assertThat(ledger.allowance(t.tenant, planner)).isEmpty();
+            assertThat(ledger.allowances().of(t.tenant, planner)).isEmpty();
             assertThat(t.balance(planner).active()).isFalse();
             t.assertReconciles();
         }
@@ -408,8 +408,8 @@ class AllowancesTest {
             allowanceSteps.store(t.tenant, vera, terms("25", Period.MONTHLY, AllowanceMode.RESET), "default", Allowances.ACTOR);
             assertThat(t.balance(vera).active()).isFalse();
 
-            assertThat(ledger.grantDue(t.tenant, batch -> { }).users()).isEqualTo(1);
-            assertThat(ledger.grantDue(t.tenant, batch -> { }).users()).isZero();
+            assertThat(ledger.allowances().grantDue(t.tenant, batch -> { }).users()).isEqualTo(1);
+            assertThat(ledger.allowances().grantDue(t.tenant, batch -> { }).users()).isZero();
             allowanceSteps.grantCurrent(t.tenant, vera);
 
             assertThat(t.balance(vera).remaining()).isEqualTo(Credits.of(25));

@@ -45,7 +45,7 @@ class BulkAllowancesTest {
 
     @Test
     void a_dry_run_shows_every_user_before_and_after_the_grant_and_changes_nothing() {
-        var preview = ((BulkResult.Done) ledger.setAllowances(t.tenant, List.of(ada, grace), MONTHLY_40, "pilot", ADMIN, true))
+        var preview = ((BulkResult.Done) ledger.allowances().setAll(t.tenant, List.of(ada, grace), MONTHLY_40, "pilot", ADMIN, true))
                 .preview();
 
         assertThat(preview.applied()).isFalse();
@@ -55,7 +55,7 @@ class BulkAllowancesTest {
         // Ada's RESET returns her 6 to the pool first: 90 + 6 - 40 - 40.
         assertThat(preview.unassignedBefore()).isEqualTo(Credits.of(90));
         assertThat(preview.unassignedAfter()).isEqualTo(Credits.of(16));
-        assertThat(ledger.allowance(t.tenant, ada)).isEmpty();
+        assertThat(ledger.allowances().of(t.tenant, ada)).isEmpty();
         assertThat(t.balance(ada).remaining()).isEqualTo(Credits.of(6));
         assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.of(90));
         t.assertReconciles();
@@ -63,18 +63,18 @@ class BulkAllowancesTest {
 
     @Test
     void applying_stores_each_allowance_and_grants_the_current_period_once() {
-        var applied = ledger.setAllowances(t.tenant, List.of(ada, grace), MONTHLY_40, "pilot", ADMIN, false);
-        var again = ledger.setAllowances(t.tenant, List.of(ada, grace), MONTHLY_40, "pilot", ADMIN, false);
+        var applied = ledger.allowances().setAll(t.tenant, List.of(ada, grace), MONTHLY_40, "pilot", ADMIN, false);
+        var again = ledger.allowances().setAll(t.tenant, List.of(ada, grace), MONTHLY_40, "pilot", ADMIN, false);
 
         assertThat(applied).isInstanceOf(BulkResult.Done.class);
         assertThat(((BulkResult.Done) applied).preview().applied()).isTrue();
         assertThat(again).isInstanceOf(BulkResult.Done.class);
         for (var user : List.of(ada, grace)) {
-            assertThat(ledger.allowance(t.tenant, user).orElseThrow().terms()).isEqualTo(MONTHLY_40);
+            assertThat(ledger.allowances().of(t.tenant, user).orElseThrow().terms()).isEqualTo(MONTHLY_40);
             assertThat(t.balance(user).remaining()).isEqualTo(Credits.of(40));
             assertThat(ledger.entries(t.tenant, user, EntryType.ALLOWANCE, 0, 10).total()).isEqualTo(1);
         }
-        assertThat(ledger.allowance(t.tenant, linus)).isEmpty();
+        assertThat(ledger.allowances().of(t.tenant, linus)).isEmpty();
         assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.of(16));
         t.assertReconciles();
     }
@@ -84,15 +84,15 @@ class BulkAllowancesTest {
         directory.change(t.tenant, linus, new UserChange(null, null, false));
         var stranger = new UserId(UUID.randomUUID());
 
-        var result = ledger.setAllowances(t.tenant, List.of(ada, stranger, ada, linus, grace), MONTHLY_40, null, ADMIN, false);
+        var result = ledger.allowances().setAll(t.tenant, List.of(ada, stranger, ada, linus, grace), MONTHLY_40, null, ADMIN, false);
 
         assertThat(result).isInstanceOf(BulkResult.RowsRefused.class);
         assertThat(((BulkResult.RowsRefused) result).errors()).extracting(BulkResult.RowRefused::index, BulkResult.RowRefused::code)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "NOT_FOUND"),
                         org.assertj.core.groups.Tuple.tuple(2, "DUPLICATE_USER"),
                         org.assertj.core.groups.Tuple.tuple(3, "USER_INACTIVE"));
-        assertThat(ledger.allowance(t.tenant, ada)).isEmpty();
-        assertThat(ledger.allowance(t.tenant, grace)).isEmpty();
+        assertThat(ledger.allowances().of(t.tenant, ada)).isEmpty();
+        assertThat(ledger.allowances().of(t.tenant, grace)).isEmpty();
         assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.of(90));
         t.assertReconciles();
     }
@@ -101,8 +101,8 @@ class BulkAllowancesTest {
     void an_invalid_amount_or_an_empty_selection_is_refused_as_a_whole() {
         var zero = new AllowanceTerms(Credits.ZERO, Period.WEEKLY, AllowanceMode.TOP_UP);
 
-        assertThat(ledger.setAllowances(t.tenant, List.of(ada), zero, null, ADMIN, false)).isInstanceOf(BulkResult.Failed.class);
-        assertThat(ledger.setAllowances(t.tenant, List.of(), MONTHLY_40, null, ADMIN, false)).isInstanceOf(BulkResult.Failed.class);
-        assertThat(ledger.allowance(t.tenant, ada)).isEmpty();
+        assertThat(ledger.allowances().setAll(t.tenant, List.of(ada), zero, null, ADMIN, false)).isInstanceOf(BulkResult.Failed.class);
+        assertThat(ledger.allowances().setAll(t.tenant, List.of(), MONTHLY_40, null, ADMIN, false)).isInstanceOf(BulkResult.Failed.class);
+        assertThat(ledger.allowances().of(t.tenant, ada)).isEmpty();
     }
 }

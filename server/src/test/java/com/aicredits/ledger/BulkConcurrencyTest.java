@@ -137,12 +137,12 @@ class BulkConcurrencyTest {
                 for (int i = 0; i < 6; i++) {
                     var shuffled = new ArrayList<>(users);
                     java.util.Collections.shuffle(shuffled);
-                    assertThat(ledger.setAllowances(t.tenant, shuffled, terms, null, ADMIN, false))
+                    assertThat(ledger.allowances().setAll(t.tenant, shuffled, terms, null, ADMIN, false))
                             .isInstanceOf(BulkResult.Done.class);
                 }
             } else {
                 for (int i = 0; i < 6; i++) {
-                    ledger.grantDue(t.tenant, 3, batch -> { });
+                    ledger.allowances().grantDue(t.tenant, 3, batch -> { });
                 }
             }
             return null;

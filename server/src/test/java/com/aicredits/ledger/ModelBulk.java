@@ -88,7 +88,7 @@ final class ModelBulk {
     }
 
     /**
-     * One allowance set for several users ({@link Ledger#setAllowances}): refused as a whole for an invalid amount;
+     * One allowance set for several users ({@link AllowanceSchedule#setAll}): refused as a whole for an invalid amount;
      * unknown, repeated or deactivated users are refused rows and nothing is set; otherwise each user's
      * {@link LedgerModel#setAllowance}, in order. A dry run's figures after are the ledger's to compute: the
      * model predicts an unchanged tenant, and {@link ModelRun} compares a dry run's answer without them.

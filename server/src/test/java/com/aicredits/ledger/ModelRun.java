@@ -268,7 +268,7 @@ final class ModelRun {
         UserId user = users.get(userName);
         var terms = new AllowanceTerms(amount(amount, user, null), period, mode);
         Object expected = model.setAllowance(user, terms, clock.instant());
-        Object actual = switch (ledger.setAllowance(tenant, user, terms, null, ADMIN)) {
+        Object actual = switch (ledger.allowances().set(tenant, user, terms, null, ADMIN)) {
             case Outcome.Done<Allowance>(var set) -> new AllowanceOutcome(set.terms(),
                     set.lastGrant().map(g -> new GrantFigures(g.due().thousandths(), g.granted().thousandths(),
                             g.shortfall().thousandths(), g.returned().thousandths())).orElse(null));
@@ -279,7 +279,7 @@ final class ModelRun {
 
     void removeAllowance(String userName) {
         UserId user = users.get(userName);
-        compare("removeAllowance(" + userName + ")", model.removeAllowance(user), ledger.removeAllowance(tenant, user));
+        compare("removeAllowance(" + userName + ")", model.removeAllowance(user), ledger.allowances().remove(tenant, user));
     }
 
     /** The action bar's "Set allowance" for several users, against the model; a dry run compared without its figures after. */
@@ -287,7 +287,7 @@ final class ModelRun {
         var ids = step.users().stream().map(users::get).toList();
         var terms = new AllowanceTerms(amount(step.credits(), ids.getFirst(), null), step.period(), step.mode());
         Object expected = ModelBulk.setAllowances(model, ids, terms, step.dryRun(), clock.instant());
-        Object actual = ModelBulk.Answer.of(ledger.setAllowances(tenant, ids, terms, null, ADMIN, step.dryRun()));
+        Object actual = ModelBulk.Answer.of(ledger.allowances().setAll(tenant, ids, terms, null, ADMIN, step.dryRun()));
         compare("setAllowances(" + step.users() + ", " + terms + ", dryRun=" + step.dryRun() + ")", expected,
                 step.dryRun() ? ModelBulk.withoutAfter(actual) : actual);
     }
@@ -297,11 +297,11 @@ final class ModelRun {
         var next = LedgerModel.nextPeriodStart(period, clock.instant());
         clock.advance(Duration.between(clock.instant(), next).plusSeconds(secondsAfter));
         compare("periodStart(" + period + " " + LedgerModel.periodStart(period, clock.instant()) + ")",
-                model.grantDue(clock.instant()), ledger.grantDue(tenant, batchSize, batch -> { }));
+                model.grantDue(clock.instant()), ledger.allowances().grantDue(tenant, batchSize, batch -> { }));
     }
 
     void grantCurrentPeriod() {
-        compare("grantCurrentPeriod()", model.grantCurrentPeriod(clock.instant()), ledger.grantCurrentPeriod(tenant));
+        compare("grantCurrentPeriod()", model.grantCurrentPeriod(clock.instant()), ledger.allowances().grantCurrentPeriod(tenant));
     }
 
     /** A bulk change against the model and the ledger; an applied one has a key of its own (never reused). */

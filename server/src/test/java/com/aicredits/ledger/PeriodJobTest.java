@@ -58,7 +58,7 @@ class PeriodJobTest {
         for (int i = 0; i < USERS; i++) {
             var user = t.user("User " + i);
             users.add(user);
-            assertThat(ledger.setAllowance(t.tenant, user, new AllowanceTerms(Credits.of(10), Period.MONTHLY,
+            assertThat(ledger.allowances().set(t.tenant, user, new AllowanceTerms(Credits.of(10), Period.MONTHLY,
                     AllowanceMode.RESET), null, ADMIN)).isInstanceOf(Outcome.Done.class);
             t.charged(user, "3");
         }
@@ -71,7 +71,7 @@ class PeriodJobTest {
 
     @Test
     void two_instances_granting_at_the_same_instant_grant_each_user_once() throws Exception {
-        var totals = Together.run(2, instance -> ledger.grantDue(t.tenant, BATCH, batch -> { }));
+        var totals = Together.run(2, instance -> ledger.allowances().grantDue(t.tenant, BATCH, batch -> { }));
 
         assertThat(totals.get(0).users() + totals.get(1).users()).isEqualTo(USERS);
         assertGrantedExactlyOnceThisMonth();
@@ -79,14 +79,14 @@ class PeriodJobTest {
 
     @Test
     void a_run_that_dies_after_some_batches_and_is_run_again_grants_each_user_once() {
-        assertThatThrownBy(() -> ledger.grantDue(t.tenant, BATCH, batch -> {
+        assertThatThrownBy(() -> ledger.allowances().grantDue(t.tenant, BATCH, batch -> {
             if (batch == 3) {
                 throw new IllegalStateException("the instance died here");
             }
         })).hasMessageContaining("died");
         assertThat(grantsThisMonth()).isEqualTo(3 * BATCH);
 
-        var rest = ledger.grantDue(t.tenant, BATCH, batch -> { });
+        var rest = ledger.allowances().grantDue(t.tenant, BATCH, batch -> { });
 
         assertThat(rest.users()).isEqualTo(USERS - 3 * BATCH);
         assertGrantedExactlyOnceThisMonth();
@@ -97,7 +97,7 @@ class PeriodJobTest {
         var runs = new AtomicInteger();
         Runnable job = () -> {
             runs.incrementAndGet();
-            ledger.grantDue(t.tenant, BATCH, batch -> { });
+            ledger.allowances().grantDue(t.tenant, BATCH, batch -> { });
         };
         var schedulers = List.of(PeriodJob.scheduler(dataSource, Duration.ofSeconds(1), job),
                 PeriodJob.scheduler(dataSource, Duration.ofSeconds(1), job));

@@ -56,9 +56,9 @@ class RunwayTest {
         bob = t.user("Bob Noyce");
         cy = t.user("Cy Young");
         dee = t.user("Dee Hock");
-        ledger.setAllowance(t.tenant, ada, new AllowanceTerms(credits("100"), Period.WEEKLY, AllowanceMode.TOP_UP), null, ADMIN)
+        ledger.allowances().set(t.tenant, ada, new AllowanceTerms(credits("100"), Period.WEEKLY, AllowanceMode.TOP_UP), null, ADMIN)
                 .orElseThrow();
-        ledger.setAllowance(t.tenant, bob, new AllowanceTerms(credits("1000"), Period.MONTHLY, AllowanceMode.TOP_UP), null, ADMIN)
+        ledger.allowances().set(t.tenant, bob, new AllowanceTerms(credits("1000"), Period.MONTHLY, AllowanceMode.TOP_UP), null, ADMIN)
                 .orElseThrow();
         t.assigned(cy, "50");
         t.assigned(dee, "10");
@@ -75,7 +75,7 @@ class RunwayTest {
         assertThat(runways.get(ada).dailyBurn()).isEqualTo(credits("5"));
         assertThat(runways.get(ada).runsOutOn()).isEqualTo(today.plusDays(6));
         assertThat(runways.get(ada).beforeNextGrant()).as("Ada runs out before her weekly grant only if it is 7 days away")
-                .isEqualTo(today.plusDays(6).isBefore(ledger.nextGrantDay(t.tenant, Period.WEEKLY)));
+                .isEqualTo(today.plusDays(6).isBefore(ledger.allowances().nextGrantDay(t.tenant, Period.WEEKLY)));
         assertThat(runways.get(bob).dailyBurn()).isEqualTo(credits("1"));
         assertThat(runways.get(bob).runsOutOn()).isEqualTo(today.plusDays(986));
         assertThat(runways.get(bob).beforeNextGrant()).as("Bob's next monthly grant comes long before").isFalse();
@@ -89,7 +89,7 @@ class RunwayTest {
         var today = ledger.overTime().today(t.tenant);
         var forecast = ledger.overTime().forecast(t.tenant, 100);
         assertThat(forecast.users()).extracting(Forecast.UserForecast::name).containsExactly("Cy Young", "Ada Lovelace");
-        assertThat(forecast.users().get(1).nextGrantAt()).isEqualTo(ledger.nextGrantAt(t.tenant, Period.WEEKLY));
+        assertThat(forecast.users().get(1).nextGrantAt()).isEqualTo(ledger.allowances().nextGrantAt(t.tenant, Period.WEEKLY));
         assertThat(forecast.users().get(0).available()).isEqualTo(new Credits(-10_000));
         // purchased 10000, consumed 144: 9856 left at 144/14 a day
         assertThat(forecast.tenantAvailable()).isEqualTo(credits("9856"));

@@ -206,7 +206,7 @@ class WebhookDeliveryTest {
             purchase(tenant, 30);
             var user = directory.register(tenant, new NewUser("Bo", "bo@" + UUID.randomUUID() + ".example", Role.Viewer))
                     .orElseThrow();
-            ledger.setAllowance(tenant, user.id(), new com.aicredits.settings.AllowanceTerms(credits(50),
+            ledger.allowances().set(tenant, user.id(), new com.aicredits.settings.AllowanceTerms(credits(50),
                     com.aicredits.settings.Period.MONTHLY, com.aicredits.settings.AllowanceMode.RESET), null, ADMIN)
                     .orElseThrow();
             drain(worker, Duration.ofMillis(300), Duration.ofSeconds(10));

@@ -192,7 +192,8 @@ class BulkScreen {
         var terms = new AllowanceTerms(amount.orElseThrow(), period.get(), mode.get());
         model.addAttribute("allowanceSummary", "Each gets an allowance of " + Views.allowance(terms)
                 + ", granted for the current period now.");
-        var result = ledger.setAllowances(tenantId, users.get(), terms, request.note(), new Actor(principal.getName()), dryRun);
+        var result = ledger.allowances().setAll(tenantId, users.get(), terms, request.note(),
+                new Actor(principal.getName()), dryRun);
         return switch (result) {
             case BulkResult.Done done when !dryRun -> ResponseEntity.noContent().header("HX-Trigger",
                     "{\"credits-changed\":null,\"bulk-done\":{\"message\":" + Toast.json("Set an allowance of "

@@ -139,7 +139,7 @@ class CreditsDialogs {
         }
         var terms = new AllowanceTerms(entered.orElseThrow(), period.get(), allowanceMode.get());
         var tenant = tenantId;
-        return switch (ledger.setAllowance(tenant, userId, terms, note, new Actor(principal.getName()))) {
+        return switch (ledger.allowances().set(tenant, userId, terms, note, new Actor(principal.getName()))) {
             case Outcome.Done<Allowance>(var allowance) -> {
                 var row = ledger.row(tenant, userId);
                 var grant = allowance.lastGrant();
@@ -147,7 +147,7 @@ class CreditsDialogs {
                         + grant.filter(g -> g.shortfall().isPositive())
                                 .map(g -> " The pool was short: " + Display.credits(g.granted()) + " granted now, "
                                         + Display.credits(g.shortfall()) + " missing.").orElse("")
-                        + " Next grant " + Views.day(ledger.nextGrantDay(tenant, terms.period())) + ".";
+                        + " Next grant " + Views.day(ledger.allowances().nextGrantDay(tenant, terms.period())) + ".";
                 yield ResponseEntity.noContent().header("HX-Trigger", Toast.message(message, userId.toString(),
                         base(tenantId), row.map(AccountRow::name).orElse(""))).build();
             }

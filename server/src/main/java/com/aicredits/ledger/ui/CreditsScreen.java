@@ -142,7 +142,8 @@ public class CreditsScreen {
         var tenant = tenantId;
         var nextGrant = new java.util.EnumMap<com.aicredits.settings.Period, java.time.LocalDate>(com.aicredits.settings.Period.class);
         model.addAttribute("rows", rows.items().stream()
-                .map(row -> Views.Row.of(row, period -> nextGrant.computeIfAbsent(period, p -> ledger.nextGrantDay(tenant, p))))
+                .map(row -> Views.Row.of(row,
+                        period -> nextGrant.computeIfAbsent(period, p -> ledger.allowances().nextGrantDay(tenant, p))))
                 .toList());
         model.addAttribute("total", rows.total());
         model.addAttribute("pages", (int) Math.max(1, (rows.total() + PAGE_SIZE - 1) / PAGE_SIZE));

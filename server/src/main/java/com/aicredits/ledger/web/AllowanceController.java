@@ -87,7 +87,7 @@ class AllowanceController {
         }
         var terms = new AllowanceTerms(amount.credits(), period.get(), mode.get());
         return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
-                () -> switch (ledger.setAllowance(tenantId, userId, terms, body.note(), new Actor(principal.getName()))) {
+                () -> switch (ledger.allowances().set(tenantId, userId, terms, body.note(), new Actor(principal.getName()))) {
                     case Outcome.Done<Allowance>(var allowance) -> ResponseEntity.ok(view(tenantId, allowance));
                     case Refused<Allowance> refused -> Refusals.response(refused, false);
                 });
@@ -98,7 +98,7 @@ class AllowanceController {
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = AllowanceJson.class)))
     ResponseEntity<Object> read(@PathVariable TenantId tenantId, @PathVariable UserId userId) {
-        return ledger.allowance(tenantId, userId).<ResponseEntity<Object>>map(a -> ResponseEntity.ok(view(tenantId, a)))
+        return ledger.allowances().of(tenantId, userId).<ResponseEntity<Object>>map(a -> ResponseEntity.ok(view(tenantId, a)))
                 .orElseGet(() -> Problems.notFound("allowance"));
     }
 
@@ -112,7 +112,7 @@ class AllowanceController {
             if (directory.user(tenantId, userId).isEmpty()) {
                 return Problems.notFound("user");
             }
-            ledger.removeAllowance(tenantId, userId);
+            ledger.allowances().remove(tenantId, userId);
             return ResponseEntity.noContent().build();
         });
     }
@@ -125,7 +125,7 @@ class AllowanceController {
         if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        return ResponseEntity.ok(ledger.allowances(tenantId).stream().map(a -> view(tenantId, a)).toList());
+        return ResponseEntity.ok(ledger.allowances().all(tenantId).stream().map(a -> view(tenantId, a)).toList());
     }
 
     @PostMapping("/allowances/grant-current-period")
@@ -140,13 +140,13 @@ class AllowanceController {
             if (directory.tenant(tenantId).isEmpty()) {
                 return Problems.notFound("tenant");
             }
-            var totals = ledger.grantCurrentPeriod(tenantId);
+            var totals = ledger.allowances().grantCurrentPeriod(tenantId);
             return ResponseEntity.ok(new GrantTotalsJson(Json.amount(totals.granted()), Json.amount(totals.shortfall()),
                     totals.users()));
         });
     }
 
     private AllowanceJson view(TenantId tenant, Allowance allowance) {
-        return AllowanceJson.of(allowance, ledger.nextGrantAt(tenant, allowance.terms().period()));
+        return AllowanceJson.of(allowance, ledger.allowances().nextGrantAt(tenant, allowance.terms().period()));
     }
 }
