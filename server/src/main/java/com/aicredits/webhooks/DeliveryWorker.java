@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Sends the outbox's pending deliveries: woken after each commit that wrote some, and every
  * {@code aicredits.webhooks.poll-interval} anyway (deliveries due for a retry, or written on another instance).
- * Any number of instances run one each: a delivery is claimed with a lease ({@link WebhookStore#claim}), sent with
+ * Any number of instances run one each: a delivery is claimed with a lease ({@link OutboxStore#claim}), sent with
  * no transaction open, and its outcome recorded only by the claim's holder. All state is in the database, so a
  * restart resumes where the last run stopped; a delivery whose sender died is sent again when its lease runs out
  * (at least once: receivers dedupe on webhook-id).
@@ -38,7 +38,8 @@ class DeliveryWorker implements SmartLifecycle {
     static final Duration LEASE = Duration.ofSeconds(60);
     static final int BATCH = 16;
 
-    private final WebhookStore store;
+    private final OutboxStore outbox;
+    private final EndpointStore endpoints;
     private final Sender sender;
     private final SecretBox secrets;
     private final TransactionTemplate transactions;
@@ -50,15 +51,16 @@ class DeliveryWorker implements SmartLifecycle {
     private final boolean enabled;
     private final OutboxLoop loop;
 
-    DeliveryWorker(WebhookStore store, Sender sender, SecretBox secrets, TransactionTemplate transactions,
-            ApplicationEventPublisher events, Clock clock,
+    DeliveryWorker(OutboxStore outbox, EndpointStore endpoints, Sender sender, SecretBox secrets,
+            TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock,
             @Value("${aicredits.webhooks.retry.initial:5s}") Duration initial,
             @Value("${aicredits.webhooks.retry.max-delay:1h}") Duration maxDelay,
             @Value("${aicredits.webhooks.retry.give-up-after:24h}") Duration giveUpAfter,
             @Value("${aicredits.webhooks.disable-after:24h}") Duration disableAfter,
             @Value("${aicredits.webhooks.poll-interval:2s}") Duration pollInterval,
             @Value("${aicredits.webhooks.worker.enabled:true}") boolean enabled) {
-        this.store = store;
+        this.outbox = outbox;
+        this.endpoints = endpoints;
         this.sender = sender;
         this.secrets = secrets;
         this.transactions = transactions;
@@ -83,7 +85,7 @@ class DeliveryWorker implements SmartLifecycle {
     int deliverDue() {
         UUID token = UUID.randomUUID();
         Instant now = now();
-        var claimed = transactions.execute(tx -> store.claim(now, now.plus(LEASE), token, BATCH));
+        var claimed = transactions.execute(tx -> outbox.claim(now, now.plus(LEASE), token, BATCH));
         if (claimed == null || claimed.isEmpty()) {
             return 0;
         }
@@ -95,7 +97,7 @@ class DeliveryWorker implements SmartLifecycle {
         return claimed.size();
     }
 
-    private void attempt(WebhookStore.Claimed delivery, UUID token) {
+    private void attempt(OutboxStore.Claimed delivery, UUID token) {
         Sender.Result result;
         try {
             String secret = secrets.open(delivery.sealedSecret(), Webhooks.context(delivery.tenant(), delivery.endpointId()));
@@ -107,25 +109,25 @@ class DeliveryWorker implements SmartLifecycle {
         record(delivery, token, result);
     }
 
-    private void record(WebhookStore.Claimed delivery, UUID token, Sender.Result result) {
+    private void record(OutboxStore.Claimed delivery, UUID token, Sender.Result result) {
         Instant at = now();
         boolean ok = result.succeeded();
         Instant next = ok || !at.isBefore(delivery.retryingSince().plus(giveUpAfter)) ? null
                 : at.plus(backoff.after(delivery.attempts() + 1));
         transactions.executeWithoutResult(tx -> {
-            var attempt = store.recordOutcome(delivery, token, ok, next, result.statusCode(), result.error(), at);
+            var attempt = outbox.recordOutcome(delivery, token, ok, next, result.statusCode(), result.error(), at);
             if (attempt.isEmpty()) {
                 log.warn("webhook delivery {}: its claim ran out before the attempt finished; another worker retries it",
                         delivery.deliveryId());
                 return;
             }
-            store.logAttempt(delivery, attempt.get(), at, result.statusCode(), result.latencyMs(), result.excerpt(),
+            outbox.logAttempt(delivery, attempt.get(), at, result.statusCode(), result.latencyMs(), result.excerpt(),
                     result.error());
             if (ok) {
-                store.succeeded(delivery.tenant(), delivery.endpointId());
+                endpoints.succeeded(delivery.tenant(), delivery.endpointId());
                 return;
             }
-            store.failed(delivery.tenant(), delivery.endpointId(), at, at.minus(disableAfter),
+            endpoints.failed(delivery.tenant(), delivery.endpointId(), at, at.minus(disableAfter),
                     "failing for " + disableAfter.toHours() + " hours without a successful delivery").ifPresent(off -> {
                         log.warn("webhook endpoint {} of tenant {} ({}) disabled: failing since {}", off.id(),
                                 delivery.tenant().value(), off.url(), off.failingSince());

@@ -29,16 +29,16 @@ class OutboxCleanup {
     record Cleaned(long deliveries, long events, long emails) {
     }
 
-    private final WebhookStore store;
+    private final OutboxStore outbox;
     private final Notifications notifications;
     private final Clock clock;
     private final Duration retention;
 
-    OutboxCleanup(WebhookStore store, Notifications notifications, Clock clock, RecurringJobs jobs,
+    OutboxCleanup(OutboxStore outbox, Notifications notifications, Clock clock, RecurringJobs jobs,
             @Value("${aicredits.outbox.retention:30d}") Duration retention,
             @Value("${aicredits.outbox.clean-up.interval:1h}") Duration interval,
             @Value("${aicredits.outbox.clean-up.enabled:true}") boolean enabled) {
-        this.store = store;
+        this.outbox = outbox;
         this.notifications = notifications;
         this.clock = clock;
         this.retention = retention;
@@ -50,8 +50,8 @@ class OutboxCleanup {
     /** One run: everything finished before now minus the retention. Tests call it directly. */
     Cleaned run() {
         Instant before = clock.instant().minus(retention);
-        long deliveries = drain(() -> store.deleteFinishedDeliveries(before, BATCH));
-        long events = drain(() -> store.deleteUndeliverableEvents(before, BATCH));
+        long deliveries = drain(() -> outbox.deleteFinishedDeliveries(before, BATCH));
+        long events = drain(() -> outbox.deleteUndeliverableEvents(before, BATCH));
         long emails = notifications.forgetFinishedEmails(before);
         return new Cleaned(deliveries, events, emails);
     }

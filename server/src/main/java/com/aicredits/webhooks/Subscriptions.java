@@ -19,12 +19,12 @@ class Subscriptions {
     private record Entry(Set<String> types, long loadedAtNanos) {
     }
 
-    private final WebhookStore store;
+    private final EndpointStore endpoints;
     private final long ttlNanos;
     private final ConcurrentHashMap<TenantId, Entry> cache = new ConcurrentHashMap<>();
 
-    Subscriptions(WebhookStore store, @Value("${aicredits.webhooks.subscriptions-cache:10s}") Duration ttl) {
-        this.store = store;
+    Subscriptions(EndpointStore endpoints, @Value("${aicredits.webhooks.subscriptions-cache:10s}") Duration ttl) {
+        this.endpoints = endpoints;
         this.ttlNanos = ttl.toNanos();
     }
 
@@ -32,7 +32,7 @@ class Subscriptions {
         long now = System.nanoTime();
         var entry = cache.get(tenant);
         if (entry == null || now - entry.loadedAtNanos() > ttlNanos) {
-            entry = new Entry(Set.copyOf(store.subscribedTypes(tenant)), now);
+            entry = new Entry(Set.copyOf(endpoints.subscribedTypes(tenant)), now);
             cache.put(tenant, entry);
         }
         return entry.types().contains(type) || entry.types().contains(EventTypes.ALL);

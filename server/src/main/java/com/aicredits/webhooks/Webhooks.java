@@ -36,7 +36,8 @@ public class Webhooks {
     static final int EVENTS_MAX = 50;
     static final int DELIVERIES_SHOWN = 100;
 
-    private final WebhookStore store;
+    private final EndpointStore endpoints;
+    private final OutboxStore outbox;
     private final Subscriptions subscriptions;
     private final Targets targets;
     private final SecretBox secrets;
@@ -46,9 +47,11 @@ public class Webhooks {
     private final JsonMapper json;
     private final Clock clock;
 
-    Webhooks(WebhookStore store, Subscriptions subscriptions, Targets targets, SecretBox secrets, DeliveryWorker worker,
-            Directory directory, TransactionTemplate transactions, JsonMapper json, Clock clock) {
-        this.store = store;
+    Webhooks(EndpointStore endpoints, OutboxStore outbox, Subscriptions subscriptions, Targets targets,
+            SecretBox secrets, DeliveryWorker worker, Directory directory, TransactionTemplate transactions,
+            JsonMapper json, Clock clock) {
+        this.endpoints = endpoints;
+        this.outbox = outbox;
         this.subscriptions = subscriptions;
         this.targets = targets;
         this.secrets = secrets;
@@ -76,7 +79,7 @@ public class Webhooks {
         var wanted = distinct(events);
         String stored = description == null || description.isBlank() ? null : description.strip();
         if (idempotencyKey != null) {
-            var earlier = store.endpointByKey(tenant, idempotencyKey);
+            var earlier = endpoints.endpointByKey(tenant, idempotencyKey);
             if (earlier.isPresent()) {
                 return replay(tenant, earlier.get(), url, wanted, stored, idempotencyKey);
             }
@@ -85,18 +88,18 @@ public class Webhooks {
         String secret = Signature.newSecret();
         String sealed = secrets.seal(secret, context(tenant, id));
         try {
-            transactions.executeWithoutResult(tx -> store.insertEndpoint(tenant, id, url, wanted, stored, sealed,
+            transactions.executeWithoutResult(tx -> endpoints.insertEndpoint(tenant, id, url, wanted, stored, sealed,
                     idempotencyKey, now()));
         } catch (DuplicateKeyException raced) {
             // the same key's first request committed between our look and our insert
-            return replay(tenant, store.endpointByKey(tenant, idempotencyKey).orElseThrow(), url, wanted, stored,
+            return replay(tenant, endpoints.endpointByKey(tenant, idempotencyKey).orElseThrow(), url, wanted, stored,
                     idempotencyKey);
         }
         subscriptions.forget(tenant);
-        return Outcome.done(new Registered(store.endpoint(tenant, id).orElseThrow(), secret, false));
+        return Outcome.done(new Registered(endpoints.endpoint(tenant, id).orElseThrow(), secret, false));
     }
 
-    private Outcome<Registered> replay(TenantId tenant, WebhookStore.Keyed earlier, String url, List<String> events,
+    private Outcome<Registered> replay(TenantId tenant, EndpointStore.Keyed earlier, String url, List<String> events,
             String description, String key) {
         var e = earlier.endpoint();
         if (!e.url().equals(url) || !e.events().equals(events) || !Objects.equals(e.description(), description)) {
@@ -108,11 +111,11 @@ public class Webhooks {
 
     /** Empty for an unknown tenant. */
     public Optional<List<Endpoint>> endpoints(TenantId tenant) {
-        return directory.tenant(tenant).map(t -> store.endpoints(tenant));
+        return directory.tenant(tenant).map(t -> endpoints.endpoints(tenant));
     }
 
     public Optional<Endpoint> endpoint(TenantId tenant, UUID id) {
-        return store.endpoint(tenant, id);
+        return endpoints.endpoint(tenant, id);
     }
 
     /** Applies every field the change names, or none. Enabling an endpoint starts its 24 hours of failures afresh. */
@@ -125,14 +128,14 @@ public class Webhooks {
         }
         var normalized = new EndpointChange(change.url(), change.events() == null ? null : distinct(change.events()),
                 change.enabled(), change.description() == null ? null : change.description().strip());
-        var changed = transactions.execute(tx -> store.change(tenant, id, normalized, now()));
+        var changed = transactions.execute(tx -> endpoints.change(tenant, id, normalized, now()));
         subscriptions.forget(tenant);
         return changed.<Outcome<Endpoint>>map(Outcome::done).orElseGet(() -> Refused.notFound("webhook"));
     }
 
     /** Removes the endpoint with its deliveries and their log. False when there was no such endpoint. */
     public boolean delete(TenantId tenant, UUID id) {
-        boolean deleted = Boolean.TRUE.equals(transactions.execute(tx -> store.delete(tenant, id)));
+        boolean deleted = Boolean.TRUE.equals(transactions.execute(tx -> endpoints.delete(tenant, id)));
         subscriptions.forget(tenant);
         return deleted;
     }
@@ -140,7 +143,7 @@ public class Webhooks {
     /** Sends a {@code webhook.test} event to this endpoint (whatever it subscribes to); the delivery's id. */
     public Outcome<UUID> sendTest(TenantId tenant, UUID endpoint) {
         var delivery = transactions.execute(tx -> {
-            if (store.endpoint(tenant, endpoint).isEmpty()) {
+            if (endpoints.endpoint(tenant, endpoint).isEmpty()) {
                 return Optional.<UUID>empty();
             }
             var data = new LinkedHashMap<String, Object>();
@@ -154,16 +157,16 @@ public class Webhooks {
 
     /** The endpoint's latest deliveries, newest first, each with its attempts. */
     public Outcome<List<Delivery>> deliveries(TenantId tenant, UUID endpoint) {
-        if (store.endpoint(tenant, endpoint).isEmpty()) {
+        if (endpoints.endpoint(tenant, endpoint).isEmpty()) {
             return Refused.notFound("webhook");
         }
-        return Outcome.done(store.deliveries(tenant, endpoint, DELIVERIES_SHOWN));
+        return Outcome.done(outbox.deliveries(tenant, endpoint, DELIVERIES_SHOWN));
     }
 
     /** Delivers the same event (the same webhook-id) again, from now, with a fresh 24 hours of retries. */
     public Outcome<UUID> resend(TenantId tenant, UUID endpoint, UUID delivery) {
         boolean found = Boolean.TRUE.equals(transactions.execute(tx -> {
-            boolean resent = store.resend(tenant, endpoint, delivery, now());
+            boolean resent = outbox.resend(tenant, endpoint, delivery, now());
             if (resent) {
                 wakeAfterCommit();
             }
@@ -203,7 +206,7 @@ public class Webhooks {
         body.put("type", type);
         body.put("timestamp", now.toString());
         body.put("data", data);
-        var deliveries = store.recordEvent(tenant, eventId, type, json.writeValueAsString(body), onlyEndpoint, now);
+        var deliveries = outbox.recordEvent(tenant, eventId, type, json.writeValueAsString(body), onlyEndpoint, now);
         if (!deliveries.isEmpty()) {
             wakeAfterCommit();
         }

@@ -60,7 +60,8 @@ class WebhookDeliveryTest {
     @Autowired Ledger ledger;
     @Autowired Directory directory;
     @Autowired DeliveryWorker worker;
-    @Autowired WebhookStore store;
+    @Autowired EndpointStore endpoints;
+    @Autowired OutboxStore outbox;
     @Autowired Sender sender;
     @Autowired SecretBox secrets;
     @Autowired TransactionTemplate transactions;
@@ -264,8 +265,9 @@ class WebhookDeliveryTest {
     }
 
     private DeliveryWorker newWorker() {
-        return new DeliveryWorker(store, sender, secrets, transactions, events, clock, Duration.ofMillis(50),
-                Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(1), false);
+        return new DeliveryWorker(outbox, endpoints, sender, secrets, transactions, events, clock,
+                Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24),
+                Duration.ofSeconds(1), false);
     }
 
     @Test
@@ -275,14 +277,15 @@ class WebhookDeliveryTest {
             var tenant = tenant();
             webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), null, null).orElseThrow();
             // polls only every minute: a delivery within seconds was woken by the commit
-            var running = new DeliveryWorker(store, sender, secrets, transactions, events, clock, Duration.ofMillis(50),
-                    Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24), Duration.ofMinutes(1), true);
+            var running = new DeliveryWorker(outbox, endpoints, sender, secrets, transactions, events, clock,
+                    Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24),
+                    Duration.ofMinutes(1), true);
             running.start();
             try {
                 Thread.sleep(300); // the worker's first look found nothing and waits
                 long start = System.nanoTime();
-                var woken = new Webhooks(store, new Subscriptions(store, Duration.ZERO), new Targets(true), secrets, running,
-                        directory, transactions, tools.jackson.databind.json.JsonMapper.builder().build(), clock);
+                var woken = new Webhooks(endpoints, outbox, new Subscriptions(endpoints, Duration.ZERO), new Targets(true),
+                        secrets, running, directory, transactions, tools.jackson.databind.json.JsonMapper.builder().build(), clock);
                 transactions.executeWithoutResult(tx -> woken.record(tenant, "purchase.recorded", Map.of("n", 1)));
                 while (receiver.received.isEmpty() && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
                     Thread.sleep(10);
