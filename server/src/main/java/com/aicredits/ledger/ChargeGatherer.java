@@ -33,10 +33,11 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * <p>If a group's transaction fails (the database, not a refusal), its items fall back to the single path, each in
  * its own caller's thread, so each gets the answer or error a single charge would have. That is safe: a failed
  * transaction applied nothing, and were its commit's fate unknown, the request ids recorded by a commit that did
- * happen make each single charge answer as a replay, never apply again. Except when the group got no connection at
- * all (the database is down, or the pool stayed empty for its whole wait): then nothing was sent, and each of its
- * charges is answered with that failure at once (503, retry with the same request id). Falling back would make each
- * wait for a connection a second time: 6 s for a 503 in the database-restart test, where 2 s are the bound.
+ * happen make each single charge answer as a replay, never apply again. Except when the group's transaction got no
+ * connection (the database is down, or the pool stayed empty for its whole wait): then each of its charges is
+ * answered with that failure at once (503: retry with the same request id; a charge that an earlier transaction of
+ * the group did apply then answers as a replay). Falling back would make each wait for a connection a second time:
+ * a 503 took 5.9 s in the database-restart test, whose bound is 5 s.
  */
 @Service
 class ChargeGatherer {
