@@ -7,7 +7,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -43,7 +42,7 @@ public class LiveUpdates implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LiveUpdates.class);
 
     private final Map<TenantId, Set<SseEmitter>> listeners = new ConcurrentHashMap<>();
-    private final Map<TenantId, Set<String>> pending = new ConcurrentHashMap<>();
+    private final PendingChanges pending = new PendingChanges();
     private final PostgresChannel channel;
     private final Duration timeout;
 
@@ -85,13 +84,7 @@ public class LiveUpdates implements SmartLifecycle {
 
     @Scheduled(fixedDelayString = "${aicredits.live.flush-interval:200ms}")
     void flush() {
-        var batch = new ArrayList<Map.Entry<TenantId, Set<String>>>();
-        for (var tenant : pending.keySet()) {
-            var changed = pending.remove(tenant);
-            if (changed != null && !changed.isEmpty()) {
-                batch.add(Map.entry(tenant, changed));
-            }
-        }
+        var batch = pending.takeAll();
         if (batch.isEmpty()) {
             return;
         }
@@ -105,7 +98,7 @@ public class LiveUpdates implements SmartLifecycle {
     }
 
     private void changed(TenantId tenant, String what) {
-        pending.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet()).add(what);
+        pending.note(tenant, what);
     }
 
     private static String payload(Set<String> changed) {
