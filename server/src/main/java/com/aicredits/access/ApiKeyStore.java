@@ -1,11 +1,12 @@
 package com.aicredits.access;
 
+import static com.aicredits.shared.SqlTime.at;
+import static com.aicredits.shared.SqlTime.instant;
+
 import com.aicredits.shared.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,7 +26,7 @@ class ApiKeyStore {
     void insert(ApiKey key, byte[] hash) {
         jdbc.sql("insert into api_keys (tenant_id, id, name, scope, key_hash, created_at) values (?, ?, ?, ?, ?, ?)")
                 .params(key.tenantId().value(), key.id(), key.name(), key.scope().name(), hash,
-                        key.createdAt().atOffset(ZoneOffset.UTC))
+                        at(key.createdAt()))
                 .update();
     }
 
@@ -49,13 +50,13 @@ class ApiKeyStore {
                             update api_keys set revoked_at = coalesce(revoked_at, ?) where tenant_id = ? and id = ?
                             returning id)
                         select id, pg_notify(?, id::text) from revoked""")
-                .params(now.atOffset(ZoneOffset.UTC), tenant.value(), id, channel)
+                .params(at(now), tenant.value(), id, channel)
                 .query((rs, n) -> rs.getObject("id", UUID.class)).list().isEmpty();
     }
 
     void used(TenantId tenant, UUID id, Instant now) {
         jdbc.sql("update api_keys set last_used_at = ? where tenant_id = ? and id = ?")
-                .params(now.atOffset(ZoneOffset.UTC), tenant.value(), id).update();
+                .params(at(now), tenant.value(), id).update();
     }
 
     private static final String SELECT =
@@ -65,10 +66,5 @@ class ApiKeyStore {
         return new ApiKey(rs.getObject("id", UUID.class), new TenantId(rs.getObject("tenant_id", UUID.class)),
                 rs.getString("name"), ApiKeyScope.valueOf(rs.getString("scope")), instant(rs, "created_at"),
                 instant(rs, "last_used_at"), instant(rs, "revoked_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        var value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 }

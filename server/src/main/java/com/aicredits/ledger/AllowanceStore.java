@@ -1,5 +1,8 @@
 package com.aicredits.ledger;
 
+import static com.aicredits.shared.SqlTime.at;
+import static com.aicredits.shared.SqlTime.instant;
+
 import com.aicredits.shared.Credits;
 
 import com.aicredits.shared.TenantId;
@@ -14,7 +17,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,7 +48,7 @@ class AllowanceStore {
                 .param("tenant", tenant.value()).param("user", user.value())
                 .param("credits", terms.credits().thousandths()).param("period", terms.period().name())
                 .param("mode", terms.mode().name()).param("note", note, Types.VARCHAR).param("by", setBy.name())
-                .param("now", now.atOffset(ZoneOffset.UTC)).update();
+                .param("now", at(now)).update();
     }
 
     boolean delete(TenantId tenant, UserId user) {
@@ -116,7 +118,7 @@ class AllowanceStore {
                 """)
                 .param("tenant", tenant.value()).param("user", user.value()).param("period", period.period().name())
                 .param("start", period.start()).param("mode", mode.name()).param("zone", period.zone().getId())
-                .param("now", now.atOffset(ZoneOffset.UTC)).update() == 1;
+                .param("now", at(now)).update() == 1;
     }
 
     void record(TenantId tenant, UserId user, PeriodStart period, Credits due, Credits granted, Credits returned,
@@ -129,7 +131,7 @@ class AllowanceStore {
                 """)
                 .param("tenant", tenant.value()).param("user", user.value()).param("period", period.period().name())
                 .param("start", period.start()).param("due", due.thousandths()).param("granted", granted.thousandths())
-                .param("returned", returned.thousandths()).param("now", now.atOffset(ZoneOffset.UTC)).update();
+                .param("returned", returned.thousandths()).param("now", at(now)).update();
     }
 
     /** The short grants of the current periods whose allowance still stands, oldest first. */
@@ -172,7 +174,7 @@ class AllowanceStore {
                 """)
                 .param("tenant", tenant.value()).param("user", user.value()).param("period", period.period().name())
                 .param("start", period.start()).param("credits", credits.thousandths())
-                .param("now", now.atOffset(ZoneOffset.UTC)).update() == 1;
+                .param("now", at(now)).update() == 1;
     }
 
     private static AllowanceTerms terms(ResultSet rs) throws SQLException {
@@ -187,9 +189,9 @@ class AllowanceStore {
             grant = Optional.of(new Grant(new PeriodStart(Period.valueOf(rs.getString("g_period")), start,
                     ZoneId.of(rs.getString("time_zone"))), new Credits(rs.getLong("due")),
                     new Credits(rs.getLong("granted")), new Credits(rs.getLong("shortfall")),
-                    new Credits(rs.getLong("returned")), RequestStore.instant(rs, "g_at")));
+                    new Credits(rs.getLong("returned")), instant(rs, "g_at")));
         }
         return new Allowance(new UserId(rs.getObject("user_id", UUID.class)), terms(rs), rs.getString("note"),
-                rs.getString("set_by"), RequestStore.instant(rs, "set_at"), grant);
+                rs.getString("set_by"), instant(rs, "set_at"), grant);
     }
 }

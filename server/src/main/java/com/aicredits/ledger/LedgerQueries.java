@@ -1,5 +1,7 @@
 package com.aicredits.ledger;
 
+import static com.aicredits.shared.SqlTime.instant;
+
 import com.aicredits.directory.Role;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
@@ -223,7 +225,7 @@ class LedgerQueries {
                 new Credits(rs.getLong("credits")), credits(rs, "remaining_before"), credits(rs, "remaining_after"),
                 credits(rs, "held_after"), credits(rs, "unassigned_before"), credits(rs, "unassigned_after"),
                 rs.getString("note"), rs.getString("actor"), rs.getString("reference"), rs.getString("feature"),
-                rs.getString("request_id"), rs.getString("idempotency_key"), RequestStore.instant(rs, "at"));
+                rs.getString("request_id"), rs.getString("idempotency_key"), instant(rs, "at"));
     }
 
     private static Credits credits(ResultSet rs, String column) throws SQLException {

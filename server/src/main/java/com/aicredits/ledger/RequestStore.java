@@ -1,5 +1,8 @@
 package com.aicredits.ledger;
 
+import static com.aicredits.shared.SqlTime.at;
+import static com.aicredits.shared.SqlTime.instant;
+
 import com.aicredits.ledger.RequestState.Status;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
@@ -8,8 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -61,7 +62,7 @@ class RequestStore {
     Optional<Settlement> settle(TenantId tenant, RequestId request, Credits cost, Actor actor, Instant now) {
         return jdbc.sql(FINISH)
                 .param("tenant", tenant.value()).param("request", request.value())
-                .param("cost", cost.thousandths()).param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
+                .param("cost", cost.thousandths()).param("actor", actor.name()).param("now", at(now))
                 .query(RequestStore::settlement).optional();
     }
 
@@ -69,7 +70,7 @@ class RequestStore {
     Optional<Settlement> voidRequest(TenantId tenant, RequestId request, Actor actor, Instant now) {
         return jdbc.sql(FINISH)
                 .param("tenant", tenant.value()).param("request", request.value()).param("cost", null, Types.BIGINT)
-                .param("actor", actor.name()).param("now", now.atOffset(ZoneOffset.UTC))
+                .param("actor", actor.name()).param("now", at(now))
                 .query(RequestStore::settlement).optional();
     }
 
@@ -89,13 +90,13 @@ class RequestStore {
      */
     List<TenantId> tenantsWithDueHolds(Instant now) {
         return jdbc.sql("select distinct tenant_id from consumption_requests where status = 'AUTHORIZED' and expires_at <= ?")
-                .param(now.atOffset(ZoneOffset.UTC)).query((rs, n) -> new TenantId(rs.getObject(1, UUID.class))).list();
+                .param(at(now)).query((rs, n) -> new TenantId(rs.getObject(1, UUID.class))).list();
     }
 
     /** The tenants with an expired request still in flight past its settle deadline; see {@link #tenantsWithDueHolds}. */
     List<TenantId> tenantsWithLapsedRequests(Instant now) {
         return jdbc.sql("select distinct tenant_id from consumption_requests where status = 'EXPIRED' and in_flight and settle_by <= ?")
-                .param(now.atOffset(ZoneOffset.UTC)).query((rs, n) -> new TenantId(rs.getObject(1, UUID.class))).list();
+                .param(at(now)).query((rs, n) -> new TenantId(rs.getObject(1, UUID.class))).list();
     }
 
     /**
@@ -106,7 +107,7 @@ class RequestStore {
      * lock, so a hold settled a moment ago is never released a second time.
      */
     List<Swept> expireOne(TenantId tenant, Instant now) {
-        return jdbc.sql(EXPIRE_ONE).param("tenant", tenant.value()).param("now", now.atOffset(ZoneOffset.UTC))
+        return jdbc.sql(EXPIRE_ONE).param("tenant", tenant.value()).param("now", at(now))
                 .query((rs, n) -> new Swept(tenant, new UserId(rs.getObject(1, UUID.class)))).list();
     }
 
@@ -118,7 +119,7 @@ class RequestStore {
      * becomes final (a settle now is refused with REQUEST_EXPIRED). No credits move, so no ledger entry is written.
      */
     List<Swept> lapseOne(TenantId tenant, Instant now) {
-        return jdbc.sql(LAPSE_ONE).param("tenant", tenant.value()).param("now", now.atOffset(ZoneOffset.UTC))
+        return jdbc.sql(LAPSE_ONE).param("tenant", tenant.value()).param("now", at(now))
                 .query(RequestStore::swept).list();
     }
 
@@ -169,10 +170,5 @@ class RequestStore {
                 rs.getLong("available_after"), rs.getObject("remaining_after", Long.class),
                 instant(rs, "created_at"), expiresAt, instant(rs, "settle_by"), instant(rs, "finished_at"),
                 expiresAt == null);
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 }

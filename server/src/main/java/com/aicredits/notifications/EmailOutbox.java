@@ -1,10 +1,10 @@
 package com.aicredits.notifications;
 
+import static com.aicredits.shared.SqlTime.at;
+
 import com.aicredits.shared.TenantId;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -76,9 +76,5 @@ class EmailOutbox {
     int deleteFinished(Instant before) {
         return jdbc.sql("delete from email_outbox where (sent_at is not null or failed_at is not null) and created_at < ?")
                 .params(at(before)).update();
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

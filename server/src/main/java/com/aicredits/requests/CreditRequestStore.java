@@ -1,5 +1,8 @@
 package com.aicredits.requests;
 
+import static com.aicredits.shared.SqlTime.at;
+import static com.aicredits.shared.SqlTime.instant;
+
 import com.aicredits.requests.CreditRequest.Status;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
@@ -7,8 +10,6 @@ import com.aicredits.shared.UserId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,7 +40,7 @@ class CreditRequestStore {
                 on conflict (tenant_id, user_id) where status = 'PENDING' do nothing
                 returning id
                 """)
-                .params(tenant.value(), user.value(), credits.thousandths(), reason, filedBy, now.atOffset(ZoneOffset.UTC))
+                .params(tenant.value(), user.value(), credits.thousandths(), reason, filedBy, at(now))
                 .query(UUID.class).optional();
     }
 
@@ -68,7 +69,7 @@ class CreditRequestStore {
                  where tenant_id = ? and id = ? and status = 'PENDING'
                 """)
                 .params(status.name(), granted == null ? null : granted.thousandths(), note, decidedBy,
-                        now.atOffset(ZoneOffset.UTC), tenant.value(), id)
+                        at(now), tenant.value(), id)
                 .update();
         if (changed != 1) {
             throw new IllegalStateException("credit request " + id + " was not pending under its lock");
@@ -108,10 +109,5 @@ class CreditRequestStore {
                 Status.valueOf(rs.getString("status")), rs.getString("filed_by"), instant(rs, "created_at"),
                 hasGranted ? new Credits(granted) : null, rs.getString("decision_note"), rs.getString("decided_by"),
                 instant(rs, "decided_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        var at = rs.getObject(column, OffsetDateTime.class);
-        return at == null ? null : at.toInstant();
     }
 }

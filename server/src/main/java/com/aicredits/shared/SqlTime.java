@@ -1,24 +1,25 @@
-package com.aicredits.webhooks;
+package com.aicredits.shared;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** The conversions between {@link Instant} and timestamptz that {@link EndpointStore} and {@link OutboxStore} share. */
-final class SqlTime {
+/** Instants to and from PostgreSQL's timestamptz, the one way every store converts them. */
+public final class SqlTime {
 
     private SqlTime() {
     }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
+    /** The column's instant, or null when the column is null. */
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        var value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
-    static OffsetDateTime at(Instant instant) {
+    /** The instant as a timestamptz parameter (the JDBC driver binds an OffsetDateTime as timestamptz). */
+    public static OffsetDateTime at(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 }

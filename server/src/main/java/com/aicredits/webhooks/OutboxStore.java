@@ -1,7 +1,7 @@
 package com.aicredits.webhooks;
 
-import static com.aicredits.webhooks.SqlTime.at;
-import static com.aicredits.webhooks.SqlTime.instant;
+import static com.aicredits.shared.SqlTime.at;
+import static com.aicredits.shared.SqlTime.instant;
 
 import com.aicredits.shared.TenantId;
 import java.sql.Types;
