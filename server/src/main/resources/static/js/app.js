@@ -231,7 +231,7 @@
     // just rendered, and a refresh then would race the admin's first clicks. body[data-live] says the page
     // is listening.
     function catchUp() {
-        document.body.dispatchEvent(new CustomEvent('live-reconnected'));
+        tell('live-reconnected');
     }
     document.addEventListener('htmx:sseOpen', function () {
         if (document.body.dataset.live === 'connected') {
@@ -240,13 +240,49 @@
         document.body.dataset.live = 'connected';
     });
     window.addEventListener('online', catchUp);
-    // The navigation bar lives outside the page's event-stream element: tell it (the bell) of every message.
-    // Credit requests changed (a request filed or decided): the request forms and the admins' pending count.
+
+    // A page's event-stream element is its one listener for messages (hx-trigger="sse:credits" beside
+    // sse-connect); each message becomes events on the body that the live parts listen for, so a page hears every
+    // message however many live parts it has, even none besides a list of credit requests:
+    // - live-credits: the figures changed (cards, table, balances, history, notifications);
+    // - live-charts: the same for the usage charts, at most every 3 s (see atMostEvery);
+    // - live-message: the navigation bar's bell, which lives outside the stream element;
+    // - live-requests: a credit request was filed or decided (the request forms and lists, the pending count).
+    function tell(eventName) {
+        document.body.dispatchEvent(new CustomEvent(eventName));
+    }
+
+    // At once for the first call, then at most once every `ms`, and once more after the last call of a burst.
+    // htmx's own throttle drops what it hears meanwhile, which would leave a change made during a refresh unshown.
+    function atMostEvery(ms, eventName) {
+        let timer = null;
+        let again = false;
+        function fire() {
+            tell(eventName);
+            timer = setTimeout(function () {
+                timer = null;
+                if (again) {
+                    again = false;
+                    fire();
+                }
+            }, ms);
+        }
+        return function () {
+            if (timer) {
+                again = true;
+            } else {
+                fire();
+            }
+        };
+    }
+    const chartsChanged = atMostEvery(3000, 'live-charts');
     document.addEventListener('htmx:sseMessage', function (event) {
-        document.body.dispatchEvent(new CustomEvent('live-message'));
+        tell('live-message');
+        tell('live-credits');
+        chartsChanged();
         const data = (event.detail && event.detail.data) || '';
         if (data === '*' || data.split(',').indexOf('requests') >= 0) {
-            document.body.dispatchEvent(new CustomEvent('live-requests'));
+            tell('live-requests');
         }
     });
 

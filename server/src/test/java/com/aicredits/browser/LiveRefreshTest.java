@@ -1,17 +1,28 @@
 package com.aicredits.browser;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
+import com.aicredits.ledger.RequestId;
+import com.aicredits.requests.CreditRequests;
+import com.aicredits.shared.Credits;
+import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 
-/** Live refreshes that follow each other closely: none is lost, whatever the timing. */
+/** Live refreshes: every page with a stream hears every change, and none is lost, whatever the timing. */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveRefreshTest extends AdminBrowserTest {
+
+    @Autowired CreditRequests requests;
 
     /**
      * A redrawn table must listen from the moment it is on the page: a change heard a few milliseconds after a
@@ -41,5 +52,61 @@ class LiveRefreshTest extends AdminBrowserTest {
 
         page.waitForCondition(() -> redraws.get() >= 2, new Page.WaitForConditionOptions().setTimeout(5_000));
         assertThat(redraws).hasValue(2);
+    }
+
+    /** The credit requests page has nothing else live on it: its list must still hear a request filed. */
+    @Test
+    void a_request_filed_while_the_admin_has_the_requests_page_open_appears_there() {
+        Page page = admin();
+        page.navigate(tenant.app() + "/credits/requests");
+        Browser.whenLive(page);
+        assertThat(page.locator("#request-list")).containsText("No pending requests.");
+
+        requests.file(tenant.id, tenant.linus, Credits.of(40), "a report due Friday", "Linus Waiting");
+
+        assertThat(page.locator("#request-list [data-request]")).hasCount(1);
+        assertThat(page.locator("#request-list")).containsText("Linus Waiting");
+    }
+
+    /**
+     * A change made while the usage panel is being redrawn (after the redraw read the figures, before it is
+     * shown) is shown too: the panel's refreshes are limited to one every few seconds, and a message heard
+     * meanwhile must lead to one more refresh, not be dropped.
+     */
+    @Test
+    void a_charge_made_while_the_usage_panel_is_redrawn_is_shown_after_it() {
+        Page page = admin();
+        Browser.whenLive(page);
+        UsageBrowserTest.waitForChart(page, "usage-by-feature");
+        // Messages heard, each once (every part that listens to the stream reports the same message)
+        page.evaluate("() => { window.liveMessages = 0; const heard = new WeakSet();"
+                + " document.addEventListener('htmx:sseMessage', e => { if (!heard.has(e.detail)) {"
+                + " heard.add(e.detail); window.liveMessages++; } }); }");
+        // The first redraw after the first charge reads the figures at once but is shown only when the test says.
+        var held = new AtomicReference<Route>();
+        var heldAnswer = new AtomicReference<APIResponse>();
+        page.route("**/credits/usage-panel**", route -> {
+            if (held.get() == null) {
+                heldAnswer.set(route.fetch());
+                held.set(route);
+            } else {
+                route.resume();
+            }
+        });
+        charge(5);
+        page.waitForCondition(() -> held.get() != null);
+        charge(3); // after the held redraw read its figures (22)
+        page.waitForFunction("() => window.liveMessages >= 2");
+
+        held.get().fulfill(new Route.FulfillOptions().setResponse(heldAnswer.get()));
+
+        page.waitForFunction("() => { const c = Chart.getChart(document.getElementById('usage-by-feature'));"
+                + " return c && Number(c.data.datasets[0].data.at(-1)) === 25; }");
+        assertThat(page.locator("[data-usage-summary]")).containsText("consumed 25 credits");
+    }
+
+    private void charge(long credits) {
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas",
+                Credits.of(credits), AdminTenant.SEED);
     }
 }
