@@ -1,6 +1,7 @@
 package com.aicredits.browser;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static com.aicredits.browser.AdminTenant.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
@@ -78,10 +79,7 @@ class LiveRefreshTest extends AdminBrowserTest {
         Page page = admin();
         Browser.whenLive(page);
         UsageBrowserTest.waitForChart(page, "usage-by-feature");
-        // Messages heard, each once (every part that listens to the stream reports the same message)
-        page.evaluate("() => { window.liveMessages = 0; const heard = new WeakSet();"
-                + " document.addEventListener('htmx:sseMessage', e => { if (!heard.has(e.detail)) {"
-                + " heard.add(e.detail); window.liveMessages++; } }); }");
+        countMessages(page);
         // The first redraw after the first charge reads the figures at once but is shown only when the test says.
         var held = new AtomicReference<Route>();
         var heldAnswer = new AtomicReference<APIResponse>();
@@ -103,6 +101,45 @@ class LiveRefreshTest extends AdminBrowserTest {
         page.waitForFunction("() => { const c = Chart.getChart(document.getElementById('usage-by-feature'));"
                 + " return c && Number(c.data.datasets[0].data.at(-1)) === 25; }");
         assertThat(page.locator("[data-usage-summary]")).containsText("consumed 25 credits");
+    }
+
+    /**
+     * A live message heard while the admin's sort is on its way waits for it and then redraws the sorted table:
+     * before, the live refresh replaced the request in flight with one for the view from before the click.
+     */
+    @Test
+    void a_live_change_during_a_sort_keeps_the_sort_and_shows_the_change() {
+        Page page = admin();
+        Browser.whenLive(page);
+        countMessages(page);
+        var held = new AtomicReference<Route>();
+        var heldAnswer = new AtomicReference<APIResponse>();
+        page.route("**/credits/table?*sort=remaining*", route -> {
+            if (held.get() == null) {
+                heldAnswer.set(route.fetch());
+                held.set(route);
+            } else {
+                route.resume();
+            }
+        });
+        page.locator("#table thead").getByText("Remaining").click();
+        page.waitForCondition(() -> held.get() != null);
+        charge(3);
+        page.waitForFunction("() => window.liveMessages >= 1");
+
+        held.get().fulfill(new Route.FulfillOptions().setResponse(heldAnswer.get()));
+
+        assertThat(page.locator("#table th[aria-sort=ascending]")).containsText("Remaining");
+        assertThat(page.locator("#table tbody tr").first()).containsText("Ken Viewer");
+        assertThat(row(page, "Grace Planner").locator("[data-col=consumed]")).hasText("3");
+        assertThat(page.locator("#table th[aria-sort=ascending]")).containsText("Remaining"); // still
+    }
+
+    /** window.liveMessages counts the messages the page hears, each once (every listener reports the same one). */
+    private static void countMessages(Page page) {
+        page.evaluate("() => { window.liveMessages = 0; const heard = new WeakSet();"
+                + " document.addEventListener('htmx:sseMessage', e => { if (!heard.has(e.detail)) {"
+                + " heard.add(e.detail); window.liveMessages++; } }); }");
     }
 
     private void charge(long credits) {
