@@ -135,6 +135,41 @@ class LiveRefreshTest extends AdminBrowserTest {
         assertThat(page.locator("#table th[aria-sort=ascending]")).containsText("Remaining"); // still
     }
 
+    /** The same on a user's history: a live change during a filter change keeps the filter and is shown. */
+    @Test
+    void a_live_change_during_a_history_filter_keeps_the_filter_and_shows_the_change() {
+        charge(3);
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize",
+                Credits.of(4), AdminTenant.SEED);
+        Page page = admin();
+        page.navigate(tenant.app() + "/credits/users/" + tenant.grace.value() + "/history");
+        Browser.whenLive(page);
+        countMessages(page);
+        var held = new AtomicReference<Route>();
+        var heldAnswer = new AtomicReference<APIResponse>();
+        page.route("**/history/lines?*feature=summarize*", route -> {
+            if (held.get() == null) {
+                heldAnswer.set(route.fetch());
+                held.set(route);
+            } else {
+                route.resume();
+            }
+        });
+        page.locator("#history-feature").selectOption("summarize");
+        page.waitForCondition(() -> held.get() != null);
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize",
+                Credits.of(2), AdminTenant.SEED);
+        page.waitForFunction("() => window.liveMessages >= 1");
+
+        held.get().fulfill(new Route.FulfillOptions().setResponse(heldAnswer.get()));
+
+        var lines = page.locator("[data-history-line]");
+        assertThat(lines).hasCount(2);
+        assertThat(lines.first()).containsText("\u22122");
+        assertThat(lines.last()).containsText("\u22124");
+        assertThat(page.locator("#history-feature")).hasValue("summarize");
+    }
+
     /** window.liveMessages counts the messages the page hears, each once (every listener reports the same one). */
     private static void countMessages(Page page) {
         page.evaluate("() => { window.liveMessages = 0; const heard = new WeakSet();"
