@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The model of a bulk change (SPEC part two, "Bulk changes"): every row as the model's own single operation
- * ({@link LedgerModel#allocate}), in order, then all or nothing: any refused row, or a dry run, puts the model
+ * ({@link ModelAllocations#allocate}), in order, then all or nothing: any refused row, or a dry run, puts the model
  * back as it was. What it predicts is {@link Answer}, which {@link ModelRun} compares with the ledger's.
  */
 final class ModelBulk {
@@ -64,7 +64,8 @@ final class ModelBulk {
             }
         }
         for (int i = 0; i < users.size(); i++) {
-            if (!refused[i] && model.allocate(kind, users.get(i), credits.get(i), note, null) instanceof Rejection r) {
+            if (!refused[i] && ModelAllocations.allocate(model, kind, users.get(i), credits.get(i), note, null)
+                    instanceof Rejection r) {
                 refused[i] = true;
                 errors.add(new RowError(i, r.reason().name(), r.limit()));
             }
@@ -90,7 +91,7 @@ final class ModelBulk {
     /**
      * One allowance set for several users ({@link AllowanceSchedule#setAll}): refused as a whole for an invalid amount;
      * unknown, repeated or deactivated users are refused rows and nothing is set; otherwise each user's
-     * {@link LedgerModel#setAllowance}, in order. A dry run's figures after are the ledger's to compute: the
+     * {@link ModelAllowances#setAllowance}, in order. A dry run's figures after are the ledger's to compute: the
      * model predicts an unchanged tenant, and {@link ModelRun} compares a dry run's answer without them.
      */
     static Object setAllowances(LedgerModel model, List<UserId> users, AllowanceTerms terms, boolean dryRun,
@@ -112,7 +113,7 @@ final class ModelBulk {
         }
         boolean applied = !dryRun && errors.isEmpty();
         if (applied) {
-            users.forEach(user -> model.setAllowance(user, terms, now));
+            users.forEach(user -> ModelAllowances.setAllowance(model, user, terms, now));
         }
         var rows = new ArrayList<BulkPreview.Row>();
         for (int i = 0; i < users.size(); i++) {

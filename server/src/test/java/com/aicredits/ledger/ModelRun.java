@@ -164,7 +164,7 @@ final class ModelRun {
         Credits credits = amount(amount, user, null);
         boolean allocated = ledger.balance(tenant, user).map(Balance::active).orElse(false);
         EntryType kind = allocated ? EntryType.ADD : EntryType.ASSIGN;
-        Object expected = model.allocate(kind, user, credits, "credit request: model", "credit-request:" + id);
+        Object expected = ModelAllocations.allocate(model, kind, user, credits, "credit request: model", "credit-request:" + id);
         var approved = requests.approve(tenant, id, credits, null, ADMIN.name());
         String call = "approve request(" + userName + ", " + kind + " " + credits + ")";
         if (expected instanceof Rejection) {
@@ -179,8 +179,8 @@ final class ModelRun {
     void admin(AdminCall call) {
         Instant now = clock.instant();
         Object expected = switch (call.kind()) {
-            case PURCHASE -> model.purchase(call.credits(), call.reference(), call.note(), call.key(), now);
-            default -> model.allocate(call.kind(), call.user(), call.credits(), call.note(), call.key());
+            case PURCHASE -> ModelAllocations.purchase(model, call.credits(), call.reference(), call.note(), call.key(), now);
+            default -> ModelAllocations.allocate(model, call.kind(), call.user(), call.credits(), call.note(), call.key());
         };
         Object actual = switch (call.kind()) {
             case PURCHASE -> ledger.purchase(tenant, call.credits(), call.reference(), call.note(), ADMIN, call.key());
@@ -198,7 +198,7 @@ final class ModelRun {
             expected = new Purchased(new Purchase(answered.id(), predicted.credits(), predicted.reference(),
                     predicted.note(), predicted.actor(), answered.createdAt()), false);
             compare(describe(call), expected, actual);
-            model.answered(call.key(), answered);
+            ModelAllocations.answered(model, call.key(), answered);
         } else {
             compare(describe(call), expected, actual);
         }
@@ -241,7 +241,7 @@ final class ModelRun {
      */
     void deactivate(String name) {
         UserId user = users.get(name);
-        Credits expected = model.deactivate(user);
+        Credits expected = ModelAllocations.deactivate(model, user);
         Credits before = reclaimed(user);
         directory.change(tenant, user, new com.aicredits.directory.UserChange(null, null, false));
         compare("deactivate(" + name + ")", expected, reclaimed(user).minus(before));
@@ -249,7 +249,7 @@ final class ModelRun {
 
     void reactivate(String name) {
         UserId user = users.get(name);
-        model.reactivate(user);
+        ModelAllocations.reactivate(model, user);
         Credits before = reclaimed(user);
         directory.change(tenant, user, new com.aicredits.directory.UserChange(null, null, true));
         compare("reactivate(" + name + ")", Credits.ZERO, reclaimed(user).minus(before));
@@ -267,7 +267,7 @@ final class ModelRun {
     void setAllowance(String userName, Amount amount, Period period, AllowanceMode mode) {
         UserId user = users.get(userName);
         var terms = new AllowanceTerms(amount(amount, user, null), period, mode);
-        Object expected = model.setAllowance(user, terms, clock.instant());
+        Object expected = ModelAllowances.setAllowance(model, user, terms, clock.instant());
         Object actual = switch (ledger.allowances().set(tenant, user, terms, null, ADMIN)) {
             case Outcome.Done<Allowance>(var set) -> new AllowanceOutcome(set.terms(),
                     set.lastGrant().map(g -> new GrantFigures(g.due().thousandths(), g.granted().thousandths(),
@@ -279,7 +279,7 @@ final class ModelRun {
 
     void removeAllowance(String userName) {
         UserId user = users.get(userName);
-        compare("removeAllowance(" + userName + ")", model.removeAllowance(user), ledger.allowances().remove(tenant, user));
+        compare("removeAllowance(" + userName + ")", ModelAllowances.removeAllowance(model, user), ledger.allowances().remove(tenant, user));
     }
 
     /** The action bar's "Set allowance" for several users, against the model; a dry run compared without its figures after. */
@@ -294,14 +294,14 @@ final class ModelRun {
 
     /** Moves the clock past the next start of {@code period} (UTC, the tenant's zone) and runs the period job. */
     void periodStart(Period period, int secondsAfter, int batchSize) {
-        var next = LedgerModel.nextPeriodStart(period, clock.instant());
+        var next = ModelAllowances.nextPeriodStart(period, clock.instant());
         clock.advance(Duration.between(clock.instant(), next).plusSeconds(secondsAfter));
-        compare("periodStart(" + period + " " + LedgerModel.periodStart(period, clock.instant()) + ")",
-                model.grantDue(clock.instant()), ledger.allowances().grantDue(tenant, batchSize, batch -> { }));
+        compare("periodStart(" + period + " " + ModelAllowances.periodStart(period, clock.instant()) + ")",
+                ModelAllowances.grantDue(model, clock.instant()), ledger.allowances().grantDue(tenant, batchSize, batch -> { }));
     }
 
     void grantCurrentPeriod() {
-        compare("grantCurrentPeriod()", model.grantCurrentPeriod(clock.instant()), ledger.allowances().grantCurrentPeriod(tenant));
+        compare("grantCurrentPeriod()", ModelAllowances.grantCurrentPeriod(model, clock.instant()), ledger.allowances().grantCurrentPeriod(tenant));
     }
 
     /** A bulk change against the model and the ledger; an applied one has a key of its own (never reused). */
@@ -326,8 +326,8 @@ final class ModelRun {
     void request(RequestCall call) {
         Instant now = clock.instant();
         Object expected = call.charge()
-                ? model.charge(call.request(), call.user(), call.feature(), call.amount())
-                : model.authorize(call.request(), call.user(), call.feature(), call.amount(), now);
+                ? ModelConsumption.charge(model, call.request(), call.user(), call.feature(), call.amount())
+                : ModelConsumption.authorize(model, call.request(), call.user(), call.feature(), call.amount(), now);
         Object actual = call.charge()
                 ? ledger.charge(tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE)
                 : ledger.authorize(tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE);
@@ -336,7 +336,7 @@ final class ModelRun {
             sameMoment(describe(call), e.expiresAt(), a.expiresAt());
             var first = new Authorized(e.requestId(), e.held(), e.available(), a.expiresAt(), false);
             compare(describe(call), first, a);
-            model.answered(a);
+            ModelConsumption.answered(model, a);
         } else {
             compare(describe(call), expected, actual);
         }
@@ -368,7 +368,7 @@ final class ModelRun {
             var item = items.get(i);
             var call = new RequestCall(true, item.requestId(), item.userId(), item.feature(), item.cost());
             compare("chargeBatch(item " + i + " of " + described.substring("chargeBatch(".length()),
-                    model.charge(item.requestId(), item.userId(), item.feature(), item.cost()), results.get(i));
+                    ModelConsumption.charge(model, item.requestId(), item.userId(), item.feature(), item.cost()), results.get(i));
             requestCalls.add(call);
         }
     }

@@ -18,8 +18,9 @@ import java.util.List;
  * drawn ({@link #mix}), what it draws, and what it does ({@code perform}: resolve its symbolic choices, ask
  * the {@link LedgerModel} for the expected answer, make the same call on the ledger, compare).
  *
- * <p>To add an operation: a record here with its weight in {@link #mix}, its rule in {@link LedgerModel},
- * and, if it is a new kind of call, a method on {@link ModelRun}. Invariants go in {@link ModelInvariants}.
+ * <p>To add an operation: a record here with its weight in {@link #mix}, its rule in the {@link LedgerModel} part
+ * for its capability (its class comment lists them) and, if it is a new kind of call, a method on
+ * {@link ModelRun}. Invariants go in {@link ModelInvariants}.
  */
 sealed interface ModelStep {
 
@@ -207,8 +208,8 @@ sealed interface ModelStep {
         public void perform(ModelRun run) {
             var id = run.requestFor(request);
             Credits credits = run.amount(cost, run.model.userOf(id.value()).orElse(null), id);
-            run.compare("settle(" + id + ", " + credits + ")", run.model.settle(id, credits, run.clock.instant()),
-                    run.ledger.settle(run.tenant, id, credits, ModelRun.FEATURE));
+            run.compare("settle(" + id + ", " + credits + ")", ModelConsumption.settle(run.model, id, credits,
+                    run.clock.instant()), run.ledger.settle(run.tenant, id, credits, ModelRun.FEATURE));
         }
     }
 
@@ -216,7 +217,7 @@ sealed interface ModelStep {
         @Override
         public void perform(ModelRun run) {
             var id = run.requestFor(request);
-            run.compare("void(" + id + ")", run.model.voidRequest(id, run.clock.instant()),
+            run.compare("void(" + id + ")", ModelConsumption.voidRequest(run.model, id, run.clock.instant()),
                     run.ledger.voidRequest(run.tenant, id, ModelRun.FEATURE));
         }
     }
@@ -228,7 +229,7 @@ sealed interface ModelStep {
             run.clock.advance(java.time.Duration.ofMinutes(minutes));
             if (sweep) {
                 var now = run.clock.instant();
-                run.compare("expireHolds() at " + now, run.model.expire(now),
+                run.compare("expireHolds() at " + now, ModelConsumption.expire(run.model, now),
                         new ModelState.Swept(run.ledger.expireHolds()));
             }
         }
