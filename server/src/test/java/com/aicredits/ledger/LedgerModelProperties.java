@@ -28,8 +28,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * weight, what it draws, how it is performed), {@link ModelChoices} (symbolic amounts and requests),
  * {@link LedgerModel} and {@link ModelState} (what the model keeps and what it shows), the model's rules by
  * capability ({@link ModelAllocations}, {@link ModelAllowances}, {@link ModelConsumption} and {@link ModelBulk}),
- * {@link ModelRun} (the calls on the real ledger and the transcript), {@link ModelInvariants} (every check after
- * a step), {@link ModelCoverage} (the paths a run must reach) and {@link ModelShrinker}.
+ * {@link ModelRun} (one sequence's run: its choices resolved, every answer compared, the transcript) and its calls
+ * on the real ledger by capability ({@link ModelAllocationCalls}, {@link ModelAllowanceCalls},
+ * {@link ModelConsumptionCalls}), {@link ModelInvariants} (every check after a step), {@link ModelCoverage}
+ * (the paths a run must reach) and {@link ModelShrinker}.
  *
  * <ul>
  *   <li>{@code -Dmodel.seed=S}: replay the one sequence made from seed S (what a failure prints).

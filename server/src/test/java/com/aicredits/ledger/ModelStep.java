@@ -3,10 +3,12 @@ package com.aicredits.ledger;
 import static com.aicredits.RandomChoices.w;
 
 import com.aicredits.RandomChoices.Weighted;
+import com.aicredits.ledger.ModelAllocationCalls.AdminCall;
 import com.aicredits.ledger.ModelChoices.AdminVariation;
 import com.aicredits.ledger.ModelChoices.Amount;
 import com.aicredits.ledger.ModelChoices.RequestVariation;
 import com.aicredits.ledger.ModelChoices.Target;
+import com.aicredits.ledger.ModelConsumptionCalls.RequestCall;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
@@ -19,8 +21,8 @@ import java.util.List;
  * the {@link LedgerModel} for the expected answer, make the same call on the ledger, compare).
  *
  * <p>To add an operation: a record here with its weight in {@link #mix}, its rule in the {@link LedgerModel} part
- * for its capability (its class comment lists them) and, if it is a new kind of call, a method on
- * {@link ModelRun}. Invariants go in {@link ModelInvariants}.
+ * for its capability and, if it is a new kind of call, a method on the matching part of the {@link ModelRun}
+ * (each class comment lists its parts). Invariants go in {@link ModelInvariants}.
  */
 sealed interface ModelStep {
 
@@ -79,7 +81,7 @@ sealed interface ModelStep {
     record PurchaseCredits(Amount credits, String reference, String note, String key) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.admin(new ModelRun.AdminCall(EntryType.PURCHASE, null, run.amount(credits, null, null), note,
+            run.allocations.admin(new AdminCall(EntryType.PURCHASE, null, run.amount(credits, null, null), note,
                     reference, key));
         }
     }
@@ -87,7 +89,7 @@ sealed interface ModelStep {
     record AssignCredits(String user, Amount credits, String note, String key) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.allocation(EntryType.ASSIGN, user, credits, note, key);
+            run.allocations.allocation(EntryType.ASSIGN, user, credits, note, key);
         }
     }
 
@@ -95,21 +97,21 @@ sealed interface ModelStep {
     record ApproveRequest(String user, Amount credits) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.approveRequest(user, credits);
+            run.allocations.approveRequest(user, credits);
         }
     }
 
     record AddCredits(String user, Amount credits, String note, String key) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.allocation(EntryType.ADD, user, credits, note, key);
+            run.allocations.allocation(EntryType.ADD, user, credits, note, key);
         }
     }
 
     record RemoveCredits(String user, Amount credits, String note, String key) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.allocation(EntryType.REMOVE, user, credits, note, key);
+            run.allocations.allocation(EntryType.REMOVE, user, credits, note, key);
         }
     }
 
@@ -120,7 +122,7 @@ sealed interface ModelStep {
     record Bulk(EntryType kind, List<String> users, List<Amount> credits, String note, boolean dryRun) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.bulk(this);
+            run.allocations.bulk(this);
         }
     }
 
@@ -128,7 +130,7 @@ sealed interface ModelStep {
     record EndAllocation(String user, String key) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.admin(new ModelRun.AdminCall(EntryType.END, run.user(user), Credits.ZERO, null, null, key));
+            run.allocations.admin(new AdminCall(EntryType.END, run.user(user), Credits.ZERO, null, null, key));
         }
     }
 
@@ -136,14 +138,14 @@ sealed interface ModelStep {
     record Deactivate(String user) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.deactivate(user);
+            run.allocations.deactivate(user);
         }
     }
 
     record Reactivate(String user) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.reactivate(user);
+            run.allocations.reactivate(user);
         }
     }
 
@@ -153,7 +155,7 @@ sealed interface ModelStep {
         public void perform(ModelRun run) {
             var id = run.requestFor(request);
             var userId = run.user(user);
-            run.request(new ModelRun.RequestCall(false, id, userId, feature,
+            run.consumption.request(new RequestCall(false, id, userId, feature,
                     estimate == null ? null : run.amount(estimate, userId, id)));
         }
     }
@@ -163,7 +165,7 @@ sealed interface ModelStep {
         @Override
         public void perform(ModelRun run) {
             for (int i = 0; i < requests; i++) {
-                run.request(new ModelRun.RequestCall(false, run.requestFor(new Target.Fresh()), run.user(user),
+                run.consumption.request(new RequestCall(false, run.requestFor(new Target.Fresh()), run.user(user),
                         feature, null));
             }
         }
@@ -174,7 +176,7 @@ sealed interface ModelStep {
         public void perform(ModelRun run) {
             var id = run.requestFor(request);
             var userId = run.user(user);
-            run.request(new ModelRun.RequestCall(true, id, userId, feature, run.amount(cost, userId, id)));
+            run.consumption.request(new RequestCall(true, id, userId, feature, run.amount(cost, userId, id)));
         }
     }
 
@@ -199,7 +201,7 @@ sealed interface ModelStep {
 
         @Override
         public void perform(ModelRun run) {
-            run.chargeBatch(this);
+            run.consumption.chargeBatch(this);
         }
     }
 
@@ -244,7 +246,7 @@ sealed interface ModelStep {
     record SetAllowance(String user, Amount credits, Period period, AllowanceMode mode) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.setAllowance(user, credits, period, mode);
+            run.allowances.setAllowance(user, credits, period, mode);
         }
     }
 
@@ -253,14 +255,14 @@ sealed interface ModelStep {
             implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.setAllowances(this);
+            run.allowances.setAllowances(this);
         }
     }
 
     record RemoveAllowance(String user) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.removeAllowance(user);
+            run.allowances.removeAllowance(user);
         }
     }
 
@@ -268,7 +270,7 @@ sealed interface ModelStep {
     record PeriodStarts(Period period, int secondsAfter, int batch) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.periodStart(period, secondsAfter, batch);
+            run.allowances.periodStart(period, secondsAfter, batch);
         }
     }
 
@@ -276,7 +278,7 @@ sealed interface ModelStep {
     record GrantCurrentPeriod() implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.grantCurrentPeriod();
+            run.allowances.grantCurrentPeriod();
         }
     }
 
@@ -284,7 +286,7 @@ sealed interface ModelStep {
     record RetryAdminCall(int latest, AdminVariation variation) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.retryAdmin(latest, variation);
+            run.allocations.retryAdmin(latest, variation);
         }
     }
 
@@ -292,7 +294,7 @@ sealed interface ModelStep {
     record RetryRequestCall(int latest, RequestVariation variation) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
-            run.retryRequest(latest, variation);
+            run.consumption.retryRequest(latest, variation);
         }
     }
 }
