@@ -82,22 +82,13 @@ class LiveRefreshTest extends AdminBrowserTest {
         UsageBrowserTest.waitForChart(page, "usage-by-feature");
         countMessages(page);
         // The first redraw after the first charge reads the figures at once but is shown only when the test says.
-        var held = new AtomicReference<Route>();
-        var heldAnswer = new AtomicReference<APIResponse>();
-        page.route("**/credits/usage-panel**", route -> {
-            if (held.get() == null) {
-                heldAnswer.set(route.fetch());
-                held.set(route);
-            } else {
-                route.resume();
-            }
-        });
+        var held = HeldAnswer.first(page, "**/credits/usage-panel**");
         charge(5);
-        page.waitForCondition(() -> held.get() != null);
+        held.awaitRead(page);
         charge(3); // after the held redraw read its figures (22)
         page.waitForFunction("() => window.liveMessages >= 2");
 
-        held.get().fulfill(new Route.FulfillOptions().setResponse(heldAnswer.get()));
+        held.show();
 
         page.waitForFunction("() => { const c = Chart.getChart(document.getElementById('usage-by-feature'));"
                 + " return c && Number(c.data.datasets[0].data.at(-1)) === 25; }");
@@ -113,22 +104,13 @@ class LiveRefreshTest extends AdminBrowserTest {
         Page page = admin();
         Browser.whenLive(page);
         countMessages(page);
-        var held = new AtomicReference<Route>();
-        var heldAnswer = new AtomicReference<APIResponse>();
-        page.route("**/credits/table?*sort=remaining*", route -> {
-            if (held.get() == null) {
-                heldAnswer.set(route.fetch());
-                held.set(route);
-            } else {
-                route.resume();
-            }
-        });
+        var held = HeldAnswer.first(page, "**/credits/table?*sort=remaining*");
         page.locator("#table thead").getByText("Remaining").click();
-        page.waitForCondition(() -> held.get() != null);
+        held.awaitRead(page);
         charge(3);
         page.waitForFunction("() => window.liveMessages >= 1");
 
-        held.get().fulfill(new Route.FulfillOptions().setResponse(heldAnswer.get()));
+        held.show();
 
         assertThat(page.locator("#table th[aria-sort=ascending]")).containsText("Remaining");
         assertThat(page.locator("#table tbody tr").first()).containsText("Ken Viewer");
@@ -146,29 +128,50 @@ class LiveRefreshTest extends AdminBrowserTest {
         page.navigate(tenant.app() + "/credits/users/" + tenant.grace.value() + "/history");
         Browser.whenLive(page);
         countMessages(page);
-        var held = new AtomicReference<Route>();
-        var heldAnswer = new AtomicReference<APIResponse>();
-        page.route("**/history/lines?*feature=summarize*", route -> {
-            if (held.get() == null) {
-                heldAnswer.set(route.fetch());
-                held.set(route);
-            } else {
-                route.resume();
-            }
-        });
+        var held = HeldAnswer.first(page, "**/history/lines?*feature=summarize*");
         page.locator("#history-feature").selectOption("summarize");
-        page.waitForCondition(() -> held.get() != null);
+        held.awaitRead(page);
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize",
                 Credits.of(2), AdminTenant.SEED);
         page.waitForFunction("() => window.liveMessages >= 1");
 
-        held.get().fulfill(new Route.FulfillOptions().setResponse(heldAnswer.get()));
+        held.show();
 
         var lines = page.locator("[data-history-line]");
         assertThat(lines).hasCount(2);
         assertThat(lines.first()).containsText("\u22122");
         assertThat(lines.last()).containsText("\u22124");
         assertThat(page.locator("#history-feature")).hasValue("summarize");
+    }
+
+    /**
+     * The first request matching a pattern reaches the server and reads its answer at once, but the page gets that
+     * answer only on {@link #show()}: what a slow answer is, made to last exactly as long as the test needs.
+     */
+    private static final class HeldAnswer {
+        private final AtomicReference<Route> route = new AtomicReference<>();
+        private final AtomicReference<APIResponse> answer = new AtomicReference<>();
+
+        static HeldAnswer first(Page page, String pattern) {
+            var held = new HeldAnswer();
+            page.route(pattern, route -> {
+                if (held.route.get() == null) {
+                    held.answer.set(route.fetch());
+                    held.route.set(route);
+                } else {
+                    route.resume();
+                }
+            });
+            return held;
+        }
+
+        void awaitRead(Page page) {
+            page.waitForCondition(() -> route.get() != null);
+        }
+
+        void show() {
+            route.get().fulfill(new Route.FulfillOptions().setResponse(answer.get()));
+        }
     }
 
     /** window.liveMessages counts the messages the page hears, each once (every listener reports the same one). */
