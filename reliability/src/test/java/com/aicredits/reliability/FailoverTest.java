@@ -108,7 +108,7 @@ class FailoverTest {
             added = rig.api.allocate(live.adminKey(), live.id(), user, "add", BigDecimal.ONE, key);
         }
         assertThat(added.status()).as("an add after the fault: %s", added.body()).isEqualTo(200);
-        return page.hears(user.toString(), HEARD_WITHIN);
+        return page.hears(user.toString(), Instant.now(), HEARD_WITHIN);
     }
 
     /** Strikes, then waits until a balance is answered again and readiness is back, without touching the service. */

@@ -21,7 +21,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class LivePage implements AutoCloseable {
 
-    private final BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    /** An event's data and when it arrived. */
+    private record Heard(Instant at, String data) {
+    }
+
+    private final BlockingQueue<Heard> heard = new LinkedBlockingQueue<>();
     private final Thread reader;
 
     private LivePage(Thread reader) {
@@ -54,7 +58,7 @@ final class LivePage implements AutoCloseable {
         var reader = Thread.ofVirtual().unstarted(() -> {
             try {
                 stream.body().filter(line -> line.startsWith("data:"))
-                        .forEach(line -> page[0].heard.add(line.substring("data:".length())));
+                        .forEach(line -> page[0].heard.add(new Heard(Instant.now(), line.substring("data:".length()))));
             } catch (java.io.UncheckedIOException closed) {
                 // the page was closed (interrupted), or the service went away: nothing more to hear
             }
@@ -85,12 +89,19 @@ final class LivePage implements AutoCloseable {
         heard.clear();
     }
 
-    /** Whether an event naming {@code text} (a user's id, or * for "refresh everything") arrives within {@code within}. */
-    boolean hears(String text, Duration within) throws InterruptedException {
+    /**
+     * Whether, within {@code within}, an event names {@code text} (a user's id), or one says "refresh everything"
+     * ({@code *}) after {@code changedBefore}, the moment the change was acknowledged. The second is how the service
+     * tells its pages of a change published while its listening connection was away (it refreshes them all once it
+     * listens again), which happens when the change commits in the moment between the new primary serving and that
+     * connection finding it.
+     */
+    boolean hears(String text, Instant changedBefore, Duration within) throws InterruptedException {
         var deadline = Instant.now().plus(within);
         for (var left = within; !left.isNegative(); left = Duration.between(Instant.now(), deadline)) {
-            String data = heard.poll(left.toMillis(), TimeUnit.MILLISECONDS);
-            if (data != null && (data.equals(text) || java.util.Arrays.asList(data.split(",")).contains(text))) {
+            Heard event = heard.poll(left.toMillis(), TimeUnit.MILLISECONDS);
+            if (event != null && (java.util.Arrays.asList(event.data().split(",")).contains(text)
+                    || event.data().equals("*") && event.at().isAfter(changedBefore))) {
                 return true;
             }
         }
