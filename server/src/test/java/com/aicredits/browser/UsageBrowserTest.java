@@ -74,6 +74,22 @@ class UsageBrowserTest extends AdminBrowserTest {
         assertThat(page.locator("[data-usage-summary]")).containsText("consumed 22 credits");
     }
 
+    /**
+     * The State filter's "Runs out within 7 days" (the API's state=runs_out_soon): Grace, 90 of 100 used today,
+     * is in it; Mo, 1 of 500 used, is not.
+     */
+    @Test
+    void the_table_filters_to_the_users_who_run_out_within_a_week() {
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(90),
+                AdminTenant.SEED);
+        tenant.withCredits("Mo Plenty", "mo", 500, 1);
+        Page page = admin();
+        assertThat(AdminTenant.row(page, "Mo Plenty")).hasCount(1);
+        page.getByLabel("State").selectOption("runs_out_soon");
+        assertThat(AdminTenant.row(page, "Mo Plenty")).hasCount(0);
+        assertThat(AdminTenant.row(page, "Grace Planner")).hasCount(1);
+    }
+
     @Test
     void a_new_tenant_sees_an_empty_state() {
         var quiet = directory.createTenant("Quiet Co " + UUID.randomUUID().toString().substring(0, 6)).id();
