@@ -52,7 +52,7 @@ class AlertStore {
     }
 
     /**
-     * Active users at or below their tenant's low-balance threshold, or with nothing available while the exhausted
+     * Active users at or below their tenant's low-balance threshold, or with nothing left (holds aside, {@link Alerts.Figures#exhausted()}) while the exhausted
      * alert is on, for whom no alert of that kind is recorded: the state a crash between a charge's commit and its
      * alert claim leaves behind (or alerts turned on while already below). A tenant with no settings row has the
      * defaults (20 %, exhausted on). At most {@code limit}, so a sweep never holds a huge result.
@@ -69,7 +69,7 @@ class AlertStore {
                          and (s.tenant_id is null or s.alert_user_low_percent is not null)
                          and not exists (select 1 from alert_states st where st.tenant_id = a.tenant_id
                                             and st.subject = a.user_id and st.kind = 'USER_LOW'))
-                     or (a.assigned - a.consumed - a.held <= 0
+                     or (a.assigned - a.consumed <= 0
                          and coalesce(s.alert_user_exhausted, true)
                          and not exists (select 1 from alert_states st where st.tenant_id = a.tenant_id
                                             and st.subject = a.user_id and st.kind = 'USER_EXHAUSTED')))

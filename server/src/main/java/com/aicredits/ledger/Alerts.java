@@ -26,8 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * figure rises back (SPEC part two, "Alerts and notifications").
  *
  * <p>On the consumption path a crossing is seen from the figures the consuming statement already returns: the
- * figures after, and the figures before (after plus the cost, or the hold). With the thresholds cached, a
- * charge that crosses nothing costs no query at all. A crossing is claimed with a conditional insert into
+ * figures after, and the figures before (after plus the cost); a hold crosses nothing ({@link Figures#exhausted()}).
+ * With the thresholds cached, a charge that crosses nothing costs no query at all. A crossing is claimed with a conditional insert into
  * {@code alert_states}: statements on one account run one after another under its row lock, so only one of
  * many concurrent charges sees the crossing, and the claim makes a second sighting (another instance, a
  * retry) fire nothing. The claim and {@link AlertRaised} share a transaction, so whatever a listener writes in
@@ -68,6 +68,16 @@ class Alerts {
     record Figures(long assigned, long remaining, long held) {
         long available() {
             return remaining - held;
+        }
+
+        /**
+         * Used up: nothing left of what they were given, so available is at or below zero too. Holds do not count: a
+         * hold is an estimate settled within seconds, and counting it told a user whose balance was below the
+         * estimate (the Canvas holds 5) that their credits were used up on every question, and re-armed at each
+         * settle, where the spec wants one alert per crossing, not one per request.
+         */
+        boolean exhausted() {
+            return remaining <= 0;
         }
     }
 
@@ -115,7 +125,7 @@ class Alerts {
                     after.remaining(), threshold);
         }
         if (alerts.userExhausted()) {
-            cross(tenant, user, Kind.USER_EXHAUSTED, before.available() <= 0, after.available() <= 0, after.available(), 0);
+            cross(tenant, user, Kind.USER_EXHAUSTED, before.exhausted(), after.exhausted(), after.available(), 0);
         }
     }
 
@@ -200,8 +210,8 @@ class Alerts {
                     f.remaining(), threshold);
         }
         if (alerts.userExhausted()) {
-            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && f.remaining() - f.held() <= 0,
-                    f.remaining() - f.held(), 0);
+            var now = new Figures(f.assigned(), f.remaining(), f.held());
+            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && now.exhausted(), now.available(), 0);
         }
     }
 

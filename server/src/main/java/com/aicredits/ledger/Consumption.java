@@ -56,11 +56,8 @@ class Consumption {
                     Instant expiresAt = now.plus(settings.holdTtl());
                     return admission.authorize(tenant, request, user, feature, hold, actor, now, expiresAt,
                                     now.plus(settings.settleDeadline()))
-                            .map(a -> {
-                                alerts.consumed(tenant, user, new Alerts.Figures(a.assigned(), a.remaining(), a.held() - hold.thousandths()),
-                                        new Alerts.Figures(a.assigned(), a.remaining(), a.held()));
-                                return new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false);
-                            });
+                            // A hold moves no figure an alert watches (Alerts.Figures#exhausted): nothing to check.
+                            .map(a -> new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false));
                 },
                 r -> !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
                         ? Outcome.done(new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()),
@@ -180,10 +177,7 @@ class Consumption {
         }
         var voided = LockConflicts.retried(() -> requests.voidRequest(tenant, request, actor, Clocks.now(clock)));
         if (voided.isPresent()) {
-            var v = voided.get();
-            alerts.consumed(tenant, v.userId(), new Alerts.Figures(v.assigned(), v.remaining(), v.held() + v.release()),
-                    new Alerts.Figures(v.assigned(), v.remaining(), v.held()));
-            events.publishEvent(new CreditsChanged(tenant, v.userId()));
+            events.publishEvent(new CreditsChanged(tenant, voided.get().userId()));
             return Outcome.done(new Voided(request, false));
         }
         return requests.request(tenant, request).<Outcome<Voided>>map(r -> switch (r.status()) {

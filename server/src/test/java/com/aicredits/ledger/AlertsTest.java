@@ -93,16 +93,38 @@ class AlertsTest {
     }
 
     @Test
-    void an_authorization_that_holds_the_last_credits_exhausts_and_its_void_rearms() {
+    void holds_alert_nobody_the_settle_that_uses_up_the_last_credits_does() {
         var t = new LedgerFixture(ledger, directory).purchased("1000");
-        var user = t.user("Holder");
+        var user = t.user("Canvas Asker");
         t.assigned(user, "10");
-        assertThat(t.authorize("hold-1", user, "10")).isInstanceOf(Outcome.Done.class);
-        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(1);
-        assertThat(ledger.voidRequest(t.tenant, new RequestId("hold-1"), LedgerFixture.FEATURE)).isInstanceOf(Outcome.Done.class);
+        t.charged(user, "7");                   // 3 left, less than the Canvas's 5-credit hold
+        for (int question = 1; question <= 4; question++) {
+            assertThat(t.authorize("ask-" + question, user, "5")).isInstanceOf(Outcome.Done.class); // available -2
+            alerts.check();
+            alerts.sweep();
+            assertThat(ledger.settle(t.tenant, new RequestId("ask-" + question), LedgerFixture.credits("0.5"),
+                    LedgerFixture.FEATURE)).isInstanceOf(Outcome.Done.class);
+            alerts.check();
+        }
+        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).as("a hold is not spending").isEmpty();
         assertThat(states(t, "USER_EXHAUSTED")).isZero();
-        assertThat(t.authorize("hold-2", user, "10")).isInstanceOf(Outcome.Done.class);
-        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(2);
+
+        assertThat(t.authorize("last", user, "5")).isInstanceOf(Outcome.Done.class);
+        assertThat(ledger.settle(t.tenant, new RequestId("last"), LedgerFixture.credits("1"), LedgerFixture.FEATURE))
+                .isInstanceOf(Outcome.Done.class);  // remaining 0
+        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(1);
+
+        // Credits added re-arm it; a hold beyond them and its void alert nobody either.
+        assertThat(ledger.add(t.tenant, user, LedgerFixture.credits("4"), null, LedgerFixture.ADMIN, null))
+                .isInstanceOf(Outcome.Done.class);
+        alerts.check();
+        assertThat(states(t, "USER_EXHAUSTED")).isZero();
+        assertThat(t.authorize("big", user, "9")).isInstanceOf(Outcome.Done.class);
+        alerts.check();
+        assertThat(ledger.voidRequest(t.tenant, new RequestId("big"), LedgerFixture.FEATURE)).isInstanceOf(Outcome.Done.class);
+        alerts.check();
+        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(1);
+        t.assertReconciles();
     }
 
     @Test
