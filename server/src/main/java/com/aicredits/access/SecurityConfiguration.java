@@ -6,6 +6,7 @@ import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
+import com.aicredits.api.PageErrors;
 import com.aicredits.directory.Directory;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
@@ -231,7 +232,7 @@ class SecurityConfiguration {
                 .anyRequest().authenticated();
     }
 
-    /** 401 and 403/404 as problems on the API, the sign-in page for a person's browser. */
+    /** 401 and 403/404 as problems on the API; the sign-in page, or a page that says why, for a person's browser. */
     private static void refusals(ExceptionHandlingConfigurer<HttpSecurity> errors, ProblemWriter problems, String loginPage) {
         errors
                 .authenticationEntryPoint((request, response, e) -> {
@@ -242,15 +243,17 @@ class SecurityConfiguration {
                         response.sendRedirect(loginPage);
                     }
                 })
-                .defaultAccessDeniedHandlerFor((request, response, e) -> {
+                .accessDeniedHandler((request, response, e) -> {
                     boolean otherTenant = e instanceof AuthorizationDeniedException denied
                             && denied.getAuthorizationResult() instanceof Rules.NotVisible;
-                    if (otherTenant) {
+                    if (PageErrors.isPageVisit(request)) {
+                        response.sendError(otherTenant ? 404 : 403); // the error page says it in words
+                    } else if (otherTenant) {
                         problems.write(request, response, 404, "NOT_FOUND", "not found");
                     } else {
                         problems.write(request, response, 403, "FORBIDDEN",
                                 "your role or key scope does not allow this");
                     }
-                }, API);
+                });
     }
 }

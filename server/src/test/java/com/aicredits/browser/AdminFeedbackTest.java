@@ -51,6 +51,28 @@ class AdminFeedbackTest extends AdminBrowserTest {
     }
 
     @Test
+    void every_admin_page_has_the_whole_navigation_and_the_delivery_log_shows_times_in_words() {
+        Page page = admin();
+        for (String path : java.util.List.of("/credits", "/users", "/settings", "/settings/webhooks", "/credits/requests",
+                "/notifications", "/credits/purchases")) {
+            page.navigate(tenant.app() + path);
+            var nav = page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Main"));
+            assertThat(nav.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("User Management"))).isVisible();
+            assertThat(nav.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Canvas"))).isVisible();
+            assertThat(nav.locator("#bell")).isVisible();
+            assertThat(nav).containsText(tenant.email("admin"));
+        }
+        page.navigate(tenant.app() + "/settings/webhooks");
+        page.getByLabel("URL").fill("https://hooks.example.invalid/orientation");
+        page.getByLabel("All events").check();
+        page.locator("#add-webhook-button").click();
+        page.locator("[data-endpoint]").first().locator("button", new Locator.LocatorOptions().setHasText("Send test")).click();
+        assertThat(page.locator("[data-delivery]").first()).containsText(Pattern.compile(
+                "next at \\d{1,2} [A-Z][a-z]{2} \\d{4}, \\d\\d:\\d\\d UTC"));
+        assertThat(page.locator("main")).not().containsText(Pattern.compile("\\d{4}-\\d\\d-\\d\\dT"));
+    }
+
+    @Test
     void the_users_with_credits_card_counts_low_and_used_up_users_and_each_count_filters_the_table() {
         tenant.withCredits("Lou Low", "lou", 10, 9);
         Page page = admin();

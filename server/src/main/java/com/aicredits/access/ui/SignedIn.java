@@ -10,7 +10,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** Every screen's navigation bar shows who is signed in. */
 @ControllerAdvice(basePackages = {"com.aicredits.ledger.ui", "com.aicredits.directory.ui", "com.aicredits.access.ui",
-        "com.aicredits.canvas.ui", "com.aicredits.settings.ui", "com.aicredits.notifications.ui", "com.aicredits.requests.ui"})
+        "com.aicredits.canvas.ui", "com.aicredits.settings.ui", "com.aicredits.notifications.ui", "com.aicredits.requests.ui",
+        "com.aicredits.webhooks.ui"})
 class SignedIn {
 
     @ModelAttribute("signedInAs")

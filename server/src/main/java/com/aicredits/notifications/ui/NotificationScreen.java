@@ -3,9 +3,8 @@ package com.aicredits.notifications.ui;
 import com.aicredits.access.Caller;
 import com.aicredits.directory.Directory;
 import com.aicredits.notifications.Notifications;
+import com.aicredits.shared.Moments;
 import com.aicredits.shared.TenantId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -24,7 +23,6 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/app/tenants/{tenantId}/notifications")
 class NotificationScreen {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Notifications notifications;
     private final Directory directory;
@@ -51,7 +49,7 @@ class NotificationScreen {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("unread", inbox.unread());
         List<ItemView> items = inbox.items().stream().map(n -> new ItemView(n.id().toString(), n.type(), n.title(), n.body(),
-                WHEN.format(n.at()), n.read(), n.link())).toList();
+                Moments.shown(n.at()), n.read(), n.link())).toList();
         model.addAttribute("items", items);
         return "notifications/page :: list";
     }
