@@ -36,8 +36,26 @@ public final class BulkCsv {
     public record Rows(List<BulkChange.Item> items) implements Read {
     }
 
-    /** {@code index} is the row (after the header) the problem is in, or null when it is the file as a whole. */
-    public record Malformed(String code, String detail, Integer index) implements Read {
+    /**
+     * Why the file was refused. {@code index} is the row the problem is in (0-based, after the header), or null when
+     * it is the file as a whole; {@code email} that row's first column, to find it by.
+     */
+    public record Malformed(String code, String problem, Integer index, String email) implements Read {
+
+        Malformed(String code, String problem) {
+            this(code, problem, null, null);
+        }
+
+        /** For the API, beside {@code index}: "row 2: credits must be a number". */
+        public String detail() {
+            return index == null ? problem : "row " + index + ": " + problem;
+        }
+
+        /** For a person, counting rows from 1 as the preview's # column does: "row 3 (ken@…): credits must be a number". */
+        public String forPeople() {
+            return index == null ? problem
+                    : "row " + (index + 1) + (email == null || email.isBlank() ? "" : " (" + email.strip() + ")") + ": " + problem;
+        }
     }
 
     public static Read read(byte[] body) {
@@ -46,7 +64,7 @@ public final class BulkCsv {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            return new Malformed("CSV_ENCODING", "the file is not UTF-8 text", null);
+            return new Malformed("CSV_ENCODING", "the file is not UTF-8 text");
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // Excel writes a byte-order mark in front of UTF-8 CSV files
@@ -55,35 +73,34 @@ public final class BulkCsv {
         try (var parser = FORMAT.parse(new StringReader(text))) {
             records = parser.getRecords();
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            return new Malformed("CSV_MALFORMED", "the file is not valid CSV (RFC 4180): " + e.getMessage(), null);
+            return new Malformed("CSV_MALFORMED", "the file is not valid CSV (RFC 4180): " + e.getMessage());
         }
         if (records.isEmpty()) {
-            return new Malformed("CSV_HEADER", "the file is empty; it starts with the header " + String.join(",", HEADER), null);
+            return new Malformed("CSV_HEADER", "the file is empty; it starts with the header " + String.join(",", HEADER));
         }
         var header = records.getFirst().stream().map(name -> name.strip().toLowerCase(Locale.ROOT)).toList();
         if (!header.equals(HEADER)) {
             return new Malformed("CSV_HEADER", "the header is " + String.join(",", HEADER) + ", not "
-                    + String.join(",", records.getFirst().toList()), null);
+                    + String.join(",", records.getFirst().toList()));
         }
         int rows = records.size() - 1;
         if (rows == 0) {
-            return new Malformed("CSV_NO_ROWS", "the file has a header but no rows", null);
+            return new Malformed("CSV_NO_ROWS", "the file has a header but no rows");
         }
         if (rows > Ledger.MAX_BULK_ITEMS) {
             return new Malformed("TOO_MANY_ROWS", "a bulk change has at most " + Ledger.MAX_BULK_ITEMS + " rows; the file has "
-                    + rows, Ledger.MAX_BULK_ITEMS);
+                    + rows, Ledger.MAX_BULK_ITEMS, null);
         }
         var items = new ArrayList<BulkChange.Item>(rows);
         for (int i = 0; i < rows; i++) {
             var record = records.get(i + 1);
             if (record.size() != HEADER.size()) {
-                return new Malformed("CSV_COLUMNS", "row " + i + " (record " + (record.getRecordNumber())
-                        + " of the file, the header being 1) has " + record.size() + " columns, not " + HEADER.size() + " (" + String.join(",", HEADER)
-                        + "; leave the note empty, but keep its comma)", i);
+                return new Malformed("CSV_COLUMNS", "it has " + record.size() + " columns, not " + HEADER.size() + " ("
+                        + String.join(",", HEADER) + "; leave the note empty, but keep its comma)", i, record.get(0));
             }
             var credits = Credits.parse(record.get(1));
             if (credits instanceof Credits.Entered.Invalid invalid) {
-                return new Malformed("INVALID_AMOUNT", "row " + i + ": " + invalid.message(), i);
+                return new Malformed("INVALID_AMOUNT", invalid.message(), i, record.get(0));
             }
             String email = record.get(0).strip();
             String note = record.get(2);

@@ -54,7 +54,7 @@ class BulkBrowserTest extends AdminBrowserTest {
         button(bar, "Preview").click();
 
         var preview = dialog(page);
-        assertThat(preview.getByRole(AriaRole.HEADING)).hasText("Preview of the bulk change");
+        assertThat(preview.getByRole(AriaRole.HEADING)).hasText("Preview: add credits");
         assertThat(preview.locator("[data-pool-before]")).hasText("888");
         assertThat(preview.locator("[data-pool-after]")).hasText("868");
         assertThat(preview.locator("tbody tr")).hasCount(2);
@@ -155,7 +155,7 @@ class BulkBrowserTest extends AdminBrowserTest {
         button(upload, "Preview").click();
 
         var preview = dialog(page);
-        assertThat(preview.getByRole(AriaRole.HEADING)).hasText("Preview of the bulk change");
+        assertThat(preview.getByRole(AriaRole.HEADING)).hasText("Preview: add credits");
         assertThat(preview.locator("tbody tr")).hasCount(2);
         assertThat(preview.locator("[data-pool-after]")).hasText("882.5");
         Axe.check(page, "bulk preview of a file");
@@ -183,6 +183,29 @@ class BulkBrowserTest extends AdminBrowserTest {
         Axe.check(page, "bulk upload refused");
         assertThat(ledger.entries(tenant.id, null, null, 0, 50).items().stream().map(e -> e.type()).toList())
                 .doesNotContain(EntryType.ADD);
+    }
+
+    @Test
+    void a_file_refused_for_one_row_names_that_row_and_keeps_the_admins_choices() {
+        Page page = admin();
+        button(page.locator("main"), "Upload CSV").click();
+        var upload = dialog(page);
+        upload.getByLabel("Change", new Locator.GetByLabelOptions().setExact(true)).selectOption("remove");
+        upload.getByLabel("Note for every row").fill("Year-end clean-up");
+        upload.getByLabel("CSV file").setInputFiles(new FilePayload("credits.csv", "text/csv", ("email,credits,note\n"
+                + tenant.email("grace") + ",5,\n" + tenant.email("ken") + ",zz,\n").getBytes(StandardCharsets.UTF_8)));
+        button(upload, "Preview").click();
+
+        assertThat(dialog(page).getByRole(AriaRole.ALERT)).hasText(
+                "The file was not read: row 2 (" + tenant.email("ken") + "): credits must be a number.");
+        assertThat(dialog(page).getByLabel("Change", new Locator.GetByLabelOptions().setExact(true))).hasValue("remove");
+        assertThat(dialog(page).getByLabel("Note for every row")).hasValue("Year-end clean-up");
+
+        dialog(page).getByLabel("CSV file").setInputFiles(new FilePayload("credits.csv", "text/csv",
+                ("email,credits,note\n" + tenant.email("grace") + ",5,\n").getBytes(StandardCharsets.UTF_8)));
+        button(dialog(page), "Preview").click();
+        assertThat(dialog(page).getByRole(AriaRole.HEADING)).hasText("Preview: remove credits");
+        assertThat(dialog(page).locator("[data-after-remaining]")).hasText("95");
     }
 
     @Test

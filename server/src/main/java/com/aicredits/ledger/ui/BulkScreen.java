@@ -91,13 +91,15 @@ class BulkScreen {
             @RequestParam(required = false) String note, @RequestParam(required = false) MultipartFile file,
             Principal principal, Model model, HttpServletResponse response) throws IOException {
         model.addAttribute("base", base(tenantId));
+        model.addAttribute("chosenOperation", operation);
+        model.addAttribute("chosenNote", note);
         if (file == null || file.isEmpty()) {
             return uploadRefused("Choose a CSV file (email,credits,note).", model, response);
         }
         byte[] bytes = file.getBytes();
         if (BulkCsv.read(bytes) instanceof BulkCsv.Malformed malformed) {
             // Read from the bytes as uploaded: text that is not UTF-8 is refused, not silently repaired.
-            return uploadRefused("The file was not read: " + malformed.detail() + ".", model, response);
+            return uploadRefused("The file was not read: " + malformed.forPeople() + ".", model, response);
         }
         var request = new Request(operation, null, note, List.of(), new String(bytes, StandardCharsets.UTF_8), null, null);
         return run(tenantId, request, true, null, principal, model, response);
@@ -129,7 +131,7 @@ class BulkScreen {
         if (request.csv() != null) {
             switch (BulkCsv.read(request.csv().getBytes(StandardCharsets.UTF_8))) {
                 case BulkCsv.Malformed malformed -> {
-                    return uploadRefused("The file was not read: " + malformed.detail() + ".", model, response);
+                    return uploadRefused("The file was not read: " + malformed.forPeople() + ".", model, response);
                 }
                 case BulkCsv.Rows rows -> items = rows.items();
             }
