@@ -6,6 +6,7 @@ import com.aicredits.ledger.EntryType;
 import com.aicredits.ledger.HistoryFilter;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.RowQuery;
+import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import jakarta.servlet.http.HttpServletResponse;
@@ -154,9 +155,10 @@ public class HistoryScreen {
         for (int page = 0; ; page++) {
             var entries = ledger.history(tenantId, user.id(), filter, page, RowQuery.MAX_PAGE_SIZE);
             for (var l : HistoryLines.of(entries.items())) {
-                out.print(String.join(",", l.at().toString(), csv(l.what()), csv(l.amount().replace('\u2212', '-')),
-                        csv(l.hold()), csv(l.remainingAfter()), csv(l.by()), csv(l.feature()), csv(l.note()),
-                        csv(l.requestId()), csv(l.reference())) + "\r\n");
+                // no change (only a hold moved) is an empty cell, as on screen
+                out.print(String.join(",", l.at().toString(), csv(l.what()),
+                        number(l.amount().isEmpty() ? null : l.change()), number(l.held()), number(l.remaining()),
+                        csv(l.by()), csv(l.feature()), csv(l.note()), csv(l.requestId()), csv(l.reference())) + "\r\n");
             }
             if ((long) (page + 1) * RowQuery.MAX_PAGE_SIZE >= entries.total()) {
                 break;
@@ -167,6 +169,14 @@ public class HistoryScreen {
 
     private static String csv(String value) {
         return CreditsScreen.csv(value == null ? "" : value);
+    }
+
+    /**
+     * A figure as the AI Credits export writes one: plain (-188.625, 12000) and unquoted, so a spreadsheet sums it.
+     * Only text gets the formula guard; a number a spreadsheet reads as a number runs nothing.
+     */
+    private static String number(Credits figure) {
+        return figure == null ? "" : figure.toString();
     }
 
     private User user(TenantId tenantId, UserId userId) {

@@ -1,0 +1,44 @@
+package com.aicredits.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.ledger.Actor;
+import com.aicredits.ledger.RequestId;
+import com.aicredits.shared.Credits;
+import com.microsoft.playwright.Page;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A user's history page as an admin walks through it: the export a spreadsheet can sum. */
+@TestApplication
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HistoryBrowserTest extends AdminBrowserTest {
+
+    /**
+     * Figures are plain numbers (a minus, no thousands separator, no quotes), so a spreadsheet sums them; text a
+     * spreadsheet would run as a formula still gets its leading apostrophe.
+     */
+    @Test
+    void the_export_writes_figures_as_numbers_and_guards_text_that_reads_as_a_formula() {
+        ledger.charge(tenant.id, new RequestId("r-188"), tenant.grace, "canvas",
+                Credits.parse("188.625").orElseThrow(), AdminTenant.SEED); // 100 available, consumed in full: -88.625
+        ledger.purchase(tenant.id, Credits.of(20_000), "PO-2", null, AdminTenant.SEED, null);
+        ledger.add(tenant.id, tenant.grace, Credits.of(12_000), "=SUM(A1:A9)", new Actor("-2+3"), null).orElseThrow();
+        Page page = admin();
+        page.navigate(history(tenant.grace.value()));
+
+        String csv = page.request().get(page.locator("#history-csv").getAttribute("href")).text();
+
+        assertThat(csv.lines().skip(1).map(line -> line.substring(line.indexOf(',') + 1)).toList()).containsExactly(
+                "\"Added\",12000,,11911.375,\"'-2+3\",\"\",\"'=SUM(A1:A9)\",\"\",\"\"",
+                "\"AI request (charged)\",-188.625,,-88.625,\"Seed\",\"canvas\",\"\",\"r-188\",\"\"",
+                "\"Assigned\",100,,100,\"Seed\",\"\",\"\",\"\",\"\"");
+    }
+
+    private String history(UUID user) {
+        return tenant.app() + "/credits/users/" + user + "/history";
+    }
+}
