@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** A user's history page as an admin walks through it: the export a spreadsheet can sum. */
+/** A user's history page as an admin walks through it: the export a spreadsheet can sum, a date range given backwards. */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HistoryBrowserTest extends AdminBrowserTest {
@@ -36,6 +36,37 @@ class HistoryBrowserTest extends AdminBrowserTest {
                 "\"Added\",12000,,11911.375,\"'-2+3\",\"\",\"'=SUM(A1:A9)\",\"\",\"\"",
                 "\"AI request (charged)\",-188.625,,-88.625,\"Seed\",\"canvas\",\"\",\"r-188\",\"\"",
                 "\"Assigned\",100,,100,\"Seed\",\"\",\"\",\"\",\"\"");
+    }
+
+    /** A From after To used to match nothing, silently (or, typed into the URL, was quietly turned round). */
+    @Test
+    void a_range_that_ends_before_it_starts_is_refused_next_to_the_filter() {
+        var today = ledger.overTime().today(tenant.id); // the tenant's zone is UTC, as the page's dates
+        String backwards = "?from=" + today + "&to=" + today.minusDays(1);
+        Page page = admin();
+        page.navigate(history(tenant.grace.value()));
+        Browser.whenLive(page);
+        var lines = page.locator("[data-history-line]");
+        assertThat(lines).hasCount(1);
+
+        page.locator("#history-from").fill(today.toString());
+        page.locator("#history-to").fill(today.minusDays(1).toString());
+
+        assertThat(page.locator("#history-range-error")).hasText("From is after To: choose a From on or before To.");
+        assertThat(lines).hasCount(0);
+        assertThat(page.locator("#history-csv")).hasCount(0);
+        Browser.screenshot(page, "history-range-refused");
+
+        // Typed into the URL: the same refusal, with the dates as given; the export is refused too.
+        page.navigate(history(tenant.grace.value()) + backwards);
+        assertThat(page.locator("#history-range-error")).isVisible();
+        assertThat(page.locator("#history-from")).hasValue(today.toString());
+        assertThat(page.request().get(history(tenant.grace.value()) + ".csv" + backwards).status()).isEqualTo(400);
+
+        Browser.whenLive(page);
+        page.locator("#history-to").fill(today.toString());
+        assertThat(lines).hasCount(1);
+        assertThat(page.locator("#history-range-error")).hasCount(0);
     }
 
     private String history(UUID user) {

@@ -47,22 +47,23 @@ public class HistoryScreen {
 
     /**
      * The filters as the form and the URL carry them. As on the table, a value that does not parse falls back to no
-     * filter (the screen never refuses a hand-edited URL); a range given backwards is read the right way round.
+     * filter (the screen never fails on a hand-edited URL). A range given backwards is refused with
+     * {@link #rangeError()}, not read: it would match nothing and look like an empty history.
      */
     public record Filters(String type, String from, String to, String feature) {
 
         static Filters of(String type, String from, String to, String feature) {
             var t = type == null ? "" : Arrays.stream(EntryType.values()).filter(e -> e.name().equalsIgnoreCase(type.strip()))
                     .map(Enum::name).findFirst().orElse("");
-            var f = day(from);
-            var u = day(to);
-            if (!f.isEmpty() && !u.isEmpty() && f.compareTo(u) > 0) {
-                var swap = f;
-                f = u;
-                u = swap;
-            }
             String feat = feature == null ? "" : feature.strip();
-            return new Filters(t, f, u, feat.length() > Ledger.MAX_FEATURE ? "" : feat);
+            return new Filters(t, day(from), day(to), feat.length() > Ledger.MAX_FEATURE ? "" : feat);
+        }
+
+        /** Why the range cannot be read, shown next to the filter; "" when it can. */
+        public String rangeError() {
+            // ISO days of four-digit years (see day()) sort as text
+            return !from.isEmpty() && !to.isEmpty() && from.compareTo(to) > 0
+                    ? "From is after To: choose a From on or before To." : "";
         }
 
         HistoryFilter filter() {
@@ -130,10 +131,13 @@ public class HistoryScreen {
     }
 
     private void lines(TenantId tenantId, User user, int page, Filters filters, Model model) {
-        var entries = ledger.history(tenantId, user.id(), filters.filter(), Math.max(0, page), PAGE_SIZE);
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("userPath", "/app/tenants/" + tenantId + "/credits/users/" + user.id().value());
         model.addAttribute("filters", filters);
+        if (!filters.rangeError().isEmpty()) {
+            return; // the refusal instead of the lines
+        }
+        var entries = ledger.history(tenantId, user.id(), filters.filter(), Math.max(0, page), PAGE_SIZE);
         model.addAttribute("lines", HistoryLines.of(entries.items()));
         model.addAttribute("page", entries.page());
         model.addAttribute("pages", (int) Math.max(1, (entries.total() + PAGE_SIZE - 1) / PAGE_SIZE));
@@ -146,7 +150,11 @@ public class HistoryScreen {
             @RequestParam(required = false) String to, @RequestParam(required = false) String feature,
             HttpServletResponse response) throws IOException {
         var user = user(tenantId, userId);
-        var filter = Filters.of(type, from, to, feature).filter();
+        var filters = Filters.of(type, from, to, feature);
+        if (!filters.rangeError().isEmpty()) { // the page offers no export then; a hand-made link is told why
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, filters.rangeError());
+        }
+        var filter = filters.filter();
         response.setContentType("text/csv; charset=utf-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"history.csv\"");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
