@@ -8,11 +8,15 @@ import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.shared.Credits;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.SelectOption;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** A user's history page as an admin walks through it: the export a spreadsheet can sum, a date range given backwards. */
+/**
+ * A user's history page as an admin walks through it: the export a spreadsheet can sum, a date range given backwards,
+ * the type filter in the lines' words.
+ */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HistoryBrowserTest extends AdminBrowserTest {
@@ -67,6 +71,24 @@ class HistoryBrowserTest extends AdminBrowserTest {
         page.locator("#history-to").fill(today.toString());
         assertThat(lines).hasCount(1);
         assertThat(page.locator("#history-range-error")).hasCount(0);
+    }
+
+    @Test
+    void the_type_filter_names_each_type_as_the_lines_do() {
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(3),
+                AdminTenant.SEED);
+        Page page = admin();
+        page.navigate(history(tenant.grace.value()));
+        Browser.whenLive(page);
+
+        assertThat(page.locator("#history-type option").allTextContents())
+                .contains("Everything", "Assigned", "AI request (charged)", "AI request hold expired")
+                .noneMatch(label -> label.matches("[A-Z_]+"));
+
+        page.locator("#history-type").selectOption(new SelectOption().setLabel("AI request (charged)"));
+        var lines = page.locator("[data-history-line]");
+        assertThat(lines).hasCount(1);
+        assertThat(lines.first()).containsText("AI request (charged)");
     }
 
     private String history(UUID user) {

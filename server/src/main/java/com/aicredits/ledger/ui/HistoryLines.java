@@ -74,7 +74,14 @@ final class HistoryLines {
     private static Line line(Entry e, Entry hold) {
         Credits change = e.remainingBefore() == null || e.remainingAfter() == null ? Credits.ZERO
                 : e.remainingAfter().minus(e.remainingBefore());
-        String what = switch (e.type()) {
+        Credits held = hold != null ? hold.credits() : e.type() == EntryType.AUTHORIZE ? e.credits() : null;
+        return new Line(e.at(), what(e.type()), change, e.remainingAfter(), held, actor(e.actor()), e.note(), e.feature(),
+                e.requestId(), e.reference());
+    }
+
+    /** A line's title by its entry's type; the type filter offers the same words. */
+    static String what(EntryType type) {
+        return switch (type) {
             case PURCHASE -> "Purchase";
             case ASSIGN -> "Assigned";
             case ADD -> "Added";
@@ -87,9 +94,6 @@ final class HistoryLines {
             case VOID -> "AI request voided";
             case EXPIRE -> "AI request hold expired";
         };
-        Credits held = hold != null ? hold.credits() : e.type() == EntryType.AUTHORIZE ? e.credits() : null;
-        return new Line(e.at(), what, change, e.remainingAfter(), held, actor(e.actor()), e.note(), e.feature(),
-                e.requestId(), e.reference());
     }
 
     /** +250, −188.625 (a true minus sign), or "" for no change. */

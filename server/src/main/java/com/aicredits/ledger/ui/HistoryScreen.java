@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -114,8 +115,10 @@ public class HistoryScreen {
         model.addAttribute("tenant", directory.tenant(tenantId).orElseThrow(HistoryScreen::notFound));
         model.addAttribute("user", user);
         model.addAttribute("row", ledger.row(tenantId, user.id()).map(Views.Row::of).orElse(null));
-        model.addAttribute("types", Arrays.stream(EntryType.values()).filter(t -> t != EntryType.PURCHASE)
-                .map(Enum::name).toList());
+        var types = new LinkedHashMap<String, String>(); // the type filter's options: code, and the lines' title
+        Arrays.stream(EntryType.values()).filter(t -> t != EntryType.PURCHASE)
+                .forEach(t -> types.put(t.name(), HistoryLines.what(t)));
+        model.addAttribute("types", types);
         model.addAttribute("features", ledger.features(tenantId, user.id()));
         lines(tenantId, user, page, Filters.of(type, from, to, feature), model);
         return "credits/history";
