@@ -7,6 +7,7 @@ import com.aicredits.TestApplication;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.shared.Credits;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.SelectOption;
 import java.util.UUID;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A user's history page as an admin walks through it: the export a spreadsheet can sum, a date range given backwards,
- * the type filter in the lines' words.
+ * the type filter in the lines' words, and the header's figures kept live like the lines.
  */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -91,7 +92,43 @@ class HistoryBrowserTest extends AdminBrowserTest {
         assertThat(lines.first()).containsText("AI request (charged)");
     }
 
+    /** The lines heard a charge and redrew; the figures above them must too. */
+    @Test
+    void the_header_figures_follow_a_charge_made_while_the_page_is_open() {
+        Page page = admin();
+        page.navigate(history(tenant.grace.value()));
+        Browser.whenLive(page);
+        var figures = header(page);
+        assertThat(figures).containsText("Consumed 0");
+
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(5),
+                AdminTenant.SEED);
+
+        assertThat(page.locator("[data-history-line]")).hasCount(2);
+        assertThat(figures).containsText("Assigned 100 · Consumed 5 · Remaining 95");
+    }
+
+    /** A user with no allocation has no figures; credits assigned while the page is open bring them. */
+    @Test
+    void the_header_figures_appear_when_credits_are_assigned_while_the_page_is_open() {
+        Page page = admin();
+        page.navigate(history(tenant.linus.value()));
+        Browser.whenLive(page);
+        assertThat(page.locator("[data-history-line]")).hasCount(0);
+        assertThat(header(page)).hasCount(0);
+
+        ledger.assign(tenant.id, tenant.linus, Credits.of(40), null, AdminTenant.SEED, null).orElseThrow();
+
+        assertThat(page.locator("[data-history-line]")).hasCount(1);
+        assertThat(header(page)).containsText("Assigned 40 · Consumed 0 · Remaining 40");
+    }
+
     private String history(UUID user) {
         return tenant.app() + "/credits/users/" + user + "/history";
+    }
+
+    /** "Assigned 100 · Consumed 0 · Remaining 100" (the usage panel's paragraphs say "consumed" too) */
+    private static Locator header(Page page) {
+        return page.locator("main p").filter(new Locator.FilterOptions().setHasText("Assigned"));
     }
 }

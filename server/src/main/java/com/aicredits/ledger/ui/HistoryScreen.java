@@ -114,7 +114,7 @@ public class HistoryScreen {
         var user = user(tenantId, userId);
         model.addAttribute("tenant", directory.tenant(tenantId).orElseThrow(HistoryScreen::notFound));
         model.addAttribute("user", user);
-        model.addAttribute("row", ledger.row(tenantId, user.id()).map(Views.Row::of).orElse(null));
+        figures(tenantId, user, model);
         var types = new LinkedHashMap<String, String>(); // the type filter's options: code, and the lines' title
         Arrays.stream(EntryType.values()).filter(t -> t != EntryType.PURCHASE)
                 .forEach(t -> types.put(t.name(), HistoryLines.what(t)));
@@ -122,6 +122,18 @@ public class HistoryScreen {
         model.addAttribute("features", ledger.features(tenantId, user.id()));
         lines(tenantId, user, page, Filters.of(type, from, to, feature), model);
         return "credits/history";
+    }
+
+    /** The header's figures alone (assigned, consumed, remaining): what the live stream swaps in. */
+    @GetMapping("/history/figures")
+    String figures(@PathVariable TenantId tenantId, @PathVariable UserId userId, Model model) {
+        figures(tenantId, user(tenantId, userId), model);
+        return "credits/history :: figures";
+    }
+
+    private void figures(TenantId tenantId, User user, Model model) {
+        model.addAttribute("userPath", userPath(tenantId, user));
+        model.addAttribute("row", ledger.row(tenantId, user.id()).map(Views.Row::of).orElse(null));
     }
 
     /** The lines alone, with the filters: what the live stream and the pages swap in. */
@@ -135,7 +147,7 @@ public class HistoryScreen {
 
     private void lines(TenantId tenantId, User user, int page, Filters filters, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
-        model.addAttribute("userPath", "/app/tenants/" + tenantId + "/credits/users/" + user.id().value());
+        model.addAttribute("userPath", userPath(tenantId, user));
         model.addAttribute("filters", filters);
         if (!filters.rangeError().isEmpty()) {
             return; // the refusal instead of the lines
@@ -188,6 +200,10 @@ public class HistoryScreen {
      */
     private static String number(Credits figure) {
         return figure == null ? "" : figure.toString();
+    }
+
+    private static String userPath(TenantId tenantId, User user) {
+        return "/app/tenants/" + tenantId + "/credits/users/" + user.id().value();
     }
 
     private User user(TenantId tenantId, UserId userId) {
