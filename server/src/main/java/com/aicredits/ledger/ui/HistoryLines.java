@@ -20,11 +20,30 @@ final class HistoryLines {
     }
 
     /**
-     * {@code what}: the line's title; {@code amount}: the signed change of the user's remaining ("" when only a hold
-     * moved); {@code hold}: the request's hold, if any; {@code requestId}: shown behind the line's detail toggle.
+     * {@code what}: the line's title; {@code change}: of the user's remaining (zero when only a hold moved);
+     * {@code remaining}: after the line, null for an entry without one; {@code held}: the request's hold, null for
+     * none; {@code requestId}: shown behind the line's detail toggle. The figures stay numbers for the export; the
+     * screen reads them through the methods below.
      */
-    public record Line(Instant at, String what, String amount, boolean negative, String remainingAfter, String hold,
-            String by, String note, String feature, String requestId, String reference) {
+    public record Line(Instant at, String what, Credits change, Credits remaining, Credits held, String by, String note,
+            String feature, String requestId, String reference) {
+
+        /** The signed change as the screen shows it: +250, −188.625, or "" when only a hold moved. */
+        public String amount() {
+            return signed(change);
+        }
+
+        public boolean negative() {
+            return change.isNegative();
+        }
+
+        public String remainingAfter() {
+            return Display.credits(remaining);
+        }
+
+        public String hold() {
+            return Display.credits(held);
+        }
     }
 
     /** Newest first, as the entries come; an AUTHORIZE whose end is in the same list is folded into that end's line. */
@@ -55,7 +74,14 @@ final class HistoryLines {
     private static Line line(Entry e, Entry hold) {
         Credits change = e.remainingBefore() == null || e.remainingAfter() == null ? Credits.ZERO
                 : e.remainingAfter().minus(e.remainingBefore());
-        String what = switch (e.type()) {
+        Credits held = hold != null ? hold.credits() : e.type() == EntryType.AUTHORIZE ? e.credits() : null;
+        return new Line(e.at(), what(e.type()), change, e.remainingAfter(), held, actor(e.actor()), e.note(), e.feature(),
+                e.requestId(), e.reference());
+    }
+
+    /** A line's title by its entry's type; the type filter offers the same words. */
+    static String what(EntryType type) {
+        return switch (type) {
             case PURCHASE -> "Purchase";
             case ASSIGN -> "Assigned";
             case ADD -> "Added";
@@ -68,10 +94,6 @@ final class HistoryLines {
             case VOID -> "AI request voided";
             case EXPIRE -> "AI request hold expired";
         };
-        String holdText = hold != null ? Display.credits(hold.credits())
-                : e.type() == EntryType.AUTHORIZE ? Display.credits(e.credits()) : "";
-        return new Line(e.at(), what, signed(change), change.isNegative(), Display.credits(e.remainingAfter()), holdText,
-                actor(e.actor()), e.note(), e.feature(), e.requestId(), e.reference());
     }
 
     /** +250, −188.625 (a true minus sign), or "" for no change. */

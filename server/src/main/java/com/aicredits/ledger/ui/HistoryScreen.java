@@ -6,6 +6,7 @@ import com.aicredits.ledger.EntryType;
 import com.aicredits.ledger.HistoryFilter;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.RowQuery;
+import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -46,22 +48,23 @@ public class HistoryScreen {
 
     /**
      * The filters as the form and the URL carry them. As on the table, a value that does not parse falls back to no
-     * filter (the screen never refuses a hand-edited URL); a range given backwards is read the right way round.
+     * filter (the screen never fails on a hand-edited URL). A range given backwards is refused with
+     * {@link #rangeError()}, not read: it would match nothing and look like an empty history.
      */
     public record Filters(String type, String from, String to, String feature) {
 
         static Filters of(String type, String from, String to, String feature) {
             var t = type == null ? "" : Arrays.stream(EntryType.values()).filter(e -> e.name().equalsIgnoreCase(type.strip()))
                     .map(Enum::name).findFirst().orElse("");
-            var f = day(from);
-            var u = day(to);
-            if (!f.isEmpty() && !u.isEmpty() && f.compareTo(u) > 0) {
-                var swap = f;
-                f = u;
-                u = swap;
-            }
             String feat = feature == null ? "" : feature.strip();
-            return new Filters(t, f, u, feat.length() > Ledger.MAX_FEATURE ? "" : feat);
+            return new Filters(t, day(from), day(to), feat.length() > Ledger.MAX_FEATURE ? "" : feat);
+        }
+
+        /** Why the range cannot be read, shown next to the filter; "" when it can. */
+        public String rangeError() {
+            // ISO days of four-digit years (see day()) sort as text
+            return !from.isEmpty() && !to.isEmpty() && from.compareTo(to) > 0
+                    ? "From is after To: choose a From on or before To." : "";
         }
 
         HistoryFilter filter() {
@@ -111,12 +114,26 @@ public class HistoryScreen {
         var user = user(tenantId, userId);
         model.addAttribute("tenant", directory.tenant(tenantId).orElseThrow(HistoryScreen::notFound));
         model.addAttribute("user", user);
-        model.addAttribute("row", ledger.row(tenantId, user.id()).map(Views.Row::of).orElse(null));
-        model.addAttribute("types", Arrays.stream(EntryType.values()).filter(t -> t != EntryType.PURCHASE)
-                .map(Enum::name).toList());
+        figures(tenantId, user, model);
+        var types = new LinkedHashMap<String, String>(); // the type filter's options: code, and the lines' title
+        Arrays.stream(EntryType.values()).filter(t -> t != EntryType.PURCHASE)
+                .forEach(t -> types.put(t.name(), HistoryLines.what(t)));
+        model.addAttribute("types", types);
         model.addAttribute("features", ledger.features(tenantId, user.id()));
         lines(tenantId, user, page, Filters.of(type, from, to, feature), model);
         return "credits/history";
+    }
+
+    /** The header's figures alone (assigned, consumed, remaining): what the live stream swaps in. */
+    @GetMapping("/history/figures")
+    String figures(@PathVariable TenantId tenantId, @PathVariable UserId userId, Model model) {
+        figures(tenantId, user(tenantId, userId), model);
+        return "credits/history :: figures";
+    }
+
+    private void figures(TenantId tenantId, User user, Model model) {
+        model.addAttribute("userPath", userPath(tenantId, user));
+        model.addAttribute("row", ledger.row(tenantId, user.id()).map(Views.Row::of).orElse(null));
     }
 
     /** The lines alone, with the filters: what the live stream and the pages swap in. */
@@ -129,10 +146,13 @@ public class HistoryScreen {
     }
 
     private void lines(TenantId tenantId, User user, int page, Filters filters, Model model) {
-        var entries = ledger.history(tenantId, user.id(), filters.filter(), Math.max(0, page), PAGE_SIZE);
         model.addAttribute("base", "/app/tenants/" + tenantId);
-        model.addAttribute("userPath", "/app/tenants/" + tenantId + "/credits/users/" + user.id().value());
+        model.addAttribute("userPath", userPath(tenantId, user));
         model.addAttribute("filters", filters);
+        if (!filters.rangeError().isEmpty()) {
+            return; // the refusal instead of the lines
+        }
+        var entries = ledger.history(tenantId, user.id(), filters.filter(), Math.max(0, page), PAGE_SIZE);
         model.addAttribute("lines", HistoryLines.of(entries.items()));
         model.addAttribute("page", entries.page());
         model.addAttribute("pages", (int) Math.max(1, (entries.total() + PAGE_SIZE - 1) / PAGE_SIZE));
@@ -145,7 +165,11 @@ public class HistoryScreen {
             @RequestParam(required = false) String to, @RequestParam(required = false) String feature,
             HttpServletResponse response) throws IOException {
         var user = user(tenantId, userId);
-        var filter = Filters.of(type, from, to, feature).filter();
+        var filters = Filters.of(type, from, to, feature);
+        if (!filters.rangeError().isEmpty()) { // the page offers no export then; a hand-made link is told why
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, filters.rangeError());
+        }
+        var filter = filters.filter();
         response.setContentType("text/csv; charset=utf-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"history.csv\"");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
@@ -154,9 +178,10 @@ public class HistoryScreen {
         for (int page = 0; ; page++) {
             var entries = ledger.history(tenantId, user.id(), filter, page, RowQuery.MAX_PAGE_SIZE);
             for (var l : HistoryLines.of(entries.items())) {
-                out.print(String.join(",", l.at().toString(), csv(l.what()), csv(l.amount().replace('\u2212', '-')),
-                        csv(l.hold()), csv(l.remainingAfter()), csv(l.by()), csv(l.feature()), csv(l.note()),
-                        csv(l.requestId()), csv(l.reference())) + "\r\n");
+                // no change (only a hold moved) is an empty cell, as on screen
+                out.print(String.join(",", l.at().toString(), csv(l.what()),
+                        number(l.amount().isEmpty() ? null : l.change()), number(l.held()), number(l.remaining()),
+                        csv(l.by()), csv(l.feature()), csv(l.note()), csv(l.requestId()), csv(l.reference())) + "\r\n");
             }
             if ((long) (page + 1) * RowQuery.MAX_PAGE_SIZE >= entries.total()) {
                 break;
@@ -167,6 +192,18 @@ public class HistoryScreen {
 
     private static String csv(String value) {
         return CreditsScreen.csv(value == null ? "" : value);
+    }
+
+    /**
+     * A figure as the AI Credits export writes one: plain (-188.625, 12000) and unquoted, so a spreadsheet sums it.
+     * Only text gets the formula guard; a number a spreadsheet reads as a number runs nothing.
+     */
+    private static String number(Credits figure) {
+        return figure == null ? "" : figure.toString();
+    }
+
+    private static String userPath(TenantId tenantId, User user) {
+        return "/app/tenants/" + tenantId + "/credits/users/" + user.id().value();
     }
 
     private User user(TenantId tenantId, UserId userId) {
