@@ -130,7 +130,9 @@ class AdminBugsTest extends AdminBrowserTest {
         String unknown = UUID.randomUUID().toString();
         String foreign = other.grace.toString();
         for (String user : List.of(unknown, foreign)) {
-            for (String path : List.of("/credits/users/" + user + "/history", "/credits/users/" + user + "/add",
+            for (String path : List.of("/credits/users/" + user + "/history", "/credits/users/" + user + "/history/lines",
+                    "/credits/users/" + user + "/history/figures", "/credits/users/" + user + "/history.csv",
+                    "/credits/users/" + user + "/add",
                     "/credits/users/" + user + "/remove", "/users/" + user + "/edit")) {
                 assertThat(page.request().get(app + path).status()).as(path).isEqualTo(404);
             }

@@ -1,7 +1,6 @@
 package com.aicredits.ledger.ui;
 
 import com.aicredits.ledger.AccountRow;
-import com.aicredits.ledger.Entry;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.Summary;
 import com.aicredits.settings.AllowanceMode;
@@ -75,15 +74,6 @@ public final class Views {
     /** "Jan 1" */
     static String day(LocalDate day) {
         return day.format(java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH));
-    }
-
-    public record EntryLine(String type, String credits, String remainingAfter, String note, String actor, Instant at,
-            String detail) {
-        static EntryLine of(Entry e) {
-            String detail = e.requestId() != null ? e.feature() + " · " + e.requestId() : e.reference();
-            return new EntryLine(e.type().name(), Display.credits(e.credits()), Display.credits(e.remainingAfter()),
-                    e.note(), e.actor(), e.at(), detail);
-        }
     }
 
     public record PurchaseLine(String credits, String reference, String note, String actor, Instant at) {
