@@ -159,6 +159,9 @@
     });
     document.addEventListener('htmx:afterSwap', syncSelection);
     document.addEventListener('DOMContentLoaded', function () {
+        document.body.addEventListener('users-done', function (event) {
+            toast(event.detail);
+        });
         document.body.addEventListener('bulk-done', function (event) {
             toast(event.detail);
             selected.clear();
@@ -247,7 +250,8 @@
     // - live-credits: the figures changed (cards, table, balances, history, notifications);
     // - live-charts: the same for the usage charts, at most every 3 s (see atMostEvery);
     // - live-message: the navigation bar's bell, which lives outside the stream element;
-    // - live-requests: a credit request was filed or decided (the request forms and lists, the pending count).
+    // - live-requests: a credit request was filed or decided (the request forms and lists, the pending count);
+    // - live-people: someone was registered or changed (the Users list).
     function tell(eventName) {
         document.body.dispatchEvent(new CustomEvent(eventName));
     }
@@ -281,8 +285,12 @@
         tell('live-credits');
         chartsChanged();
         const data = (event.detail && event.detail.data) || '';
-        if (data === '*' || data.split(',').indexOf('requests') >= 0) {
+        const changed = data.split(',');
+        if (data === '*' || changed.indexOf('requests') >= 0) {
             tell('live-requests');
+        }
+        if (data === '*' || changed.indexOf('people') >= 0) {
+            tell('live-people');
         }
     });
 

@@ -84,31 +84,14 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
                 if (writer != null) {
                     writer.write(scim
                             ? "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],\"status\":\"" + status
-                                    + "\",\"detail\":" + json(detail) + "}"
-                            : "{\"type\":\"about:blank\",\"title\":" + json(title) + ",\"status\":" + status
-                                    + ",\"detail\":" + json(detail) + ",\"code\":" + json(code) + "}");
+                                    + "\",\"detail\":" + JsonText.quoted(detail) + "}"
+                            : "{\"type\":\"about:blank\",\"title\":" + JsonText.quoted(title) + ",\"status\":" + status
+                                    + ",\"detail\":" + JsonText.quoted(detail) + ",\"code\":" + JsonText.quoted(code) + "}");
                     response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {
                 // The client is gone or the response is closed: nothing more to say.
             }
-        }
-
-        private static String json(String text) {
-            var out = new StringBuilder("\"");
-            for (char c : text.toCharArray()) {
-                switch (c) {
-                    case '"', '\\' -> out.append('\\').append(c);
-                    default -> {
-                        if (c < 0x20) {
-                            out.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-            return out.append('"').toString();
         }
     }
 }

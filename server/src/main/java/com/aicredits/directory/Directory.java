@@ -96,6 +96,7 @@ public class Directory {
             return new Refused<>(Refusal.EMAIL_TAKEN, "a user with email " + user.email() + " already exists");
         }
         events.publishEvent(new UserRegistered(tenantId, user.id(), user.role()));
+        events.publishEvent(new PeopleChanged(tenantId));
         return Outcome.done(user);
     }
 
@@ -236,6 +237,7 @@ public class Directory {
             // In this transaction: the ledger takes the unused credits back, or the deactivation does not happen.
             events.publishEvent(new UserDeactivated(tenantId, userId));
         }
+        events.publishEvent(new PeopleChanged(tenantId));
         return Outcome.done(changed);
     }
 

@@ -1,5 +1,6 @@
 package com.aicredits.live;
 
+import com.aicredits.directory.PeopleChanged;
 import com.aicredits.ledger.CreditsChanged;
 import com.aicredits.shared.PostgresChannel;
 import com.aicredits.shared.TenantId;
@@ -72,6 +73,12 @@ public class LiveUpdates implements SmartLifecycle {
     @TransactionalEventListener(fallbackExecution = true)
     void on(CreditsChanged change) {
         changed(change.tenantId(), change.userId() == null ? "pool" : change.userId().toString());
+    }
+
+    /** After the change commits: the Users pages redraw their list ({@code people} in app.js). */
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(PeopleChanged change) {
+        changed(change.tenantId(), "people");
     }
 
     /**

@@ -60,6 +60,7 @@ class UsersTabTest {
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add User")).click();
         Locator barbara = page.locator("#user-list tr").filter(new Locator.FilterOptions().setHasText("Barbara Liskov"));
         assertThat(barbara).containsText("Planner");
+        assertThat(page.locator("#toasts [data-toast]")).hasText("Added Barbara Liskov as Planner.");
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add User")).click();
         assertThat(dialog.getByLabel("Role")).hasValue(""); // no role is chosen for the admin
@@ -82,8 +83,32 @@ class UsersTabTest {
         page.onceDialog(confirm -> confirm.accept()); // deactivating asks first
         barbara.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Barbara Liskov")).click();
         assertThat(barbara).containsText("Deactivated");
+        assertThat(page.locator("#toasts [data-toast]"))
+                .hasText("Deactivated Barbara Liskov: they are signed out and can no longer start AI requests.");
         assertThat(directory.userByEmail(tenant, "barbara@" + domain).orElseThrow().active()).isFalse();
         Browser.screenshot(page, "users-tab");
+    }
+
+    @Test
+    void the_tab_has_the_credit_requests_tab_and_shows_people_added_or_changed_elsewhere_as_they_happen() {
+        TenantId tenant = directory.createTenant("Live Users Co " + UUID.randomUUID()).id();
+        String domain = tenant.value().toString().substring(0, 8) + ".example";
+        directory.register(tenant, new NewUser("Ada Admin", "ada@" + domain, Role.Admin, null, "users-tab-pw"));
+        Page page = browser.signIn("ada@" + domain, "users-tab-pw");
+        page.navigate("/app/tenants/" + tenant + "/users");
+        Browser.whenLive(page);
+
+        var tabs = page.locator(".nav-tabs");
+        assertThat(tabs.getByRole(AriaRole.LINK)).containsText(new String[] {"Users", "AI Credits", "Credit requests"});
+        assertThat(tabs.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Users"))).hasAttribute("aria-current", "page");
+
+        // Another admin, or the company directory over SCIM, registers and changes people meanwhile.
+        var sam = ((Outcome.Done<com.aicredits.directory.User>) directory.register(tenant,
+                new NewUser("Sam Scim", "sam@" + domain, Role.Planner, "ext-sam", null, Source.SCIM))).value();
+        Locator row = page.locator("#user-list tr").filter(new Locator.FilterOptions().setHasText("Sam Scim"));
+        assertThat(row).containsText("Active");
+        directory.change(tenant, sam.id(), new com.aicredits.directory.UserChange(null, null, false));
+        assertThat(row).containsText("Deactivated");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package com.aicredits.directory.ui;
 
+import com.aicredits.api.JsonText;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
@@ -11,6 +12,7 @@ import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -74,7 +76,7 @@ class UsersScreen {
         }
         var result = directory.register(tenantId, new NewUser(name, email, parsedRole.get(), null,
                 password == null || password.isBlank() ? null : password));
-        return answer(tenantId, null, result, entered, model, response);
+        return answer(tenantId, null, result, entered, model, response, user -> "Added " + user.name() + " as " + user.role() + ".");
     }
 
     @PostMapping("/{userId}")
@@ -83,13 +85,18 @@ class UsersScreen {
             HttpServletResponse response) {
         var result = directory.change(tenantId, userId,
                 new UserChange(name, Role.parse(role).orElse(null), active));
-        return answer(tenantId, userId, result, new Entered(name, null, role), model, response);
+        return answer(tenantId, userId, result, new Entered(name, null, role), model, response, user -> active == null
+                ? "Saved " + user.name() + "."
+                : active ? "Activated " + user.name() + "."
+                : "Deactivated " + user.name() + ": they are signed out and can no longer start AI requests.");
     }
 
+    /** A change done answers the list's refresh and the toast that says what happened; a refusal, the dialog again. */
     private Object answer(TenantId tenantId, UserId userId, Outcome<User> result, Entered entered, Model model,
-            HttpServletResponse response) {
+            HttpServletResponse response, Function<User, String> said) {
         return switch (result) {
-            case Outcome.Done<User>(var user) -> ResponseEntity.noContent().header("HX-Trigger", "users-changed").build();
+            case Outcome.Done<User>(var user) -> ResponseEntity.noContent().header("HX-Trigger",
+                    "{\"users-changed\":null,\"users-done\":{\"message\":" + JsonText.quoted(said.apply(user)) + "}}").build();
             case Refused<?> refused -> refused(tenantId, userId,
                     Character.toUpperCase(refused.message().charAt(0)) + refused.message().substring(1) + ".", entered,
                     model, response);

@@ -1,6 +1,7 @@
 package com.aicredits.ledger.ui;
 
 import com.aicredits.ledger.AccountRow;
+import com.aicredits.api.JsonText;
 import com.aicredits.shared.Credits;
 
 /**
@@ -34,16 +35,6 @@ final class Toast {
     }
 
     static String json(String text) {
-        var out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7e) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
+        return JsonText.quoted(text);
     }
 }
