@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** The admins' Credit requests page: a decline is confirmed first. */
+/** The admins' Credit requests page: a decline is confirmed first, and what a decision did stays on screen. */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CreditRequestDecisionsTest extends AdminBrowserTest {
@@ -70,6 +70,61 @@ class CreditRequestDecisionsTest extends AdminBrowserTest {
         assertThat(status(request)).isEqualTo(Status.APPROVED);
         button(dialog(page), "OK").click();
         assertThat(dialog(page)).hasCount(0);
+    }
+
+    /**
+     * Each decision changes what the page shows live, so the list is redrawn a moment later by its live refresh:
+     * the message saying what the decision did must outlive that redraw, in a status region that was already on
+     * the page (a screen reader announces changes to a live region, not a region that arrives with its text).
+     */
+    @Test
+    void the_message_after_an_approval_or_a_decline_outlives_the_live_refresh_and_is_a_status() {
+        file(tenant.grace, 40, "a report due Friday");
+        file(tenant.linus, 30, "onboarding");
+        Page page = requestsPage();
+        countRefreshesAfterDecisions(page);
+        page.evaluate("() => window.statusRegions = [...document.querySelectorAll('[role=status]')]");
+
+        button(card(page, "Grace Planner"), "Approve the request of Grace Planner").click();
+        refreshAfterDecision(page, 1);
+        var approved = page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("Approved: Grace Planner, 40 credits."));
+        assertThat(approved).isVisible();
+
+        declineButton(page, "Linus Waiting").click();
+        button(dialog(page), "Decline request").click();
+        refreshAfterDecision(page, 2);
+        var declined = page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("Declined: Linus Waiting, 30 credits."));
+        assertThat(declined).isVisible();
+        assertThat(approved).hasCount(0); // the newer message replaced it
+        assertThat((Boolean) page.evaluate("() => window.statusRegions.some(r => r.isConnected && r.textContent.includes('Declined: Linus'))"))
+                .as("the message is in a status region that was on the page before the decisions").isTrue();
+    }
+
+    /**
+     * Waits for the answer to the {@code decisions}th decision, then for a redraw of the list by its live refresh
+     * after it. The decision's own live message may be heard before its answer is shown, so the page is also told
+     * of one more, as a message from the stream would (app.js: live-requests).
+     */
+    private static void refreshAfterDecision(Page page, int decisions) {
+        page.waitForFunction("n => window.decisions === n", decisions);
+        page.evaluate("() => document.body.dispatchEvent(new CustomEvent('live-requests'))");
+        page.waitForFunction("() => window.refreshesAfterDecision >= 1");
+    }
+
+    /**
+     * window.decisions: the decisions whose answers were shown; window.refreshesAfterDecision: the list's redraws by
+     * its live refresh since the last of them.
+     */
+    private static void countRefreshesAfterDecisions(Page page) {
+        page.evaluate("""
+                () => { window.decisions = 0; window.refreshesAfterDecision = 0; const seen = new WeakSet();
+                        document.body.addEventListener('htmx:afterSwap', e => {
+                            if (seen.has(e.detail.xhr)) { return; } // one event per element swapped in
+                            seen.add(e.detail.xhr);
+                            const verb = e.detail.requestConfig && e.detail.requestConfig.verb;
+                            if (verb === 'post') { window.decisions++; window.refreshesAfterDecision = 0; }
+                            else if (verb === 'get' && e.detail.target.id === 'request-list') { window.refreshesAfterDecision++; }
+                        }); }""");
     }
 
     private CreditRequest file(UserId user, long credits, String reason) {

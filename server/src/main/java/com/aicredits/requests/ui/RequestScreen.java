@@ -135,6 +135,7 @@ class RequestScreen {
                 + (request.granted() == null ? request.credits() : request.granted()).toDisplayString() + " credits.";
     }
 
+    /** {@code done}, the message after a decision, goes out of band to the status region above the list. */
     private String list(TenantId tenantId, Model model, UUID failed, String error, String done) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("pending", requests.list(tenantId, CreditRequest.Status.PENDING, 0, SHOWN).stream().map(RequestView::of).toList());
