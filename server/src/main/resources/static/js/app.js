@@ -33,10 +33,12 @@
         }
     });
 
-    // The server answers a successful change with HX-Trigger (credits-changed, users-changed): close the dialog.
+    // The server answers a successful change with HX-Trigger (credits-changed, users-changed, request-decided): close
+    // the dialog.
     document.addEventListener('DOMContentLoaded', function () {
         document.body.addEventListener('credits-changed', closeDialogs);
         document.body.addEventListener('users-changed', closeDialogs);
+        document.body.addEventListener('request-decided', closeDialogs);
         document.body.addEventListener('click', function (event) {
             if (event.target.matches('[data-close-dialog]')) {
                 event.target.closest('dialog').close();

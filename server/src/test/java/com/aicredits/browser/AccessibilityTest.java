@@ -126,6 +126,8 @@ class AccessibilityTest extends AdminBrowserTest {
         check(page, size + " webhook deliveries");
         open(page, "/credits/requests");
         check(page, size + " credit requests");
+        openDialog(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Decline the request of Grace Planner")),
+                size + " decline request dialog");
         open(page, "/notifications");
         check(page, size + " admin notifications");
         open(page, "/users");

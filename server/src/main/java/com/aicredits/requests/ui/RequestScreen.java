@@ -81,21 +81,8 @@ class RequestScreen {
             }
             amount = ((Credits.Entered.Valid) entered).credits();
         }
-        return decided(tenantId, id, requests.approve(tenantId, id, amount, note, caller.getName()), model, response, "Approved");
-    }
-
-    @PostMapping("/{id}/decline")
-    String decline(@PathVariable TenantId tenantId, @PathVariable UUID id, @RequestParam(required = false) String reason,
-            @AuthenticationPrincipal Caller caller, Model model, HttpServletResponse response) {
-        return decided(tenantId, id, requests.decline(tenantId, id, reason, caller.getName()), model, response, "Declined");
-    }
-
-    private String decided(TenantId tenantId, UUID id, Outcome<CreditRequest> outcome, Model model,
-            HttpServletResponse response, String verb) {
-        return switch (outcome) {
-            case Outcome.Done<CreditRequest>(var request) -> list(tenantId, model, null, null,
-                    verb + ": " + request.name() + ", " + (request.granted() == null ? request.credits() : request.granted()).toDisplayString()
-                            + " credits.");
+        return switch (requests.approve(tenantId, id, amount, note, caller.getName())) {
+            case Outcome.Done<CreditRequest>(var request) -> list(tenantId, model, null, null, done("Approved", request));
             case Refused<CreditRequest> refused -> {
                 response.setStatus(422);
                 yield list(tenantId, model, id, refused.message(), null);
@@ -103,6 +90,52 @@ class RequestScreen {
         };
     }
 
+    /** A decline is confirmed in a dialog first: the requester is told of it, with the reason typed there. */
+    @GetMapping("/{id}/decline")
+    String declineDialog(@PathVariable TenantId tenantId, @PathVariable UUID id, Model model) {
+        var request = requests.request(tenantId, id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        String closed = request.status() == CreditRequest.Status.PENDING ? null
+                : "Another admin has already " + request.status().name().toLowerCase() + " this request.";
+        return declineDialog(tenantId, request, null, closed, model);
+    }
+
+    /**
+     * From the dialog. Declined: the list takes the answer, as after an approval, and the dialog closes
+     * ({@code request-decided}, app.js); refused: the dialog again, its message inline, what was typed kept.
+     */
+    @PostMapping("/{id}/decline")
+    String decline(@PathVariable TenantId tenantId, @PathVariable UUID id, @RequestParam(required = false) String reason,
+            @AuthenticationPrincipal Caller caller, Model model, HttpServletResponse response) {
+        return switch (requests.decline(tenantId, id, reason, caller.getName())) {
+            case Outcome.Done<CreditRequest>(var request) -> {
+                response.setHeader("HX-Retarget", "#request-list");
+                response.setHeader("HX-Reswap", "outerHTML");
+                response.setHeader("HX-Trigger", "request-decided");
+                yield list(tenantId, model, null, null, done("Declined", request));
+            }
+            case Refused<CreditRequest> refused -> {
+                response.setStatus(422);
+                var request = requests.request(tenantId, id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+                yield declineDialog(tenantId, request, reason, refused.message(), model);
+            }
+        };
+    }
+
+    private String declineDialog(TenantId tenantId, CreditRequest request, String reason, String error, Model model) {
+        model.addAttribute("base", "/app/tenants/" + tenantId);
+        model.addAttribute("request", RequestView.of(request));
+        model.addAttribute("reason", reason);
+        model.addAttribute("error", error);
+        model.addAttribute("closed", request.status() != CreditRequest.Status.PENDING);
+        return "requests/dialogs :: decline-dialog";
+    }
+
+    private static String done(String verb, CreditRequest request) {
+        return verb + ": " + request.name() + ", "
+                + (request.granted() == null ? request.credits() : request.granted()).toDisplayString() + " credits.";
+    }
+
+    /** {@code done}, the message after a decision, goes out of band to the status region above the list. */
     private String list(TenantId tenantId, Model model, UUID failed, String error, String done) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("pending", requests.list(tenantId, CreditRequest.Status.PENDING, 0, SHOWN).stream().map(RequestView::of).toList());
