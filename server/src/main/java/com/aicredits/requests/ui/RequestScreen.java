@@ -7,10 +7,9 @@ import com.aicredits.requests.CreditRequests;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refused;
+import com.aicredits.shared.Moments;
 import com.aicredits.shared.TenantId;
 import jakarta.servlet.http.HttpServletResponse;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -28,7 +27,6 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/app/tenants/{tenantId}/credits/requests")
 class RequestScreen {
 
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'").withZone(ZoneOffset.UTC);
     private static final int SHOWN = 50;
 
     private final CreditRequests requests;
@@ -43,7 +41,7 @@ class RequestScreen {
             String status, String at, String granted, String note, String decidedBy) {
         static RequestView of(CreditRequest r) {
             return new RequestView(r.id().toString(), r.userId().toString(), r.name(), r.email(), r.credits().toDisplayString(),
-                    r.reason(), r.status().name(), WHEN.format(r.createdAt()),
+                    r.reason(), r.status().name(), Moments.shown(r.createdAt()),
                     r.granted() == null ? null : r.granted().toDisplayString(), r.decisionNote(), r.decidedBy());
         }
     }
