@@ -294,9 +294,9 @@
         }
     });
 
-    // Usage charts (Chart.js): each canvas[data-usage-chart] names the JSON block with its labels and datasets. Drawn
-    // when the page loads and whenever htmx swaps in a panel; a canvas that already has its chart is left alone.
-    const PALETTE = ['#0d6efd', '#d63384', '#198754', '#fd7e14', '#6f42c1', '#20c997', '#dc3545', '#6c757d', '#0dcaf0', '#ffc107'];
+    // Usage charts (Chart.js): each canvas[data-usage-chart] names the JSON block with its labels and datasets, their
+    // colours included (the server's ChartColours gives a feature one colour on every chart). Drawn when the page
+    // loads and whenever htmx swaps in a panel; a canvas that already has its chart is left alone.
     function drawUsageCharts() {
         if (!window.Chart) {
             return;
@@ -310,9 +310,6 @@
                 return;
             }
             const data = JSON.parse(block.textContent);
-            data.datasets.forEach(function (set, i) {
-                set.backgroundColor = PALETTE[i % PALETTE.length];
-            });
             new window.Chart(canvas, {
                 type: 'bar',
                 data: {labels: data.labels, datasets: data.datasets},
