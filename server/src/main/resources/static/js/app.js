@@ -122,6 +122,24 @@
         document.getElementById('bulk-count').textContent = selected.size + (selected.size === 1 ? ' user' : ' users') + ' selected';
         bar.hidden = selected.size === 0;
     }
+    // While shown, the bar covers the bottom of the screen (app.css): the row just ticked, and whatever takes the
+    // focus under the bar, is scrolled out from under it. (Scroll padding would do the second, but it also scrolls
+    // the page on every focus inside the bar, which always sits in the padding.)
+    function uncover(element) {
+        const bar = document.getElementById('bulk-bar');
+        if (!bar || bar.hidden || bar.contains(element)) {
+            return;
+        }
+        const overlap = element.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+        if (overlap > 0) {
+            window.scrollBy(0, overlap);
+        }
+    }
+    document.addEventListener('focusin', function (event) {
+        if (!event.target.closest('dialog, #toasts')) {
+            uncover(event.target.closest('tr') || event.target);
+        }
+    });
     document.addEventListener('change', function (event) {
         if (event.target.matches('[data-select-row]')) {
             if (event.target.checked) {
@@ -130,6 +148,7 @@
                 selected.delete(event.target.value);
             }
             syncSelection();
+            uncover(event.target.closest('tr'));
         } else if (event.target.id === 'bulk-operation') {
             const allowance = event.target.value === 'allowance';
             document.querySelectorAll('#bulk-bar [data-allowance-only]').forEach(function (group) {
