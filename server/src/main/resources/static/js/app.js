@@ -124,6 +124,24 @@
         document.getElementById('bulk-count').textContent = selected.size + (selected.size === 1 ? ' user' : ' users') + ' selected';
         bar.hidden = selected.size === 0;
     }
+    // While shown, the bar covers the bottom of the screen (app.css): the row just ticked, and whatever takes the
+    // focus under the bar, is scrolled out from under it. (Scroll padding would do the second, but it also scrolls
+    // the page on every focus inside the bar, which always sits in the padding.)
+    function uncover(element) {
+        const bar = document.getElementById('bulk-bar');
+        if (!bar || bar.hidden || bar.contains(element)) {
+            return;
+        }
+        const overlap = element.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+        if (overlap > 0) {
+            window.scrollBy(0, overlap);
+        }
+    }
+    document.addEventListener('focusin', function (event) {
+        if (!event.target.closest('dialog, #toasts')) {
+            uncover(event.target.closest('tr') || event.target);
+        }
+    });
     document.addEventListener('change', function (event) {
         if (event.target.matches('[data-select-row]')) {
             if (event.target.checked) {
@@ -132,6 +150,7 @@
                 selected.delete(event.target.value);
             }
             syncSelection();
+            uncover(event.target.closest('tr'));
         } else if (event.target.id === 'bulk-operation') {
             const allowance = event.target.value === 'allowance';
             document.querySelectorAll('#bulk-bar [data-allowance-only]').forEach(function (group) {
@@ -304,9 +323,9 @@
         }
     });
 
-    // Usage charts (Chart.js): each canvas[data-usage-chart] names the JSON block with its labels and datasets. Drawn
-    // when the page loads and whenever htmx swaps in a panel; a canvas that already has its chart is left alone.
-    const PALETTE = ['#0d6efd', '#d63384', '#198754', '#fd7e14', '#6f42c1', '#20c997', '#dc3545', '#6c757d', '#0dcaf0', '#ffc107'];
+    // Usage charts (Chart.js): each canvas[data-usage-chart] names the JSON block with its labels and datasets, their
+    // colours included (the server's ChartColours gives a feature one colour on every chart). Drawn when the page
+    // loads and whenever htmx swaps in a panel; a canvas that already has its chart is left alone.
     function drawUsageCharts() {
         if (!window.Chart) {
             return;
@@ -320,9 +339,6 @@
                 return;
             }
             const data = JSON.parse(block.textContent);
-            data.datasets.forEach(function (set, i) {
-                set.backgroundColor = PALETTE[i % PALETTE.length];
-            });
             new window.Chart(canvas, {
                 type: 'bar',
                 data: {labels: data.labels, datasets: data.datasets},

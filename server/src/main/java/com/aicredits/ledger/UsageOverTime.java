@@ -28,6 +28,14 @@ public final class UsageOverTime {
         return reports.usage(tenant, query);
     }
 
+    /**
+     * The features the tenant has consumed with (a series' key: "" for none), by the day each was first used, then by
+     * name: the order the charts colour features by, so that each keeps its colour on every chart of the tenant.
+     */
+    public List<String> featureOrder(TenantId tenant) {
+        return reports.featureOrder(tenant);
+    }
+
     /** The tenant's runway and its users at risk, soonest first, at most {@code limit}. */
     public Forecast forecast(TenantId tenant, int limit) {
         return reports.forecast(tenant, null, limit);

@@ -84,6 +84,10 @@ class UsageReports {
         return new Usage(query.from(), query.to(), query.interval(), new Credits(total), series);
     }
 
+    List<String> featureOrder(TenantId tenant) {
+        return store.featureOrder(tenant, settings.timeZone(tenant));
+    }
+
     /**
      * The tenant's runway and its users at risk (soonest first, at most {@code limit}); with {@code user}, that user's
      * own figures alone and no tenant figures. The zone, the next grants and the pace window are read once for all.

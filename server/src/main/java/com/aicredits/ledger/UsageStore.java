@@ -49,6 +49,17 @@ class UsageStore {
                 .list();
     }
 
+    /**
+     * The tenant's features ("" for consumption naming none) by the day each was first consumed, then by name: a new
+     * feature comes after every older one, so a colour given by this order stays with its feature.
+     */
+    List<String> featureOrder(TenantId tenant, ZoneId zone) {
+        return jdbc.sql("with " + UsageSql.consumptionSince(false, "")
+                        + " select feature from consumption group by feature order by min(day), feature")
+                .param("tenant", tenant.value()).params(UsageSql.window(jdbc, zone, LocalDate.EPOCH))
+                .query(String.class).list();
+    }
+
     /** The names of these users (the people view), for the series' labels. */
     Map<String, String> names(TenantId tenant, Collection<String> users) {
         var names = new HashMap<String, String>();

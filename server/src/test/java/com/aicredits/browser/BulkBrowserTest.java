@@ -13,6 +13,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FilePayload;
+import com.microsoft.playwright.options.ReducedMotion;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -206,6 +207,55 @@ class BulkBrowserTest extends AdminBrowserTest {
         button(dialog(page), "Preview").click();
         assertThat(dialog(page).getByRole(AriaRole.HEADING)).hasText("Preview: remove credits");
         assertThat(dialog(page).locator("[data-after-remaining]")).hasText("95");
+    }
+
+    /**
+     * A table longer than the screen: the admin scrolls to its last row and ticks it. The action bar shows on the
+     * screen, not over that row (nor over a row that takes the focus), and its Preview button takes a click where it
+     * is (a mouse click at its place scrolls nothing); scrolled to the end of the page, the bar leaves the last row
+     * uncovered. On a laptop and on a phone, axe-clean with the bar showing.
+     */
+    @Test
+    void ticking_a_row_far_down_a_long_table_shows_the_action_bar_on_the_screen() {
+        for (int i = 1; i <= 20; i++) {
+            tenant.withCredits("Zoe Member " + (char) ('A' + i), "zoe" + i, 10, 0);
+        }
+        for (int[] screen : new int[][] {{1366, 900}, Browser.PHONE}) {
+            Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, screen);
+            // Bootstrap scrolls smoothly unless motion is reduced: then every scroll is over when measured.
+            page.emulateMedia(new Page.EmulateMediaOptions().setReducedMotion(ReducedMotion.REDUCE));
+            var last = page.locator("#table tbody tr").last();
+            last.scrollIntoViewIfNeeded();
+            last.locator("[data-select-row]").check();
+            var bar = page.locator("#bulk-bar");
+            assertThat(bar).isVisible();
+            var box = bar.boundingBox();
+            assertThat(box.y).as("the bar's top on a %dx%d screen", screen[0], screen[1]).isGreaterThanOrEqualTo(0.0);
+            assertThat(box.y + box.height).as("the bar's bottom").isLessThanOrEqualTo(screen[1]);
+            var ticked = last.boundingBox();
+            // (give or take half a pixel: the page scrolls by whole pixels, the rows' edges are not on them)
+            assertThat(ticked.y + ticked.height).as("the row just ticked, above the bar").isLessThanOrEqualTo(box.y + 0.5);
+            Axe.check(page, "the action bar over a long table, " + screen[0] + " px wide");
+            // A row under the bar that takes the focus (tabbing down the table) comes out from under it too.
+            var middle = row(page, "Zoe Member K");
+            middle.evaluate("row => window.scrollBy(0, row.getBoundingClientRect().top"
+                    + " - document.getElementById('bulk-bar').getBoundingClientRect().top + 5)");
+            middle.getByLabel("Select Zoe Member K").focus();
+            assertThat(middle.boundingBox().y + middle.boundingBox().height).as("a focused row, above the bar")
+                    .isLessThanOrEqualTo(bar.boundingBox().y + 0.5);
+
+            Object scrolled = page.evaluate("() => window.scrollY");
+            bar.getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("1");
+            var preview = button(bar, "Preview").boundingBox();
+            page.mouse().click(preview.x + preview.width / 2, preview.y + preview.height / 2);
+            assertThat(dialog(page).locator("tbody tr")).hasCount(1);
+            assertThat(page.evaluate("() => window.scrollY")).as("nothing scrolled to reach the bar").isEqualTo(scrolled);
+            button(dialog(page), "Close").first().click();
+
+            page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)");
+            var lastBox = last.boundingBox();
+            assertThat(lastBox.y + lastBox.height).as("the last row, scrolled to the end").isLessThanOrEqualTo(bar.boundingBox().y);
+        }
     }
 
     @Test

@@ -10,6 +10,8 @@ import com.aicredits.ledger.RequestId;
 import com.aicredits.shared.Credits;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.SelectOption;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -116,6 +118,37 @@ class UsageBrowserTest extends AdminBrowserTest {
         waitForChart(grace, "usage-by-feature");
         assertThat(grace.locator("[data-usage-summary]")).containsText("You consumed 14 credits");
         assertThat(grace.locator("[data-usage-runway]")).containsText("At this pace (1 a day), your credits last until ~");
+    }
+
+    /** Each feature's colour in the chart, by the series' label, as Chart.js draws it. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> colours(Page page, String chart) {
+        waitForChart(page, chart);
+        return (Map<String, Object>) page.evaluate("id => Object.fromEntries(Chart.getChart(document.getElementById(id))"
+                + ".data.datasets.map(d => [d.label, d.backgroundColor]))", chart);
+    }
+
+    /**
+     * The tenant's chart has summarize (the most), canvas (Ken's 17) and translate; Ken's own chart has canvas alone and
+     * Grace's summarize and translate. Coloured by their place in each chart, canvas was the tenant's second colour
+     * and Ken's first.
+     */
+    @Test
+    void a_feature_has_the_same_colour_on_the_tenants_chart_and_on_each_users() {
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize", Credits.of(40), AdminTenant.SEED);
+        ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "translate", Credits.of(2), AdminTenant.SEED);
+        Page page = admin();
+        var tenantColours = colours(page, "usage-by-feature");
+        assertThat(tenantColours).containsOnlyKeys("summarize", "canvas", "translate");
+        assertThat(Set.copyOf(tenantColours.values())).as("one colour per feature").hasSize(3);
+
+        page.navigate(tenant.app() + "/credits/users/" + tenant.ken.value() + "/history");
+        assertThat(colours(page, "usage-by-feature")).containsExactlyEntriesOf(Map.of("canvas", tenantColours.get("canvas")));
+
+        Page grace = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD);
+        grace.navigate(tenant.app() + "/me");
+        assertThat(colours(grace, "usage-by-feature")).containsOnly(Map.entry("summarize", tenantColours.get("summarize")),
+                Map.entry("translate", tenantColours.get("translate")));
     }
 
     @Test

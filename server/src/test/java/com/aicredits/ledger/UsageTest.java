@@ -269,6 +269,23 @@ class UsageTest {
     }
 
     @Test
+    void the_features_come_in_the_order_of_their_first_use_so_a_new_one_comes_after_the_older_ones() {
+        var ada = t.user("Ada Lovelace");
+        t.assigned(ada, "100");
+        charge(ada, "translate", "1");
+        charge(ada, "summarize", "1");
+        ledger.overTime().fold();
+        moveTo(clock.instant().plus(Duration.ofDays(1)));
+        charge(ada, "canvas", "1");
+        charge(ada, "alpha", "1");
+        charge(ada, "translate", "1");
+        var order = java.util.List.of("summarize", "translate", "alpha", "canvas"); // each day's by name
+        assertThat(ledger.overTime().featureOrder(t.tenant)).as("the new ones in the tail").isEqualTo(order);
+        ledger.overTime().fold();
+        assertThat(ledger.overTime().featureOrder(t.tenant)).as("folded").isEqualTo(order);
+    }
+
+    @Test
     void a_drift_in_a_roll_up_is_a_drift() {
         var ada = t.user("Ada Lovelace");
         t.assigned(ada, "100");

@@ -69,7 +69,7 @@ public class UsagePanels {
                 null, TOP_CONSUMERS));
         var charts = new ArrayList<Chart>();
         charts.add(overTime("usage-by-feature", "Consumption per " + query.interval().name().toLowerCase(Locale.ROOT)
-                + " by feature", usage));
+                + " by feature", usage, new ChartColours(ledger.overTime().featureOrder(tenantId))));
         charts.add(topConsumers(top));
         var runway = ledger.overTime().tenantRunway(tenantId);
         model.addAttribute("panel", new Panel("usage-panel", "/app/tenants/" + tenantId + "/credits/usage-panel",
@@ -111,7 +111,8 @@ public class UsagePanels {
                         + (forecast.getFirst().runway().beforeNextGrant() ? " That is before the next allowance grant." : "");
         model.addAttribute("panel", new Panel("usage-panel", url, daysOf(query), lower(query.interval()), RANGES,
                 summary(usage, who), runway, usage.total().thousandths() == 0,
-                List.of(overTime("usage-by-feature", "Consumption per " + lower(query.interval()) + " by feature", usage))));
+                List.of(overTime("usage-by-feature", "Consumption per " + lower(query.interval()) + " by feature", usage,
+                        new ChartColours(ledger.overTime().featureOrder(tenantId))))));
     }
 
     /** The picker's values, read leniently: a screen falls back to the default where the API would refuse. */
@@ -133,12 +134,12 @@ public class UsagePanels {
         }
     }
 
-    private Chart overTime(String id, String title, Usage usage) {
+    private Chart overTime(String id, String title, Usage usage, ChartColours colours) {
         var labels = usage.series().isEmpty() ? List.<String>of()
                 : usage.series().getFirst().points().stream().map(p -> label(p.date(), usage)).toList();
         List<Map<String, Object>> datasets = new ArrayList<>();
         for (var series : usage.series()) {
-            datasets.add(Map.of("label", series.label(), "data",
+            datasets.add(Map.of("label", series.label(), "backgroundColor", colours.of(series.key()), "data",
                     series.points().stream().map(p -> p.consumed().toBigDecimal()).toList()));
         }
         var columns = new ArrayList<String>();
@@ -158,7 +159,7 @@ public class UsagePanels {
 
     private Chart topConsumers(Usage top) {
         var labels = top.series().stream().map(Usage.Series::label).toList();
-        var data = List.<Map<String, Object>>of(Map.of("label", "Consumed",
+        var data = List.<Map<String, Object>>of(Map.of("label", "Consumed", "backgroundColor", ChartColours.PALETTE.getFirst(),
                 "data", top.series().stream().map(s -> s.total().toBigDecimal()).toList()));
         var rows = top.series().stream().map(s -> List.of(s.label(), Display.credits(s.total()))).toList();
         return new Chart("top-consumers", "Top consumers", "bar", data(labels, data, true), List.of("User", "Consumed"), rows);
