@@ -75,7 +75,7 @@ public class LiveUpdates implements SmartLifecycle {
         changed(change.tenantId(), change.userId() == null ? "pool" : change.userId().toString());
     }
 
-    /** After the change commits: the Users pages redraw their list ({@code people} in app.js). */
+    /** After the change commits: the Users pages redraw their list ({@code people} in live.js). */
     @TransactionalEventListener(fallbackExecution = true)
     void on(PeopleChanged change) {
         changed(change.tenantId(), "people");

@@ -103,7 +103,7 @@ class CreditRequestDecisionsTest extends AdminBrowserTest {
     /**
      * Waits for the answer to the {@code decisions}th decision, then for a redraw of the list by its live refresh
      * after it. The decision's own live message may be heard before its answer is shown, so the page is also told
-     * of one more, as a message from the stream would (app.js: live-requests).
+     * of one more, as a message from the stream would (live.js: live-requests).
      */
     private static void refreshAfterDecision(Page page, int decisions) {
         page.waitForFunction("n => window.decisions === n", decisions);

@@ -3,7 +3,7 @@ package com.aicredits.ledger.ui;
 import java.util.List;
 
 /**
- * The usage charts' colours, decided here alone (app.js draws what the chart's data says). A feature's colour is its
+ * The usage charts' colours, decided here alone (charts.js draws what the chart's data says). A feature's colour is its
  * place in the tenant's feature order ({@code UsageOverTime.featureOrder}), never its place in one chart: a user's
  * chart shows a few of the tenant's features, and coloured by place the same feature was pink on the tenant's chart
  * and blue on the user's. Beyond the palette's ten, features share colours, round the palette.
