@@ -26,7 +26,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * axe-core on every page and every open dialog, as Admin and as Planner, on a desktop and a 390×844 phone;
- * and the phone layout: collapsed navigation, no sideways page scroll, the narrow table, boxed history.
+ * and the phone layout: collapsed navigation, no sideways page scroll, the narrow tables, boxed history.
  */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -208,6 +208,54 @@ class AccessibilityTest extends AdminBrowserTest {
         assertThat((Boolean) page.locator(".history-scroll").evaluate("e => e.scrollWidth > e.clientWidth"))
                 .as("the history table scrolls inside its own box").isTrue();
         Browser.screenshot(page, "phone-history");
+    }
+
+    /**
+     * An admin on a phone had to swipe inside the Users table to reach a user's Edit and Deactivate buttons: the row
+     * now keeps the name, role, status and buttons on the screen, and the email and source behind Details.
+     */
+    @Test
+    void on_a_phone_a_users_row_shows_the_role_status_and_buttons_without_scrolling_sideways() {
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        open(page, "/users");
+        var grace = page.locator("#user-list tbody tr").filter(new Locator.FilterOptions().setHasText("Grace Planner"));
+        assertThat(grace).hasCount(1);
+
+        fitsItsBox(page, "#user-list .table-responsive");
+        onScreen(page, grace.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Grace Planner")));
+        onScreen(page, grace.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit Grace Planner")));
+        onScreen(page, grace.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Grace Planner")));
+        // td 0 holds the name, and on a phone the role and status under it; the other columns hide.
+        onScreen(page, grace.locator("[data-phone-summary]"));
+        assertThat(grace.locator("[data-phone-summary]")).hasText("Planner · Active");
+        assertThat(grace.locator("td").nth(1)).hasText(tenant.email("grace"));
+        assertThat(grace.locator("td").nth(1)).isHidden();
+        assertThat(grace.locator("[data-source]")).isHidden();
+        grace.getByText("Details").click();
+        assertThat(grace.locator("details dd").first()).hasText(tenant.email("grace"));
+        assertThat(grace.locator("details dd").nth(1)).hasText("Manual");
+        onScreen(page, grace.locator("details dl"));
+        fitsItsBox(page, "#user-list .table-responsive");
+        assertThat(scrollsSideways(page)).isFalse();
+        Axe.check(page, "phone users, a row's details open");
+        Browser.screenshot(page, "phone-users");
+    }
+
+    /** The table's own box does not scroll sideways: nothing in it is wider than the screen gives it. */
+    @SuppressWarnings("unchecked")
+    void fitsItsBox(Page page, String box) {
+        var widths = (List<Number>) page.locator(box).evaluate("e => [e.scrollWidth, e.clientWidth]");
+        assertThat(widths.get(0).intValue()).as(box + " scrolls sideways: scrollWidth > clientWidth " + widths)
+                .isLessThanOrEqualTo(widths.get(1).intValue());
+    }
+
+    /** Visible, and inside the screen's width: no swipe needed to see or reach it. */
+    void onScreen(Page page, Locator element) {
+        assertThat(element).isVisible();
+        var box = element.boundingBox();
+        int screen = ((Number) page.evaluate("() => document.documentElement.clientWidth")).intValue();
+        assertThat(box.x).as(element + " starts on the screen").isGreaterThanOrEqualTo(0);
+        assertThat(box.x + box.width).as(element + " ends within the screen's " + screen + " px").isLessThanOrEqualTo(screen);
     }
 
     @Test
