@@ -10,12 +10,15 @@ import com.aicredits.canvas.Canvas;
 import com.aicredits.directory.Directory;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.ledger.RequestId;
+import com.aicredits.shared.Credits;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +29,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * axe-core on every page and every open dialog, as Admin and as Planner, on a desktop and a 390×844 phone;
- * and the phone layout: collapsed navigation, no sideways page scroll, the narrow table, boxed history.
+ * and the phone layout: collapsed navigation, no sideways page scroll, tables whose rows fit the screen.
  */
 @TestApplication
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -204,10 +207,103 @@ class AccessibilityTest extends AdminBrowserTest {
                         .concat([document.documentElement.scrollWidth + ' > ' + document.documentElement.clientWidth])
                     """)).isFalse();
         }
-        page.navigate(tenant.app() + "/credits/users/" + tenant.grace + "/history");
-        assertThat((Boolean) page.locator(".history-scroll").evaluate("e => e.scrollWidth > e.clientWidth"))
-                .as("the history table scrolls inside its own box").isTrue();
+    }
+
+    /**
+     * An admin on a phone had to swipe inside the Users table to reach a user's Edit and Deactivate buttons: the row
+     * now keeps the name, role, status and buttons on the screen, and the email and source behind Details.
+     */
+    @Test
+    void on_a_phone_a_users_row_shows_the_role_status_and_buttons_without_scrolling_sideways() {
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        open(page, "/users");
+        var grace = page.locator("#user-list tbody tr").filter(new Locator.FilterOptions().setHasText("Grace Planner"));
+        assertThat(grace).hasCount(1);
+
+        fitsItsBox(page, "#user-list .table-responsive");
+        onScreen(page, grace.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Grace Planner")));
+        onScreen(page, grace.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit Grace Planner")));
+        onScreen(page, grace.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Grace Planner")));
+        // td 0 holds the name, and on a phone the role and status under it; the other columns hide.
+        onScreen(page, grace.locator("[data-phone-summary]"));
+        assertThat(grace.locator("[data-phone-summary]")).hasText("Planner · Active");
+        assertThat(grace.locator("td").nth(1)).hasText(tenant.email("grace"));
+        assertThat(grace.locator("td").nth(1)).isHidden();
+        assertThat(grace.locator("[data-source]")).isHidden();
+        grace.getByText("Details").click();
+        assertThat(grace.locator("details dd").first()).hasText(tenant.email("grace"));
+        assertThat(grace.locator("details dd").nth(1)).hasText("Manual");
+        onScreen(page, grace.locator("details dl"));
+        fitsItsBox(page, "#user-list .table-responsive");
+        assertThat(scrollsSideways(page)).isFalse();
+        Axe.check(page, "phone users, a row's details open");
+        Browser.screenshot(page, "phone-users");
+    }
+
+    /**
+     * And inside a user's history to read a line's amount: the line now keeps what, when (under what), the signed
+     * amount and the remaining after on the screen; the hold, who and the note join the request behind its Details.
+     */
+    @Test
+    void on_a_phone_a_history_line_shows_when_what_the_amount_and_the_remaining_without_scrolling_sideways() {
+        ledger.charge(tenant.id, new RequestId("phone-" + UUID.randomUUID()), tenant.grace, "summarize",
+                Credits.parse("188.625").orElseThrow(), AdminTenant.SEED); // past zero
+        ledger.add(tenant.id, tenant.grace, Credits.of(500), "For the quarterly forecast model", new Actor("admin:ops"), null)
+                .orElseThrow();
+        ledger.authorize(tenant.id, new RequestId("phone-running"), tenant.grace, "canvas", null, AdminTenant.SEED)
+                .orElseThrow();
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        open(page, "/credits/users/" + tenant.grace + "/history");
+        var lines = page.locator("[data-history-line]");
+        var charged = lines.filter(new Locator.FilterOptions().setHasText("summarize"));
+        var added = lines.filter(new Locator.FilterOptions().setHasText("Added"));
+        var running = lines.filter(new Locator.FilterOptions().setHasText("AI request running"));
+        assertThat(charged.locator("[data-amount]")).hasText("\u2212188.625");
+        assertThat(charged.locator("[data-col=remaining]")).hasText(Pattern.compile("^-88\\.\\d+$"));
+        assertThat(added.locator("[data-amount]")).hasText("+500");
+
+        fitsItsBox(page, ".history-scroll");
+        for (var line : List.of(charged, added, running)) {
+            // The date moves under what happened: four columns of that width do not fit the screen.
+            assertThat(line.locator("[data-col=when]")).isHidden();
+            onScreen(page, line.locator("[data-col=what] [data-phone-when]"));
+            onScreen(page, line.locator("[data-col=what]"));
+            onScreen(page, line.locator("[data-amount]"));
+            onScreen(page, line.locator("[data-col=remaining]"));
+            assertThat(line.locator("[data-col=by]")).isHidden();
+        }
+        assertThat(added.locator("[data-col=note]")).isHidden();
+        assertThat(running.locator("[data-col=hold]")).isHidden();
+        // Behind the line's Details: who, the note, the hold and the request, on the screen too.
+        added.getByText("Details").click();
+        assertThat(added.locator("details dl")).containsText("Admin: ops");
+        assertThat(added.locator("details dl")).containsText("For the quarterly forecast model");
+        onScreen(page, added.locator("details dl"));
+        running.getByText("Details").click();
+        assertThat(running.locator("details dl")).containsText("Hold");
+        assertThat(running.locator("details dl")).containsText("phone-running");
+        onScreen(page, running.locator("details dl"));
+        fitsItsBox(page, ".history-scroll");
+        assertThat(scrollsSideways(page)).isFalse();
+        Axe.check(page, "phone history, two lines' details open");
         Browser.screenshot(page, "phone-history");
+    }
+
+    /** The table's own box does not scroll sideways: nothing in it is wider than the screen gives it. */
+    @SuppressWarnings("unchecked")
+    void fitsItsBox(Page page, String box) {
+        var widths = (List<Number>) page.locator(box).evaluate("e => [e.scrollWidth, e.clientWidth]");
+        assertThat(widths.get(0).intValue()).as(box + " scrolls sideways: scrollWidth > clientWidth " + widths)
+                .isLessThanOrEqualTo(widths.get(1).intValue());
+    }
+
+    /** Visible, and inside the screen's width: no swipe needed to see or reach it. */
+    void onScreen(Page page, Locator element) {
+        assertThat(element).isVisible();
+        var box = element.boundingBox();
+        int screen = ((Number) page.evaluate("() => document.documentElement.clientWidth")).intValue();
+        assertThat(box.x).as(element + " starts on the screen").isGreaterThanOrEqualTo(0);
+        assertThat(box.x + box.width).as(element + " ends within the screen's " + screen + " px").isLessThanOrEqualTo(screen);
     }
 
     @Test
