@@ -52,8 +52,8 @@ class AlertStore {
     }
 
     /**
-     * Active users at or below their tenant's low-balance threshold, or with nothing left (holds aside, {@link Alerts.Figures#exhausted()}) while the exhausted
-     * alert is on, for whom no alert of that kind is recorded: the state a crash between a charge's commit and its
+     * Active users at or below their tenant's low-balance threshold, or with nothing left (holds aside,
+     * {@link Alerts.Figures#exhausted()}) while the exhausted alert is on, for whom no alert of that kind is recorded: the state a crash between a charge's commit and its
      * alert claim leaves behind (or alerts turned on while already below). A tenant with no settings row has the
      * defaults (20 %, exhausted on). At most {@code limit}, so a sweep never holds a huge result.
      */

@@ -51,6 +51,18 @@ class ErrorPagesTest extends AdminBrowserTest {
     }
 
     @Test
+    void on_a_phone_the_error_page_fits_the_screen_and_passes_axe() {
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        var response = page.navigate(tenant.app() + "/credits/users/" + UUID.randomUUID() + "/history");
+        assertThat(response.status()).isEqualTo(404);
+        assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))
+                .as("the error page scrolls sideways").isFalse();
+        var back = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to AI Credits")).boundingBox();
+        assertThat(back.x + back.width).isLessThanOrEqualTo(390.0);
+        Axe.check(page, "phone 404 page");
+    }
+
+    @Test
     void api_clients_and_the_pages_own_requests_still_get_the_problem_document() {
         Page page = admin();
         String unknown = tenant.app() + "/credits/users/" + UUID.randomUUID() + "/history";

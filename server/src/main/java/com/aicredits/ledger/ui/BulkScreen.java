@@ -1,5 +1,6 @@
 package com.aicredits.ledger.ui;
 
+import com.aicredits.api.JsonText;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import com.aicredits.ledger.Actor;
@@ -158,7 +159,7 @@ class BulkScreen {
         return switch (result) {
             case BulkResult.Done done when !dryRun -> ResponseEntity.noContent().header("HX-Trigger",
                     "{\"credits-changed\":null,\"bulk-done\":{\"message\":"
-                            + Toast.json(doneMessage(operation.get(), done.preview())) + "}}").build();
+                            + JsonText.quoted(doneMessage(operation.get(), done.preview())) + "}}").build();
             case BulkResult.Done done -> preview(done.preview(), Map.of(), model);
             case BulkResult.RowsRefused refused -> {
                 if (!dryRun) {
@@ -198,7 +199,7 @@ class BulkScreen {
                 new Actor(principal.getName()), dryRun);
         return switch (result) {
             case BulkResult.Done done when !dryRun -> ResponseEntity.noContent().header("HX-Trigger",
-                    "{\"credits-changed\":null,\"bulk-done\":{\"message\":" + Toast.json("Set an allowance of "
+                    "{\"credits-changed\":null,\"bulk-done\":{\"message\":" + JsonText.quoted("Set an allowance of "
                             + Views.allowance(terms) + ", for " + who(done.preview()) + ". Unassigned: "
                             + Display.credits(done.preview().unassignedAfter()) + ".") + "}}").build();
             case BulkResult.Done done -> preview(done.preview(), Map.of(), model);

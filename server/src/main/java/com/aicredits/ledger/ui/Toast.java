@@ -23,18 +23,14 @@ final class Toast {
                     : "Removed " + Display.credits(amount) + " credits from " + name + "."
                             + (row.active() ? "" : " The allocation ended: they left the table.");
         };
-        return "{\"credits-changed\":null,\"credits-done\":{\"message\":" + json(message) + ",\"userId\":"
-                + json(row.userId().toString()) + ",\"history\":" + json(base + "/credits/users/" + row.userId() + "/history")
-                + ",\"name\":" + json(name) + "}}";
+        return message(message, row.userId().toString(), base, name);
     }
 
     /** A toast with its own wording, for a change that is not one assign, add or remove (setting an allowance). */
     static String message(String message, String userId, String base, String name) {
-        return "{\"credits-changed\":null,\"credits-done\":{\"message\":" + json(message) + ",\"userId\":" + json(userId)
-                + ",\"history\":" + json(base + "/credits/users/" + userId + "/history") + ",\"name\":" + json(name) + "}}";
-    }
-
-    static String json(String text) {
-        return JsonText.quoted(text);
+        return "{\"credits-changed\":null,\"credits-done\":{\"message\":" + JsonText.quoted(message)
+                + ",\"userId\":" + JsonText.quoted(userId)
+                + ",\"history\":" + JsonText.quoted(base + "/credits/users/" + userId + "/history")
+                + ",\"name\":" + JsonText.quoted(name) + "}}";
     }
 }
