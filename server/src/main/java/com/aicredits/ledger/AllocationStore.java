@@ -153,15 +153,45 @@ class AllocationStore {
                 .query(AllocationStore::account).optional();
     }
 
-    /** The removable credits of the user's active allocation, its row locked until the transaction ends; empty without one. */
-    Optional<Credits> lockRemovable(TenantId tenant, UserId user) {
+    /**
+     * The removable credits of a deactivated user's active allocation, its row locked until the transaction ends;
+     * empty without one, or once the user is active again (a reactivation gives nothing back, and takes nothing).
+     */
+    Optional<Credits> lockReclaimable(TenantId tenant, UserId user) {
         return jdbc.sql("""
-                select credits_removable(assigned, consumed, held) from accounts
-                 where tenant_id = ? and user_id = ? and active
+                select credits_removable(a.assigned, a.consumed, a.held) from accounts a
+                 where a.tenant_id = ? and a.user_id = ? and a.active
+                   and not exists (select 1 from people u where u.tenant_id = ? and u.id = ? and u.active)
                    for update
                 """)
-                .params(tenant.value(), user.value())
+                .params(tenant.value(), user.value(), tenant.value(), user.value())
                 .query((rs, n) -> new Credits(rs.getLong(1))).optional();
+    }
+
+    /** A deactivated user who could give credits back. */
+    record Leftover(TenantId tenant, UserId user) {
+    }
+
+    /**
+     * Deactivated users with removable credits, in the tenants that reclaim at deactivation (V12's default: they
+     * do): what requests still running at the deactivation gave back when they finished. At most {@code limit};
+     * {@code tenant} null for every tenant.
+     */
+    List<Leftover> leftovers(TenantId tenant, int limit) {
+        return jdbc.sql("""
+                select u.tenant_id, u.id
+                  from people u
+                  join accounts a on a.tenant_id = u.tenant_id and a.user_id = u.id
+                  left join tenant_settings s on s.tenant_id = u.tenant_id
+                 where not u.active and a.active and credits_removable(a.assigned, a.consumed, a.held) > 0
+                   and coalesce(s.reclaim_on_deactivate, true)
+                   and (cast(:tenant as uuid) is null or u.tenant_id = :tenant)
+                 limit :limit
+                """)
+                .param("tenant", tenant == null ? null : tenant.value()).param("limit", limit)
+                .query((rs, n) -> new Leftover(new TenantId(rs.getObject(1, UUID.class)),
+                        new UserId(rs.getObject(2, UUID.class))))
+                .list();
     }
 
     /**

@@ -168,10 +168,11 @@ class Allocations {
     }
 
     /**
-     * Takes back everything removable from a user who was just deactivated: max(0, remaining − held), as one
-     * REMOVE entry. Runs inside the deactivating transaction (it joins it), takes the pool lock first like every
-     * allocation change, then the account row, so no authorization can add a hold between reading the removable
-     * credits and removing them. Held credits stay until their request is settled or voided. Nothing removable
+     * Takes back everything removable from a deactivated user: max(0, remaining − held), as one REMOVE entry.
+     * Runs inside the deactivating transaction (it joins it), or in its own for the leftovers of the requests that
+     * were running then (DeactivationReclaim); takes the pool lock first like every allocation change, then the
+     * account row, so no authorization can add a hold between reading the removable credits and removing them.
+     * Held credits stay until their request is settled or voided. A user active again, or nothing removable
      * (no allocation, or everything consumed or held) writes nothing. Returns what was reclaimed.
      */
     Credits reclaim(TenantId tenant, UserId user, Actor actor) {
@@ -180,7 +181,7 @@ class Allocations {
             if (pool.isEmpty()) {
                 return Credits.ZERO;
             }
-            var removable = store.lockRemovable(tenant, user);
+            var removable = store.lockReclaimable(tenant, user);
             if (removable.isEmpty() || !removable.get().isPositive()) {
                 return Credits.ZERO;
             }

@@ -8,8 +8,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Releases holds that outlived their time-to-live. Safe to run on every instance at once: each hold is
- * claimed with SKIP LOCKED and released exactly once.
+ * Releases holds that outlived their time-to-live, then reclaims what deactivated users' finished requests gave
+ * back ({@link DeactivationReclaim#reclaimLeftovers()}). Safe to run on every instance at once: each hold is
+ * claimed with SKIP LOCKED and released exactly once, and each reclaim reads the removable credits under the
+ * account's lock.
  */
 @Component
 @ConditionalOnProperty(name = "aicredits.ledger.sweeper.enabled", matchIfMissing = true)
@@ -18,15 +20,18 @@ class HoldSweeper {
     private static final Logger log = LoggerFactory.getLogger(HoldSweeper.class);
 
     private final Ledger ledger;
+    private final DeactivationReclaim reclaim;
 
-    HoldSweeper(Ledger ledger) {
+    HoldSweeper(Ledger ledger, DeactivationReclaim reclaim) {
         this.ledger = ledger;
+        this.reclaim = reclaim;
     }
 
     @Scheduled(fixedDelayString = "${aicredits.ledger.sweeper.interval:5s}", initialDelayString = "${aicredits.ledger.sweeper.interval:5s}")
     void sweep() {
         try {
             ledger.expireHolds();
+            reclaim.reclaimLeftovers();
         } catch (DataAccessException e) {
             // The database is away (restarting, failing over); the next round picks up where this one stopped.
             log.warn("Hold sweep skipped: {}", e.getMessage());

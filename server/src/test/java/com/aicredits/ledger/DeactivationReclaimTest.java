@@ -7,6 +7,8 @@ import com.aicredits.TestApplication;
 import com.aicredits.Together;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.UserChange;
+import com.aicredits.settings.SettingsChange;
+import com.aicredits.settings.TenantSettings;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refusal;
@@ -22,7 +24,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Deactivating a user (by the Users tab, the API or SCIM: all go through the directory) returns their
  * removable credits, max(0, remaining - held), to the pool as one REMOVE entry by actor directory, in the
- * deactivating transaction. Held credits stay until their request finishes; reactivating gives nothing back.
+ * deactivating transaction. Held credits stay until their request finishes; what it gives back then returns to
+ * the pool at the hold sweeper's next round. Reactivating gives nothing back.
  */
 @TestApplication
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -30,6 +33,8 @@ class DeactivationReclaimTest {
 
     @Autowired Ledger ledger;
     @Autowired Directory directory;
+    @Autowired DeactivationReclaim reclaim;
+    @Autowired TenantSettings settings;
 
     private LedgerFixture t;
 
@@ -130,6 +135,91 @@ class DeactivationReclaimTest {
         assertThat(reclaim.getFirst().credits()).isEqualTo(Credits.of(100 - 3 * admitted));
         assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.of(900 + 100 - 3 * admitted));
         assertThat(refusedAfterwards(eve)).isEqualTo(Refusal.USER_INACTIVE);
+        t.assertReconciles();
+    }
+
+    @Test
+    void what_a_running_request_gives_back_when_it_finishes_returns_to_the_pool_at_the_next_sweep() {
+        var ada = t.user("Ada");
+        var bob = t.user("Bob");
+        t.purchased("100").assigned(ada, "30");
+        t.assigned(bob, "20");
+        assertThat(t.authorize("ada-running", ada, "5")).isInstanceOf(Outcome.Done.class);
+        assertThat(t.authorize("bob-running", bob, "4")).isInstanceOf(Outcome.Done.class);
+        deactivate(ada);
+        deactivate(bob);
+        // reclaimed at deactivation: 25 of Ada's, 16 of Bob's; 5 and 4 held
+        assertThat(reclaim.reclaimLeftovers(t.tenant)).as("nothing while the requests run").isEqualTo(Credits.ZERO);
+
+        assertThat(ledger.settle(t.tenant, new RequestId("ada-running"), Credits.of(3), FEATURE)).isInstanceOf(Outcome.Done.class);
+        assertThat(ledger.voidRequest(t.tenant, new RequestId("bob-running"), FEATURE)).isInstanceOf(Outcome.Done.class);
+        assertThat(t.balance(ada).remaining()).as("the settle itself takes nothing").isEqualTo(Credits.of(2));
+
+        assertThat(reclaim.reclaimLeftovers(t.tenant)).isEqualTo(Credits.of(6));
+
+        assertThat(directoryEntries(ada)).hasSize(2).first().satisfies(entry -> {
+            assertThat(entry.type()).isEqualTo(EntryType.REMOVE);
+            assertThat(entry.credits()).isEqualTo(Credits.of(2));
+            assertThat(entry.remainingAfter()).isEqualTo(Credits.ZERO);
+        });
+        assertThat(directoryEntries(bob)).hasSize(2).first().extracting(Entry::credits).isEqualTo(Credits.of(4));
+        assertThat(t.balance(ada).active()).as("remaining reached zero: the allocation closed").isFalse();
+        assertThat(t.balance(bob).active()).isFalse();
+        assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.of(97));
+        assertThat(reclaim.reclaimLeftovers(t.tenant)).as("each credit once").isEqualTo(Credits.ZERO);
+        t.assertReconciles();
+    }
+
+    @Test
+    void leftovers_stay_with_a_user_active_again_and_in_a_tenant_that_does_not_reclaim() {
+        var cy = t.user("Cy");
+        t.purchased("100").assigned(cy, "10");
+        assertThat(t.authorize("cy-running", cy, "5")).isInstanceOf(Outcome.Done.class);
+        deactivate(cy);
+        assertThat(ledger.settle(t.tenant, new RequestId("cy-running"), Credits.of(1), FEATURE)).isInstanceOf(Outcome.Done.class);
+        change(cy, true);
+
+        assertThat(reclaim.reclaimLeftovers(t.tenant)).as("reactivated before the sweep").isEqualTo(Credits.ZERO);
+        assertThat(t.balance(cy).remaining()).isEqualTo(Credits.of(4));
+
+        var other = new LedgerFixture(ledger, directory);
+        assertThat(settings.change(other.tenant, new SettingsChange(null, null, false, null, null)))
+                .isInstanceOf(Outcome.Done.class);
+        var dee = other.user("Dee");
+        other.purchased("100").assigned(dee, "10");
+        assertThat(other.authorize("dee-running", dee, "5")).isInstanceOf(Outcome.Done.class);
+        assertThat(directory.change(other.tenant, dee, new UserChange(null, null, false))).isInstanceOf(Outcome.Done.class);
+        assertThat(ledger.settle(other.tenant, new RequestId("dee-running"), Credits.of(1), FEATURE)).isInstanceOf(Outcome.Done.class);
+
+        assertThat(reclaim.reclaimLeftovers(other.tenant)).isEqualTo(Credits.ZERO);
+        reclaim.reclaimLeftovers(); // the sweeper's round over every tenant
+        assertThat(other.balance(dee).remaining()).isEqualTo(Credits.of(9));
+        assertThat(t.balance(cy).remaining()).isEqualTo(Credits.of(4));
+        t.assertReconciles();
+        other.assertReconciles();
+    }
+
+    @Test
+    void sweeps_on_several_instances_racing_the_settles_reclaim_every_credit_once() throws Exception {
+        var eve = t.user("Eve");
+        t.purchased("100").assigned(eve, "50");
+        for (int i = 0; i < 4; i++) {
+            assertThat(t.authorize("eve-" + i, eve, "5")).isInstanceOf(Outcome.Done.class);
+        }
+        deactivate(eve); // 30 back at once; 20 held by four requests
+
+        // Four settles of 2 each, and four sweepers (as on four instances), all at once.
+        List<Object> results = Together.run(8, i -> i < 4
+                ? ledger.settle(t.tenant, new RequestId("eve-" + i), Credits.of(2), FEATURE)
+                : reclaim.reclaimLeftovers(t.tenant));
+        assertThat(results.subList(0, 4)).allMatch(Outcome.Done.class::isInstance);
+        reclaim.reclaimLeftovers(t.tenant); // the next round takes what freed after the racing ones looked
+
+        var entries = directoryEntries(eve);
+        long reclaimed = entries.stream().mapToLong(entry -> entry.credits().thousandths()).sum();
+        assertThat(new Credits(reclaimed)).as("30 at deactivation, then 5 - 2 of each request").isEqualTo(Credits.of(42));
+        assertThat(t.balance(eve).remaining()).isEqualTo(Credits.ZERO);
+        assertThat(t.summary().creditsUnassigned()).isEqualTo(Credits.of(92));
         t.assertReconciles();
     }
 

@@ -156,21 +156,34 @@ final class ModelAllocations {
     /**
      * The directory deactivates a user: their removable credits, max(0, remaining - held), go back to the pool
      * (a REMOVE by actor directory, closing the allocation if remaining reaches zero); held credits stay until
-     * their requests finish. Deactivating an inactive or unknown user does nothing. Returns what went back.
+     * their requests finish ({@link #reclaimLeftovers}). Deactivating an inactive or unknown user does nothing.
+     * Returns what went back.
      */
     static Credits deactivate(LedgerModel model, UserId user) {
         if (!model.users.containsKey(user) || !model.inactive.add(user)) {
             return Credits.ZERO;
         }
+        return new Credits(reclaim(model, user));
+    }
+
+    /**
+     * The hold sweeper's round after deactivations: what the requests running at a deactivation gave back when
+     * they finished goes back to the pool the same way (the model's tenant reclaims, the default). Returns the total.
+     */
+    static Credits reclaimLeftovers(LedgerModel model) {
+        return new Credits(model.inactive.stream().mapToLong(user -> reclaim(model, user)).sum());
+    }
+
+    private static long reclaim(LedgerModel model, UserId user) {
         var account = model.accounts.get(user);
         long removable = account == null || !account.active ? 0 : account.removable();
         if (removable <= 0) {
-            return Credits.ZERO;
+            return 0;
         }
         account.assigned -= removable;
         model.assigned -= removable;
         account.active = account.remaining() != 0;
-        return new Credits(removable);
+        return removable;
     }
 
     /** Reactivation gives nothing back: the user starts again with what their allocation still holds. */

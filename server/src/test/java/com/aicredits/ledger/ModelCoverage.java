@@ -46,7 +46,7 @@ final class ModelCoverage {
     static final List<String> REQUIRED_EVENTS = List.of("remaining went below zero",
             "a removal closed an allocation", "an assign reopened a closed account", "a late settle after expiry",
             "a late settle reopened a closed account", "a deactivation reclaimed credits",
-            "a deactivation left held credits in place");
+            "a deactivation left held credits in place", "a sweep reclaimed what a finished request gave back");
 
     private final Map<String, Integer> outcomes = new TreeMap<>();
     private final Map<String, Integer> events = new TreeMap<>();
@@ -67,6 +67,10 @@ final class ModelCoverage {
                 if (after.held() > 0) {
                     count(events, "a deactivation left held credits in place");
                 }
+            }
+            if (step instanceof ModelStep.Elapse elapse && elapse.sweep() && was != null
+                    && after.assigned() < was.assigned()) {
+                count(events, "a sweep reclaimed what a finished request gave back");
             }
             if (was != null && !was.active() && after.active()) {
                 count(events, step instanceof ModelStep.Settle ? "a late settle reopened a closed account"

@@ -47,6 +47,7 @@ final class ModelRun {
     final Ledger ledger;
     final Directory directory;
     final CreditRequests requests;
+    final DeactivationReclaim reclaim;
     final JdbcClient jdbc;
     final TestClock clock;
     final TenantId tenant;
@@ -70,6 +71,7 @@ final class ModelRun {
         this.coverage = coverage;
         this.directory = application.getBean(Directory.class);
         this.requests = application.getBean(CreditRequests.class);
+        this.reclaim = application.getBean(DeactivationReclaim.class);
         // The expiry sweep is global: release whatever holds earlier sequences left open, so that this
         // sequence's sweeps count only its own.
         clock.advance(Duration.ofDays(1));

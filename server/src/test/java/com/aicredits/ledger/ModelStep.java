@@ -224,7 +224,10 @@ sealed interface ModelStep {
         }
     }
 
-    /** Moves the clock on; {@code sweep} then runs the hold expiry as the background sweeper would. */
+    /**
+     * Moves the clock on; {@code sweep} then runs the background sweeper's round: the hold expiry, then the
+     * reclaim of what deactivated users' finished requests gave back.
+     */
     record Elapse(int minutes, boolean sweep) implements ModelStep {
         @Override
         public void perform(ModelRun run) {
@@ -233,6 +236,8 @@ sealed interface ModelStep {
                 var now = run.clock.instant();
                 run.compare("expireHolds() at " + now, ModelConsumption.expire(run.model, now),
                         new ModelState.Swept(run.ledger.expireHolds()));
+                run.compare("reclaimLeftovers()", ModelAllocations.reclaimLeftovers(run.model),
+                        run.reclaim.reclaimLeftovers(run.tenant));
             }
         }
 
