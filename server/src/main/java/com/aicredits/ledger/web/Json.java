@@ -2,19 +2,20 @@ package com.aicredits.ledger.web;
 
 import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Allowance;
-import com.aicredits.settings.AllowanceTerms;
-import java.time.LocalDate;
 import com.aicredits.ledger.Balance;
 import com.aicredits.ledger.Entry;
 import com.aicredits.ledger.Page;
-import com.aicredits.ledger.Runway;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.RequestState;
+import com.aicredits.ledger.Runway;
 import com.aicredits.ledger.Summary;
+import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.UserId;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
@@ -125,8 +126,12 @@ final class Json {
         }
     }
 
+    /** {@code active}: the user has an open allocation (credits assigned and not ended), not the person's state. */
     record BalanceJson(BigDecimal assigned, BigDecimal consumed, BigDecimal remaining, BigDecimal held,
-            BigDecimal available, boolean active, boolean canStart) {
+            BigDecimal available,
+            @Schema(description = "the user has an open allocation (credits "
+                    + "assigned and not ended); not whether the person is active: see canStart") boolean active,
+            boolean canStart) {
         static BalanceJson of(Balance b) {
             return new BalanceJson(amount(b.assigned()), amount(b.consumed()), amount(b.remaining()),
                     amount(b.held()), amount(b.available()), b.active(), b.canStart());
