@@ -17,16 +17,22 @@
         }
     });
 
-    // A live list holding buttons that post (data-busy-safe: the Users list's Deactivate) is not redrawn while one of
-    // them is on its way: the button would leave the page, and htmx fires its answer's events (the toast, the
-    // refresh) on the removed button, where nobody hears them. The list is redrawn once that request is done.
+    // A live list holding controls that post (data-busy-safe: the Users list's Deactivate, the credit requests'
+    // Approve) is not redrawn while one of them is on its way: the control would leave the page, and htmx handles its
+    // answer on the removed control, where nobody hears it (the toast, the message swapped in out of band). Only the
+    // list's own redraws wait; the answer itself may replace the list. Once that request is done the list on the page
+    // (the answer's, if it replaced the list) is redrawn, so a change the held redraw carried is shown. (The event's
+    // detail.elt is the target; the element that asked is requestConfig.elt.)
     document.addEventListener('htmx:beforeSwap', function (event) {
         const list = event.detail.target;
         const busy = list && list.matches && list.matches('[data-busy-safe]') && list.querySelector('.htmx-request');
-        if (busy && busy !== event.detail.elt) {
+        if (busy && event.detail.requestConfig.elt === list) {
             event.detail.shouldSwap = false;
             busy.addEventListener('htmx:afterRequest', function () {
-                htmx.trigger(list, 'redraw');
+                const current = document.getElementById(list.id);
+                if (current) {
+                    htmx.trigger(current, 'redraw');
+                }
             }, {once: true});
         }
     });

@@ -101,6 +101,36 @@ class CreditRequestDecisionsTest extends AdminBrowserTest {
     }
 
     /**
+     * A live redraw of the list that lands while an Approve is on its way must wait for it: it would take the
+     * Approve's form off the page, and htmx would put the answer, with its message out of band, into the removed
+     * list, where nobody sees it. The list is redrawn once the approval is answered, with what changed meanwhile.
+     */
+    @Test
+    void the_message_after_an_approval_is_not_lost_to_a_live_redraw_landing_while_the_approval_is_on_its_way() {
+        file(tenant.grace, 40, "a report due Friday");
+        Page page = requestsPage();
+        var held = HeldAnswer.first(page, "**/credits/requests/*/approve");
+        button(card(page, "Grace Planner"), "Approve the request of Grace Planner").click();
+        held.awaitRead(page);
+        file(tenant.linus, 30, "onboarding"); // after the approval's answer was drawn: only a redraw shows it
+        // window.listRedraws: the answers to the list's own redraws since now, one told of as the stream would be.
+        page.evaluate("""
+                () => { window.listRedraws = 0;
+                        document.body.addEventListener('htmx:beforeSwap', e => {
+                            if (e.detail.requestConfig.elt.id === 'request-list') { window.listRedraws++; }
+                        });
+                        document.body.dispatchEvent(new CustomEvent('live-requests')); }""");
+        page.waitForFunction("() => window.listRedraws >= 1");
+
+        held.show();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
+                .setHasText("Approved: Grace Planner, 40 credits."))).isVisible();
+        assertThat(page.locator("#request-list tr[data-status=APPROVED]")).containsText("Grace Planner");
+        assertThat(card(page, "Linus Waiting")).isVisible();
+    }
+
+    /**
      * Waits for the answer to the {@code decisions}th decision, then for a redraw of the list by its live refresh
      * after it. The decision's own live message may be heard before its answer is shown, so the page is also told
      * of one more, as a message from the stream would (live.js: live-requests).

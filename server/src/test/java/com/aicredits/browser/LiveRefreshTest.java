@@ -8,12 +8,9 @@ import com.aicredits.TestApplication;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.requests.CreditRequests;
 import com.aicredits.shared.Credits;
-import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Route;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -142,36 +139,6 @@ class LiveRefreshTest extends AdminBrowserTest {
         assertThat(lines.first()).containsText("\u22122");
         assertThat(lines.last()).containsText("\u22124");
         assertThat(page.locator("#history-feature")).hasValue("summarize");
-    }
-
-    /**
-     * The first request matching a pattern reaches the server and reads its answer at once, but the page gets that
-     * answer only on {@link #show()}: what a slow answer is, made to last exactly as long as the test needs.
-     */
-    private static final class HeldAnswer {
-        private final AtomicReference<Route> route = new AtomicReference<>();
-        private final AtomicReference<APIResponse> answer = new AtomicReference<>();
-
-        static HeldAnswer first(Page page, String pattern) {
-            var held = new HeldAnswer();
-            page.route(pattern, route -> {
-                if (held.route.get() == null) {
-                    held.answer.set(route.fetch());
-                    held.route.set(route);
-                } else {
-                    route.resume();
-                }
-            });
-            return held;
-        }
-
-        void awaitRead(Page page) {
-            page.waitForCondition(() -> route.get() != null);
-        }
-
-        void show() {
-            route.get().fulfill(new Route.FulfillOptions().setResponse(answer.get()));
-        }
     }
 
     /** window.liveMessages counts the messages the page hears, each once (every listener reports the same one). */

@@ -64,6 +64,13 @@ final class LedgerFixture {
         return this;
     }
 
+    /** A new user holding {@code assigned} credits out of {@code purchased} bought for the tenant. */
+    UserId userWithCredits(String name, String purchased, String assigned) {
+        var user = user(name);
+        purchased(purchased).assigned(user, assigned);
+        return user;
+    }
+
     AccountRow assigned(UserId user, String amount) {
         var result = ledger.assign(tenant, user, credits(amount), null, ADMIN, null);
         assertThat(result).isInstanceOf(Outcome.Done.class);

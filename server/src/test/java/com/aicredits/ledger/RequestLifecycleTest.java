@@ -51,8 +51,7 @@ class RequestLifecycleTest {
     @BeforeEach
     void aUserWithCredits() {
         t = new LedgerFixture(ledger, directory);
-        ada = t.user("Ada");
-        t.purchased("100").assigned(ada, "10");
+        ada = t.userWithCredits("Ada", "100", "10");
     }
 
     private RequestId authorized(String estimate) {

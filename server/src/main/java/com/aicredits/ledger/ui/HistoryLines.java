@@ -30,15 +30,16 @@ final class HistoryLines {
 
         /** The signed change as the screen shows it: +250, −188.625, or "" when only a hold moved. */
         public String amount() {
-            return signed(change);
+            return Display.change(change);
         }
 
         public boolean negative() {
             return change.isNegative();
         }
 
+        /** With the same minus sign as the change beside it: −88.625. */
         public String remainingAfter() {
-            return Display.credits(remaining);
+            return Display.signedFigure(remaining);
         }
 
         public String hold() {
@@ -94,14 +95,6 @@ final class HistoryLines {
             case VOID -> "AI request voided";
             case EXPIRE -> "AI request hold expired";
         };
-    }
-
-    /** +250, −188.625 (a true minus sign), or "" for no change. */
-    static String signed(Credits change) {
-        if (change.thousandths() == 0) {
-            return "";
-        }
-        return change.isNegative() ? "\u2212" + Display.credits(change.negate()) : "+" + Display.credits(change);
     }
 
     /**

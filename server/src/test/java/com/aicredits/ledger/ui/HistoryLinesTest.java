@@ -31,7 +31,15 @@ class HistoryLinesTest {
         assertThat(lines).extracting(HistoryLines.Line::amount).containsExactly("\u221250", "+250");
         assertThat(lines.getFirst().negative()).isTrue();
         assertThat(lines).extracting(HistoryLines.Line::by).containsExactly("Admin: ada@acme.example", "Platform");
-        assertThat(HistoryLines.signed(new Credits(-188_625))).isEqualTo("\u2212188.625");
+        assertThat(Display.change(new Credits(-188_625))).isEqualTo("\u2212188.625");
+    }
+
+    /** On a phone the remaining after sits right beside the amount: one minus sign for both, never a hyphen. */
+    @Test
+    void the_remaining_after_a_line_is_written_with_the_same_minus_sign_as_its_amount() {
+        var lines = HistoryLines.of(List.of(entry(2, EntryType.CHARGE, "17", "12000", "-5000", "key:canvas", "r-3")));
+        assertThat(lines.getFirst().amount()).isEqualTo("\u221217");
+        assertThat(lines.getFirst().remainingAfter()).isEqualTo("\u22125");
     }
 
     @Test
