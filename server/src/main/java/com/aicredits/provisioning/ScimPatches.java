@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * library reads the request, the shapes it does not take are brought to the standard's: an operation name in
  * any case ("Replace", "REPLACE", "rePlace"), and (Entra ID) a path-less operation whose value object has
  * attribute paths as keys ({"name.givenName": "Ada"}), which becomes one operation per key. Booleans sent as
- * strings ("False") are read by {@link ScimUsers}.
+ * strings ("False") are read by {@link DesiredUser}.
  */
 final class ScimPatches {
 
