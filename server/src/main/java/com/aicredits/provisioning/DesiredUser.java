@@ -25,8 +25,9 @@ record DesiredUser(String name, String email, Boolean active, String externalId,
 
     /**
      * Reads what a POST or PUT body (or a patched resource) asks for. {@code before} is the resource as it was
-     * (for a PATCH): a name is taken from whichever of displayName, name.formatted or the given and family names
-     * the client changed, since clients patch only the one they map (Entra ID patches name.givenName alone).
+     * (for a PATCH, {@link ScimUsers#patchable}, with the name's parts): a name is taken from whichever of
+     * displayName, name.formatted or the given and family names the client changed, since clients patch only the
+     * one they map (Entra ID patches name.givenName alone).
      */
     static Read read(ObjectNode resource, ObjectNode before) {
         if (!ScimUsers.declares(resource.get("schemas"), ScimUsers.USER_SCHEMA)) {

@@ -17,7 +17,6 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.messages.ListResponse;
 import com.unboundid.scim2.common.types.UserResource;
-import com.unboundid.scim2.common.utils.JsonUtils;
 import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
@@ -129,7 +128,7 @@ public class Provisioning {
         if (patch.isEmpty()) {
             return new Refused(400, BadRequestException.INVALID_SYNTAX, "the body is not one JSON PatchOp request");
         }
-        ObjectNode before = JsonUtils.valueToNode(ScimUsers.resource(current.get(), location(usersUrl, current.get())));
+        ObjectNode before = ScimUsers.patchable(current.get(), location(usersUrl, current.get()));
         ObjectNode after;
         try {
             after = ScimPatches.apply(before, patch.get());

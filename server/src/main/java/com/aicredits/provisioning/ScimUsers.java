@@ -5,11 +5,14 @@ import com.unboundid.scim2.common.types.Email;
 import com.unboundid.scim2.common.types.Meta;
 import com.unboundid.scim2.common.types.Name;
 import com.unboundid.scim2.common.types.UserResource;
+import com.unboundid.scim2.common.utils.JsonUtils;
 import java.net.URI;
 import java.util.Calendar;
 import java.util.List;
 import java.util.TimeZone;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Our users as RFC 7643 User resources ({@link DesiredUser} reads them back). A user has one name and one e-mail
@@ -20,6 +23,9 @@ import tools.jackson.databind.JsonNode;
 final class ScimUsers {
 
     static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+    /** A name's given part (everything before its last word) and family part (its last word). */
+    private static final Pattern NAME_PARTS = Pattern.compile("(.*\\S)\\s+(\\S+)");
 
     private ScimUsers() {
     }
@@ -57,6 +63,28 @@ final class ScimUsers {
         resource.setId(user.id().toString());
         resource.setExternalId(user.externalId());
         resource.setMeta(new Meta().setResourceType("User").setCreated(calendar).setLocation(location));
+        return resource;
+    }
+
+    /**
+     * The resource a PATCH applies to: as served, plus the given and family name read from the one name kept here,
+     * so that a patch of one part keeps the other (Entra ID sends name.givenName alone when only that changed in
+     * the directory; its create sends displayName, which is the name kept). The family name is taken to be the
+     * last word and the given name the words before it: "Augusta Ada King" is Augusta Ada and King, a one-word
+     * name is a given name. A user provisioned without a name shows the e-mail, which is no name and has no parts.
+     */
+    static ObjectNode patchable(User user, URI location) {
+        ObjectNode resource = JsonUtils.valueToNode(resource(user, location));
+        String name = user.name().strip();
+        if (!name.equalsIgnoreCase(user.email())) {
+            var parts = NAME_PARTS.matcher(name);
+            var nameNode = (ObjectNode) resource.get("name");
+            if (parts.matches()) {
+                nameNode.put("givenName", parts.group(1)).put("familyName", parts.group(2));
+            } else {
+                nameNode.put("givenName", name);
+            }
+        }
         return resource;
     }
 }
