@@ -44,6 +44,11 @@ class ScimBadInputTest {
 
     private record Case(String name, String method, String path, String body, String contentType, int status,
             String scimType) {
+
+        /** The endpoint as the OpenAPI document and the authorization matrix name it. */
+        String endpoint() {
+            return method + " " + path.replaceFirst("\\?.*$", "").replaceFirst("^(/scim/v2/\\w+)/[^/]+$", "$1/{id}");
+        }
     }
 
     private List<Case> cases(String ada, String eve) {
@@ -107,7 +112,10 @@ class ScimBadInputTest {
                 new Case("PATCH userName to a number", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"userName\",\"value\":42}]}", json, 400, "invalidValue"),
                 new Case("PATCH the e-mail to another user's", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"bob@%DOMAIN%\"}]}", json, 409, "uniqueness"),
                 new Case("PATCH with schemas of a resource", "PATCH", one, "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", json, 400, "invalidSyntax"),
-                new Case("PATCH as text/plain", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", "text/plain", 415, null)));
+                new Case("PATCH as text/plain", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", "text/plain", 415, null),
+                // discovery: ids that are not served
+                new Case("unknown schema", "GET", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", null, null, 404, null),
+                new Case("unknown resource type", "GET", "/scim/v2/ResourceTypes/Group", null, null, 404, null)));
         return cases;
     }
 
@@ -144,8 +152,7 @@ class ScimBadInputTest {
     @Test
     void every_scim_endpoint_of_the_authorization_matrix_has_bad_input_cases() throws IOException {
         var covered = new TreeSet<String>();
-        cases("a", "e").forEach(c -> covered.add(c.method() + " " + c.path().replaceFirst("\\?.*$", "")
-                .replaceFirst("^/scim/v2/Users/[^/]+$", "/scim/v2/Users/{id}")));
+        cases("a", "e").forEach(c -> covered.add(c.endpoint()));
         var endpoints = new ClassPathResource("authorization-matrix.csv").getContentAsString(StandardCharsets.UTF_8).lines()
                 .filter(line -> line.contains(",/scim/") && !line.startsWith("#"))
                 .map(line -> line.split(",")[0] + " " + line.split(",")[1])
