@@ -10,7 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a User resource (a POST or PUT body, or a patched resource) asks of one of our users: the fields this
- * service keeps, null where the resource does not say.
+ * service keeps, null where the resource does not say. An external id "" clears it (the directory keeps a blank
+ * one as none).
  */
 record DesiredUser(String name, String email, Boolean active, String externalId, Role role) {
 
@@ -67,8 +68,17 @@ record DesiredUser(String name, String email, Boolean active, String externalId,
         } else {
             newEmail = changed(email, firstValueOf(primaryEmail(before.get("emails")))) ? value(email) : null;
         }
-        return new Read.Valid(new DesiredUser(value(name), newEmail, active.get().orElse(null), value(externalId),
-                role instanceof Found<?> found ? (Role) found.value() : null));
+        // A PATCH that removes what a user has (RFC 7644 §3.5.2.2: the attribute is then unassigned) changes it:
+        // no external id, and without roles the least role, as for a user provisioned without one.
+        String newExternalId = value(externalId);
+        if (before != null && externalId instanceof Absent && before.hasNonNull("externalId")) {
+            newExternalId = "";
+        }
+        Role newRole = role instanceof Found<?> found ? (Role) found.value() : null;
+        if (before != null && role instanceof Absent) {
+            newRole = Role.Viewer;
+        }
+        return new Read.Valid(new DesiredUser(value(name), newEmail, active.get().orElse(null), newExternalId, newRole));
     }
 
     // A small parse result for one attribute: absent, found, or present but unusable.

@@ -135,6 +135,10 @@ public class Provisioning {
         } catch (ScimException e) {
             return refused(e);
         }
+        var mutated = ScimUsers.mutated(before, after);
+        if (mutated.isPresent()) {
+            return new Refused(400, BadRequestException.MUTABILITY, mutated.get());
+        }
         return switch (DesiredUser.read(after, before)) {
             case DesiredUser.Read.Invalid invalid -> new Refused(400, BadRequestException.INVALID_VALUE, invalid.detail());
             case DesiredUser.Read.Valid valid -> change(tenant, current.get(), valid.desired(), usersUrl);

@@ -76,6 +76,11 @@ final class ScimPatches {
                 }
                 continue;
             }
+            if (lower.equals("replace") && path != null && !path.isNull() && value != null && value.isNull()) {
+                // Null is unassigned (RFC 7643 §2.5): a replace with null is a remove, which the library applies.
+                lower = "remove";
+                value = null;
+            }
             ObjectNode standard = copy.objectNode();
             standard.put("op", lower);
             if (path != null && !path.isNull()) {

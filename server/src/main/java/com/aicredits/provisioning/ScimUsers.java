@@ -9,6 +9,8 @@ import com.unboundid.scim2.common.utils.JsonUtils;
 import java.net.URI;
 import java.util.Calendar;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TimeZone;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
 final class ScimUsers {
 
     static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+    /** Attributes every User resource has (RFC 7643 §3 and §4.1): a PATCH may not remove them. */
+    private static final List<String> REQUIRED = List.of("schemas", "userName");
+    /** Attributes the service assigns: a PATCH may not change them (Okta sends the id unchanged, which is fine). */
+    private static final List<String> READ_ONLY = List.of("id", "meta");
 
     /** A name's given part (everything before its last word) and family part (its last word). */
     private static final Pattern NAME_PARTS = Pattern.compile("(.*\\S)\\s+(\\S+)");
@@ -86,5 +93,23 @@ final class ScimUsers {
             }
         }
         return resource;
+    }
+
+    /**
+     * Why a PATCH that left {@code before} as {@code after} is refused with scimType mutability (RFC 7644
+     * §3.5.2.2: a required attribute removed or unassigned, or a read-only one changed), or empty.
+     */
+    static Optional<String> mutated(ObjectNode before, ObjectNode after) {
+        for (String name : REQUIRED) {
+            if (!after.hasNonNull(name)) {
+                return Optional.of(name + " is required and cannot be removed");
+            }
+        }
+        for (String name : READ_ONLY) {
+            if (!Objects.equals(before.get(name), after.get(name))) {
+                return Optional.of(name + " is set by the service and cannot be changed");
+            }
+        }
+        return Optional.empty();
     }
 }

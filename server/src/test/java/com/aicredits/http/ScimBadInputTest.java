@@ -113,6 +113,7 @@ class ScimBadInputTest {
                 new Case("PATCH the e-mail to another user's", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"bob@%DOMAIN%\"}]}", json, 409, "uniqueness"),
                 new Case("PATCH with schemas of a resource", "PATCH", one, "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", json, 400, "invalidSyntax"),
                 new Case("PATCH as text/plain", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", "text/plain", 415, null),
+                new Case("PATCH remove userName", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"remove\",\"path\":\"userName\"}]}", json, 400, "mutability"),
                 // discovery: ids that are not served
                 new Case("unknown schema", "GET", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", null, null, 404, null),
                 new Case("unknown resource type", "GET", "/scim/v2/ResourceTypes/Group", null, null, 404, null)));

@@ -12,7 +12,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * PATCH of single attributes, as identity providers send them when one field changes in the directory.
+ * PATCH of single attributes, as identity providers send them when one field changes in the directory: one part
+ * of a name, a cleared external id, removed roles, and removals the service must refuse (RFC 7644 §3.5.2).
  */
 @TestApplication
 class ScimPatchTest {
@@ -83,5 +84,54 @@ class ScimPatchTest {
         String nameless = d.create("");
         assertThat(d.nameAfter(nameless, "{\"op\":\"replace\",\"path\":\"name.givenName\",\"value\":\"Barbara\"}"))
                 .isEqualTo("Barbara");
+    }
+
+    @Test
+    void removing_the_external_id_clears_it() {
+        var d = new Directory();
+        String id = d.create("\"externalId\":\"ext-" + d.t.tenant + "\"");
+        assertThat(user(d.t, id).get("externalId").asString()).isEqualTo("ext-" + d.t.tenant);
+
+        var patched = d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"externalId\"}");
+        assertThat(patched.has("externalId")).as(patched.toString()).isFalse();
+        assertThat(user(d.t, id).hasNonNull("externalId")).isFalse();
+        var found = d.scim.send(d.key, "GET", "/scim/v2/Users?filter=externalId%20eq%20%22ext-" + d.t.tenant + "%22", null);
+        assertThat(json(found.body()).get("totalResults").asInt()).isZero();
+    }
+
+    @Test
+    void removing_the_roles_leaves_the_least_role() {
+        var d = new Directory();
+        String id = d.create("\"roles\":[{\"value\":\"Admin\"}]");
+        assertThat(user(d.t, id).get("role").asString()).isEqualTo("Admin");
+
+        var patched = d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"roles\"}");
+        assertThat(patched.get("roles").get(0).get("value").asString()).isEqualTo("Viewer");
+        assertThat(user(d.t, id).get("role").asString()).isEqualTo("Viewer");
+    }
+
+    @Test
+    void removing_or_unassigning_a_required_or_read_only_attribute_is_refused_with_mutability() {
+        var d = new Directory();
+        String id = d.create("\"displayName\":\"Kristen Nygaard\",\"externalId\":\"ext-k\",\"roles\":[{\"value\":\"Planner\"}]");
+        var before = user(d.t, id);
+        for (String operation : new String[] {
+                "{\"op\":\"remove\",\"path\":\"userName\"}",
+                "{\"op\":\"replace\",\"path\":\"userName\",\"value\":null}",
+                "{\"op\":\"replace\",\"value\":{\"userName\":null}}",
+                "{\"op\":\"remove\",\"path\":\"id\"}",
+                "{\"op\":\"replace\",\"path\":\"id\",\"value\":\"" + UUID.randomUUID() + "\"}",
+                "{\"op\":\"remove\",\"path\":\"meta\"}",
+                "{\"op\":\"remove\",\"path\":\"schemas\"}"}) {
+            var refused = d.patch(id, 400, operation);
+            assertThat(refused.get("scimType").asString()).as(operation + ": " + refused).isEqualTo("mutability");
+            assertThat(refused.get("detail").asString()).as(operation).isNotBlank();
+        }
+        assertThat(user(d.t, id)).isEqualTo(before);
+
+        // What the service does not keep can be removed, and changes nothing here.
+        d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"title\"}");
+        d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\"}");
+        assertThat(user(d.t, id)).isEqualTo(before);
     }
 }
