@@ -16,6 +16,7 @@ import com.unboundid.scim2.common.types.UserResource;
 import com.unboundid.scim2.common.utils.JsonUtils;
 import com.unboundid.scim2.common.utils.SchemaUtils;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
@@ -29,12 +30,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/scim/v2")
 @Tag(name = "SCIM 2.0 provisioning")
+@ScimDocs.EveryCall
+@SecurityRequirement(name = "apiKey")
 class ScimDiscovery {
 
     private static final String USER = "User";
     private static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
 
     @GetMapping("/ServiceProviderConfig")
+    @ScimDocs.Discovery
     @Operation(summary = "What this SCIM service supports: PATCH and filters yes; bulk, sort, ETags and password changes no")
     ResponseEntity<String> serviceProviderConfig() {
         var config = new ServiceProviderConfigResource(null, new PatchConfig(true), new BulkConfig(false, 0, 0),
@@ -44,12 +48,15 @@ class ScimDiscovery {
     }
 
     @GetMapping("/ResourceTypes")
+    @ScimDocs.Discovery
     @Operation(summary = "The resource types served: User")
     ResponseEntity<String> resourceTypes() {
         return json(new ListResponse<>(1, List.of(userType()), 1, 1));
     }
 
     @GetMapping("/ResourceTypes/{id}")
+    @ScimDocs.Discovery
+    @ScimDocs.NoSuchId
     @Operation(summary = "One resource type by its name: User")
     ResponseEntity<String> resourceType(@PathVariable String id) {
         return USER.equalsIgnoreCase(id) ? json(userType())
@@ -57,12 +64,15 @@ class ScimDiscovery {
     }
 
     @GetMapping("/Schemas")
+    @ScimDocs.Discovery
     @Operation(summary = "The schemas served: the core User schema")
     ResponseEntity<String> schemas() {
         return json(new ListResponse<>(1, List.of(userSchema()), 1, 1));
     }
 
     @GetMapping("/Schemas/{id}")
+    @ScimDocs.Discovery
+    @ScimDocs.NoSuchId
     @Operation(summary = "One schema by its URN: the core User schema")
     ResponseEntity<String> schema(@PathVariable String id) {
         // URNs compare case-insensitively (RFC 8141), as SCIM attribute names do.
