@@ -17,11 +17,15 @@ import java.util.Map;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.method.HandlerMethod;
 
 /**
  * The served OpenAPI document: bearer API keys (and the session cookie), the problem-details shape, and on
- * every operation the errors it can answer with. Operation-specific errors are listed by the controllers.
+ * every operation but the SCIM ones the errors it can answer with. Operation-specific errors are listed by the
+ * controllers.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiDocs {
@@ -68,10 +72,16 @@ class OpenApiDocs {
                 .addSecurityItem(new SecurityRequirement().addList("session"));
     }
 
-    /** The errors every operation may answer with, added next to the ones its controller declares. */
+    /**
+     * The errors every operation may answer with, added next to the ones its controller declares. Not on the SCIM
+     * endpoints: they answer RFC 7644 error bodies, never these problems, and their controllers list them.
+     */
     @Bean
     OperationCustomizer commonErrors() {
         return (operation, handler) -> {
+            if (scim(handler)) {
+                return operation;
+            }
             Map<String, String> errors = new LinkedHashMap<>();
             errors.put("400", "VALIDATION_FAILED (with `fields`) or INVALID_AMOUNT: malformed input; nothing changed");
             errors.put("401", "no credentials, or an unknown or revoked API key");
@@ -96,5 +106,10 @@ class OpenApiDocs {
             });
             return operation;
         };
+    }
+
+    private static boolean scim(HandlerMethod handler) {
+        var mapping = AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), RequestMapping.class);
+        return mapping != null && java.util.Arrays.stream(mapping.path()).anyMatch(path -> path.startsWith("/scim/"));
     }
 }

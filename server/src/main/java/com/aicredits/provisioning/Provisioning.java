@@ -17,7 +17,6 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.messages.ListResponse;
 import com.unboundid.scim2.common.types.UserResource;
-import com.unboundid.scim2.common.utils.JsonUtils;
 import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
@@ -129,16 +128,20 @@ public class Provisioning {
         if (patch.isEmpty()) {
             return new Refused(400, BadRequestException.INVALID_SYNTAX, "the body is not one JSON PatchOp request");
         }
-        ObjectNode before = JsonUtils.valueToNode(ScimUsers.resource(current.get(), location(usersUrl, current.get())));
+        ObjectNode before = ScimUsers.patchable(current.get(), location(usersUrl, current.get()));
         ObjectNode after;
         try {
             after = ScimPatches.apply(before, patch.get());
         } catch (ScimException e) {
             return refused(e);
         }
-        return switch (ScimUsers.read(after, before)) {
-            case ScimUsers.Read.Invalid invalid -> new Refused(400, BadRequestException.INVALID_VALUE, invalid.detail());
-            case ScimUsers.Read.Valid valid -> change(tenant, current.get(), valid.desired(), usersUrl);
+        var mutated = ScimUsers.mutated(before, after);
+        if (mutated.isPresent()) {
+            return new Refused(400, BadRequestException.MUTABILITY, mutated.get());
+        }
+        return switch (DesiredUser.read(after, before)) {
+            case DesiredUser.Read.Invalid invalid -> new Refused(400, BadRequestException.INVALID_VALUE, invalid.detail());
+            case DesiredUser.Read.Valid valid -> change(tenant, current.get(), valid.desired(), usersUrl);
         };
     }
 
@@ -152,7 +155,7 @@ public class Provisioning {
         return result instanceof com.aicredits.shared.Refused<User> refused ? refusal(refused) : new Deactivated();
     }
 
-    private ScimOutcome change(TenantId tenant, User current, ScimUsers.Desired desired, String usersUrl) {
+    private ScimOutcome change(TenantId tenant, User current, DesiredUser desired, String usersUrl) {
         var result = directory.change(tenant, current.id(), new UserChange(desired.name(), desired.role(), desired.active(),
                 desired.email(), desired.externalId()));
         return switch (result) {
@@ -163,7 +166,7 @@ public class Provisioning {
 
     /** A POST or PUT body read as a User resource: the fields it asks for, or why not. */
     private sealed interface Parsed {
-        record Ok(ScimUsers.Desired desired) implements Parsed {
+        record Ok(DesiredUser desired) implements Parsed {
         }
 
         record Bad(Refused refused) implements Parsed {
@@ -176,9 +179,9 @@ public class Provisioning {
             return new Parsed.Bad(new Refused(400, BadRequestException.INVALID_SYNTAX,
                     "the body is a SCIM User resource (a JSON object)"));
         }
-        return switch (ScimUsers.read((ObjectNode) node, null)) {
-            case ScimUsers.Read.Invalid invalid -> new Parsed.Bad(new Refused(400, BadRequestException.INVALID_VALUE, invalid.detail()));
-            case ScimUsers.Read.Valid valid -> new Parsed.Ok(valid.desired());
+        return switch (DesiredUser.read((ObjectNode) node, null)) {
+            case DesiredUser.Read.Invalid invalid -> new Parsed.Bad(new Refused(400, BadRequestException.INVALID_VALUE, invalid.detail()));
+            case DesiredUser.Read.Valid valid -> new Parsed.Ok(valid.desired());
         };
     }
 

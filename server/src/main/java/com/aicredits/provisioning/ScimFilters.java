@@ -34,10 +34,10 @@ final class ScimFilters {
         Filter filter;
         try {
             filter = Filter.fromString(text);
-        } catch (BadRequestException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw BadRequestException.invalidFilter("the filter does not parse: " + e.getMessage());
+        } catch (BadRequestException | RuntimeException e) {
+            // The library's reason quotes its JSON parser (classes, "Source: REDACTED"): the shape helps more.
+            throw BadRequestException.invalidFilter("the filter does not parse: a filter compares an attribute with a"
+                    + " value, such as userName eq \"ada@example.com\" (strings in double quotes), joined by and, or");
         }
         return translate(filter, null);
     }

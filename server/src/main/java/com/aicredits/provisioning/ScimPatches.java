@@ -1,10 +1,12 @@
 package com.aicredits.provisioning;
 
 import com.unboundid.scim2.common.GenericScimResource;
+import com.unboundid.scim2.common.Path;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.messages.PatchRequest;
 import com.unboundid.scim2.common.utils.JsonUtils;
+import java.util.List;
 import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -16,11 +18,13 @@ import tools.jackson.databind.node.ObjectNode;
  * library reads the request, the shapes it does not take are brought to the standard's: an operation name in
  * any case ("Replace", "REPLACE", "rePlace"), and (Entra ID) a path-less operation whose value object has
  * attribute paths as keys ({"name.givenName": "Ada"}), which becomes one operation per key. Booleans sent as
- * strings ("False") are read by {@link ScimUsers}.
+ * strings ("False") are read by {@link DesiredUser}.
  */
 final class ScimPatches {
 
     private static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+    /** A path quoted back in a refusal is cut here: enough to find it, not a 64 KiB echo. */
+    private static final int PATH_SHOWN_MAX = 60;
 
     private ScimPatches() {
     }
@@ -31,7 +35,15 @@ final class ScimPatches {
         try {
             request = JsonUtils.getObjectReader().forType(PatchRequest.class).readValue(normalized(body));
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
-            throw BadRequestException.invalidSyntax("the PATCH body is not a SCIM PatchOp request: " + firstLine(e.getMessage()));
+            // The library refuses some operations while reading them (a path more than one level deep): its
+            // refusal, which says so in its own words. The parser's message names classes and is for nobody.
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ScimException refusal) {
+                    throw refusal;
+                }
+            }
+            throw BadRequestException.invalidSyntax("the PATCH body is not a SCIM PatchOp request: schemas, and"
+                    + " Operations listing objects with op, path and value");
         }
         if (request.getOperations() == null || request.getOperations().isEmpty()) {
             throw BadRequestException.invalidSyntax("a PATCH request lists at least one operation in Operations");
@@ -58,38 +70,75 @@ final class ScimPatches {
             }
             var op = (ObjectNode) operation;
             JsonNode name = field(op, "op");
-            if (name == null || !name.isString()) {
-                throw BadRequestException.invalidSyntax("each operation names its op: add, replace or remove");
+            String lower = name == null || !name.isString() ? null : name.asString().strip().toLowerCase(Locale.ROOT);
+            if (lower == null || !List.of("add", "replace", "remove").contains(lower)) {
+                throw BadRequestException.invalidSyntax("each operation's op is add, replace or remove (in any case)");
             }
-            String lower = name.asString().strip().toLowerCase(Locale.ROOT);
             JsonNode path = field(op, "path");
             JsonNode value = field(op, "value");
-            if (!lower.equals("remove") && (path == null || path.isNull()) && value != null && value.isObject()
-                    && hasPathKeys(value)) {
+            if (path != null && !path.isNull() && !path.isString()) {
+                throw BadRequestException.invalidPath("path is a string naming an attribute, such as name.givenName");
+            }
+            String pathText = path == null || path.isNull() ? null : checkedPath(path.asString());
+            if (!lower.equals("remove") && pathText == null && value != null && value.isObject() && hasPathKeys(value)) {
                 // Entra ID: {"op": "Replace", "value": {"name.givenName": "Ada", "active": false}}
                 for (var entry : value.properties()) {
-                    ObjectNode single = copy.objectNode();
-                    single.put("op", lower);
-                    single.put("path", entry.getKey());
-                    single.set("value", entry.getValue());
-                    rewritten.add(single);
+                    rewritten.add(standard(copy, lower, checkedPath(entry.getKey()), entry.getValue()));
                 }
-                continue;
+            } else {
+                rewritten.add(standard(copy, lower, pathText, value));
             }
-            ObjectNode standard = copy.objectNode();
-            standard.put("op", lower);
-            if (path != null && !path.isNull()) {
-                standard.set("path", path);
-            }
-            if (value != null) {
-                standard.set("value", value);
-            }
-            rewritten.add(standard);
         }
         ObjectNode result = copy.objectNode();
         result.putArray("schemas").add(PATCH_OP);
         result.set("Operations", rewritten);
         return result;
+    }
+
+    /** The path, when it is an RFC 7644 attribute path; why not, in words, where the library's parser would quote JSON. */
+    private static String checkedPath(String path) throws BadRequestException {
+        try {
+            Path.fromString(path);
+            return path;
+        } catch (BadRequestException | RuntimeException e) {
+            String shown = path.length() > PATH_SHOWN_MAX ? path.substring(0, PATH_SHOWN_MAX) + "…" : path;
+            throw BadRequestException.invalidPath("path \"" + shown + "\" is not an attribute path such as"
+                    + " name.givenName or emails[type eq \"work\"].value");
+        }
+    }
+
+    /**
+     * One operation as the library takes it. What it carries (RFC 7644 §3.5.2) is checked here, so that a refusal
+     * says in words a person can act on what the library would refuse in its own.
+     */
+    private static ObjectNode standard(ObjectNode factory, String op, String path, JsonNode value)
+            throws BadRequestException {
+        if (op.equals("replace") && path != null && value != null && value.isNull()) {
+            // Null is unassigned (RFC 7643 §2.5): a replace with null is a remove, which the library applies.
+            return standard(factory, "remove", path, null);
+        }
+        if (op.equals("remove")) {
+            if (path == null) {
+                throw BadRequestException.noTarget("a remove operation names the attribute it removes in its path");
+            }
+            if (value != null && !value.isNull()) {
+                throw BadRequestException.invalidSyntax("a remove operation has no value: its path names what it"
+                        + " removes, such as roles[value eq \"Admin\"]");
+            }
+        } else if (value == null || value.isNull() || value.isObject() && value.isEmpty()) {
+            throw BadRequestException.invalidSyntax("an add or replace operation carries a value");
+        } else if (path == null && !value.isObject()) {
+            throw BadRequestException.invalidSyntax("an operation without a path carries an object of attributes as its value");
+        }
+        ObjectNode standard = factory.objectNode();
+        standard.put("op", op);
+        if (path != null) {
+            standard.put("path", path);
+        }
+        if (value != null) {
+            standard.set("value", value);
+        }
+        return standard;
     }
 
     private static boolean hasPathKeys(JsonNode value) {
@@ -113,13 +162,5 @@ final class ScimPatches {
             }
         }
         return null;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "malformed";
-        }
-        int end = message.indexOf('\n');
-        return end < 0 ? message : message.substring(0, end);
     }
 }

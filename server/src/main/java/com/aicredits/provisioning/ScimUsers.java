@@ -1,29 +1,38 @@
 package com.aicredits.provisioning;
 
-import com.aicredits.directory.Role;
 import com.aicredits.directory.User;
 import com.unboundid.scim2.common.types.Email;
 import com.unboundid.scim2.common.types.Meta;
 import com.unboundid.scim2.common.types.Name;
 import com.unboundid.scim2.common.types.UserResource;
+import com.unboundid.scim2.common.utils.JsonUtils;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
-import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TimeZone;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Our users as RFC 7643 User resources, and back. A user has one name and one e-mail here, so a SCIM user's
- * {@code userName} is the e-mail, {@code emails} lists it once (work, primary), and {@code displayName} and
- * {@code name.formatted} both carry the name. The role is one of {@code roles}' values Admin, Planner, Viewer.
+ * Our users as RFC 7643 User resources ({@link DesiredUser} reads them back). A user has one name and one e-mail
+ * here, so a SCIM user's {@code userName} is the e-mail, {@code emails} lists it once (work, primary), and
+ * {@code displayName} and {@code name.formatted} both carry the name. The role is one of {@code roles}' values
+ * Admin, Planner, Viewer.
  */
 final class ScimUsers {
 
     static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+    /** Attributes every User resource has (RFC 7643 §3 and §4.1): a PATCH may not remove them. */
+    private static final List<String> REQUIRED = List.of("schemas", "userName");
+    /** Attributes the service assigns: a PATCH may not change them (Okta sends the id unchanged, which is fine). */
+    private static final List<String> READ_ONLY = List.of("id", "meta");
+
+    /** A name's given part (everything before its last word) and family part (its last word). */
+    private static final Pattern NAME_PARTS = Pattern.compile("(.*\\S)\\s+(\\S+)");
 
     private ScimUsers() {
     }
@@ -64,215 +73,43 @@ final class ScimUsers {
         return resource;
     }
 
-    /** The fields of a User resource this service keeps; null where the resource does not say. */
-    record Desired(String name, String email, Boolean active, String externalId, Role role) {
-    }
-
-    /** Why a resource cannot become a user, or empty; {@code scimType} invalidValue. */
-    sealed interface Read {
-        record Valid(Desired desired) implements Read {
+    /**
+     * The resource a PATCH applies to: as served, plus the given and family name read from the one name kept here,
+     * so that a patch of one part keeps the other (Entra ID sends name.givenName alone when only that changed in
+     * the directory; its create sends displayName, which is the name kept). The family name is taken to be the
+     * last word and the given name the words before it: "Augusta Ada King" is Augusta Ada and King, a one-word
+     * name is a given name. A user provisioned without a name shows the e-mail, which is no name and has no parts.
+     */
+    static ObjectNode patchable(User user, URI location) {
+        ObjectNode resource = JsonUtils.valueToNode(resource(user, location));
+        String name = user.name().strip();
+        if (!name.equalsIgnoreCase(user.email())) {
+            var parts = NAME_PARTS.matcher(name);
+            var nameNode = (ObjectNode) resource.get("name");
+            if (parts.matches()) {
+                nameNode.put("givenName", parts.group(1)).put("familyName", parts.group(2));
+            } else {
+                nameNode.put("givenName", name);
+            }
         }
-
-        record Invalid(String detail) implements Read {
-        }
+        return resource;
     }
 
     /**
-     * Reads what a POST or PUT body (or a patched resource) asks for. {@code before} is the resource as it was
-     * (for a PATCH): a name is taken from whichever of displayName, name.formatted or the given and family names
-     * the client changed, since clients patch only the one they map (Entra ID patches name.givenName alone).
+     * Why a PATCH that left {@code before} as {@code after} is refused with scimType mutability (RFC 7644
+     * §3.5.2.2: a required attribute removed or unassigned, or a read-only one changed), or empty.
      */
-    static Read read(ObjectNode resource, ObjectNode before) {
-        if (!declares(resource.get("schemas"), USER_SCHEMA)) {
-            return new Read.Invalid("schemas, when given, is a list of schema URNs that includes " + USER_SCHEMA);
+    static Optional<String> mutated(ObjectNode before, ObjectNode after) {
+        for (String name : REQUIRED) {
+            if (!after.hasNonNull(name)) {
+                return Optional.of(name + " is required and cannot be removed");
+            }
         }
-        var userName = text(resource.get("userName"));
-        if (userName instanceof Invalid invalid) {
-            return new Read.Invalid("userName " + invalid.why());
-        }
-        var externalId = text(resource.get("externalId"));
-        if (externalId instanceof Invalid invalid) {
-            return new Read.Invalid("externalId " + invalid.why());
-        }
-        var active = bool(resource.get("active"));
-        if (active.isEmpty()) {
-            return new Read.Invalid("active is true or false");
-        }
-        var role = role(resource.get("roles"));
-        if (role instanceof Invalid invalid) {
-            return new Read.Invalid("roles " + invalid.why());
-        }
-        var name = name(resource, before);
-        if (name instanceof Invalid invalid) {
-            return new Read.Invalid(invalid.why());
-        }
-        var email = primaryEmail(resource.get("emails"));
-        if (email instanceof Invalid invalid) {
-            return new Read.Invalid("emails " + invalid.why());
-        }
-        // userName is the e-mail. A client that maps the e-mail to emails instead (Entra ID patches
-        // emails[type eq "work"].value) changes it there: whichever of the two changed is the new e-mail.
-        String newEmail;
-        if (before == null) {
-            newEmail = value(userName) != null ? value(userName) : value(email);
-        } else if (changed(userName, before.get("userName"))) {
-            newEmail = value(userName);
-        } else {
-            newEmail = changed(email, firstValueOf(primaryEmail(before.get("emails")))) ? value(email) : null;
-        }
-        return new Read.Valid(new Desired(value(name), newEmail, active.get().orElse(null), value(externalId),
-                role instanceof Found<?> found ? (Role) found.value() : null));
-    }
-
-    // A small parse result for one attribute: absent, found, or present but unusable.
-    private sealed interface Attr {
-    }
-
-    private record Absent() implements Attr {
-    }
-
-    private record Found<T>(T value) implements Attr {
-    }
-
-    private record Invalid(String why) implements Attr {
-    }
-
-    private static String value(Attr attr) {
-        return attr instanceof Found<?> found ? (String) found.value() : null;
-    }
-
-    private static Attr text(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return new Absent();
-        }
-        if (!node.isString()) {
-            return new Invalid("is a string");
-        }
-        if (node.asString().indexOf('\u0000') >= 0) {
-            // PostgreSQL text cannot hold it; refused here rather than failing in the database.
-            return new Invalid("must not contain the NUL character");
-        }
-        return new Found<>(node.asString());
-    }
-
-    /** true/false, also as the strings "True"/"False" that Entra ID sends; empty when neither. */
-    private static Optional<Optional<Boolean>> bool(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return Optional.of(Optional.empty());
-        }
-        if (node.isBoolean()) {
-            return Optional.of(Optional.of(node.asBoolean()));
-        }
-        if (node.isString()) {
-            return switch (node.asString().strip().toLowerCase(Locale.ROOT)) {
-                case "true" -> Optional.of(Optional.of(true));
-                case "false" -> Optional.of(Optional.of(false));
-                default -> Optional.empty();
-            };
+        for (String name : READ_ONLY) {
+            if (!Objects.equals(before.get(name), after.get(name))) {
+                return Optional.of(name + " is set by the service and cannot be changed");
+            }
         }
         return Optional.empty();
-    }
-
-    /**
-     * The role among {@code roles}: the one marked primary, else the last one listed (an Entra ID "Add" appends
-     * the new role after the old). Each value must be Admin, Planner or Viewer (any case).
-     */
-    private static Attr role(JsonNode roles) {
-        if (roles == null || roles.isNull() || (roles.isArray() && roles.isEmpty())) {
-            return new Absent();
-        }
-        List<JsonNode> each = new ArrayList<>();
-        if (roles.isArray()) {
-            roles.forEach(each::add);
-        } else {
-            each.add(roles);
-        }
-        Role chosen = null;
-        boolean chosenPrimary = false;
-        for (JsonNode entry : each) {
-            JsonNode value = entry.isObject() ? entry.get("value") : entry;
-            if (value == null || !value.isString()) {
-                return new Invalid("are objects whose value is Admin, Planner or Viewer");
-            }
-            var parsed = Role.parse(value.asString().strip());
-            if (parsed.isEmpty()) {
-                return new Invalid("value \"" + value.asString() + "\" is not Admin, Planner or Viewer");
-            }
-            boolean primary = entry.isObject() && bool(entry.get("primary")).flatMap(b -> b).orElse(false);
-            if (!chosenPrimary || primary) {
-                chosen = parsed.get();
-                chosenPrimary = primary;
-            }
-        }
-        return new Found<>(chosen);
-    }
-
-    private static Attr name(ObjectNode resource, ObjectNode before) {
-        var display = text(resource.get("displayName"));
-        JsonNode nameNode = resource.get("name");
-        if (nameNode != null && !nameNode.isNull() && !nameNode.isObject()) {
-            return new Invalid("name is an object");
-        }
-        var formatted = nameNode == null || nameNode.isNull() ? new Absent() : text(nameNode.get("formatted"));
-        var given = nameNode == null || nameNode.isNull() ? new Absent() : text(nameNode.get("givenName"));
-        var family = nameNode == null || nameNode.isNull() ? new Absent() : text(nameNode.get("familyName"));
-        for (Attr attr : List.of(display, formatted, given, family)) {
-            if (attr instanceof Invalid) {
-                return new Invalid("displayName and the parts of name are strings");
-            }
-        }
-        String joined = String.join(" ", java.util.stream.Stream.of(value(given), value(family))
-                .filter(s -> s != null && !s.isBlank()).toList());
-        var candidates = new ArrayList<String>();
-        if (before == null) {
-            candidates.add(value(display));
-            candidates.add(value(formatted));
-            candidates.add(joined);
-        } else {
-            JsonNode beforeName = before.get("name");
-            if (changed(display, before.get("displayName"))) {
-                candidates.add(value(display));
-            }
-            if (changed(formatted, beforeName == null ? null : beforeName.get("formatted"))) {
-                candidates.add(value(formatted));
-            }
-            if (changed(given, beforeName == null ? null : beforeName.get("givenName"))
-                    || changed(family, beforeName == null ? null : beforeName.get("familyName"))) {
-                candidates.add(joined);
-            }
-        }
-        return candidates.stream().filter(s -> s != null && !s.isBlank()).findFirst()
-                .<Attr>map(Found::new).orElse(new Absent());
-    }
-
-    /** The primary e-mail's value, else the first one's. */
-    private static Attr primaryEmail(JsonNode emails) {
-        if (emails == null || emails.isNull() || (emails.isArray() && emails.isEmpty())) {
-            return new Absent();
-        }
-        if (!emails.isArray()) {
-            return new Invalid("is a list of objects with a value");
-        }
-        String first = null;
-        for (JsonNode entry : emails) {
-            JsonNode value = entry.isObject() ? entry.get("value") : null;
-            if (value == null || !value.isString() || value.asString().indexOf('\u0000') >= 0) {
-                return new Invalid("is a list of objects with a value");
-            }
-            if (bool(entry.get("primary")).flatMap(b -> b).orElse(false)) {
-                return new Found<>(value.asString());
-            }
-            first = first == null ? value.asString() : first;
-        }
-        return new Found<>(first);
-    }
-
-    private static JsonNode firstValueOf(Attr attr) {
-        return attr instanceof Found<?> found ? tools.jackson.databind.node.JsonNodeFactory.instance.stringNode((String) found.value()) : null;
-    }
-
-    private static boolean changed(Attr now, JsonNode before) {
-        String was = before == null || before.isNull() || !before.isString() ? null : before.asString();
-        return !java.util.Objects.equals(value(now), was);
     }
 }

@@ -141,6 +141,9 @@ class AuthorizationMatrixTest {
                     new Request(path.replace("{requestId}", authorized(t)), null, Map.of());
             case "POST /scim/v2/Users" -> new Request(path, Map.of("userName", fresh() + "@scim.example",
                     "displayName", "Provisioned"), Map.of());
+            case "GET /scim/v2/ResourceTypes/{id}" -> new Request(path.replace("{id}", "User"), null, Map.of());
+            case "GET /scim/v2/Schemas/{id}" -> new Request(path.replace("{id}", "urn:ietf:params:scim:schemas:core:2.0:User"),
+                    null, Map.of());
             case "GET /scim/v2/Users/{id}", "DELETE /scim/v2/Users/{id}" ->
                     new Request(path.replace("{id}", t.user(fresh(), "Viewer")), null, Map.of());
             case "PUT /scim/v2/Users/{id}" -> {

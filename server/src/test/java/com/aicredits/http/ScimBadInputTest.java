@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -39,14 +40,24 @@ class ScimBadInputTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PATCH_OP = "\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"]";
 
+    /** What a person cannot act on in an error's detail: Java names, parser and framework internals. */
+    private static final Pattern INTERNALS = Pattern.compile("\\b(com|org|java|javax|jakarta|tools)\\.[a-z]+\\.|[`$]"
+            + "|Exception|Source:|REDACTED|StreamReadFeature|JsonToken|line: \\d|column: \\d|\\(index \\d|creator|POJO"
+            + "|type id|static resource|Cannot (deserialize|construct)");
+
     @LocalServerPort int port;
     @Autowired Ledger ledger;
 
-    private record Case(String name, String method, String path, String body, String contentType, int status,
+    record Case(String name, String method, String path, String body, String contentType, int status,
             String scimType) {
+
+        /** The endpoint as the OpenAPI document and the authorization matrix name it. */
+        String endpoint() {
+            return method + " " + path.replaceFirst("\\?.*$", "").replaceFirst("^(/scim/v2/\\w+)/[^/]+$", "$1/{id}");
+        }
     }
 
-    private List<Case> cases(String ada, String eve) {
+    static List<Case> cases(String ada, String eve) {
         String users = "/scim/v2/Users";
         String one = users + "/" + ada;
         String json = "application/scim+json";
@@ -101,13 +112,27 @@ class ScimBadInputTest {
                 new Case("PATCH without Operations", "PATCH", one, "{" + PATCH_OP + "}", json, 400, "invalidSyntax"),
                 new Case("PATCH with no operation", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[]}", json, 400, "invalidSyntax"),
                 new Case("PATCH an unknown op", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"move\",\"path\":\"active\"}]}", json, 400, "invalidSyntax"),
-                new Case("PATCH a path that does not parse", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"emails[type eq\",\"value\":\"x\"}]}", json, 400, null),
+                new Case("PATCH a path that does not parse", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"emails[type eq\",\"value\":\"x\"}]}", json, 400, "invalidPath"),
                 new Case("PATCH active to a non-boolean", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":\"maybe\"}]}", json, 400, "invalidValue"),
                 new Case("PATCH an unknown role", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"add\",\"path\":\"roles\",\"value\":[{\"value\":\"Owner\"}]}]}", json, 400, "invalidValue"),
                 new Case("PATCH userName to a number", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"userName\",\"value\":42}]}", json, 400, "invalidValue"),
                 new Case("PATCH the e-mail to another user's", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"bob@%DOMAIN%\"}]}", json, 409, "uniqueness"),
                 new Case("PATCH with schemas of a resource", "PATCH", one, "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", json, 400, "invalidSyntax"),
-                new Case("PATCH as text/plain", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", "text/plain", 415, null)));
+                new Case("PATCH as text/plain", "PATCH", one, "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", "text/plain", 415, null),
+                new Case("PATCH an op that is not a string", "PATCH", one, patch("{\"op\":1,\"path\":\"active\",\"value\":false}"), json, 400, "invalidSyntax"),
+                new Case("PATCH a path that is not a string", "PATCH", one, patch("{\"op\":\"replace\",\"path\":42,\"value\":\"x\"}"), json, 400, "invalidPath"),
+                new Case("PATCH a path deeper than sub-attributes", "PATCH", one, patch("{\"op\":\"replace\",\"path\":\"name.givenName.x\",\"value\":\"x\"}"), json, 400, "invalidPath"),
+                new Case("PATCH a path key that does not parse", "PATCH", one, patch("{\"op\":\"replace\",\"value\":{\"emails[type eq\":\"x\"}}"), json, 400, "invalidPath"),
+                new Case("PATCH replace without a value", "PATCH", one, patch("{\"op\":\"replace\",\"path\":\"displayName\"}"), json, 400, "invalidSyntax"),
+                new Case("PATCH add of an empty object", "PATCH", one, patch("{\"op\":\"add\",\"value\":{}}"), json, 400, "invalidSyntax"),
+                new Case("PATCH without a path, not an object", "PATCH", one, patch("{\"op\":\"replace\",\"value\":\"Ada\"}"), json, 400, "invalidSyntax"),
+                new Case("PATCH remove without a path", "PATCH", one, patch("{\"op\":\"remove\"}"), json, 400, "noTarget"),
+                new Case("PATCH remove by value", "PATCH", one, patch("{\"op\":\"Remove\",\"path\":\"roles\",\"value\":[{\"value\":\"Planner\"}]}"), json, 400, "invalidSyntax"),
+                new Case("PATCH a filter that matches nothing", "PATCH", one, patch("{\"op\":\"replace\",\"path\":\"emails[type eq \\\"home\\\"].value\",\"value\":\"x@y.example\"}"), json, 400, "noTarget"),
+                new Case("PATCH remove userName", "PATCH", one, patch("{\"op\":\"remove\",\"path\":\"userName\"}"), json, 400, "mutability"),
+                // discovery: ids that are not served
+                new Case("unknown schema", "GET", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", null, null, 404, null),
+                new Case("unknown resource type", "GET", "/scim/v2/ResourceTypes/Group", null, null, 404, null)));
         return cases;
     }
 
@@ -136,6 +161,7 @@ class ScimBadInputTest {
             if (c.scimType() != null) {
                 assertThat(error.path("scimType").asString()).as(why).isEqualTo(c.scimType());
             }
+            assertThat(error.path("detail").asString()).as(why).isNotBlank().doesNotContainPattern(INTERNALS);
             TenantState.of(t).assertUnchangedSince(before, ledger, t.tenant, c.name());
             TenantState.of(other).assertUnchangedSince(otherBefore, ledger, other.tenant, c.name());
         }));
@@ -144,8 +170,7 @@ class ScimBadInputTest {
     @Test
     void every_scim_endpoint_of_the_authorization_matrix_has_bad_input_cases() throws IOException {
         var covered = new TreeSet<String>();
-        cases("a", "e").forEach(c -> covered.add(c.method() + " " + c.path().replaceFirst("\\?.*$", "")
-                .replaceFirst("^/scim/v2/Users/[^/]+$", "/scim/v2/Users/{id}")));
+        cases("a", "e").forEach(c -> covered.add(c.endpoint()));
         var endpoints = new ClassPathResource("authorization-matrix.csv").getContentAsString(StandardCharsets.UTF_8).lines()
                 .filter(line -> line.contains(",/scim/") && !line.startsWith("#"))
                 .map(line -> line.split(",")[0] + " " + line.split(",")[1])
@@ -172,6 +197,10 @@ class ScimBadInputTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String patch(String operation) {
+        return "{" + PATCH_OP + ",\"Operations\":[" + operation + "]}";
     }
 
     private static String enc(String text) {

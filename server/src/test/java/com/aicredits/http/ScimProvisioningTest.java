@@ -1,5 +1,7 @@
 package com.aicredits.http;
 
+import static com.aicredits.http.ScimRequests.json;
+import static com.aicredits.http.ScimRequests.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,19 +17,12 @@ import com.unboundid.scim2.common.types.UserResource;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.ClassPathResource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The SCIM endpoints against the running server: a real SCIM client (UnboundID's scim2-sdk-client, on Jersey)
@@ -36,8 +31,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @TestApplication
 class ScimProvisioningTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @LocalServerPort int port;
 
@@ -252,23 +245,7 @@ class ScimProvisioningTest {
     // ------------------------------------------------------------------ helpers
 
     private HttpResponse<String> send(String key, String method, String path, String body) {
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Accept", "application/scim+json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/scim+json");
-        }
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        try {
-            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new ScimRequests(port).send(key, method, path, body);
     }
 
     private static String recorded(String name) {
@@ -277,19 +254,5 @@ class ScimProvisioningTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static JsonNode json(String text) {
-        return JSON.readTree(text);
-    }
-
-    /** The user as the admin API lists it. */
-    private static JsonNode user(HttpFixture t, String id) {
-        for (JsonNode user : t.platform.get(t.base + "/users").json()) {
-            if (user.get("id").asString().equals(id)) {
-                return user;
-            }
-        }
-        throw new AssertionError("no user " + id);
     }
 }

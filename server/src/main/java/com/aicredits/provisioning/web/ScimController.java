@@ -6,7 +6,10 @@ import com.aicredits.provisioning.ScimOutcome;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -32,6 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/scim/v2/Users")
 @Tag(name = "SCIM 2.0 provisioning", description = "Scope: scim key. RFC 7643/7644 User resources; errors as SCIM error bodies.")
+@ScimDocs.EveryCall
+@SecurityRequirement(name = "apiKey")
 class ScimController {
 
     private final Provisioning provisioning;
@@ -43,6 +48,9 @@ class ScimController {
     }
 
     @GetMapping
+    @ApiResponse(responseCode = "200", description = "a page of users",
+            content = @Content(mediaType = ScimResponses.SCIM_JSON_VALUE, schema = @Schema(implementation = ScimDocs.UserList.class)))
+    @ScimDocs.BadInput
     @Operation(summary = "Users matching a filter (userName, emails.value, externalId, id: eq co sw ew; active eq; and/or), a page at a time")
     ResponseEntity<String> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) String filter,
@@ -58,8 +66,15 @@ class ScimController {
     }
 
     @PostMapping
-    @Operation(summary = "Provision a user (userName is the e-mail; roles Admin, Planner or Viewer, else Viewer); 409 uniqueness if the e-mail exists")
-    ResponseEntity<String> create(@AuthenticationPrincipal Caller caller, @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = "application/scim+json",
+    @ApiResponse(responseCode = "201", description = "provisioned",
+            headers = @Header(name = "Location", description = "the new user's address", schema = @Schema(type = "string", format = "uri")),
+            content = @Content(mediaType = ScimResponses.SCIM_JSON_VALUE, schema = @Schema(implementation = ScimDocs.Served.class)))
+    @ScimDocs.BadInput
+    @ScimDocs.EmailTaken
+    @ScimDocs.WithBody
+    @Operation(summary = "Provision a user (userName is the e-mail; roles Admin, Planner or Viewer, else Viewer)")
+    ResponseEntity<String> create(@AuthenticationPrincipal Caller caller,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = ScimResponses.SCIM_JSON_VALUE,
                     schema = @Schema(implementation = ScimDocs.User.class))) @RequestBody(required = false) byte[] body,
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
         var unsupported = ScimResponses.unsupported(contentType);
@@ -70,15 +85,22 @@ class ScimController {
     }
 
     @GetMapping("/{id}")
+    @ScimDocs.OneUser
+    @ScimDocs.NoSuchId
     @Operation(summary = "One user")
     ResponseEntity<String> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         return responses.write(provisioning.get(caller.tenantId(), id, responses.usersUrl()));
     }
 
     @PutMapping("/{id}")
+    @ScimDocs.OneUser
+    @ScimDocs.BadInput
+    @ScimDocs.NoSuchId
+    @ScimDocs.EmailTaken
+    @ScimDocs.WithBody
     @Operation(summary = "Replace a user's name, e-mail, external id, role and active state")
     ResponseEntity<String> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
-            @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = "application/scim+json",
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = ScimResponses.SCIM_JSON_VALUE,
                     schema = @Schema(implementation = ScimDocs.User.class))) @RequestBody(required = false) byte[] body,
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
         var unsupported = ScimResponses.unsupported(contentType);
@@ -89,9 +111,14 @@ class ScimController {
     }
 
     @PatchMapping("/{id}")
+    @ScimDocs.OneUser
+    @ScimDocs.BadInput
+    @ScimDocs.NoSuchId
+    @ScimDocs.EmailTaken
+    @ScimDocs.WithBody
     @Operation(summary = "Patch a user (PatchOp add/replace/remove, as Entra ID and Okta send them)")
     ResponseEntity<String> patch(@AuthenticationPrincipal Caller caller, @PathVariable String id,
-            @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = "application/scim+json",
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = ScimResponses.SCIM_JSON_VALUE,
                     schema = @Schema(implementation = ScimDocs.PatchOp.class)))
             @RequestBody(required = false) byte[] body,
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
@@ -103,6 +130,9 @@ class ScimController {
     }
 
     @DeleteMapping("/{id}")
+    // An empty @Content keeps springdoc from describing the method's return type: a 204 has no body.
+    @ApiResponse(responseCode = "204", description = "deactivated (also when they already were)", content = @Content)
+    @ScimDocs.NoSuchId
     @Operation(summary = "Deactivate a user (users are never deleted); their unused credits return to the pool")
     ResponseEntity<String> deactivate(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         return responses.write(provisioning.deactivate(caller.tenantId(), id));

@@ -11,12 +11,15 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Whatever goes wrong on a SCIM path (no such path or method, a body that cannot be read, the database out of
@@ -44,8 +47,14 @@ class ScimErrors implements HandlerExceptionResolver, Ordered {
             case HttpMessageNotReadableException unreadable -> tooLarge(unreadable)
                     ? ScimResponses.error(413, null, "the body is larger than the service reads")
                     : ScimResponses.error(400, "invalidSyntax", "the body cannot be read");
+            // Spring's own details speak of handlers and static resources: said again for a person.
+            case NoResourceFoundException missing -> ScimResponses.error(404, null, "there is no SCIM endpoint at " + uri);
+            case HttpRequestMethodNotSupportedException method -> ScimResponses.error(405, null,
+                    uri + " does not take " + request.getMethod());
+            case HttpMediaTypeNotAcceptableException notAcceptable -> ScimResponses.error(406, null,
+                    "the answer is application/scim+json, which the Accept header does not admit");
             case ErrorResponse framework -> ScimResponses.error(framework.getStatusCode().value(), null,
-                    framework.getBody().getDetail());
+                    "the request cannot be served: " + reason(framework.getStatusCode().value()));
             // A query parameter Tomcat cannot decode (%FF is no UTF-8), or a header the firewall refused lazily.
             case org.apache.tomcat.util.http.InvalidParameterException undecodable -> ScimResponses.error(400,
                     "invalidValue", "the query parameters cannot be read (percent-encoded bytes must be UTF-8)");
@@ -70,6 +79,11 @@ class ScimErrors implements HandlerExceptionResolver, Ordered {
             log.debug("could not write the SCIM error for {}", uri, writeFailed);
         }
         return new ModelAndView();
+    }
+
+    private static String reason(int status) {
+        var known = org.springframework.http.HttpStatus.resolve(status);
+        return known == null ? "HTTP " + status : known.getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static org.springframework.http.ResponseEntity<String> unavailable() {

@@ -15,7 +15,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @Component
 class ScimResponses {
 
-    static final MediaType SCIM_JSON = MediaType.parseMediaType("application/scim+json");
+    static final String SCIM_JSON_VALUE = "application/scim+json";
+    static final MediaType SCIM_JSON = MediaType.parseMediaType(SCIM_JSON_VALUE);
 
     private final String publicBaseUrl;
 

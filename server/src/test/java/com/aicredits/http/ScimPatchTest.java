@@ -1,0 +1,137 @@
+package com.aicredits.http;
+
+import static com.aicredits.http.ScimRequests.json;
+import static com.aicredits.http.ScimRequests.patchOf;
+import static com.aicredits.http.ScimRequests.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * PATCH of single attributes, as identity providers send them when one field changes in the directory: one part
+ * of a name, a cleared external id, removed roles, and removals the service must refuse (RFC 7644 §3.5.2).
+ */
+@TestApplication
+class ScimPatchTest {
+
+    @LocalServerPort int port;
+
+    /** One tenant, its scim key, and users made through SCIM. */
+    private final class Directory {
+        final HttpFixture t = new HttpFixture(port);
+        final String key = t.key("scim");
+        final ScimRequests scim = new ScimRequests(port);
+
+        String create(String attributes) {
+            String email = UUID.randomUUID().toString().substring(0, 8) + "@" + t.tenant.substring(0, 8) + ".example";
+            var created = scim.send(key, "POST", "/scim/v2/Users",
+                    "{\"userName\":\"" + email + "\"" + (attributes.isEmpty() ? "" : "," + attributes) + "}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            return json(created.body()).get("id").asString();
+        }
+
+        JsonNode patch(String id, int status, String... operations) {
+            var patched = scim.send(key, "PATCH", "/scim/v2/Users/" + id, patchOf(operations));
+            assertThat(patched.statusCode()).as(patched.body()).isEqualTo(status);
+            return json(patched.body());
+        }
+
+        /** The name after the patch, checked to be the one the SCIM answer and the admin API both show. */
+        String nameAfter(String id, String... operations) {
+            String name = patch(id, 200, operations).get("displayName").asString();
+            assertThat(user(t, id).get("name").asString()).isEqualTo(name);
+            return name;
+        }
+    }
+
+    @Test
+    void patching_one_part_of_the_name_keeps_the_other() {
+        var d = new Directory();
+        String kristen = d.create("\"displayName\":\"Kristen Nygaard\"");
+        assertThat(d.nameAfter(kristen, "{\"op\":\"Replace\",\"path\":\"name.givenName\",\"value\":\"Kris\"}"))
+                .isEqualTo("Kris Nygaard");
+        // Entra ID: a path-less operation whose value is keyed by the path
+        assertThat(d.nameAfter(kristen, "{\"op\":\"replace\",\"value\":{\"name.familyName\":\"Hansen\"}}"))
+                .isEqualTo("Kris Hansen");
+        // Okta: the name object with only the part that changed
+        assertThat(d.nameAfter(kristen, "{\"op\":\"replace\",\"path\":\"name\",\"value\":{\"givenName\":\"Kristen\"}}"))
+                .isEqualTo("Kristen Hansen");
+        assertThat(d.nameAfter(kristen, "{\"op\":\"remove\",\"path\":\"name.givenName\"}")).isEqualTo("Hansen");
+
+        String ole = d.create("\"name\":{\"givenName\":\"Ole-Johan\",\"familyName\":\"Dahl\"}");
+        assertThat(d.nameAfter(ole, "{\"op\":\"replace\",\"path\":\"name.familyName\",\"value\":\"Dahl Nygaard\"}"))
+                .isEqualTo("Ole-Johan Dahl Nygaard");
+
+        // The family name is the last word, the given name the words before it.
+        String ada = d.create("\"displayName\":\"Augusta Ada King\"");
+        assertThat(d.nameAfter(ada, "{\"op\":\"replace\",\"path\":\"name.familyName\",\"value\":\"Lovelace\"}"))
+                .isEqualTo("Augusta Ada Lovelace");
+        assertThat(d.nameAfter(ada, "{\"op\":\"replace\",\"path\":\"name.givenName\",\"value\":\"Ada\"}"))
+                .isEqualTo("Ada Lovelace");
+        // A name or displayName sent with the part wins: it is what the directory shows.
+        assertThat(d.nameAfter(ada, "{\"op\":\"replace\",\"path\":\"name.givenName\",\"value\":\"Augusta\"}",
+                "{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Lovelace, Augusta Ada\"}"))
+                .isEqualTo("Lovelace, Augusta Ada");
+
+        // One word is a given name; a user provisioned without a name shows the e-mail, which is no name's part.
+        String grace = d.create("\"displayName\":\"Grace\"");
+        assertThat(d.nameAfter(grace, "{\"op\":\"add\",\"path\":\"name.familyName\",\"value\":\"Hopper\"}"))
+                .isEqualTo("Grace Hopper");
+        String nameless = d.create("");
+        assertThat(d.nameAfter(nameless, "{\"op\":\"replace\",\"path\":\"name.givenName\",\"value\":\"Barbara\"}"))
+                .isEqualTo("Barbara");
+    }
+
+    @Test
+    void removing_the_external_id_clears_it() {
+        var d = new Directory();
+        String id = d.create("\"externalId\":\"ext-" + d.t.tenant + "\"");
+        assertThat(user(d.t, id).get("externalId").asString()).isEqualTo("ext-" + d.t.tenant);
+
+        var patched = d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"externalId\"}");
+        assertThat(patched.has("externalId")).as(patched.toString()).isFalse();
+        assertThat(user(d.t, id).hasNonNull("externalId")).isFalse();
+        var found = d.scim.send(d.key, "GET", "/scim/v2/Users?filter=externalId%20eq%20%22ext-" + d.t.tenant + "%22", null);
+        assertThat(json(found.body()).get("totalResults").asInt()).isZero();
+    }
+
+    @Test
+    void removing_the_roles_leaves_the_least_role() {
+        var d = new Directory();
+        String id = d.create("\"roles\":[{\"value\":\"Admin\"}]");
+        assertThat(user(d.t, id).get("role").asString()).isEqualTo("Admin");
+
+        var patched = d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"roles\"}");
+        assertThat(patched.get("roles").get(0).get("value").asString()).isEqualTo("Viewer");
+        assertThat(user(d.t, id).get("role").asString()).isEqualTo("Viewer");
+    }
+
+    @Test
+    void removing_or_unassigning_a_required_or_read_only_attribute_is_refused_with_mutability() {
+        var d = new Directory();
+        String id = d.create("\"displayName\":\"Kristen Nygaard\",\"externalId\":\"ext-k\",\"roles\":[{\"value\":\"Planner\"}]");
+        var before = user(d.t, id);
+        for (String operation : new String[] {
+                "{\"op\":\"remove\",\"path\":\"userName\"}",
+                "{\"op\":\"replace\",\"path\":\"userName\",\"value\":null}",
+                "{\"op\":\"replace\",\"value\":{\"userName\":null}}",
+                "{\"op\":\"remove\",\"path\":\"id\"}",
+                "{\"op\":\"replace\",\"path\":\"id\",\"value\":\"" + UUID.randomUUID() + "\"}",
+                "{\"op\":\"remove\",\"path\":\"meta\"}",
+                "{\"op\":\"remove\",\"path\":\"schemas\"}"}) {
+            var refused = d.patch(id, 400, operation);
+            assertThat(refused.get("scimType").asString()).as(operation + ": " + refused).isEqualTo("mutability");
+            assertThat(refused.get("detail").asString()).as(operation).isNotBlank();
+        }
+        assertThat(user(d.t, id)).isEqualTo(before);
+
+        // What the service does not keep can be removed, and changes nothing here.
+        d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"title\"}");
+        d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\"}");
+        assertThat(user(d.t, id)).isEqualTo(before);
+    }
+}
