@@ -119,7 +119,9 @@ public final class ApiClient {
         if (text != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
             request.header("Content-Type", "application/json");
         }
-        request.header("Accept", "application/json, application/problem+json");
+        if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+            request.header("Accept", "application/json, application/problem+json");
+        }
         headers.forEach(request::header);
         authenticate(request);
         return execute(request.build());

@@ -89,6 +89,9 @@ abstract class BadInputCases {
                         400, "VALIDATION_FAILED"),
                 new Case(what + ": a text/plain body", caller, method, path, new Raw(valid, "text/plain", false), headers, 415,
                         "UNSUPPORTED_MEDIA_TYPE"),
+                // JSON is also YAML: read as YAML, it would skip the strict JSON rules (unknown and repeated fields)
+                new Case(what + ": a YAML body", caller, method, path, new Raw(valid, "application/yaml", false), headers, 415,
+                        "UNSUPPORTED_MEDIA_TYPE"),
                 new Case(what + ": an unknown field", caller, method, path,
                         valid.substring(0, valid.length() - 1) + ", \"surprise\": 1}", headers, 400, "VALIDATION_FAILED", "surprise"),
                 new Case(what + ": body above 64 KiB", caller, method, path, big, headers, 413, "BODY_TOO_LARGE"),

@@ -103,6 +103,9 @@ abstract class BadInputTest extends BadInputCases {
                     .isEqualByComparingTo(w.t.platform.get(w.t.base + "/credits/summary").json().get("creditsUnassigned").decimalValue());
             case "EXCEEDS_REMOVABLE" -> assertThat(response.json().path("removable").decimalValue()).as(why)
                     .isEqualByComparingTo("10");
+            // The API reads JSON (and a bulk change also CSV): the refusal says what to send, and offers nothing else.
+            case "UNSUPPORTED_MEDIA_TYPE" -> assertThat(response.json().path("detail").asString()).as(why)
+                    .contains(k.path().contains("/bulk.csv") ? "text/csv" : "application/json").doesNotContainIgnoringCase("yaml");
             default -> { }
         }
         TenantState.of(w.t).assertUnchangedSince(before, ledger, w.t.tenant, k.name());
