@@ -92,6 +92,9 @@ abstract class BadInputTest extends BadInputCases {
         assertThat(response.status()).as(why).isEqualTo(k.status());
         assertThat(response.header("Content-Type")).as(why).startsWith("application/problem+json");
         assertThat(response.code()).as(why).isEqualTo(k.code());
+        if (k.words() != null) {
+            assertThat(response.json().path("detail").asString()).as(why).contains(k.words());
+        }
         if (k.field() != null) {
             var fields = new TreeSet<String>();
             response.json().path("fields").forEach(f -> fields.add(f.asString()));
