@@ -86,6 +86,12 @@ public final class ApiClient {
                     .flatMap(e -> e.getValue().stream()).findFirst().orElse("");
         }
 
+        /** Whether the body is declared UTF-8: JSON's own encoding when no charset is named, or named as such. */
+        public boolean declaresUtf8() {
+            String type = header("Content-Type").toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+            return !type.contains(";charset=") || type.contains(";charset=utf-8");
+        }
+
         public String code() {
             return text.isBlank() ? null : json().path("code").asString(null);
         }

@@ -91,6 +91,7 @@ abstract class BadInputTest extends BadInputCases {
         String why = k.name() + " → " + response.status() + " " + abbreviate(response.text());
         assertThat(response.status()).as(why).isEqualTo(k.status());
         assertThat(response.header("Content-Type")).as(why).startsWith("application/problem+json");
+        assertThat(response.declaresUtf8()).as(why + " " + response.header("Content-Type")).isTrue();
         assertThat(response.code()).as(why).isEqualTo(k.code());
         if (k.words() != null) {
             assertThat(response.json().path("detail").asString()).as(why).contains(k.words());
