@@ -86,6 +86,12 @@ public final class ApiClient {
                     .flatMap(e -> e.getValue().stream()).findFirst().orElse("");
         }
 
+        /** Whether the body is declared UTF-8: JSON's own encoding when no charset is named, or named as such. */
+        public boolean declaresUtf8() {
+            String type = header("Content-Type").toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+            return !type.contains(";charset=") || type.contains(";charset=utf-8");
+        }
+
         public String code() {
             return text.isBlank() ? null : json().path("code").asString(null);
         }
@@ -119,7 +125,9 @@ public final class ApiClient {
         if (text != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
             request.header("Content-Type", "application/json");
         }
-        request.header("Accept", "application/json, application/problem+json");
+        if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+            request.header("Accept", "application/json, application/problem+json");
+        }
         headers.forEach(request::header);
         authenticate(request);
         return execute(request.build());

@@ -4,6 +4,7 @@ import com.aicredits.api.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -31,11 +32,7 @@ class ProblemWriter {
         } catch (IllegalArgumentException malformed) {
             // The path itself is what was wrong (a URL the firewall refused): the problem goes without it.
         }
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        if (status == 401) {
-            response.setHeader("WWW-Authenticate", "Bearer");
-        }
+        start(response, status, MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         // Written without closing or flushing: the response is sent when the request completes, after the
         // audit trail has recorded the refusal.
         response.getWriter().write(json.writeValueAsString(problem));
@@ -53,11 +50,20 @@ class ProblemWriter {
         // RFC 7644 §3.12 writes the status as a string.
         body.put("status", String.valueOf(status));
         body.put("detail", status == 403 ? "only the tenant's scim key may use the SCIM endpoints" : detail);
+        start(response, status, "application/scim+json");
+        response.getWriter().write(json.writeValueAsString(body));
+    }
+
+    /**
+     * The writer must be UTF-8, the encoding JSON is read in: without a charset the servlet container writes
+     * ISO-8859-1 and says so in the Content-Type, and any character outside it would arrive garbled or as '?'.
+     */
+    private static void start(HttpServletResponse response, int status, String contentType) {
         response.setStatus(status);
-        response.setContentType("application/scim+json");
+        response.setContentType(contentType);
+        response.setCharacterEncoding(StandardCharsets.UTF_8);
         if (status == 401) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
-        response.getWriter().write(json.writeValueAsString(body));
     }
 }

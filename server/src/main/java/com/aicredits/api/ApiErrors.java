@@ -35,6 +35,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -93,6 +94,10 @@ class ApiErrors {
                 }
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
                         "field '" + field + "' has the wrong type", Map.of("fields", List.of(String.valueOf(field))));
+            }
+            if (cause instanceof MismatchedInputException root && root.getPath().isEmpty()) {
+                // Well-formed JSON of another shape ([], "text", 7), or an object followed by more.
+                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "the body must be a single JSON object");
             }
             if (cause instanceof JacksonException) {
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "the body is not valid JSON");

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -43,6 +44,8 @@ class BodySizeLimit extends OncePerRequestFilter {
 
     private static void tooLarge(HttpServletRequest request, HttpServletResponse response, long max) throws IOException {
         response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
+        // Else the container writes ISO-8859-1 and names it in the Content-Type: JSON is UTF-8.
+        response.setCharacterEncoding(StandardCharsets.UTF_8);
         if (request.getRequestURI().startsWith("/scim/v2/")) {
             // SCIM clients read RFC 7644 error bodies.
             response.setContentType("application/scim+json");

@@ -2,6 +2,7 @@ package com.aicredits.api;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -15,6 +16,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springdoc.core.customizers.OperationCustomizer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -32,8 +34,9 @@ class OpenApiDocs {
 
     private static final String PROBLEM = "Problem";
 
+    /** The session cookie's name as configured (Spring Session's default otherwise), not the servlet container's. */
     @Bean
-    OpenAPI aiCreditsOpenApi() {
+    OpenAPI aiCreditsOpenApi(@Value("${server.servlet.session.cookie.name:SESSION}") String sessionCookie) {
         Schema<?> problem = new ObjectSchema()
                 .description("RFC 9457 problem details; `code` is machine-readable")
                 .addProperty("type", new StringSchema())
@@ -65,7 +68,7 @@ class OpenApiDocs {
                         .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("`Authorization: Bearer <api key>`; keys are issued per tenant with scope admin, consume or scim"))
                         .addSecuritySchemes("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                                .in(SecurityScheme.In.COOKIE).name("JSESSIONID")
+                                .in(SecurityScheme.In.COOKIE).name(sessionCookie)
                                 .description("the web UI's sign-in session; mutating calls also send X-XSRF-TOKEN"))
                         .addSchemas(PROBLEM, problem))
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"))
@@ -87,23 +90,20 @@ class OpenApiDocs {
             errors.put("401", "no credentials, or an unknown or revoked API key");
             errors.put("403", "FORBIDDEN: the role or key scope may not do this");
             errors.put("404", "NOT_FOUND: unknown id, or an id of another tenant");
-            boolean idempotent = java.util.Arrays.stream(handler.getMethod().getParameters())
-                    .anyMatch(p -> p.isAnnotationPresent(RequestHeader.class)
-                            && "Idempotency-Key".equals(p.getAnnotation(RequestHeader.class).value()));
-            if (idempotent) {
-                errors.put("409", "IDEMPOTENCY_KEY_IN_USE: the first request with this key is still running"
-                        + " (operation-specific conflicts are listed above)");
-                errors.put("422", "IDEMPOTENCY_KEY_REUSED: the key was used for a different request");
-            }
             errors.put("503", "UNAVAILABLE: the database cannot be reached; retry with the same key or requestId");
             errors.forEach((status, description) -> {
-                var existing = operation.getResponses().get(status);
-                if (existing == null) {
-                    operation.getResponses().addApiResponse(status, new ApiResponse().description(description)
-                            .content(new Content().addMediaType("application/problem+json",
-                                    new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+                if (operation.getResponses().get(status) == null) {
+                    operation.getResponses().addApiResponse(status, problem(description));
                 }
             });
+            // Merged, so that name = "Idempotency-Key" counts as well as the value it is an alias of.
+            boolean idempotent = java.util.Arrays.stream(handler.getMethodParameters())
+                    .map(p -> p.getParameterAnnotation(RequestHeader.class))
+                    .anyMatch(header -> header != null && "Idempotency-Key".equals(header.name()));
+            if (idempotent) {
+                keyError(operation, "409", "IDEMPOTENCY_KEY_IN_USE", "the first request with this key is still running");
+                keyError(operation, "422", "IDEMPOTENCY_KEY_REUSED", "the key was used for a different request");
+            }
             return operation;
         };
     }
@@ -111,5 +111,20 @@ class OpenApiDocs {
     private static boolean scim(HandlerMethod handler) {
         var mapping = AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), RequestMapping.class);
         return mapping != null && java.util.Arrays.stream(mapping.path()).anyMatch(path -> path.startsWith("/scim/"));
+    }
+
+    /** A key's refusal, also where the operation has its own answers with that status (e.g. 409 EMAIL_TAKEN). */
+    private static void keyError(Operation operation, String status, String code, String why) {
+        var existing = operation.getResponses().get(status);
+        if (existing == null) {
+            operation.getResponses().addApiResponse(status, problem(code + ": " + why));
+        } else if (existing.getDescription() == null || !existing.getDescription().contains(code)) {
+            existing.setDescription((existing.getDescription() == null ? "" : existing.getDescription() + "; or ") + code + ": " + why);
+        }
+    }
+
+    private static ApiResponse problem(String description) {
+        return new ApiResponse().description(description).content(new Content().addMediaType("application/problem+json",
+                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
     }
 }

@@ -53,10 +53,11 @@ public record Credits(long thousandths) implements Comparable<Credits> {
         }
     }
 
+    /** Each reason starts with the amount's name and reads right with any field name in its place (Requests.amount). */
     private static Entered amount(BigDecimal value, boolean mustBePositive) {
         BigDecimal normalized = value.stripTrailingZeros();
         if (normalized.scale() > SCALE) {
-            return new Entered.Invalid("credits have at most three decimal places");
+            return new Entered.Invalid("credits must have at most three decimal places");
         }
         if (mustBePositive ? normalized.signum() <= 0 : normalized.signum() < 0) {
             return new Entered.Invalid(mustBePositive ? "credits must be greater than zero" : "cost must not be negative");

@@ -207,6 +207,19 @@ class AiCreditsClientTest {
         assertThat(ledger.balance(tenant, ada).orElseThrow().consumed()).isEqualTo(Credits.ZERO);
     }
 
+    /** The service answers another tenant's paths as if they did not exist: the client cannot tell more. */
+    @Test
+    void a_wrong_tenant_id_reads_as_an_unknown_user() {
+        var client = AiCreditsClient.builder(URI.create("http://localhost:" + port), UUID.randomUUID(), consumeKey).build();
+
+        assertThat(client.authorize("t-" + UUID.randomUUID(), ada.value(), "canvas", null))
+                .isInstanceOfSatisfying(Refused.class, refused -> assertThat(refused.reason()).isEqualTo(Refused.Reason.NOT_FOUND));
+        assertThat(client.request("t-unknown")).isEmpty();
+        assertThatThrownBy(() -> client.balance(ada.value())).isInstanceOf(CreditsServiceException.class)
+                .satisfies(e -> assertThat(((CreditsServiceException) e).status()).isEqualTo(404));
+        assertThat(ledger.balance(tenant, ada).orElseThrow().held()).isEqualTo(Credits.ZERO);
+    }
+
     @Test
     void a_wrong_key_is_a_configuration_error_not_a_refusal() {
         var client = AiCreditsClient.builder(URI.create("http://localhost:" + port), tenant.value(), "aic_wrong").build();

@@ -94,6 +94,8 @@ class AuthorizationMatrixTest {
                             .send(row.method(), request.path(), request.body(), request.headers());
                     assertThat(response.status()).as(row.method() + " " + row.path() + " as " + caller + ": " + response.text())
                             .isEqualTo(expected);
+                    // the refusals the security filters write themselves, too
+                    assertThat(response.declaresUtf8()).as("UTF-8: " + response.header("Content-Type")).isTrue();
                 }));
             }
         }

@@ -29,6 +29,9 @@ class BadConsumptionInputTest extends BadInputTest {
                 Map.of()));
         cases.addAll(amountCases(CONSUME, authorize, "authorize", "estimate", BAD_CREDITS,
                 v -> consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "estimate", v), Map.of()));
+        cases.add(c("authorize: estimate with four decimals, in words", CONSUME, "POST", authorize,
+                consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "estimate", "0.0001"), 400, "INVALID_AMOUNT", "estimate")
+                .saying("estimate must have at most three decimal places"));
         cases.addAll(consumptionFieldCases(w, authorize, "authorize", null));
         cases.add(c("authorize: feature with a NUL character", CONSUME, "POST", authorize,
                 consumeBody("r-" + UUID.randomUUID(), w.ada, "can\\u0000vas", null), 400, "VALIDATION_FAILED", "feature"));
@@ -47,6 +50,9 @@ class BadConsumptionInputTest extends BadInputTest {
                 Map.of()));
         cases.addAll(amountCases(CONSUME, charge, "charge", "cost", BAD_COSTS,
                 v -> consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", v), Map.of()));
+        cases.add(c("charge: cost with four decimals, in words", CONSUME, "POST", charge,
+                consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", "12.0005"), 400, "INVALID_AMOUNT", "cost")
+                .saying("cost must have at most three decimal places"));
         cases.add(c("charge: cost missing", CONSUME, "POST", charge, consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", null),
                 400, "VALIDATION_FAILED", "cost"));
         cases.addAll(consumptionFieldCases(w, charge, "charge", "1"));
@@ -130,6 +136,9 @@ class BadConsumptionInputTest extends BadInputTest {
         BAD_COSTS.forEach((name, literal) -> cases.add(c("charges: an item's cost " + name + " (" + abbreviate(literal) + ")",
                 CONSUME, "POST", charges, batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", literal)),
                 400, "INVALID_AMOUNT")));
+        cases.add(c("charges: an item's cost with four decimals, in words", CONSUME, "POST", charges,
+                batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", "0.0001")), 400, "INVALID_AMOUNT",
+                "items[1].cost").saying("items[1].cost must have at most three decimal places"));
         NOT_JSON_NUMBERS.forEach((name, literal) -> cases.add(c("charges: an item's cost " + name + ", not JSON", CONSUME,
                 "POST", charges, batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", "cost", literal)), 400,
                 "VALIDATION_FAILED")));

@@ -23,14 +23,29 @@ abstract class BadInputCases {
     record Raw(String text, String contentType, boolean chunked) {
     }
 
-    /** One bad request: who sends it, where, and the status, code and (optionally) field the problem must name. */
+    /**
+     * One bad request: who sends it, where, and the status, code and (optionally) field the problem must name, and
+     * words its detail must contain.
+     */
     record Case(String name, String caller, String method, String path, Object body, Map<String, String> headers,
-            int status, String code, String field) {
+            int status, String code, String field, String words) {
+        Case(String name, String caller, String method, String path, Object body, Map<String, String> headers, int status,
+                String code, String field) {
+            this(name, caller, method, path, body, headers, status, code, field, null);
+        }
+
         Case(String name, String caller, String method, String path, Object body, Map<String, String> headers, int status,
                 String code) {
             this(name, caller, method, path, body, headers, status, code, null);
         }
+
+        Case saying(String detailWords) {
+            return new Case(name, caller, method, path, body, headers, status, code, field, detailWords);
+        }
     }
+
+    /** Well-formed JSON that is not one object is told so, not that it is invalid JSON. */
+    static final String NOT_AN_OBJECT = "JSON object";
 
     /** Amounts that are never acceptable, as JSON literals: each must be INVALID_AMOUNT. */
     static final Map<String, String> BAD_COSTS = orderedMap(
@@ -78,16 +93,24 @@ abstract class BadInputCases {
                 new Case(what + ": no body at all", caller, method, path, null, headers, 400, "VALIDATION_FAILED"),
                 new Case(what + ": empty body", caller, method, path, "", headers, 400, "VALIDATION_FAILED"),
                 new Case(what + ": JSON null", caller, method, path, "null", headers, 400, "VALIDATION_FAILED"),
-                new Case(what + ": not JSON", caller, method, path, "credits=10&note=hi", headers, 400, "VALIDATION_FAILED"),
+                new Case(what + ": not JSON", caller, method, path, "credits=10&note=hi", headers, 400, "VALIDATION_FAILED")
+                        .saying("not valid JSON"),
                 new Case(what + ": truncated JSON", caller, method, path, valid.substring(0, valid.length() - 1), headers,
                         400, "VALIDATION_FAILED"),
-                new Case(what + ": a JSON array", caller, method, path, "[" + valid + "]", headers, 400, "VALIDATION_FAILED"),
-                new Case(what + ": a JSON string", caller, method, path, "\"hello\"", headers, 400, "VALIDATION_FAILED"),
+                new Case(what + ": a JSON array", caller, method, path, "[" + valid + "]", headers, 400, "VALIDATION_FAILED")
+                        .saying(NOT_AN_OBJECT),
+                new Case(what + ": an empty JSON array", caller, method, path, "[]", headers, 400, "VALIDATION_FAILED")
+                        .saying(NOT_AN_OBJECT),
+                new Case(what + ": a JSON string", caller, method, path, "\"hello\"", headers, 400, "VALIDATION_FAILED")
+                        .saying(NOT_AN_OBJECT),
                 new Case(what + ": trailing tokens after the object", caller, method, path, valid + " {}", headers, 400,
-                        "VALIDATION_FAILED"),
+                        "VALIDATION_FAILED").saying(NOT_AN_OBJECT),
                 new Case(what + ": nested 2000 levels deep", caller, method, path, "[".repeat(2000) + "]".repeat(2000), headers,
                         400, "VALIDATION_FAILED"),
                 new Case(what + ": a text/plain body", caller, method, path, new Raw(valid, "text/plain", false), headers, 415,
+                        "UNSUPPORTED_MEDIA_TYPE"),
+                // JSON is also YAML: read as YAML, it would skip the strict JSON rules (unknown and repeated fields)
+                new Case(what + ": a YAML body", caller, method, path, new Raw(valid, "application/yaml", false), headers, 415,
                         "UNSUPPORTED_MEDIA_TYPE"),
                 new Case(what + ": an unknown field", caller, method, path,
                         valid.substring(0, valid.length() - 1) + ", \"surprise\": 1}", headers, 400, "VALIDATION_FAILED", "surprise"),

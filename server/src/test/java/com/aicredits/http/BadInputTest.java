@@ -91,7 +91,11 @@ abstract class BadInputTest extends BadInputCases {
         String why = k.name() + " → " + response.status() + " " + abbreviate(response.text());
         assertThat(response.status()).as(why).isEqualTo(k.status());
         assertThat(response.header("Content-Type")).as(why).startsWith("application/problem+json");
+        assertThat(response.declaresUtf8()).as(why + " " + response.header("Content-Type")).isTrue();
         assertThat(response.code()).as(why).isEqualTo(k.code());
+        if (k.words() != null) {
+            assertThat(response.json().path("detail").asString()).as(why).contains(k.words());
+        }
         if (k.field() != null) {
             var fields = new TreeSet<String>();
             response.json().path("fields").forEach(f -> fields.add(f.asString()));
@@ -103,6 +107,9 @@ abstract class BadInputTest extends BadInputCases {
                     .isEqualByComparingTo(w.t.platform.get(w.t.base + "/credits/summary").json().get("creditsUnassigned").decimalValue());
             case "EXCEEDS_REMOVABLE" -> assertThat(response.json().path("removable").decimalValue()).as(why)
                     .isEqualByComparingTo("10");
+            // The API reads JSON (and a bulk change also CSV): the refusal says what to send, and offers nothing else.
+            case "UNSUPPORTED_MEDIA_TYPE" -> assertThat(response.json().path("detail").asString()).as(why)
+                    .contains(k.path().contains("/bulk.csv") ? "text/csv" : "application/json").doesNotContainIgnoringCase("yaml");
             default -> { }
         }
         TenantState.of(w.t).assertUnchangedSince(before, ledger, w.t.tenant, k.name());

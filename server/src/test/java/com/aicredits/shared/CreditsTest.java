@@ -19,8 +19,8 @@ class CreditsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "0.0001       | credits have at most three decimal places",
-            "1.2345       | credits have at most three decimal places",
+            "0.0001       | credits must have at most three decimal places",
+            "1.2345       | credits must have at most three decimal places",
             "0            | credits must be greater than zero",
             "-5           | credits must be greater than zero",
             "1000000000.001 | credits must be at most 1000000000",

@@ -88,6 +88,8 @@ class CreditRequestController {
                     + "404 NOT_FOUND for an unknown user; 409 USER_INACTIVE.")
     @ApiResponse(responseCode = "201", description = "filed", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = RequestJson.class)))
+    @ApiResponse(responseCode = "409", description = "REQUEST_PENDING: the user already has a pending credit request; "
+            + "USER_INACTIVE; or IDEMPOTENCY_KEY_IN_USE")
     ResponseEntity<Object> file(@PathVariable TenantId tenantId, @RequestBody FileBody body,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, @AuthenticationPrincipal Caller caller,
             HttpServletRequest request) {
