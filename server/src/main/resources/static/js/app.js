@@ -133,6 +133,35 @@
         });
     });
 
+    // "Copy" beside a read-only value (a redirect URI, a new token): to the clipboard, and said so. Where the browser
+    // allows no clipboard (plain http on another host), the value is selected for the person to copy themselves.
+    document.addEventListener('click', function (event) {
+        const button = event.target.closest('[data-copy]');
+        if (!button) {
+            return;
+        }
+        const field = document.getElementById(button.dataset.copy);
+        // The button's own name stays "Copy …"; the page's status region tells a screen reader what happened.
+        const said = function (text) {
+            button.lastChild.textContent = ' ' + text;
+            const status = document.getElementById('copy-status');
+            if (status) {
+                status.textContent = text;
+            }
+            setTimeout(function () { button.lastChild.textContent = ' Copy'; }, 4000);
+        };
+        const byHand = function () {
+            field.focus();
+            field.select();
+            said('Press Ctrl+C');
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+            navigator.clipboard.writeText(field.value).then(function () { said('Copied'); }, byHand);
+        } else {
+            byHand();
+        }
+    });
+
     function toast(detail) {
         const box = document.getElementById('toasts');
         if (!box) {

@@ -1,6 +1,8 @@
 package com.aicredits.access;
 
 import com.aicredits.directory.Directory;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,6 +29,7 @@ import org.springframework.stereotype.Service;
 public class Access {
 
     private static final String PREFIX = "aic_";
+    static final int NAME_MAX = 100;
     /** last_used_at is a hint, not an audit: writing it at most once a minute keeps it off the hot path. */
     private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
@@ -48,17 +51,20 @@ public class Access {
         this.platformKeyHash = platformKey == null || platformKey.isBlank() ? null : sha256(platformKey.strip());
     }
 
-    /** Issues a key for a tenant; empty if the tenant does not exist. */
-    public Optional<IssuedKey> issue(TenantId tenant, ApiKeyScope scope, String name) {
+    /** Issues a key for a tenant: refused for a name of no or more than {@value #NAME_MAX} characters, or an unknown tenant. */
+    public Outcome<IssuedKey> issue(TenantId tenant, ApiKeyScope scope, String name) {
+        if (name == null || name.isBlank() || name.strip().length() > NAME_MAX) {
+            return Refused.invalid("name", "name has 1 to " + NAME_MAX + " characters");
+        }
         if (directory.tenant(tenant).isEmpty()) {
-            return Optional.empty();
+            return Refused.notFound("tenant");
         }
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String key = PREFIX + tenant.value().toString().replace("-", "") + "_" + BASE64.encodeToString(secret);
         var apiKey = new ApiKey(UUID.randomUUID(), tenant, name.strip(), scope, now(), null, null);
         keys.insert(apiKey, sha256(key));
-        return Optional.of(new IssuedKey(apiKey, key));
+        return Outcome.done(new IssuedKey(apiKey, key));
     }
 
     /** The tenant's keys; empty if the tenant does not exist. */

@@ -55,6 +55,14 @@ final class Rules {
         return caller.isAdmin();
     }
 
+    /**
+     * A person signed in as the tenant's Admin, not an admin key: the sign-in settings page issues SCIM tokens, which
+     * the API leaves to the platform, so a key must not reach them through the page.
+     */
+    static boolean signedInAdmin(Caller caller, RequestAuthorizationContext context) {
+        return caller.kind() == Caller.Kind.USER && caller.isAdmin();
+    }
+
     /** Anyone signed in to the tenant (any role), or its admin and consume keys. */
     static boolean member(Caller caller, RequestAuthorizationContext context) {
         return caller.kind() != Caller.Kind.SCIM_KEY;

@@ -218,6 +218,7 @@ class SecurityConfiguration {
                 // the customer's directory: its scim key only, acting on the key's tenant
                 .requestMatchers("/scim/v2", "/scim/v2/**").access(Rules.scimDirectory())
                 // the web UI, by the same tenant-first rules
+                .requestMatchers(APP + "/settings/sign-in", APP + "/settings/sign-in/**").access(Rules.tenant(Rules::signedInAdmin))
                 .requestMatchers(APP + "/credits", APP + "/credits/**", APP + "/users", APP + "/users/**",
                         APP + "/settings", APP + "/settings/**")
                         .access(Rules.tenant(Rules::admin))

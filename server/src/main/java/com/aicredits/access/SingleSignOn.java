@@ -37,21 +37,23 @@ public class SingleSignOn {
     private final TenantRegistrations registrations;
     private final Clock clock;
     private final boolean allowInsecureIssuers;
-    private final String publicBaseUrl;
+    private final PublicAddress address;
 
     SingleSignOn(SsoStore store, SecretBox secrets, Directory directory, TenantRegistrations registrations, Clock clock,
-            @Value("${aicredits.sso.allow-insecure-issuers:false}") boolean allowInsecureIssuers,
-            @Value("${aicredits.public-base-url:}") String publicBaseUrl) {
+            @Value("${aicredits.sso.allow-insecure-issuers:false}") boolean allowInsecureIssuers, PublicAddress address) {
         this.store = store;
         this.secrets = secrets;
         this.directory = directory;
         this.registrations = registrations;
         this.clock = clock;
         this.allowInsecureIssuers = allowInsecureIssuers;
-        this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "");
+        this.address = address;
     }
 
-    /** Sets (or replaces) the tenant's provider. Nothing is fetched from the provider here: discovery runs at sign-in. */
+    /**
+     * Sets (or replaces) the tenant's provider. Nothing is fetched from the provider here (discovery runs at sign-in,
+     * or when {@link #check} asks), so a provider that cannot be reached yet is saved all the same.
+     */
     @Transactional
     public Outcome<SsoConnection> configure(TenantId tenant, SsoSettings settings) {
         if (directory.tenant(tenant).isEmpty()) {
@@ -59,15 +61,31 @@ public class SingleSignOn {
         }
         var invalid = invalidIssuer(settings.issuer())
                 .or(() -> invalidText("clientId", settings.clientId(), MAX_CLIENT_ID))
-                .or(() -> invalidText("clientSecret", settings.clientSecret(), MAX_CLIENT_SECRET));
+                .or(() -> settings.clientSecret() instanceof SsoSettings.ClientSecret.Entered(var text)
+                        ? invalidText("clientSecret", text, MAX_CLIENT_SECRET) : Optional.empty());
         if (invalid.isPresent()) {
             return invalid.get();
         }
+        String sealedSecret = switch (settings.clientSecret()) {
+            case SsoSettings.ClientSecret.Entered(var text) -> secrets.seal(text, context(tenant));
+            case SsoSettings.ClientSecret.Kept() -> store.stored(tenant).map(SsoStore.Stored::sealedSecret).orElse(null);
+        };
+        if (sealedSecret == null) {
+            return Refused.invalid("clientSecret", "clientSecret is required: no secret is stored yet");
+        }
         var connection = new SsoConnection(tenant, settings.issuer().strip(), settings.clientId().strip(),
                 settings.enforced(), settings.justInTimeRole(), clock.instant().truncatedTo(ChronoUnit.MICROS));
-        store.save(connection, secrets.seal(settings.clientSecret(), context(tenant)));
+        store.save(connection, sealedSecret);
         registrations.forget(tenant);
         return Outcome.done(connection);
+    }
+
+    /**
+     * Whether the tenant's provider answers now, asked the way the sign-in asks it (its discovery document, which must
+     * name the same issuer), with the reason when it does not; empty without single sign-on.
+     */
+    public Optional<ProviderAnswer> check(TenantId tenant) {
+        return registrations.check(tenant);
     }
 
     /** The tenant's provider, if it has one; empty for an unknown tenant too. */
@@ -91,7 +109,12 @@ public class SingleSignOn {
      * caller reached this service at (the API's own request), which is what a development set-up needs.
      */
     public String redirectUri(TenantId tenant, String requestBase) {
-        return (publicBaseUrl.isEmpty() ? requestBase.replaceAll("/+$", "") : publicBaseUrl) + CALLBACK + tenant;
+        return address.base(requestBase) + CALLBACK + tenant;
+    }
+
+    /** The organisation's own sign-in link, for the IT admin to share: it goes straight to the provider. */
+    public String organisationSignIn(TenantId tenant, String requestBase) {
+        return address.base(requestBase) + "/login/organisation/" + tenant;
     }
 
     /** How a tenant's people sign in, as the sign-in page offers it. */

@@ -32,7 +32,14 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
 
     private static final Logger log = LoggerFactory.getLogger(TenantRegistrations.class);
 
-    private record Cached(long version, ClientRegistration registration, JwtDecoder decoder) {
+    /** What discovering a tenant's provider gave: a registration, or the reason there is none now. */
+    private sealed interface Discovery {
+    }
+
+    private record Cached(long version, ClientRegistration registration, JwtDecoder decoder) implements Discovery {
+    }
+
+    private record Failed(String reason) implements Discovery {
     }
 
     private final SsoStore store;
@@ -52,12 +59,25 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
      */
     @Override
     public ClientRegistration findByRegistrationId(String registrationId) {
-        return tenant(registrationId).flatMap(this::current).map(Cached::registration).orElse(null);
+        return tenant(registrationId).flatMap(this::registered).map(Cached::registration).orElse(null);
     }
 
     /** Whether the tenant's provider can be reached now (the sign-in page asks before sending anyone there). */
     boolean reachable(TenantId tenant) {
-        return current(tenant).isPresent();
+        return registered(tenant).isPresent();
+    }
+
+    /**
+     * The same question asked afresh, with the reason when the answer is no; empty when the tenant has no provider.
+     * Afresh, because the admin asking may have just fixed the provider's side; the answer is the one the next sign-in
+     * uses.
+     */
+    Optional<ProviderAnswer> check(TenantId tenant) {
+        cache.remove(tenant);
+        return current(tenant).map(d -> switch (d) {
+            case Cached c -> new ProviderAnswer.Reachable();
+            case Failed f -> new ProviderAnswer.Unreachable(f.reason());
+        });
     }
 
     @Override
@@ -72,7 +92,11 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
         cache.remove(tenant);
     }
 
-    private Optional<Cached> current(TenantId tenant) {
+    private Optional<Cached> registered(TenantId tenant) {
+        return current(tenant).flatMap(d -> d instanceof Cached c ? Optional.of(c) : Optional.empty());
+    }
+
+    private Optional<Discovery> current(TenantId tenant) {
         var version = store.version(tenant);
         if (version.isEmpty()) {
             cache.remove(tenant);
@@ -82,12 +106,16 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
         if (cached != null && cached.version() == version.get()) {
             return Optional.of(cached);
         }
-        var built = store.stored(tenant).flatMap(this::discover);
-        built.ifPresentOrElse(b -> cache.put(tenant, b), () -> cache.remove(tenant));
-        return built;
+        var found = store.stored(tenant).map(this::discover);
+        if (found.orElse(null) instanceof Cached built) {
+            cache.put(tenant, built);
+        } else {
+            cache.remove(tenant);
+        }
+        return found;
     }
 
-    private Optional<Cached> discover(SsoStore.Stored stored) {
+    private Discovery discover(SsoStore.Stored stored) {
         var c = stored.connection();
         try {
             var registration = ClientRegistrations.fromIssuerLocation(c.issuer())
@@ -103,13 +131,14 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
                     .clientName(c.issuer())
                     .build();
             var decoder = new OidcIdTokenDecoderFactory().createDecoder(registration);
-            return Optional.of(new Cached(stored.version(), registration, decoder));
+            return new Cached(stored.version(), registration, decoder);
         } catch (RuntimeException e) {
             // An unreachable provider, or one whose discovery document names another issuer: no sign-in there now.
             String why = String.valueOf(e.getMessage());
-            log.warn("single sign-on of tenant {}: the provider {} cannot be discovered: {}", c.tenantId(), c.issuer(),
-                    why.length() > 300 ? why.substring(0, 300) + "…" : why);
-            return Optional.empty();
+            String reason = Undiscoverable.reason(c.issuer(), e);
+            log.warn("single sign-on of tenant {}: the provider {} cannot be discovered: {} ({})", c.tenantId(), c.issuer(),
+                    reason, why.length() > 300 ? why.substring(0, 300) + "…" : why);
+            return new Failed(reason);
         }
     }
 

@@ -1,5 +1,7 @@
 package com.aicredits.demo;
 
+import com.aicredits.access.Access;
+import com.aicredits.access.ApiKeyScope;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
@@ -42,7 +44,8 @@ import org.springframework.stereotype.Component;
  * a request still holding credits, users waiting for an allocation, and a deactivated user. Part two: users on a
  * monthly reset allowance and one on a weekly top-up, a default allowance for Viewers (the Viewer registered last got
  * it at once), and an allowance the pool could not cover in full (its shortfall shows in the API and the history; a
- * later purchase waits for an admin to run grant-current-period). A disabled webhook endpoint pointing at nothing.
+ * later purchase waits for an admin to run grant-current-period). A disabled webhook endpoint pointing at nothing, and a
+ * SCIM token for the customer's directory.
  * Credit requests approved, declined and pending, and the notifications the alerts and the requests raised. Sixty
  * days of use over four features ({@link DemoUsage}, written through the ledger backdated) so the usage charts and the
  * runways tell a story: three planners and Jean (before her weekly top-up) run out within the week.
@@ -97,16 +100,18 @@ class DemoTenant implements ApplicationRunner {
             new Person("Charles Babbage", Role.Viewer, 0, "0"));        // deactivated below
 
     private final Directory directory;
+    private final Access access;
     private final Ledger ledger;
     private final TenantSettings settings;
     private final Webhooks webhooks;
     private final CreditRequests requests;
     private final java.time.Clock clock;
 
-    DemoTenant(Directory directory, Ledger ledger, TenantSettings settings, Webhooks webhooks, CreditRequests requests,
-            java.time.Clock clock) {
+    DemoTenant(Directory directory, Access access, Ledger ledger, TenantSettings settings, Webhooks webhooks,
+            CreditRequests requests, java.time.Clock clock) {
         this.clock = clock;
         this.directory = directory;
+        this.access = access;
         this.ledger = ledger;
         this.settings = settings;
         this.webhooks = webhooks;
@@ -197,6 +202,9 @@ class DemoTenant implements ApplicationRunner {
 
         allowances(ids);
         webhook();
+        // The token the customer's directory provisions with (its users above have source SCIM), as an admin creates it
+        // on Settings → Sign-in & provisioning; the key itself is not kept, so nobody can use it.
+        access.issue(ID, ApiKeyScope.scim, "entra-provisioning").orElseThrow();
         creditRequests(ids);
     }
 

@@ -53,7 +53,7 @@ class AdminFeedbackTest extends AdminBrowserTest {
     @Test
     void every_admin_page_has_the_whole_navigation_and_the_delivery_log_shows_times_in_words() {
         Page page = admin();
-        for (String path : java.util.List.of("/credits", "/users", "/settings", "/settings/webhooks", "/credits/requests",
+        for (String path : java.util.List.of("/credits", "/users", "/settings", "/settings/webhooks", "/settings/sign-in", "/credits/requests",
                 "/notifications", "/credits/purchases")) {
             page.navigate(tenant.app() + path);
             var nav = page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Main"));

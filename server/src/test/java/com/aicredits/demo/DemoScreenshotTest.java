@@ -26,6 +26,7 @@ class DemoScreenshotTest {
 
     @LocalServerPort int port;
     @Autowired Directory directory;
+    @Autowired com.aicredits.access.Access access;
     @Autowired Ledger ledger;
     @Autowired com.aicredits.settings.TenantSettings settings;
     @Autowired com.aicredits.webhooks.Webhooks webhooks;
@@ -34,7 +35,7 @@ class DemoScreenshotTest {
 
     @Test
     void the_demo_admin_signs_in_and_sees_every_state_of_the_table() {
-        new DemoTenant(directory, ledger, settings, webhooks, requests, clock).run(null);
+        new DemoTenant(directory, access, ledger, settings, webhooks, requests, clock).run(null);
         try (var playwright = Playwright.create();
                 var browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                         .setExecutablePath(Paths.get("/usr/bin/chromium"))

@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class DemoTenantTest {
 
     @Autowired Directory directory;
+    @Autowired com.aicredits.access.Access access;
     @Autowired Ledger ledger;
     @Autowired com.aicredits.settings.TenantSettings settings;
     @Autowired com.aicredits.webhooks.Webhooks webhooks;
@@ -29,8 +30,8 @@ class DemoTenantTest {
 
     @Test
     void the_demo_tenant_shows_every_state_at_once_and_reconciles() {
-        new DemoTenant(directory, ledger, settings, webhooks, requests, clock).run(null);
-        new DemoTenant(directory, ledger, settings, webhooks, requests, clock).run(null); // a restart does not seed twice
+        new DemoTenant(directory, access, ledger, settings, webhooks, requests, clock).run(null);
+        new DemoTenant(directory, access, ledger, settings, webhooks, requests, clock).run(null); // a restart does not seed twice
 
         var tenant = DemoTenant.ID;
         var summary = ledger.summary(tenant).orElseThrow();
@@ -47,6 +48,11 @@ class DemoTenantTest {
         assertThat(directory.users(tenant)).extracting(com.aicredits.directory.User::source)
                 .contains(com.aicredits.directory.Source.MANUAL, com.aicredits.directory.Source.SCIM,
                         com.aicredits.directory.Source.SSO);
+        // The SCIM token those users came through, for the Sign-in & provisioning page to list.
+        assertThat(access.keys(tenant).orElseThrow()).singleElement().satisfies(key -> {
+            assertThat(key.name()).isEqualTo("entra-provisioning");
+            assertThat(key.scope()).isEqualTo(com.aicredits.access.ApiKeyScope.scim);
+        });
         var mary = directory.userByEmail(tenant, "mary.kenneth.keller@demo.example").orElseThrow();
         assertThat(ledger.balance(tenant, mary.id()).orElseThrow().remaining()).isEqualTo(Credits.of(50));
         assertThat(ledger.rows(tenant, new RowQuery(null, null, UserState.NEGATIVE, SortBy.NAME, false, 0, 50)).items())

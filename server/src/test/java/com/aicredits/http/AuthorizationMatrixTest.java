@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.aicredits.ApiClient;
 import com.aicredits.TestApplication;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -20,7 +15,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.io.ClassPathResource;
 
 /**
  * Every endpoint × every kind of caller, from {@code authorization-matrix.csv}. Each cell is one test that
@@ -30,30 +24,9 @@ import org.springframework.core.io.ClassPathResource;
 @TestApplication
 class AuthorizationMatrixTest {
 
+    private static final String FILE = "authorization-matrix.csv";
+
     @LocalServerPort int port;
-
-    private record Row(String method, String path, Map<String, Integer> expected) {
-    }
-
-    private static List<String> callers;
-
-    private static List<Row> rows() {
-        try {
-            var lines = new ClassPathResource("authorization-matrix.csv").getContentAsString(StandardCharsets.UTF_8)
-                    .lines().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
-            callers = Arrays.asList(lines.getFirst().split(",")).subList(2, lines.getFirst().split(",").length);
-            return lines.stream().skip(1).map(line -> {
-                var cells = line.split(",");
-                var expected = new HashMap<String, Integer>();
-                for (int i = 0; i < callers.size(); i++) {
-                    expected.put(callers.get(i), Integer.parseInt(cells[i + 2].strip()));
-                }
-                return new Row(cells[0].strip(), cells[1].strip(), expected);
-            }).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @TestFactory
     Stream<DynamicTest> each_caller_gets_the_status_the_matrix_says_on_each_endpoint() {
@@ -63,31 +36,13 @@ class AuthorizationMatrixTest {
         t.user("Vic Viewer", "Viewer");
         t.user("Ada Admin", "Admin");
         t.purchase("1000000");
-        var revokedKey = t.issue("admin");
-        String revoked = revokedKey.key();
-        assertThat(t.platform.delete(t.base + "/api-keys/" + revokedKey.id()).status()).isEqualTo(204);
-
-        // One client per caller for the whole matrix: a session signed in once is what a browser keeps, and
-        // signing in again for each of the 800 cases cost a password hash each.
-        var clients = new HashMap<String, ApiClient>();
-        clients.put("platform", t.platform);
-        clients.put("adminKey", t.admin());
-        clients.put("consumeKey", t.consumer());
-        clients.put("adminSession", t.session("Ada Admin"));
-        clients.put("plannerSession", t.session("Pat Planner"));
-        clients.put("viewerSession", t.session("Vic Viewer"));
-        clients.put("anonymous", ApiClient.anonymous(port));
-        clients.put("badKey", ApiClient.bearer(port, "aic_" + t.tenant.replace("-", "") + "_not-a-real-secret"));
-        clients.put("revokedKey", ApiClient.bearer(port, revoked));
-        clients.put("otherTenant", other.admin());
-        clients.put("deactivatedSession", formerAdmin(t, Map.of("active", false)));
-        clients.put("demotedSession", formerAdmin(t, Map.of("role", "Viewer")));
-        clients.put("scimKey", ApiClient.bearer(port, t.key("scim")));
+        var clients = Matrix.callers(t, other);
 
         List<DynamicTest> tests = new ArrayList<>();
-        for (Row row : rows()) {
-            for (String caller : callers) {
-                int expected = row.expected().get(caller);
+        for (var row : Matrix.rows(FILE)) {
+            for (var cell : row.expected().entrySet()) {
+                String caller = cell.getKey();
+                int expected = cell.getValue();
                 tests.add(dynamicTest(row.method() + " " + row.path() + " as " + caller + " → " + expected, () -> {
                     var request = prepare(t, planner, row);
                     var response = clients.get(caller)
@@ -106,7 +61,7 @@ class AuthorizationMatrixTest {
     }
 
     /** A well-formed request for the row, on fresh state where the call would change something. */
-    private Request prepare(HttpFixture t, String planner, Row row) {
+    private Request prepare(HttpFixture t, String planner, Matrix.Row row) {
         var key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
         String path = row.path().replace("{tenantId}", t.tenant);
         return switch (row.method() + " " + row.path().replaceFirst("^/api/v1/tenants(/\\{tenantId})?", "")) {
@@ -198,15 +153,6 @@ class AuthorizationMatrixTest {
     private static final Map<String, Object> SSO = Map.of("issuer", "https://login.example.com/tenant/v2.0",
             "clientId", "matrix-client", "clientSecret", "matrix-secret");
 
-    /** A session an Admin opened before this change was made to them (through the platform key). */
-    private static ApiClient formerAdmin(HttpFixture t, Map<String, Object> change) {
-        String name = "Former " + UUID.randomUUID().toString().substring(0, 8);
-        String id = t.user(name, "Admin");
-        var session = t.session(name);
-        assertThat(t.platform.patch(t.base + "/users/" + id, change).status()).isEqualTo(200);
-        return session;
-    }
-
     private static String fresh() {
         return UUID.randomUUID().toString();
     }
@@ -267,7 +213,7 @@ class AuthorizationMatrixTest {
         docs.json().get("paths").properties().forEach(path -> path.getValue().properties().forEach(
                 operation -> served.add(operation.getKey().toUpperCase() + " " + path.getKey())));
         var listed = new TreeSet<String>();
-        rows().forEach(row -> listed.add(row.method() + " " + row.path()));
+        Matrix.rows(FILE).forEach(row -> listed.add(row.method() + " " + row.path()));
         assertThat(listed).as("rows of authorization-matrix.csv").isEqualTo(served);
     }
 }

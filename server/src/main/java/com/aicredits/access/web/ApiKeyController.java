@@ -3,7 +3,11 @@ package com.aicredits.access.web;
 import com.aicredits.access.Access;
 import com.aicredits.access.ApiKey;
 import com.aicredits.access.ApiKeyScope;
+import com.aicredits.access.IssuedKey;
 import com.aicredits.api.Problems;
+import com.aicredits.api.Refusals;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -55,14 +59,12 @@ class ApiKeyController {
         if (scope.isEmpty()) {
             return Problems.invalid("scope", "scope is admin, consume or scim");
         }
-        if (body.name() == null || body.name().isBlank() || body.name().strip().length() > 100) {
-            return Problems.invalid("name", "name has 1 to 100 characters");
-        }
-        return access.issue(tenantId, scope.get(), body.name())
-                .<ResponseEntity<Object>>map(issued -> ResponseEntity.status(HttpStatus.CREATED).body(new IssuedJson(
-                        issued.apiKey().id(), issued.key(), issued.apiKey().name(), issued.apiKey().scope().name(),
-                        issued.apiKey().createdAt())))
-                .orElseGet(() -> Problems.notFound("tenant"));
+        return switch (access.issue(tenantId, scope.get(), body.name())) {
+            case Outcome.Done<IssuedKey>(var issued) -> ResponseEntity.status(HttpStatus.CREATED).body(new IssuedJson(
+                    issued.apiKey().id(), issued.key(), issued.apiKey().name(), issued.apiKey().scope().name(),
+                    issued.apiKey().createdAt()));
+            case Refused<IssuedKey> refused -> Refusals.response(refused, false);
+        };
     }
 
     @GetMapping
