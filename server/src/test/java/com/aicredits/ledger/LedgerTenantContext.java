@@ -12,8 +12,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * What the ledger tests that give each test a fresh tenant of its own {@link LedgerFixture} share: the rule tests
  * ({@link LedgerAllocationTest}, {@link LedgerConsumptionTest}, {@link LedgerReadsAndAuditTest}: every ledger rule,
- * one test per sentence) and the allowance tests on {@link AllowanceContext}. Subclasses carry
- * {@code @TestApplication}.
+ * one test per sentence), the allowance tests on {@link AllowanceContext} and the request tests on
+ * {@link UserWithCreditsContext}. Subclasses carry {@code @TestApplication}.
  */
 abstract class LedgerTenantContext {
 
