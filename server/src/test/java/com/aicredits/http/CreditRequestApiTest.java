@@ -4,99 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.ApiClient;
 import com.aicredits.TestApplication;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
-import jakarta.mail.Message;
-import jakarta.mail.internet.MimeMessage;
 import java.math.BigDecimal;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Credit requests and notifications exactly as API.md's part-two additions define them (paths, fields, codes),
  * with e-mail on: a real SMTP server (GreenMail) runs in this JVM and the tests read what arrived there.
+ * {@link CreditRequestAuditTest} has the audit trail of the decisions.
  */
 @TestApplication
-class CreditRequestApiTest {
-
-    /** Started before the application context, which reads its port. */
-    static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-
-    static {
-        SMTP.start();
-    }
-
-    @DynamicPropertySource
-    static void mail(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", () -> SMTP.getSmtp().getPort());
-        registry.add("aicredits.public-base-url", () -> "https://credits.example.com");
-    }
-
-    @AfterAll
-    static void stop() {
-        SMTP.stop();
-    }
-
-    @LocalServerPort int port;
-    @org.springframework.beans.factory.annotation.Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
-
-    @BeforeEach
-    void clearMail() throws Exception {
-        SMTP.purgeEmailFromAllMailboxes();
-    }
-
-    private static Map<String, String> key() {
-        return Map.of("Idempotency-Key", UUID.randomUUID().toString());
-    }
-
-    private static Map<String, Object> body(Object... pairs) {
-        var map = new HashMap<String, Object>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put((String) pairs[i], pairs[i + 1]);
-        }
-        return map;
-    }
-
-    /** The messages that arrived for {@code address}, waiting up to 10 s for at least {@code count}. */
-    private static List<MimeMessage> mailTo(String address, int count) throws Exception {
-        long until = System.currentTimeMillis() + 10_000;
-        List<MimeMessage> found;
-        do {
-            found = Arrays.stream(SMTP.getReceivedMessages()).filter(m -> recipients(m).contains(address)).toList();
-            if (found.size() >= count) {
-                return found;
-            }
-            Thread.sleep(50);
-        } while (System.currentTimeMillis() < until);
-        return found;
-    }
-
-    /** The message's text, decoded (the sign-off's dash makes it quoted-printable on the wire). */
-    private static String text(MimeMessage message) {
-        try {
-            return message.getContent().toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String recipients(MimeMessage message) {
-        try {
-            return Arrays.toString(message.getRecipients(Message.RecipientType.TO));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+class CreditRequestApiTest extends CreditRequestContext {
 
     @Test
     void a_user_files_a_request_the_admins_are_told_and_an_approval_grants_it_from_the_pool() throws Exception {
@@ -241,60 +161,6 @@ class CreditRequestApiTest {
         assertThat(mails).hasSize(1);
         assertThat(mails.getFirst().getSubject()).isEqualTo("Your credit request was declined");
         assertThat(text(mails.getFirst())).contains("Budget is frozen until January");
-    }
-
-    /**
-     * Each decision is in the audit trail once, with what was decided, whether made through the API or on the
-     * admin screen (a form post the API's audit filter never sees); a refused decision adds no decision row.
-     */
-    @Test
-    void every_decision_is_audited_once_whichever_way_it_was_made() {
-        var t = new HttpFixture(port);
-        t.user("Ada Admin", "Admin");
-        String api = t.user("Api Decided", "Planner");
-        String screen = t.user("Screen Decided", "Planner");
-        String screenApproved = t.user("Screen Approved", "Planner");
-        t.purchase("100");
-        String viaApi = t.admin().post(t.base + "/credit-requests", body("credits", 5, "reason", "r", "userId", api))
-                .json().get("id").asString();
-        String viaScreen = t.admin().post(t.base + "/credit-requests", body("credits", 7, "reason", "r", "userId", screen))
-                .json().get("id").asString();
-        String approvedOnScreen = t.admin().post(t.base + "/credit-requests",
-                body("credits", 9, "reason", "r", "userId", screenApproved)).json().get("id").asString();
-
-        assertThat(t.admin().send("POST", t.base + "/credit-requests/" + viaApi + "/approve",
-                body("credits", 4, "note", "four will do"), key()).status()).isEqualTo(200);
-        var admin = t.session("Ada Admin");
-        String screenBase = "/app/tenants/" + t.tenant + "/credits/requests/";
-        assertThat(admin.sendForm(screenBase + viaScreen + "/decline", "reason=Not+this+quarter").status()).isEqualTo(200);
-        assertThat(admin.sendForm(screenBase + approvedOnScreen + "/approve", "credits=3&note=three").status()).isEqualTo(200);
-        // Deciding again (either way) is refused and records no decision.
-        assertThat(admin.sendForm(screenBase + viaScreen + "/approve", "").status()).isEqualTo(422);
-        assertThat(t.admin().send("POST", t.base + "/credit-requests/" + viaApi + "/decline", body(), key()).status())
-                .isEqualTo(409);
-
-        assertThat(decisions(t.tenant, viaApi)).singleElement().satisfies(row -> {
-            assertThat(row.get("code")).isEqualTo("CREDIT_REQUEST_APPROVED");
-            assertThat((String) row.get("actor")).startsWith("key:");
-            assertThat((String) row.get("detail")).contains(api).contains("granted 4").contains("four will do");
-        });
-        assertThat(decisions(t.tenant, viaScreen)).singleElement().satisfies(row -> {
-            assertThat(row.get("code")).isEqualTo("CREDIT_REQUEST_DECLINED");
-            assertThat((String) row.get("actor")).contains(t.email("Ada Admin"));
-            assertThat((String) row.get("detail")).contains("asked for 7").contains("Not this quarter");
-        });
-        assertThat(decisions(t.tenant, approvedOnScreen)).singleElement().satisfies(row -> {
-            assertThat(row.get("code")).isEqualTo("CREDIT_REQUEST_APPROVED");
-            assertThat((String) row.get("detail")).contains("granted 3 as an assign").contains("three");
-        });
-        // The API's refused second decision is still in the trail, as the refusal it was.
-        assertThat(jdbc.sql("select count(*) from audit_events where tenant_id = ?::uuid and path like ? and status = 409")
-                .params(t.tenant, "%" + viaApi + "/decline").query(Long.class).single()).isEqualTo(1);
-    }
-
-    private List<Map<String, Object>> decisions(String tenant, String request) {
-        return jdbc.sql("select actor, code, detail from audit_events where tenant_id = ?::uuid and path like ? and status = 200")
-                .params(tenant, "%/credit-requests/" + request + "/%").query().listOfRows();
     }
 
     @Test

@@ -10,9 +10,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * What the ledger's rule tests share ({@link LedgerAllocationTest}, {@link LedgerConsumptionTest},
- * {@link LedgerReadsAndAuditTest}): every ledger rule, one test per sentence, each test on a fresh tenant of its
- * own {@link LedgerFixture}. Subclasses carry {@code @TestApplication}.
+ * What the ledger tests that give each test a fresh tenant of its own {@link LedgerFixture} share: the rule tests
+ * ({@link LedgerAllocationTest}, {@link LedgerConsumptionTest}, {@link LedgerReadsAndAuditTest}: every ledger rule,
+ * one test per sentence), the allowance tests on {@link AllowanceContext} and the request tests on
+ * {@link UserWithCreditsContext}. Subclasses carry {@code @TestApplication}.
  */
 abstract class LedgerTenantContext {
 

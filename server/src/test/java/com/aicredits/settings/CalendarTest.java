@@ -139,7 +139,7 @@ class CalendarTest {
             assertThat(calendar.currentStart(Period.MONTHLY, UTC)).isEqualTo(day("2026-12-01"));
             assertThat(calendar.currentStart(Period.MONTHLY, AUCKLAND)).isEqualTo(day("2027-01-01"));
             // Back from Auckland to UTC at that moment names December again: a grant keyed by December 1st exists
-            // already, so the tenant is not granted December twice (AllowancesTest checks that end to end).
+            // already, so the tenant is not granted December twice (AllowanceGrantsTest checks that end to end).
         }
     }
 }

@@ -1,116 +1,36 @@
 package com.aicredits.webhooks;
 
-import com.aicredits.shared.SecretBox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
-import com.aicredits.TestClock;
-import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
-import com.aicredits.ledger.Actor;
-import com.aicredits.ledger.Ledger;
-import com.aicredits.shared.Credits;
 import com.aicredits.shared.TenantId;
-import com.aicredits.shared.UserId;
 import com.svix.Webhook;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.annotation.Import;
-import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Deliveries to a real HTTP receiver on loopback (private targets allowed in this context only), every signature
- * checked with Svix's Standard Webhooks library. The context's own worker is off: each test drives workers by hand,
- * so what a test sees is what its workers did. Short backoff settings (not the production defaults) keep it fast.
+ * Deliveries to one receiver, every signature checked with Svix's Standard Webhooks library: retries of one event
+ * under one {@code webhook-id}, the events each credit change and allowance sends with their figures, resends and
+ * test events, an endpoint failing for 24 hours disabled, and the outbox clean-up. The last two move the context's
+ * test clock a day and a month on; Svix checks a signature's timestamp (taken from that clock) against the real
+ * time, so the tests that verify signatures are in this class and run first. {@link WebhookWorkersTest} verifies
+ * none, so it may run before or after this class in the shared context.
  */
 @TestApplication
-@TestPropertySource(properties = {
-        "aicredits.webhooks.allow-private-targets=true",
-        "aicredits.webhooks.worker.enabled=false",
-        "aicredits.webhooks.timeout=1s",
-        "aicredits.webhooks.retry.initial=50ms",
-        "aicredits.webhooks.retry.max-delay=200ms",
-        "aicredits.webhooks.subscriptions-cache=0s"})
-@Import(WebhookDeliveryTest.Disabled.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebhookDeliveryTest {
+class WebhookDeliveryTest extends WebhookDeliveryContext {
 
-    static final Actor ADMIN = new Actor("admin:test");
-
-    @Autowired Webhooks webhooks;
-    @Autowired Ledger ledger;
-    @Autowired Directory directory;
     @Autowired DeliveryWorker worker;
-    @Autowired EndpointStore endpoints;
-    @Autowired OutboxStore outbox;
-    @Autowired Sender sender;
-    @Autowired SecretBox secrets;
-    @Autowired TransactionTemplate transactions;
-    @Autowired ApplicationEventPublisher events;
-    @Autowired TestClock clock;
-    @Autowired JdbcClient jdbc;
     @Autowired Disabled disabled;
     @Autowired OutboxCleanup cleanup;
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class Disabled {
-        final List<WebhookDisabled> heard = new CopyOnWriteArrayList<>();
-
-        @EventListener
-        void on(WebhookDisabled event) {
-            heard.add(event);
-        }
-    }
-
-    private TenantId tenant() {
-        return directory.createTenant("Webhooks " + UUID.randomUUID()).id();
-    }
-
-    private static Credits credits(long whole) {
-        return new Credits(whole * 1000);
-    }
-
-    private void purchase(TenantId tenant, long credits) {
-        ledger.purchase(tenant, credits(credits), "PO-" + UUID.randomUUID(), null, ADMIN, null).orElseThrow();
-    }
-
-    /**
-     * Runs the worker until nothing is due for {@code quiet}, or {@code limit} passes. The test clock stands still
-     * unless moved, so while nothing is due it moves 100 ms on: retries come due as they would in real time.
-     */
-    private void drain(DeliveryWorker w, Duration quiet, Duration limit) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        long idleSince = System.nanoTime();
-        while (System.nanoTime() < end) {
-            if (w.deliverDue() > 0) {
-                idleSince = System.nanoTime();
-            } else if (System.nanoTime() - idleSince > quiet.toNanos()) {
-                return;
-            } else {
-                clock.advance(Duration.ofMillis(100));
-                Thread.sleep(20);
-            }
-        }
-    }
 
     private static void verified(String secret, Receiver.Received r) throws Exception {
         new Webhook(secret).verify(r.body(), r.headers());
@@ -222,82 +142,6 @@ class WebhookDeliveryTest {
         }
     }
 
-    @Test
-    @Order(4)
-    void two_workers_on_one_database_deliver_each_event_once() throws Exception {
-        var perId = new ConcurrentHashMap<String, AtomicInteger>();
-        try (var receiver = new Receiver(n -> {
-            try {
-                Thread.sleep(n % 7);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 200;
-        })) {
-            var tenant = tenant();
-            var registered = webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), null, null).orElseThrow();
-            int events = 120;
-            for (int i = 0; i < events; i++) {
-                purchase(tenant, 1);
-            }
-            var one = newWorker();
-            var two = newWorker();
-            try (var pool = Executors.newFixedThreadPool(2)) {
-                List<Future<?>> runs = new ArrayList<>();
-                for (var w : List.of(one, two)) {
-                    runs.add(pool.submit(() -> {
-                        drain(w, Duration.ofMillis(500), Duration.ofSeconds(30));
-                        return null;
-                    }));
-                }
-                for (var run : runs) {
-                    run.get();
-                }
-            }
-            receiver.received.forEach(r -> perId.computeIfAbsent(r.header("webhook-id"), k -> new AtomicInteger()).incrementAndGet());
-            assertThat(perId).hasSize(events);
-            assertThat(perId.values()).allMatch(count -> count.get() == 1);
-            var deliveries = webhooks.deliveries(tenant, registered.endpoint().id()).orElseThrow();
-            assertThat(deliveries).hasSize(100); // the log shows the latest 100
-            assertThat(jdbc.sql("select count(*) from webhook_deliveries where tenant_id = ? and status = 'DELIVERED' and attempts = 1")
-                    .param(tenant.value()).query(Integer.class).single()).isEqualTo(events);
-        }
-    }
-
-    private DeliveryWorker newWorker() {
-        return new DeliveryWorker(outbox, endpoints, sender, secrets, transactions, events, clock,
-                Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24),
-                Duration.ofSeconds(1), false);
-    }
-
-    @Test
-    @Order(5)
-    void a_commit_wakes_the_running_worker_at_once() throws Exception {
-        try (var receiver = new Receiver(n -> 200)) {
-            var tenant = tenant();
-            webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), null, null).orElseThrow();
-            // polls only every minute: a delivery within seconds was woken by the commit
-            var running = new DeliveryWorker(outbox, endpoints, sender, secrets, transactions, events, clock,
-                    Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24),
-                    Duration.ofMinutes(1), true);
-            running.start();
-            try {
-                Thread.sleep(300); // the worker's first look found nothing and waits
-                long start = System.nanoTime();
-                var woken = new Webhooks(endpoints, outbox, new Subscriptions(endpoints, Duration.ZERO), new Targets(true),
-                        secrets, running, directory, transactions, tools.jackson.databind.json.JsonMapper.builder().build(), clock);
-                transactions.executeWithoutResult(tx -> woken.record(tenant, "purchase.recorded", Map.of("n", 1)));
-                while (receiver.received.isEmpty() && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
-                    Thread.sleep(10);
-                }
-                assertThat(receiver.received).hasSize(1);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            } finally {
-                running.stop();
-            }
-        }
-    }
-
     /** Moves the shared test clock a day on: the last test of this class. */
     @Test
     @Order(99)
@@ -390,10 +234,5 @@ class WebhookDeliveryTest {
                 insert into email_outbox (tenant_id, recipient, subject, body, created_at, next_at, sent_at, failed_at)
                 values (?, 'x@mail.example', ?, 'b', ?, ?, ?, ?) returning id""")
                 .params(tenant.value(), subject, at, at, sent ? at : null, failed ? at : null).query(Long.class).single();
-    }
-
-    private static String type(String body) {
-        int start = body.indexOf("\"type\":\"") + 8;
-        return body.substring(start, body.indexOf('"', start));
     }
 }
