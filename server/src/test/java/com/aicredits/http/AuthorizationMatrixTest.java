@@ -1,11 +1,9 @@
 package com.aicredits.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.aicredits.ApiClient;
 import com.aicredits.TestApplication;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -36,114 +34,95 @@ class AuthorizationMatrixTest {
         t.user("Vic Viewer", "Viewer");
         t.user("Ada Admin", "Admin");
         t.purchase("1000000");
-        var clients = Matrix.callers(t, other);
-
-        List<DynamicTest> tests = new ArrayList<>();
-        for (var row : Matrix.rows(FILE)) {
-            for (var cell : row.expected().entrySet()) {
-                String caller = cell.getKey();
-                int expected = cell.getValue();
-                tests.add(dynamicTest(row.method() + " " + row.path() + " as " + caller + " → " + expected, () -> {
-                    var request = prepare(t, planner, row);
-                    var response = clients.get(caller)
-                            .send(row.method(), request.path(), request.body(), request.headers());
-                    assertThat(response.status()).as(row.method() + " " + row.path() + " as " + caller + ": " + response.text())
-                            .isEqualTo(expected);
-                    // the refusals the security filters write themselves, too
-                    assertThat(response.declaresUtf8()).as("UTF-8: " + response.header("Content-Type")).isTrue();
-                }));
-            }
-        }
-        return tests.stream();
-    }
-
-    private record Request(String path, Object body, Map<String, String> headers) {
+        // the refusals the security filters write themselves are UTF-8 too
+        return Matrix.cells(FILE, Matrix.callers(t, other), row -> prepare(t, planner, row), response ->
+                assertThat(response.declaresUtf8()).as("UTF-8: " + response.header("Content-Type")).isTrue());
     }
 
     /** A well-formed request for the row, on fresh state where the call would change something. */
-    private Request prepare(HttpFixture t, String planner, Matrix.Row row) {
+    private Matrix.Request prepare(HttpFixture t, String planner, Matrix.Row row) {
         var key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
         String path = row.path().replace("{tenantId}", t.tenant);
         return switch (row.method() + " " + row.path().replaceFirst("^/api/v1/tenants(/\\{tenantId})?", "")) {
-            case "POST " -> new Request(path, Map.of("name", "New tenant"), Map.of());
-            case "GET " -> new Request(path, null, Map.of());
-            case "POST /purchases" -> new Request(path, Map.of("credits", 10, "reference", "PO-x"), key);
-            case "POST /api-keys" -> new Request(path, Map.of("scope", "consume", "name", "k"), Map.of());
-            case "DELETE /api-keys/{keyId}" -> new Request(path.replace("{keyId}", newKeyId(t)), null, Map.of());
-            case "POST /users" -> new Request(path, Map.of("name", "N", "email", UUID.randomUUID() + "@x.example",
+            case "POST " -> new Matrix.Request(path, Map.of("name", "New tenant"), Map.of());
+            case "GET " -> new Matrix.Request(path, null, Map.of());
+            case "POST /purchases" -> new Matrix.Request(path, Map.of("credits", 10, "reference", "PO-x"), key);
+            case "POST /api-keys" -> new Matrix.Request(path, Map.of("scope", "consume", "name", "k"), Map.of());
+            case "DELETE /api-keys/{keyId}" -> new Matrix.Request(path.replace("{keyId}", newKeyId(t)), null, Map.of());
+            case "POST /users" -> new Matrix.Request(path, Map.of("name", "N", "email", UUID.randomUUID() + "@x.example",
                     "role", "Viewer"), Map.of());
-            case "PATCH /users/{userId}" -> new Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
+            case "PATCH /users/{userId}" -> new Matrix.Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
                     Map.of("name", "Renamed"), Map.of());
             case "GET /users/{userId}/balance", "GET /credits/users/{userId}/entries" ->
-                    new Request(path.replace("{userId}", planner), null, Map.of());
+                    new Matrix.Request(path.replace("{userId}", planner), null, Map.of());
             // the Planner's own usage and runway: the Planner may read them, the Viewer (someone else's) may not
-            case "GET /credits/usage", "GET /credits/forecast" -> new Request(path + "?userId=" + planner, null, Map.of());
-            case "POST /credits/users/{userId}/assign" -> new Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
+            case "GET /credits/usage", "GET /credits/forecast" -> new Matrix.Request(path + "?userId=" + planner, null, Map.of());
+            case "POST /credits/users/{userId}/assign" -> new Matrix.Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
                     Map.of("credits", 5), key);
             case "POST /credits/users/{userId}/add", "POST /credits/users/{userId}/remove" ->
-                    new Request(path.replace("{userId}", funded(t)), Map.of("credits", 1), key);
-            case "POST /credits/bulk" -> new Request(path, Map.of("operation", "add",
+                    new Matrix.Request(path.replace("{userId}", funded(t)), Map.of("credits", 1), key);
+            case "POST /credits/bulk" -> new Matrix.Request(path, Map.of("operation", "add",
                     "items", List.of(Map.of("userId", funded(t), "credits", 1)), "note", "bulk"), key);
-            case "POST /credits/bulk.csv" -> new Request(path + "?operation=add", "email,credits,note\n"
+            case "POST /credits/bulk.csv" -> new Matrix.Request(path + "?operation=add", "email,credits,note\n"
                     + fundedEmail(t) + ",1,\"bulk, by file\"\n", Map.of("Idempotency-Key", fresh(), "Content-Type", "text/csv"));
-            case "POST /consumption/authorize" -> new Request(path, Map.of("requestId", fresh(), "userId", funded(t),
+            case "POST /consumption/authorize" -> new Matrix.Request(path, Map.of("requestId", fresh(), "userId", funded(t),
                     "feature", "canvas"), Map.of());
-            case "POST /consumption/charge" -> new Request(path, Map.of("requestId", fresh(), "userId", funded(t),
+            case "POST /consumption/charge" -> new Matrix.Request(path, Map.of("requestId", fresh(), "userId", funded(t),
                     "feature", "canvas", "cost", 1), Map.of());
-            case "POST /consumption/charges" -> new Request(path, Map.of("items", List.of(Map.of("requestId", fresh(),
+            case "POST /consumption/charges" -> new Matrix.Request(path, Map.of("items", List.of(Map.of("requestId", fresh(),
                     "userId", funded(t), "feature", "canvas", "cost", 1))), Map.of());
-            case "POST /consumption/{requestId}/settle" -> new Request(path.replace("{requestId}", authorized(t)),
+            case "POST /consumption/{requestId}/settle" -> new Matrix.Request(path.replace("{requestId}", authorized(t)),
                     Map.of("cost", 1), Map.of());
             case "POST /consumption/{requestId}/void", "GET /consumption/{requestId}" ->
-                    new Request(path.replace("{requestId}", authorized(t)), null, Map.of());
-            case "POST /scim/v2/Users" -> new Request(path, Map.of("userName", fresh() + "@scim.example",
+                    new Matrix.Request(path.replace("{requestId}", authorized(t)), null, Map.of());
+            case "POST /scim/v2/Users" -> new Matrix.Request(path, Map.of("userName", fresh() + "@scim.example",
                     "displayName", "Provisioned"), Map.of());
-            case "GET /scim/v2/ResourceTypes/{id}" -> new Request(path.replace("{id}", "User"), null, Map.of());
-            case "GET /scim/v2/Schemas/{id}" -> new Request(path.replace("{id}", "urn:ietf:params:scim:schemas:core:2.0:User"),
+            case "GET /scim/v2/ResourceTypes/{id}" -> new Matrix.Request(path.replace("{id}", "User"), null, Map.of());
+            case "GET /scim/v2/Schemas/{id}" -> new Matrix.Request(path.replace("{id}", "urn:ietf:params:scim:schemas:core:2.0:User"),
                     null, Map.of());
             case "GET /scim/v2/Users/{id}", "DELETE /scim/v2/Users/{id}" ->
-                    new Request(path.replace("{id}", t.user(fresh(), "Viewer")), null, Map.of());
+                    new Matrix.Request(path.replace("{id}", t.user(fresh(), "Viewer")), null, Map.of());
             case "PUT /scim/v2/Users/{id}" -> {
                 String name = fresh();
-                yield new Request(path.replace("{id}", t.user(name, "Viewer")), Map.of("userName", t.email(name),
+                yield new Matrix.Request(path.replace("{id}", t.user(name, "Viewer")), Map.of("userName", t.email(name),
                         "displayName", "Replaced"), Map.of());
             }
-            case "PATCH /scim/v2/Users/{id}" -> new Request(path.replace("{id}", t.user(fresh(), "Viewer")),
+            case "PATCH /scim/v2/Users/{id}" -> new Matrix.Request(path.replace("{id}", t.user(fresh(), "Viewer")),
                     Map.of("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"), "Operations",
                             List.of(Map.of("op", "replace", "path", "displayName", "value", "Patched"))), Map.of());
-            case "PATCH /settings" -> new Request(path, Map.of("reclaimOnDeactivate", true), Map.of());
-            case "PUT /sso" -> new Request(path, SSO, Map.of());
+            case "PATCH /settings" -> new Matrix.Request(path, Map.of("reclaimOnDeactivate", true), Map.of());
+            case "PUT /sso" -> new Matrix.Request(path, SSO, Map.of());
             case "GET /sso", "DELETE /sso" -> {
                 assertThat(t.platform.send("PUT", path, SSO, Map.of()).status()).isEqualTo(200);
-                yield new Request(path, null, Map.of());
+                yield new Matrix.Request(path, null, Map.of());
             }
-            case "PUT /credits/users/{userId}/allowance" -> new Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
+            case "PUT /credits/users/{userId}/allowance" -> new Matrix.Request(path.replace("{userId}", t.user(fresh(), "Viewer")),
                     Map.of("credits", 5, "period", "MONTHLY", "mode", "RESET"), key);
             case "GET /credits/users/{userId}/allowance", "DELETE /credits/users/{userId}/allowance" ->
-                    new Request(path.replace("{userId}", withAllowance(t)), null, Map.of());
-            case "POST /credits/allowances/grant-current-period" -> new Request(path, null, Map.of());
-            case "POST /webhooks" -> new Request(path, Map.of("url", "https://hooks.example.invalid/matrix",
+                    new Matrix.Request(path.replace("{userId}", withAllowance(t)), null, Map.of());
+            case "POST /credits/allowances/grant-current-period" -> new Matrix.Request(path, null, Map.of());
+            case "POST /webhooks" -> new Matrix.Request(path, Map.of("url", "https://hooks.example.invalid/matrix",
                     "events", List.of("*")), Map.of());
-            case "PATCH /webhooks/{id}" -> new Request(path.replace("{id}", webhook(t)), Map.of("enabled", false), Map.of());
+            case "PATCH /webhooks/{id}" -> new Matrix.Request(path.replace("{id}", webhook(t)), Map.of("enabled", false), Map.of());
             case "DELETE /webhooks/{id}", "POST /webhooks/{id}/test", "GET /webhooks/{id}/deliveries" ->
-                    new Request(path.replace("{id}", webhook(t)), null, Map.of());
+                    new Matrix.Request(path.replace("{id}", webhook(t)), null, Map.of());
             case "POST /webhooks/{id}/deliveries/{deliveryId}/resend" -> {
                 String webhook = webhook(t);
                 var test = t.platform.post(t.base + "/webhooks/" + webhook + "/test", null);
                 assertThat(test.status()).as(test.text()).isEqualTo(202);
-                yield new Request(path.replace("{id}", webhook).replace("{deliveryId}",
+                yield new Matrix.Request(path.replace("{id}", webhook).replace("{deliveryId}",
                         test.json().get("deliveryId").asString()), null, Map.of());
             }
             // The request names a user who is not the caller: a Planner or Viewer may file for themselves only.
-            case "POST /credit-requests" -> new Request(path, Map.of("credits", 5, "reason", "r", "userId",
+            case "POST /credit-requests" -> new Matrix.Request(path, Map.of("credits", 5, "reason", "r", "userId",
                     t.user(fresh(), "Viewer")), Map.of());
-            case "GET /users/{userId}/credit-requests" -> new Request(path.replace("{userId}", planner), null, Map.of());
+            case "GET /users/{userId}/credit-requests" -> new Matrix.Request(path.replace("{userId}", planner), null, Map.of());
             case "POST /credit-requests/{id}/approve", "POST /credit-requests/{id}/decline" ->
-                    new Request(path.replace("{id}", pendingRequest(t)), Map.of(), key);
-            case "POST /notifications/read" -> new Request(path, Map.of("all", true), Map.of());
+                    new Matrix.Request(path.replace("{id}", pendingRequest(t)), Map.of(), key);
+            case "POST /notifications/read" -> new Matrix.Request(path, Map.of("all", true), Map.of());
             default -> {
                 if (row.method().equals("GET")) {
-                    yield new Request(path, null, Map.of());
+                    yield new Matrix.Request(path, null, Map.of());
                 }
                 throw new IllegalStateException("no request recipe for " + row.method() + " " + row.path());
             }

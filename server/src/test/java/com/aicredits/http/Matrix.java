@@ -1,17 +1,23 @@
 package com.aicredits.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.aicredits.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -25,6 +31,35 @@ final class Matrix {
 
     /** {@code expected}: caller → status, in the file's column order. */
     record Row(String method, String path, Map<String, Integer> expected) {
+    }
+
+    /** A well-formed request for a row, made by the matrix's test on fresh state. */
+    record Request(String path, Object body, Map<String, String> headers) {
+    }
+
+    /**
+     * One test per cell of the file: the row's request, prepared afresh, sent as the column's caller, answers the
+     * cell's status; {@code alsoCheck} adds what a matrix checks of every answer besides.
+     */
+    static Stream<DynamicTest> cells(String file, Map<String, ApiClient> callers, Function<Row, Request> prepare,
+            Consumer<ApiClient.Response> alsoCheck) {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (var row : rows(file)) {
+            row.expected().forEach((caller, expected) -> tests.add(
+                    dynamicTest(row.method() + " " + row.path() + " as " + caller + " → " + expected, () -> {
+                        var request = prepare.apply(row);
+                        var response = callers.get(caller)
+                                .send(row.method(), request.path(), request.body(), request.headers());
+                        assertThat(response.status()).as(row.method() + " " + row.path() + " as " + caller + ": "
+                                + response.header("Location") + " " + abbreviated(response.text())).isEqualTo(expected);
+                        alsoCheck.accept(response);
+                    })));
+        }
+        return tests.stream();
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
     static List<Row> rows(String file) {
