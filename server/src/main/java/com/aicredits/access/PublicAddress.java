@@ -4,7 +4,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The address an identity provider and a customer's directory reach this service at: the configured public base URL,
+ * The address people, an identity provider and a customer's directory reach this service at: the configured public base URL,
  * else the one the asking request came in at (what a development set-up needs). Never built from Host alone where a
  * public address is configured.
  */

@@ -11,7 +11,6 @@ import com.aicredits.directory.Directory;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -106,7 +105,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain apiKeys(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc, Clock clock,
-            @Value("${aicredits.public-base-url:}") String publicBaseUrl) throws Exception {
+            PublicAddress address) throws Exception {
         http
                 .securityMatcher(request -> BearerKeys.isBearer(request) && API.matches(request))
                 .addFilterAfter(new AuditTrail(jdbc, clock), SecurityContextHolderFilter.class)
@@ -119,25 +118,24 @@ class SecurityConfiguration {
                 .anonymous(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .headers(SecurityConfiguration::headers)
-                .exceptionHandling(errors -> refusals(errors, problems, loginPage(publicBaseUrl)));
+                .exceptionHandling(errors -> refusals(errors, problems, loginPage(address)));
         return http.build();
     }
 
-    private static String loginPage(String publicBaseUrl) {
+    private static String loginPage(PublicAddress address) {
         // The sign-in page's address: relative unless a public base URL is configured, never built from Host.
-        return (publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "")) + "/login";
+        return address.base("") + "/login";
     }
 
     @Bean
     @Order(2)
     SecurityFilterChain security(HttpSecurity http, Access access, ProblemWriter problems, JdbcClient jdbc,
             Clock clock, PasswordLogin passwordLogin, Directory directory, PersonSessions sessions,
-            TenantRegistrations registrations, SsoPeople ssoPeople,
-            @Value("${aicredits.public-base-url:}") String publicBaseUrl) throws Exception {
+            TenantRegistrations registrations, SsoPeople ssoPeople, PublicAddress address) throws Exception {
         var signIn = new SignInOutcome(sessions);
         var contexts = new SignInsOnly();
         var singleSignOn = new SsoSignIn(sessions, contexts);
-        String loginPage = loginPage(publicBaseUrl);
+        String loginPage = loginPage(address);
         http
                 // Its own manager, with no parent: the global one would hold the same provider (it is the one
                 // AuthenticationProvider bean), and a failed sign-in would be checked, hashed and counted twice.
@@ -146,7 +144,7 @@ class SecurityConfiguration {
                 .authenticationManager(new ProviderManager(passwordLogin, openIdConnect(registrations, ssoPeople)))
                 .addFilterAfter(new AuditTrail(jdbc, clock), SecurityContextHolderFilter.class)
                 .addFilterAfter(new CurrentStanding(directory), AuditTrail.class)
-                .addFilterBefore(new SameOrigin(problems, publicBaseUrl), CsrfFilter.class)
+                .addFilterBefore(new SameOrigin(problems, address.base("")), CsrfFilter.class)
                 .addFilterBefore(new BearerKeys(access, problems), UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(SecurityConfiguration::rules)
                 .formLogin(login -> login.loginPage("/login").successHandler(signIn).failureHandler(signIn)

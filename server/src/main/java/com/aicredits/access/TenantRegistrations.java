@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -44,13 +43,13 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
 
     private final SsoStore store;
     private final SecretBox secrets;
-    private final String publicBaseUrl;
+    private final PublicAddress address;
     private final Map<TenantId, Cached> cache = new ConcurrentHashMap<>();
 
-    TenantRegistrations(SsoStore store, SecretBox secrets, @Value("${aicredits.public-base-url:}") String publicBaseUrl) {
+    TenantRegistrations(SsoStore store, SecretBox secrets, PublicAddress address) {
         this.store = store;
         this.secrets = secrets;
-        this.publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.strip().replaceAll("/+$", "");
+        this.address = address;
     }
 
     /**
@@ -123,7 +122,7 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
                     .clientId(c.clientId())
                     .clientSecret(secrets.open(stored.sealedSecret(), SingleSignOn.context(c.tenantId())))
                     .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                    .redirectUri((publicBaseUrl.isEmpty() ? "{baseUrl}" : publicBaseUrl) + SingleSignOn.CALLBACK
+                    .redirectUri(address.base("{baseUrl}") + SingleSignOn.CALLBACK
                             + "{registrationId}")
                     .scope(OidcScopes.OPENID, OidcScopes.EMAIL, OidcScopes.PROFILE)
                     // PKCE for every tenant, confidential client or not: a stolen code is useless without the verifier.
