@@ -181,24 +181,30 @@ class UsageFolder {
 
     /**
      * Summarizes the recent page ranges of the BRIN index on {@code tx} that have no summary yet and lie before the
-     * range holding the newest folded entry; returns how many. Autosummarize leaves a filled range to autovacuum's
-     * next visit (a minute by default), and until then every reader of the tail reads it whole: under a steady
-     * charge load the tail's read grew by about 20 pages a second, to 800 pages (70 ms) 40 seconds into a run. Run
-     * after each fold, it keeps the tail's read to the pages past the watermark's. Ranges still being filled are
-     * left alone: a summarized range is widened by every insert that lands in it, each taking the index page's lock,
-     * which the charge path would queue on (the relation's end is no guide: it grows ahead of the inserts, by up to
-     * hundreds of empty pages at once under concurrent inserts).
+     * range holding the newest folded entry (of transaction {@code watermarkTx}, the watermark as it stands); returns
+     * how many. Autosummarize leaves a filled range to autovacuum's next visit (a minute by default), and until then
+     * every reader of the tail reads it whole: under a steady charge load the tail's read grew by about 20 pages a
+     * second, to 800 pages (70 ms) 40 seconds into a run. Run after each fold, it keeps the tail's read to the pages
+     * past the watermark's. Ranges still being filled are left alone: a summarized range is widened by every insert
+     * that lands in it, each taking the index page's lock, which the charge path would queue on (the relation's end
+     * is no guide: it grows ahead of the inserts, by up to hundreds of empty pages at once under concurrent inserts).
+     * <p>The transaction is a value, not the watermark read inside the statement: the planner then estimates its
+     * entries from the column's statistics for that value. Read inside, it planned for the average transaction, and
+     * where one transaction wrote most of the ledger (a bulk import, the benchmark's seed: 4.9 million entries) that
+     * average was millions of rows: every fold scanned the whole ledger (1.8 s, two parallel workers) to find a page.
      */
-    long summarizeFoldedRanges() {
+    long summarizeFoldedRanges(long watermarkTx) {
         return jdbc.sql("""
-                with folded as (
-                    select max((ctid::text::point)[0])::bigint / :pages as range
-                      from ledger_entries where tx = (select tx from usage_watermark)
-                )
+                with folded as (%s)
                 select coalesce(sum(brin_summarize_range('ledger_entries_by_tx'::regclass, r * :pages)), 0)
                   from folded, generate_series(greatest(0, folded.range - :recent), folded.range - 1) r
-                """).param("pages", PAGES_PER_RANGE).param("recent", RECENT_RANGES).query(Long.class).single();
+                """.formatted(WATERMARK_RANGE)).param("tx", watermarkTx).param("pages", PAGES_PER_RANGE)
+                .param("recent", RECENT_RANGES).query(Long.class).single();
     }
+
+    /** The page range holding the newest entry of transaction {@code :tx} ({@code :pages} pages a range). */
+    static final String WATERMARK_RANGE = """
+            select max((ctid::text::point)[0])::bigint / :pages as range from ledger_entries where tx = :tx""";
 
     Watermark watermark() {
         return jdbc.sql("select tx, entry_id from usage_watermark")

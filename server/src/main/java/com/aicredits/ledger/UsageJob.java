@@ -42,7 +42,8 @@ class UsageJob {
             if (folded > 0) {
                 log.debug("usage roll-ups: folded {} transactions", folded);
                 // Nothing folded, nothing new before the watermark to summarize: an idle run costs no more statements.
-                summarizeTail(folder.watermark().entryId() - before >= BULK_ENTRIES);
+                var after = folder.watermark();
+                summarizeTail(after.entryId() - before >= BULK_ENTRIES, after.tx());
             }
         } catch (DataAccessException e) {
             log.warn("usage roll-ups stopped, the next run goes on: {}", e.getMessage());
@@ -56,9 +57,9 @@ class UsageJob {
      * Keeps the tail a read of a few pages: every run summarizes the index ranges folded since the last one, and after
      * a bulk load (an import, a restore, the benchmark's seed) every range.
      */
-    private void summarizeTail(boolean afterBulk) {
+    private void summarizeTail(boolean afterBulk, long watermarkTx) {
         try {
-            long ranges = afterBulk ? folder.summarizeTailIndex() : folder.summarizeFoldedRanges();
+            long ranges = afterBulk ? folder.summarizeTailIndex() : folder.summarizeFoldedRanges(watermarkTx);
             if (afterBulk && ranges > 0) {
                 log.info("usage roll-ups: summarized {} page ranges of the ledger's tx index after a bulk load", ranges);
             }
