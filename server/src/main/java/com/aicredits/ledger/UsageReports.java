@@ -96,16 +96,18 @@ class UsageReports {
         ZoneId zone = settings.timeZone(tenant);
         var window = paceWindow(tenant, zone);
         var grants = periods.nextGrants(zone);
-        var users = store.atRisk(tenant, window, window.today().plusDays(RISK_DAYS), grants.monthly(), grants.weekly(),
-                        user, limit).stream()
-                .map(row -> new Forecast.UserForecast(row.userId(), row.name(), new Credits(row.available()),
-                        runway(row, grants), row.period() == null ? null : grants.at(Period.valueOf(row.period()))))
-                .toList();
         if (user != null) {
-            return new Forecast(null, null, users);
+            return new Forecast(null, null, store.runway(tenant, window, user).map(row -> forecast(row, grants)).stream().toList());
         }
         var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
-        return new Forecast(tenantRunway(tenant, window, available), available, users);
+        var read = store.atRisk(tenant, window, window.today().plusDays(RISK_DAYS), grants.monthly(), grants.weekly(),
+                limit, available.thousandths());
+        return new Forecast(runway(read.tenant()), available, read.users().stream().map(row -> forecast(row, grants)).toList());
+    }
+
+    private static Forecast.UserForecast forecast(UsageStore.UserRow row, AllowancePeriods.NextGrants grants) {
+        return new Forecast.UserForecast(row.userId(), row.name(), new Credits(row.available()), runway(row, grants),
+                row.period() == null ? null : grants.at(Period.valueOf(row.period())));
     }
 
     /** The tenant's total available credits at the pace of its last 14 days (the Total Available card). */
@@ -116,7 +118,10 @@ class UsageReports {
     }
 
     private Runway tenantRunway(TenantId tenant, UsageSql.PaceWindow window, Credits available) {
-        var pace = store.tenantPace(tenant, window, available.thousandths());
+        return runway(store.tenantPace(tenant, window, available.thousandths()));
+    }
+
+    private static Runway runway(UsageStore.TenantPace pace) {
         return new Runway(Runway.dailyBurn(pace.consumed()), pace.runsOutOn(), false);
     }
 

@@ -146,6 +146,20 @@ final class UsageSql {
                 runsOut.formatted("coalesce(r.paced, 0) + t.consumed"));
     }
 
+    /**
+     * The tenant's consumption of the pace days, as an expression over {@link #runways}' CTEs (whichever {@code kept}
+     * it was built with), so that a statement reading the runways reads the tail once for both: with kept runways, the
+     * per-feature roll-ups since {@code :since} plus the tail's consumption (every consumption entry has a user);
+     * otherwise the sum of the per-user burn, read from {@link #consumptionSince} over every user.
+     */
+    static String tenantPace(boolean kept) {
+        return kept ? """
+                ((select coalesce(sum(f.consumed), 0) from usage_daily_features f
+                   where f.tenant_id = :tenant and f.day >= :since)
+                 + (select coalesce(sum(t.consumed), 0) from tail t))::bigint"""
+                : "(select coalesce(sum(b.consumed), 0) from burn b)::bigint";
+    }
+
     /** A runway's day for display: {@code lasts_until} of {@link #runways} with never as null. */
     static final String RUNS_OUT_ON = "nullif(%s.lasts_until, 'infinity'::date)";
 }

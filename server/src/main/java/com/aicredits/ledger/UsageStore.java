@@ -3,12 +3,16 @@ package com.aicredits.ledger;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import com.aicredits.storage.StandbyReads;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -96,35 +100,62 @@ class UsageStore {
     }
 
     /**
-     * Users with an active allocation who run out within {@code horizon} or before their next grant, soonest first;
-     * or, with {@code user}, that one user whatever their runway. {@code :reach}, the latest of those days, lets the
-     * kept runways' index find the candidates.
+     * Users with an active allocation who run out within {@code horizon} or before their next grant, soonest first,
+     * at most {@code limit}; and, read in the same statement (one read of the tail for both), the tenant's own pace
+     * and the day {@code available} runs out at it.
      */
-    List<UserRow> atRisk(TenantId tenant, UsageSql.PaceWindow window, LocalDate horizon, LocalDate nextMonthly,
-            LocalDate nextWeekly, UserId user, int limit) {
-        String filter = user == null ? "" : " and %s.user_id = :user";
-        var statement = jdbc.sql(UsageSql.runways(filter, window.runwaysKept()) + """
-                select u.id, u.name, b.available, b.consumed, %s, al.period
-                  from runway b
-                  join people u on u.tenant_id = :tenant and u.id = b.user_id
-                  left join allowances al on al.tenant_id = :tenant and al.user_id = b.user_id
-                 where %s
-                 order by b.lasts_until, lower(u.name), u.id
-                 limit :limit
-                """.formatted(UsageSql.RUNS_OUT_ON.formatted("b"), user != null ? "true" : """
+    AtRisk atRisk(TenantId tenant, UsageSql.PaceWindow window, LocalDate horizon, LocalDate nextMonthly,
+            LocalDate nextWeekly, int limit, long available) {
+        var reach = Stream.of(horizon, nextMonthly, nextWeekly).max(LocalDate::compareTo).orElseThrow();
+        var pace = new TenantPace[1];
+        var users = jdbc.sql(UsageSql.runways("", window.runwaysKept()) + """
+                select r.*, t.consumed as tenant_paced, runs_out_on(:available, t.consumed, :today) as tenant_runs_out
+                  from (select %s as consumed) t
+                  left join lateral (%s) r on true
+                 order by r.sort_day, r.sort_name, r.id
+                """.formatted(UsageSql.tenantPace(window.runwaysKept()), AT_RISK.formatted("""
                 b.lasts_until <= :reach and (b.lasts_until <= :horizon
                     or al.period = 'MONTHLY' and b.lasts_until < :nextMonthly
-                    or al.period = 'WEEKLY' and b.lasts_until < :nextWeekly)"""))
-                .param("tenant", tenant.value()).params(window.params()).param("limit", limit);
-        if (user != null) {
-            statement = statement.param("user", user.value());
-        } else {
-            var reach = Stream.of(horizon, nextMonthly, nextWeekly).max(LocalDate::compareTo).orElseThrow();
-            statement = statement.param("horizon", horizon).param("nextMonthly", nextMonthly)
-                    .param("nextWeekly", nextWeekly).param("reach", reach);
-        }
-        return statement.query((rs, n) -> new UserRow(new UserId(rs.getObject(1, UUID.class)), rs.getString(2),
-                rs.getLong(3), rs.getLong(4), rs.getObject(5, LocalDate.class), rs.getString(6))).list();
+                    or al.period = 'WEEKLY' and b.lasts_until < :nextWeekly)""")))
+                .param("tenant", tenant.value()).params(window.params()).param("limit", limit)
+                .param("available", available).param("horizon", horizon).param("nextMonthly", nextMonthly)
+                .param("nextWeekly", nextWeekly).param("reach", reach)
+                .query((rs, n) -> {
+                    pace[0] = new TenantPace(rs.getLong("tenant_paced"), rs.getObject("tenant_runs_out", LocalDate.class));
+                    return rs.getObject(1) == null ? null : userRow(rs);
+                }).list();
+        return new AtRisk(pace[0], users.stream().filter(Objects::nonNull).toList());
+    }
+
+    /** {@link #atRisk}'s answer: the tenant's pace, and its users at risk soonest first. */
+    record AtRisk(TenantPace tenant, List<UserRow> users) {
+    }
+
+    /** One user's own runway row, at risk or not (a user's forecast); empty without an active allocation. */
+    Optional<UserRow> runway(TenantId tenant, UsageSql.PaceWindow window, UserId user) {
+        return jdbc.sql(UsageSql.runways(" and %s.user_id = :user", window.runwaysKept()) + AT_RISK.formatted("true"))
+                .param("tenant", tenant.value()).params(window.params()).param("limit", 1).param("user", user.value())
+                .query((rs, n) -> userRow(rs)).optional();
+    }
+
+    /**
+     * The rows of {@link UsageSql#runways}' CTE {@code runway} that pass the condition given, soonest first, with
+     * their names and allowance periods, and the sort keys a statement around it orders by again.
+     */
+    private static final String AT_RISK = """
+            select u.id, u.name, b.available, b.consumed, %s as runs_out_on, al.period,
+                   b.lasts_until as sort_day, lower(u.name) as sort_name
+              from runway b
+              join people u on u.tenant_id = :tenant and u.id = b.user_id
+              left join allowances al on al.tenant_id = :tenant and al.user_id = b.user_id
+             where %%s
+             order by b.lasts_until, lower(u.name), u.id
+             limit :limit
+            """.formatted(UsageSql.RUNS_OUT_ON.formatted("b"));
+
+    private static UserRow userRow(ResultSet rs) throws SQLException {
+        return new UserRow(new UserId(rs.getObject("id", UUID.class)), rs.getString("name"), rs.getLong("available"),
+                rs.getLong("consumed"), rs.getObject("runs_out_on", LocalDate.class), rs.getString("period"));
     }
 
     /** Each of these users' consumption of the pace days and their runway day (for a page of the table). */

@@ -180,8 +180,21 @@ final class ModelInvariants {
                 RowQuery.MAX_PAGE_SIZE)).items().stream().map(row -> recomputed.get(row.userId())).toList();
         assertThat(bySoonest).as(after + "the table sorted by runway")
                 .isEqualTo(recomputed.values().stream().sorted(Comparator.nullsLast(Comparator.naturalOrder())).toList());
-        run.ledger.overTime().forecast(run.tenant, RowQuery.MAX_PAGE_SIZE).users().forEach(at -> assertThat(
-                at.runway().runsOutOn()).as(after + "forecast of " + at.name()).isEqualTo(recomputed.get(at.userId())));
+        var forecast = run.ledger.overTime().forecast(run.tenant, RowQuery.MAX_PAGE_SIZE);
+        forecast.users().forEach(at -> assertThat(at.runway().runsOutOn()).as(after + "forecast of " + at.name())
+                .isEqualTo(recomputed.get(at.userId())));
+        // The tenant's own runway, read in the at-risk users' statement: its pace and day recomputed from the ledger.
+        long available = run.model.purchased - run.model.consumed();
+        var tenant = run.jdbc.sql("""
+                with pace as (select coalesce(sum(consumed_delta), 0)::bigint as consumed from ledger_entries
+                               where tenant_id = ? and (at at time zone ?)::date >= ?)
+                select consumed, runs_out_on(?, consumed, ?) from pace
+                """).params(run.tenant.value(), zone, today.minusDays(Runway.PACE_DAYS - 1L), available, today)
+                .query((rs, n) -> new Runway(Runway.dailyBurn(rs.getLong(1)), rs.getObject(2, LocalDate.class), false))
+                .single();
+        assertThat(forecast.tenant()).as(after + "the tenant's runway in the forecast").isEqualTo(tenant);
+        assertThat(forecast.tenantAvailable()).as(after + "the tenant's available in the forecast")
+                .isEqualTo(new Credits(available));
     }
 
     private record Stored(AccountFigures figures, long settledCosts, long chargedTwice, long overRemovals) {
