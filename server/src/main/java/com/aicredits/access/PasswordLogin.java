@@ -1,9 +1,11 @@
 package com.aicredits.access;
 
 import com.aicredits.directory.Directory;
+import com.aicredits.directory.PasswordCheck;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -36,6 +38,13 @@ class PasswordLogin implements AuthenticationProvider {
         }
     }
 
+    /** The right password of a deactivated account: the person is told so (an AccountStatusException: no other provider is tried). */
+    static final class Deactivated extends DisabledException {
+        Deactivated() {
+            super("your account in this organisation is deactivated");
+        }
+    }
+
     /** Too many failed attempts: the person is told how long to wait. A LockedException so no other provider is tried. */
     static final class Throttled extends LockedException {
         final Duration wait;
@@ -58,21 +67,28 @@ class PasswordLogin implements AuthenticationProvider {
         }
         var tenant = authentication.getDetails() instanceof SignInDetails details && details.tenant() != null
                 ? java.util.Optional.of(new com.aicredits.shared.TenantId(details.tenant())) : java.util.Optional.<com.aicredits.shared.TenantId>empty();
-        var user = tenant.isPresent() ? directory.authenticate(tenant.get(), email, password)
+        var check = tenant.isPresent() ? directory.authenticate(tenant.get(), email, password)
                 : directory.authenticate(email, password);
-        if (user.isEmpty()) {
-            throttle.failed(email, address);
-            throw new BadCredentialsException("wrong email or password");
-        }
+        var user = switch (check) {
+            case PasswordCheck.Passed passed -> passed.user();
+            case PasswordCheck.Deactivated deactivated -> {
+                // Counted as a failure: it opened nothing, and a deactivated account is no reason to allow more tries.
+                throttle.failed(email, address);
+                throw new Deactivated();
+            }
+            case PasswordCheck.Failed failed -> {
+                throttle.failed(email, address);
+                throw new BadCredentialsException("wrong email or password");
+            }
+        };
         throttle.succeeded(email, address);
         // Checked after the password (one hash whatever the outcome); a right password still opens nothing here.
-        if (sso.enforced(user.get().tenantId())) {
+        if (sso.enforced(user.tenantId())) {
             throw new ProviderOnly();
         }
-        var caller = new Caller(Caller.Kind.USER, user.get().tenantId(), user.get().id(), user.get().role(),
-                user.get().email());
+        var caller = new Caller(Caller.Kind.USER, user.tenantId(), user.id(), user.role(), user.email());
         return UsernamePasswordAuthenticationToken.authenticated(caller, null,
-                List.of(new SimpleGrantedAuthority("ROLE_" + user.get().role().name())));
+                List.of(new SimpleGrantedAuthority("ROLE_" + user.role().name())));
     }
 
     @Override

@@ -37,6 +37,8 @@ class SignInOutcome implements AuthenticationSuccessHandler, AuthenticationFailu
             response.sendRedirect("/login?locked=" + SignInThrottle.minutes(throttled.wait));
         } else if (exception instanceof PasswordLogin.ProviderOnly) {
             response.sendRedirect("/login?provider-only");
+        } else if (exception instanceof PasswordLogin.Deactivated) {
+            response.sendRedirect("/login?deactivated");
         } else {
             response.sendRedirect("/login?error");
         }

@@ -113,24 +113,14 @@ public class Directory {
     }
 
     /**
-     * The active user with this email and password. Emails are unique per tenant, not globally: an email
-     * held by active accounts in several tenants signs nobody in (there is no tenant to choose at sign-in).
-     * Every attempt costs exactly one password hash, whatever the outcome, so the time taken tells nobody
-     * whether the email exists, is deactivated, or is held in other tenants.
+     * What this email and password sign in as, in any tenant. Emails are unique per tenant, not globally: an email
+     * held by active accounts in several tenants signs nobody in (the sign-in page asks for the tenant first).
+     * Every attempt costs exactly one password hash, whatever the outcome, so the time taken tells nobody whether
+     * the email exists, is deactivated, or is held in other tenants; only the right password of a deactivated
+     * account learns that it is deactivated.
      */
-    public Optional<User> authenticate(String email, String password) {
-        if (email == null || password == null) {
-            return Optional.empty();
-        }
-        var active = store.credentials(email.strip()).stream().filter(c -> c.user().active()).toList();
-        // bcrypt refuses more than 72 bytes; no stored password is longer, so it is wrong whatever it is.
-        boolean hashable = PasswordPolicy.fitsBcrypt(password);
-        if (active.size() != 1 || !hashable) {
-            passwords.matches(hashable ? password : "over-long-password", decoyHash);
-            return Optional.empty();
-        }
-        return passwords.matches(password, active.getFirst().passwordHash())
-                ? Optional.of(active.getFirst().user()) : Optional.empty();
+    public PasswordCheck authenticate(String email, String password) {
+        return email == null ? new PasswordCheck.Failed() : check(store.credentials(email.strip()), password);
     }
 
     /**
@@ -142,23 +132,27 @@ public class Directory {
         return store.lockUser(tenantId, userId);
     }
 
-    /**
-     * The same, inside one tenant the person chose on the sign-in page (their e-mail is held in several). Also one
-     * password hash whatever the outcome.
-     */
-    public Optional<User> authenticate(TenantId tenant, String email, String password) {
-        if (email == null || password == null) {
-            return Optional.empty();
-        }
-        var active = store.credentials(email.strip()).stream()
-                .filter(c -> c.user().active() && c.user().tenantId().equals(tenant)).toList();
-        boolean hashable = PasswordPolicy.fitsBcrypt(password);
-        if (active.size() != 1 || !hashable) {
+    /** The same, inside one tenant the person chose on the sign-in page (their e-mail is held in several). */
+    public PasswordCheck authenticate(TenantId tenant, String email, String password) {
+        return email == null ? new PasswordCheck.Failed() : check(store.credentials(email.strip()).stream()
+                .filter(c -> c.user().tenantId().equals(tenant)).toList(), password);
+    }
+
+    /** The one account the password is checked against: the single active one, else a single deactivated one. */
+    private PasswordCheck check(List<DirectoryStore.Credentials> candidates, String password) {
+        var active = candidates.stream().filter(c -> c.user().active()).toList();
+        var account = active.size() == 1 ? active.getFirst()
+                : active.isEmpty() && candidates.size() == 1 ? candidates.getFirst() : null;
+        // bcrypt refuses more than 72 bytes; no stored password is longer, so it is wrong whatever it is.
+        boolean hashable = password != null && PasswordPolicy.fitsBcrypt(password);
+        if (account == null || !hashable) {
             passwords.matches(hashable ? password : "over-long-password", decoyHash);
-            return Optional.empty();
+            return new PasswordCheck.Failed();
         }
-        return passwords.matches(password, active.getFirst().passwordHash())
-                ? Optional.of(active.getFirst().user()) : Optional.empty();
+        if (!passwords.matches(password, account.passwordHash())) {
+            return new PasswordCheck.Failed();
+        }
+        return account.user().active() ? new PasswordCheck.Passed(account.user()) : new PasswordCheck.Deactivated();
     }
 
     /** The tenants in which an active user has this e-mail (the sign-in page's choice of organisation). */

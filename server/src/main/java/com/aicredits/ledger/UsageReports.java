@@ -97,12 +97,14 @@ class UsageReports {
         var window = paceWindow(tenant, zone);
         var grants = periods.nextGrants(zone);
         if (user != null) {
-            return new Forecast(null, null, store.runway(tenant, window, user).map(row -> forecast(row, grants)).stream().toList());
+            var own = store.runway(tenant, window, user).map(row -> forecast(row, grants));
+            return new Forecast(null, null, own.stream().toList());
         }
         var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
         var read = store.atRisk(tenant, window, window.today().plusDays(RISK_DAYS), grants.monthly(), grants.weekly(),
                 limit, available.thousandths());
-        return new Forecast(runway(read.tenant()), available, read.users().stream().map(row -> forecast(row, grants)).toList());
+        return new Forecast(runway(read.tenant()), available,
+                read.users().stream().map(row -> forecast(row, grants)).toList());
     }
 
     private static Forecast.UserForecast forecast(UsageStore.UserRow row, AllowancePeriods.NextGrants grants) {

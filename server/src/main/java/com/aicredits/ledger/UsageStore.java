@@ -107,8 +107,7 @@ class UsageStore {
     AtRisk atRisk(TenantId tenant, UsageSql.PaceWindow window, LocalDate horizon, LocalDate nextMonthly,
             LocalDate nextWeekly, int limit, long available) {
         var reach = Stream.of(horizon, nextMonthly, nextWeekly).max(LocalDate::compareTo).orElseThrow();
-        var pace = new TenantPace[1];
-        var users = jdbc.sql(UsageSql.runways("", window.runwaysKept()) + """
+        var lines = jdbc.sql(UsageSql.runways("", window.runwaysKept()) + """
                 select r.*, t.consumed as tenant_paced, runs_out_on(:available, t.consumed, :today) as tenant_runs_out
                   from (select %s as consumed) t
                   left join lateral (%s) r on true
@@ -120,11 +119,14 @@ class UsageStore {
                 .param("tenant", tenant.value()).params(window.params()).param("limit", limit)
                 .param("available", available).param("horizon", horizon).param("nextMonthly", nextMonthly)
                 .param("nextWeekly", nextWeekly).param("reach", reach)
-                .query((rs, n) -> {
-                    pace[0] = new TenantPace(rs.getLong("tenant_paced"), rs.getObject("tenant_runs_out", LocalDate.class));
-                    return rs.getObject(1) == null ? null : userRow(rs);
-                }).list();
-        return new AtRisk(pace[0], users.stream().filter(Objects::nonNull).toList());
+                .query((rs, n) -> new Line(new TenantPace(rs.getLong("tenant_paced"),
+                        rs.getObject("tenant_runs_out", LocalDate.class)), rs.getObject("id") == null ? null : userRow(rs)))
+                .list();
+        // One line at least (the tenant's), with no user when none is at risk.
+        return new AtRisk(lines.getFirst().pace(), lines.stream().map(Line::user).filter(Objects::nonNull).toList());
+    }
+
+    private record Line(TenantPace pace, UserRow user) {
     }
 
     /** {@link #atRisk}'s answer: the tenant's pace, and its users at risk soonest first. */

@@ -17,7 +17,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 /**
  * Issue 17, finding 6: every sign-in attempt costs exactly one password hash, whatever the cause of a failure,
  * so its duration tells nobody whether the email exists, is deactivated, or is held in several tenants.
- * Before, a deactivated account cost none and an email in N tenants cost N.
+ * Before, a deactivated account cost none and an email in N tenants cost N. The right password of a deactivated
+ * account is told so; any other attempt on it is a wrong password.
  */
 class SignInCostTest {
 
@@ -83,9 +84,19 @@ class SignInCostTest {
         store("gone@x.example", false);
         store("many@x.example", true);
         store("many@x.example", true);
-        assertThat(directory.authenticate("active@x.example", PASSWORD)).isPresent();
-        assertThat(directory.authenticate("gone@x.example", PASSWORD)).isEmpty();
-        assertThat(directory.authenticate("many@x.example", PASSWORD)).isEmpty();
-        assertThat(directory.authenticate("active@x.example", PASSWORD + "x".repeat(80))).isEmpty();
+        assertThat(directory.authenticate("active@x.example", PASSWORD)).isInstanceOf(PasswordCheck.Passed.class);
+        assertThat(directory.authenticate("many@x.example", PASSWORD)).isInstanceOf(PasswordCheck.Failed.class);
+        assertThat(directory.authenticate("active@x.example", PASSWORD + "x".repeat(80)))
+                .isInstanceOf(PasswordCheck.Failed.class);
+    }
+
+    @Test
+    void only_the_right_password_of_a_deactivated_account_learns_that_it_is_deactivated() {
+        store("gone@x.example", false);
+        assertThat(directory.authenticate("gone@x.example", PASSWORD)).isInstanceOf(PasswordCheck.Deactivated.class);
+        assertThat(directory.authenticate("gone@x.example", "wrong password here")).isInstanceOf(PasswordCheck.Failed.class);
+        // The same email active in another tenant: that account is the one the password is checked against.
+        store("gone@x.example", true);
+        assertThat(directory.authenticate("gone@x.example", PASSWORD)).isInstanceOf(PasswordCheck.Passed.class);
     }
 }

@@ -82,6 +82,24 @@ class SignInDefencesTest {
     }
 
     @Test
+    void a_deactivated_person_with_the_right_password_is_told_so_and_a_wrong_password_still_says_wrong() {
+        var t = new HttpFixture(port);
+        String id = t.user("Dee Parted", "Viewer");
+        assertThat(t.admin().patch(t.base + "/users/" + id, Map.of("active", false)).status()).isEqualTo(200);
+        String email = t.email("Dee Parted");
+
+        var wrong = signIn(email, "not-the-password", address(), Map.of());
+        assertThat(wrong.header("Location")).isEqualTo("/login?error");
+        var right = signIn(email, HttpFixture.PASSWORD, address(), Map.of());
+        assertThat(right.status()).isEqualTo(302);
+        assertThat(right.header("Location")).isEqualTo("/login?deactivated");
+        assertThat(right.header("Set-Cookie")).as("no session, as for a wrong password").isEqualTo(wrong.header("Set-Cookie"));
+        assertThat(ApiClient.anonymous(port).get(right.header("Location")).text())
+                .contains("this organisation is deactivated")
+                .doesNotContain("Wrong email or password");
+    }
+
+    @Test
     void one_address_guessing_across_many_accounts_is_locked_too() {
         String address = address();
         for (int i = 0; i < 30; i++) {

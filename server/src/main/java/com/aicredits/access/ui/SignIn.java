@@ -36,8 +36,10 @@ class SignIn {
     /** {@code locked}: the minutes a throttled person must wait, shown as "too many attempts, try again in N minutes". */
     @GetMapping("/login")
     String login(@RequestParam(required = false) String locked,
-            @RequestParam(name = "provider-only", required = false) String providerOnly, Model model) {
+            @RequestParam(name = "provider-only", required = false) String providerOnly,
+            @RequestParam(required = false) String deactivated, Model model) {
         model.addAttribute("providerOnly", providerOnly != null);
+        model.addAttribute("deactivated", deactivated != null);
         if (locked != null && locked.matches("[0-9]{1,5}")) {
             model.addAttribute("lockedMinutes", Long.parseLong(locked));
         }
