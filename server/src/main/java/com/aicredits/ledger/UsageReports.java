@@ -116,11 +116,7 @@ class UsageReports {
     Runway tenantRunway(TenantId tenant) {
         ZoneId zone = settings.timeZone(tenant);
         var available = queries.summary(tenant).map(Summary::totalAvailable).orElse(Credits.ZERO);
-        return tenantRunway(tenant, paceWindow(tenant, zone), available);
-    }
-
-    private Runway tenantRunway(TenantId tenant, UsageSql.PaceWindow window, Credits available) {
-        return runway(store.tenantPace(tenant, window, available.thousandths()));
+        return runway(store.tenantPace(tenant, paceWindow(tenant, zone), available.thousandths()));
     }
 
     private static Runway runway(UsageStore.TenantPace pace) {

@@ -45,7 +45,7 @@ class LargeTenantQueryPlanTest {
         big = directory.createTenant("Big tenant").id();
         // The users and their accounts without the running totals' row triggers, whose 200,000 single-row updates of
         // the tenant's few totals rows in one transaction took minutes (each update walks the row's earlier versions,
-        // none prunable yet); the totals are then added per slot in two statements. The reconciliation checks them.
+        // none prunable yet); the totals are then added per slot in one statement. The reconciliation checks them.
         transactions.executeWithoutResult(status -> {
             jdbc.sql("set local session_replication_role = replica").update();
             jdbc.sql("""
