@@ -241,6 +241,9 @@ class SingleSignOnBrowserTest extends AdminBrowserTest {
             checkPage(page, "organisation picker, " + size);
             page.navigate("/login/sso-refused?reason=unknown_person");
             checkPage(page, "refused single sign-on, " + size);
+            page.navigate("/login?deactivated");
+            assertThat(page.locator("[data-reason=deactivated]").isVisible()).isTrue();
+            checkPage(page, "a deactivated account's right password, " + size);
             page.context().close();
         }
     }
