@@ -16,7 +16,6 @@ import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -129,7 +128,7 @@ class CanvasBrowserTest extends CanvasTestContext {
         admin.locator("dialog[open]").getByLabel("Credits to add").fill("20");
         admin.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add Credits")).click();
 
-        assertThat(page.getByLabel("Your question")).isEnabled(new LocatorAssertions.IsEnabledOptions().setTimeout(1000));
+        assertThat(page.getByLabel("Your question")).isEnabled();
         assertThat(balance(page, "available")).hasText("20");
         assertThat(page.getByLabel("Your question")).hasValue("typed while blocked");
         ask(page, "Now it works?");
@@ -164,7 +163,7 @@ class CanvasBrowserTest extends CanvasTestContext {
         assertThat(admin.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("Approved"))).containsText("Pat Planner");
 
         // The planner's Canvas unlocks without a reload, and the bell says why.
-        assertThat(page.getByLabel("Your question")).isEnabled(new LocatorAssertions.IsEnabledOptions().setTimeout(2000));
+        assertThat(page.getByLabel("Your question")).isEnabled();
         assertThat(balance(page, "available")).hasText("25");
         assertThat(page.locator("#request-credits-slot")).isHidden();
         // Three unread: running low and running out (both on the 12-credit charge), then the approval.
