@@ -130,6 +130,8 @@ class ScimBadInputTest {
                 new Case("PATCH remove by value", "PATCH", one, patch("{\"op\":\"Remove\",\"path\":\"roles\",\"value\":[{\"value\":\"Planner\"}]}"), json, 400, "invalidSyntax"),
                 new Case("PATCH a filter that matches nothing", "PATCH", one, patch("{\"op\":\"replace\",\"path\":\"emails[type eq \\\"home\\\"].value\",\"value\":\"x@y.example\"}"), json, 400, "noTarget"),
                 new Case("PATCH remove userName", "PATCH", one, patch("{\"op\":\"remove\",\"path\":\"userName\"}"), json, 400, "mutability"),
+                new Case("PATCH remove active", "PATCH", one, patch("{\"op\":\"remove\",\"path\":\"active\"}"), json, 400, "mutability"),
+                new Case("PATCH remove emails", "PATCH", one, patch("{\"op\":\"remove\",\"path\":\"emails\"}"), json, 400, "mutability"),
                 // discovery: ids that are not served
                 new Case("unknown schema", "GET", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", null, null, 404, null),
                 new Case("unknown resource type", "GET", "/scim/v2/ResourceTypes/Group", null, null, 404, null)));
