@@ -82,7 +82,9 @@ class ScimBadInputTest {
                         "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", json, 404, null),
                 new Case("another tenant's user, DELETE", "DELETE", users + "/" + eve, null, null, 404, null),
                 new Case("no such path", "GET", users + "/" + ada + "/extra", null, null, 404, null),
-                new Case("POST to one user", "POST", one, "{}", json, 405, null)));
+                new Case("POST to one user", "POST", one, "{}", json, 405, null),
+                new Case("DELETE the list of users", "DELETE", users, null, null, 405, null),
+                new Case("PUT the service provider's configuration", "PUT", "/scim/v2/ServiceProviderConfig", "{}", json, 405, null)));
         for (String method : List.of("POST", "PUT")) {
             String path = method.equals("POST") ? users : one;
             cases.addAll(List.of(
@@ -164,6 +166,11 @@ class ScimBadInputTest {
                 assertThat(error.path("scimType").asString()).as(why).isEqualTo(c.scimType());
             }
             assertThat(error.path("detail").asString()).as(why).isNotBlank().doesNotContainPattern(INTERNALS);
+            if (c.status() == 405) {
+                // RFC 9110 §15.5.6: the answer names the methods the path does take.
+                var allowed = List.of(response.headers().firstValue("Allow").orElse("").split("\\s*,\\s*"));
+                assertThat(allowed).as(why).contains("GET").doesNotContain(c.method());
+            }
             TenantState.of(t).assertUnchangedSince(before, ledger, t.tenant, c.name());
             TenantState.of(other).assertUnchangedSince(otherBefore, ledger, other.tenant, c.name());
         }));
