@@ -224,7 +224,8 @@ class SecurityConfiguration {
                         APP + "/notifications", APP + "/notifications/**")
                         .access(Rules.tenant(Rules::member))
                 .requestMatchers("/api/**").authenticated()
-                .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                // The OpenAPI document in both of springdoc's forms: JSON, and YAML (path + ".yaml").
+                .requestMatchers("/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                 .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
                 .requestMatchers("/login/email", "/login/organisation/*", SsoSignIn.REFUSED).permitAll()
                 .requestMatchers("/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()

@@ -35,6 +35,9 @@ public class PageErrors implements WebMvcConfigurer, HandlerExceptionResolver {
         if (!(e instanceof ErrorResponse error) || !error.getStatusCode().is4xxClientError() || !isPageVisit(request)) {
             return null;
         }
+        // The framework's headers go with the page: Allow on a 405 names the methods the address does take
+        // (RFC 9110 §15.5.6). sendError keeps headers set before it.
+        error.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
         try {
             response.sendError(error.getStatusCode().value());
             return new ModelAndView();

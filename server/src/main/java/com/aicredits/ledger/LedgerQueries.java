@@ -31,27 +31,35 @@ class LedgerQueries {
         this.jdbc = jdbc;
     }
 
+    /** The summary's statement; its three parameters are the tenant. */
+    static final String SUMMARY = """
+            select p.purchased, p.assigned, t.consumed, t.with_credits, t.users,
+                   (select count(*) from people u
+                      join accounts a on a.tenant_id = u.tenant_id and a.user_id = u.id
+                     where u.tenant_id = ? and not u.active and a.active) as deactivated_with_credits
+              from pools p
+             cross join (select coalesce(sum(consumed), 0) as consumed, coalesce(sum(active_accounts), 0) as with_credits,
+                                coalesce(sum(active_users), 0) as users
+                           from tenant_totals where tenant_id = ?) t
+             where p.tenant_id = ?
+            """;
+
     /**
      * Utilized, users with credits and users come from the tenant's running totals (128 slot rows kept by
      * triggers, see V4__tenant_totals.sql), not from scanning its accounts and users, and not from the pool
-     * row, which every charge would then contend on.
+     * row, which every charge would then contend on. The deactivated people whose allocation is still open are
+     * counted from the directory's few inactive people (the partial index users_inactive, V31), not its many.
      */
     Optional<Summary> summary(TenantId tenant) {
-        return jdbc.sql("""
-                select p.purchased, p.assigned, t.consumed, t.with_credits, t.users
-                  from pools p
-                 cross join (select coalesce(sum(consumed), 0) as consumed, coalesce(sum(active_accounts), 0) as with_credits,
-                                    coalesce(sum(active_users), 0) as users
-                               from tenant_totals where tenant_id = ?) t
-                 where p.tenant_id = ?
-                """)
-                .params(tenant.value(), tenant.value())
+        return jdbc.sql(SUMMARY)
+                .params(tenant.value(), tenant.value(), tenant.value())
                 .query((rs, n) -> {
                     var purchased = new Credits(rs.getLong("purchased"));
                     var utilized = new Credits(rs.getLong("consumed"));
                     var available = purchased.minus(utilized);
                     return new Summary(purchased, utilized, utilized.percentOf(purchased), available,
-                            available.percentOf(purchased), rs.getLong("with_credits"), rs.getLong("users"),
+                            available.percentOf(purchased), rs.getLong("with_credits"),
+                            rs.getLong("with_credits") - rs.getLong("deactivated_with_credits"), rs.getLong("users"),
                             purchased.minus(new Credits(rs.getLong("assigned"))));
                 })
                 .optional();

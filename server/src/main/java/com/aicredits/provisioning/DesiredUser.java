@@ -74,11 +74,20 @@ record DesiredUser(String name, String email, Boolean active, String externalId,
         if (before != null && externalId instanceof Absent && before.hasNonNull("externalId")) {
             newExternalId = "";
         }
+        // displayName is the name kept here (name.formatted and the name's parts only mirror it): a PATCH that
+        // removes or blanks it and names the person nowhere else leaves them nameless, shown by their e-mail as a
+        // user provisioned without a name is. Keeping the old name would answer 200 and ignore the removal.
+        String newName = value(name);
+        String displayNow = value(text(resource.get("displayName")));
+        if (before != null && name instanceof Absent && before.hasNonNull("displayName")
+                && (displayNow == null || displayNow.isBlank())) {
+            newName = newEmail != null ? newEmail : before.get("userName").asString();
+        }
         Role newRole = role instanceof Found<?> found ? (Role) found.value() : null;
         if (before != null && role instanceof Absent) {
             newRole = Role.Viewer;
         }
-        return new Read.Valid(new DesiredUser(value(name), newEmail, active.get().orElse(null), newExternalId, newRole));
+        return new Read.Valid(new DesiredUser(newName, newEmail, active.get().orElse(null), newExternalId, newRole));
     }
 
     // A small parse result for one attribute: absent, found, or present but unusable.

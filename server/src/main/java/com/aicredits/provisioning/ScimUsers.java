@@ -9,6 +9,7 @@ import com.unboundid.scim2.common.utils.JsonUtils;
 import java.net.URI;
 import java.util.Calendar;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TimeZone;
@@ -26,8 +27,18 @@ final class ScimUsers {
 
     static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
 
-    /** Attributes every User resource has (RFC 7643 §3 and §4.1): a PATCH may not remove them. */
-    private static final List<String> REQUIRED = List.of("schemas", "userName");
+    /**
+     * Attributes a PATCH may not leave unassigned, with the refusal's words: those every User resource has (RFC 7643
+     * §3 and §4.1), and those every user here has: an active state, and the one e-mail, which is the userName and
+     * which emails lists. A directory that removes them gets a refusal it can log, not a 200 that kept them.
+     */
+    private static final List<Map.Entry<String, String>> REQUIRED = List.of(
+            Map.entry("schemas", "schemas is required and cannot be removed"),
+            Map.entry("userName", "userName is required and cannot be removed"),
+            Map.entry("emails", "emails lists the user's e-mail, which is their userName, and cannot be removed;"
+                    + " replace it to change the e-mail"),
+            Map.entry("active", "active is kept for every user and cannot be removed; replace it with false to"
+                    + " deactivate the user"));
     /** Attributes the service assigns: a PATCH may not change them (Okta sends the id unchanged, which is fine). */
     private static final List<String> READ_ONLY = List.of("id", "meta");
 
@@ -100,9 +111,11 @@ final class ScimUsers {
      * §3.5.2.2: a required attribute removed or unassigned, or a read-only one changed), or empty.
      */
     static Optional<String> mutated(ObjectNode before, ObjectNode after) {
-        for (String name : REQUIRED) {
-            if (!after.hasNonNull(name)) {
-                return Optional.of(name + " is required and cannot be removed");
+        for (var required : REQUIRED) {
+            JsonNode value = after.get(required.getKey());
+            // RFC 7643 §2.5: null and an empty list are unassigned, as an absent attribute is.
+            if (value == null || value.isNull() || value.isArray() && value.isEmpty()) {
+                return Optional.of(required.getValue());
             }
         }
         for (String name : READ_ONLY) {

@@ -7,10 +7,12 @@ import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
+import com.aicredits.directory.UserChange;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Ledger;
 import com.aicredits.ledger.RequestId;
 import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import com.microsoft.playwright.Locator;
@@ -40,6 +42,7 @@ class AdminScreenTest {
     Browser browser;
     TenantId tenant;
     String adminEmail;
+    UserId ken;
 
     @BeforeAll
     void startBrowser() {
@@ -59,7 +62,7 @@ class AdminScreenTest {
         register("Ada Admin", adminEmail, Role.Admin);
         ledger.purchase(tenant, Credits.of(1000), "PO-1", null, SEED, null);
         var grace = register("Grace Planner", "grace@" + tenant.value().toString().substring(0, 8) + ".example", Role.Planner);
-        var ken = register("Ken Viewer", "ken@" + tenant.value().toString().substring(0, 8) + ".example", Role.Viewer);
+        ken = register("Ken Viewer", "ken@" + tenant.value().toString().substring(0, 8) + ".example", Role.Viewer);
         register("Linus Waiting", "linus@" + tenant.value().toString().substring(0, 8) + ".example", Role.Planner);
         ledger.assign(tenant, grace, Credits.of(100), null, SEED, null);
         ledger.assign(tenant, ken, Credits.of(12), null, SEED, null);
@@ -97,6 +100,18 @@ class AdminScreenTest {
         assertThat(card(page, "total-users")).hasText("of 4 active users");
         assertThat(card(page, "unassigned")).hasText("888");
         Browser.screenshot(page, "ai-credits-tab");
+    }
+
+    @Test
+    void a_deactivated_user_whose_allocation_stays_open_is_not_counted_among_the_active_users_with_credits() {
+        // Ken is over-consumed (remaining -5): deactivating him reclaims nothing, so his allocation stays open.
+        assertThat(directory.change(tenant, ken, new UserChange(null, null, false))).isInstanceOf(Outcome.Done.class);
+        assertThat(ledger.summary(tenant).orElseThrow().usersWithCredits()).as("the API's figure: open allocations").isEqualTo(2);
+
+        Page page = admin();
+        assertThat(row(page, "Ken Viewer")).hasCount(1);
+        assertThat(card(page, "users-with-credits")).hasText("1");
+        assertThat(card(page, "total-users")).hasText("of 3 active users");
     }
 
     @Test

@@ -37,6 +37,17 @@ class ErrorPagesTest extends AdminBrowserTest {
     }
 
     @Test
+    void an_address_that_only_takes_a_form_opened_as_a_page_is_a_405_page_naming_the_method_it_takes() {
+        Page page = admin();
+        // A person reloading the address a form posted to.
+        var response = page.navigate(tenant.app() + "/credits/bulk/apply");
+
+        assertThat(response.status()).isEqualTo(405);
+        assertThat(response.headerValue("content-type")).startsWith("text/html");
+        assertThat(response.headerValue("allow")).isEqualTo("POST");
+    }
+
+    @Test
     void a_planner_opening_the_admin_tab_is_told_it_is_not_for_their_role_and_led_to_their_balance() {
         Page page = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD);
         var response = page.navigate(tenant.app() + "/credits");

@@ -110,6 +110,9 @@ abstract class BadInputTest extends BadInputCases {
             // The API reads JSON (and a bulk change also CSV): the refusal says what to send, and offers nothing else.
             case "UNSUPPORTED_MEDIA_TYPE" -> assertThat(response.json().path("detail").asString()).as(why)
                     .contains(k.path().contains("/bulk.csv") ? "text/csv" : "application/json").doesNotContainIgnoringCase("yaml");
+            // RFC 9110 §15.5.6: a 405 names the methods the path does take.
+            case "METHOD_NOT_ALLOWED" -> assertThat(List.of(response.header("Allow").split("\\s*,\\s*")))
+                    .as(why + " Allow: " + response.header("Allow")).doesNotContain(k.method(), "");
             default -> { }
         }
         TenantState.of(w.t).assertUnchangedSince(before, ledger, w.t.tenant, k.name());

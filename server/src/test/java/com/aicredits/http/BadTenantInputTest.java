@@ -41,7 +41,9 @@ class BadTenantInputTest extends BadInputTest {
         cases.add(new Case("create tenant: Idempotency-Key of 201 characters", PLATFORM, "POST", tenants, "{\"name\": \"Fine\"}",
                 Map.of("Idempotency-Key", "k".repeat(201)), 400, "VALIDATION_FAILED", "Idempotency-Key"));
 
-        // ---- GET /tenants: takes no input; an id below it names no endpoint
+        // ---- GET /tenants: takes no input; an id below it names no endpoint, and it takes no PUT
+        cases.add(c("list tenants: PUT, a method the path does not take", PLATFORM, "PUT", tenants, "{\"name\": \"Fine\"}",
+                405, "METHOD_NOT_ALLOWED"));
         cases.add(c("list tenants: a malformed tenant id below it", PLATFORM, "GET", tenants + "/" + MALFORMED_UUID, null,
                 404, "NOT_FOUND"));
 

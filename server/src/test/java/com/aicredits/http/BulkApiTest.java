@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The bulk endpoints of API.md ("Bulk changes (admin)"): the JSON and the CSV form, the preview, 422
@@ -59,6 +61,12 @@ class BulkApiTest {
                 key == null ? Map.of() : Map.of("Idempotency-Key", key));
     }
 
+    private static JsonNode withoutReplayed(JsonNode answer) {
+        var copy = (ObjectNode) answer.deepCopy();
+        copy.remove("replayed");
+        return copy;
+    }
+
     private static String key() {
         return UUID.randomUUID().toString();
     }
@@ -95,7 +103,7 @@ class BulkApiTest {
     }
 
     @Test
-    void applying_needs_an_idempotency_key_and_a_retry_gets_the_first_answer_again() {
+    void applying_needs_an_idempotency_key_and_a_retry_gets_the_first_answer_again_marked_as_a_replay() {
         var before = TenantState.of(t);
         Map<String, Object> body = Map.of("operation", "remove", "items", List.of(Map.of("userId", ada, "credits", 5)));
         assertRefusedAndUnchanged(bulk(body, null), 400, "VALIDATION_FAILED", before);
@@ -103,10 +111,21 @@ class BulkApiTest {
         String key = key();
         var first = bulk(body, key);
         assertThat(first.status()).as(first.text()).isEqualTo(200);
+        assertThat(first.header("Idempotent-Replayed")).isEmpty();
+        assertThat(first.json().get("replayed").asBoolean()).isFalse();
         var again = bulk(body, key);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
-        assertThat(again.json()).isEqualTo(first.json());
+        // The body says what the header says; the rest is the first answer again.
+        assertThat(again.json().get("replayed").asBoolean()).as(again.text()).isTrue();
+        assertThat(withoutReplayed(again.json())).isEqualTo(withoutReplayed(first.json()));
+        // Once the stored answer is forgotten (after the 24 hours keys are kept), the ledger still knows the key:
+        // still a replay, in the header as in the body, and nothing applied twice.
+        jdbc.sql("delete from idempotency_keys where tenant_id = ?::uuid and key = ?").params(t.tenant, key).update();
+        var late = bulk(body, key);
+        assertThat(late.status()).as(late.text()).isEqualTo(200);
+        assertThat(late.json().get("replayed").asBoolean()).as(late.text()).isTrue();
+        assertThat(late.header("Idempotent-Replayed")).isEqualTo("true");
         var reused = bulk(Map.of("operation", "remove", "items", List.of(Map.of("userId", ada, "credits", 6))), key);
         assertThat(reused.status()).isEqualTo(422);
         assertThat(reused.code()).isEqualTo("IDEMPOTENCY_KEY_REUSED");

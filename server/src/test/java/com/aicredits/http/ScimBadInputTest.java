@@ -82,7 +82,9 @@ class ScimBadInputTest {
                         "{" + PATCH_OP + ",\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}", json, 404, null),
                 new Case("another tenant's user, DELETE", "DELETE", users + "/" + eve, null, null, 404, null),
                 new Case("no such path", "GET", users + "/" + ada + "/extra", null, null, 404, null),
-                new Case("POST to one user", "POST", one, "{}", json, 405, null)));
+                new Case("POST to one user", "POST", one, "{}", json, 405, null),
+                new Case("DELETE the list of users", "DELETE", users, null, null, 405, null),
+                new Case("PUT the service provider's configuration", "PUT", "/scim/v2/ServiceProviderConfig", "{}", json, 405, null)));
         for (String method : List.of("POST", "PUT")) {
             String path = method.equals("POST") ? users : one;
             cases.addAll(List.of(
@@ -130,6 +132,8 @@ class ScimBadInputTest {
                 new Case("PATCH remove by value", "PATCH", one, patch("{\"op\":\"Remove\",\"path\":\"roles\",\"value\":[{\"value\":\"Planner\"}]}"), json, 400, "invalidSyntax"),
                 new Case("PATCH a filter that matches nothing", "PATCH", one, patch("{\"op\":\"replace\",\"path\":\"emails[type eq \\\"home\\\"].value\",\"value\":\"x@y.example\"}"), json, 400, "noTarget"),
                 new Case("PATCH remove userName", "PATCH", one, patch("{\"op\":\"remove\",\"path\":\"userName\"}"), json, 400, "mutability"),
+                new Case("PATCH remove active", "PATCH", one, patch("{\"op\":\"remove\",\"path\":\"active\"}"), json, 400, "mutability"),
+                new Case("PATCH remove emails", "PATCH", one, patch("{\"op\":\"remove\",\"path\":\"emails\"}"), json, 400, "mutability"),
                 // discovery: ids that are not served
                 new Case("unknown schema", "GET", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", null, null, 404, null),
                 new Case("unknown resource type", "GET", "/scim/v2/ResourceTypes/Group", null, null, 404, null)));
@@ -162,6 +166,11 @@ class ScimBadInputTest {
                 assertThat(error.path("scimType").asString()).as(why).isEqualTo(c.scimType());
             }
             assertThat(error.path("detail").asString()).as(why).isNotBlank().doesNotContainPattern(INTERNALS);
+            if (c.status() == 405) {
+                // RFC 9110 §15.5.6: the answer names the methods the path does take.
+                var allowed = List.of(response.headers().firstValue("Allow").orElse("").split("\\s*,\\s*"));
+                assertThat(allowed).as(why).contains("GET").doesNotContain(c.method());
+            }
             TenantState.of(t).assertUnchangedSince(before, ledger, t.tenant, c.name());
             TenantState.of(other).assertUnchangedSince(otherBefore, ledger, other.tenant, c.name());
         }));

@@ -111,6 +111,23 @@ class ScimPatchTest {
     }
 
     @Test
+    void removing_the_display_name_shows_the_user_by_e_mail_as_one_provisioned_without_a_name() {
+        var d = new Directory();
+        String id = d.create("\"displayName\":\"Kristen Nygaard\"");
+        String email = user(d.t, id).get("email").asString();
+        assertThat(d.nameAfter(id, "{\"op\":\"remove\",\"path\":\"displayName\"}")).isEqualTo(email);
+        String blanked = d.create("\"displayName\":\"Ada Lovelace\"");
+        assertThat(d.nameAfter(blanked, "{\"op\":\"Replace\",\"path\":\"displayName\",\"value\":\"\"}"))
+                .isEqualTo(user(d.t, blanked).get("email").asString());
+
+        // A name sent in the same patch is the name: the removal only says the display name is not it.
+        String ole = d.create("\"displayName\":\"Ole-Johan Dahl\"");
+        assertThat(d.nameAfter(ole, "{\"op\":\"remove\",\"path\":\"displayName\"}",
+                "{\"op\":\"replace\",\"path\":\"name.familyName\",\"value\":\"Nygaard\"}"))
+                .isEqualTo("Ole-Johan Nygaard");
+    }
+
+    @Test
     void removing_or_unassigning_a_required_or_read_only_attribute_is_refused_with_mutability() {
         var d = new Directory();
         String id = d.create("\"displayName\":\"Kristen Nygaard\",\"externalId\":\"ext-k\",\"roles\":[{\"value\":\"Planner\"}]");
@@ -122,7 +139,13 @@ class ScimPatchTest {
                 "{\"op\":\"remove\",\"path\":\"id\"}",
                 "{\"op\":\"replace\",\"path\":\"id\",\"value\":\"" + UUID.randomUUID() + "\"}",
                 "{\"op\":\"remove\",\"path\":\"meta\"}",
-                "{\"op\":\"remove\",\"path\":\"schemas\"}"}) {
+                "{\"op\":\"remove\",\"path\":\"schemas\"}",
+                // every user here is active or not, and has the one e-mail that is their userName
+                "{\"op\":\"remove\",\"path\":\"active\"}",
+                "{\"op\":\"Replace\",\"value\":{\"active\":null}}",
+                "{\"op\":\"remove\",\"path\":\"emails\"}",
+                "{\"op\":\"remove\",\"path\":\"emails[type eq \\\"work\\\"]\"}",
+                "{\"op\":\"replace\",\"path\":\"emails\",\"value\":[]}"}) {
             var refused = d.patch(id, 400, operation);
             assertThat(refused.get("scimType").asString()).as(operation + ": " + refused).isEqualTo("mutability");
             assertThat(refused.get("detail").asString()).as(operation).isNotBlank();

@@ -6,6 +6,7 @@ import com.aicredits.ApiClient;
 import com.aicredits.TestApplication;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,6 +22,19 @@ class ServedOpenApiTest {
         var docs = ApiClient.anonymous(port).get("/v3/api-docs");
         assertThat(docs.status()).isEqualTo(200);
         return docs.json();
+    }
+
+    @Test
+    void the_yaml_form_of_the_document_is_served_to_anyone_like_the_json_form() throws Exception {
+        var yaml = ApiClient.anonymous(port).send("GET", "/v3/api-docs.yaml", null, Map.of("Accept", "*/*"));
+
+        assertThat(yaml.status()).as(yaml.header("Location")).isEqualTo(200);
+        assertThat(yaml.header("Content-Type")).startsWith("application/vnd.oai.openapi");
+        var served = new TreeSet<String>();
+        io.swagger.v3.core.util.Yaml.mapper().readTree(yaml.text()).get("paths").fieldNames().forEachRemaining(served::add);
+        var json = new TreeSet<String>();
+        docs().get("paths").propertyNames().forEach(json::add);
+        assertThat(served).isNotEmpty().isEqualTo(json);
     }
 
     @Test

@@ -195,6 +195,12 @@ class DeactivationReclaimTest {
         reclaim.reclaimLeftovers(); // the sweeper's round over every tenant
         assertThat(other.balance(dee).remaining()).isEqualTo(Credits.of(9));
         assertThat(t.balance(cy).remaining()).isEqualTo(Credits.of(4));
+        // Dee's allocation stays open: it counts among the allocations with credits (the API's figure), not
+        // among the active users with credits (the card's "N of M active users"); Cy, active again, counts in both.
+        assertThat(other.summary().usersWithCredits()).isEqualTo(1);
+        assertThat(other.summary().activeUsersWithCredits()).isZero();
+        assertThat(other.summary().totalUsers()).isZero();
+        assertThat(t.summary().activeUsersWithCredits()).isEqualTo(1);
         t.assertReconciles();
         other.assertReconciles();
     }

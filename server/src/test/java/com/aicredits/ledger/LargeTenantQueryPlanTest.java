@@ -130,6 +130,15 @@ class LargeTenantQueryPlanTest {
         assertThat(plan).contains("Index Scan Backward using ledger_entries_user_chain").doesNotContain("Sort");
     }
 
+    /** The cards' deactivated people with open allocations come from the few inactive people, not a scan of all. */
+    @Test
+    void the_summary_reads_the_running_totals_and_only_the_inactive_people() {
+        String plan = String.join("\n", jdbc.sql("explain " + LedgerQueries.SUMMARY)
+                .params(big.value(), big.value(), big.value()).query(String.class).list());
+        System.out.println("--- summary\n" + plan);
+        assertThat(plan).contains("users_inactive").doesNotContain("Seq Scan on users").doesNotContain("Seq Scan on accounts");
+    }
+
     /**
      * The seed above is a bulk load, as an import or a restore is: autovacuum's queue of summarization requests may
      * drop most of its page ranges, and an unsummarized range is read whole. After the fold and the summarization

@@ -47,7 +47,7 @@ class LedgerReadsAndAuditTest extends LedgerTenantContext {
             t.charged(bob, "12.5");
 
             assertThat(t.summary()).isEqualTo(new Summary(Credits.of(1000), credits("42.5"), new BigDecimal("4.3"),
-                    credits("957.5"), new BigDecimal("95.8"), 2, 3, Credits.of(850)));
+                    credits("957.5"), new BigDecimal("95.8"), 2, 2, 3, Credits.of(850)));
         }
 
         @Test

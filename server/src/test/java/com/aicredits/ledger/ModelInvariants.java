@@ -49,6 +49,8 @@ final class ModelInvariants {
                 .isEqualTo(model.accounts.values().stream().filter(a -> a.active).count());
         // The summary counts the active users: the registered ones the directory has not deactivated.
         assertThat(summary.totalUsers()).as(after + "users").isEqualTo(run.registered.size() - model.inactive.size());
+        assertThat(summary.activeUsersWithCredits()).as(after + "active users with credits").isEqualTo(model.accounts
+                .entrySet().stream().filter(e -> e.getValue().active && !model.inactive.contains(e.getKey())).count());
 
         Map<UserId, Stored> stored = storedAccounts();
         // purchased = unassigned + Σ assigned, over every account, closed ones included

@@ -16,13 +16,16 @@ public final class Views {
     private Views() {
     }
 
-    /** The five cards; {@code low} and {@code usedUp} count the table's Low and Exhausted filters. */
+    /**
+     * The five cards; {@code low} and {@code usedUp} count the table's Low and Exhausted filters. Users with Credits
+     * reads "N of M active users": N counts only people who are active, as M does.
+     */
     public record Cards(String purchased, String utilized, String utilizedPercent, String available, String availablePercent,
             long usersWithCredits, long totalUsers, String unassigned, boolean unassignedEmpty, long low, long usedUp) {
         static Cards of(Summary s, long low, long usedUp) {
             return new Cards(Display.credits(s.totalPurchased()), Display.credits(s.totalUtilized()),
                     Display.percent(s.utilizedPercent()), Display.credits(s.totalAvailable()),
-                    Display.percent(s.availablePercent()), s.usersWithCredits(), s.totalUsers(),
+                    Display.percent(s.availablePercent()), s.activeUsersWithCredits(), s.totalUsers(),
                     Display.credits(s.creditsUnassigned()), !s.creditsUnassigned().isPositive(), low, usedUp);
         }
     }

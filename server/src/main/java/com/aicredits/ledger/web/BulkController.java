@@ -153,12 +153,26 @@ class BulkController {
             var malformed = key == null ? Optional.<ResponseEntity<Object>>empty() : Idempotency.malformed(key);
             return malformed.orElseGet(() -> respond(ledger.bulk(tenant, change, actor, null)));
         }
-        return idempotency.once(tenant, key, fingerprint, () -> respond(ledger.bulk(tenant, change, actor, key)));
+        return markedReplayed(idempotency.once(tenant, key, fingerprint, () -> respond(ledger.bulk(tenant, change, actor, key))));
+    }
+
+    /**
+     * A replay of the key's stored answer says so in its body as in its header: the stored body is the first call's,
+     * which was no replay. Read back as the record it was written from, so its amounts are written out as before.
+     */
+    private ResponseEntity<Object> markedReplayed(ResponseEntity<Object> answer) {
+        if (answer.getStatusCode().value() != HttpStatus.OK.value() || !(answer.getBody() instanceof String stored)
+                || !"true".equals(answer.getHeaders().getFirst(Idempotency.REPLAYED))) {
+            return answer;
+        }
+        return ResponseEntity.ok().headers(answer.getHeaders()).body(json.readValue(stored, PreviewJson.class).asReplay());
     }
 
     private static ResponseEntity<Object> respond(BulkResult result) {
         return switch (result) {
-            case BulkResult.Done done -> ResponseEntity.ok(PreviewJson.of(done.preview()));
+            // The ledger knows the key even once the stored answer is forgotten: a replay, said in the header too.
+            case BulkResult.Done done -> (done.preview().replayed() ? ResponseEntity.ok().header(Idempotency.REPLAYED, "true")
+                    : ResponseEntity.ok()).body((Object) PreviewJson.of(done.preview()));
             case BulkResult.RowsRefused refused -> Problems.response(HttpStatus.UNPROCESSABLE_CONTENT, "BULK_REFUSED",
                     refused.errors().size() + " of " + refused.preview().rows().size()
                             + " rows were refused; nothing was applied",

@@ -42,6 +42,10 @@ final class BulkJson {
             return new PreviewJson(p.applied(), p.replayed(), amount(p.unassignedBefore()), amount(p.unassignedAfter()),
                     p.rows().stream().map(RowJson::of).toList());
         }
+
+        PreviewJson asReplay() {
+            return new PreviewJson(applied, true, unassignedBefore, unassignedAfter, rows);
+        }
     }
 
     /** One refused row of a 422 BULK_REFUSED: {index, code, detail} and the figure that corrects it, if any. */

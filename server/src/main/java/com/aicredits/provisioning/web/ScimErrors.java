@@ -70,6 +70,11 @@ class ScimErrors implements HandlerExceptionResolver, Ordered {
                 yield ScimResponses.error(500, null, "internal error");
             }
         };
+        if (e instanceof ErrorResponse framework) {
+            // The framework's headers go with its refusal: Allow on a 405 names the methods the path does take
+            // (RFC 9110 §15.5.6).
+            framework.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        }
         try {
             response.setStatus(answer.getStatusCode().value());
             response.setContentType(ScimResponses.SCIM_JSON.toString());
