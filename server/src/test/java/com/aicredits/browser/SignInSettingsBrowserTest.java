@@ -148,7 +148,9 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
         assertThat(page.locator("[data-no-tokens]")).isVisible();
         assertThat(ApiClient.bearer(port, token).get("/scim/v2/Users").status()).isEqualTo(401);
 
-        // Turning single sign-on off asks first too.
+        // Turning single sign-on off asks first too. The revoke's form reloaded the page: its button opens the dialog
+        // once htmx, a deferred script, has run (a click before that did nothing, once in a full run).
+        Browser.whenLive(page);
         button(page, "Turn single sign-on off").click();
         assertThat(dialog(page)).containsText("Turn single sign-on off?");
         checkPage(page, "turn off dialog");
