@@ -108,24 +108,35 @@ final class Operations {
             case AUTHORIZE -> switch (client.authorize(op.id(), op.user(), FEATURE, op.amount() == 0 ? null : amount)) {
                 case Authorized a -> new Outcome(true, null, null, thousandths(a.held()), thousandths(a.available()), null,
                         a.replayed());
-                case Refused r -> Outcome.refused(r.code(), false);
+                case Refused r -> refused(op, r);
             };
-            case SETTLE -> settled(client.settle(op.id(), amount));
-            case CHARGE -> settled(client.charge(op.id(), op.user(), FEATURE, amount));
+            case SETTLE -> settled(op, client.settle(op.id(), amount));
+            case CHARGE -> settled(op, client.charge(op.id(), op.user(), FEATURE, amount));
             case VOID -> switch (client.voidRequest(op.id())) {
                 case Voided v -> new Outcome(true, null, null, null, null, null, v.replayed());
-                case Refused r -> Outcome.refused(r.code(), false);
+                case Refused r -> refused(op, r);
             };
             default -> throw new IllegalArgumentException(op.kind() + " is not a consumption call");
         };
     }
 
-    private static Outcome settled(com.aicredits.client.SettleOutcome outcome) {
+    private static Outcome settled(Operation op, com.aicredits.client.SettleOutcome outcome) {
         return switch (outcome) {
             case Settled s -> new Outcome(true, null, thousandths(s.remaining()), null, null, thousandths(s.cost()),
                     s.replayed());
-            case Refused r -> Outcome.refused(r.code(), false);
+            case Refused r -> refused(op, r);
         };
+    }
+
+    /**
+     * The workload never sends a malformed call, so a VALIDATION_FAILED is the service's misreading (seen once, at a
+     * graceful shutdown, in session 18): its detail is printed, which the journal's code alone does not keep.
+     */
+    private static Outcome refused(Operation op, Refused refused) {
+        if (refused.reason() == Refused.Reason.VALIDATION_FAILED) {
+            System.out.printf("[operations] %s refused with VALIDATION_FAILED: %s%n", op, refused.message());
+        }
+        return Outcome.refused(refused.code(), false);
     }
 
     private static Long thousandths(BigDecimal credits) {
