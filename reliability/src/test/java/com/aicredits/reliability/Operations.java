@@ -62,7 +62,8 @@ final class Operations {
         try {
             var outcomes = client.charge(charges.stream().map(op -> new com.aicredits.client.ChargeItem(op.id(), op.user(),
                     FEATURE, Amounts.credits(op.amount()))).toList());
-            return Optional.of(outcomes.stream().map(Operations::settled).toList());
+            return Optional.of(java.util.stream.IntStream.range(0, charges.size())
+                    .mapToObj(i -> settled(charges.get(i), outcomes.get(i))).toList());
         } catch (CreditsServiceException e) {
             if (e.status() == 401 || e.status() == 403) {
                 throw new AssertionError("the service refused the consume key: " + e.getMessage(), e);
