@@ -9,6 +9,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.ActionCode;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -51,6 +52,9 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
             405, "METHOD_NOT_ALLOWED", 413, "BODY_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 500, "INTERNAL",
             503, "UNAVAILABLE");
 
+    static final String SHUTTING_DOWN = "the service is shutting down and did not read this request; retry it, "
+            + "with the same Idempotency-Key or requestId";
+
     static final class ProblemReport extends ErrorReportValve {
 
         ProblemReport() {
@@ -70,10 +74,16 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
             if (!ioAllowed.get()) {
                 return;
             }
+            String message = response.getMessage();
+            if (status == 400 && readAsTheConnectorPaused(request)) {
+                status = 503;
+                response.setStatus(status);
+                message = SHUTTING_DOWN;
+            }
             var known = HttpStatus.resolve(status);
             String title = known == null ? "Error" : known.getReasonPhrase();
             String code = CODES.getOrDefault(status, known == null ? "HTTP_" + status : known.name());
-            String detail = response.getMessage() == null || response.getMessage().isBlank() ? title : response.getMessage();
+            String detail = message == null || message.isBlank() ? title : message;
             // The SCIM paths answer RFC 7644 error bodies, which is what a SCIM client reads.
             String uri = request.getRequestURI();
             boolean scim = uri != null && uri.startsWith("/scim/v2");
@@ -92,6 +102,19 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
             } catch (IOException | IllegalStateException e) {
                 // The client is gone or the response is closed: nothing more to say.
             }
+        }
+
+        /**
+         * Tomcat's answer to a request whose request line it read just as the connector paused (a graceful shutdown
+         * pauses it): it sets 503 and skips the headers, then finds no Host header among those it never read and
+         * makes the answer a 400. The request may well have been valid, and a 400 tells its client not to send it
+         * again: it is the 503 Tomcat meant (ConnectorPauseTest). Only a request of which Tomcat read no header at all
+         * is taken for one, and only while paused (a graceful shutdown never resumes): any other 400 is the client's.
+         */
+        private static boolean readAsTheConnectorPaused(Request request) {
+            return request.getConnector() != null
+                    && request.getConnector().getProtocolHandler() instanceof AbstractProtocol<?> protocol
+                    && protocol.isPaused() && request.getCoyoteRequest().getMimeHeaders().size() == 0;
         }
     }
 }
