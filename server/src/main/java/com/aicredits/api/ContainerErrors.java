@@ -2,6 +2,8 @@ package com.aicredits.api;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Valve;
@@ -15,12 +17,15 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Errors that Tomcat answers itself, before any filter or controller runs (an encoded slash in the path,
- * a malformed request line), are problem details too, instead of Tomcat's HTML page. Errors inside the
- * application never reach this: Spring has written their body already.
+ * a malformed request line), are problem details too, instead of Tomcat's HTML page; SCIM paths get RFC 7644
+ * error bodies. Errors inside the application never reach this: Spring has written their body already, or, for an
+ * error Tomcat raised while the application ran, the error dispatch has ({@link ErrorDispatch}, same shape).
  */
 @Component
 class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
@@ -52,6 +57,41 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
             405, "METHOD_NOT_ALLOWED", 413, "BODY_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 500, "INTERNAL",
             503, "UNAVAILABLE");
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The SCIM paths answer RFC 7644 error bodies, which is what a SCIM client reads; all others a problem detail. */
+    static boolean isScim(String uri) {
+        return uri != null && uri.startsWith("/scim/v2");
+    }
+
+    static String contentType(String uri) {
+        return isScim(uri) ? "application/scim+json" : MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+    }
+
+    /**
+     * The error body for {@code uri}, for an error no handler of the application answered: Tomcat's own (the valve
+     * below) and those that reach the error dispatch ({@link ErrorDispatch}). {@code detail} may be null or blank:
+     * the status's reason phrase stands in.
+     */
+    static Map<String, Object> body(int status, String detail, String uri) {
+        var known = HttpStatus.resolve(status);
+        String title = known == null ? "Error" : known.getReasonPhrase();
+        String said = detail == null || detail.isBlank() ? title : detail;
+        var body = new LinkedHashMap<String, Object>();
+        if (isScim(uri)) {
+            body.put("schemas", List.of("urn:ietf:params:scim:api:messages:2.0:Error"));
+            body.put("status", String.valueOf(status));
+            body.put("detail", said);
+        } else {
+            body.put("type", "about:blank");
+            body.put("title", title);
+            body.put("status", status);
+            body.put("detail", said);
+            body.put("code", CODES.getOrDefault(status, known == null ? "HTTP_" + status : known.name()));
+        }
+        return body;
+    }
+
     static final String SHUTTING_DOWN = "the service is shutting down and did not read this request; retry it, "
             + "with the same Idempotency-Key or requestId";
 
@@ -80,23 +120,13 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
                 response.setStatus(status);
                 message = SHUTTING_DOWN;
             }
-            var known = HttpStatus.resolve(status);
-            String title = known == null ? "Error" : known.getReasonPhrase();
-            String code = CODES.getOrDefault(status, known == null ? "HTTP_" + status : known.name());
-            String detail = message == null || message.isBlank() ? title : message;
-            // The SCIM paths answer RFC 7644 error bodies, which is what a SCIM client reads.
             String uri = request.getRequestURI();
-            boolean scim = uri != null && uri.startsWith("/scim/v2");
             try {
-                response.setContentType(scim ? "application/scim+json" : "application/problem+json");
+                response.setContentType(contentType(uri));
                 response.setCharacterEncoding("UTF-8");
                 Writer writer = response.getReporter();
                 if (writer != null) {
-                    writer.write(scim
-                            ? "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],\"status\":\"" + status
-                                    + "\",\"detail\":" + JsonText.quoted(detail) + "}"
-                            : "{\"type\":\"about:blank\",\"title\":" + JsonText.quoted(title) + ",\"status\":" + status
-                                    + ",\"detail\":" + JsonText.quoted(detail) + ",\"code\":" + JsonText.quoted(code) + "}");
+                    writer.write(JSON.writeValueAsString(body(status, message, uri)));
                     response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {

@@ -2,7 +2,7 @@ package com.aicredits.api;
 
 /**
  * Text as a JSON string where no JSON library is at hand or wanted: an {@code HX-Trigger} header (ISO-8859-1 on
- * the wire, so everything beyond ASCII is written as a \\u escape) or Tomcat's own error report.
+ * the wire, so everything beyond ASCII is written as a \\u escape).
  */
 public final class JsonText {
 
