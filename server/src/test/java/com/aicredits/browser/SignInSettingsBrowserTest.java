@@ -71,9 +71,8 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
 
     @Test
     void an_it_admin_connects_provisioning_and_single_sign_on_from_the_page_alone() {
-        Page page = admin();
+        Page page = admin(tenant.app() + "/settings");
         page.context().grantPermissions(List.of("clipboard-read", "clipboard-write"));
-        page.navigate(tenant.app() + "/settings");
         page.locator("#sign-in-link").click();
         page.waitForURL(url -> url.endsWith("/settings/sign-in"));
         Browser.whenLive(page);
@@ -162,13 +161,12 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
 
     @Test
     void on_a_phone_the_whole_page_fits_the_screen_and_passes_axe_and_a_planner_is_told_it_is_not_for_them() {
-        Page planner = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.PHONE);
-        planner.navigate(tenant.app() + "/settings/sign-in");
+        Page planner = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.PHONE, tenant.app() + "/settings/sign-in");
         assertThat(planner.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Not available to you"))).isVisible();
         planner.context().close();
 
         // Signed in first: enforced single sign-on at a provider that cannot be reached lets nobody sign in.
-        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        Page page = browser.signedIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
         access.issue(tenant.id, ApiKeyScope.scim, "okta-provisioning-with-a-rather-long-name-for-a-phone").orElseThrow();
         sso.configure(tenant.id, new SsoSettings("http://127.0.0.1:1", "client-with-a-long-identifier-0123456789abcdef",
                 "s", true, null)).orElseThrow();
