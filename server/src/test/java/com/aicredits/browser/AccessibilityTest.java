@@ -55,11 +55,7 @@ class AccessibilityTest extends AdminBrowserTest {
     final List<String> found = new ArrayList<>();
 
     void check(Page page, String where) {
-        page.waitForFunction("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')");
-        // Colours are judged at rest, not halfway through a button's hover or focus transition.
-        page.emulateMedia(new Page.EmulateMediaOptions().setReducedMotion(com.microsoft.playwright.options.ReducedMotion.REDUCE));
-        page.mouse().move(0, 0);
-        page.waitForTimeout(200);
+        Axe.atRest(page);
         Axe.violations(page).forEach(v -> found.add(where + ": " + v));
     }
 

@@ -15,7 +15,6 @@ import com.aicredits.access.SsoSettings;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import com.microsoft.playwright.options.ReducedMotion;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,12 +57,9 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
         return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName(label).setExact(true));
     }
 
-    /** Judged at rest, as AccessibilityTest does: not halfway through the hover of the button just clicked. */
+    /** Judged at rest ({@link Axe#atRest}), as AccessibilityTest does: not halfway through the hover of the button just clicked. */
     private static void checkPage(Page page, String where) {
-        page.waitForFunction("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')");
-        page.emulateMedia(new Page.EmulateMediaOptions().setReducedMotion(ReducedMotion.REDUCE));
-        page.mouse().move(0, 0);
-        page.waitForTimeout(200);
+        Axe.atRest(page);
         Axe.check(page, where);
         assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
                 .as(where + ": no sideways scrolling").isTrue();
