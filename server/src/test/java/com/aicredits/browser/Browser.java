@@ -68,14 +68,14 @@ public final class Browser implements AutoCloseable {
 
     /**
      * Signed in as this person, on this page (a path such as {@code /app/tenants/…/users}) instead of the one they
-     * land on: a test that goes somewhere else first saves opening the landing page, a second or more each time.
+     * land on: a test that goes somewhere else first saves loading the landing page (and waiting for its stream).
      * Tests of the landing page itself keep {@link #signIn(String, String)}.
      */
     public Page signIn(String email, String password, String path) {
         return signIn(email, password, DESKTOP, path);
     }
 
-    /** The same, on a screen of this width and height. The page is live (htmx bound, stream connected) when returned. */
+    /** The same, on a screen of this width and height. The page is live when returned (htmx bound, its stream connected). */
     public Page signIn(String email, String password, int[] screen, String path) {
         Page page = signedIn(email, password, screen);
         page.navigate(path);
