@@ -55,11 +55,7 @@ class AccessibilityTest extends AdminBrowserTest {
     final List<String> found = new ArrayList<>();
 
     void check(Page page, String where) {
-        page.waitForFunction("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')");
-        // Colours are judged at rest, not halfway through a button's hover or focus transition.
-        page.emulateMedia(new Page.EmulateMediaOptions().setReducedMotion(com.microsoft.playwright.options.ReducedMotion.REDUCE));
-        page.mouse().move(0, 0);
-        page.waitForTimeout(200);
+        Axe.atRest(page);
         Axe.violations(page).forEach(v -> found.add(where + ": " + v));
     }
 
@@ -156,8 +152,7 @@ class AccessibilityTest extends AdminBrowserTest {
         open(locked, "/canvas");
         check(locked, size + " planner canvas without credits");
         locked.context().close();
-        Page usedUp = browser.signIn(tenant.email("zed"), AdminTenant.PASSWORD, screen);
-        open(usedUp, "/canvas");
+        Page usedUp = browser.signIn(tenant.email("zed"), AdminTenant.PASSWORD, screen, tenant.app() + "/canvas");
         check(usedUp, size + " planner canvas used up");
         usedUp.context().close();
     }
@@ -215,8 +210,7 @@ class AccessibilityTest extends AdminBrowserTest {
      */
     @Test
     void on_a_phone_a_users_row_shows_the_role_status_and_buttons_without_scrolling_sideways() {
-        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
-        open(page, "/users");
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE, tenant.app() + "/users");
         var grace = page.locator("#user-list tbody tr").filter(new Locator.FilterOptions().setHasText("Grace Planner"));
         assertThat(grace).hasCount(1);
 
@@ -252,8 +246,8 @@ class AccessibilityTest extends AdminBrowserTest {
                 .orElseThrow();
         ledger.authorize(tenant.id, new RequestId("phone-running"), tenant.grace, "canvas", null, AdminTenant.SEED)
                 .orElseThrow();
-        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
-        open(page, "/credits/users/" + tenant.grace + "/history");
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE,
+                tenant.app() + "/credits/users/" + tenant.grace + "/history");
         var lines = page.locator("[data-history-line]");
         var charged = lines.filter(new Locator.FilterOptions().setHasText("summarize"));
         var added = lines.filter(new Locator.FilterOptions().setHasText("Added"));
@@ -312,9 +306,8 @@ class AccessibilityTest extends AdminBrowserTest {
         for (int i = 0; i < 10; i++) {
             canvas.ask(tenant.id, tenant.grace, new Actor("canvas:test"), conversation, "Follow-up " + i + ": and the week after?");
         }
-        Page page = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.PHONE);
-        page.navigate(tenant.app() + "/canvas/c/" + conversation);
-        Browser.whenLive(page);
+        Page page = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.PHONE,
+                tenant.app() + "/canvas/c/" + conversation);
         var question = page.getByLabel("Your question").boundingBox();
         assertThat(question.y + question.height).isLessThanOrEqualTo(844.0);
         assertThat(scrollsSideways(page)).isFalse();

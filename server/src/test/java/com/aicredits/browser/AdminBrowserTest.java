@@ -40,4 +40,9 @@ abstract class AdminBrowserTest {
     Page admin() {
         return browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD);
     }
+
+    /** The admin signed in straight on this page (a path such as {@code tenant.app() + "/users"}), live. */
+    Page admin(String path) {
+        return browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, path);
+    }
 }

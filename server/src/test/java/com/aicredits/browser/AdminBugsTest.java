@@ -150,9 +150,7 @@ class AdminBugsTest extends AdminBrowserTest {
 
     @Test
     void deactivating_asks_first_says_what_happens_to_the_credits_and_returns_the_unused_ones_to_the_pool() {
-        Page page = admin();
-        page.navigate(tenant.app() + "/users");
-        Browser.whenLive(page);
+        Page page = admin(tenant.app() + "/users");
         var deactivate = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Deactivate Grace Planner"));
         var asked = new java.util.ArrayList<String>();
         page.onceDialog(d -> {

@@ -52,7 +52,8 @@ class AdminFeedbackTest extends AdminBrowserTest {
 
     @Test
     void every_admin_page_has_the_whole_navigation_and_the_delivery_log_shows_times_in_words() {
-        Page page = admin();
+        // Signed in on no page: the loop opens every one, the landing page (/credits) first.
+        Page page = browser.signedIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.DESKTOP);
         for (String path : java.util.List.of("/credits", "/users", "/settings", "/settings/webhooks", "/settings/sign-in", "/credits/requests",
                 "/notifications", "/credits/purchases")) {
             page.navigate(tenant.app() + path);
@@ -63,6 +64,7 @@ class AdminFeedbackTest extends AdminBrowserTest {
             assertThat(nav).containsText(tenant.email("admin"));
         }
         page.navigate(tenant.app() + "/settings/webhooks");
+        Browser.whenLive(page); // the form posts through htmx, a deferred script
         page.getByLabel("URL").fill("https://hooks.example.invalid/orientation");
         page.getByLabel("All events").check();
         page.locator("#add-webhook-button").click();
@@ -91,10 +93,7 @@ class AdminFeedbackTest extends AdminBrowserTest {
     }
 
     Page canvasOf(String local) {
-        Page page = browser.signIn(tenant.email(local), AdminTenant.PASSWORD);
-        page.navigate(tenant.app() + "/canvas");
-        Browser.whenLive(page);
-        return page;
+        return browser.signIn(tenant.email(local), AdminTenant.PASSWORD, tenant.app() + "/canvas");
     }
 
     @Test
@@ -122,9 +121,7 @@ class AdminFeedbackTest extends AdminBrowserTest {
                     "Question " + i + ": which of our suppliers are late this week, and by how many days on average?");
             conversation = ((Canvas.Asked.Answered) asked).conversationId();
         }
-        Page page = canvasOf("grace");
-        page.navigate(tenant.app() + "/canvas/c/" + conversation);
-        Browser.whenLive(page);
+        Page page = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, tenant.app() + "/canvas/c/" + conversation);
         var question = page.getByLabel("Your question").boundingBox();
         assertThat(question.y + question.height).isLessThanOrEqualTo(900.0);
         page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)");

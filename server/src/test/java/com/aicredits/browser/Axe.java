@@ -35,6 +35,20 @@ public final class Axe {
         return found.stream().map(v -> v.get("id") + " (" + v.get("impact") + "): " + v.get("help") + " " + v.get("nodes")).toList();
     }
 
+    /**
+     * Waits until the page is at rest, so colours are judged as a person sees them, not halfway through a swap or a
+     * button's hover or focus transition: htmx has nothing in flight, motion is reduced (Bootstrap then has no
+     * transitions), the mouse is off every control, and no CSS transition is running. The last is a wait on the
+     * page's own animations rather than a fixed pause (it was 200 ms per check, some 12 s of AccessibilityTest).
+     */
+    public static void atRest(Page page) {
+        page.waitForFunction("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')");
+        page.emulateMedia(new Page.EmulateMediaOptions().setReducedMotion(com.microsoft.playwright.options.ReducedMotion.REDUCE));
+        page.mouse().move(0, 0);
+        // getAnimations() brings styles up to date first, so a transition the mouse's move starts is among them.
+        page.waitForFunction("() => !document.getAnimations().some(a => a instanceof CSSTransition && a.playState === 'running')");
+    }
+
     /** Zero violations, or the test fails listing them with where the page was. */
     public static void check(Page page, String where) {
         assertThat(violations(page)).as("axe violations on " + where + " (" + page.url() + ")").isEmpty();

@@ -61,6 +61,40 @@ public final class Browser implements AutoCloseable {
      */
     public Page signIn(String email, String password, int[] screen) {
         Page page = window(screen);
+        page.navigate(postSignIn(page, email, password));
+        whenLive(page);
+        return page;
+    }
+
+    /**
+     * Signed in as this person, on this page (a path such as {@code /app/tenants/…/users}) instead of the one they
+     * land on: a test that goes somewhere else first saves loading the landing page (and waiting for its stream).
+     * Tests of the landing page itself keep {@link #signIn(String, String)}.
+     */
+    public Page signIn(String email, String password, String path) {
+        return signIn(email, password, DESKTOP, path);
+    }
+
+    /** The same, on a screen of this width and height. The page is live when returned (htmx bound, its stream connected). */
+    public Page signIn(String email, String password, int[] screen, String path) {
+        Page page = signedIn(email, password, screen);
+        page.navigate(path);
+        whenLive(page);
+        return page;
+    }
+
+    /**
+     * A new window signed in as this person, on no page yet, for a test whose first navigation is itself under test
+     * (its answer's status or headers), or that must change something between signing in and opening a page.
+     */
+    public Page signedIn(String email, String password, int[] screen) {
+        Page page = window(screen);
+        postSignIn(page, email, password);
+        return page;
+    }
+
+    /** Posts the password form's fields from the window (its cookies) and answers where the sign-in leads. */
+    private String postSignIn(Page page, String email, String password) {
         APIResponse answer = page.request().post("/login", RequestOptions.create()
                 .setForm(FormData.create().set("username", email).set("password", password))
                 .setHeader("Origin", base).setMaxRedirects(0));
@@ -68,9 +102,7 @@ public final class Browser implements AutoCloseable {
         if (answer.status() != 302 || landing.contains("/login")) {
             throw new AssertionError("signing in as " + email + " answered " + answer.status() + " to " + landing);
         }
-        page.navigate(landing);
-        whenLive(page);
-        return page;
+        return landing;
     }
 
     /** Signs in as a person does: the e-mail step, Continue, the password step, Sign in. */

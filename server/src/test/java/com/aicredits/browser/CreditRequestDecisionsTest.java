@@ -166,10 +166,7 @@ class CreditRequestDecisionsTest extends AdminBrowserTest {
     }
 
     private Page requestsPage() {
-        Page page = admin();
-        page.navigate(tenant.app() + "/credits/requests");
-        Browser.whenLive(page);
-        return page;
+        return admin(tenant.app() + "/credits/requests");
     }
 
     private static Locator card(Page page, String name) {

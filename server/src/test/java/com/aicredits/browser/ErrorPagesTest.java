@@ -22,7 +22,7 @@ class ErrorPagesTest extends AdminBrowserTest {
 
     @Test
     void an_unknown_users_history_is_a_page_that_says_so_and_leads_back_to_the_tab() {
-        Page page = admin();
+        Page page = browser.signedIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.DESKTOP);
         String unknown = tenant.app() + "/credits/users/" + UUID.randomUUID() + "/history";
         var response = page.navigate(unknown);
 
@@ -38,7 +38,7 @@ class ErrorPagesTest extends AdminBrowserTest {
 
     @Test
     void an_address_that_only_takes_a_form_opened_as_a_page_is_a_405_page_naming_the_method_it_takes() {
-        Page page = admin();
+        Page page = browser.signedIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.DESKTOP);
         // A person reloading the address a form posted to.
         var response = page.navigate(tenant.app() + "/credits/bulk/apply");
 
@@ -49,7 +49,7 @@ class ErrorPagesTest extends AdminBrowserTest {
 
     @Test
     void a_planner_opening_the_admin_tab_is_told_it_is_not_for_their_role_and_led_to_their_balance() {
-        Page page = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD);
+        Page page = browser.signedIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.DESKTOP);
         var response = page.navigate(tenant.app() + "/credits");
 
         assertThat(response.status()).isEqualTo(403);
@@ -63,7 +63,7 @@ class ErrorPagesTest extends AdminBrowserTest {
 
     @Test
     void on_a_phone_the_error_page_fits_the_screen_and_passes_axe() {
-        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        Page page = browser.signedIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
         var response = page.navigate(tenant.app() + "/credits/users/" + UUID.randomUUID() + "/history");
         assertThat(response.status()).isEqualTo(404);
         assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))

@@ -32,8 +32,7 @@ class HistoryBrowserTest extends AdminBrowserTest {
                 Credits.parse("188.625").orElseThrow(), AdminTenant.SEED); // 100 available, consumed in full: -88.625
         ledger.purchase(tenant.id, Credits.of(20_000), "PO-2", null, AdminTenant.SEED, null);
         ledger.add(tenant.id, tenant.grace, Credits.of(12_000), "=SUM(A1:A9)", new Actor("-2+3"), null).orElseThrow();
-        Page page = admin();
-        page.navigate(history(tenant.grace.value()));
+        Page page = admin(history(tenant.grace.value()));
 
         String csv = page.request().get(page.locator("#history-csv").getAttribute("href")).text();
 
@@ -48,9 +47,7 @@ class HistoryBrowserTest extends AdminBrowserTest {
     void a_range_that_ends_before_it_starts_is_refused_next_to_the_filter() {
         var today = ledger.overTime().today(tenant.id); // the tenant's zone is UTC, as the page's dates
         String backwards = "?from=" + today + "&to=" + today.minusDays(1);
-        Page page = admin();
-        page.navigate(history(tenant.grace.value()));
-        Browser.whenLive(page);
+        Page page = admin(history(tenant.grace.value()));
         var lines = page.locator("[data-history-line]");
         assertThat(lines).hasCount(1);
 
@@ -78,9 +75,7 @@ class HistoryBrowserTest extends AdminBrowserTest {
     void the_type_filter_names_each_type_as_the_lines_do() {
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(3),
                 AdminTenant.SEED);
-        Page page = admin();
-        page.navigate(history(tenant.grace.value()));
-        Browser.whenLive(page);
+        Page page = admin(history(tenant.grace.value()));
 
         assertThat(page.locator("#history-type option").allTextContents())
                 .contains("Everything", "Assigned", "AI request (charged)", "AI request hold expired")
@@ -95,9 +90,7 @@ class HistoryBrowserTest extends AdminBrowserTest {
     /** The lines heard a charge and redrew; the figures above them must too. */
     @Test
     void the_header_figures_follow_a_charge_made_while_the_page_is_open() {
-        Page page = admin();
-        page.navigate(history(tenant.grace.value()));
-        Browser.whenLive(page);
+        Page page = admin(history(tenant.grace.value()));
         var figures = header(page);
         assertThat(figures).containsText("Consumed 0");
 
@@ -111,9 +104,7 @@ class HistoryBrowserTest extends AdminBrowserTest {
     /** A user with no allocation has no figures; credits assigned while the page is open bring them. */
     @Test
     void the_header_figures_appear_when_credits_are_assigned_while_the_page_is_open() {
-        Page page = admin();
-        page.navigate(history(tenant.linus.value()));
-        Browser.whenLive(page);
+        Page page = admin(history(tenant.linus.value()));
         assertThat(page.locator("[data-history-line]")).hasCount(0);
         assertThat(header(page)).hasCount(0);
 

@@ -55,9 +55,7 @@ class LiveRefreshTest extends AdminBrowserTest {
     /** The credit requests page has nothing else live on it: its list must still hear a request filed. */
     @Test
     void a_request_filed_while_the_admin_has_the_requests_page_open_appears_there() {
-        Page page = admin();
-        page.navigate(tenant.app() + "/credits/requests");
-        Browser.whenLive(page);
+        Page page = admin(tenant.app() + "/credits/requests");
         assertThat(page.locator("#request-list")).containsText("No pending requests.");
         assertThat(page.locator("body")).not().containsText("null pending"); // the tab's count fragment is not drawn here
 
@@ -121,9 +119,7 @@ class LiveRefreshTest extends AdminBrowserTest {
         charge(3);
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize",
                 Credits.of(4), AdminTenant.SEED);
-        Page page = admin();
-        page.navigate(tenant.app() + "/credits/users/" + tenant.grace.value() + "/history");
-        Browser.whenLive(page);
+        Page page = admin(tenant.app() + "/credits/users/" + tenant.grace.value() + "/history");
         countMessages(page);
         var held = HeldAnswer.first(page, "**/history/lines?*feature=summarize*");
         page.locator("#history-feature").selectOption("summarize");

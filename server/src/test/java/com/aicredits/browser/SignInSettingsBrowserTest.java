@@ -15,7 +15,6 @@ import com.aicredits.access.SsoSettings;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import com.microsoft.playwright.options.ReducedMotion;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,12 +57,9 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
         return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName(label).setExact(true));
     }
 
-    /** Judged at rest, as AccessibilityTest does: not halfway through the hover of the button just clicked. */
+    /** Judged at rest ({@link Axe#atRest}), as AccessibilityTest does: not halfway through the hover of the button just clicked. */
     private static void checkPage(Page page, String where) {
-        page.waitForFunction("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')");
-        page.emulateMedia(new Page.EmulateMediaOptions().setReducedMotion(ReducedMotion.REDUCE));
-        page.mouse().move(0, 0);
-        page.waitForTimeout(200);
+        Axe.atRest(page);
         Axe.check(page, where);
         assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
                 .as(where + ": no sideways scrolling").isTrue();
@@ -71,9 +67,8 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
 
     @Test
     void an_it_admin_connects_provisioning_and_single_sign_on_from_the_page_alone() {
-        Page page = admin();
+        Page page = admin(tenant.app() + "/settings");
         page.context().grantPermissions(List.of("clipboard-read", "clipboard-write"));
-        page.navigate(tenant.app() + "/settings");
         page.locator("#sign-in-link").click();
         page.waitForURL(url -> url.endsWith("/settings/sign-in"));
         Browser.whenLive(page);
@@ -162,13 +157,12 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
 
     @Test
     void on_a_phone_the_whole_page_fits_the_screen_and_passes_axe_and_a_planner_is_told_it_is_not_for_them() {
-        Page planner = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.PHONE);
-        planner.navigate(tenant.app() + "/settings/sign-in");
+        Page planner = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.PHONE, tenant.app() + "/settings/sign-in");
         assertThat(planner.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Not available to you"))).isVisible();
         planner.context().close();
 
         // Signed in first: enforced single sign-on at a provider that cannot be reached lets nobody sign in.
-        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
+        Page page = browser.signedIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
         access.issue(tenant.id, ApiKeyScope.scim, "okta-provisioning-with-a-rather-long-name-for-a-phone").orElseThrow();
         sso.configure(tenant.id, new SsoSettings("http://127.0.0.1:1", "client-with-a-long-identifier-0123456789abcdef",
                 "s", true, null)).orElseThrow();

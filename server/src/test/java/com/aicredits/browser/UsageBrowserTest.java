@@ -105,16 +105,14 @@ class UsageBrowserTest extends AdminBrowserTest {
 
     @Test
     void a_users_history_and_own_balance_page_show_their_usage_and_runway() {
-        Page page = admin();
-        page.navigate(tenant.app() + "/credits/users/" + tenant.ken.value() + "/history");
+        Page page = admin(tenant.app() + "/credits/users/" + tenant.ken.value() + "/history");
         waitForChart(page, "usage-by-feature");
         assertThat(page.locator("[data-usage-summary]")).containsText("Ken Viewer consumed 17 credits");
         assertThat(page.locator("[data-usage-runway]")).hasText("The credits are used up.");
 
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize", Credits.of(14),
                 AdminTenant.SEED);
-        Page grace = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD);
-        grace.navigate(tenant.app() + "/me");
+        Page grace = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, tenant.app() + "/me");
         waitForChart(grace, "usage-by-feature");
         assertThat(grace.locator("[data-usage-summary]")).containsText("You consumed 14 credits");
         assertThat(grace.locator("[data-usage-runway]")).containsText("At this pace (1 a day), your credits last until ~");
@@ -145,8 +143,7 @@ class UsageBrowserTest extends AdminBrowserTest {
         page.navigate(tenant.app() + "/credits/users/" + tenant.ken.value() + "/history");
         assertThat(colours(page, "usage-by-feature")).containsExactlyEntriesOf(Map.of("canvas", tenantColours.get("canvas")));
 
-        Page grace = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD);
-        grace.navigate(tenant.app() + "/me");
+        Page grace = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, tenant.app() + "/me");
         assertThat(colours(grace, "usage-by-feature")).containsOnly(Map.entry("summarize", tenantColours.get("summarize")),
                 Map.entry("translate", tenantColours.get("translate")));
     }
@@ -156,9 +153,7 @@ class UsageBrowserTest extends AdminBrowserTest {
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(3), AdminTenant.SEED);
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "summarize", Credits.of(4), AdminTenant.SEED);
         var today = ledger.overTime().today(tenant.id); // the tenant's zone is UTC, as the page's dates
-        Page page = admin();
-        page.navigate(tenant.app() + "/credits/users/" + tenant.grace.value() + "/history");
-        Browser.whenLive(page);
+        Page page = admin(tenant.app() + "/credits/users/" + tenant.grace.value() + "/history");
         var lines = page.locator("[data-history-line]");
         assertThat(lines).hasCount(3); // assigned, and two AI requests
 

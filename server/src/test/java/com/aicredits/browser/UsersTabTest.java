@@ -94,9 +94,7 @@ class UsersTabTest {
         TenantId tenant = directory.createTenant("Live Users Co " + UUID.randomUUID()).id();
         String domain = tenant.value().toString().substring(0, 8) + ".example";
         directory.register(tenant, new NewUser("Ada Admin", "ada@" + domain, Role.Admin, null, "users-tab-pw"));
-        Page page = browser.signIn("ada@" + domain, "users-tab-pw");
-        page.navigate("/app/tenants/" + tenant + "/users");
-        Browser.whenLive(page);
+        Page page = browser.signIn("ada@" + domain, "users-tab-pw", "/app/tenants/" + tenant + "/users");
 
         var tabs = page.locator(".nav-tabs");
         assertThat(tabs.getByRole(AriaRole.LINK)).containsText(new String[] {"Users", "AI Credits", "Credit requests"});
@@ -117,9 +115,7 @@ class UsersTabTest {
         String domain = tenant.value().toString().substring(0, 8) + ".example";
         directory.register(tenant, new NewUser("Ada Admin", "ada@" + domain, Role.Admin, null, "users-tab-pw"));
         directory.register(tenant, new NewUser("Sam Scim", "sam@" + domain, Role.Planner, "ext-sam", null, Source.SCIM));
-        Page page = browser.signIn("ada@" + domain, "users-tab-pw");
-        page.navigate("/app/tenants/" + tenant + "/users");
-        Browser.whenLive(page);
+        Page page = browser.signIn("ada@" + domain, "users-tab-pw", "/app/tenants/" + tenant + "/users");
 
         Locator sam = page.locator("#user-list tr").filter(new Locator.FilterOptions().setHasText("Sam Scim"));
         assertThat(sam.locator("[data-source]")).hasText("SCIM");

@@ -65,10 +65,7 @@ class CanvasBrowserTest extends CanvasTestContext {
     }
 
     Page canvas() {
-        Page page = browser.signIn("pat@" + domain, PASSWORD);
-        page.navigate("/app/tenants/" + tenant + "/canvas");
-        Browser.whenLive(page);
-        return page;
+        return browser.signIn("pat@" + domain, PASSWORD, "/app/tenants/" + tenant + "/canvas");
     }
 
     void ask(Page page, String question) {
@@ -138,8 +135,7 @@ class CanvasBrowserTest extends CanvasTestContext {
     @Test
     void a_locked_planner_requests_credits_an_admin_approves_in_another_window_and_the_canvas_unlocks_without_reload() {
         ledger.charge(tenant, new RequestId("spent-" + UUID.randomUUID()), planner, "other", Credits.of(12), SEED);
-        Page admin = browser.signIn("ada@" + domain, PASSWORD);
-        admin.navigate("/app/tenants/" + tenant + "/credits");
+        Page admin = browser.signIn("ada@" + domain, PASSWORD, "/app/tenants/" + tenant + "/credits");
         Browser.waitUntilLive(admin);
         assertThat(admin.locator("#requests-tab")).hasText("Credit requests, 0 pending");
 
