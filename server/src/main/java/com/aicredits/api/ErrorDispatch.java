@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.net.SocketTimeoutException;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.web.WebProperties;
 import org.springframework.boot.webmvc.autoconfigure.error.BasicErrorController;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorViewResolver;
@@ -23,8 +24,11 @@ import org.springframework.stereotype.Controller;
  * calls {@code sendError(400)} ({@code 408} for the timeout) there and then, which suspends the response, so the
  * problem {@link ApiErrors} writes for the same failure is thrown away and the error dispatch answers (ShortBodyTest).
  * A person's browser still gets the page of {@link PageErrors}: the HTML half of Spring Boot's controller is kept.
+ * Only in a web application: without one (the model test, the embedded database's tests) there is no error dispatch
+ * and no {@link ErrorAttributes} to build it from.
  */
 @Controller
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class ErrorDispatch extends BasicErrorController {
 
     private static final String CUT_SHORT = "the request body was cut short: the connection ended before the whole "
