@@ -78,6 +78,12 @@ final class Api {
                 "purchase-" + reference));
     }
 
+    /** The tenant's low-balance alert at this percentage of a user's assigned credits. */
+    void alertUsersBelow(String adminKey, UUID tenant, int percent) throws IOException {
+        expect(200, send("PATCH", adminKey, "tenants/" + tenant + "/settings",
+                Map.of("alerts", Map.of("userLowPercent", percent)), "settings-" + UUID.randomUUID()));
+    }
+
     /** Registers a webhook endpoint for every event type; its id. */
     UUID registerWebhook(String adminKey, UUID tenant, String url) throws IOException {
         return uuid(expect(201, post(adminKey, "tenants/" + tenant + "/webhooks", Map.of("url", url, "events", List.of("*")),
