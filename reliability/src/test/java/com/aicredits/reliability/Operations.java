@@ -130,8 +130,9 @@ final class Operations {
     }
 
     /**
-     * The workload never sends a malformed call, so a VALIDATION_FAILED is the service's misreading (seen once, at a
-     * graceful shutdown, in session 18): its detail is printed, which the journal's code alone does not keep.
+     * The workload never sends a malformed call, so a VALIDATION_FAILED is the service's misreading: its detail is
+     * printed, which the journal's code alone does not keep. (Seen once at a graceful shutdown: Tomcat's own 400 for
+     * a request it read as the connector paused, now a 503; ConnectorPauseTest.)
      */
     private static Outcome refused(Operation op, Refused refused) {
         if (refused.reason() == Refused.Reason.VALIDATION_FAILED) {

@@ -3,9 +3,7 @@ package com.aicredits.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,14 +122,9 @@ class ConnectorPauseTest {
     @Test
     void a_request_with_no_host_header_is_still_a_400_validation_failed() throws IOException {
         var t = new HttpFixture(port);
-        try (var socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("POST " + t.base + "/consumption/authorize HTTP/1.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            var answer = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(answer);
-            assertThat(answer.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 400")
-                    .contains("application/problem+json").contains("\"code\":\"VALIDATION_FAILED\"");
-        }
+        String answer = RawHttp.exchange(port, ("POST " + t.base + "/consumption/authorize HTTP/1.1\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII), false);
+        assertThat(answer).startsWith("HTTP/1.1 400")
+                .contains("application/problem+json").contains("\"code\":\"VALIDATION_FAILED\"");
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.TestApplication;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -48,12 +47,6 @@ class NonAsciiHeaderTest {
         request.writeBytes(key.getBytes(StandardCharsets.UTF_8));
         request.writeBytes("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         request.writeBytes(json);
-        try (var socket = new Socket("localhost", port)) {
-            socket.getOutputStream().write(request.toByteArray());
-            socket.getOutputStream().flush();
-            var response = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(response);
-            return response.toString(StandardCharsets.UTF_8);
-        }
+        return RawHttp.exchange(port, request.toByteArray(), false);
     }
 }

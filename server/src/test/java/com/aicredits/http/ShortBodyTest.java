@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.ApiClient;
 import com.aicredits.TestApplication;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.CookieManager;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -104,18 +102,9 @@ class ShortBodyTest {
     private String send(String method, String path, String key, String type, String body, String headers)
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        try (var socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n"
-                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "Content-Type: " + type + "\r\n"
-                    + (headers.contains("Accept:") ? "" : "Accept: application/json\r\n") + headers + "Content-Length: " + (bytes.length + MISSING) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(bytes);
-            socket.getOutputStream().flush();
-            socket.shutdownOutput();
-            var answer = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(answer);
-            return answer.toString(StandardCharsets.UTF_8);
-        }
+        return RawHttp.exchange(port, (method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "Content-Type: " + type + "\r\n"
+                + (headers.contains("Accept:") ? "" : "Accept: application/json\r\n") + headers + "Content-Length: "
+                + (bytes.length + MISSING) + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8), true);
     }
 }
