@@ -3,11 +3,14 @@ package com.aicredits.api;
 /** Limits every endpoint enforces, named once so the OpenAPI text and the checks agree. */
 public final class Limits {
 
-    /** Request bodies are small JSON objects; anything larger is refused with 413 before it is read. */
+    /**
+     * Request bodies are small JSON objects; anything larger is refused with 413 before any of it is parsed or kept
+     * (its bytes are read and thrown away, so the client receives the refusal: server.tomcat.max-swallow-size).
+     */
     public static final int MAX_BODY_BYTES = 64 * 1024;
     /**
      * A bulk change (JSON or CSV, the API's or the screen's upload) may carry 10,000 rows with notes: about
-     * 1 MB typically, 4 MiB leaves room for long notes and still refuses a 10 MB upload before reading it.
+     * 1 MB typically, 4 MiB leaves room for long notes and still refuses a 10 MB upload before parsing it.
      */
     public static final int MAX_BULK_BODY_BYTES = 4 * 1024 * 1024;
     /**
