@@ -47,6 +47,12 @@ class AlertStore {
                 .params(tenant.value(), subject, kind.name()).update();
     }
 
+    /** Whether any alert of the subject (a user, or the tenant for the pool's) is recorded as fired. */
+    boolean anyRecorded(TenantId tenant, UUID subject) {
+        return jdbc.sql("select exists (select 1 from alert_states where tenant_id = ? and subject = ?)")
+                .params(tenant.value(), subject).query(Boolean.class).single();
+    }
+
     /** A user who is in an alert's state with no alert recorded for it. */
     record Unalerted(TenantId tenant, UserId user) {
     }

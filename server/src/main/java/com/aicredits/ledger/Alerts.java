@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -34,10 +35,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * it (a notification, a webhook outbox row) exists exactly when the claim does. The charge itself has
  * already committed: an alert never delays or undoes the work that caused it.
  *
- * <p>Changes that raise figures (assign, add, purchase, grants, bulk, approvals) all run in transactions;
- * after each commits the user and the pool are queued here and checked against their thresholds every
- * {@code aicredits.alerts.interval} (500 ms) by state, not by crossing: a figure above its threshold re-arms,
- * one at or below fires if it has not. The tenant's total available falls with every charge but is spread
+ * <p>Changes that raise figures (assign, add, purchase, grants, bulk, approvals) all run in transactions. Before
+ * each commits, what it lifted back above its threshold is re-armed in it ({@link FiguresRaised}), so a charge right
+ * after the commit that crosses again fires again. After each commits the user and the pool are queued here and
+ * checked against their thresholds every {@code aicredits.alerts.interval} (500 ms) by state, not by crossing: a
+ * figure above its threshold re-arms, one at or below fires if it has not. The tenant's total available falls with every charge but is spread
  * over the 128 slots of tenant_totals, so a charge only queues its tenant for that same check.
  *
  * <p>A per-user crossing is claimed just after the charge commits, and those queues live in memory: a crash in
@@ -138,6 +140,26 @@ class Alerts {
         }
     }
 
+    /**
+     * Before a change that raised figures commits: re-arms, in its transaction, what is above its threshold again.
+     * Left to the check after commit, a charge in the next 500 ms that crossed again found the alert still fired and
+     * raised nothing, for good (an outside probe: add 100 to a user at -5, charge 100 at once). The change holds the
+     * account's or pool's row, so the figures read here are the ones it commits. Nearly always nothing is recorded
+     * for the subject and this is one lookup; month starts and bulk changes publish one per user.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void on(FiguresRaised raised) {
+        UUID subject = raised.user() == null ? raised.tenant().value() : raised.user().value();
+        if (!store.anyRecorded(raised.tenant(), subject)) {
+            return;
+        }
+        if (raised.user() == null) {
+            checkPool(raised.tenant(), Check.REARM_ONLY);
+        } else {
+            checkUser(raised.tenant(), raised.user(), Check.REARM_ONLY);
+        }
+    }
+
     /** A change in a transaction committed: check the user and the pool by state, soon and off the caller's path. */
     @TransactionalEventListener
     void on(CreditsChanged change) {
@@ -157,11 +179,11 @@ class Alerts {
     void check() {
         for (var subject : usersToCheck) {
             usersToCheck.remove(subject);
-            guarded(() -> checkUser(subject.tenant(), subject.user()));
+            guarded(() -> checkUser(subject.tenant(), subject.user(), Check.FIRE_OR_REARM));
         }
         for (var tenant : tenantsToCheck) {
             tenantsToCheck.remove(tenant);
-            guarded(() -> checkPool(tenant));
+            guarded(() -> checkPool(tenant, Check.FIRE_OR_REARM));
         }
     }
 
@@ -173,12 +195,12 @@ class Alerts {
         var unalerted = store.unalertedUsers(SWEEP_BATCH);
         for (var found : unalerted) {
             forget(found.tenant()); // the state in the database decides, so the thresholds too are read fresh
-            guarded(() -> checkUser(found.tenant(), found.user()));
+            guarded(() -> checkUser(found.tenant(), found.user(), Check.FIRE_OR_REARM));
         }
         var pools = store.unalertedPools();
         for (var tenant : pools) {
             forget(tenant);
-            guarded(() -> checkPool(tenant));
+            guarded(() -> checkPool(tenant, Check.FIRE_OR_REARM));
         }
         return unalerted.size() + pools.size();
     }
@@ -197,7 +219,7 @@ class Alerts {
         }
     }
 
-    private void checkUser(TenantId tenant, UserId user) {
+    private void checkUser(TenantId tenant, UserId user, Check check) {
         var figures = store.user(tenant, user);
         if (figures.isEmpty()) {
             return;
@@ -207,15 +229,15 @@ class Alerts {
         if (alerts.userLowPercent() != null) {
             long threshold = lowThreshold(f.assigned(), alerts.userLowPercent());
             state(tenant, user, user.value(), Kind.USER_LOW, f.active() && f.assigned() > 0 && f.remaining() <= threshold,
-                    f.remaining(), threshold);
+                    f.remaining(), threshold, check);
         }
         if (alerts.userExhausted()) {
             var now = new Figures(f.assigned(), f.remaining(), f.held());
-            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && now.exhausted(), now.available(), 0);
+            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && now.exhausted(), now.available(), 0, check);
         }
     }
 
-    private void checkPool(TenantId tenant) {
+    private void checkPool(TenantId tenant, Check check) {
         var figures = store.pool(tenant);
         if (figures.isEmpty()) {
             return;
@@ -224,17 +246,29 @@ class Alerts {
         var alerts = alerts(tenant);
         if (alerts.poolUnassignedBelow() != null) {
             long threshold = alerts.poolUnassignedBelow().thousandths();
-            state(tenant, null, tenant.value(), Kind.POOL_UNASSIGNED, p.purchased() > 0 && p.unassigned() < threshold, p.unassigned(), threshold);
+            state(tenant, null, tenant.value(), Kind.POOL_UNASSIGNED, p.purchased() > 0 && p.unassigned() < threshold, p.unassigned(), threshold,
+                    check);
         }
         if (alerts.tenantAvailableBelowPercent() != null) {
             long threshold = lowThreshold(p.purchased(), alerts.tenantAvailableBelowPercent());
             state(tenant, null, tenant.value(), Kind.TENANT_AVAILABLE, p.purchased() > 0 && p.available() < threshold,
-                    p.available(), threshold);
+                    p.available(), threshold, check);
         }
     }
 
-    private void state(TenantId tenant, UserId user, UUID subject, Kind kind, boolean alarmed, long figure, long threshold) {
-        if (alarmed) {
+    /**
+     * What a check by state does: fire or re-arm (after commit, in its own transactions), or only re-arm (in the
+     * transaction of a change, where a failure must fail the change rather than be logged and leave it aborted).
+     */
+    private enum Check { FIRE_OR_REARM, REARM_ONLY }
+
+    private void state(TenantId tenant, UserId user, UUID subject, Kind kind, boolean alarmed, long figure, long threshold,
+            Check check) {
+        if (check == Check.REARM_ONLY) {
+            if (!alarmed) {
+                store.rearm(tenant, subject, kind);
+            }
+        } else if (alarmed) {
             fire(tenant, user, kind, figure, threshold);
         } else {
             rearm(tenant, subject, kind);

@@ -77,6 +77,7 @@ class Allocations {
                     null, null, null, new Credits(pool.get().unassigned()), new Credits(after.get().unassigned()), Checks.stored(note), actor,
                     ref, idempotencyKey, now));
             events.publishEvent(new CreditsChanged(tenant, null));
+            events.publishEvent(FiguresRaised.pool(tenant));
             events.publishEvent(CreditsMoved.of(tenant, EntryType.PURCHASE, id, actor, Checks.stored(note), credits, null,
                     null, null, ref, now));
             return Outcome.done(new Purchased(new Purchase(id, credits, ref, Checks.stored(note), actor.name(), now), false));
@@ -152,6 +153,11 @@ class Allocations {
                 new Credits(change.poolBefore().unassigned()), new Credits(change.poolAfter().unassigned()),
                 Checks.stored(note), actor, null, idempotencyKey, now));
         events.publishEvent(new CreditsChanged(tenant, user));
+        if (givesCredits(type)) {
+            events.publishEvent(new FiguresRaised(tenant, user));
+        } else if (type == EntryType.REMOVE) {
+            events.publishEvent(FiguresRaised.pool(tenant));
+        }
         if (type != EntryType.END) {
             events.publishEvent(CreditsMoved.of(tenant, type, id, actor, Checks.stored(note), credits, user, email,
                     change.account(), null, now));
@@ -196,6 +202,7 @@ class Allocations {
                     new Credits(pool.get().unassigned()), new Credits(poolAfter.unassigned()),
                     RECLAIM_NOTE, actor, null, null, now));
             events.publishEvent(new CreditsChanged(tenant, user));
+            events.publishEvent(FiguresRaised.pool(tenant));
             events.publishEvent(CreditsMoved.of(tenant, EntryType.REMOVE, id, actor, RECLAIM_NOTE, credits, user, null,
                     account, null, now));
             return credits;

@@ -191,6 +191,7 @@ class Allowances {
                 give(tenant, grant.user(), credits, store.lockAccount(tenant, grant.user()), pool, period,
                         period.note(grant.terms().mode().name()) + ", completing a short grant", now);
                 events.publishEvent(new CreditsChanged(tenant, grant.user()));
+                events.publishEvent(new FiguresRaised(tenant, grant.user()));
                 total = total.plus(new GrantTotals(credits, Credits.ZERO, 1));
             }
             return total;
@@ -244,6 +245,12 @@ class Allowances {
         }
         if (granted.isPositive() || returned.isPositive()) {
             events.publishEvent(new CreditsChanged(tenant, user));
+        }
+        if (granted.isPositive()) {
+            events.publishEvent(new FiguresRaised(tenant, user));
+        }
+        if (returned.isPositive()) {
+            events.publishEvent(FiguresRaised.pool(tenant));
         }
         return new GrantTotals(granted, due.minus(granted), 1);
     }

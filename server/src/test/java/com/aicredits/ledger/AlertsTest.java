@@ -77,6 +77,48 @@ class AlertsTest {
         t.assertReconciles();
     }
 
+    /**
+     * Credits added re-arm in the add's own transaction, so a charge right after it (before any check runs) that
+     * crosses again is told again; left to the check after commit, an outside probe lost that second alert for good.
+     */
+    @Test
+    void a_charge_right_after_credits_are_added_crosses_again_and_is_told_again() {
+        var t = new LedgerFixture(ledger, directory).purchased("1000");
+        var user = t.user("Quick Spender");
+        t.assigned(user, "10");
+        t.charged(user, "10");
+        assertThat(told(t, user, AlertRaised.USER_LOW_BALANCE)).hasSize(1);
+        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(1);
+
+        assertThat(ledger.add(t.tenant, user, LedgerFixture.credits("100"), null, LedgerFixture.ADMIN, null))
+                .isInstanceOf(Outcome.Done.class);
+        assertThat(states(t, "USER_LOW")).as("re-armed when the add committed").isZero();
+        assertThat(states(t, "USER_EXHAUSTED")).isZero();
+        t.charged(user, "100");                 // remaining 0 of 110: both crossed again
+        assertThat(told(t, user, AlertRaised.USER_LOW_BALANCE)).hasSize(2);
+        assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(2);
+        t.assertReconciles();
+    }
+
+    @Test
+    void a_purchase_rearms_the_tenants_available_alert_before_it_commits() {
+        var t = new LedgerFixture(ledger, directory).purchased("100");
+        var admin = t.user("Refill Admin", Role.Admin);
+        var user = t.user("Refill Spender");
+        t.assigned(user, "100");
+        t.charged(user, "95");                  // available 5 of 100: below 10 %
+        alerts.check();
+        assertThat(told(t, admin, AlertRaised.POOL_LOW)).hasSize(1);
+
+        t.purchased("900");                     // available 905 of 1,000
+        assertThat(states(t, "TENANT_AVAILABLE")).as("re-armed when the purchase committed").isZero();
+        assertThat(ledger.add(t.tenant, user, LedgerFixture.credits("900"), null, LedgerFixture.ADMIN, null))
+                .isInstanceOf(Outcome.Done.class);
+        t.charged(user, "850");                 // available 55 of 1,000: below again
+        alerts.check();
+        assertThat(told(t, admin, AlertRaised.POOL_LOW)).hasSize(2);
+    }
+
     @Test
     void an_admin_is_told_when_one_of_their_people_is_exhausted_but_not_of_their_low_balance() {
         var t = new LedgerFixture(ledger, directory).purchased("1000");
