@@ -174,9 +174,13 @@ class Alerts {
         }
     }
 
-    /** Runs the queued checks; also what tests call to not wait for the interval. */
+    /**
+     * Runs the queued checks; also what tests call to not wait for the interval. One at a time: a caller returns only
+     * once every check queued before its call is done, even one the scheduled run had taken off the queue (a test
+     * asserting right after its call otherwise raced the scheduler's alert half written).
+     */
     @Scheduled(fixedDelayString = "${aicredits.alerts.interval:500ms}")
-    void check() {
+    synchronized void check() {
         for (var subject : usersToCheck) {
             usersToCheck.remove(subject);
             guarded(() -> checkUser(subject.tenant(), subject.user(), Check.FIRE_OR_REARM));
