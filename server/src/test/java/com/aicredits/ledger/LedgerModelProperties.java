@@ -40,8 +40,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *
  * <ul>
  *   <li>{@code -Dmodel.seed=S}: replay the one sequence made from seed S (what a failure prints).
- *   <li>{@code -Dmodel.sequences=N}: how many sequences at least (default 500, about two minutes here: the share
- *       of the suite CI can afford; a deeper run before a ledger change, e.g. 5,000, is one flag away).
+ *   <li>{@code -Dmodel.sequences=N}: how many sequences at least (default 500, about 140 s on this two-core machine:
+ *       the share of the suite CI can afford; a deeper run before a ledger change, e.g. 5,000, is one flag away, and
+ *       no longer slows down as it goes, see {@link #retire}).
  *   <li>{@code -Dmodel.shrink.seconds=N}: the time shrinking may take (default 60).
  * </ul>
  */
