@@ -27,7 +27,8 @@ import org.springframework.web.method.HandlerMethod;
 /**
  * The served OpenAPI document: bearer API keys (and the session cookie), the problem-details shape, and on
  * every operation but the SCIM ones the errors it can answer with. Operation-specific errors are listed by the
- * controllers.
+ * controllers. A schema is named by its class's simple name, so no two classes of the web packages may share one:
+ * springdoc would document both as whichever it met first (SchemaNamesTest).
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiDocs {

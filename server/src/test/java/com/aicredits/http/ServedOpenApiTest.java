@@ -7,6 +7,7 @@ import com.aicredits.TestApplication;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -57,6 +58,66 @@ class ServedOpenApiTest {
         var responses = docs().at("/paths/~1api~1v1~1tenants~1{tenantId}~1credit-requests/post/responses");
 
         assertThat(responses.path("409").path("description").asString()).contains("REQUEST_PENDING");
+    }
+
+    /**
+     * A credit request as API.md shows it ({id, userId, credits, reason, status, createdAt}, and once decided granted,
+     * decidedBy, decidedAt), with the fields the service adds (API.md allows additions): the person's name and e-mail,
+     * who filed it and the decision's note.
+     */
+    private static final Set<String> CREDIT_REQUEST = Set.of("id", "userId", "credits", "reason", "status", "createdAt",
+            "granted", "decidedBy", "decidedAt", "name", "email", "filedBy", "note");
+
+    @Test
+    void the_credit_request_endpoints_document_a_credit_request_not_a_consumption_request() {
+        var docs = docs();
+        String requests = "/api/v1/tenants/{tenantId}/credit-requests";
+        assertThat(fields(docs, answer(docs, "post", requests, "201"))).isEqualTo(CREDIT_REQUEST);
+        assertThat(fields(docs, answer(docs, "post", requests + "/{id}/approve", "200"))).isEqualTo(CREDIT_REQUEST);
+        assertThat(fields(docs, answer(docs, "post", requests + "/{id}/decline", "200"))).isEqualTo(CREDIT_REQUEST);
+        assertThat(fields(docs, items(docs, answer(docs, "get", requests, "200")))).isEqualTo(CREDIT_REQUEST);
+        assertThat(fields(docs, items(docs, answer(docs, "get", "/api/v1/tenants/{tenantId}/users/{userId}/credit-requests",
+                "200")))).isEqualTo(CREDIT_REQUEST);
+    }
+
+    @Test
+    void a_bulk_change_documents_its_rows_as_before_and_after_figures() {
+        var docs = docs();
+        for (String path : Set.of("/api/v1/tenants/{tenantId}/credits/bulk", "/api/v1/tenants/{tenantId}/credits/bulk.csv")) {
+            var preview = answer(docs, "post", path, "200");
+            assertThat(fields(docs, preview)).as(path)
+                    .contains("applied", "unassignedBefore", "unassignedAfter", "rows");
+            var row = resolve(docs, resolve(docs, preview).path("properties").path("rows").path("items"));
+            assertThat(fields(docs, row)).as(path).isEqualTo(Set.of("userId", "email", "before", "after"));
+            for (String figures : Set.of("before", "after")) {
+                assertThat(fields(docs, row.path("properties").path(figures))).as(path + " " + figures)
+                        .isEqualTo(Set.of("assigned", "consumed", "remaining"));
+            }
+        }
+    }
+
+    /** The JSON schema of an operation's answer with this status. */
+    private static JsonNode answer(JsonNode docs, String method, String path, String status) {
+        var operation = docs.path("paths").path(path).path(method);
+        assertThat(operation.isMissingNode()).as(method + " " + path).isFalse();
+        return resolve(docs, operation.path("responses").path(status).path("content").path("application/json").path("schema"));
+    }
+
+    /** The schema of the elements of a page's or list's {@code items}. */
+    private static JsonNode items(JsonNode docs, JsonNode page) {
+        return resolve(docs, resolve(docs, page).path("properties").path("items").path("items"));
+    }
+
+    private static Set<String> fields(JsonNode docs, JsonNode schema) {
+        var names = new TreeSet<String>();
+        resolve(docs, schema).path("properties").propertyNames().forEach(names::add);
+        return names;
+    }
+
+    /** The schema a {@code $ref} points at (#/components/schemas/…), or the schema itself. */
+    private static JsonNode resolve(JsonNode docs, JsonNode schema) {
+        String ref = schema.path("$ref").asString("");
+        return ref.isEmpty() ? schema : resolve(docs, docs.at(ref.substring(1)));
     }
 
     @Test

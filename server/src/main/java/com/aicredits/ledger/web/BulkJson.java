@@ -28,19 +28,19 @@ final class BulkJson {
         }
     }
 
-    record RowJson(UUID userId, String email, FiguresJson before, FiguresJson after) {
-        static RowJson of(BulkPreview.Row r) {
-            return new RowJson(r.userId() == null ? null : r.userId().value(), r.email(), FiguresJson.of(r.before()),
+    record BulkRowJson(UUID userId, String email, FiguresJson before, FiguresJson after) {
+        static BulkRowJson of(BulkPreview.Row r) {
+            return new BulkRowJson(r.userId() == null ? null : r.userId().value(), r.email(), FiguresJson.of(r.before()),
                     FiguresJson.of(r.after()));
         }
     }
 
     /** {@code applied} is false for a dry run; {@code replayed} when the idempotency key's first call applied it. */
     record PreviewJson(boolean applied, boolean replayed, BigDecimal unassignedBefore, BigDecimal unassignedAfter,
-            List<RowJson> rows) {
+            List<BulkRowJson> rows) {
         static PreviewJson of(BulkPreview p) {
             return new PreviewJson(p.applied(), p.replayed(), amount(p.unassignedBefore()), amount(p.unassignedAfter()),
-                    p.rows().stream().map(RowJson::of).toList());
+                    p.rows().stream().map(BulkRowJson::of).toList());
         }
 
         PreviewJson asReplay() {

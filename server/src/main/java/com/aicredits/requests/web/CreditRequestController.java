@@ -66,19 +66,20 @@ class CreditRequestController {
     }
 
     /** A request as the API shows it; {@code granted}, {@code decidedBy}, {@code decidedAt} null while pending. */
-    record RequestJson(UUID id, UUID userId, String name, String email, BigDecimal credits, String reason, String status,
-            String filedBy, Instant createdAt, BigDecimal granted, String note, String decidedBy, Instant decidedAt) {
-        static RequestJson of(CreditRequest r) {
-            return new RequestJson(r.id(), r.userId().value(), r.name(), r.email(), r.credits().toBigDecimal(), r.reason(),
-                    r.status().name(), r.filedBy(), r.createdAt(), r.granted() == null ? null : r.granted().toBigDecimal(),
-                    r.decisionNote(), r.decidedBy(), r.decidedAt());
+    record CreditRequestJson(UUID id, UUID userId, String name, String email, BigDecimal credits, String reason,
+            String status, String filedBy, Instant createdAt, BigDecimal granted, String note, String decidedBy,
+            Instant decidedAt) {
+        static CreditRequestJson of(CreditRequest r) {
+            return new CreditRequestJson(r.id(), r.userId().value(), r.name(), r.email(), r.credits().toBigDecimal(),
+                    r.reason(), r.status().name(), r.filedBy(), r.createdAt(),
+                    r.granted() == null ? null : r.granted().toBigDecimal(), r.decisionNote(), r.decidedBy(), r.decidedAt());
         }
     }
 
-    record PageJson(List<RequestJson> items, int page, int size, long total) {
+    record CreditRequestPage(List<CreditRequestJson> items, int page, int size, long total) {
     }
 
-    record ListJson(List<RequestJson> items) {
+    record CreditRequestList(List<CreditRequestJson> items) {
     }
 
     @PostMapping("/credit-requests")
@@ -87,7 +88,7 @@ class CreditRequestController {
                     + "One pending request per user: 409 REQUEST_PENDING. 400 INVALID_AMOUNT, VALIDATION_FAILED; "
                     + "404 NOT_FOUND for an unknown user; 409 USER_INACTIVE.")
     @ApiResponse(responseCode = "201", description = "filed", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = RequestJson.class)))
+            schema = @Schema(implementation = CreditRequestJson.class)))
     @ApiResponse(responseCode = "409", description = "REQUEST_PENDING: the user already has a pending credit request; "
             + "USER_INACTIVE; or IDEMPOTENCY_KEY_IN_USE")
     ResponseEntity<Object> file(@PathVariable TenantId tenantId, @RequestBody FileBody body,
@@ -110,7 +111,7 @@ class CreditRequestController {
         Credits credits = ((Credits.Entered.Valid) amount).credits();
         return idempotency.once(tenantId, key, fingerprint(request, body),
                 () -> switch (requests.file(tenantId, user, credits, body.reason(), caller.getName())) {
-                    case Outcome.Done<CreditRequest>(var filed) -> ResponseEntity.status(HttpStatus.CREATED).body(RequestJson.of(filed));
+                    case Outcome.Done<CreditRequest>(var filed) -> ResponseEntity.status(HttpStatus.CREATED).body(CreditRequestJson.of(filed));
                     case Refused<CreditRequest> refused -> Refusals.response(refused, false);
                 });
     }
@@ -120,7 +121,7 @@ class CreditRequestController {
             description = "status PENDING, APPROVED or DECLINED narrows the list (400 VALIDATION_FAILED otherwise); page from 0, "
                     + "size 1 to 200 (default 50).")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = PageJson.class)))
+            schema = @Schema(implementation = CreditRequestPage.class)))
     ResponseEntity<Object> list(@PathVariable TenantId tenantId, @RequestParam(required = false) String status,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
         CreditRequest.Status wanted = null;
@@ -140,19 +141,20 @@ class CreditRequestController {
         if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        var items = requests.list(tenantId, wanted, page, size).stream().map(RequestJson::of).toList();
-        return ResponseEntity.ok(new PageJson(items, page, size, requests.count(tenantId, wanted)));
+        var items = requests.list(tenantId, wanted, page, size).stream().map(CreditRequestJson::of).toList();
+        return ResponseEntity.ok(new CreditRequestPage(items, page, size, requests.count(tenantId, wanted)));
     }
 
     @GetMapping("/users/{userId}/credit-requests")
     @Operation(summary = "A user's own credit requests, newest first (at most 100)")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = ListJson.class)))
+            schema = @Schema(implementation = CreditRequestList.class)))
     ResponseEntity<Object> forUser(@PathVariable TenantId tenantId, @PathVariable UserId userId) {
         if (directory.user(tenantId, userId).isEmpty()) {
             return Problems.notFound("user");
         }
-        return ResponseEntity.ok(new ListJson(requests.forUser(tenantId, userId).stream().map(RequestJson::of).toList()));
+        return ResponseEntity.ok(new CreditRequestList(
+                requests.forUser(tenantId, userId).stream().map(CreditRequestJson::of).toList()));
     }
 
     @PostMapping("/credit-requests/{id}/approve")
@@ -161,7 +163,7 @@ class CreditRequestController {
                     + "has no active allocation, else an add, in the same transaction. 409 INSUFFICIENT_UNASSIGNED leaves the "
                     + "request pending; 409 REQUEST_CLOSED when it was already decided; 409 USER_INACTIVE.")
     @ApiResponse(responseCode = "200", description = "approved", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = RequestJson.class)))
+            schema = @Schema(implementation = CreditRequestJson.class)))
     ResponseEntity<Object> approve(@PathVariable TenantId tenantId, @PathVariable UUID id,
             @RequestBody(required = false) ApproveBody body, @RequestHeader(Idempotency.HEADER) String key,
             @AuthenticationPrincipal Caller caller, HttpServletRequest request) {
@@ -182,7 +184,7 @@ class CreditRequestController {
     @PostMapping("/credit-requests/{id}/decline")
     @Operation(summary = "Decline a pending request: {reason?}", description = "409 REQUEST_CLOSED when it was already decided.")
     @ApiResponse(responseCode = "200", description = "declined", content = @Content(mediaType = "application/json",
-            schema = @Schema(implementation = RequestJson.class)))
+            schema = @Schema(implementation = CreditRequestJson.class)))
     ResponseEntity<Object> decline(@PathVariable TenantId tenantId, @PathVariable UUID id,
             @RequestBody(required = false) DeclineBody body,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key,
@@ -194,7 +196,7 @@ class CreditRequestController {
 
     private static ResponseEntity<Object> answer(Outcome<CreditRequest> outcome) {
         return switch (outcome) {
-            case Outcome.Done<CreditRequest>(var request) -> ResponseEntity.ok(RequestJson.of(request));
+            case Outcome.Done<CreditRequest>(var request) -> ResponseEntity.ok(CreditRequestJson.of(request));
             case Refused<CreditRequest> refused -> Refusals.response(refused, false);
         };
     }

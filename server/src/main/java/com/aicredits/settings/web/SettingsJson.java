@@ -25,9 +25,9 @@ final class SettingsJson {
     private SettingsJson() {
     }
 
-    record TermsJson(BigDecimal credits, String period, String mode) {
-        static TermsJson of(AllowanceTerms t) {
-            return new TermsJson(t.credits().toBigDecimal(), t.period().name(), t.mode().name());
+    record DefaultTermsJson(BigDecimal credits, String period, String mode) {
+        static DefaultTermsJson of(AllowanceTerms t) {
+            return new DefaultTermsJson(t.credits().toBigDecimal(), t.period().name(), t.mode().name());
         }
     }
 
@@ -36,12 +36,12 @@ final class SettingsJson {
     }
 
     record SettingsView(String timeZone, int maxHoldsPerUser, boolean reclaimOnDeactivate, AlertsJson alerts,
-            Map<String, TermsJson> allowanceDefaults) {
+            Map<String, DefaultTermsJson> allowanceDefaults) {
         static SettingsView of(Settings s) {
-            var defaults = new LinkedHashMap<String, TermsJson>();
+            var defaults = new LinkedHashMap<String, DefaultTermsJson>();
             for (Role role : Role.values()) {
                 var terms = s.allowanceDefaults().get(role);
-                defaults.put(role.name(), terms == null ? null : TermsJson.of(terms));
+                defaults.put(role.name(), terms == null ? null : DefaultTermsJson.of(terms));
             }
             var a = s.alerts();
             return new SettingsView(s.timeZone().getId(), s.maxHoldsPerUser(), s.reclaimOnDeactivate(),
@@ -53,7 +53,7 @@ final class SettingsJson {
 
     /** The PATCH body as the OpenAPI document describes it (the controller reads the tree, see {@link #change}). */
     record SettingsPatch(String timeZone, Integer maxHoldsPerUser, Boolean reclaimOnDeactivate, AlertsJson alerts,
-            Map<String, TermsJson> allowanceDefaults) {
+            Map<String, DefaultTermsJson> allowanceDefaults) {
     }
 
     /** A field the caller got wrong: the problem's code and the field's name. */
