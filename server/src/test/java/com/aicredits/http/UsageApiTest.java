@@ -96,4 +96,29 @@ class UsageApiTest {
             assertThat(session.get(t.base + path).status()).as(path).isEqualTo(403);
         }
     }
+
+    @Test
+    void assign_add_and_remove_answer_the_users_row_as_the_table_shows_it_runway_included() {
+        var t = new HttpFixture(port);
+        t.purchase("1000");
+        String ada = t.user("Ada Answered", "Planner");
+        String bob = t.user("Bob Answered", "Viewer");
+        t.assign(ada, "100");
+        charge(t, ada, "canvas", 28);
+
+        for (var call : List.of(List.of(ada, "add", "Ada Answered"), List.of(ada, "remove", "Ada Answered"),
+                List.of(bob, "assign", "Bob Answered"))) {
+            var answer = t.admin().post(t.base + "/credits/users/" + call.get(0) + "/" + call.get(1), Map.of("credits", 10),
+                    UUID.randomUUID().toString());
+            assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+            var table = t.admin().get(t.base + "/credits/users?q=" + call.get(2).replace(' ', '+')).json().get("items");
+            assertThat(table.size()).isEqualTo(1);
+            assertThat(answer.json()).as(call.get(1)).isEqualTo(table.get(0));
+        }
+        // Ada: 28 over the last 14 days is 2 a day; 77 left after this add lasts 38 days
+        var added = t.admin().post(t.base + "/credits/users/" + ada + "/add", Map.of("credits", 5), UUID.randomUUID().toString());
+        assertThat(added.json().get("dailyBurn").decimalValue()).isEqualByComparingTo("2");
+        assertThat(added.json().get("runsOutOn").asString())
+                .isEqualTo(ledger.overTime().today(new TenantId(UUID.fromString(t.tenant))).plusDays(38).toString());
+    }
 }

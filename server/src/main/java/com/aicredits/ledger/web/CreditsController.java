@@ -32,6 +32,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -176,7 +177,8 @@ class CreditsController {
         }
         return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
                 () -> switch (operation.apply(amount.credits())) {
-                    case Outcome.Done<Allocated>(var allocated) -> ResponseEntity.ok(RowJson.of(allocated.row()));
+                    case Outcome.Done<Allocated>(var allocated) -> ResponseEntity.ok(RowJson.of(allocated.row(),
+                            ledger.overTime().runways(tenantId, List.of(allocated.row().userId()))));
                     case Refused<?> refused -> Refusals.response(refused, false);
                 });
     }

@@ -68,24 +68,24 @@ final class Json {
         }
     }
 
-    /** {@code allowance}: null, or the user's recurring allowance. */
     /**
-     * {@code dailyBurn}, {@code runsOutOn} and {@code runsOutBeforeNextGrant}: the user's runway (see {@link Runway}),
-     * on the table's rows; null on the answer of an assign, add or remove.
+     * A user's row, as the table shows it and as assign, add and remove answer it. {@code allowance}: null, or the
+     * user's recurring allowance. {@code dailyBurn}, {@code runsOutOn} and {@code runsOutBeforeNextGrant}: the user's
+     * runway (see {@link Runway}); a user the runways leave out (whose allocation closed) burns nothing and never runs out.
      */
     record RowJson(UUID userId, String name, String email, String role, BigDecimal assigned, BigDecimal consumed,
             BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active, TermsJson allowance,
             BigDecimal dailyBurn, LocalDate runsOutOn, Boolean runsOutBeforeNextGrant) {
-        static RowJson of(AccountRow r) {
-            return of(r, null);
-        }
 
-        static RowJson of(AccountRow r, Runway runway) {
+        private static final Runway NO_RUNWAY = new Runway(Credits.ZERO, null, false);
+
+        /** {@code runways}: as {@link com.aicredits.ledger.UsageOverTime} reads them, for this row's user among others. */
+        static RowJson of(AccountRow r, java.util.Map<UserId, Runway> runways) {
+            var runway = runways.getOrDefault(r.userId(), NO_RUNWAY);
             return new RowJson(r.userId().value(), r.name(), r.email(), r.role().name(), amount(r.assigned()),
                     amount(r.consumed()), amount(r.remaining()), amount(r.held()), r.usedPercent(), r.active(),
-                    r.allowance().map(TermsJson::of).orElse(null),
-                    runway == null ? null : amount(runway.dailyBurn()), runway == null ? null : runway.runsOutOn(),
-                    runway == null ? null : runway.beforeNextGrant());
+                    r.allowance().map(TermsJson::of).orElse(null), amount(runway.dailyBurn()), runway.runsOutOn(),
+                    runway.beforeNextGrant());
         }
     }
 
@@ -158,9 +158,8 @@ final class Json {
     /** One page of the table; {@code total} counts every matching user. */
     record RowsPage(List<RowJson> items, int page, int size, long total) {
         static RowsPage of(Page<AccountRow> page, java.util.Map<UserId, Runway> runways) {
-            var none = new Runway(Credits.ZERO, null, false);
-            return new RowsPage(page.items().stream().map(r -> RowJson.of(r, runways.getOrDefault(r.userId(), none))).toList(),
-                    page.page(), page.size(), page.total());
+            return new RowsPage(page.items().stream().map(r -> RowJson.of(r, runways)).toList(), page.page(), page.size(),
+                    page.total());
         }
     }
 
