@@ -68,9 +68,9 @@ class ApiErrors {
         }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof JsonConventions.NulCharacter nul && !nul.getPath().isEmpty()) {
-                String field = String.valueOf(nul.getPath().getLast().getPropertyName());
+                var at = FieldAt.of(nul);
                 return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
-                        "field '" + field + "' must not contain the NUL character (U+0000)", Map.of("fields", List.of(field)));
+                        at.named() + " must not contain the NUL character (U+0000)", at.extra());
             }
             if (cause instanceof StreamReadException read && read.getMessage() != null) {
                 var duplicate = DUPLICATE_FIELD.matcher(read.getMessage());
@@ -84,17 +84,13 @@ class ApiErrors {
                         "unknown field '" + unknown.getPropertyName() + "'", Map.of("fields", List.of(unknown.getPropertyName())));
             }
             if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
-                String field = bind.getPath().getLast().getPropertyName();
-                if (field != null && AMOUNT_FIELDS.contains(field)) {
-                    // In a list (a bulk change's items) the row's index says which amount it was.
-                    var extra = new java.util.LinkedHashMap<String, Object>(Map.of("fields", List.of(field)));
-                    bind.getPath().stream().filter(ref -> ref.getIndex() >= 0).findFirst()
-                            .ifPresent(row -> extra.put("index", row.getIndex()));
+                var at = FieldAt.of(bind);
+                if (AMOUNT_FIELDS.contains(at.field())) {
                     return Problems.response(HttpStatus.BAD_REQUEST, "INVALID_AMOUNT",
-                            field + " must be a number with at most three decimals", extra);
+                            at.field() + " must be a number with at most three decimals", at.extra());
                 }
-                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
-                        "field '" + field + "' has the wrong type", Map.of("fields", List.of(String.valueOf(field))));
+                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", at.named() + " has the wrong type",
+                        at.extra());
             }
             if (cause instanceof MismatchedInputException root && root.getPath().isEmpty()) {
                 // Well-formed JSON of another shape ([], "text", 7), or an object followed by more.
@@ -105,6 +101,39 @@ class ApiErrors {
             }
         }
         return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "a JSON body is required");
+    }
+
+    /**
+     * Where in the body Jackson failed, as a problem names it: the nearest named field ({@code ids} for an element of
+     * {@code {"ids": ["zzz"]}}, whose own path step has no name), and in a list the index of the first element on the
+     * way (a bulk change's row, the element of {@code ids}), given as {@code index} next to {@code fields}.
+     */
+    private record FieldAt(String field, Integer index) {
+
+        static FieldAt of(DatabindException e) {
+            String field = null;
+            Integer index = null;
+            for (var step : e.getPath()) {
+                if (step.getPropertyName() != null) {
+                    field = step.getPropertyName();
+                } else if (step.getIndex() >= 0 && index == null) {
+                    index = step.getIndex();
+                }
+            }
+            return new FieldAt(String.valueOf(field), index);
+        }
+
+        String named() {
+            return index == null ? "field '" + field + "'" : "field '" + field + "' (item " + index + ")";
+        }
+
+        Map<String, Object> extra() {
+            var extra = new java.util.LinkedHashMap<String, Object>(Map.of("fields", List.of(field)));
+            if (index != null) {
+                extra.put("index", index);
+            }
+            return extra;
+        }
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

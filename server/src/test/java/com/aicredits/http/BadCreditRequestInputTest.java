@@ -81,9 +81,11 @@ class BadCreditRequestInputTest extends BadInputTest {
         cases.add(c("mark read: all false", PLATFORM, "POST", read, "{\"all\": false}", 400, "VALIDATION_FAILED", "ids"));
         cases.add(c("mark read: empty ids", PLATFORM, "POST", read, "{\"ids\": []}", 400, "VALIDATION_FAILED", "ids"));
         cases.add(c("mark read: malformed id", PLATFORM, "POST", read, "{\"ids\": [\"" + MALFORMED_UUID + "\"]}", 400,
-                "VALIDATION_FAILED"));
+                "VALIDATION_FAILED", "ids"));
+        cases.add(c("mark read: an id a number", PLATFORM, "POST", read, "{\"ids\": [\"" + UNKNOWN_UUID + "\", 7]}", 400,
+                "VALIDATION_FAILED", "ids"));
         cases.add(c("mark read: ids not a list", PLATFORM, "POST", read, "{\"ids\": \"" + UNKNOWN_UUID + "\"}", 400,
-                "VALIDATION_FAILED"));
+                "VALIDATION_FAILED", "ids"));
         cases.add(c("mark read: all a string", PLATFORM, "POST", read, "{\"all\": \"true\"}", 400, "VALIDATION_FAILED"));
         cases.add(c("notifications: unread=maybe", PLATFORM, "GET", w.t.base + "/notifications?unread=maybe", null, 400,
                 "VALIDATION_FAILED"));

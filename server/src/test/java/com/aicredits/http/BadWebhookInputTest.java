@@ -47,6 +47,8 @@ class BadWebhookInputTest extends BadInputTest {
                 "{\"url\": \"https://hooks.example.invalid/x\", \"events\": [\"credits.spent\"]}", "VALIDATION_FAILED events",
                 "{\"url\": \"https://hooks.example.invalid/x\", \"events\": [\"webhook.test\"]}", "VALIDATION_FAILED events",
                 "{\"url\": \"https://hooks.example.invalid/x\", \"events\": [null]}", "VALIDATION_FAILED events",
+                "{\"url\": \"https://hooks.example.invalid/x\", \"events\": [{}]}", "VALIDATION_FAILED events",
+                "{\"url\": \"https://hooks.example.invalid/x\", \"events\": [\"a\\u0000b\"]}", "VALIDATION_FAILED events",
                 "{\"url\": \"https://hooks.example.invalid/x\", \"events\": \"*\"}", "VALIDATION_FAILED events",
                 "{\"url\": \"https://hooks.example.invalid/x\", \"events\": [\"*\"], \"description\": \""
                         + "d".repeat(501) + "\"}", "VALIDATION_FAILED description",
