@@ -4,6 +4,7 @@ import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,6 +52,30 @@ class AlertStore {
     boolean anyRecorded(TenantId tenant, UUID subject) {
         return jdbc.sql("select exists (select 1 from alert_states where tenant_id = ? and subject = ?)")
                 .params(tenant.value(), subject).query(Boolean.class).single();
+    }
+
+    /**
+     * Deletes the recorded alerts of these users that a check by state would re-arm ({@link Alerts}' checkUser): the
+     * figure above its threshold, or the user deactivated; a kind that is off is left alone. One statement however
+     * many users (a month start's batch, a bulk change); nothing recorded, nothing read beyond the index. The
+     * low-balance threshold is {@link Alerts#lowThreshold}'s arithmetic.
+     */
+    void rearmUsers(TenantId tenant, Collection<UserId> users, Integer lowPercent, boolean exhaustedOn) {
+        jdbc.sql("""
+                delete from alert_states st
+                 using accounts a
+                 where st.tenant_id = :tenant and st.subject = any(cast(:users as uuid[]))
+                   and a.tenant_id = st.tenant_id and a.user_id = st.subject
+                   and ((st.kind = 'USER_LOW' and cast(:low as integer) is not null
+                         and not (a.active and a.assigned > 0 and a.assigned - a.consumed
+                                  <= (a.assigned / 100) * cast(:low as integer) + (a.assigned % 100) * cast(:low as integer) / 100))
+                     or (st.kind = 'USER_EXHAUSTED' and :exhausted and not (a.active and a.assigned - a.consumed <= 0)))
+                """)
+                .param("tenant", tenant.value())
+                .param("users", users.stream().map(UserId::value).toArray(UUID[]::new))
+                .param("low", lowPercent)
+                .param("exhausted", exhaustedOn)
+                .update();
     }
 
     /** A user who is in an alert's state with no alert recorded for it. */

@@ -18,7 +18,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,7 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * already committed: an alert never delays or undoes the work that caused it.
  *
  * <p>Changes that raise figures (assign, add, purchase, grants, bulk, approvals) all run in transactions. Before
- * each commits, what it lifted back above its threshold is re-armed in it ({@link FiguresRaised}), so a charge right
+ * each commits, what it lifted back above its threshold is re-armed in it ({@link RaisedFigures}), so a charge right
  * after the commit that crosses again fires again. After each commits the user and the pool are queued here and
  * checked against their thresholds every {@code aicredits.alerts.interval} (500 ms) by state, not by crossing: a
  * figure above its threshold re-arms, one at or below fires if it has not. The tenant's total available falls with every charge but is spread
@@ -141,22 +140,21 @@ class Alerts {
     }
 
     /**
-     * Before a change that raised figures commits: re-arms, in its transaction, what is above its threshold again.
-     * Left to the check after commit, a charge in the next 500 ms that crossed again found the alert still fired and
-     * raised nothing, for good (an outside probe: add 100 to a user at -5, charge 100 at once). The change holds the
-     * account's or pool's row, so the figures read here are the ones it commits. Nearly always nothing is recorded
-     * for the subject and this is one lookup; month starts and bulk changes publish one per user.
+     * Re-arms, in the transaction of a change that raised their figures ({@link RaisedFigures}, just before it
+     * commits), the users' alerts that are above their threshold again, so a charge right after the commit that
+     * crosses again fires. Left to the check after commit, a charge in the next 500 ms found the alert still fired
+     * and raised nothing, for good (an outside probe: add 100 to a user at -5, charge 100 at once). The change holds
+     * the accounts' rows, so the figures compared are the ones it commits.
      */
-    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
-    void on(FiguresRaised raised) {
-        UUID subject = raised.user() == null ? raised.tenant().value() : raised.user().value();
-        if (!store.anyRecorded(raised.tenant(), subject)) {
-            return;
-        }
-        if (raised.user() == null) {
-            checkPool(raised.tenant(), Check.REARM_ONLY);
-        } else {
-            checkUser(raised.tenant(), raised.user(), Check.REARM_ONLY);
+    void rearmRaised(TenantId tenant, Set<UserId> users) {
+        var alerts = alerts(tenant);
+        store.rearmUsers(tenant, users, alerts.userLowPercent(), alerts.userExhausted());
+    }
+
+    /** The same for the pool's alerts, after a purchase or credits returned to it. */
+    void rearmRaisedPool(TenantId tenant) {
+        if (store.anyRecorded(tenant, tenant.value())) {
+            checkPool(tenant, Check.REARM_ONLY);
         }
     }
 
@@ -183,7 +181,7 @@ class Alerts {
     synchronized void check() {
         for (var subject : usersToCheck) {
             usersToCheck.remove(subject);
-            guarded(() -> checkUser(subject.tenant(), subject.user(), Check.FIRE_OR_REARM));
+            guarded(() -> checkUser(subject.tenant(), subject.user()));
         }
         for (var tenant : tenantsToCheck) {
             tenantsToCheck.remove(tenant);
@@ -199,7 +197,7 @@ class Alerts {
         var unalerted = store.unalertedUsers(SWEEP_BATCH);
         for (var found : unalerted) {
             forget(found.tenant()); // the state in the database decides, so the thresholds too are read fresh
-            guarded(() -> checkUser(found.tenant(), found.user(), Check.FIRE_OR_REARM));
+            guarded(() -> checkUser(found.tenant(), found.user()));
         }
         var pools = store.unalertedPools();
         for (var tenant : pools) {
@@ -223,7 +221,7 @@ class Alerts {
         }
     }
 
-    private void checkUser(TenantId tenant, UserId user, Check check) {
+    private void checkUser(TenantId tenant, UserId user) {
         var figures = store.user(tenant, user);
         if (figures.isEmpty()) {
             return;
@@ -233,11 +231,11 @@ class Alerts {
         if (alerts.userLowPercent() != null) {
             long threshold = lowThreshold(f.assigned(), alerts.userLowPercent());
             state(tenant, user, user.value(), Kind.USER_LOW, f.active() && f.assigned() > 0 && f.remaining() <= threshold,
-                    f.remaining(), threshold, check);
+                    f.remaining(), threshold, Check.FIRE_OR_REARM);
         }
         if (alerts.userExhausted()) {
             var now = new Figures(f.assigned(), f.remaining(), f.held());
-            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && now.exhausted(), now.available(), 0, check);
+            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && now.exhausted(), now.available(), 0, Check.FIRE_OR_REARM);
         }
     }
 
