@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Gathers what a transaction raised ({@link FiguresRaised}) and has {@link Alerts} re-arm it once, just before the
  * transaction commits: a month start's batch of 100 grants or a bulk change of 10,000 users costs one statement, not
- * one per user (one per user made a 10,000-user month start 10-30 % slower, BENCHMARKS.md).
+ * a lookup and a check per user (BENCHMARKS.md, "Alerts re-armed by the change").
  */
 @Component
 class RaisedFigures {
