@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -33,19 +34,14 @@ class OversizedBodyTest {
     @LocalServerPort int port;
 
     @Test
-    void a_bulk_file_over_its_limit_by_length_is_answered_413_after_the_client_sent_it_all() throws IOException {
+    void a_body_over_its_limit_by_length_is_answered_413_after_the_client_sent_it_all() throws IOException {
         var t = new HttpFixture(port);
-        String answer = RawHttp.exchange(port, request(t.base + "/credits/bulk.csv?operation=add", t.adminKeyText,
-                UNREAD), false, PAUSE);
-        assertThat(answer).startsWith("HTTP/1.1 413").contains("\"code\":\"BODY_TOO_LARGE\"");
-    }
-
-    @Test
-    void a_json_body_over_its_limit_by_length_is_answered_413_after_the_client_sent_it_all() throws IOException {
-        var t = new HttpFixture(port);
-        String answer = RawHttp.exchange(port, request(t.base + "/purchases", HttpFixture.PLATFORM_KEY,
-                UNREAD), false, PAUSE);
-        assertThat(answer).startsWith("HTTP/1.1 413").contains("\"code\":\"BODY_TOO_LARGE\"");
+        // A bulk file (limit 4 MiB) and a JSON body (64 KiB).
+        for (var call : List.of(List.of(t.base + "/credits/bulk.csv?operation=add", t.adminKeyText),
+                List.of(t.base + "/purchases", HttpFixture.PLATFORM_KEY))) {
+            String answer = RawHttp.exchange(port, request(call.get(0), call.get(1), UNREAD), false, PAUSE);
+            assertThat(answer).as(call.get(0)).startsWith("HTTP/1.1 413").contains("\"code\":\"BODY_TOO_LARGE\"");
+        }
     }
 
     @Test
