@@ -17,6 +17,14 @@ class AlertStore {
 
     private final JdbcClient jdbc;
 
+    /**
+     * {@link Alerts#lowThreshold} in SQL, the one rule for a percentage of an amount in thousandths: truncated as
+     * Java's long division truncates, without overflow.
+     */
+    private static String percentOf(String amount, String percent) {
+        return "((" + amount + " / 100) * " + percent + " + (" + amount + " % 100) * " + percent + " / 100)";
+    }
+
     AlertStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
@@ -57,8 +65,7 @@ class AlertStore {
     /**
      * Deletes the recorded alerts of these users that a check by state would re-arm ({@link Alerts}' checkUser): the
      * figure above its threshold, or the user deactivated; a kind that is off is left alone. One statement however
-     * many users (a month start's batch, a bulk change); nothing recorded, nothing read beyond the index. The
-     * low-balance threshold is {@link Alerts#lowThreshold}'s arithmetic.
+     * many users (a month start's batch, a bulk change); nothing recorded, nothing read beyond the index.
      */
     void rearmUsers(TenantId tenant, Collection<UserId> users, Integer lowPercent, boolean exhaustedOn) {
         jdbc.sql("""
@@ -67,10 +74,9 @@ class AlertStore {
                  where st.tenant_id = :tenant and st.subject = any(cast(:users as uuid[]))
                    and a.tenant_id = st.tenant_id and a.user_id = st.subject
                    and ((st.kind = 'USER_LOW' and cast(:low as integer) is not null
-                         and not (a.active and a.assigned > 0 and a.assigned - a.consumed
-                                  <= (a.assigned / 100) * cast(:low as integer) + (a.assigned % 100) * cast(:low as integer) / 100))
+                         and not (a.active and a.assigned > 0 and a.assigned - a.consumed <= %s))
                      or (st.kind = 'USER_EXHAUSTED' and :exhausted and not (a.active and a.assigned - a.consumed <= 0)))
-                """)
+                """.formatted(percentOf("a.assigned", "cast(:low as integer)")))
                 .param("tenant", tenant.value())
                 .param("users", users.stream().map(UserId::value).toArray(UUID[]::new))
                 .param("low", lowPercent)
@@ -95,8 +101,7 @@ class AlertStore {
                   left join tenant_settings s on s.tenant_id = a.tenant_id
                  where a.active
                    and ((a.assigned > 0
-                         and a.assigned - a.consumed <= (a.assigned / 100) * coalesce(s.alert_user_low_percent, 20)
-                                                        + (a.assigned % 100) * coalesce(s.alert_user_low_percent, 20) / 100
+                         and a.assigned - a.consumed <= %s
                          and (s.tenant_id is null or s.alert_user_low_percent is not null)
                          and not exists (select 1 from alert_states st where st.tenant_id = a.tenant_id
                                             and st.subject = a.user_id and st.kind = 'USER_LOW'))
@@ -105,7 +110,7 @@ class AlertStore {
                          and not exists (select 1 from alert_states st where st.tenant_id = a.tenant_id
                                             and st.subject = a.user_id and st.kind = 'USER_EXHAUSTED')))
                  limit ?
-                """)
+                """.formatted(percentOf("a.assigned", "coalesce(s.alert_user_low_percent, 20)")))
                 .params(limit)
                 .query((rs, n) -> new Unalerted(new TenantId(rs.getObject("tenant_id", UUID.class)),
                         new UserId(rs.getObject("user_id", UUID.class))))
@@ -130,11 +135,10 @@ class AlertStore {
                                             and st.subject = p.tenant_id and st.kind = 'POOL_UNASSIGNED'))
                      or ((s.tenant_id is null or s.alert_tenant_available_below_percent is not null)
                          and p.purchased - coalesce(t.consumed, 0)
-                             < (p.purchased / 100) * coalesce(s.alert_tenant_available_below_percent, 10)
-                               + (p.purchased % 100) * coalesce(s.alert_tenant_available_below_percent, 10) / 100
+                             < %s
                          and not exists (select 1 from alert_states st where st.tenant_id = p.tenant_id
                                             and st.subject = p.tenant_id and st.kind = 'TENANT_AVAILABLE')))
-                """)
+                """.formatted(percentOf("p.purchased", "coalesce(s.alert_tenant_available_below_percent, 10)")))
                 .query((rs, n) -> new TenantId(rs.getObject("tenant_id", UUID.class))).list();
     }
 

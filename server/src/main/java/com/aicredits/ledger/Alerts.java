@@ -38,8 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * each commits, what it lifted back above its threshold is re-armed in it ({@link RaisedFigures}), so a charge right
  * after the commit that crosses again fires again. After each commits the user and the pool are queued here and
  * checked against their thresholds every {@code aicredits.alerts.interval} (500 ms) by state, not by crossing: a
- * figure above its threshold re-arms, one at or below fires if it has not. The tenant's total available falls with every charge but is spread
- * over the 128 slots of tenant_totals, so a charge only queues its tenant for that same check.
+ * figure above its threshold re-arms, one at or below fires if it has not. The tenant's total available falls with
+ * every charge but is spread over the 128 slots of tenant_totals, so a charge only queues its tenant for that same
+ * check.
  *
  * <p>A per-user crossing is claimed just after the charge commits, and those queues live in memory: a crash in
  * between would lose the alert. {@link #sweep()} closes that gap without touching the charge path: at start and
@@ -235,7 +236,8 @@ class Alerts {
         }
         if (alerts.userExhausted()) {
             var now = new Figures(f.assigned(), f.remaining(), f.held());
-            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && now.exhausted(), now.available(), 0, Check.FIRE_OR_REARM);
+            state(tenant, user, user.value(), Kind.USER_EXHAUSTED, f.active() && now.exhausted(), now.available(), 0,
+                    Check.FIRE_OR_REARM);
         }
     }
 
@@ -248,8 +250,8 @@ class Alerts {
         var alerts = alerts(tenant);
         if (alerts.poolUnassignedBelow() != null) {
             long threshold = alerts.poolUnassignedBelow().thousandths();
-            state(tenant, null, tenant.value(), Kind.POOL_UNASSIGNED, p.purchased() > 0 && p.unassigned() < threshold, p.unassigned(), threshold,
-                    check);
+            state(tenant, null, tenant.value(), Kind.POOL_UNASSIGNED, p.purchased() > 0 && p.unassigned() < threshold,
+                    p.unassigned(), threshold, check);
         }
         if (alerts.tenantAvailableBelowPercent() != null) {
             long threshold = lowThreshold(p.purchased(), alerts.tenantAvailableBelowPercent());
