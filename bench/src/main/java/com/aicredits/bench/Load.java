@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The {@code load} command: closed-loop clients (one platform thread each, synchronous JDK HttpClient calls over
- * HTTP/1.1 keep-alive connections), latencies recorded in HdrHistogram per client and merged.
+ * The {@code load} command: closed-loop clients (one platform thread each, blocking Apache HttpClient calls over
+ * pooled HTTP/1.1 keep-alive connections), latencies recorded in HdrHistogram per client and merged.
  *
  * <p>Closed-loop: each client waits for its answer before sending the next request, so latencies are
  * service times under that concurrency (no coordinated-omission correction; throughput is the result).

@@ -1,11 +1,11 @@
 package com.aicredits.bench;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /** Per-thread histograms keyed by call name, plus errors; merged after the run. */
 final class Recorder {
@@ -13,10 +13,10 @@ final class Recorder {
     final Histogram units = histogram();
     long errors;
     volatile boolean recording;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final Map<String, String> errorSamples;
 
-    Recorder(HttpClient http, Map<String, String> errorSamples) {
+    Recorder(CloseableHttpClient http, Map<String, String> errorSamples) {
         this.http = http;
         this.errorSamples = errorSamples;
     }
@@ -31,25 +31,29 @@ final class Recorder {
     }
 
     /** Sends one request; true if it answered with the expected status. */
-    boolean call(String name, HttpRequest request, int expected) {
+    boolean call(String name, ClassicHttpRequest request, int expected) {
         return callForBody(name, request, expected) != null;
     }
 
+    private record Answer(int status, String body) {}
+
     /** The answer's body when the status is the expected one, else null (counted as an error). */
-    String callForBody(String name, HttpRequest request, int expected) {
+    String callForBody(String name, ClassicHttpRequest request, int expected) {
         long start = System.nanoTime();
         try {
-            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            // Read whole inside the handler, so the connection goes back to the pool before the clock stops.
+            Answer answer = http.execute(request, r -> new Answer(r.getCode(),
+                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity())));
             long took = System.nanoTime() - start;
             if (recording) hist(name).recordValue(took);
-            if (response.statusCode() != expected) {
+            if (answer.status() != expected) {
                 if (recording) {
                     errors++;
-                    errorSamples.putIfAbsent(name + " " + response.statusCode(), trim(response.body()));
+                    errorSamples.putIfAbsent(name + " " + answer.status(), trim(answer.body()));
                 }
                 return null;
             }
-            return response.body();
+            return answer.body();
         } catch (Exception e) {
             if (recording) {
                 errors++;
