@@ -43,9 +43,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * check.
  *
  * <p>A per-user crossing is claimed just after the charge commits, and those queues live in memory: a crash in
- * between would lose the alert. {@link #sweep()} closes that gap without touching the charge path: at start and
- * every {@code aicredits.alerts.sweep.interval} it looks for users in an alert's state with no alert recorded and
- * checks them like any queued user (the claim keeps it to one alert), and does the same for pools.
+ * between would lose the alert, which {@link AlertSweep} finds and raises.
  */
 @Service
 class Alerts {
@@ -97,16 +95,12 @@ class Alerts {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration cacheFor;
-    private final boolean sweepEnabled;
-    static final int SWEEP_BATCH = 1_000;
     private final Map<TenantId, Cached> thresholds = new ConcurrentHashMap<>();
     private final Set<TenantId> tenantsToCheck = ConcurrentHashMap.newKeySet();
     private final Set<Subject> usersToCheck = ConcurrentHashMap.newKeySet();
 
     Alerts(AlertStore store, TenantSettings settings, TransactionTemplate transactions, ApplicationEventPublisher events,
-            Clock clock, @Value("${aicredits.alerts.settings-cache:5s}") Duration cacheFor,
-            @Value("${aicredits.alerts.sweep.enabled:true}") boolean sweepEnabled) {
-        this.sweepEnabled = sweepEnabled;
+            Clock clock, @Value("${aicredits.alerts.settings-cache:5s}") Duration cacheFor) {
         this.store = store;
         this.settings = settings;
         this.transactions = transactions;
@@ -190,36 +184,16 @@ class Alerts {
         }
     }
 
-    /**
-     * Raises the alerts a crash left unclaimed; how many users and pools it checked. Idempotent: a user whose alert is
-     * recorded is not found again, and the claim fires at most one alert per crossing however often this runs.
-     */
-    int sweep() {
-        var unalerted = store.unalertedUsers(SWEEP_BATCH);
-        for (var found : unalerted) {
-            forget(found.tenant()); // the state in the database decides, so the thresholds too are read fresh
-            guarded(() -> checkUser(found.tenant(), found.user()));
-        }
-        var pools = store.unalertedPools();
-        for (var tenant : pools) {
-            forget(tenant);
-            guarded(() -> checkPool(tenant, Check.FIRE_OR_REARM));
-        }
-        return unalerted.size() + pools.size();
+    /** A user found in an alert's state with no alert recorded ({@link AlertSweep}): checked with fresh thresholds. */
+    void recheckUser(TenantId tenant, UserId user) {
+        forget(tenant); // the state in the database decides, so the thresholds too are read fresh
+        guarded(() -> checkUser(tenant, user));
     }
 
-    /** The sweep, at start ({@code initial-delay} after) and then every {@code interval}; off in tests, which call it. */
-    @Scheduled(initialDelayString = "${aicredits.alerts.sweep.initial-delay:20s}",
-            fixedDelayString = "${aicredits.alerts.sweep.interval:5m}")
-    void scheduledSweep() {
-        if (sweepEnabled) {
-            guarded(() -> {
-                int swept = sweep();
-                if (swept > 0) {
-                    log.info("Alert sweep: checked {} users and pools in an alert's state with no alert recorded", swept);
-                }
-            });
-        }
+    /** The same for a pool. */
+    void recheckPool(TenantId tenant) {
+        forget(tenant);
+        guarded(() -> checkPool(tenant, Check.FIRE_OR_REARM));
     }
 
     private void checkUser(TenantId tenant, UserId user) {

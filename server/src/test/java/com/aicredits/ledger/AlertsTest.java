@@ -34,6 +34,7 @@ class AlertsTest {
     @Autowired Directory directory;
     @Autowired Notifications notifications;
     @Autowired Alerts alerts;
+    @Autowired AlertSweep sweep;
     @Autowired TenantSettings settings;
     @Autowired JdbcClient jdbc;
 
@@ -143,7 +144,7 @@ class AlertsTest {
         for (int question = 1; question <= 4; question++) {
             assertThat(t.authorize("ask-" + question, user, "5")).isInstanceOf(Outcome.Done.class); // available -2
             alerts.check();
-            alerts.sweep();
+            sweep.sweep();
             assertThat(ledger.settle(t.tenant, new RequestId("ask-" + question), LedgerFixture.credits("0.5"),
                     LedgerFixture.FEATURE)).isInstanceOf(Outcome.Done.class);
             alerts.check();
@@ -232,14 +233,14 @@ class AlertsTest {
         jdbc.sql("delete from notifications where tenant_id = ?").params(t.tenant.value()).update();
         assertThat(told(t, user, AlertRaised.USER_LOW_BALANCE)).isEmpty();
 
-        assertThat(alerts.sweep()).isPositive();
+        assertThat(sweep.sweep()).isPositive();
         assertThat(told(t, user, AlertRaised.USER_LOW_BALANCE)).hasSize(1);
         assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(1);
         assertThat(states(t, "USER_LOW")).isEqualTo(1);
         assertThat(states(t, "USER_EXHAUSTED")).isEqualTo(1);
         assertThat(notifications.inbox(t.tenant, above, false).items()).isEmpty();
 
-        alerts.sweep();
+        sweep.sweep();
         assertThat(told(t, user, AlertRaised.USER_LOW_BALANCE)).hasSize(1);
         assertThat(told(t, user, AlertRaised.USER_EXHAUSTED)).hasSize(1);
         assertThat(jdbc.sql("select count(*) from alert_states where tenant_id = ? and subject = ?")
@@ -258,8 +259,8 @@ class AlertsTest {
         jdbc.sql("delete from alert_states where tenant_id = ? and kind = 'TENANT_AVAILABLE'").params(t.tenant.value()).update();
         jdbc.sql("delete from notifications where tenant_id = ?").params(t.tenant.value()).update();
 
-        alerts.sweep();
-        alerts.sweep();
+        sweep.sweep();
+        sweep.sweep();
         assertThat(told(t, admin, AlertRaised.POOL_LOW)).hasSize(1);
         assertThat(states(t, "TENANT_AVAILABLE")).isEqualTo(1);
     }
