@@ -300,7 +300,7 @@ R=$ROOT/bench/target/results.md
   echo "$FOLD_LINE"
   echo "- trivial endpoint (\`health\` rows): GET $TRIVIAL"
   echo "$WEBHOOK_LINE"
-  echo "- each level: ${DURATION} s measured after ${WARMUP} s warm-up; closed-loop clients (JDK HttpClient, HTTP/1.1 keep-alive), latencies in HdrHistogram"
+  echo "- each level: ${DURATION} s measured after ${WARMUP} s warm-up; closed-loop clients (Apache HttpClient 5 classic, HTTP/1.1 keep-alive), latencies in HdrHistogram"
   echo
   cat "$OUT/load.md"
   echo

@@ -90,9 +90,9 @@ class BadAllocationInputTest extends BadInputTest {
         cases.add(c("bulk: note of 501 characters", ADMIN, "POST", bulk,
                 validBulk.substring(0, validBulk.length() - 1) + ", \"note\": \"" + longNote + "\"}", bk, 400,
                 "VALIDATION_FAILED", "note"));
-        cases.add(c("bulk: an item a number", ADMIN, "POST", bulk, bulkOf.apply("7"), bk, 400, "VALIDATION_FAILED", "items"));
+        cases.add(c("bulk: an item a number", ADMIN, "POST", bulk, bulkOf.apply("7"), bk, 400, "VALIDATION_FAILED", "items@0"));
         cases.add(c("bulk: an item's userId malformed", ADMIN, "POST", bulk, bulkOf.apply("{\"userId\": [], \"credits\": 1}"), bk,
-                400, "VALIDATION_FAILED", "userId"));
+                400, "VALIDATION_FAILED", "userId@0"));
         cases.add(c("bulk: unknown field in an item", ADMIN, "POST", bulk,
                 bulkOf.apply("{\"userId\": \"" + w.ada + "\", \"credits\": 1, \"surprise\": 1}"), bk, 400, "VALIDATION_FAILED",
                 "surprise"));

@@ -131,7 +131,7 @@ class BadConsumptionInputTest extends BadInputTest {
         cases.add(c("charges: 1,001 items", CONSUME, "POST", charges, tooMany + "]}", 400, "VALIDATION_FAILED", "items"));
         cases.add(c("charges: an item null", CONSUME, "POST", charges, batch.apply("null"), 400, "VALIDATION_FAILED", "items[1]"));
         cases.add(c("charges: an item a number", CONSUME, "POST", charges, batch.apply("7"), 400, "VALIDATION_FAILED",
-                "items"));
+                "items@1"));
         cases.add(c("charges: an item's cost missing", CONSUME, "POST", charges,
                 batch.apply(consumeBody("r-" + UUID.randomUUID(), w.ada, "canvas", null)), 400, "VALIDATION_FAILED", "items[1].cost"));
         BAD_COSTS.forEach((name, literal) -> cases.add(c("charges: an item's cost " + name + " (" + abbreviate(literal) + ")",

@@ -83,7 +83,7 @@ class BadCreditRequestInputTest extends BadInputTest {
         cases.add(c("mark read: malformed id", PLATFORM, "POST", read, "{\"ids\": [\"" + MALFORMED_UUID + "\"]}", 400,
                 "VALIDATION_FAILED", "ids"));
         cases.add(c("mark read: an id a number", PLATFORM, "POST", read, "{\"ids\": [\"" + UNKNOWN_UUID + "\", 7]}", 400,
-                "VALIDATION_FAILED", "ids"));
+                "VALIDATION_FAILED", "ids@1"));
         cases.add(c("mark read: ids not a list", PLATFORM, "POST", read, "{\"ids\": \"" + UNKNOWN_UUID + "\"}", 400,
                 "VALIDATION_FAILED", "ids"));
         cases.add(c("mark read: all a string", PLATFORM, "POST", read, "{\"all\": \"true\"}", 400, "VALIDATION_FAILED"));

@@ -97,9 +97,16 @@ abstract class BadInputTest extends BadInputCases {
             assertThat(response.json().path("detail").asString()).as(why).contains(k.words());
         }
         if (k.field() != null) {
+            // "ids@1": the list's field with the element's index beside it (ApiErrors names an element so).
+            String[] fieldAt = k.field().split("@");
             var fields = new TreeSet<String>();
             response.json().path("fields").forEach(f -> fields.add(f.asString()));
-            assertThat(fields).as("fields named by " + why).contains(k.field());
+            assertThat(fields).as("fields named by " + why).contains(fieldAt[0]);
+            if (fieldAt.length == 2) {
+                assertThat(response.json().path("index").isInt()).as("index given by " + why).isTrue();
+                assertThat(response.json().path("index").asInt()).as("index given by " + why)
+                        .isEqualTo(Integer.parseInt(fieldAt[1]));
+            }
         }
         // The refusals that say how much the caller could have asked for.
         switch (k.code()) {
