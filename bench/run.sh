@@ -17,7 +17,8 @@
 # without it (same other options) for the cost of alerts and webhooks on the charge path.
 #
 # Options (after or instead of --smoke): --tenants N --users-big N --users-other N --entries N
-#   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS --workloads health,charge,pair,batch,balance,admin,usage,forecast,runway
+#   --concurrency 1,8,32,128 --duration SECONDS --warmup SECONDS (per level) --jit-warmup SECONDS (each workload once,
+#   unmeasured, before any level: the service's JIT compiles the paths; default 30, 0 with --smoke) --workloads health,charge,pair,batch,balance,admin,usage,forecast,runway
 #   (batch: POST /consumption/charges with 100 charges a call, reported in charges/s)
 #   --admin-charge-clients N --search TERM (admin table filter, default abc)
 #   --trivial-path PATH (the HTTP-ceiling endpoint, default /actuator/health/liveness: no database call) --no-build
@@ -44,13 +45,13 @@ PLATFORM_KEY="bench-$RANDOM$RANDOM"
 read -r -a JVM_OPTS <<< "${BENCH_JVM_OPTS:--Xmx512m}"
 
 MODE=full TENANTS=100 USERS_BIG=100000 USERS_OTHER=100 ENTRIES=5000000
-LEVELS=1,8,32,128 DURATION=30 WARMUP=5 WORKLOADS=health,charge,pair,balance,admin,usage,forecast,runway,monthstart BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health/liveness
+LEVELS=1,8,32,128 DURATION=30 WARMUP=5 JIT_WARMUP=30 WORKLOADS=health,charge,pair,balance,admin,usage,forecast,runway,monthstart BG=8 BUILD=1 SEARCH=abc TRIVIAL=/actuator/health/liveness
 ALLOWANCES= MS_CLIENTS=8 WEBHOOKS=0
 RECEIVER_PORT=${BENCH_RECEIVER_PORT:-18099}
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
-    --smoke) MODE=smoke TENANTS=3 USERS_BIG=1000 USERS_OTHER=10 ENTRIES=20000 LEVELS=1,8 DURATION=1 WARMUP=0.5 BG=2 MS_CLIENTS=2 ;;
+    --smoke) MODE=smoke TENANTS=3 USERS_BIG=1000 USERS_OTHER=10 ENTRIES=20000 LEVELS=1,8 DURATION=1 WARMUP=0.5 JIT_WARMUP=0 BG=2 MS_CLIENTS=2 ;;
   esac
 done
 for ((i = 0; i < ${#args[@]}; i++)); do
@@ -63,6 +64,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --concurrency) LEVELS=${args[++i]} ;;
     --duration) DURATION=${args[++i]} ;;
     --warmup) WARMUP=${args[++i]} ;;
+    --jit-warmup) JIT_WARMUP=${args[++i]} ;;
     --workloads) WORKLOADS=${args[++i]} ;;
     --admin-charge-clients) BG=${args[++i]} ;;
     --search) SEARCH=${args[++i]} ;;
@@ -192,9 +194,9 @@ fi
 sum_consumed() { "${PSQL[@]}" -tAc "select coalesce(sum(consumed), 0) || ' ' || coalesce(sum(held), 0) from accounts where tenant_id = '$BIG_TENANT'"; }
 read -r CONSUMED_BEFORE HELD_BEFORE <<< "$(sum_consumed)"
 
-echo "== load: $LOAD_WORKLOADS at $LEVELS clients, ${DURATION}s each (+${WARMUP}s warm-up)"
+echo "== load: $LOAD_WORKLOADS at $LEVELS clients, ${DURATION}s each (+${WARMUP}s warm-up), after ${JIT_WARMUP}s of each unmeasured"
 "$JAVA" -cp "$BENCH_CP" com.aicredits.bench.Bench load --base "http://localhost:$HTTP_PORT" --env "$OUT/bench.env" \
-  --users "$USERS_BIG" --concurrency "$LEVELS" --duration "$DURATION" --warmup "$WARMUP" --workloads "$LOAD_WORKLOADS" \
+  --users "$USERS_BIG" --concurrency "$LEVELS" --duration "$DURATION" --warmup "$WARMUP" --jit-warmup "$JIT_WARMUP" --workloads "$LOAD_WORKLOADS" \
   --admin-charge-clients "$BG" --search "$SEARCH" --trivial-path "$TRIVIAL" --server-pid "$SERVER_PID" --out "$OUT"
 source "$OUT/load.env"
 read -r CONSUMED_AFTER HELD_AFTER <<< "$(sum_consumed)"
@@ -300,6 +302,8 @@ R=$ROOT/bench/target/results.md
   echo "$FOLD_LINE"
   echo "- trivial endpoint (\`health\` rows): GET $TRIVIAL"
   echo "$WEBHOOK_LINE"
+  if [[ $JIT_WARMUP == 0 ]]; then echo "- JIT warm-up: none"; else
+    echo "- JIT warm-up: each workload ${JIT_WARMUP} s unmeasured before any level is measured (at the largest level up to 32 clients)"; fi
   echo "- each level: ${DURATION} s measured after ${WARMUP} s warm-up; closed-loop clients (Apache HttpClient 5 classic, HTTP/1.1 keep-alive), latencies in HdrHistogram"
   echo
   cat "$OUT/load.md"
