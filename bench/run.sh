@@ -207,17 +207,24 @@ SUCCESSFUL=$("${PSQL[@]}" -tAc "select count(*) || ' ' || coalesce(sum(cost), 0)
 read -r N_SETTLED COST_SETTLED <<< "$SUCCESSFUL"
 DELTA=$((CONSUMED_AFTER - CONSUMED_BEFORE))
 
-echo "== pgbench: the SQL of one charge on the same database"
+echo "== pgbench: the SQL of one charge on the same database (and of one authorize+settle pair, when pairs ran)"
 MAXCONN=$("${PSQL[@]}" -tAc "show max_connections")
-declare -A PGB
+# pgbench SCRIPT CLIENTS: its tps, and its output in $OUT/pgbench-SCRIPT-CLIENTS.log
+pgbench_tps() {
+  local j=$(( $2 < 2 ? 1 : 2 ))
+  PGUSER=postgres "$PGBENCH" -h "$DB_HOST" -p "$DB_PORT" -n -M prepared -c "$2" -j "$j" -T "$(printf '%.0f' "$(echo "$DURATION + 0.49" | bc)")" \
+    -D tenant="$BIG_TENANT" -D users="$USERS_BIG" -f "bench/src/main/resources/pgbench-$1.sql" "$DB_NAME" 2> "$OUT/pgbench-$1-$2.err" \
+    | tee "$OUT/pgbench-$1-$2.log" | sed -n 's/^tps = \([0-9.]*\).*/\1/p'
+}
+declare -A PGB PGP
 for c in ${LEVELS//,/ }; do
   if (( c > MAXCONN - 20 )); then echo "skip pgbench at $c clients (max_connections $MAXCONN)"; continue; fi
-  j=$(( c < 2 ? 1 : 2 ))
-  tps=$(PGUSER=postgres "$PGBENCH" -h "$DB_HOST" -p "$DB_PORT" -n -M prepared -c "$c" -j "$j" -T "$(printf '%.0f' "$(echo "$DURATION + 0.49" | bc)")" \
-        -D tenant="$BIG_TENANT" -D users="$USERS_BIG" -f bench/src/main/resources/pgbench-charge.sql "$DB_NAME" 2> "$OUT/pgbench-$c.err" \
-        | tee "$OUT/pgbench-$c.log" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
-  PGB[$c]=$(printf '%.0f' "${tps:-0}")
+  PGB[$c]=$(printf '%.0f' "$(pgbench_tps charge "$c")")
   echo "pgbench $c clients: ${PGB[$c]} tps"
+  if [[ ",$LOAD_WORKLOADS," == *,pair,* ]]; then
+    PGP[$c]=$(printf '%.0f' "$(pgbench_tps pair "$c")")
+    echo "pgbench pairs $c clients: ${PGP[$c]} pairs/s"
+  fi
 done
 
 MS_LINE=
@@ -312,17 +319,17 @@ R=$ROOT/bench/target/results.md
   echo
   echo "## Baselines and ratios"
   echo
-  echo "| clients | service charge/s | pgbench charge tps | charge / pgbench | authorize+settle pairs/s | pairs / pgbench | batch charges/s (100 a call) | batch / pgbench | trivial endpoint req/s | charge / trivial |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| clients | service charge/s | pgbench charge tps | charge / pgbench | authorize+settle pairs/s | pairs / pgbench | pgbench pairs/s | pairs / pgbench pairs | batch charges/s (100 a call) | batch / pgbench | trivial endpoint req/s | charge / trivial |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for c in ${LEVELS//,/ }; do
     ch=$(eval echo "\${TPUT_charge_$c:-}"); pr=$(eval echo "\${TPUT_pair_$c:-}"); he=$(eval echo "\${TPUT_health_$c:-}")
     ba=$(eval echo "\${TPUT_batch_$c:-}")
-    pg=${PGB[$c]:-}
+    pg=${PGB[$c]:-} pp=${PGP[$c]:-}
     ratio() { if [[ -n "$1" && -n "$2" && "$2" != 0 ]]; then printf '%.2f' "$(echo "$1 / $2" | bc -l)"; else echo "–"; fi; }
-    echo "| $c | ${ch:-–} | ${pg:-–} | $(ratio "$ch" "$pg") | ${pr:-–} | $(ratio "$pr" "$pg") | ${ba:-–} | $(ratio "$ba" "$pg") | ${he:-–} | $(ratio "$ch" "$he") |"
+    echo "| $c | ${ch:-–} | ${pg:-–} | $(ratio "$ch" "$pg") | ${pr:-–} | $(ratio "$pr" "$pg") | ${pp:-–} | $(ratio "$pr" "$pp") | ${ba:-–} | $(ratio "$ba" "$pg") | ${he:-–} | $(ratio "$ch" "$he") |"
   done
   echo
-  echo "pgbench: \`pgbench -n -M prepared -c N -j 2 -T ${DURATION}\` with bench/src/main/resources/pgbench-charge.sql, the service's own charge statement (conditional UPDATE of the account, request row, ledger entry), random users of the largest tenant, same database, run after the service load."
+  echo "pgbench: \`pgbench -n -M prepared -c N -j 2 -T ${DURATION}\` with bench/src/main/resources/pgbench-charge.sql, the service's own charge statement (conditional UPDATE of the account, request row, ledger entry), random users of the largest tenant, same database, run after the service load. pgbench pairs: the same with pgbench-pair.sql, the service's authorize and settle statements on one request id, each committing on its own (the database's own ceiling for pairs)."
   echo
   if [[ -n "$MS_LINE" ]]; then
     echo "## Month start"
