@@ -162,21 +162,25 @@ printf 'seeded %s users, %s ledger entries in %.1f s\n' "$N_USERS" "$N_ENTRIES" 
 # The usage roll-ups are folded behind the ledger by the service's own job (every 5 s). Every workload is to measure
 # a running service, whose roll-ups are current, not one folding a database just seeded with millions of entries:
 # the reads of usage, forecast and runway would read roll-ups half made, and the fold's CPU would be taken from
-# whatever workload runs first (issue 16's charge at 32 clients ran beside it). So the load starts once the fold
-# has caught up with the seed.
-T0=$(date +%s.%N)
-# Caught up: no entry past the watermark, and the largest tenant's runways kept (KeptRunways, the fold's last step).
-until [[ "$("${PSQL[@]}" -tAc "select not exists (select 1 from ledger_entries where tx > (select tx from usage_watermark))
-               and exists (select 1 from usage_zones where tenant_id = '$BIG_TENANT' and runways_on is not null)")" == t ]]; do
-  if (( $(echo "$(date +%s.%N) - $T0 > 1800" | bc) )); then echo "the usage fold did not catch up within 30 minutes" >&2; exit 1; fi
-  sleep 2
-done
-# Analyzed as the seed analyzed its tables: otherwise the reads are planned from the tables autovacuum last saw
-# empty, until it looks again (the runway page took 5 s instead of tenths in one such run).
-"${PSQL[@]}" -c "analyze user_runways, usage_daily, usage_daily_features"
-FOLD_TIME=$(echo "$(date +%s.%N) - $T0" | bc)
-printf 'the usage fold caught up with the seed in %.1f s\n' "$FOLD_TIME"
-FOLD_LINE="- usage roll-ups: the service's fold caught up with the seeded entries $(printf '%.1f' "$FOLD_TIME") s after seeding, before the load"
+# whatever workload runs first (minutes of it on the full data; 2 s on issue 16's small data). So the load starts
+# once the fold has caught up with the seed, unless the service runs without it (BENCH_SERVICE_OPTS above).
+if [[ " ${SERVICE_OPTS[*]} " == *" --aicredits.usage.job.enabled=false "* ]]; then
+  FOLD_LINE="- usage roll-ups: the fold is off (--aicredits.usage.job.enabled=false)"
+else
+  T0=$(date +%s.%N)
+  # Caught up: no entry past the watermark, and the largest tenant's runways kept (KeptRunways, the fold's last step).
+  until [[ "$("${PSQL[@]}" -tAc "select not exists (select 1 from ledger_entries where tx > (select tx from usage_watermark))
+                 and exists (select 1 from usage_zones where tenant_id = '$BIG_TENANT' and runways_on is not null)")" == t ]]; do
+    if (( $(echo "$(date +%s.%N) - $T0 > 1800" | bc) )); then echo "the usage fold did not catch up within 30 minutes" >&2; exit 1; fi
+    sleep 2
+  done
+  # Analyzed as the seed analyzed its tables: otherwise the reads are planned from the tables autovacuum last saw
+  # empty, until it looks again (the runway page took 5 s instead of tenths in one such run).
+  "${PSQL[@]}" -c "analyze user_runways, usage_daily, usage_daily_features"
+  FOLD_TIME=$(echo "$(date +%s.%N) - $T0" | bc)
+  printf 'the usage fold caught up with the seed in %.1f s\n' "$FOLD_TIME"
+  FOLD_LINE="- usage roll-ups: the service's fold caught up with the seeded entries $(printf '%.1f' "$FOLD_TIME") s after seeding, before the load"
+fi
 
 WEBHOOK_LINE="- webhooks: off (no endpoints registered; alert thresholds at their defaults)"
 if [[ $WEBHOOKS == 1 ]]; then
@@ -209,20 +213,22 @@ DELTA=$((CONSUMED_AFTER - CONSUMED_BEFORE))
 
 echo "== pgbench: the SQL of one charge on the same database (and of one authorize+settle pair, when pairs ran)"
 MAXCONN=$("${PSQL[@]}" -tAc "show max_connections")
-# pgbench SCRIPT CLIENTS: its tps, and its output in $OUT/pgbench-SCRIPT-CLIENTS.log
+# pgbench SCRIPT CLIENTS: its tps rounded, and its output in $OUT/pgbench-SCRIPT-CLIENTS.log; the run stops if it fails.
 pgbench_tps() {
-  local j=$(( $2 < 2 ? 1 : 2 ))
-  PGUSER=postgres "$PGBENCH" -h "$DB_HOST" -p "$DB_PORT" -n -M prepared -c "$2" -j "$j" -T "$(printf '%.0f' "$(echo "$DURATION + 0.49" | bc)")" \
+  local j=$(( $2 < 2 ? 1 : 2 )) tps
+  tps=$(PGUSER=postgres "$PGBENCH" -h "$DB_HOST" -p "$DB_PORT" -n -M prepared -c "$2" -j "$j" -T "$(printf '%.0f' "$(echo "$DURATION + 0.49" | bc)")" \
     -D tenant="$BIG_TENANT" -D users="$USERS_BIG" -f "bench/src/main/resources/pgbench-$1.sql" "$DB_NAME" 2> "$OUT/pgbench-$1-$2.err" \
-    | tee "$OUT/pgbench-$1-$2.log" | sed -n 's/^tps = \([0-9.]*\).*/\1/p'
+    | tee "$OUT/pgbench-$1-$2.log" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  if [[ -z "$tps" ]]; then echo "pgbench $1 at $2 clients failed; see $OUT/pgbench-$1-$2.err" >&2; cat "$OUT/pgbench-$1-$2.err" >&2; exit 1; fi
+  printf '%.0f' "$tps"
 }
 declare -A PGB PGP
 for c in ${LEVELS//,/ }; do
   if (( c > MAXCONN - 20 )); then echo "skip pgbench at $c clients (max_connections $MAXCONN)"; continue; fi
-  PGB[$c]=$(printf '%.0f' "$(pgbench_tps charge "$c")")
+  PGB[$c]=$(pgbench_tps charge "$c")
   echo "pgbench $c clients: ${PGB[$c]} tps"
   if [[ ",$LOAD_WORKLOADS," == *,pair,* ]]; then
-    PGP[$c]=$(printf '%.0f' "$(pgbench_tps pair "$c")")
+    PGP[$c]=$(pgbench_tps pair "$c")
     echo "pgbench pairs $c clients: ${PGP[$c]} pairs/s"
   fi
 done
@@ -309,7 +315,7 @@ R=$ROOT/bench/target/results.md
   echo "$FOLD_LINE"
   echo "- trivial endpoint (\`health\` rows): GET $TRIVIAL"
   echo "$WEBHOOK_LINE"
-  if [[ $JIT_WARMUP == 0 ]]; then echo "- JIT warm-up: none"; else
+  if (( $(echo "$JIT_WARMUP <= 0" | bc) )); then echo "- JIT warm-up: none"; else
     echo "- JIT warm-up: each workload ${JIT_WARMUP} s unmeasured before any level is measured (at the largest level up to 32 clients)"; fi
   echo "- each level: ${DURATION} s measured after ${WARMUP} s warm-up; closed-loop clients (Apache HttpClient 5 classic, HTTP/1.1 keep-alive), latencies in HdrHistogram"
   echo

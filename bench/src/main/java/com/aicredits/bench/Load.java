@@ -41,14 +41,17 @@ final class Load {
         out = Path.of(opts.getOrDefault("out", "bench/target"));
     }
 
-    /** Every workload at every level, then load.md and load.env in the out directory; the exit status. */
+    /**
+     * Every workload unmeasured for the JIT warm-up, then at every level, then load.md and load.env in the out
+     * directory; the exit status.
+     */
     int run() throws Exception {
         System.out.printf(Locale.ROOT, "tenant %s, %d users, levels %s, %ss per level (+%ss warm-up)%n", workloads.tenant,
                 workloads.users, levels, duration.toMillis() / 1000.0, warmup.toMillis() / 1000.0);
         warmUp();
         for (String w : workloadNames) {
             for (int c : levels) {
-                measure(w, c);
+                drive(w, c, warmup, duration);
             }
         }
         report.write(out, workloads.consumedThousandths.get());
@@ -75,17 +78,15 @@ final class Load {
         System.out.printf(Locale.ROOT, "JIT warm-up: each workload %ss at %d clients, unmeasured%n",
                 jitWarmup.toMillis() / 1000.0, clients);
         for (String w : workloadNames) {
-            run(w, clients, jitWarmup, Duration.ZERO);
+            drive(w, clients, jitWarmup, Duration.ZERO);
         }
     }
 
-    /** One workload at one level: the clients warm up, are measured for the duration, and stop; one report row. */
-    void measure(String workload, int clients) throws Exception {
-        run(workload, clients, warmup, duration);
-    }
-
-    /** Runs the clients for warm-up then duration, and adds a report row; only the warm-up when the duration is zero. */
-    private void run(String workload, int clients, Duration warmup, Duration duration) throws Exception {
+    /**
+     * One workload at one level: the clients warm up, are measured for the duration, and stop; one report row. Only the
+     * warm-up, and no row, when the duration is zero.
+     */
+    private void drive(String workload, int clients, Duration warmUpFor, Duration measureFor) throws Exception {
         Workloads.Client main = workloads.workload(workload);
         List<Recorder> recorders = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -111,8 +112,8 @@ final class Load {
             });
             threads.add(t);
         }
-        Thread.sleep(warmup.toMillis());
-        if (duration.isZero()) {
+        Thread.sleep(warmUpFor.toMillis());
+        if (measureFor.isZero()) {
             stop.set(true);
             for (Thread t : threads) t.join(35_000);
             return;
@@ -121,7 +122,7 @@ final class Load {
         for (Recorder r : backgroundRecorders) r.recording = true;
         Cpu before = Cpu.sample(serverPid);
         long t0 = System.nanoTime();
-        Thread.sleep(duration.toMillis());
+        Thread.sleep(measureFor.toMillis());
         for (Recorder r : recorders) r.recording = false;
         for (Recorder r : backgroundRecorders) r.recording = false;
         double seconds = (System.nanoTime() - t0) / 1e9;
