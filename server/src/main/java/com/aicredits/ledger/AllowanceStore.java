@@ -150,13 +150,14 @@ class AllowanceStore {
                 .query((rs, n) -> new Due(new UserId(rs.getObject("user_id", UUID.class)), terms(rs))).list();
     }
 
-    /** The shortfall left in the current periods' grants of allowances that still stand. */
+    /** The shortfall left in the short grants that {@link #shortGrants} would complete: active users' only. */
     Credits shortfall(TenantId tenant, CurrentPeriods periods) {
         return new Credits(jdbc.sql("""
                 select coalesce(sum(g.shortfall), 0)
                   from allowance_grants g
                   join allowances a on a.tenant_id = g.tenant_id and a.user_id = g.user_id and a.period = g.period
-                 where g.tenant_id = :tenant and g.shortfall > 0
+                  join people u on u.tenant_id = g.tenant_id and u.id = g.user_id
+                 where g.tenant_id = :tenant and g.shortfall > 0 and u.active
                    and ((g.period = 'MONTHLY' and g.period_start = :month) or (g.period = 'WEEKLY' and g.period_start = :week))
                 """)
                 .param("tenant", tenant.value()).param("month", periods.monthly().start())

@@ -3,14 +3,18 @@ package com.aicredits.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
+import com.aicredits.directory.Directory;
+import com.aicredits.directory.UserChange;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.SettingsChange;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
+import com.aicredits.shared.UserId;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * What a period's grant does, as SPEC part two defines it, on the embedded PostgreSQL, one tenant per test: RESET
@@ -20,6 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 @TestApplication
 class AllowanceGrantsTest extends AllowanceContext {
+
+    @Autowired Directory directory;
 
     @Nested
     class Reset {
@@ -162,6 +168,37 @@ class AllowanceGrantsTest extends AllowanceContext {
             assertThat(t.balance(bob).remaining()).isEqualTo(Credits.of(100));
             assertThat(ledger.allowances().of(t.tenant, bob).orElseThrow().lastGrant().orElseThrow().shortfall()).isEqualTo(Credits.ZERO);
             t.assertReconciles();
+        }
+
+        /**
+         * The shortfall a re-run answers is what is still owed to the users it would grant to: a deactivated user's
+         * short grant is not completed (nor counted) until they are active again. Counted, it told an admin to buy
+         * credits that the next re-run would still not grant.
+         */
+        @Test
+        void the_shortfall_left_counts_only_the_short_grants_of_active_users() {
+            var ada = t.user("Ada");
+            var bob = t.user("Bob");
+            t.purchased("150");
+            set(ada, terms("100", Period.MONTHLY, AllowanceMode.RESET));
+            set(bob, terms("100", Period.MONTHLY, AllowanceMode.RESET));
+            active(bob, false); // his 50 go back to the pool; his grant stays 50 short
+
+            var whileAway = ledger.allowances().grantCurrentPeriod(t.tenant);
+            assertThat(whileAway.granted()).isEqualTo(Credits.ZERO);
+            assertThat(whileAway.shortfall()).isEqualTo(Credits.ZERO);
+
+            active(bob, true);
+            var back = ledger.allowances().grantCurrentPeriod(t.tenant);
+            assertThat(back.granted()).isEqualTo(Credits.of(50));
+            assertThat(back.shortfall()).isEqualTo(Credits.ZERO);
+            assertThat(ledger.allowances().of(t.tenant, bob).orElseThrow().lastGrant().orElseThrow().shortfall())
+                    .isEqualTo(Credits.ZERO);
+            t.assertReconciles();
+        }
+
+        private void active(UserId user, boolean active) {
+            assertThat(directory.change(t.tenant, user, new UserChange(null, null, active))).isInstanceOf(Outcome.Done.class);
         }
 
         @Test

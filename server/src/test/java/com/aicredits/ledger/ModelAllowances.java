@@ -97,7 +97,9 @@ final class ModelAllowances {
             completed += credits;
             users++;
         }
-        long shortfall = currentGrants(model, now).values().stream().mapToLong(g -> g.due - g.granted).sum();
+        long shortfall = currentGrants(model, now).entrySet().stream()
+                .filter(e -> !model.inactive.contains(e.getKey().user()))
+                .mapToLong(e -> e.getValue().due - e.getValue().granted).sum();
         return new GrantTotals(due.granted().plus(new Credits(completed)), new Credits(shortfall), due.users() + users);
     }
 

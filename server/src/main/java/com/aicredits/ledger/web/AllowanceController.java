@@ -131,7 +131,8 @@ class AllowanceController {
     @PostMapping("/allowances/grant-current-period")
     @Operation(summary = "Grant the current period to every allowance not yet granted in full for it (after a purchase)",
             description = "Users already granted in full are untouched; short grants are completed as far as the pool "
-                    + "goes. shortfall is what the current period's grants still lack afterwards.")
+                    + "goes. shortfall is what the current period's grants of active users still lack afterwards (a "
+                    + "deactivated user's short grant is completed, and counted, once they are active again).")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = GrantTotalsJson.class)))
     ResponseEntity<Object> grantCurrentPeriod(@PathVariable TenantId tenantId,
