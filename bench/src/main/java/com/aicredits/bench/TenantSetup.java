@@ -1,6 +1,5 @@
 package com.aicredits.bench;
 
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ final class TenantSetup {
         int tenants = Integer.parseInt(opts.getOrDefault("tenants", "100"));
         Path out = Path.of(opts.getOrDefault("out", "bench/target"));
         Files.createDirectories(out);
-        HttpClient http = Bench.http();
+        var http = Bench.http();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < tenants; i++) {
             String body = Bench.post(http, base + "/api/v1/tenants", platform,

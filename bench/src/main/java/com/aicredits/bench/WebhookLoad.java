@@ -2,10 +2,6 @@ package com.aicredits.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.hc.client5.http.classic.methods.HttpPatch;
 
 /**
  * The benchmark's {@code --webhooks} switch: every tenant gets its alert thresholds set and one endpoint for every
@@ -42,22 +39,16 @@ final class WebhookLoad {
         String platform = "Bearer " + Bench.require(opts, "platform-key");
         String receiver = Bench.require(opts, "receiver");
         Path out = Path.of(opts.getOrDefault("out", "bench/target"));
-        HttpClient http = Bench.http();
+        var http = Bench.http();
         List<String> secrets = new ArrayList<>();
         for (String tenant : Files.readAllLines(Path.of(Bench.require(opts, "tenants-file")))) {
             if (tenant.isBlank()) {
                 continue;
             }
             String tenantBase = base + "/api/v1/tenants/" + tenant;
-            var patched = http.send(HttpRequest.newBuilder(URI.create(tenantBase + "/settings"))
-                    .header("Authorization", platform).header("Content-Type", "application/json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString("""
-                            {"alerts": {"userLowPercent": 20, "userExhausted": true, "poolUnassignedBelow": 1000,
-                                        "tenantAvailableBelowPercent": 10}}""")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (patched.statusCode() != 200) {
-                throw new IllegalStateException("PATCH settings -> " + patched.statusCode() + " " + patched.body());
-            }
+            Bench.send(http, new HttpPatch(tenantBase + "/settings"), platform, """
+                    {"alerts": {"userLowPercent": 20, "userExhausted": true, "poolUnassignedBelow": 1000,
+                                "tenantAvailableBelowPercent": 10}}""", 200);
             String endpoint = Bench.post(http, tenantBase + "/webhooks", platform, "{\"url\":\"" + receiver + "/hook/" + tenant
                     + "\",\"events\":[\"*\"],\"description\":\"bench receiver\"}", 201);
             secrets.add(tenant + "\t" + Bench.field(endpoint, "secret"));

@@ -10,15 +10,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * What the load's clients send: one {@link Client} per workload name, all against the largest tenant of bench.env,
@@ -40,7 +35,7 @@ final class Workloads {
     final String searchTerm;
     final String trivialPath;
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
-    private final CloseableHttpClient http = loadClient();
+    private final CloseableHttpClient http = Bench.http();
     /** Credits (thousandths) consumed by successful charges and settles of this run: the reconciliation check. */
     final AtomicLong consumedThousandths = new AtomicLong();
     private final AtomicLong requestSeq = new AtomicLong();
@@ -72,25 +67,6 @@ final class Workloads {
 
     String api(String path) {
         return base + "/api/v1/tenants/" + tenant + path;
-    }
-
-    /**
-     * The clients' HTTP client: blocking calls over pooled HTTP/1.1 keep-alive connections, one per client thread.
-     * The load shares the machine's cores with the service and PostgreSQL, so what the client spends per call is
-     * taken from the service: the JDK's HttpClient spent about 150 µs of CPU per call here, this one about 50 µs
-     * (BENCHMARKS.md, "Issue 16, session 21"). No retries: a call is sent once, as the count of consumption assumes.
-     */
-    private static CloseableHttpClient loadClient() {
-        Timeout thirtySeconds = Timeout.ofSeconds(30);
-        return HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(1024).setMaxConnPerRoute(1024)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(5))
-                                .setSocketTimeout(thirtySeconds).build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(thirtySeconds).build())
-                .disableAutomaticRetries().disableCookieManagement().disableRedirectHandling()
-                .build();
     }
 
     ClassicHttpRequest get(String url, String auth) {
