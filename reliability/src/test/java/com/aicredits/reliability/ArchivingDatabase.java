@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * A PostgreSQL 15 cluster (Debian's binaries, run by pg_ctl) that archives its WAL to a directory, as point-in-time
@@ -85,10 +86,27 @@ final class ArchivingDatabase implements PostgresServer {
         return standby;
     }
 
-    /** On a standby: pauses ({@code false}) or resumes ({@code true}) the replay of the primary's WAL. */
+    /**
+     * On a standby: pauses ({@code false}) or resumes ({@code true}) the replay of the primary's WAL. A pause returns
+     * once replay has stopped: {@code pg_wal_replay_pause()} only asks for it, and replay went on for a moment after
+     * (ReadScalingTest once saw a read served by the standby right after asking, as it had caught up meanwhile).
+     */
     void replay(boolean running) throws SQLException {
         try (var db = connect(); var statement = db.createStatement()) {
             statement.execute(running ? "select pg_wal_replay_resume()" : "select pg_wal_replay_pause()");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!running) {
+                try (var rs = statement.executeQuery("select pg_get_wal_replay_pause_state()")) {
+                    rs.next();
+                    if (rs.getString(1).equals("paused")) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the standby's replay did not pause within 10 s");
+                }
+                ServiceProcess.pause(Duration.ofMillis(10));
+            }
         }
     }
 
@@ -103,7 +121,7 @@ final class ArchivingDatabase implements PostgresServer {
                 segment = rs.getString(1);
             }
             while (!Files.exists(archive.resolve(segment))) {
-                ServiceProcess.pause(java.time.Duration.ofMillis(100));
+                ServiceProcess.pause(Duration.ofMillis(100));
             }
         }
     }
@@ -153,7 +171,7 @@ final class ArchivingDatabase implements PostgresServer {
             if (java.time.Instant.now().isAfter(deadline)) {
                 throw new AssertionError("the restored cluster did not finish its recovery within 120 s: see " + data.resolveSibling("postgres.log"));
             }
-            ServiceProcess.pause(java.time.Duration.ofMillis(200));
+            ServiceProcess.pause(Duration.ofMillis(200));
         }
     }
 
