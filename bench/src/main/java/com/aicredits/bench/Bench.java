@@ -94,14 +94,18 @@ public final class Bench {
     }
 
     static String post(CloseableHttpClient http, String url, String auth, String json, int expected) throws Exception {
-        return send(http, new HttpPost(url), auth, json, expected);
+        return send(http, withJson(new HttpPost(url), auth, json), expected);
     }
 
-    /** Sends a JSON body; the answer's body, or an exception naming the call when its status is not the expected one. */
-    static String send(CloseableHttpClient http, HttpUriRequestBase request, String auth, String json, int expected)
-            throws Exception {
+    /** The request with its key and a JSON body. */
+    static <R extends HttpUriRequestBase> R withJson(R request, String auth, String json) {
         request.setHeader("Authorization", auth);
         request.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
+        return request;
+    }
+
+    /** The answer's body, or an exception naming the call when its status is not the expected one. */
+    static String send(CloseableHttpClient http, HttpUriRequestBase request, int expected) throws Exception {
         return http.execute(request, response -> {
             String body = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity());
             if (response.getCode() != expected) {

@@ -46,9 +46,9 @@ final class WebhookLoad {
                 continue;
             }
             String tenantBase = base + "/api/v1/tenants/" + tenant;
-            Bench.send(http, new HttpPatch(tenantBase + "/settings"), platform, """
+            Bench.send(http, Bench.withJson(new HttpPatch(tenantBase + "/settings"), platform, """
                     {"alerts": {"userLowPercent": 20, "userExhausted": true, "poolUnassignedBelow": 1000,
-                                "tenantAvailableBelowPercent": 10}}""", 200);
+                                "tenantAvailableBelowPercent": 10}}"""), 200);
             String endpoint = Bench.post(http, tenantBase + "/webhooks", platform, "{\"url\":\"" + receiver + "/hook/" + tenant
                     + "\",\"events\":[\"*\"],\"description\":\"bench receiver\"}", 201);
             secrets.add(tenant + "\t" + Bench.field(endpoint, "secret"));

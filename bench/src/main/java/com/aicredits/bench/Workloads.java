@@ -12,8 +12,6 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 
 /**
  * What the load's clients send: one {@link Client} per workload name, all against the largest tenant of bench.env,
@@ -76,10 +74,7 @@ final class Workloads {
     }
 
     ClassicHttpRequest postJson(String url, String auth, String json) {
-        var request = new HttpPost(url);
-        request.setHeader("Authorization", auth);
-        request.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON));
-        return request;
+        return Bench.withJson(new HttpPost(url), auth, json);
     }
 
     String randomUser() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
 /**
@@ -93,20 +94,25 @@ final class ArchivingDatabase implements PostgresServer {
      */
     void replay(boolean running) throws SQLException {
         try (var db = connect(); var statement = db.createStatement()) {
-            statement.execute(running ? "select pg_wal_replay_resume()" : "select pg_wal_replay_pause()");
+            if (running) {
+                statement.execute("select pg_wal_replay_resume()");
+                return;
+            }
+            statement.execute("select pg_wal_replay_pause()");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!running) {
-                try (var rs = statement.executeQuery("select pg_get_wal_replay_pause_state()")) {
-                    rs.next();
-                    if (rs.getString(1).equals("paused")) {
-                        return;
-                    }
-                }
+            while (!paused(statement)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the standby's replay did not pause within 10 s");
                 }
                 ServiceProcess.pause(Duration.ofMillis(10));
             }
+        }
+    }
+
+    private static boolean paused(Statement statement) throws SQLException {
+        try (var rs = statement.executeQuery("select pg_get_wal_replay_pause_state()")) {
+            rs.next();
+            return rs.getString(1).equals("paused");
         }
     }
 
