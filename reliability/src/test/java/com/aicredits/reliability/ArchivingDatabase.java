@@ -89,8 +89,8 @@ final class ArchivingDatabase implements PostgresServer {
 
     /**
      * On a standby: pauses ({@code false}) or resumes ({@code true}) the replay of the primary's WAL. A pause returns
-     * once replay has stopped: {@code pg_wal_replay_pause()} only asks for it, and replay went on for a moment after
-     * (ReadScalingTest once saw a read served by the standby right after asking, as it had caught up meanwhile).
+     * once replay has stopped: {@code pg_wal_replay_pause()} only asks for it, and replay goes on until the startup
+     * process next looks.
      */
     void replay(boolean running) throws SQLException {
         try (var db = connect(); var statement = db.createStatement()) {
