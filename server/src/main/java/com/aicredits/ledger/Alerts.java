@@ -39,8 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * after the commit that crosses again fires again. After each commits the user and the pool are queued here and
  * checked against their thresholds every {@code aicredits.alerts.interval} (500 ms) by state, not by crossing: a
  * figure above its threshold re-arms, one at or below fires if it has not. The tenant's total available falls with
- * every charge but is spread over the 128 slots of tenant_totals, so a charge only queues its tenant for that same
- * check.
+ * every charge but is spread over the 128 slots of tenant_totals (V32), so a charge only queues its tenant for that
+ * same check.
  *
  * <p>A per-user crossing is claimed just after the charge commits, and those queues live in memory: a crash in
  * between would lose the alert, which {@link AlertSweep} finds and raises.

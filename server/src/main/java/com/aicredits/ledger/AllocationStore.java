@@ -66,9 +66,8 @@ class AllocationStore {
 
     /**
      * Row-locks the accounts of these users (those that exist), in user id order. A transaction that changes several
-     * accounts takes all their locks first: changing an account also updates its slot of tenant_totals (V4), and a
-     * charge takes its account, then that slot; locking an account after touching some slot could wait for a charge
-     * that waits for that slot, a deadlock.
+     * accounts takes all their locks first, in the order every such transaction uses, so two of them queue instead
+     * of deadlocking.
      */
     void lockAccounts(TenantId tenant, List<UserId> users) {
         if (users.isEmpty()) {

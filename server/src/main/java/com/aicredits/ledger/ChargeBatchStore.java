@@ -92,12 +92,6 @@ class ChargeBatchStore {
              where tenant_id = :tenant and user_id = any(cast(:users as uuid[]))
                for update skip locked""";
 
-    static final String LOCK_TOTALS = """
-            select slot from tenant_totals
-             where tenant_id = :tenant
-               and slot in (select total_slot(u) from unnest(cast(:users as uuid[])) u)
-             order by slot for update""";
-
     /** Whether the tenant has its pool (every tenant has one from its creation). */
     boolean tenantExists(TenantId tenant) {
         return jdbc.sql("select exists (select 1 from pools where tenant_id = ?)").param(tenant.value())
@@ -118,19 +112,6 @@ class ChargeBatchStore {
                 .param("tenant", tenant.value())
                 .param("users", users.stream().map(u -> u.value().toString()).toArray(String[]::new))
                 .query((rs, n) -> new UserId(rs.getObject(1, java.util.UUID.class))).list());
-    }
-
-    /**
-     * Locks, in slot order, the tenant_totals slots these users count in (V4__tenant_totals.sql), which the
-     * accounts trigger updates as each charge applies. Taken after the accounts, as a single charge takes its one
-     * slot after its account: without it a batch took its slots in whatever order its rows were updated, and two
-     * batches deadlocked on them.
-     */
-    void lockTotals(TenantId tenant, List<UserId> users) {
-        jdbc.sql(LOCK_TOTALS)
-                .param("tenant", tenant.value())
-                .param("users", users.stream().map(u -> u.value().toString()).toArray(String[]::new))
-                .query((rs, n) -> rs.getObject(1)).list();
     }
 
     /** Applies one round; answers the admitted items' figures after their charge, by position. */

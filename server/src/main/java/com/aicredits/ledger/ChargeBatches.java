@@ -206,9 +206,6 @@ class ChargeBatches {
         }
         var results = new HashMap<Integer, Outcome<Settled>>();
         var charged = new ArrayList<Charged>();
-        if (!thisPass.isEmpty()) {
-            store.lockTotals(tenant, thisPass.stream().map(p -> items.get(p).userId()).distinct().toList());
-        }
         for (var round : rounds(items, thisPass)) {
             var admitted = store.chargeRound(tenant, round, actor, now);
             for (var item : round) {

@@ -4,11 +4,11 @@ import java.util.function.Supplier;
 import org.springframework.dao.PessimisticLockingFailureException;
 
 /**
- * Transactions that change many users at once (allowance grants, bulk changes) take their accounts in order, but the
- * running totals' slots (V4) are taken by triggers as each account changes, in no order: two such transactions, or
- * one and a batch of charges, or one and a single charge (its account first, then its slot), can deadlock, and
- * PostgreSQL then rolls one back whole. Running it again is safe for exactly that reason; after three tries the
- * failure goes to the caller (the API answers it with 503).
+ * A transaction that PostgreSQL rolls back to break a deadlock, or that loses a lock race it cannot win by waiting,
+ * applied nothing, so running it again is safe; after three tries the failure goes to the caller (the API answers it
+ * with 503). Transactions over many users take their accounts in order, and the running totals no longer make a
+ * writer wait (V32__totals_without_waits.sql), so this is rare: it takes a lock order the service does not control,
+ * such as an operator's transaction, or 128 transactions of one tenant holding all its totals' slots at once.
  */
 final class LockConflicts {
 

@@ -15,10 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Two steps. The allowance is stored inside the registration's transaction, so it commits with the user or not
  * at all. The current period is granted right after that commits, in a transaction of its own: not inside the
- * registration's, which holds the new user's slot of tenant_totals (V4) and would then wait for the pool lock,
- * while a period job batch holding the pool lock may wait for that slot: a deadlock. An instance dying between the
- * two commits leaves a stored allowance with no grant for the period, which is exactly what the period job grants
- * on its next run: the user still gets it, at most a job interval later, and once.
+ * registration's, so that no registration waits for the pool lock (a grant takes it) while holding what it wrote:
+ * with the totals' slots of V4, a period job batch holding the pool lock waited for those, a deadlock. An instance
+ * dying between the two commits leaves a stored allowance with no grant for the period, which is exactly what the
+ * period job grants on its next run: the user still gets it, at most a job interval later, and once.
  */
 @Component
 class RoleDefaults {

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A single charge that PostgreSQL picks to break a deadlock is charged again, not failed: it takes its account, then
- * its running totals' slot (V4), while a transaction over many users may hold that slot and want the account. Seen in
- * CI as a deadlock between a charge and an allowance grant, which reached the caller as an error (a 500 over HTTP).
- * Here the other transaction is the test's own, in the order that makes the charge the one rolled back: the charge
- * waits first, so its deadlock check (after PostgreSQL's deadlock_timeout) finds the cycle.
+ * A single charge that PostgreSQL picks to break a deadlock is charged again, not failed. Seen in CI, before V32, as
+ * a deadlock between a charge and an allowance grant over a running totals' slot, which reached the caller as an
+ * error (a 500 over HTTP). Since V32 a charge waits for a slot only when other transactions hold all 128 of its
+ * tenant's; the test's own transaction does, then wants the charge's account. The charge waits first, so its
+ * deadlock check (after PostgreSQL's deadlock_timeout) finds the cycle and it is the one rolled back.
  */
 @TestApplication
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
@@ -45,11 +45,11 @@ class DeadlockRetryTest {
             try (var statement = other.createStatement()) {
                 statement.execute("set local deadlock_timeout = '20s'");
             }
-            lock(other, "select 1 from tenant_totals where tenant_id = ? and slot = total_slot(?) for update", t, user);
+            lockAllSlots(other, t);
             charge = CompletableFuture.supplyAsync(() -> ledger.charge(t.tenant, new RequestId("deadlock-victim"), user,
                     "canvas", Credits.of(2), LedgerFixture.FEATURE));
             HeldLocks.awaitWaiterOn(other);
-            // The charge holds the account and waits for the slot; now the other transaction wants the account.
+            // The charge holds the account and waits for its slot; now the other transaction wants the account.
             lock(other, "select 1 from accounts where tenant_id = ? and user_id = ? for update", t, user);
             assertThat(charge).as("the charge, run again, waits for the account").isNotDone();
             other.commit();
@@ -57,6 +57,19 @@ class DeadlockRetryTest {
         assertThat(charge.get(30, TimeUnit.SECONDS)).as("the charge's answer").isInstanceOf(Outcome.Done.class);
         assertThat(t.balance(user).remaining()).isEqualTo(Credits.of(8));
         t.assertReconciles();
+    }
+
+    private static void lockAllSlots(Connection connection, LedgerFixture t) throws SQLException {
+        try (var statement = connection.prepareStatement("select slot from tenant_totals where tenant_id = ? for update")) {
+            statement.setObject(1, t.tenant.value());
+            try (var rs = statement.executeQuery()) {
+                int slots = 0;
+                while (rs.next()) {
+                    slots++;
+                }
+                assertThat(slots).as("the tenant's totals slots").isEqualTo(128);
+            }
+        }
     }
 
     private static void lock(Connection connection, String sql, LedgerFixture t, UserId user) throws SQLException {

@@ -42,22 +42,6 @@ final class LedgerFixture {
         return result.orElseThrow().id();
     }
 
-    /**
-     * A new user who counts in another running-totals slot (V4) than each of {@code others}: for tests that hold one
-     * user's transaction open while another user's charge must go through (with random ids, 1 chance in 128 that two
-     * share a slot, and the second charge would wait for the first's slot lock).
-     */
-    UserId userApartFrom(org.springframework.jdbc.core.simple.JdbcClient jdbc, String name, UserId... others) {
-        var taken = java.util.Arrays.stream(others).map(UserId::value).toArray(UUID[]::new);
-        for (int n = 1; ; n++) {
-            var user = user(n == 1 ? name : name + " " + n);
-            if (!jdbc.sql("select total_slot(?) = any(select total_slot(u) from unnest(?) u)")
-                    .params(user.value(), taken).query(Boolean.class).single()) {
-                return user;
-            }
-        }
-    }
-
     LedgerFixture purchased(String amount) {
         assertThat(ledger.purchase(tenant, credits(amount), "PO-" + UUID.randomUUID(), null, ADMIN, null))
                 .isInstanceOf(Outcome.Done.class);

@@ -101,7 +101,7 @@ class PerTenantStatementsTest {
         var fixture = new LedgerFixture(ledger, directory);
         UUID user = fixture.user("Ada").value();
         for (String statement : List.of(ChargeBatchStore.LOCK_ACCOUNTS, ChargeBatchStore.LOCK_FREE_ACCOUNTS,
-                ChargeBatchStore.LOCK_TOTALS, ChargeBatchStore.CHARGE_ROUND)) {
+                ChargeBatchStore.CHARGE_ROUND)) {
             String plan = jdbc.sql("explain (format json) " + statement)
                     .param("tenant", fixture.tenant.value()).param("users", new String[] {user.toString()})
                     .param("requests", new String[] {"per-tenant-round"}).param("features", new String[] {"chat"})

@@ -203,7 +203,7 @@ class UsageTest {
     @Test
     void an_entry_that_commits_after_a_later_one_is_folded_once_not_skipped() throws Exception {
         var ada = t.user("Ada Lovelace");
-        var bob = t.userApartFrom(jdbc, "Bob Noyce", ada);
+        var bob = t.user("Bob Noyce");
         t.assigned(ada, "100");
         t.assigned(bob, "100");
         ledger.overTime().fold();
