@@ -6,42 +6,39 @@
 -- 25-41 % faster with the trigger off), and a single charge could wait for a slot held by a transaction that wanted
 -- its account: a deadlock (LockConflicts).
 --
--- Now each statement adds the sum of its rows' changes, per tenant, to one slot that its transaction holds: the slot
--- it took earlier in the transaction, else its backend's own slot if no one holds it, else any free one (SKIP
--- LOCKED). A writer never waits on the totals unless another 128 transactions each hold one of its tenant's slots.
--- A slot no longer belongs to any user; only a tenant's sum over its slots means anything, and that is all that the
--- summary, the alerts and the reconciliation read. The sums carry over unchanged.
-
--- The slot of the tenant that this transaction adds to, locked by it. Remembered for the rest of the transaction in
--- a transaction-local setting, which a rolled-back savepoint undoes together with the lock taken under it.
-create function totals_slot(tenant uuid) returns smallint language plpgsql as $$
-declare
-    held text := current_setting('aicredits.totals_slot', true);
-    own  smallint := (pg_backend_pid() & 127)::smallint;
-    s    smallint;
-begin
-    if held like tenant::text || '/%' then
-        return split_part(held, '/', 2)::smallint;
-    end if;
-    select slot into s from tenant_totals where tenant_id = tenant and slot = own for update skip locked;
-    if s is null then
-        select slot into s from tenant_totals where tenant_id = tenant limit 1 for update skip locked;
-    end if;
-    -- Every slot held by another transaction: this one waits for its own, as every writer did before.
-    s := coalesce(s, own);
-    perform set_config('aicredits.totals_slot', tenant::text || '/' || s, true);
-    return s;
-end $$;
+-- Now each statement adds the sum of its rows' changes, per tenant, to one slot that its transaction holds: its
+-- backend's own slot if no other transaction holds it, else the next free one. A transaction holds a slot by a
+-- transaction-level advisory lock on (tenant, slot), tried without waiting: an in-memory lock, where a row lock
+-- taken by SELECT ... FOR UPDATE SKIP LOCKED would be written to the table and its WAL on every statement. The
+-- slot's row is then updated by one transaction at a time, so the UPDATE does not wait; only if 128 other
+-- transactions each hold one of the tenant's slots does it wait for its own. A slot no longer belongs to any user;
+-- only a tenant's sum over its slots means anything, and that is all that the summary, the alerts and the
+-- reconciliation read. The sums carry over unchanged.
+--
+-- Statement triggers cost more than V4's row triggers for a statement of one row (the transition tables' sum is a
+-- query), and much less for a statement of many: BENCHMARKS.md, "Issue 16, session 22".
 
 create function add_to_totals(tenant uuid, consumed_delta bigint, accounts_delta bigint, users_delta bigint)
     returns void language plpgsql as $$
 declare
-    s smallint;
+    own  smallint := (pg_backend_pid() & 127)::smallint;
+    tenant_key int := hashtext(tenant::text); -- tenants whose hashes collide share lock names, never a slot row
+    s    smallint := own;
 begin
     if consumed_delta = 0 and accounts_delta = 0 and users_delta = 0 then
         return;
     end if;
-    s := totals_slot(tenant);
+    -- A transaction takes again the lock it holds (they are re-entrant): its statements keep to its own slot.
+    if not pg_try_advisory_xact_lock(tenant_key, own) then
+        s := null;
+        for step in 1..127 loop
+            if pg_try_advisory_xact_lock(tenant_key, (own + step) & 127) then
+                s := (own + step) & 127;
+                exit;
+            end if;
+        end loop;
+        s := coalesce(s, own);
+    end if;
     update tenant_totals
        set consumed = consumed + consumed_delta, active_accounts = active_accounts + accounts_delta,
            active_users = active_users + users_delta

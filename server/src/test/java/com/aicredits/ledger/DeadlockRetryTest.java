@@ -45,7 +45,7 @@ class DeadlockRetryTest {
             try (var statement = other.createStatement()) {
                 statement.execute("set local deadlock_timeout = '20s'");
             }
-            lockAllSlots(other, t);
+            TotalsSlots.holdAllBut(other, t.tenant, -1);
             charge = CompletableFuture.supplyAsync(() -> ledger.charge(t.tenant, new RequestId("deadlock-victim"), user,
                     "canvas", Credits.of(2), LedgerFixture.FEATURE));
             HeldLocks.awaitWaiterOn(other);
@@ -57,19 +57,6 @@ class DeadlockRetryTest {
         assertThat(charge.get(30, TimeUnit.SECONDS)).as("the charge's answer").isInstanceOf(Outcome.Done.class);
         assertThat(t.balance(user).remaining()).isEqualTo(Credits.of(8));
         t.assertReconciles();
-    }
-
-    private static void lockAllSlots(Connection connection, LedgerFixture t) throws SQLException {
-        try (var statement = connection.prepareStatement("select slot from tenant_totals where tenant_id = ? for update")) {
-            statement.setObject(1, t.tenant.value());
-            try (var rs = statement.executeQuery()) {
-                int slots = 0;
-                while (rs.next()) {
-                    slots++;
-                }
-                assertThat(slots).as("the tenant's totals slots").isEqualTo(128);
-            }
-        }
     }
 
     private static void lock(Connection connection, String sql, LedgerFixture t, UserId user) throws SQLException {

@@ -16,8 +16,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The summary's running totals (V32__totals_without_waits.sql) never make a writer wait while a slot of its tenant is
- * free: a charge and a batch go through while another transaction holds 127 of the tenant's 128 slots, and the totals
- * still add up. Before V32 each user counted in a slot of its own, and a charge waited for whoever held that slot
+ * free: a charge and a batch go through while another transaction holds 127 of the tenant's 128 slots (as writers
+ * hold them), and the totals still add up. Before V32 each user counted in a slot of its own, and a charge waited for whoever held that slot
  * (a batch of 100 charges held about 70 of them until it committed).
  */
 @TestApplication
@@ -37,14 +37,7 @@ class RunningTotalsTest extends ChargeBatchContext {
         CompletableFuture<List<Outcome<Settled>>> batch;
         try (Connection other = dataSource.getConnection()) {
             other.setAutoCommit(false);
-            try (var statement = other.prepareStatement(
-                    "select count(*) from (select slot from tenant_totals where tenant_id = ? and slot <> 77 for update) s")) {
-                statement.setObject(1, t.tenant.value());
-                try (var rs = statement.executeQuery()) {
-                    rs.next();
-                    assertThat(rs.getInt(1)).as("slots held by the other transaction").isEqualTo(127);
-                }
-            }
+            TotalsSlots.holdAllBut(other, t.tenant, 77);
             charge = CompletableFuture.supplyAsync(() -> ledger.charge(t.tenant, new RequestId("single"), ada, "canvas",
                     Credits.of(2), LedgerFixture.FEATURE));
             assertThat(charge.get(20, TimeUnit.SECONDS)).as("the charge, answered while the slots are held")
