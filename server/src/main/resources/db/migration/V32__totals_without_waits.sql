@@ -6,31 +6,38 @@
 -- 25-41 % faster with the trigger off), and a single charge could wait for a slot held by a transaction that wanted
 -- its account: a deadlock (LockConflicts).
 --
--- Now each statement adds the sum of its rows' changes, per tenant, to one slot that its transaction holds: its
--- backend's own slot if no other transaction holds it, else the next free one. A transaction holds a slot by a
+-- Now each change goes to a slot that its transaction holds: the changed user's own slot if no other transaction
+-- holds it, else the transaction's backend's slot, else the next free one. A transaction holds a slot by a
 -- transaction-level advisory lock on (tenant, slot), tried without waiting: an in-memory lock, where a row lock
--- taken by SELECT ... FOR UPDATE SKIP LOCKED would be written to the table and its WAL on every statement. The
--- slot's row is then updated by one transaction at a time, so the UPDATE does not wait; only if 128 other
--- transactions each hold one of the tenant's slots does it wait for its own. A slot no longer belongs to any user;
--- only a tenant's sum over its slots means anything, and that is all that the summary, the alerts and the
--- reconciliation read. The sums carry over unchanged.
+-- taken by SELECT ... FOR UPDATE SKIP LOCKED would be written to the table and its WAL each time. The slot's row is
+-- then updated by one transaction at a time, so no writer waits on the totals, unless 128 other transactions each
+-- hold one of its tenant's slots (then it waits for its backend's). A slot no longer belongs to a user; only a
+-- tenant's sum over its slots means anything, and that is all that the summary, the alerts and the reconciliation
+-- read. The sums carry over unchanged.
 --
--- Statement triggers cost more than V4's row triggers for a statement of one row (the transition tables' sum is a
--- query), and much less for a statement of many: BENCHMARKS.md, "Issue 16, session 22".
+-- Updates stay row triggers naming their columns, with a WHEN, so a statement that changes no total (an
+-- authorization's hold) costs nothing; the user's own slot first spreads a statement over many rows across the slots
+-- (one row updated again and again by one transaction costs more each time: its earlier versions are not yet
+-- prunable). Inserts are statement triggers, summed over the statement's rows (a seed of 100,000 accounts adds once).
+-- Statement triggers for updates too were tried and not kept: an authorization then paid for a query over the
+-- transition tables (BENCHMARKS.md, "Issue 16, session 22").
 
-create function add_to_totals(tenant uuid, consumed_delta bigint, accounts_delta bigint, users_delta bigint)
-    returns void language plpgsql as $$
+create function add_to_totals(tenant uuid, preferred smallint, consumed_delta bigint, accounts_delta bigint,
+        users_delta bigint) returns void language plpgsql as $$
 declare
-    own  smallint := (pg_backend_pid() & 127)::smallint;
     tenant_key int := hashtext(tenant::text); -- tenants whose hashes collide share lock names, never a slot row
-    s    smallint := own;
+    own        smallint := (pg_backend_pid() & 127)::smallint;
+    s          smallint;
 begin
     if consumed_delta = 0 and accounts_delta = 0 and users_delta = 0 then
         return;
     end if;
-    -- A transaction takes again the lock it holds (they are re-entrant): its statements keep to its own slot.
-    if not pg_try_advisory_xact_lock(tenant_key, own) then
-        s := null;
+    -- A transaction takes again a lock it holds (they are re-entrant), so its changes keep to the slots it has.
+    if pg_try_advisory_xact_lock(tenant_key, preferred) then
+        s := preferred;
+    elsif pg_try_advisory_xact_lock(tenant_key, own) then
+        s := own;
+    else
         for step in 1..127 loop
             if pg_try_advisory_xact_lock(tenant_key, (own + step) & 127) then
                 s := (own + step) & 127;
@@ -45,45 +52,28 @@ begin
      where tenant_id = tenant and slot = s;
 end $$;
 
--- Statement triggers over the transition tables: new rows count in, old rows count out. (A trigger with transition
--- tables cannot name columns, so an update of other columns, such as an authorization's hold, sums to nothing.)
 create or replace function count_account_totals() returns trigger language plpgsql as $$
-declare
-    d record;
 begin
-    for d in select tenant_id, sum(consumed)::bigint as consumed, sum(active)::bigint as active
-               from (select tenant_id, consumed, active::int as active from new_rows
-                     union all
-                     select tenant_id, -consumed, -active::int from old_rows) c
-              group by tenant_id order by tenant_id loop
-        perform add_to_totals(d.tenant_id, d.consumed, d.active, 0);
-    end loop;
+    perform add_to_totals(new.tenant_id, (hashtext(new.user_id::text) & 127)::smallint,
+                          new.consumed - old.consumed, new.active::int - old.active::int, 0);
     return null;
 end $$;
 
--- An insert has only new rows.
 create function count_new_account_totals() returns trigger language plpgsql as $$
 declare
     d record;
 begin
     for d in select tenant_id, sum(consumed)::bigint as consumed, count(*) filter (where active) as active
                from new_rows group by tenant_id order by tenant_id loop
-        perform add_to_totals(d.tenant_id, d.consumed, d.active, 0);
+        perform add_to_totals(d.tenant_id, (pg_backend_pid() & 127)::smallint, d.consumed, d.active, 0);
     end loop;
     return null;
 end $$;
 
 create or replace function count_user_totals() returns trigger language plpgsql as $$
-declare
-    d record;
 begin
-    for d in select tenant_id, sum(active)::bigint as active
-               from (select tenant_id, active::int as active from new_rows
-                     union all
-                     select tenant_id, -active::int from old_rows) c
-              group by tenant_id order by tenant_id loop
-        perform add_to_totals(d.tenant_id, 0, 0, d.active);
-    end loop;
+    perform add_to_totals(new.tenant_id, (hashtext(new.id::text) & 127)::smallint, 0, 0,
+                          new.active::int - old.active::int);
     return null;
 end $$;
 
@@ -93,7 +83,7 @@ declare
 begin
     for d in select tenant_id, count(*) filter (where active) as active
                from new_rows group by tenant_id order by tenant_id loop
-        perform add_to_totals(d.tenant_id, 0, 0, d.active);
+        perform add_to_totals(d.tenant_id, (pg_backend_pid() & 127)::smallint, 0, 0, d.active);
     end loop;
     return null;
 end $$;
@@ -101,13 +91,14 @@ end $$;
 drop trigger account_totals on accounts;
 create trigger account_totals_new after insert on accounts referencing new table as new_rows
     for each statement execute function count_new_account_totals();
-create trigger account_totals after update on accounts referencing old table as old_rows new table as new_rows
-    for each statement execute function count_account_totals();
+create trigger account_totals after update of consumed, active on accounts
+    for each row when (new.consumed <> old.consumed or new.active <> old.active)
+    execute function count_account_totals();
 
 drop trigger user_totals on users;
 create trigger user_totals_new after insert on users referencing new table as new_rows
     for each statement execute function count_new_user_totals();
-create trigger user_totals after update on users referencing old table as old_rows new table as new_rows
-    for each statement execute function count_user_totals();
+create trigger user_totals after update of active on users
+    for each row when (new.active <> old.active) execute function count_user_totals();
 
 drop function total_slot(uuid);
