@@ -46,9 +46,10 @@ class LedgerQueries {
 
     /**
      * Utilized, users with credits and users come from the tenant's running totals (128 slot rows kept by
-     * statement triggers, see V4__tenant_totals.sql and V32__totals_without_waits.sql), not from scanning its accounts and users, and not from the pool
-     * row, which every charge would then contend on. The deactivated people whose allocation is still open are
-     * counted from the directory's few inactive people (the partial index users_inactive, V31), not its many.
+     * triggers, see V4__tenant_totals.sql and V32__totals_without_waits.sql), not from scanning its accounts and
+     * users, and not from the pool row, which every charge would then contend on. The deactivated people whose
+     * allocation is still open are counted from the directory's few inactive people (the partial index
+     * users_inactive, V31), not its many.
      */
     Optional<Summary> summary(TenantId tenant) {
         return jdbc.sql(SUMMARY)
