@@ -21,6 +21,11 @@
 -- prunable). Inserts are statement triggers, summed over the statement's rows (a seed of 100,000 accounts adds once).
 -- Statement triggers for updates too were tried and not kept: an authorization then paid for a query over the
 -- transition tables (BENCHMARKS.md, "Issue 16, session 22").
+--
+-- A transaction holds at most 128 of these locks per tenant it changes. The service never changes two tenants'
+-- accounts in one transaction, but a hand-written statement over the accounts of many large tenants at once could
+-- outgrow PostgreSQL's lock table (max_locks_per_transaction x max_connections, 6,400 by default): split such a
+-- statement by tenant.
 
 create function add_to_totals(tenant uuid, preferred smallint, consumed_delta bigint, accounts_delta bigint,
         users_delta bigint) returns void language plpgsql as $$
