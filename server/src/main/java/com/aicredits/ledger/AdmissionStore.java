@@ -8,6 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -59,6 +62,39 @@ class AdmissionStore {
                 .param("expires", expiresAt.atOffset(ZoneOffset.UTC))
                 .param("settleBy", settleBy.atOffset(ZoneOffset.UTC))
                 .query(AdmissionStore::admission).optional();
+    }
+
+    /** One item of an authorizations round (group commit, {@link HoldGatherer}). */
+    record Hold(RequestId request, UserId user, String feature, long amount) {
+    }
+
+    /**
+     * Authorizes a round of holds: credits_authorize_round (V33__hold_rounds.sql), one round trip and one commit,
+     * each item by credits_authorize under its account's lock. Answers the admitted items' figures by their index in
+     * the round; an item missing was refused, or its request id is already recorded.
+     */
+    static final String AUTHORIZE_ROUND = """
+            select item, remaining, held, assigned
+              from credits_authorize_round(:tenant, cast(:users as uuid[]), cast(:requests as text[]),
+                                           cast(:features as text[]), cast(:amounts as bigint[]), :actor, :now,
+                                           :expires, :settleBy)""";
+
+    Map<Integer, Admission> authorizeRound(TenantId tenant, List<Hold> round, Actor actor, Instant now,
+            Instant expiresAt, Instant settleBy) {
+        var admitted = new HashMap<Integer, Admission>();
+        jdbc.sql(AUTHORIZE_ROUND)
+                .param("tenant", tenant.value())
+                .param("users", round.stream().map(h -> h.user().value().toString()).toArray(String[]::new))
+                .param("requests", round.stream().map(h -> h.request().value()).toArray(String[]::new))
+                .param("features", round.stream().map(Hold::feature).toArray(String[]::new))
+                .param("amounts", round.stream().mapToLong(Hold::amount).toArray())
+                .param("actor", actor.name())
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .param("expires", expiresAt.atOffset(ZoneOffset.UTC))
+                .param("settleBy", settleBy.atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> admitted.put(rs.getInt("item") - 1, admission(rs, n)))
+                .list();
+        return admitted;
     }
 
     Optional<Admission> charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost,

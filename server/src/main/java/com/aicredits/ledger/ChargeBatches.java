@@ -169,7 +169,7 @@ class ChargeBatches {
             if (item.userId() == null || item.userId().value() == null) {
                 return Optional.of(Refused.invalid(at + ".userId", at + ".userId is required"));
             }
-            var refused = Checks.request(item.requestId(), item.feature()).or(() -> Checks.cost(item.cost()));
+            var refused = Checks.charge(item.requestId(), item.feature(), item.cost());
             if (refused.isPresent()) {
                 var r = refused.get();
                 return Optional.of(new Refused<>(r.reason(), at + ": " + r.message(), r.limit(),

@@ -73,6 +73,19 @@ final class Checks {
                 : Optional.empty());
     }
 
+    /** An authorization as asked; an absent estimate takes the feature's default. */
+    static Optional<Refused<?>> authorization(RequestId request, String feature, Credits estimate) {
+        return request(request, feature).or(() -> estimate == null ? Optional.empty() : amount(estimate));
+    }
+
+    static Optional<Refused<?>> charge(RequestId request, String feature, Credits cost) {
+        return request(request, feature).or(() -> cost(cost));
+    }
+
+    static Optional<Refused<?>> settlement(RequestId request, Credits cost) {
+        return requestId(request).or(() -> cost(cost));
+    }
+
     /** A note or reference as stored: stripped, and absent when blank. */
     static String stored(String text) {
         return text == null || text.isBlank() ? null : text.strip();

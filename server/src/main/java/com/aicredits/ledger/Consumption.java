@@ -46,18 +46,16 @@ class Consumption {
 
     Outcome<Authorized> authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits estimate,
             Actor actor) {
-        var invalid = Checks.request(request, feature).or(() -> estimate == null ? Optional.empty() : Checks.amount(estimate));
+        var invalid = Checks.authorization(request, feature, estimate);
         if (invalid.isPresent()) {
             return invalid.get().as();
         }
-        Credits hold = estimate != null ? estimate : settings.estimateFor(feature);
+        Credits hold = holdFor(feature, estimate);
         return admit(tenant, request, user,
                 now -> {
-                    Instant expiresAt = now.plus(settings.holdTtl());
-                    return admission.authorize(tenant, request, user, feature, hold, actor, now, expiresAt,
-                                    now.plus(settings.settleDeadline()))
-                            // A hold moves no figure an alert watches (Alerts.Figures#exhausted): nothing to check.
-                            .map(a -> new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false));
+                    Instant expiresAt = expiresAt(now);
+                    return admission.authorize(tenant, request, user, feature, hold, actor, now, expiresAt, settleBy(now))
+                            .map(a -> authorized(request, hold, a, expiresAt));
                 },
                 r -> !r.charge() && r.userId().equals(user) && r.feature().equals(feature)
                         ? Outcome.done(new Authorized(request, new Credits(r.held()), new Credits(r.availableAfter()),
@@ -65,8 +63,27 @@ class Consumption {
                         : Checks.requestIdReused(request));
     }
 
+    /** The hold an authorization places: its estimate, or the feature's default. */
+    Credits holdFor(String feature, Credits estimate) {
+        return estimate != null ? estimate : settings.estimateFor(feature);
+    }
+
+    /** When holds placed now expire, and when their requests must be settled by. */
+    Instant expiresAt(Instant now) {
+        return now.plus(settings.holdTtl());
+    }
+
+    Instant settleBy(Instant now) {
+        return now.plus(settings.settleDeadline());
+    }
+
+    /** An admitted authorization's answer. A hold moves no figure an alert watches (Alerts.Figures#exhausted). */
+    static Authorized authorized(RequestId request, Credits hold, AdmissionStore.Admission a, Instant expiresAt) {
+        return new Authorized(request, hold, new Credits(a.remaining() - a.held()), expiresAt, false);
+    }
+
     Outcome<Settled> charge(TenantId tenant, RequestId request, UserId user, String feature, Credits cost, Actor actor) {
-        var invalid = Checks.request(request, feature).or(() -> Checks.cost(cost));
+        var invalid = Checks.charge(request, feature, cost);
         if (invalid.isPresent()) {
             return invalid.get().as();
         }
@@ -150,17 +167,13 @@ class Consumption {
     }
 
     Outcome<Settled> settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
-        var invalid = Checks.requestId(request).or(() -> Checks.cost(cost));
+        var invalid = Checks.settlement(request, cost);
         if (invalid.isPresent()) {
             return invalid.get().as();
         }
         var settled = LockConflicts.retried(() -> requests.settle(tenant, request, cost, actor, Clocks.now(clock)));
         if (settled.isPresent()) {
-            var s = settled.get();
-            alerts.consumed(tenant, s.userId(), new Alerts.Figures(s.assigned(), s.remaining() + cost.thousandths(), s.held() + s.release()),
-                    new Alerts.Figures(s.assigned(), s.remaining(), s.held()));
-            events.publishEvent(new CreditsChanged(tenant, settled.get().userId()));
-            return Outcome.done(new Settled(request, cost, new Credits(settled.get().remaining()), false));
+            return settled(tenant, request, cost, settled.get());
         }
         // Nothing in flight to settle: the answer is the request's final state.
         return requests.request(tenant, request).<Outcome<Settled>>map(r -> switch (r.status()) {
@@ -168,6 +181,14 @@ class Consumption {
             case VOIDED -> new Refused<>(Refusal.ALREADY_VOIDED, "the request was voided; it cannot be settled");
             case AUTHORIZED, EXPIRED -> deadlinePassed(r).<Settled>as();
         }).orElseGet(() -> Refused.notFound("request"));
+    }
+
+    /** What follows a committed settlement, single or in a group: the alerts it crosses, the live update, its answer. */
+    Outcome<Settled> settled(TenantId tenant, RequestId request, Credits cost, RequestStore.Settlement s) {
+        alerts.consumed(tenant, s.userId(), new Alerts.Figures(s.assigned(), s.remaining() + cost.thousandths(), s.held() + s.release()),
+                new Alerts.Figures(s.assigned(), s.remaining(), s.held()));
+        events.publishEvent(new CreditsChanged(tenant, s.userId()));
+        return Outcome.done(new Settled(request, cost, new Credits(s.remaining()), false));
     }
 
     Outcome<Voided> voidRequest(TenantId tenant, RequestId request, Actor actor) {

@@ -50,13 +50,15 @@ public class Ledger {
     private final AllowanceSchedule allowances;
     private final ChargeBatches chargeBatches;
     private final ChargeGatherer gatherer;
+    private final HoldGatherer holds;
 
     Ledger(Allocations allocations, BulkChanges bulkChanges, BulkAllowances bulkAllowances, Consumption consumption,
             LedgerQueries queries, AccountTable table, Reconciler reconciler, LedgerMetrics metrics, Allowances allowances,
             AllowanceStore allowanceStore, AllowancePeriods periods, UsageReports usage, UsageFolder folder,
-            ChargeBatches chargeBatches, ChargeGatherer gatherer) {
+            ChargeBatches chargeBatches, ChargeGatherer gatherer, HoldGatherer holds) {
         this.chargeBatches = chargeBatches;
         this.gatherer = gatherer;
+        this.holds = holds;
         this.allocations = allocations;
         this.bulkChanges = bulkChanges;
         this.consumption = consumption;
@@ -128,7 +130,7 @@ public class Ledger {
      */
     public Outcome<Authorized> authorize(TenantId tenant, RequestId request, UserId user, String feature,
             Credits estimate, Actor actor) {
-        return metrics.authorized(consumption.authorize(tenant, request, user, feature, estimate, actor));
+        return metrics.authorized(holds.authorize(tenant, request, user, feature, estimate, actor));
     }
 
     /** Authorize and settle in one call, for features that know their cost up front. */
@@ -156,7 +158,7 @@ public class Ledger {
      * until the request's settle deadline; after it, refused with REQUEST_EXPIRED.
      */
     public Outcome<Settled> settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
-        return metrics.settled(consumption.settle(tenant, request, cost, actor));
+        return metrics.settled(holds.settle(tenant, request, cost, actor));
     }
 
     /** Releases the request's hold without consuming anything. */

@@ -64,8 +64,7 @@ class LedgerMetrics {
     private final Counter settledCredits;
     private final Map<Operation, Map<Refusal, Counter>> refusals = new EnumMap<>(Operation.class);
     private final Counter expired;
-    private final DistributionSummary groups;
-    private final AtomicInteger queuedCharges = new AtomicInteger();
+    private final Map<String, GroupMeters> groupMeters = new ConcurrentHashMap<>();
     private final Timer reconciliations;
     /** NaN until known: before the first count, and while the database cannot be reached. */
     private volatile double openHolds = Double.NaN;
@@ -92,12 +91,6 @@ class LedgerMetrics {
                 refusal(admission, reason);
             }
         }
-        groups = DistributionSummary.builder("aicredits.charges.group.size")
-                .description("Single charges applied together by group commit: one sample per group, its size (1: alone)")
-                .register(registry);
-        Gauge.builder("aicredits.charges.queued", queuedCharges, AtomicInteger::get)
-                .description("Single charges inside the service waiting to join the next group (group commit)")
-                .register(registry);
         expired = Counter.builder("aicredits.holds.expired")
                 .description("Holds released by the sweeper because they outlived their time-to-live").register(registry);
         Gauge.builder("aicredits.holds.open", this, m -> m.openHolds)
@@ -150,14 +143,33 @@ class LedgerMetrics {
         return result;
     }
 
-    /** A group of single charges is applied (group commit; 1 is a charge that went alone). */
-    void grouped(int size) {
-        groups.record(size);
+    /**
+     * One kind of call's group commit (issue 16; {@code calls} is charges, authorizations or settlements): the sizes
+     * of its groups, one sample per group (1: a call that went alone), and how many calls wait for the next group.
+     */
+    GroupMeters groupMeters(String calls) {
+        return groupMeters.computeIfAbsent(calls, c -> {
+            var queued = new AtomicInteger();
+            Gauge.builder("aicredits." + c + ".queued", queued, AtomicInteger::get)
+                    .description("Single " + c + " inside the service waiting to join the next group (group commit)")
+                    .register(registry);
+            return new GroupMeters(DistributionSummary.builder("aicredits." + c + ".group.size")
+                    .description("Single " + c + " applied together by group commit: one sample per group, its size (1: alone)")
+                    .register(registry), queued);
+        });
     }
 
-    /** Charges joined ({@code +n}) or left ({@code -n}) a group commit queue. */
-    void queued(int change) {
-        queuedCharges.addAndGet(change);
+    record GroupMeters(DistributionSummary sizes, AtomicInteger waiting) {
+
+        /** A group is applied. */
+        void grouped(int size) {
+            sizes.record(size);
+        }
+
+        /** Calls joined ({@code +n}) or left ({@code -n}) the queue for the next group. */
+        void queued(int change) {
+            waiting.addAndGet(change);
+        }
     }
 
     Outcome<Settled> settled(Outcome<Settled> result) {

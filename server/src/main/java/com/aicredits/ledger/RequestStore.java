@@ -11,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -72,6 +74,28 @@ class RequestStore {
                 .param("tenant", tenant.value()).param("request", request.value()).param("cost", null, Types.BIGINT)
                 .param("actor", actor.name()).param("now", at(now))
                 .query(RequestStore::settlement).optional();
+    }
+
+    /**
+     * Settles (a cost) or voids (a null cost) a round of requests: credits_finish_round (V33__hold_rounds.sql), one
+     * round trip and one commit, each item by credits_finish. Answers the finished items by their index in the round;
+     * an item missing was not in flight (unknown, finished, or past its deadline).
+     */
+    static final String FINISH_ROUND = """
+            select item, user_id, remaining, held, assigned, release
+              from credits_finish_round(:tenant, cast(:requests as text[]), cast(:costs as bigint[]), :actor, :now)""";
+
+    Map<Integer, Settlement> finishRound(TenantId tenant, List<RequestId> round, List<Credits> costs, Actor actor,
+            Instant now) {
+        var finished = new HashMap<Integer, Settlement>();
+        jdbc.sql(FINISH_ROUND)
+                .param("tenant", tenant.value())
+                .param("requests", round.stream().map(RequestId::value).toArray(String[]::new))
+                .param("costs", costs.stream().map(c -> c == null ? null : c.thousandths()).toArray(Long[]::new))
+                .param("actor", actor.name()).param("now", at(now))
+                .query((rs, n) -> finished.put(rs.getInt("item") - 1, settlement(rs, n)))
+                .list();
+        return finished;
     }
 
     private static Settlement settlement(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

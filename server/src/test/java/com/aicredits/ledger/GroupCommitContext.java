@@ -7,11 +7,13 @@ import com.aicredits.shared.Refused;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * What the group commit tests share ({@link GroupCommitTest}, {@link GroupCommitPathsTest}). Tests that must be sure
+ * What the group commit tests share ({@link GroupCommitTest}, {@link GroupCommitPathsTest}, {@link HoldGroupCommitTest}). Tests that must be sure
  * charges were gathered use a gatherer of their own with one group in flight and a long gathering wait, and their
  * own meter registry to count the groups. Subclasses carry {@code @TestApplication}.
  */
@@ -24,6 +26,9 @@ abstract class GroupCommitContext {
     @Autowired Consumption consumption;
     @Autowired ChargeBatches batches;
     @Autowired RequestStore requests;
+    @Autowired AdmissionStore admission;
+    @Autowired ApplicationEventPublisher events;
+    @Autowired Clock clock;
 
     final SimpleMeterRegistry ownRegistry = new SimpleMeterRegistry();
 
@@ -33,18 +38,31 @@ abstract class GroupCommitContext {
                 new LedgerMetrics(ownRegistry, requests));
     }
 
+    /** Authorizations and settlements gathered by this test's settings, recorded in {@link #ownRegistry}. */
+    HoldGatherer holdGatherer(int inFlight, Duration maxWait, int maxItems) {
+        return new HoldGatherer(new GroupCommitSettings(true, maxItems, maxWait, inFlight), consumption, admission,
+                requests, events, clock, new LedgerMetrics(ownRegistry, requests));
+    }
+
     static DistributionSummary groups(MeterRegistry in) {
-        return in.get("aicredits.charges.group.size").summary();
+        return groups(in, "charges");
+    }
+
+    /** The group sizes of charges, authorizations or settlements. */
+    static DistributionSummary groups(MeterRegistry in, String calls) {
+        return in.get("aicredits." + calls + ".group.size").summary();
     }
 
     static Credits cost(long credits) {
         return Credits.of(credits);
     }
 
-    static String shown(Outcome<Settled> outcome) {
+    static String shown(Outcome<?> outcome) {
         return switch (outcome) {
-            case Outcome.Done<Settled>(var s) -> "SETTLED " + s.cost() + " " + s.remaining() + (s.replayed() ? " replayed" : "");
-            case Refused<Settled> r -> "REFUSED " + r.reason();
+            case Outcome.Done<?>(Settled s) -> "SETTLED " + s.cost() + " " + s.remaining() + (s.replayed() ? " replayed" : "");
+            case Outcome.Done<?>(Authorized a) -> "AUTHORIZED " + a.held() + " " + a.available() + (a.replayed() ? " replayed" : "");
+            case Outcome.Done<?>(var other) -> "DONE " + other;
+            case Refused<?> r -> "REFUSED " + r.reason();
         };
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aicredits.TestApplication;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.UserId;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -36,8 +34,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 class GroupCommitPathsTest extends GroupCommitContext {
 
     @Autowired ChargeBatchStore batchStore;
-    @Autowired ApplicationEventPublisher events;
-    @Autowired Clock clock;
     @Autowired BatchSettings batchSettings;
     @Autowired DataSource dataSource;
     @Autowired JdbcClient jdbc;

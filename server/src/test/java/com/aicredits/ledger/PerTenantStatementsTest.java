@@ -43,7 +43,7 @@ class PerTenantStatementsTest {
     }
 
     /**
-     * Authorize, charge, settle and void, and the sweeper's expiry, are functions (V30); what counts is each statement they run, so each is
+     * Authorize, charge, settle and void, their group commit rounds, and the sweeper's expiry, are functions (V30, V33); what counts is each statement they run, so each is
      * called for real and auto_explain hands back the plan of every statement inside (custom plans, so that the
      * plans show the tenant's id where the function binds it).
      */
@@ -60,6 +60,12 @@ class PerTenantStatementsTest {
         calls.put("settle", "select * from credits_finish('%s', 'settled', 500, 'test', now())".formatted(tenant));
         calls.put("authorize again", authorize.formatted(tenant, user, "voided"));
         calls.put("void", "select * from credits_finish('%s', 'voided', null, 'test', now())".formatted(tenant));
+        // Group commit's rounds (V33): their own locking statements, then the functions above, item by item.
+        calls.put("authorize round", ("select * from credits_authorize_round('%s', array['%s']::uuid[], array['round'], "
+                + "array['chat'], array[1000]::bigint[], 'test', now(), now() + interval '1 minute', now() + interval '1 hour')")
+                .formatted(tenant, user));
+        calls.put("settle round", "select * from credits_finish_round('%s', array['round'], array[500]::bigint[], 'test', now())"
+                .formatted(tenant));
         calls.put("authorize, due at once", authorize.replace("now() + interval '1 minute'", "now()").formatted(tenant, user, "expired"));
         calls.put("expire", "select * from credits_expire_one('%s', now() + interval '1 second')".formatted(tenant));
         // One transaction, its settings local to it: the connection goes back to the pool as it came (auto_explain

@@ -1,0 +1,102 @@
+package com.aicredits.ledger;
+
+import com.aicredits.ledger.AdmissionStore.Hold;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.TenantId;
+import com.aicredits.shared.UserId;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * Group commit of authorizations and settlements ({@link GroupCommit}): a group of concurrent
+ * {@code POST /consumption/authorize} (or {@code /settle}) calls of one tenant is one call of a round function
+ * (V33__hold_rounds.sql), which applies each item by the single call's own function. An item the round did not apply
+ * (refused, a repeated request id, nothing in flight to settle) is answered by the single path, which finds why.
+ */
+@Service
+class HoldGatherer {
+
+    private final Consumption consumption;
+    private final AdmissionStore admission;
+    private final RequestStore requests;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final GroupCommit<Authorization, Outcome<Authorized>> authorizations;
+    private final GroupCommit<Settlement, Outcome<Settled>> settlements;
+
+    HoldGatherer(GroupCommitSettings settings, Consumption consumption, AdmissionStore admission, RequestStore requests,
+            ApplicationEventPublisher events, Clock clock, LedgerMetrics metrics) {
+        this.consumption = consumption;
+        this.admission = admission;
+        this.requests = requests;
+        this.events = events;
+        this.clock = clock;
+        this.authorizations = new GroupCommit<>(settings, metrics, "authorizations",
+                (tenant, actor, a) -> consumption.authorize(tenant, a.request(), a.user(), a.feature(), a.estimate(), actor),
+                this::authorizeRound);
+        this.settlements = new GroupCommit<>(settings, metrics, "settlements",
+                (tenant, actor, s) -> consumption.settle(tenant, s.request(), s.cost(), actor),
+                this::settleRound);
+    }
+
+    /** One authorization as asked (estimate may be null) and the hold it places. */
+    private record Authorization(RequestId request, UserId user, String feature, Credits estimate, Credits hold) {
+    }
+
+    private record Settlement(RequestId request, Credits cost) {
+    }
+
+    Outcome<Authorized> authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits estimate,
+            Actor actor) {
+        if (user == null || user.value() == null || Checks.authorization(request, feature, estimate).isPresent()) {
+            // Refused by the single path, with the field it names.
+            return consumption.authorize(tenant, request, user, feature, estimate, actor);
+        }
+        return authorizations.submit(tenant, actor,
+                new Authorization(request, user, feature, estimate, consumption.holdFor(feature, estimate)));
+    }
+
+    Outcome<Settled> settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
+        if (Checks.settlement(request, cost).isPresent()) {
+            return consumption.settle(tenant, request, cost, actor);
+        }
+        return settlements.submit(tenant, actor, new Settlement(request, cost));
+    }
+
+    private List<Outcome<Authorized>> authorizeRound(TenantId tenant, List<Authorization> items, Actor actor) {
+        Instant now = Clocks.now(clock);
+        Instant expiresAt = consumption.expiresAt(now);
+        var admitted = admission.authorizeRound(tenant,
+                items.stream().map(a -> new Hold(a.request(), a.user(), a.feature(), a.hold().thousandths())).toList(),
+                actor, now, expiresAt, consumption.settleBy(now));
+        var answers = new ArrayList<Outcome<Authorized>>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            var a = admitted.get(i);
+            if (a == null) {
+                answers.add(null);
+            } else {
+                var item = items.get(i);
+                events.publishEvent(new CreditsChanged(tenant, item.user()));
+                answers.add(Outcome.done(Consumption.authorized(item.request(), item.hold(), a, expiresAt)));
+            }
+        }
+        return answers;
+    }
+
+    private List<Outcome<Settled>> settleRound(TenantId tenant, List<Settlement> items, Actor actor) {
+        var finished = requests.finishRound(tenant, items.stream().map(Settlement::request).toList(),
+                items.stream().map(Settlement::cost).toList(), actor, Clocks.now(clock));
+        var answers = new ArrayList<Outcome<Settled>>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            var s = finished.get(i);
+            var item = items.get(i);
+            answers.add(s == null ? null : consumption.settled(tenant, item.request(), item.cost(), s));
+        }
+        return answers;
+    }
+}
