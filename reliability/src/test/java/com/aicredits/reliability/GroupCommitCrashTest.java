@@ -8,9 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGKILL with group commit on (issue 16) and one group in flight per tenant, so the clients' single charges are
- * applied in gathered groups when the service is killed: the checks of {@link ServiceCrashTest}, charge by charge.
- * (Batches sent by clients are killed in {@link ServiceCrashTest}.)
+ * SIGKILL with group commit on (issue 16) and one group in flight per tenant and kind, so the clients' single
+ * charges, authorizations and settlements are applied in gathered groups when the service is killed: the checks of
+ * {@link ServiceCrashTest}, call by call. (Batches sent by clients are killed in {@link ServiceCrashTest}.)
  */
 class GroupCommitCrashTest {
 
@@ -18,7 +18,7 @@ class GroupCommitCrashTest {
     private static final int KILLS = 2;
 
     @Test
-    void everyAcknowledgedGatheredChargeIsAppliedExactlyOnceAcrossKills() throws Exception {
+    void everyAcknowledgedGatheredCallIsAppliedExactlyOnceAcrossKills() throws Exception {
         try (var rig = Rig.start("group-commit-crash", List.of("--aicredits.ledger.group-commit.enabled=true",
                 "--aicredits.ledger.group-commit.in-flight=1"))) {
             Random faults = rig.seed.stream(1);
@@ -32,11 +32,19 @@ class GroupCommitCrashTest {
             ServiceProcess.pause(Duration.ofSeconds(1));
             rig.workload.stop();
 
-            long charges = rig.journal.count(a -> a.operation().kind() == Operation.Kind.CHARGE && a.outcome().applied());
+            long charges = applied(rig, Operation.Kind.CHARGE);
+            long authorizations = applied(rig, Operation.Kind.AUTHORIZE);
+            long settlements = applied(rig, Operation.Kind.SETTLE);
             assertThat(charges).as("charges applied").isPositive();
+            assertThat(authorizations).as("authorizations applied").isPositive();
+            assertThat(settlements).as("settlements applied").isPositive();
             int checked = rig.verifyLedger();
-            rig.report("group-commit-crash", "%d SIGKILLs with gathered charges in flight, %d charges applied"
-                    .formatted(KILLS, charges), checked);
+            rig.report("group-commit-crash", "%d SIGKILLs with gathered calls in flight, %d charges, %d authorizations and %d settlements applied"
+                    .formatted(KILLS, charges, authorizations, settlements), checked);
         }
+    }
+
+    private static long applied(Rig rig, Operation.Kind kind) {
+        return rig.journal.count(a -> a.operation().kind() == kind && a.outcome().applied());
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Group commit (issue 16): concurrent single calls of one kind (charges, authorizations, settlements) of one tenant
@@ -96,7 +97,8 @@ final class GroupCommit<I, R> {
 
     /** Applies one well-formed call, in a group when others of its tenant are in flight; else alone. */
     R submit(TenantId tenant, Actor actor, I item) {
-        if (!settings.enabled()) {
+        if (!settings.enabled() || TransactionSynchronizationManager.isActualTransactionActive()) {
+            // Inside a caller's transaction a group would commit (or roll back) other callers' items with it.
             return single.apply(tenant, actor, item);
         }
         var lane = lanes.computeIfAbsent(new LaneKey(tenant, actor), k -> new Lane());

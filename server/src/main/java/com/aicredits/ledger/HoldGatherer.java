@@ -8,6 +8,8 @@ import com.aicredits.shared.UserId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -15,8 +17,9 @@ import org.springframework.stereotype.Service;
 /**
  * Group commit of authorizations and settlements ({@link GroupCommit}): a group of concurrent
  * {@code POST /consumption/authorize} (or {@code /settle}) calls of one tenant is one call of a round function
- * (V33__hold_rounds.sql), which applies each item by the single call's own function. An item the round did not apply
- * (refused, a repeated request id, nothing in flight to settle) is answered by the single path, which finds why.
+ * (V33__hold_rounds.sql), which applies the items under the single call's rule in one statement. An item the round
+ * did not apply (refused, a request id already recorded, nothing in flight to settle, a second item of a user or
+ * request id in the group) is answered by the single path, which finds why or applies it.
  */
 @Service
 class HoldGatherer {
@@ -69,34 +72,50 @@ class HoldGatherer {
     }
 
     private List<Outcome<Authorized>> authorizeRound(TenantId tenant, List<Authorization> items, Actor actor) {
-        Instant now = Clocks.now(clock);
-        Instant expiresAt = consumption.expiresAt(now);
-        var admitted = admission.authorizeRound(tenant,
-                items.stream().map(a -> new Hold(a.request(), a.user(), a.feature(), a.hold().thousandths())).toList(),
-                actor, now, expiresAt, consumption.settleBy(now));
-        var answers = new ArrayList<Outcome<Authorized>>(items.size());
+        // One item per user and request id in a round (V33). A later item of a user or request id already seen goes
+        // alone, after the round (as does every later item of that user: none overtakes one that went alone).
+        var users = new HashSet<UserId>();
+        var ids = new HashSet<RequestId>();
+        var sent = new ArrayList<Integer>();
         for (int i = 0; i < items.size(); i++) {
-            var a = admitted.get(i);
-            if (a == null) {
-                answers.add(null);
-            } else {
-                var item = items.get(i);
-                events.publishEvent(new CreditsChanged(tenant, item.user()));
-                answers.add(Outcome.done(Consumption.authorized(item.request(), item.hold(), a, expiresAt)));
+            var item = items.get(i);
+            boolean first = !users.contains(item.user()) && !ids.contains(item.request());
+            users.add(item.user());
+            ids.add(item.request());
+            if (first) {
+                sent.add(i);
             }
         }
+        Instant now = Clocks.now(clock);
+        Instant expiresAt = consumption.expiresAt(now);
+        var admitted = admission.authorizeRound(tenant, sent.stream().map(items::get)
+                        .map(a -> new Hold(a.request(), a.user(), a.feature(), a.hold().thousandths())).toList(),
+                actor, now, expiresAt, consumption.settleBy(now));
+        var answers = new ArrayList<Outcome<Authorized>>(Collections.nCopies(items.size(), null));
+        admitted.forEach((k, a) -> {
+            var item = items.get(sent.get(k));
+            events.publishEvent(new CreditsChanged(tenant, item.user()));
+            answers.set(sent.get(k), Outcome.done(Consumption.authorized(item.request(), item.hold(), a, expiresAt)));
+        });
         return answers;
     }
 
     private List<Outcome<Settled>> settleRound(TenantId tenant, List<Settlement> items, Actor actor) {
-        var finished = requests.finishRound(tenant, items.stream().map(Settlement::request).toList(),
-                items.stream().map(Settlement::cost).toList(), actor, Clocks.now(clock));
-        var answers = new ArrayList<Outcome<Settled>>(items.size());
+        // One item per request id in a round (V33); a repeat goes alone, after the round, and answers as a replay.
+        var ids = new HashSet<RequestId>();
+        var sent = new ArrayList<Integer>();
         for (int i = 0; i < items.size(); i++) {
-            var s = finished.get(i);
-            var item = items.get(i);
-            answers.add(s == null ? null : consumption.settled(tenant, item.request(), item.cost(), s));
+            if (ids.add(items.get(i).request())) {
+                sent.add(i);
+            }
         }
+        var settled = requests.settleRound(tenant, sent.stream().map(i -> items.get(i).request()).toList(),
+                sent.stream().map(i -> items.get(i).cost()).toList(), actor, Clocks.now(clock));
+        var answers = new ArrayList<Outcome<Settled>>(Collections.nCopies(items.size(), null));
+        settled.forEach((k, s) -> {
+            var item = items.get(sent.get(k));
+            answers.set(sent.get(k), consumption.settled(tenant, item.request(), item.cost(), s));
+        });
         return answers;
     }
 }

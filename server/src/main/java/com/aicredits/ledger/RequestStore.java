@@ -77,25 +77,25 @@ class RequestStore {
     }
 
     /**
-     * Settles (a cost) or voids (a null cost) a round of requests: credits_finish_round (V33__hold_rounds.sql), one
-     * round trip and one commit, each item by credits_finish. Answers the finished items by their index in the round;
-     * an item missing was not in flight (unknown, finished, or past its deadline).
+     * Settles a round of requests: credits_settle_round (V33__hold_rounds.sql), one round trip and one commit. Answers
+     * the settled items by their index in the round; an item missing was not in flight (unknown, finished, or past its
+     * deadline).
      */
-    static final String FINISH_ROUND = """
+    static final String SETTLE_ROUND = """
             select item, user_id, remaining, held, assigned, release
-              from credits_finish_round(:tenant, cast(:requests as text[]), cast(:costs as bigint[]), :actor, :now)""";
+              from credits_settle_round(:tenant, cast(:requests as text[]), cast(:costs as bigint[]), :actor, :now)""";
 
-    Map<Integer, Settlement> finishRound(TenantId tenant, List<RequestId> round, List<Credits> costs, Actor actor,
+    Map<Integer, Settlement> settleRound(TenantId tenant, List<RequestId> round, List<Credits> costs, Actor actor,
             Instant now) {
-        var finished = new HashMap<Integer, Settlement>();
-        jdbc.sql(FINISH_ROUND)
+        var settled = new HashMap<Integer, Settlement>();
+        jdbc.sql(SETTLE_ROUND)
                 .param("tenant", tenant.value())
                 .param("requests", round.stream().map(RequestId::value).toArray(String[]::new))
-                .param("costs", costs.stream().map(c -> c == null ? null : c.thousandths()).toArray(Long[]::new))
+                .param("costs", costs.stream().mapToLong(Credits::thousandths).toArray())
                 .param("actor", actor.name()).param("now", at(now))
-                .query((rs, n) -> finished.put(rs.getInt("item") - 1, settlement(rs, n)))
+                .query((rs, n) -> settled.put(rs.getInt("item") - 1, settlement(rs, n)))
                 .list();
-        return finished;
+        return settled;
     }
 
     private static Settlement settlement(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

@@ -26,8 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Which path a single charge takes through group commit (issue 16, {@link ChargeGatherer}) on the real PostgreSQL:
  * a lone charge goes at once without waiting for company; a group whose transaction gets no connection answers each
- * of its charges with that failure at once, instead of sending each to the single path; switched off, every charge
- * takes the single path.
+ * of its charges with that failure at once, instead of sending each to the single path; inside a caller's transaction
+ * and switched off, every charge takes the single path.
  */
 @TestApplication
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -37,6 +37,7 @@ class GroupCommitPathsTest extends GroupCommitContext {
     @Autowired BatchSettings batchSettings;
     @Autowired DataSource dataSource;
     @Autowired JdbcClient jdbc;
+    @Autowired org.springframework.transaction.PlatformTransactionManager transactionManager;
 
     @Test
     void a_lone_charge_goes_at_once_without_waiting_for_company() {
@@ -123,6 +124,27 @@ class GroupCommitPathsTest extends GroupCommitContext {
             assertThat(System.nanoTime()).as("%d charges queued", count).isLessThan(deadline);
             Thread.sleep(10);
         }
+    }
+
+    @Test
+    void inside_a_callers_transaction_a_call_takes_the_single_path_and_shares_its_fate() {
+        var t = new LedgerFixture(ledger, directory).purchased("100");
+        var ada = t.user("Ada Inside");
+        t.assigned(ada, "5");
+        var gatherer = gatherer(1, Duration.ofMillis(100), 100);
+        var transaction = new TransactionTemplate(transactionManager);
+
+        transaction.executeWithoutResult(status -> {
+            assertThat(shown(gatherer.charge(t.tenant, new RequestId("inside-1"), ada, "canvas", cost(2), ACTOR)))
+                    .isEqualTo("SETTLED 2 3");
+            status.setRollbackOnly();
+        });
+
+        // Applied in the caller's transaction, not in a group that commits on its own: rolled back with it.
+        assertThat(groups(ownRegistry).count()).isZero();
+        assertThat(t.balance(ada).remaining()).isEqualTo(cost(5));
+        assertThat(requests.request(t.tenant, new RequestId("inside-1"))).isEmpty();
+        t.assertReconciles();
     }
 
     @Test

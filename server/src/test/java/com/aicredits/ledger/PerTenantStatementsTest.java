@@ -64,7 +64,7 @@ class PerTenantStatementsTest {
         calls.put("authorize round", ("select * from credits_authorize_round('%s', array['%s']::uuid[], array['round'], "
                 + "array['chat'], array[1000]::bigint[], 'test', now(), now() + interval '1 minute', now() + interval '1 hour')")
                 .formatted(tenant, user));
-        calls.put("settle round", "select * from credits_finish_round('%s', array['round'], array[500]::bigint[], 'test', now())"
+        calls.put("settle round", "select * from credits_settle_round('%s', array['round'], array[500]::bigint[], 'test', now())"
                 .formatted(tenant));
         calls.put("authorize, due at once", authorize.replace("now() + interval '1 minute'", "now()").formatted(tenant, user, "expired"));
         calls.put("expire", "select * from credits_expire_one('%s', now() + interval '1 second')".formatted(tenant));
