@@ -4,9 +4,9 @@
 -- applies every item in one set-based statement (the single call's three statements, for all items at once, as
 -- ChargeBatchStore.CHARGE_ROUND does for charges), and returns each applied item's figures with its place in the
 -- round (1-based). An item the round did not apply returns no row, and the service answers it by the single path (a
--- refusal's reason, a replay's first outcome). The service sends at most one item per user and per request id to an
--- authorizations round, and one per request id to a settlements round; were two items of one account to meet in a
--- round anyway, its UPDATE would apply one of them, and the other would return no row.
+-- refusal's reason, a replay's first outcome). A round applies at most one item per user and request id: the service
+-- sends an authorizations round one item per user and request id, a settlements round one per request id, and the
+-- settlements round takes the first of each user's (a user's later items are applied after the round, in order).
 --
 -- These statements are the twins of credits_authorize and credits_finish (V30): a change to what those write changes
 -- these too. (Per item, the single functions called in a loop cost twice the database time: BENCHMARKS.md, "Issue 16,
@@ -83,11 +83,13 @@ begin
        for update;
     return query
     with cur as (
-        select i.item, i.request_id, i.cost, r.user_id, r.feature,
+        -- The first item of each user: a user's later items go alone, after the round, so they apply in order.
+        select distinct on (r.user_id) i.item, i.request_id, i.cost, r.user_id, r.feature,
                case when r.status = 'AUTHORIZED' then r.held else 0 end as release
           from unnest(p_requests, p_costs) with ordinality as i(request_id, cost, item)
           join consumption_requests r on r.tenant_id = p_tenant and r.request_id = i.request_id
          where r.in_flight and r.settle_by > p_now
+         order by r.user_id, i.item
     ), acc as (
         -- A late settle that takes a closed allocation away from zero reopens it, so the debt stays visible.
         update accounts a

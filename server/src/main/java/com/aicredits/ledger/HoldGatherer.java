@@ -48,10 +48,15 @@ class HoldGatherer {
     }
 
     /** One authorization as asked (estimate may be null) and the hold it places. */
-    private record Authorization(RequestId request, UserId user, String feature, Credits estimate, Credits hold) {
+    record Authorization(RequestId request, UserId user, String feature, Credits estimate, Credits hold) {
     }
 
-    private record Settlement(RequestId request, Credits cost) {
+    record Settlement(RequestId request, Credits cost) {
+    }
+
+    /** A well-formed authorization as a group takes it. */
+    Authorization authorization(RequestId request, UserId user, String feature, Credits estimate) {
+        return new Authorization(request, user, feature, estimate, consumption.holdFor(feature, estimate));
     }
 
     Outcome<Authorized> authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits estimate,
@@ -60,8 +65,7 @@ class HoldGatherer {
             // Refused by the single path, with the field it names.
             return consumption.authorize(tenant, request, user, feature, estimate, actor);
         }
-        return authorizations.submit(tenant, actor,
-                new Authorization(request, user, feature, estimate, consumption.holdFor(feature, estimate)));
+        return authorizations.submit(tenant, actor, authorization(request, user, feature, estimate));
     }
 
     Outcome<Settled> settle(TenantId tenant, RequestId request, Credits cost, Actor actor) {
@@ -71,7 +75,11 @@ class HoldGatherer {
         return settlements.submit(tenant, actor, new Settlement(request, cost));
     }
 
-    private List<Outcome<Authorized>> authorizeRound(TenantId tenant, List<Authorization> items, Actor actor) {
+    /**
+     * The group path: the items' answers in their order, null for one left to the single path ({@link GroupCommit}).
+     * The model test applies groups through it.
+     */
+    List<Outcome<Authorized>> authorizeRound(TenantId tenant, List<Authorization> items, Actor actor) {
         // One item per user and request id in a round (V33). A later item of a user or request id already seen goes
         // alone, after the round (as does every later item of that user: none overtakes one that went alone).
         var users = new HashSet<UserId>();
@@ -100,7 +108,8 @@ class HoldGatherer {
         return answers;
     }
 
-    private List<Outcome<Settled>> settleRound(TenantId tenant, List<Settlement> items, Actor actor) {
+    /** The group path for settlements, as {@link #authorizeRound}. */
+    List<Outcome<Settled>> settleRound(TenantId tenant, List<Settlement> items, Actor actor) {
         // One item per request id in a round (V33); a repeat goes alone, after the round, and answers as a replay.
         var ids = new HashSet<RequestId>();
         var sent = new ArrayList<Integer>();

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * A {@link ModelRun}'s calls on the real ledger for consumption, beside the model's {@link ModelConsumption}:
- * authorize and charge (and their retries), and batches of charges. Settles, voids and the expiry sweep are one
+ * authorize and charge (and their retries), batches of charges, and authorizations or settlements gathered by group
+ * commit. Settles, voids and the expiry sweep are one
  * comparison each, made by their {@link ModelStep}.
  */
 final class ModelConsumptionCalls {
@@ -32,24 +33,85 @@ final class ModelConsumptionCalls {
     }
 
     void request(RequestCall call) {
+        answer(call, describe(call), call.charge()
+                ? run.ledger.charge(run.tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE)
+                : run.ledger.authorize(run.tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE));
+    }
+
+    /** The model applies the call, and the ledger's answer to it must be the model's. */
+    private void answer(RequestCall call, String described, Outcome<?> actual) {
         Instant now = run.clock.instant();
         Object expected = call.charge()
                 ? ModelConsumption.charge(run.model, call.request(), call.user(), call.feature(), call.amount())
                 : ModelConsumption.authorize(run.model, call.request(), call.user(), call.feature(),
                         call.amount(), now);
-        Object actual = call.charge()
-                ? run.ledger.charge(run.tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE)
-                : run.ledger.authorize(run.tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE);
         if (expected instanceof Authorized e && !e.replayed() && actual instanceof Outcome.Done<?>(Authorized a)) {
             // The time may be kept to the microsecond only; a retry must then repeat this very answer.
-            run.sameMoment(describe(call), e.expiresAt(), a.expiresAt());
+            run.sameMoment(described, e.expiresAt(), a.expiresAt());
             var first = new Authorized(e.requestId(), e.held(), e.available(), a.expiresAt(), false);
-            run.compare(describe(call), first, a);
+            run.compare(described, first, a);
             ModelConsumption.answered(run.model, a);
         } else {
-            run.compare(describe(call), expected, actual);
+            run.compare(described, expected, actual);
         }
         requestCalls.add(call);
+    }
+
+    /**
+     * Authorizations or settlements gathered by group commit ({@link HoldGatherer}): the well-formed ones go in one
+     * round, then each the round left, and each malformed one, goes by the single path, in order (in the service, in
+     * their callers' threads). The model applies them one after another as single calls: the group must answer that.
+     */
+    void gathered(ModelStep.Gathered step) {
+        int size = step.items().size();
+        var ids = new ArrayList<RequestId>();
+        var sent = new ArrayList<Integer>();
+        var authorizations = new ArrayList<HoldGatherer.Authorization>();
+        var settlements = new ArrayList<HoldGatherer.Settlement>();
+        var calls = new ArrayList<Object>();
+        for (int i = 0; i < size; i++) {
+            int same = step.sameAs().get(i);
+            switch (step.items().get(i)) {
+                case ModelStep.Authorize a -> {
+                    var id = same >= 0 ? ids.get(same) : run.requestFor(a.request());
+                    var user = run.user(a.user());
+                    var call = new RequestCall(false, id, user, a.feature(), a.estimate() == null ? null : run.amount(a.estimate(), user, id));
+                    if (Checks.authorization(id, call.feature(), call.amount()).isEmpty()) {
+                        sent.add(i);
+                        authorizations.add(run.holds.authorization(id, user, call.feature(), call.amount()));
+                    }
+                    ids.add(id);
+                    calls.add(call);
+                }
+                case ModelStep.Settle s -> {
+                    var id = same >= 0 ? ids.get(same) : run.requestFor(s.request());
+                    var settlement = new HoldGatherer.Settlement(id, run.amount(s.cost(), run.model.userOf(id.value()).orElse(null), id));
+                    if (Checks.settlement(id, settlement.cost()).isEmpty()) {
+                        sent.add(i);
+                        settlements.add(settlement);
+                    }
+                    ids.add(id);
+                    calls.add(settlement);
+                }
+                default -> throw new IllegalArgumentException("not gathered: " + step.items().get(i));
+            }
+        }
+        List<? extends Outcome<?>> round = authorizations.isEmpty() && settlements.isEmpty() ? List.of()
+                : !authorizations.isEmpty() ? run.holds.authorizeRound(run.tenant, authorizations, FEATURE)
+                : run.holds.settleRound(run.tenant, settlements, FEATURE);
+        for (int i = 0; i < size; i++) {
+            int inRound = sent.indexOf(i);
+            Outcome<?> grouped = inRound < 0 ? null : round.get(inRound);
+            String described = "%s(item %d of %d: %s)".formatted(calls.get(i) instanceof RequestCall ? "authorizeGroup" : "settleGroup", i, size, calls.get(i));
+            switch (calls.get(i)) {
+                case RequestCall call -> answer(call, described, grouped != null ? grouped
+                        : run.ledger.authorize(run.tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE));
+                case HoldGatherer.Settlement s -> run.compare(described,
+                        ModelConsumption.settle(run.model, s.request(), s.cost(), run.clock.instant()),
+                        grouped != null ? grouped : run.ledger.settle(run.tenant, s.request(), s.cost(), FEATURE));
+                default -> throw new IllegalStateException();
+            }
+        }
     }
 
     /**

@@ -48,6 +48,7 @@ final class ModelRun {
     final Directory directory;
     final CreditRequests requests;
     final DeactivationReclaim reclaim;
+    final HoldGatherer holds;
     final JdbcClient jdbc;
     final TestClock clock;
     final TenantId tenant;
@@ -72,6 +73,7 @@ final class ModelRun {
         this.directory = application.getBean(Directory.class);
         this.requests = application.getBean(CreditRequests.class);
         this.reclaim = application.getBean(DeactivationReclaim.class);
+        this.holds = application.getBean(HoldGatherer.class);
         // The expiry sweep is global: release whatever holds earlier sequences left open, so that this
         // sequence's sweeps count only its own.
         clock.advance(Duration.ofDays(1));

@@ -46,6 +46,7 @@ sealed interface ModelStep {
                 w(3, () -> new Burst(c.user(), c.random.between(2, 5), c.feature())),
                 w(8, () -> new Charge(c.newRequest(), c.user(), c.feature(), c.chargeCost())),
                 w(4, () -> ChargeBatch.drawn(c)),
+                w(4, () -> Gathered.drawn(c)),
                 w(12, () -> new Settle(c.finishing(), c.settleCost())),
                 w(5, () -> new VoidRequest(c.finishing())),
                 w(4, c::bulk),
@@ -202,6 +203,32 @@ sealed interface ModelStep {
         @Override
         public void perform(ModelRun run) {
             run.consumption.chargeBatch(this);
+        }
+    }
+
+    /**
+     * 2 to 6 authorizations or settlements applied together as group commit applies them (issue 16, {@link
+     * HoldGatherer}); {@code sameAs} repeats an earlier item's request id, or is -1. Each must answer what the single
+     * call in its place would have.
+     */
+    record Gathered(List<ModelStep> items, List<Integer> sameAs) implements ModelStep {
+        static Gathered drawn(ModelChoices c) {
+            boolean settle = c.random.chance(0.5);
+            var items = new ArrayList<ModelStep>();
+            var sameAs = new ArrayList<Integer>();
+            String user = c.user();
+            for (int i = 0, size = c.random.between(2, 6); i < size; i++) {
+                user = i > 0 && c.random.chance(0.4) ? user : c.user(); // one user several times, too
+                items.add(settle ? new Settle(c.finishing(), c.settleCost())
+                        : new Authorize(c.newRequest(), user, c.feature(), c.estimate()));
+                sameAs.add(i > 0 && c.random.chance(0.15) ? c.random.between(0, i - 1) : -1);
+            }
+            return new Gathered(items, sameAs);
+        }
+
+        @Override
+        public void perform(ModelRun run) {
+            run.consumption.gathered(this);
         }
     }
 
