@@ -3,6 +3,7 @@ package com.aicredits.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.aicredits.TestApplication;
+import com.aicredits.TestClock;
 import com.aicredits.Together;
 import com.aicredits.directory.UserChange;
 import com.aicredits.shared.Credits;
@@ -30,6 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class HoldGroupCommitTest extends GroupCommitContext {
 
     @Autowired MeterRegistry registry;
+    @Autowired TestClock testClock;
 
     @Test
     void many_threads_authorizing_and_settling_at_once_are_exact_and_each_answer_is_its_own() throws Exception {
@@ -136,6 +138,33 @@ class HoldGroupCommitTest extends GroupCommitContext {
         // One went alone (the lane was idle); the others queued behind it and were applied as one group.
         assertThat(groups(ownRegistry, "authorizations").max()).isGreaterThan(1);
         rich.forEach(u -> assertThat(t.balance(u).held()).isEqualTo(cost(3)));
+        t.assertReconciles();
+    }
+
+    @Test
+    void a_late_settlement_in_a_round_reopens_a_closed_allocation_as_it_would_alone() {
+        var t = new LedgerFixture(ledger, directory).purchased("100");
+        var ada = t.user("Ada Late");
+        var bob = t.user("Bob Late");
+        t.assigned(ada, "10");
+        t.assigned(bob, "10");
+        assertThat(t.authorize("late-ada", ada, "4")).isInstanceOf(Outcome.Done.class);
+        assertThat(t.authorize("late-bob", bob, "4")).isInstanceOf(Outcome.Done.class);
+        testClock.advance(Duration.ofMinutes(16)); // past the holds' time-to-live, within the settle deadline
+        assertThat(ledger.expireHolds()).isGreaterThanOrEqualTo(2);
+        // Taking remaining to exactly zero closes the allocation.
+        assertThat(ledger.remove(t.tenant, ada, cost(10), null, LedgerFixture.ADMIN, null)).isInstanceOf(Outcome.Done.class);
+        assertThat(t.balance(ada).active()).isFalse();
+
+        // The round itself (what a group of these two settles applies), not the lane that may send each alone.
+        var answers = holdGatherer(1, Duration.ZERO, 10).settleRound(t.tenant, List.of(
+                new HoldGatherer.Settlement(new RequestId("late-ada"), cost(3)),
+                new HoldGatherer.Settlement(new RequestId("late-bob"), cost(3))), ACTOR);
+
+        assertThat(answers).extracting(GroupCommitContext::shown).containsExactly("SETTLED 3 -3", "SETTLED 3 7");
+        assertThat(t.balance(ada).remaining()).isEqualTo(cost(-3));
+        assertThat(t.balance(ada).active()).as("the debt is shown: the allocation is open again").isTrue();
+        assertThat(t.balance(bob).remaining()).isEqualTo(cost(7));
         t.assertReconciles();
     }
 
