@@ -150,6 +150,36 @@ final class ModelChoices {
         return new ModelStep.Bulk(kind, users, amounts, note(), random.chance(1.0 / 3));
     }
 
+    /** 2 to 6 charges; {@code sameAs} repeats an earlier item's request id, or is -1. */
+    ModelStep.ChargeBatch chargeBatch() {
+        var items = new ArrayList<ModelStep.Charge>();
+        var sameAs = new ArrayList<Integer>();
+        int size = random.between(2, 6);
+        for (int i = 0; i < size; i++) {
+            // one user several times, so items of one user apply in order and the last ones run out
+            String user = i > 0 && random.chance(0.4) ? items.get(i - 1).user() : user();
+            items.add(new ModelStep.Charge(random.chance(0.2) ? newRequest() : new Target.Fresh(), user, feature(),
+                    chargeCost()));
+            sameAs.add(i > 0 && random.chance(0.15) ? random.between(0, i - 1) : -1);
+        }
+        return new ModelStep.ChargeBatch(items, sameAs);
+    }
+
+    /** 2 to 6 authorizations (one user several times, too) or settlements, for one group commit round. */
+    ModelStep.Gathered gathered() {
+        boolean settle = random.chance(0.5);
+        var items = new ArrayList<ModelStep>();
+        var sameAs = new ArrayList<Integer>();
+        String user = user();
+        for (int i = 0, size = random.between(2, 6); i < size; i++) {
+            user = i > 0 && random.chance(0.4) ? user : user();
+            items.add(settle ? new ModelStep.Settle(finishing(), settleCost())
+                    : new ModelStep.Authorize(newRequest(), user, feature(), estimate()));
+            sameAs.add(i > 0 && random.chance(0.15) ? random.between(0, i - 1) : -1);
+        }
+        return new ModelStep.Gathered(items, sameAs);
+    }
+
     ModelStep.SetAllowances setAllowances() {
         var users = new ArrayList<String>();
         for (int i = random.between(1, 4); i > 0; i--) {

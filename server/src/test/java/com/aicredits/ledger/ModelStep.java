@@ -45,8 +45,8 @@ sealed interface ModelStep {
                 w(18, () -> new Authorize(c.newRequest(), c.user(), c.feature(), c.estimate())),
                 w(3, () -> new Burst(c.user(), c.random.between(2, 5), c.feature())),
                 w(8, () -> new Charge(c.newRequest(), c.user(), c.feature(), c.chargeCost())),
-                w(4, () -> ChargeBatch.drawn(c)),
-                w(4, () -> Gathered.drawn(c)),
+                w(4, c::chargeBatch),
+                w(4, c::gathered),
                 w(12, () -> new Settle(c.finishing(), c.settleCost())),
                 w(5, () -> new VoidRequest(c.finishing())),
                 w(4, c::bulk),
@@ -186,20 +186,6 @@ sealed interface ModelStep {
      * id (for the same or another user), or is -1. Each item must answer what a charge in its place would have.
      */
     record ChargeBatch(List<Charge> items, List<Integer> sameAs) implements ModelStep {
-        static ChargeBatch drawn(ModelChoices c) {
-            var items = new ArrayList<Charge>();
-            var sameAs = new ArrayList<Integer>();
-            int size = c.random.between(2, 6);
-            for (int i = 0; i < size; i++) {
-                // one user several times, so items of one user apply in order and the last ones run out
-                String user = i > 0 && c.random.chance(0.4) ? items.get(i - 1).user() : c.user();
-                items.add(new Charge(c.random.chance(0.2) ? c.newRequest() : new Target.Fresh(), user, c.feature(),
-                        c.chargeCost()));
-                sameAs.add(i > 0 && c.random.chance(0.15) ? c.random.between(0, i - 1) : -1);
-            }
-            return new ChargeBatch(items, sameAs);
-        }
-
         @Override
         public void perform(ModelRun run) {
             run.consumption.chargeBatch(this);
@@ -212,20 +198,6 @@ sealed interface ModelStep {
      * call in its place would have.
      */
     record Gathered(List<ModelStep> items, List<Integer> sameAs) implements ModelStep {
-        static Gathered drawn(ModelChoices c) {
-            boolean settle = c.random.chance(0.5);
-            var items = new ArrayList<ModelStep>();
-            var sameAs = new ArrayList<Integer>();
-            String user = c.user();
-            for (int i = 0, size = c.random.between(2, 6); i < size; i++) {
-                user = i > 0 && c.random.chance(0.4) ? user : c.user(); // one user several times, too
-                items.add(settle ? new Settle(c.finishing(), c.settleCost())
-                        : new Authorize(c.newRequest(), user, c.feature(), c.estimate()));
-                sameAs.add(i > 0 && c.random.chance(0.15) ? c.random.between(0, i - 1) : -1);
-            }
-            return new Gathered(items, sameAs);
-        }
-
         @Override
         public void perform(ModelRun run) {
             run.consumption.gathered(this);
