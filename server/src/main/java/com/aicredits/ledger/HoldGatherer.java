@@ -29,8 +29,8 @@ class HoldGatherer {
     private final RequestStore requests;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    private final GroupCommit<Authorization, Outcome<Authorized>> authorizations;
-    private final GroupCommit<Settlement, Outcome<Settled>> settlements;
+    private final GroupCommit<AuthorizeItem, Outcome<Authorized>> authorizations;
+    private final GroupCommit<SettleItem, Outcome<Settled>> settlements;
 
     HoldGatherer(GroupCommitSettings settings, Consumption consumption, AdmissionStore admission, RequestStore requests,
             ApplicationEventPublisher events, Clock clock, LedgerMetrics metrics) {
@@ -48,15 +48,15 @@ class HoldGatherer {
     }
 
     /** One authorization as asked (estimate may be null) and the hold it places. */
-    record Authorization(RequestId request, UserId user, String feature, Credits estimate, Credits hold) {
+    record AuthorizeItem(RequestId request, UserId user, String feature, Credits estimate, Credits hold) {
     }
 
-    record Settlement(RequestId request, Credits cost) {
+    record SettleItem(RequestId request, Credits cost) {
     }
 
     /** A well-formed authorization as a group takes it. */
-    Authorization authorization(RequestId request, UserId user, String feature, Credits estimate) {
-        return new Authorization(request, user, feature, estimate, consumption.holdFor(feature, estimate));
+    AuthorizeItem authorization(RequestId request, UserId user, String feature, Credits estimate) {
+        return new AuthorizeItem(request, user, feature, estimate, consumption.holdFor(feature, estimate));
     }
 
     Outcome<Authorized> authorize(TenantId tenant, RequestId request, UserId user, String feature, Credits estimate,
@@ -72,14 +72,14 @@ class HoldGatherer {
         if (Checks.settlement(request, cost).isPresent()) {
             return consumption.settle(tenant, request, cost, actor);
         }
-        return settlements.submit(tenant, actor, new Settlement(request, cost));
+        return settlements.submit(tenant, actor, new SettleItem(request, cost));
     }
 
     /**
      * The group path: the items' answers in their order, null for one left to the single path ({@link GroupCommit}).
      * The model test applies groups through it.
      */
-    List<Outcome<Authorized>> authorizeRound(TenantId tenant, List<Authorization> items, Actor actor) {
+    List<Outcome<Authorized>> authorizeRound(TenantId tenant, List<AuthorizeItem> items, Actor actor) {
         // One item per user and request id in a round (V33). A later item of a user or request id already seen goes
         // alone, after the round (as does every later item of that user: none overtakes one that went alone).
         var users = new HashSet<UserId>();
@@ -109,7 +109,7 @@ class HoldGatherer {
     }
 
     /** The group path for settlements, as {@link #authorizeRound}. */
-    List<Outcome<Settled>> settleRound(TenantId tenant, List<Settlement> items, Actor actor) {
+    List<Outcome<Settled>> settleRound(TenantId tenant, List<SettleItem> items, Actor actor) {
         // One item per request id in a round (V33); a repeat goes alone, after the round, and answers as a replay.
         var ids = new HashSet<RequestId>();
         var sent = new ArrayList<Integer>();

@@ -158,8 +158,8 @@ class HoldGroupCommitTest extends GroupCommitContext {
 
         // The round itself (what a group of these two settles applies), not the lane that may send each alone.
         var answers = holdGatherer(1, Duration.ZERO, 10).settleRound(t.tenant, List.of(
-                new HoldGatherer.Settlement(new RequestId("late-ada"), cost(3)),
-                new HoldGatherer.Settlement(new RequestId("late-bob"), cost(3))), ACTOR);
+                new HoldGatherer.SettleItem(new RequestId("late-ada"), cost(3)),
+                new HoldGatherer.SettleItem(new RequestId("late-bob"), cost(3))), ACTOR);
 
         assertThat(answers).extracting(GroupCommitContext::shown).containsExactly("SETTLED 3 -3", "SETTLED 3 7");
         assertThat(t.balance(ada).remaining()).isEqualTo(cost(-3));

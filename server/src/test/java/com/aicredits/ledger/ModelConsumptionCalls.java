@@ -66,8 +66,8 @@ final class ModelConsumptionCalls {
         int size = step.items().size();
         var ids = new ArrayList<RequestId>();
         var sent = new ArrayList<Integer>();
-        var authorizations = new ArrayList<HoldGatherer.Authorization>();
-        var settlements = new ArrayList<HoldGatherer.Settlement>();
+        var authorizations = new ArrayList<HoldGatherer.AuthorizeItem>();
+        var settlements = new ArrayList<HoldGatherer.SettleItem>();
         var calls = new ArrayList<Object>();
         for (int i = 0; i < size; i++) {
             int same = step.sameAs().get(i);
@@ -85,7 +85,7 @@ final class ModelConsumptionCalls {
                 }
                 case ModelStep.Settle s -> {
                     var id = same >= 0 ? ids.get(same) : run.requestFor(s.request());
-                    var settlement = new HoldGatherer.Settlement(id, run.amount(s.cost(), run.model.userOf(id.value()).orElse(null), id));
+                    var settlement = new HoldGatherer.SettleItem(id, run.amount(s.cost(), run.model.userOf(id.value()).orElse(null), id));
                     if (Checks.settlement(id, settlement.cost()).isEmpty()) {
                         sent.add(i);
                         settlements.add(settlement);
@@ -106,7 +106,7 @@ final class ModelConsumptionCalls {
             switch (calls.get(i)) {
                 case RequestCall call -> answer(call, described, grouped != null ? grouped
                         : run.ledger.authorize(run.tenant, call.request(), call.user(), call.feature(), call.amount(), FEATURE));
-                case HoldGatherer.Settlement s -> run.compare(described,
+                case HoldGatherer.SettleItem s -> run.compare(described,
                         ModelConsumption.settle(run.model, s.request(), s.cost(), run.clock.instant()),
                         grouped != null ? grouped : run.ledger.settle(run.tenant, s.request(), s.cost(), FEATURE));
                 default -> throw new IllegalStateException();
