@@ -2,6 +2,7 @@ package com.aicredits.idempotency;
 
 import com.aicredits.api.Problems;
 import com.aicredits.shared.TenantId;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -66,6 +68,15 @@ public class Idempotency {
      * @param request what identifies the request (method, path and body): a reused key must match it
      */
     public ResponseEntity<Object> once(TenantId tenant, String key, String request, Supplier<ResponseEntity<Object>> call) {
+        return once(tenant, key, request, call, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #once(TenantId, String, String, Supplier)}, keeping for replays only {@code kept} of the first response's
+     * body: for a response that carries a secret shown once (an API key just issued), which is not stored in clear.
+     */
+    public ResponseEntity<Object> once(TenantId tenant, String key, String request, Supplier<ResponseEntity<Object>> call,
+            UnaryOperator<Object> kept) {
         if (key == null) {
             return call.get();
         }
@@ -85,7 +96,7 @@ public class Idempotency {
                             rs.getObject(6, OffsetDateTime.class)))
                     .optional();
             if (earlier.isEmpty()) {
-                return once(tenant, key, request, call); // the first call gave the key up a moment ago
+                return once(tenant, key, request, call, kept); // the first call gave the key up a moment ago
             }
             var e = earlier.get();
             if (!Arrays.equals(e.hash(), hash)) {
@@ -122,11 +133,25 @@ public class Idempotency {
                 problem.setInstance(URI.create(current.getRequest().getRequestURI()));
             }
             jdbc.sql("update idempotency_keys set status = ?, body = ?, completed_at = ? where tenant_id = ? and key = ?")
-                    .params(status, response.getBody() == null ? null : json.writeValueAsString(response.getBody()),
+                    .params(status, response.getBody() == null ? null : json.writeValueAsString(kept.apply(response.getBody())),
                             now().atOffset(ZoneOffset.UTC), scope, key)
                     .update();
         }
         return response;
+    }
+
+    /** What identifies a request for its key: method, path and body (none for a call without one). */
+    public String fingerprint(HttpServletRequest request, Object body) {
+        return request.getMethod() + " " + request.getRequestURI() + (body == null ? "" : "\n" + json.writeValueAsString(body));
+    }
+
+    /**
+     * {@link #fingerprint(HttpServletRequest, Object)} of a call made for one person whom the body need not name (the
+     * signed-in user's own notifications or credit request): the same key and body from another person of the tenant
+     * is another request, refused as a reused key rather than answered with the first person's result.
+     */
+    public String fingerprint(HttpServletRequest request, Object body, Object person) {
+        return fingerprint(request, body) + "\nfor " + person;
     }
 
     /**

@@ -134,4 +134,31 @@ class ServedOpenApiTest {
         }));
         assertThat(undocumented).isEmpty();
     }
+
+    /**
+     * API.md: "Every mutating call accepts Idempotency-Key". The consumption calls are idempotent on their requestId
+     * instead, and SCIM (not under /api/v1) follows its own protocol.
+     */
+    @Test
+    void every_mutating_call_of_the_api_takes_an_idempotency_key() {
+        var without = new TreeSet<String>();
+        var mutating = new TreeSet<String>();
+        docs().get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
+            String method = operation.getKey().toUpperCase();
+            if (!Set.of("POST", "PUT", "PATCH", "DELETE").contains(method) || !path.getKey().startsWith("/api/v1/")
+                    || path.getKey().contains("/consumption/")) {
+                return;
+            }
+            mutating.add(method + " " + path.getKey());
+            boolean takesKey = operation.getValue().path("parameters").valueStream()
+                    .anyMatch(p -> "header".equals(p.path("in").asString()) && "Idempotency-Key".equals(p.path("name").asString()));
+            if (!takesKey) {
+                without.add(method + " " + path.getKey());
+            }
+        }));
+        assertThat(mutating).as("the calls checked").contains("PATCH /api/v1/tenants/{tenantId}/users/{userId}",
+                "POST /api/v1/tenants/{tenantId}/notifications/read", "PUT /api/v1/tenants/{tenantId}/sso",
+                "POST /api/v1/tenants/{tenantId}/api-keys").hasSizeGreaterThan(25);
+        assertThat(without).isEmpty();
+    }
 }

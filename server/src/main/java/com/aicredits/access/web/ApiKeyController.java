@@ -5,6 +5,7 @@ import com.aicredits.access.ApiKey;
 import com.aicredits.access.ApiKeyScope;
 import com.aicredits.access.IssuedKey;
 import com.aicredits.api.Problems;
+import com.aicredits.idempotency.Idempotency;
 import com.aicredits.api.Refusals;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refused;
@@ -15,6 +16,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -24,6 +26,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -33,15 +36,22 @@ import org.springframework.web.bind.annotation.RestController;
 class ApiKeyController {
 
     private final Access access;
+    private final Idempotency idempotency;
 
-    ApiKeyController(Access access) {
+    ApiKeyController(Access access, Idempotency idempotency) {
         this.access = access;
+        this.idempotency = idempotency;
     }
 
     record NewKeyBody(String scope, String name) {
     }
 
+    /** {@code key}: the secret, in the first response only (a replay of its Idempotency-Key has it null). */
     record IssuedJson(UUID id, String key, String name, String scope, Instant createdAt) {
+        /** What an Idempotency-Key keeps of the answer: all but the secret, which is stored nowhere in clear. */
+        static Object withoutSecret(Object body) {
+            return body instanceof IssuedJson i ? new IssuedJson(i.id(), null, i.name(), i.scope(), i.createdAt()) : body;
+        }
     }
 
     record KeyJson(UUID id, String name, String scope, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
@@ -51,20 +61,25 @@ class ApiKeyController {
     }
 
     @PostMapping
-    @Operation(summary = "Issue an API key with scope admin, consume or scim; the key is in this response only")
+    @Operation(summary = "Issue an API key with scope admin, consume or scim; the key is in this response only",
+            description = "A retry with the same Idempotency-Key answers the same key's id, name and scope, with key "
+                    + "null: the secret is shown once and stored only hashed. Revoke that key and issue another if "
+                    + "the first answer was lost.")
     @ApiResponse(responseCode = "201", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = IssuedJson.class)))
-    ResponseEntity<Object> issue(@PathVariable TenantId tenantId, @RequestBody NewKeyBody body) {
+    ResponseEntity<Object> issue(@PathVariable TenantId tenantId, @RequestBody NewKeyBody body,
+            @RequestHeader(value = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
         var scope = body.scope() == null ? java.util.Optional.<ApiKeyScope>empty() : ApiKeyScope.parse(body.scope());
         if (scope.isEmpty()) {
             return Problems.invalid("scope", "scope is admin, consume or scim");
         }
-        return switch (access.issue(tenantId, scope.get(), body.name())) {
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body), () -> switch (access.issue(tenantId,
+                scope.get(), body.name())) {
             case Outcome.Done<IssuedKey>(var issued) -> ResponseEntity.status(HttpStatus.CREATED).body(new IssuedJson(
                     issued.apiKey().id(), issued.key(), issued.apiKey().name(), issued.apiKey().scope().name(),
                     issued.apiKey().createdAt()));
             case Refused<IssuedKey> refused -> Refusals.response(refused, false);
-        };
+        }, IssuedJson::withoutSecret);
     }
 
     @GetMapping
@@ -80,7 +95,9 @@ class ApiKeyController {
     @DeleteMapping("/{keyId}")
     @Operation(summary = "Revoke a key: it stops working at once")
     @ApiResponse(responseCode = "204", description = "done")
-    ResponseEntity<Object> revoke(@PathVariable TenantId tenantId, @PathVariable UUID keyId) {
-        return access.revoke(tenantId, keyId) ? ResponseEntity.noContent().build() : Problems.notFound("API key");
+    ResponseEntity<Object> revoke(@PathVariable TenantId tenantId, @PathVariable UUID keyId,
+            @RequestHeader(value = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, null),
+                () -> access.revoke(tenantId, keyId) ? ResponseEntity.noContent().build() : Problems.notFound("API key"));
     }
 }

@@ -6,6 +6,7 @@ import com.aicredits.access.SsoSettings;
 import com.aicredits.api.Problems;
 import com.aicredits.api.Refusals;
 import com.aicredits.directory.Role;
+import com.aicredits.idempotency.Idempotency;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
@@ -14,12 +15,14 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
@@ -31,8 +34,10 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 class SsoController {
 
     private final SingleSignOn sso;
+    private final Idempotency idempotency;
 
-    SsoController(SingleSignOn sso) {
+    SsoController(SingleSignOn sso, Idempotency idempotency) {
+        this.idempotency = idempotency;
         this.sso = sso;
     }
 
@@ -58,7 +63,8 @@ class SsoController {
     ResponseEntity<Object> configure(@PathVariable TenantId tenantId,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
                     mediaType = "application/json", schema = @Schema(implementation = SsoBody.class)))
-            @RequestBody SsoBody body) {
+            @RequestBody SsoBody body, @RequestHeader(value = Idempotency.HEADER, required = false) String key,
+            HttpServletRequest request) {
         var role = body.jitRole() == null ? java.util.Optional.<Role>empty() : Role.parse(body.jitRole())
                 .filter(r -> r.name().equals(body.jitRole()));
         if (body.jitRole() != null && role.isEmpty()) {
@@ -66,10 +72,10 @@ class SsoController {
         }
         var settings = new SsoSettings(body.issuer(), body.clientId(), body.clientSecret(),
                 Boolean.TRUE.equals(body.enforced()), role.orElse(null));
-        return switch (sso.configure(tenantId, settings)) {
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body), () -> switch (sso.configure(tenantId, settings)) {
             case Outcome.Done<SsoConnection>(var connection) -> ResponseEntity.ok(json(connection));
             case Refused<SsoConnection> refused -> Refusals.response(refused, false);
-        };
+        });
     }
 
     @GetMapping
@@ -84,11 +90,12 @@ class SsoController {
     @DeleteMapping
     @Operation(summary = "Turn single sign-on off: the tenant's people sign in with a password again (also when it was off)")
     @ApiResponse(responseCode = "204", description = "done")
-    ResponseEntity<Object> turnOff(@PathVariable TenantId tenantId) {
-        return switch (sso.turnOff(tenantId)) {
+    ResponseEntity<Object> turnOff(@PathVariable TenantId tenantId,
+            @RequestHeader(value = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, null), () -> switch (sso.turnOff(tenantId)) {
             case Outcome.Done<Boolean> done -> ResponseEntity.noContent().build();
             case Refused<Boolean> refused -> Refusals.response(refused, false);
-        };
+        });
     }
 
     private SsoJson json(SsoConnection c) {

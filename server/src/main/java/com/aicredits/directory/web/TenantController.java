@@ -21,7 +21,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/tenants")
@@ -30,12 +29,10 @@ class TenantController {
 
     private final Directory directory;
     private final Idempotency idempotency;
-    private final JsonMapper json;
 
-    TenantController(Directory directory, Idempotency idempotency, JsonMapper json) {
+    TenantController(Directory directory, Idempotency idempotency) {
         this.directory = directory;
         this.idempotency = idempotency;
-        this.json = json;
     }
 
     record NewTenantBody(String name) {
@@ -56,7 +53,7 @@ class TenantController {
         if (body.name() == null || body.name().isBlank() || body.name().strip().length() > 200) {
             return Problems.invalid("name", "name has 1 to 200 characters");
         }
-        return idempotency.once(null, key, request.getMethod() + " " + request.getRequestURI() + "\n" + json.writeValueAsString(body),
+        return idempotency.once(null, key, idempotency.fingerprint(request, body),
                 () -> ResponseEntity.status(HttpStatus.CREATED).body(TenantJson.of(directory.createTenant(body.name()))));
     }
 

@@ -31,7 +31,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/tenants/{tenantId}/users")
@@ -40,12 +39,10 @@ class UserController {
 
     private final Directory directory;
     private final Idempotency idempotency;
-    private final JsonMapper json;
 
-    UserController(Directory directory, Idempotency idempotency, JsonMapper json) {
+    UserController(Directory directory, Idempotency idempotency) {
         this.directory = directory;
         this.idempotency = idempotency;
-        this.json = json;
     }
 
     record NewUserBody(String name, String email, String role, String externalId, String password) {
@@ -76,8 +73,8 @@ class UserController {
         }
         var newUser = new NewUser(body.name(), body.email(), role.get(), body.externalId(), body.password());
         // The password is not part of the fingerprint: it must not sit in memory longer than needed.
-        String fingerprint = request.getMethod() + " " + request.getRequestURI() + "\n"
-                + json.writeValueAsString(new NewUserBody(body.name(), body.email(), body.role(), body.externalId(), null));
+        String fingerprint = idempotency.fingerprint(request,
+                new NewUserBody(body.name(), body.email(), body.role(), body.externalId(), null));
         return idempotency.once(tenantId, key, fingerprint, () -> answer(directory.register(tenantId, newUser), HttpStatus.CREATED));
     }
 
@@ -96,7 +93,8 @@ class UserController {
     @Operation(summary = "Rename a user, change their role, or (de)activate them")
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = UserJson.class)))
-    ResponseEntity<Object> change(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestBody UserChangeBody body) {
+    ResponseEntity<Object> change(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestBody UserChangeBody body,
+            @RequestHeader(value = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
         Role role = null;
         if (body.role() != null) {
             var parsed = Role.parse(body.role());
@@ -105,8 +103,9 @@ class UserController {
             }
             role = parsed.get();
         }
-        return answer(directory.change(tenantId, userId, new UserChange(body.name(), role, body.active())),
-                HttpStatus.OK);
+        var change = new UserChange(body.name(), role, body.active());
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body),
+                () -> answer(directory.change(tenantId, userId, change), HttpStatus.OK));
     }
 
     private static ResponseEntity<Object> answer(Outcome<User> result, HttpStatus success) {

@@ -38,7 +38,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Recurring allowances (SPEC part two): set, read and remove a user's, list the tenant's, complete the current period. */
 @RestController
@@ -49,13 +48,11 @@ class AllowanceController {
     private final Ledger ledger;
     private final Directory directory;
     private final Idempotency idempotency;
-    private final JsonMapper json;
 
-    AllowanceController(Ledger ledger, Directory directory, Idempotency idempotency, JsonMapper json) {
+    AllowanceController(Ledger ledger, Directory directory, Idempotency idempotency) {
         this.ledger = ledger;
         this.directory = directory;
         this.idempotency = idempotency;
-        this.json = json;
     }
 
     @PutMapping("/users/{userId}/allowance")
@@ -86,7 +83,7 @@ class AllowanceController {
                     Map.of("fields", List.of("mode")));
         }
         var terms = new AllowanceTerms(amount.credits(), period.get(), mode.get());
-        return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body),
                 () -> switch (ledger.allowances().set(tenantId, userId, terms, body.note(), new Actor(principal.getName()))) {
                     case Outcome.Done<Allowance>(var allowance) -> ResponseEntity.ok(view(tenantId, allowance));
                     case Refused<Allowance> refused -> Refusals.response(refused, false);

@@ -107,7 +107,7 @@ class BulkController {
                     Map.of("fields", List.of("credits"), "index", badAmounts.getFirst().get("index"), "errors", badAmounts));
         }
         var change = new BulkChange(operation.get(), items, body.note(), Boolean.TRUE.equals(body.dryRun()));
-        return run(tenantId, change, key, Requests.fingerprint(request, json, body), principal);
+        return run(tenantId, change, key, idempotency.fingerprint(request, body), principal);
     }
 
     @PostMapping(path = "/bulk.csv", consumes = {"text/csv", "application/csv"})

@@ -44,7 +44,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The AI Credits tab's API: summary cards, the per-user table, and assigning, adding and removing credits. */
 @RestController
@@ -55,14 +54,12 @@ class CreditsController {
     private final Ledger ledger;
     private final Directory directory;
     private final Idempotency idempotency;
-    private final JsonMapper json;
 
     /** {@code directory}: whether a tenant exists is a key lookup, not a summary of all its accounts. */
-    CreditsController(Ledger ledger, Directory directory, Idempotency idempotency, JsonMapper json) {
+    CreditsController(Ledger ledger, Directory directory, Idempotency idempotency) {
         this.ledger = ledger;
         this.directory = directory;
         this.idempotency = idempotency;
-        this.json = json;
     }
 
     @GetMapping("/summary")
@@ -175,7 +172,7 @@ class CreditsController {
         if (amount.problem() != null) {
             return amount.problem();
         }
-        return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body),
                 () -> switch (operation.apply(amount.credits())) {
                     case Outcome.Done<Allocated>(var allocated) -> ResponseEntity.ok(RowJson.of(allocated.row(),
                             ledger.overTime().runways(tenantId, List.of(allocated.row().userId()))));

@@ -30,7 +30,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/tenants/{tenantId}/purchases")
@@ -40,14 +39,12 @@ class PurchaseController {
     private final Ledger ledger;
     private final Directory directory;
     private final Idempotency idempotency;
-    private final JsonMapper json;
 
     /** {@code directory}: whether a tenant exists is a key lookup, not a summary of all its accounts. */
-    PurchaseController(Ledger ledger, Directory directory, Idempotency idempotency, JsonMapper json) {
+    PurchaseController(Ledger ledger, Directory directory, Idempotency idempotency) {
         this.ledger = ledger;
         this.directory = directory;
         this.idempotency = idempotency;
-        this.json = json;
     }
 
     @PostMapping
@@ -60,7 +57,7 @@ class PurchaseController {
         if (amount.problem() != null) {
             return amount.problem();
         }
-        return idempotency.once(tenantId, key, Requests.fingerprint(request, json, body),
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body),
                 () -> switch (ledger.purchase(tenantId, amount.credits(), body.reference(), body.note(),
                         new Actor(principal.getName()), key)) {
                     case Outcome.Done<Purchased>(var purchased) ->

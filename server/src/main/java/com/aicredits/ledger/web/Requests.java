@@ -4,10 +4,8 @@ import com.aicredits.api.Limits;
 import com.aicredits.api.Problems;
 import com.aicredits.api.Refusals;
 import com.aicredits.shared.Credits;
-import jakarta.servlet.http.HttpServletRequest;
 import java.math.BigDecimal;
 import org.springframework.http.ResponseEntity;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Reading the parts of a request the controllers share: amounts, paging, and what identifies a request. */
 final class Requests {
@@ -40,10 +38,5 @@ final class Requests {
             return Problems.invalid("size", "size is between 1 and " + Limits.MAX_PAGE_SIZE);
         }
         return null;
-    }
-
-    /** What an Idempotency-Key is bound to: the same key must come back with the same method, path and body. */
-    static String fingerprint(HttpServletRequest request, JsonMapper json, Object body) {
-        return request.getMethod() + " " + request.getRequestURI() + "\n" + json.writeValueAsString(body);
     }
 }

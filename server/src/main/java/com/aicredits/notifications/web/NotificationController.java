@@ -3,6 +3,7 @@ package com.aicredits.notifications.web;
 import com.aicredits.access.Caller;
 import com.aicredits.api.Problems;
 import com.aicredits.directory.Directory;
+import com.aicredits.idempotency.Idempotency;
 import com.aicredits.notifications.Inbox;
 import com.aicredits.notifications.Notifications;
 import com.aicredits.shared.TenantId;
@@ -11,6 +12,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,8 +38,10 @@ class NotificationController {
 
     private final Notifications notifications;
     private final Directory directory;
+    private final Idempotency idempotency;
 
-    NotificationController(Notifications notifications, Directory directory) {
+    NotificationController(Notifications notifications, Directory directory, Idempotency idempotency) {
+        this.idempotency = idempotency;
         this.notifications = notifications;
         this.directory = directory;
     }
@@ -64,7 +69,8 @@ class NotificationController {
                     + "when neither ids nor all: true is given, when both are, or when ids is empty.")
     @ApiResponse(responseCode = "204", description = "marked")
     ResponseEntity<Object> read(@PathVariable TenantId tenantId, @RequestBody ReadBody body,
-            @AuthenticationPrincipal Caller caller) {
+            @AuthenticationPrincipal Caller caller, @RequestHeader(value = Idempotency.HEADER, required = false) String key,
+            HttpServletRequest request) {
         boolean all = Boolean.TRUE.equals(body.all());
         if (!all && (body.ids() == null || body.ids().isEmpty())) {
             return Problems.invalid("ids", "give ids (the notifications to mark read) or all: true");
@@ -78,13 +84,15 @@ class NotificationController {
         if (caller.userId() == null && directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
-        if (caller.userId() != null) {
-            if (all) {
-                notifications.markAllRead(tenantId, caller.userId());
-            } else {
-                notifications.markRead(tenantId, caller.userId(), body.ids());
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body, caller.userId()), () -> {
+            if (caller.userId() != null) {
+                if (all) {
+                    notifications.markAllRead(tenantId, caller.userId());
+                } else {
+                    notifications.markRead(tenantId, caller.userId(), body.ids());
+                }
             }
-        }
-        return ResponseEntity.noContent().build();
+            return ResponseEntity.noContent().build();
+        });
     }
 }

@@ -34,7 +34,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Credit requests (SPEC part two, "Credit requests"; API.md "Credit requests"). */
 @RestController
@@ -47,13 +46,11 @@ class CreditRequestController {
     private final CreditRequests requests;
     private final Directory directory;
     private final Idempotency idempotency;
-    private final JsonMapper json;
 
-    CreditRequestController(CreditRequests requests, Directory directory, Idempotency idempotency, JsonMapper json) {
+    CreditRequestController(CreditRequests requests, Directory directory, Idempotency idempotency) {
         this.requests = requests;
         this.directory = directory;
         this.idempotency = idempotency;
-        this.json = json;
     }
 
     record FileBody(BigDecimal credits, String reason, UUID userId) {
@@ -109,7 +106,7 @@ class CreditRequestController {
             return Refusals.invalidAmount("credits", invalid.message());
         }
         Credits credits = ((Credits.Entered.Valid) amount).credits();
-        return idempotency.once(tenantId, key, fingerprint(request, body),
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body, user),
                 () -> switch (requests.file(tenantId, user, credits, body.reason(), caller.getName())) {
                     case Outcome.Done<CreditRequest>(var filed) -> ResponseEntity.status(HttpStatus.CREATED).body(CreditRequestJson.of(filed));
                     case Refused<CreditRequest> refused -> Refusals.response(refused, false);
@@ -177,7 +174,7 @@ class CreditRequestController {
             credits = ((Credits.Entered.Valid) amount).credits();
         }
         Credits granted = credits;
-        return idempotency.once(tenantId, key, fingerprint(request, approve),
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, approve),
                 () -> answer(requests.approve(tenantId, id, granted, approve.note(), caller.getName())));
     }
 
@@ -190,7 +187,7 @@ class CreditRequestController {
             @RequestHeader(name = Idempotency.HEADER, required = false) String key,
             @AuthenticationPrincipal Caller caller, HttpServletRequest request) {
         var decline = body == null ? new DeclineBody(null) : body;
-        return idempotency.once(tenantId, key, fingerprint(request, decline),
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, decline),
                 () -> answer(requests.decline(tenantId, id, decline.reason(), caller.getName())));
     }
 
@@ -201,7 +198,4 @@ class CreditRequestController {
         };
     }
 
-    private String fingerprint(HttpServletRequest request, Object body) {
-        return request.getMethod() + " " + request.getRequestURI() + "\n" + json.writeValueAsString(body);
-    }
 }

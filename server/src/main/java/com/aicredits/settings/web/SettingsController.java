@@ -28,7 +28,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/tenants/{tenantId}/settings")
@@ -37,12 +36,10 @@ class SettingsController {
 
     private final TenantSettings settings;
     private final Idempotency idempotency;
-    private final JsonMapper json;
 
-    SettingsController(TenantSettings settings, Idempotency idempotency, JsonMapper json) {
+    SettingsController(TenantSettings settings, Idempotency idempotency) {
         this.settings = settings;
         this.idempotency = idempotency;
-        this.json = json;
     }
 
     @GetMapping
@@ -74,7 +71,7 @@ class SettingsController {
             return Problems.response(HttpStatus.BAD_REQUEST, malformed.code, malformed.getMessage(),
                     Map.of("fields", List.of(malformed.field)));
         }
-        String fingerprint = request.getMethod() + " " + request.getRequestURI() + "\n" + json.writeValueAsString(body);
+        String fingerprint = idempotency.fingerprint(request, body);
         return idempotency.once(tenantId, key, fingerprint, () -> switch (settings.change(tenantId, change)) {
             case Outcome.Done<Settings>(var changed) -> ResponseEntity.ok(SettingsView.of(changed));
             case Refused<Settings> refused -> Refusals.response(refused, false);

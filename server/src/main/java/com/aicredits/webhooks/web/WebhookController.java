@@ -36,7 +36,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/tenants/{tenantId}/webhooks")
@@ -49,12 +48,10 @@ class WebhookController {
 
     private final Webhooks webhooks;
     private final Idempotency idempotency;
-    private final JsonMapper json;
 
-    WebhookController(Webhooks webhooks, Idempotency idempotency, JsonMapper json) {
+    WebhookController(Webhooks webhooks, Idempotency idempotency) {
         this.webhooks = webhooks;
         this.idempotency = idempotency;
-        this.json = json;
     }
 
     @PostMapping
@@ -105,7 +102,7 @@ class WebhookController {
             schema = @Schema(implementation = EndpointView.class)))
     ResponseEntity<Object> change(@PathVariable TenantId tenantId, @PathVariable String id, @RequestBody PatchBody body,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId, key, fingerprint(request, body), () -> switch (webhooks.change(tenantId,
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body), () -> switch (webhooks.change(tenantId,
                 uuid(id), new EndpointChange(body.url(), body.events(), body.enabled(), body.description()))) {
             case Outcome.Done<Endpoint>(var endpoint) -> ResponseEntity.ok(EndpointView.of(endpoint));
             case Refused<Endpoint> refused -> Refusals.response(refused, false);
@@ -117,7 +114,7 @@ class WebhookController {
     @ApiResponse(responseCode = "204", description = "removed")
     ResponseEntity<Object> delete(@PathVariable TenantId tenantId, @PathVariable String id,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId, key, fingerprint(request, null), () -> webhooks.delete(tenantId, uuid(id))
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, null), () -> webhooks.delete(tenantId, uuid(id))
                 ? ResponseEntity.noContent().build() : Problems.notFound("webhook"));
     }
 
@@ -127,7 +124,7 @@ class WebhookController {
             schema = @Schema(implementation = Accepted.class)))
     ResponseEntity<Object> test(@PathVariable TenantId tenantId, @PathVariable String id,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId, key, fingerprint(request, null), () -> accepted(webhooks.sendTest(tenantId, uuid(id))));
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, null), () -> accepted(webhooks.sendTest(tenantId, uuid(id))));
     }
 
     @GetMapping("/{id}/deliveries")
@@ -147,7 +144,7 @@ class WebhookController {
             schema = @Schema(implementation = Accepted.class)))
     ResponseEntity<Object> resend(@PathVariable TenantId tenantId, @PathVariable String id, @PathVariable String deliveryId,
             @RequestHeader(name = Idempotency.HEADER, required = false) String key, HttpServletRequest request) {
-        return idempotency.once(tenantId, key, fingerprint(request, null),
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, null),
                 () -> accepted(webhooks.resend(tenantId, uuid(id), uuid(deliveryId))));
     }
 
@@ -169,7 +166,4 @@ class WebhookController {
         };
     }
 
-    private String fingerprint(HttpServletRequest request, Object body) {
-        return request.getMethod() + " " + request.getRequestURI() + (body == null ? "" : "\n" + json.writeValueAsString(body));
-    }
 }
