@@ -37,6 +37,15 @@
         }
     });
 
+    // A plain form that undoes something (a webhook endpoint's Remove) asks first: data-confirm holds the question.
+    // (htmx's own requests ask with hx-confirm.)
+    document.addEventListener('submit', function (event) {
+        const question = event.target.dataset && event.target.dataset.confirm;
+        if (question && !window.confirm(question)) {
+            event.preventDefault();
+        }
+    });
+
     // A dialog fragment swapped into #dialog-slot opens as a modal and takes the keyboard focus.
     document.addEventListener('htmx:afterSwap', function (event) {
         const dialog = event.detail.target.querySelector && event.detail.target.querySelector('dialog');

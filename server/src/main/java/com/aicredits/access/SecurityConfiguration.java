@@ -239,6 +239,12 @@ class SecurityConfiguration {
                     if (API.matches(request)) {
                         problems.write(request, response, 401, null,
                                 "authentication required: a bearer API key or a signed-in session");
+                    } else if (request.getHeader("HX-Request") != null) {
+                        // A page's own request (a dialog, a sort, a live redraw) after the session ended: a redirect
+                        // would be followed by the browser and the sign-in page swapped into the page's parts. htmx
+                        // takes this header as "go there" instead, and the sign-in page says why.
+                        response.setStatus(401);
+                        response.setHeader("HX-Redirect", loginPage + "?expired");
                     } else {
                         response.sendRedirect(loginPage);
                     }

@@ -105,6 +105,14 @@ class OpenApiDocs {
                 keyError(operation, "409", "IDEMPOTENCY_KEY_IN_USE", "the first request with this key is still running");
                 keyError(operation, "422", "IDEMPOTENCY_KEY_REUSED", "the key was used for a different request");
             }
+            // A refusal its controller declares by status and description alone would be typed as any object of any
+            // media type: every refusal here is a problem (Problems), so say so.
+            operation.getResponses().forEach((status, response) -> {
+                boolean untyped = response.getContent() == null || response.getContent().keySet().equals(java.util.Set.of("*/*"));
+                if (status.matches("[45]\\d\\d") && untyped) {
+                    response.setContent(problem(response.getDescription()).getContent());
+                }
+            });
             return operation;
         };
     }

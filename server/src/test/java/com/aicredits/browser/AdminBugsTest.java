@@ -133,7 +133,7 @@ class AdminBugsTest extends AdminBrowserTest {
             for (String path : List.of("/credits/users/" + user + "/history", "/credits/users/" + user + "/history/lines",
                     "/credits/users/" + user + "/history/figures", "/credits/users/" + user + "/history.csv",
                     "/credits/users/" + user + "/add",
-                    "/credits/users/" + user + "/remove", "/users/" + user + "/edit")) {
+                    "/credits/users/" + user + "/remove", "/credits/users/" + user + "/allowance", "/users/" + user + "/edit")) {
                 assertThat(page.request().get(app + path).status()).as(path).isEqualTo(404);
             }
         }
@@ -146,6 +146,8 @@ class AdminBugsTest extends AdminBrowserTest {
         assertThat(page.request().post(app + "/credits/users/" + foreign + "/add", RequestOptions.create()
                 .setHeader("X-CSRF-TOKEN", csrf).setForm(com.microsoft.playwright.options.FormData.create()
                         .set("credits", "1").set("idempotencyKey", UUID.randomUUID().toString()))).status()).isEqualTo(404);
+        assertThat(page.request().post(app + "/credits/users/" + foreign + "/allowance/stop", RequestOptions.create()
+                .setHeader("X-CSRF-TOKEN", csrf).setForm(com.microsoft.playwright.options.FormData.create())).status()).isEqualTo(404);
     }
 
     @Test

@@ -161,4 +161,19 @@ class ServedOpenApiTest {
                 "POST /api/v1/tenants/{tenantId}/api-keys").hasSizeGreaterThan(25);
         assertThat(without).isEmpty();
     }
+
+    /** Every refusal of the API is an RFC 9457 problem with a code, and the document types it as one. */
+    @Test
+    void every_refusal_of_the_api_is_documented_as_a_problem() {
+        var untyped = new TreeSet<String>();
+        docs().get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation ->
+                operation.getValue().path("responses").properties().forEach(response -> {
+                    var content = response.getValue().path("content");
+                    if (path.getKey().startsWith("/api/v1/") && response.getKey().matches("[45]\\d\\d")
+                            && (content.size() != 1 || !content.path("application/problem+json").path("schema").has("$ref"))) {
+                        untyped.add(operation.getKey().toUpperCase() + " " + path.getKey() + " " + response.getKey());
+                    }
+                })));
+        assertThat(untyped).isEmpty();
+    }
 }

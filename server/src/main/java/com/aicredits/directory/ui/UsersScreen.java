@@ -17,6 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,6 +30,9 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/app/tenants/{tenantId}/users")
 class UsersScreen {
 
+    /** The signed-in person's user id, read off the session's principal (access's Caller) by name: no import cycle. */
+    private static final String ME = "userId";
+
     private final Directory directory;
 
     UsersScreen(Directory directory) {
@@ -36,16 +40,17 @@ class UsersScreen {
     }
 
     @GetMapping
-    String page(@PathVariable TenantId tenantId, Model model) {
+    String page(@PathVariable TenantId tenantId, @AuthenticationPrincipal(expression = ME) UserId me, Model model) {
         var tenant = directory.tenant(tenantId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         model.addAttribute("tenant", tenant);
         model.addAttribute("base", "/app/tenants/" + tenantId);
-        return list(tenantId, model);
+        return list(tenantId, me, model);
     }
 
     @GetMapping("/list")
-    String list(@PathVariable TenantId tenantId, Model model) {
+    String list(@PathVariable TenantId tenantId, @AuthenticationPrincipal(expression = ME) UserId me, Model model) {
         model.addAttribute("base", "/app/tenants/" + tenantId);
+        model.addAttribute("me", me);
         model.addAttribute("users", directory.users(tenantId));
         return model.containsAttribute("tenant") ? "users/page" : "users/page :: list";
     }
@@ -61,7 +66,9 @@ class UsersScreen {
     }
 
     @GetMapping("/{userId}/edit")
-    String edit(@PathVariable TenantId tenantId, @PathVariable UserId userId, Model model) {
+    String edit(@PathVariable TenantId tenantId, @PathVariable UserId userId,
+            @AuthenticationPrincipal(expression = ME) UserId me, Model model) {
+        model.addAttribute("me", me);
         return dialog(tenantId, userId, null, Entered.NOTHING, model);
     }
 
@@ -82,7 +89,14 @@ class UsersScreen {
     @PostMapping("/{userId}")
     Object change(@PathVariable TenantId tenantId, @PathVariable UserId userId, @RequestParam(required = false) String name,
             @RequestParam(required = false) String role, @RequestParam(required = false) Boolean active, Model model,
-            HttpServletResponse response) {
+            @AuthenticationPrincipal(expression = ME) UserId me, HttpServletResponse response) {
+        model.addAttribute("me", me);
+        if (userId.equals(me) && (Boolean.FALSE.equals(active) || Role.parse(role).filter(r -> r != Role.Admin).isPresent())) {
+            // The tab's own buttons do not offer it: an admin who deactivated or demoted themselves would be locked out
+            // of the page they are on, and the tenant may have no other admin to undo it.
+            return refused(tenantId, userId, "You cannot deactivate yourself or change your own role. Ask another admin.",
+                    new Entered(name, null, role), model, response);
+        }
         var result = directory.change(tenantId, userId,
                 new UserChange(name, Role.parse(role).orElse(null), active));
         return answer(tenantId, userId, result, new Entered(name, null, role), model, response, user -> active == null

@@ -6,6 +6,7 @@ import com.aicredits.requests.CreditRequest;
 import com.aicredits.requests.CreditRequests;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refusal;
 import com.aicredits.shared.Refused;
 import com.aicredits.shared.Moments;
 import com.aicredits.shared.TenantId;
@@ -70,12 +71,15 @@ class RequestScreen {
     String approve(@PathVariable TenantId tenantId, @PathVariable UUID id, @RequestParam(required = false) String credits,
             @RequestParam(required = false) String note, @AuthenticationPrincipal Caller caller, Model model,
             HttpServletResponse response) {
+        // What the admin typed comes back with a refusal, beside the request it was for.
+        model.addAttribute("enteredCredits", credits);
+        model.addAttribute("enteredNote", note);
         Credits amount = null;
         if (credits != null && !credits.isBlank()) {
             var entered = Credits.parse(credits.strip());
             if (entered instanceof Credits.Entered.Invalid invalid) {
                 response.setStatus(422);
-                return list(tenantId, model, id, invalid.message(), null);
+                return list(tenantId, model, id, sentence(invalid.message()), null);
             }
             amount = ((Credits.Entered.Valid) entered).credits();
         }
@@ -83,7 +87,7 @@ class RequestScreen {
             case Outcome.Done<CreditRequest>(var request) -> list(tenantId, model, null, null, done("Approved", request));
             case Refused<CreditRequest> refused -> {
                 response.setStatus(422);
-                yield list(tenantId, model, id, refused.message(), null);
+                yield list(tenantId, model, id, said(refused), null);
             }
         };
     }
@@ -126,6 +130,17 @@ class RequestScreen {
         model.addAttribute("error", error);
         model.addAttribute("closed", request.status() != CreditRequest.Status.PENDING);
         return "requests/dialogs :: decline-dialog";
+    }
+
+    /** A refusal in the words of the AI Credits tab's dialogs: "Only 1,038 credits are unassigned." */
+    private static String said(Refused<?> refused) {
+        return refused.reason() == Refusal.INSUFFICIENT_UNASSIGNED && refused.limit() != null
+                ? "Only " + refused.limit().toDisplayString() + " credits are unassigned: approve fewer, or buy more first."
+                : sentence(refused.message());
+    }
+
+    private static String sentence(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1) + (text.endsWith(".") ? "" : ".");
     }
 
     private static String done(String verb, CreditRequest request) {

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
@@ -39,9 +40,10 @@ class WebhooksScreen {
         this.directory = directory;
     }
 
+    /** The model may hold {@code saved}: what the change just made says, carried over its redirect (a flash attribute). */
     @GetMapping
     String page(@PathVariable("tenantId") TenantId tenant, Model model) {
-        return render(tenant, null, null, null, "", List.of(), "", model);
+        return render(tenant, null, (String) model.getAttribute("saved"), null, "", List.of(), "", model);
     }
 
     @PostMapping
@@ -49,6 +51,10 @@ class WebhooksScreen {
             @RequestParam(required = false) List<String> events, @RequestParam(defaultValue = "") String description,
             Model model, HttpServletResponse response) {
         var chosen = events == null ? List.<String>of() : events;
+        if (chosen.isEmpty()) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return render(tenant, null, null, "Choose the events to send, or All events.", url, chosen, description, model);
+        }
         return switch (webhooks.register(tenant, url.strip(), chosen, description, null)) {
             case Outcome.Done<Registered>(var registered) -> render(tenant, registered, "Endpoint added.", null, "", List.of(),
                     "", model);
@@ -59,38 +65,48 @@ class WebhooksScreen {
         };
     }
 
+    // The changes below answer with a redirect to the page they were made on (post/redirect/get): reloading it
+    // then shows the page again instead of repeating the change or landing on a POST-only address.
+
     @PostMapping("/{id}/enabled")
     String enable(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, @RequestParam boolean enabled,
-            Model model) {
-        webhooks.change(tenant, id, new EndpointChange(null, null, enabled, null)).orElseThrow();
-        return render(tenant, null, enabled ? "Endpoint turned on." : "Endpoint turned off.", null, "", List.of(), "", model);
+            RedirectAttributes redirect) {
+        found(webhooks.change(tenant, id, new EndpointChange(null, null, enabled, null)));
+        return said(redirect, enabled ? "Endpoint turned on." : "Endpoint turned off.", page(tenant));
     }
 
     @PostMapping("/{id}/test")
-    String test(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, Model model) {
-        webhooks.sendTest(tenant, id).orElseThrow();
-        return deliveries(tenant, id, "Test event queued.", model);
+    String test(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, RedirectAttributes redirect) {
+        found(webhooks.sendTest(tenant, id));
+        return said(redirect, "Test event queued.", page(tenant) + "/" + id);
     }
 
     @PostMapping("/{id}/delete")
-    String delete(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, Model model) {
+    String delete(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, RedirectAttributes redirect) {
         webhooks.delete(tenant, id);
-        return render(tenant, null, "Endpoint removed.", null, "", List.of(), "", model);
+        return said(redirect, "Endpoint removed.", page(tenant));
     }
 
-    @GetMapping("/{id}")
-    String deliveries(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, Model model) {
-        return deliveries(tenant, id, null, model);
-    }
 
     @PostMapping("/{id}/deliveries/{delivery}/resend")
     String resend(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, @PathVariable UUID delivery,
-            Model model) {
-        webhooks.resend(tenant, id, delivery).orElseThrow();
-        return deliveries(tenant, id, "Delivery queued again.", model);
+            RedirectAttributes redirect) {
+        found(webhooks.resend(tenant, id, delivery));
+        return said(redirect, "Delivery queued again.", page(tenant) + "/" + id);
     }
 
-    private String deliveries(TenantId tenant, UUID id, String saved, Model model) {
+    private static String said(RedirectAttributes redirect, String saved, String path) {
+        redirect.addFlashAttribute("saved", saved);
+        return "redirect:" + path;
+    }
+
+    private static String page(TenantId tenant) {
+        return "/app/tenants/" + tenant.value() + "/settings/webhooks";
+    }
+
+    /** An endpoint's deliveries; the model may hold {@code saved}, as on {@link #page}. */
+    @GetMapping("/{id}")
+    String deliveries(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, Model model) {
         var endpoint = webhooks.endpoint(tenant, id).orElseThrow(WebhooksScreen::notFound);
         List<Delivery> log = switch (webhooks.deliveries(tenant, id)) {
             case Outcome.Done<List<Delivery>>(var list) -> list;
@@ -99,7 +115,6 @@ class WebhooksScreen {
         common(tenant, model);
         model.addAttribute("endpoint", endpoint);
         model.addAttribute("deliveries", log);
-        model.addAttribute("saved", saved);
         return "webhooks/deliveries";
     }
 
@@ -120,6 +135,13 @@ class WebhooksScreen {
     private void common(TenantId tenant, Model model) {
         model.addAttribute("tenant", directory.tenant(tenant).orElseThrow(WebhooksScreen::notFound));
         model.addAttribute("base", "/app/tenants/" + tenant.value());
+    }
+
+    /** An unknown endpoint or delivery (another tenant's, or removed meanwhile) is a 404 page, not a failure. */
+    private static void found(Outcome<?> outcome) {
+        if (outcome instanceof Refused<?>) {
+            throw notFound();
+        }
     }
 
     private static ResponseStatusException notFound() {

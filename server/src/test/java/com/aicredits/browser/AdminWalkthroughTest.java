@@ -1,0 +1,175 @@
+package com.aicredits.browser;
+
+import static com.aicredits.browser.AdminTenant.dialog;
+import static com.aicredits.browser.AdminTenant.row;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aicredits.TestApplication;
+import com.aicredits.requests.CreditRequests;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
+import com.aicredits.shared.Credits;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * What a walkthrough as a new admin found in session 24: a page whose session ended, an allowance nobody could stop
+ * from the tab, an admin able to lock themselves out, action buttons off the screen, webhook changes that left a
+ * POST address behind, and an approval whose refusal lost what was typed.
+ */
+@TestApplication
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminWalkthroughTest extends AdminBrowserTest {
+
+    @Autowired CreditRequests requests;
+
+    private static Locator button(Locator within, String name) {
+        return within.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    @Test
+    void a_page_whose_session_ended_sends_its_person_to_sign_in_and_says_why() {
+        Page page = admin();
+        page.context().clearCookies(); // as when the session expired or was ended elsewhere
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Assign User")).click();
+
+        page.waitForURL("**/login?expired");
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Your session has ended");
+        assertThat(page.locator("input#email")).hasCount(1);
+        assertThat(page.locator("#table")).hasCount(0);
+    }
+
+    @Test
+    void an_allowance_is_shown_from_its_badge_and_the_admin_can_stop_it_keeping_what_was_granted() {
+        ledger.allowances().set(tenant.id, tenant.grace, new AllowanceTerms(Credits.of(100), Period.MONTHLY, AllowanceMode.TOP_UP),
+                null, AdminTenant.SEED).orElseThrow();
+        Page page = admin();
+        var badge = row(page, "Grace Planner").locator("[data-allowance]");
+        badge.click();
+        assertThat(dialog(page).locator("#allowance-title")).hasText("Allowance — Grace Planner");
+        assertThat(dialog(page).locator("[data-terms]")).hasText("100 every month, topped up");
+        Axe.check(page, "allowance dialog");
+        button(dialog(page), "Cancel").click();
+        assertThat(dialog(page)).hasCount(0);
+
+        // Removing credits says the allowance goes on, and leads to where it stops.
+        row(page, "Grace Planner").getByRole(AriaRole.BUTTON,
+                new Locator.GetByRoleOptions().setName("Remove credits from Grace Planner")).click();
+        assertThat(dialog(page).locator("[data-allowance-note]")).containsText("it grants again at the next period start");
+        button(dialog(page), "Stop the allowance").click();
+        assertThat(dialog(page).locator("#allowance-title")).isVisible();
+        button(dialog(page), "Stop allowance").click();
+
+        assertThat(dialog(page)).hasCount(0);
+        assertThat(page.locator("#toasts [data-toast]")).containsText("Stopped Grace Planner's allowance");
+        assertThat(badge).hasCount(0);
+        assertThat(ledger.allowances().of(tenant.id, tenant.grace)).isEmpty();
+        assertThat(ledger.row(tenant.id, tenant.grace).orElseThrow().remaining()).isEqualTo(Credits.of(100));
+    }
+
+    @Test
+    void an_admin_cannot_deactivate_themselves_or_change_their_own_role() {
+        Page page = admin(tenant.app() + "/users");
+        var own = page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("Ada Admin"));
+        assertThat(own.locator("[data-self]")).hasAttribute("aria-disabled", "true");
+        assertThat(own.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Ada Admin"))).hasCount(0);
+        own.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit Ada Admin")).click();
+        assertThat(dialog(page).getByLabel("Role")).isDisabled();
+        Axe.check(page, "own edit dialog");
+        button(dialog(page), "Cancel").click();
+
+        // Sent anyway (an old page, a forged form): refused, and nothing changes.
+        String csrf = page.locator("meta[name=csrf-token]").getAttribute("content");
+        String self = directory.users(tenant.id).stream().filter(u -> u.name().equals("Ada Admin")).findFirst().orElseThrow()
+                .id().toString();
+        var refused = page.request().post(tenant.app() + "/users/" + self + "?active=false", RequestOptions.create()
+                .setHeader("X-CSRF-TOKEN", csrf).setHeader("HX-Request", "true").setForm(FormData.create()));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.text()).contains("You cannot deactivate yourself");
+        assertThat(directory.users(tenant.id).stream().filter(u -> u.name().equals("Ada Admin")).findFirst().orElseThrow()
+                .active()).isTrue();
+    }
+
+    @Test
+    void every_rows_actions_stay_on_screen_on_a_phone_and_on_a_laptop() {
+        // The widest row the demo has: a long name and email, an allowance badge, a figure with decimals.
+        var mary = tenant.register("Mary Kenneth Keller", "mary.kenneth.keller", com.aicredits.directory.Role.Planner);
+        ledger.allowances().set(tenant.id, mary, new AllowanceTerms(Credits.of(500), Period.MONTHLY, AllowanceMode.TOP_UP),
+                null, AdminTenant.SEED).orElseThrow();
+        ledger.charge(tenant.id, new com.aicredits.ledger.RequestId("wide-row"), mary, "canvas",
+                Credits.parse("311.375").orElseThrow(), AdminTenant.SEED).orElseThrow();
+        for (int[] screen : List.of(Browser.PHONE, new int[] {1280, 800})) {
+            Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, screen, tenant.app() + "/credits");
+            var box = page.locator("#table .table-responsive");
+            assertThat((Boolean) box.evaluate("b => b.scrollWidth <= b.clientWidth"))
+                    .as("the table fits its box at %d px", screen[0]).isTrue();
+            double right = ((Number) box.evaluate("b => b.getBoundingClientRect().right")).doubleValue();
+            for (var button : page.locator("#table td.actions .btn").all()) {
+                assertThat(button.boundingBox().x + button.boundingBox().width).as("a row's action at %d px", screen[0])
+                        .isLessThanOrEqualTo(right);
+            }
+            page.context().close();
+        }
+    }
+
+    @Test
+    void webhook_changes_land_on_a_page_that_can_be_reloaded_and_removing_asks_first() {
+        Page page = admin(tenant.app() + "/settings/webhooks");
+        page.getByLabel("URL").fill("https://hooks.example.invalid/walkthrough");
+        page.locator("#add-webhook-button").click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Choose the events to send, or All events.");
+        page.getByLabel("All events").check();
+        page.locator("#add-webhook-button").click();
+        var endpoint = page.locator("[data-endpoint]").first();
+        assertThat(endpoint).containsText("https://hooks.example.invalid/walkthrough");
+
+        endpoint.locator("button", new Locator.LocatorOptions().setHasText("Send test")).click();
+        assertThat(page.locator("[data-saved]")).hasText("Test event queued.");
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("/settings/webhooks/[0-9a-f-]{36}$"));
+        page.reload();
+        assertThat(page.locator("[data-delivery]")).not().hasCount(0);
+        assertThat(page.locator("[data-saved]")).hasCount(0);
+
+        page.navigate(tenant.app() + "/settings/webhooks");
+        var asked = new AtomicReference<String>();
+        page.onceDialog(question -> {
+            asked.set(question.message());
+            question.dismiss();
+        });
+        page.locator("[data-endpoint]").first().locator("button", new Locator.LocatorOptions().setHasText("Remove")).click();
+        assertThat(page.locator("[data-endpoint]")).hasCount(1);
+        assertThat(asked.get()).contains("Remove the endpoint https://hooks.example.invalid/walkthrough?");
+        page.onceDialog(com.microsoft.playwright.Dialog::accept);
+        page.locator("[data-endpoint]").first().locator("button", new Locator.LocatorOptions().setHasText("Remove")).click();
+        assertThat(page.locator("[data-saved]")).hasText("Endpoint removed.");
+        assertThat(page.locator("[data-endpoint]")).hasCount(0);
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("/settings/webhooks$"));
+    }
+
+    @Test
+    void an_approval_the_pool_cannot_cover_is_refused_in_words_and_keeps_what_was_typed() {
+        requests.file(tenant.id, tenant.linus, Credits.of(40), "onboarding", "test").orElseThrow();
+        Page page = admin(tenant.app() + "/credits/requests");
+        var card = page.locator("#request-list [data-request]").filter(new Locator.FilterOptions().setHasText("Linus Waiting"));
+        card.getByLabel("Credits").fill("5000");
+        card.getByLabel("Note").fill("for the launch");
+        button(card, "Approve the request of Linus Waiting").click();
+
+        assertThat(card.getByRole(AriaRole.ALERT)).hasText(
+                "Only 888 credits are unassigned: approve fewer, or buy more first.");
+        assertThat(card.getByLabel("Credits")).hasValue("5000");
+        assertThat(card.getByLabel("Note")).hasValue("for the launch");
+        assertThat(card.getByLabel("Credits")).isFocused();
+    }
+}
