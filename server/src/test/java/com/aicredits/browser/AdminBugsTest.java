@@ -148,6 +148,12 @@ class AdminBugsTest extends AdminBrowserTest {
                         .set("credits", "1").set("idempotencyKey", UUID.randomUUID().toString()))).status()).isEqualTo(404);
         assertThat(page.request().post(app + "/credits/users/" + foreign + "/allowance/stop", RequestOptions.create()
                 .setHeader("X-CSRF-TOKEN", csrf).setForm(com.microsoft.playwright.options.FormData.create())).status()).isEqualTo(404);
+        // A webhook endpoint or delivery that is unknown (another tenant's, removed meanwhile) was a 500.
+        for (String path : List.of("/settings/webhooks/" + unknown + "/test", "/settings/webhooks/" + unknown + "/enabled?enabled=true",
+                "/settings/webhooks/" + unknown + "/deliveries/" + unknown + "/resend")) {
+            assertThat(page.request().post(app + path, RequestOptions.create().setHeader("X-CSRF-TOKEN", csrf)
+                    .setForm(com.microsoft.playwright.options.FormData.create())).status()).as(path).isEqualTo(404);
+        }
     }
 
     @Test
