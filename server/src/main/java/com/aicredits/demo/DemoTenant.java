@@ -62,7 +62,7 @@ class DemoTenant implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoTenant.class);
     private static final Actor OPERATOR = new Actor("platform");
-    private static final Actor ADMIN = new Actor("admin:ada.lovelace@demo.example");
+    private static final Actor ADMIN = new Actor("ada.lovelace@demo.example"); // as her own sign-in records her
     private static final Actor CANVAS = new Actor("key:supply-chain-canvas");
 
     /** name, role, credits assigned (0 = none yet), credits consumed through the Canvas. */

@@ -89,7 +89,7 @@ public class CreditRequests {
             }
             var request = store.find(tenant, id.get()).orElseThrow();
             notifications.notifyAdmins(tenant, CreditRequestChanged.CREATED,
-                    request.name() + " asks for " + credits.toDisplayString() + " AI credits",
+                    request.name() + " asks for " + credits.toDisplayString("AI credit"),
                     "Reason: " + request.reason(), "/app/tenants/" + tenant + "/credits/requests");
             changed(tenant, CreditRequestChanged.CREATED, request, filedBy, now);
             return Outcome.done(request);
@@ -129,7 +129,7 @@ public class CreditRequests {
             var approved = store.find(tenant, id).orElseThrow();
             notifications.notifyUser(tenant, approved.userId(), CreditRequestChanged.APPROVED,
                     "Your credit request was approved",
-                    granted.toDisplayString() + " AI credits were added for you by " + decidedBy
+                    decidedBy + " added " + granted.toDisplayString("AI credit") + " for you"
                             + (approved.decisionNote() == null ? "." : ". Note: " + approved.decisionNote()),
                     "/app/tenants/" + tenant + "/me");
             audited(tenant, approved, "approve", "granted " + granted.toDisplayString() + " as an "
@@ -154,7 +154,7 @@ public class CreditRequests {
             var declined = store.find(tenant, id).orElseThrow();
             notifications.notifyUser(tenant, declined.userId(), CreditRequestChanged.DECLINED,
                     "Your credit request was declined",
-                    "Your request for " + declined.credits().toDisplayString() + " AI credits was declined by " + decidedBy
+                    "Your request for " + declined.credits().toDisplayString("AI credit") + " was declined by " + decidedBy
                             + (declined.decisionNote() == null ? "." : ". Reason: " + declined.decisionNote()),
                     "/app/tenants/" + tenant + "/me");
             audited(tenant, declined, "decline", "asked for " + declined.credits().toDisplayString()

@@ -126,6 +126,11 @@ public record Credits(long thousandths) implements Comparable<Credits> {
         return new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.US)).format(toBigDecimal());
     }
 
+    /** As a count of {@code noun}: "1 AI credit", "40 AI credits", "0.5 AI credits" (singular for exactly one). */
+    public String toDisplayString(String noun) {
+        return toDisplayString() + " " + noun + (thousandths == 1000 ? "" : "s");
+    }
+
     /** An entered amount: valid, or the reason it is not. */
     public sealed interface Entered {
 

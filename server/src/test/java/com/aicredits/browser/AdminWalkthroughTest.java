@@ -59,6 +59,7 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         badge.click();
         assertThat(dialog(page).locator("#allowance-title")).hasText("Allowance — Grace Planner");
         assertThat(dialog(page).locator("[data-terms]")).hasText("100 every month, topped up");
+        Axe.atRest(page);
         Axe.check(page, "allowance dialog");
         button(dialog(page), "Cancel").click();
         assertThat(dialog(page)).hasCount(0);
@@ -86,7 +87,18 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         assertThat(own.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Ada Admin"))).hasCount(0);
         own.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit Ada Admin")).click();
         assertThat(dialog(page).getByLabel("Role")).isDisabled();
+        Axe.atRest(page);
         Axe.check(page, "own edit dialog");
+        button(dialog(page), "Cancel").click();
+
+        // A user the identity provider manages says so where they would be edited.
+        directory.register(tenant.id, new com.aicredits.directory.NewUser("Sam Synced", tenant.email("sam"),
+                com.aicredits.directory.Role.Planner, "ext-sam", null, com.aicredits.directory.Source.SCIM)).orElseThrow();
+        page.reload();
+        page.locator("tbody tr").filter(new Locator.FilterOptions().setHasText("Sam Synced"))
+                .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit Sam Synced")).click();
+        assertThat(dialog(page).locator("[data-provisioned]")).containsText("Your identity provider manages this user");
+        assertThat(dialog(page).getByLabel("Role")).isEnabled();
         button(dialog(page), "Cancel").click();
 
         // Sent anyway (an old page, a forged form): refused, and nothing changes.

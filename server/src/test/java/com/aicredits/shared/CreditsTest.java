@@ -56,6 +56,14 @@ class CreditsTest {
     }
 
     @Test
+    void counted_the_noun_is_singular_for_exactly_one() {
+        assertThat(Credits.of(1).toDisplayString("AI credit")).isEqualTo("1 AI credit");
+        assertThat(Credits.of(40).toDisplayString("AI credit")).isEqualTo("40 AI credits");
+        assertThat(new Credits(500).toDisplayString("AI credit")).isEqualTo("0.5 AI credits");
+        assertThat(new Credits(1_001).toDisplayString("AI credit")).isEqualTo("1.001 AI credits");
+    }
+
+    @Test
     void arithmetic_is_exact_and_fails_on_overflow_instead_of_wrapping() {
         assertThat(new Credits(100).plus(new Credits(275))).isEqualTo(new Credits(375));
         assertThat(Credits.of(12).minus(Credits.of(17))).isEqualTo(Credits.of(-5));
