@@ -73,7 +73,10 @@ public final class BulkCsv {
         try (var parser = FORMAT.parse(new StringReader(text))) {
             records = parser.getRecords();
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            return new Malformed("CSV_MALFORMED", "the file is not valid CSV (RFC 4180): " + e.getMessage());
+            // The parser's own words ("(line 2) EOF reached before encapsulated token finished"), not the wrapper's,
+            // which start with the library's class name.
+            Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+            return new Malformed("CSV_MALFORMED", "the file is not valid CSV (RFC 4180): " + cause.getMessage());
         }
         if (records.isEmpty()) {
             return new Malformed("CSV_HEADER", "the file is empty; it starts with the header " + String.join(",", HEADER));
