@@ -176,4 +176,27 @@ class ServedOpenApiTest {
                 })));
         assertThat(untyped).isEmpty();
     }
+
+    /** A query parameter read as text to refuse it in words is still documented as what it holds. */
+    @Test
+    void query_numbers_dates_and_ids_are_typed_as_such() {
+        var mistyped = new TreeSet<String>();
+        var checked = new TreeSet<String>();
+        Map<String, String> expected = Map.of("limit", "integer", "count", "integer", "startIndex", "integer",
+                "page", "integer", "size", "integer", "userId", "uuid", "from", "date", "to", "date");
+        docs().get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation ->
+                operation.getValue().path("parameters").valueStream().filter(p -> "query".equals(p.path("in").asString()))
+                        .filter(p -> expected.containsKey(p.path("name").asString())).forEach(p -> {
+                            String name = p.path("name").asString();
+                            var schema = p.path("schema");
+                            String type = "string".equals(schema.path("type").asString()) && schema.has("format")
+                                    ? schema.path("format").asString() : schema.path("type").asString();
+                            checked.add(name);
+                            if (!expected.get(name).equals(type)) {
+                                mistyped.add(operation.getKey().toUpperCase() + " " + path.getKey() + " " + name + ": " + type);
+                            }
+                        })));
+        assertThat(checked).contains("limit", "count", "startIndex", "userId", "from");
+        assertThat(mistyped).isEmpty();
+    }
 }

@@ -202,7 +202,8 @@ class CreditsController {
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = EntriesPage.class)))
     ResponseEntity<Object> entries(@PathVariable TenantId tenantId, @RequestParam(required = false) String type,
-            @RequestParam(required = false) UserId userId, @RequestParam(defaultValue = "0") int page,
+            @Parameter(schema = @Schema(type = "string", format = "uuid")) @RequestParam(required = false) UserId userId,
+            @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "" + Limits.DEFAULT_PAGE_SIZE) int size) {
         var badPage = Requests.badPage(page, size);
         if (badPage != null) {
