@@ -115,6 +115,10 @@ class AdminWalkthroughTest extends AdminBrowserTest {
 
     @Test
     void every_rows_actions_stay_on_screen_on_a_phone_and_on_a_laptop() {
+        // A name that is one long word, as a directory may set it (the e-mail), and a long e-mail.
+        tenant.register("maria.gaetana.agnesi@review.example", "maria.gaetana.agnesi.longer", com.aicredits.directory.Role.Viewer);
+        ledger.assign(tenant.id, directory.users(tenant.id).stream().filter(u -> u.name().startsWith("maria.")).findFirst()
+                .orElseThrow().id(), Credits.of(5), null, AdminTenant.SEED, null).orElseThrow();
         // The widest row the demo has: a long name and email, an allowance badge, a figure with decimals.
         var mary = tenant.register("Mary Kenneth Keller", "mary.kenneth.keller", com.aicredits.directory.Role.Planner);
         ledger.allowances().set(tenant.id, mary, new AllowanceTerms(Credits.of(500), Period.MONTHLY, AllowanceMode.TOP_UP),
@@ -183,5 +187,26 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         assertThat(card.getByLabel("Credits")).hasValue("5000");
         assertThat(card.getByLabel("Note")).hasValue("for the launch");
         assertThat(card.getByLabel("Credits")).isFocused();
+    }
+
+    @Test
+    void a_nul_in_an_exports_filter_is_refused_as_bad_input_as_on_the_page() {
+        Page page = admin();
+        String history = tenant.app() + "/credits/users/" + tenant.grace + "/history";
+        for (String path : List.of(tenant.app() + "/credits/export.csv?q=a%00b", history + ".csv?feature=%00",
+                tenant.app() + "/credits/table?q=a%00b", history + "/lines?feature=%00")) {
+            assertThat(page.request().get(path).status()).as(path).isEqualTo(400); // the CSV exports were 500
+        }
+    }
+
+    @Test
+    void decided_credit_requests_fit_a_phone_with_who_decided_under_the_name() {
+        var request = requests.file(tenant.id, tenant.linus, Credits.of(40), "onboarding", "test").orElseThrow();
+        requests.decline(tenant.id, request.id(), "Budget is frozen until January", tenant.email("admin")).orElseThrow();
+        Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE, tenant.app() + "/credits/requests");
+        var box = page.locator("#request-list .table-responsive");
+        assertThat((Boolean) box.evaluate("b => b.scrollWidth <= b.clientWidth")).as("the decided list fits a phone").isTrue();
+        assertThat(page.locator("#request-list tr[data-status=DECLINED] [data-phone-decision]"))
+                .hasText("by " + tenant.email("admin") + " · Budget is frozen until January");
     }
 }

@@ -83,8 +83,9 @@ class WebhooksScreen {
 
     @PostMapping("/{id}/delete")
     String delete(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, RedirectAttributes redirect) {
-        webhooks.delete(tenant, id);
-        return said(redirect, "Endpoint removed.", page(tenant));
+        // Already gone: removed from another window, or by another admin a moment ago.
+        return said(redirect, webhooks.delete(tenant, id) ? "Endpoint removed." : "That endpoint was already removed.",
+                page(tenant));
     }
 
 
