@@ -2,7 +2,10 @@ package com.aicredits.ledger;
 
 import java.util.Objects;
 
-/** Who made a change, as the audit trail shows it: "platform", a signed-in person's e-mail ("ada@example.com"), "key:canvas-prod". */
+/**
+ * Who made a change, as the audit trail shows it: "platform", a signed-in person's e-mail ("ada@example.com"),
+ * "key:canvas-prod".
+ */
 public record Actor(String name) {
 
     public static final Actor SYSTEM = new Actor("system");

@@ -72,7 +72,8 @@ class SsoController {
         }
         var settings = new SsoSettings(body.issuer(), body.clientId(), body.clientSecret(),
                 Boolean.TRUE.equals(body.enforced()), role.orElse(null));
-        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body), () -> switch (sso.configure(tenantId, settings)) {
+        return idempotency.once(tenantId, key, idempotency.fingerprint(request, body),
+                () -> switch (sso.configure(tenantId, settings)) {
             case Outcome.Done<SsoConnection>(var connection) -> ResponseEntity.ok(json(connection));
             case Refused<SsoConnection> refused -> Refusals.response(refused, false);
         });

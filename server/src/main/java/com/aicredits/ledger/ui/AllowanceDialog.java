@@ -38,8 +38,8 @@ class AllowanceDialog {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("row", Views.Row.of(row));
         model.addAttribute("terms", allowance.map(a -> Views.allowance(a.terms())).orElse(null));
-        model.addAttribute("nextGrant", allowance.map(a -> Views.day(ledger.allowances().nextGrantDay(tenantId, a.terms().period())))
-                .orElse(null));
+        model.addAttribute("nextGrant", allowance
+                .map(a -> Views.day(ledger.allowances().nextGrantDay(tenantId, a.terms().period()))).orElse(null));
         model.addAttribute("lastGrant", allowance.flatMap(Allowance::lastGrant).map(AllowanceDialog::grant).orElse(null));
         return "credits/dialogs :: allowance-dialog";
     }
@@ -59,7 +59,8 @@ class AllowanceDialog {
     /** "200 for the period from Dec 1", with what the pool could not cover. */
     private static String grant(Allowance.Grant grant) {
         return Display.credits(grant.granted()) + " for the period from " + Views.day(grant.period().start())
-                + (grant.shortfall().isPositive() ? "; " + Display.credits(grant.shortfall()) + " missing: the pool was short" : "");
+                + (grant.shortfall().isPositive()
+                        ? "; " + Display.credits(grant.shortfall()) + " missing: the pool was short" : "");
     }
 
     private static ResponseStatusException notFound() {

@@ -91,12 +91,18 @@ class UsageController {
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = UsageJson.class)))
     ResponseEntity<Object> usage(@PathVariable TenantId tenantId,
-            @Parameter(description = "ISO date", schema = @Schema(type = "string", format = "date")) @RequestParam(required = false) String from,
-            @Parameter(description = "ISO date", schema = @Schema(type = "string", format = "date")) @RequestParam(required = false) String to,
-            @Parameter(description = "day, week or month", schema = @Schema(allowableValues = {"day", "week", "month"})) @RequestParam(required = false) String interval,
-            @Parameter(description = "none, feature or user", schema = @Schema(allowableValues = {"none", "feature", "user"})) @RequestParam(required = false) String groupBy,
-            @Parameter(description = "one user's consumption", schema = @Schema(type = "string", format = "uuid")) @RequestParam(required = false) String userId,
-            @Parameter(description = "1 to 100", schema = @Schema(type = "integer", minimum = "1", maximum = "100")) @RequestParam(required = false) String limit) {
+            @Parameter(description = "ISO date", schema = @Schema(type = "string", format = "date"))
+                    @RequestParam(required = false) String from,
+            @Parameter(description = "ISO date", schema = @Schema(type = "string", format = "date"))
+                    @RequestParam(required = false) String to,
+            @Parameter(description = "day, week or month", schema = @Schema(allowableValues = {"day", "week", "month"}))
+                    @RequestParam(required = false) String interval,
+            @Parameter(description = "none, feature or user", schema = @Schema(allowableValues = {"none", "feature", "user"}))
+                    @RequestParam(required = false) String groupBy,
+            @Parameter(description = "one user's consumption", schema = @Schema(type = "string", format = "uuid"))
+                    @RequestParam(required = false) String userId,
+            @Parameter(description = "1 to 100", schema = @Schema(type = "integer", minimum = "1", maximum = "100"))
+                    @RequestParam(required = false) String limit) {
         if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }
@@ -123,8 +129,10 @@ class UsageController {
     @ApiResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = ForecastJson.class)))
     ResponseEntity<Object> forecast(@PathVariable TenantId tenantId,
-            @Parameter(description = "one user's own figures", schema = @Schema(type = "string", format = "uuid")) @RequestParam(required = false) String userId,
-            @Parameter(description = "the most users listed, 1 to 1000, default 100", schema = @Schema(type = "integer", minimum = "1", maximum = "1000")) @RequestParam(required = false) String limit) {
+            @Parameter(description = "one user's own figures", schema = @Schema(type = "string", format = "uuid"))
+                    @RequestParam(required = false) String userId,
+            @Parameter(description = "the most users listed, 1 to 1000, default 100", schema = @Schema(type = "integer", minimum = "1", maximum = "1000"))
+                    @RequestParam(required = false) String limit) {
         if (directory.tenant(tenantId).isEmpty()) {
             return Problems.notFound("tenant");
         }

@@ -54,8 +54,10 @@ class ScimController {
     @Operation(summary = "Users matching a filter (userName, emails.value, externalId, id: eq co sw ew; active eq; and/or), a page at a time")
     ResponseEntity<String> list(@AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) String filter,
-            @Parameter(description = "1-based; below 1 counts as 1", schema = @Schema(type = "integer")) @RequestParam(required = false) String startIndex,
-            @Parameter(description = "at most 200", schema = @Schema(type = "integer", minimum = "0", maximum = "200")) @RequestParam(required = false) String count) {
+            @Parameter(description = "1-based; below 1 counts as 1", schema = @Schema(type = "integer"))
+                    @RequestParam(required = false) String startIndex,
+            @Parameter(description = "at most 200", schema = @Schema(type = "integer", minimum = "0", maximum = "200"))
+                    @RequestParam(required = false) String count) {
         var start = ScimResponses.integer(startIndex);
         var size = ScimResponses.integer(count);
         if (start.isEmpty() || size.isEmpty()) {
