@@ -157,6 +157,13 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         assertThat(page.locator("[data-delivery]")).not().hasCount(0);
         assertThat(page.locator("[data-saved]")).hasCount(0);
 
+        // An endpoint that is off gets its test only once it is turned on, and the message says so.
+        page.navigate(tenant.app() + "/settings/webhooks");
+        page.locator("[data-endpoint]").first().locator("button", new Locator.LocatorOptions().setHasText("Turn off")).click();
+        assertThat(page.locator("[data-saved]")).hasText("Endpoint turned off.");
+        page.locator("[data-endpoint]").first().locator("button", new Locator.LocatorOptions().setHasText("Send test")).click();
+        assertThat(page.locator("[data-saved]")).hasText("Test event queued: it is sent once the endpoint is turned on.");
+
         page.navigate(tenant.app() + "/settings/webhooks");
         var asked = new AtomicReference<String>();
         page.onceDialog(question -> {

@@ -5,6 +5,7 @@ import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
 import com.aicredits.webhooks.Delivery;
+import com.aicredits.webhooks.Endpoint;
 import com.aicredits.webhooks.EndpointChange;
 import com.aicredits.webhooks.EventTypes;
 import com.aicredits.webhooks.Registered;
@@ -78,7 +79,10 @@ class WebhooksScreen {
     @PostMapping("/{id}/test")
     String test(@PathVariable("tenantId") TenantId tenant, @PathVariable UUID id, RedirectAttributes redirect) {
         found(webhooks.sendTest(tenant, id));
-        return said(redirect, "Test event queued.", page(tenant) + "/" + id);
+        // An endpoint that is off gets nothing, the test included, until it is turned on (OutboxStore's claim).
+        boolean on = webhooks.endpoint(tenant, id).map(Endpoint::enabled).orElse(false);
+        return said(redirect, on ? "Test event queued." : "Test event queued: it is sent once the endpoint is turned on.",
+                page(tenant) + "/" + id);
     }
 
     @PostMapping("/{id}/delete")
