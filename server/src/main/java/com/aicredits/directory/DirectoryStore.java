@@ -55,9 +55,14 @@ class DirectoryStore {
                 .update();
     }
 
-    /** The user row, locked until the transaction ends: two changes of one user apply one after the other. */
+    /**
+     * The user row, locked until the transaction ends: two changes of one user apply one after the other. NO KEY
+     * UPDATE, the lock an update of its non-key columns takes anyway: FOR UPDATE would also block the key-share lock
+     * that every ledger entry's foreign key takes on its user, and a deactivation (this lock, then the pool's for its
+     * reclaim) deadlocked with an admin's add or remove on that user (the pool's lock, then the entry's key share).
+     */
     Optional<User> lockUser(TenantId tenantId, UserId userId) {
-        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and id = ? for update")
+        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and id = ? for no key update")
                 .params(tenantId.value(), userId.value()).query(DirectoryStore::user).optional();
     }
 
@@ -112,7 +117,7 @@ class DirectoryStore {
 
     /** Locked, so that two first sign-ons of one person link one subject, not two in turn. */
     Optional<User> lockUserByEmail(TenantId tenantId, String email) {
-        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and lower(email) = lower(?) for update")
+        return jdbc.sql(SELECT_USER + " from users where tenant_id = ? and lower(email) = lower(?) for no key update")
                 .params(tenantId.value(), email).query(DirectoryStore::user).optional();
     }
 
