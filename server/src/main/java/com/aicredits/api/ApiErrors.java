@@ -67,10 +67,9 @@ class ApiErrors {
             }
         }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof JsonConventions.NulCharacter nul && !nul.getPath().isEmpty()) {
-                var at = FieldAt.of(nul);
-                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED",
-                        at.named() + " must not contain the NUL character (U+0000)", at.extra());
+            if (cause instanceof JsonConventions.UnstorableText text && !text.getPath().isEmpty()) {
+                var at = FieldAt.of(text);
+                return Problems.response(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", at.named() + " " + text.rule, at.extra());
             }
             if (cause instanceof StreamReadException read && read.getMessage() != null) {
                 var duplicate = DUPLICATE_FIELD.matcher(read.getMessage());

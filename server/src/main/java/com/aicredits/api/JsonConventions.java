@@ -84,8 +84,14 @@ class JsonConventions implements WebMvcConfigurer {
     }
 
     /**
-     * PostgreSQL's text cannot hold U+0000, and no name, note, email or password needs one: a string with
-     * it is refused while the body is read, naming its field, instead of failing in the database.
+     * Text PostgreSQL stores as it was sent, or a refusal while the body is read, naming its field, instead of a
+     * failure in the database or a silent change there:
+     * <ul>
+     * <li>U+0000, which PostgreSQL's text cannot hold (no name, note, email or password needs one);</li>
+     * <li>a lone UTF-16 surrogate ({@code "\ud800x"}, valid JSON but no character): the driver stores it as "?", so
+     * two different request ids became one and the second charge answered the first's outcome (a probe on
+     * December 5: {@code \ud800x} charged 1, {@code \udbffx} "replayed" it and its 5 credits were never charged).</li>
+     * </ul>
      */
     static final class NoNulStrings extends StringDeserializer {
 
@@ -93,17 +99,35 @@ class JsonConventions implements WebMvcConfigurer {
         public String deserialize(JsonParser parser, DeserializationContext context) {
             String value = super.deserialize(parser, context);
             if (value != null && value.indexOf('\0') >= 0) {
-                throw new NulCharacter(parser, value);
+                throw new UnstorableText(parser, value, "must not contain the NUL character (U+0000)");
+            }
+            if (value != null && hasLoneSurrogate(value)) {
+                throw new UnstorableText(parser, value, "must be well-formed Unicode (a lone UTF-16 surrogate is no character)");
             }
             return value;
         }
+
+        static boolean hasLoneSurrogate(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
-    /** A JSON string with U+0000 in it; Jackson adds the path of the field it was read for. */
-    static final class NulCharacter extends InvalidFormatException {
+    /** A JSON string PostgreSQL cannot store as sent; Jackson adds the path of the field it was read for. */
+    static final class UnstorableText extends InvalidFormatException {
 
-        NulCharacter(JsonParser parser, String value) {
-            super(parser, "text must not contain the NUL character (U+0000)", value, String.class);
+        final String rule;
+
+        UnstorableText(JsonParser parser, String value, String rule) {
+            super(parser, "text " + rule, value, String.class);
+            this.rule = rule;
         }
     }
 }

@@ -63,13 +63,15 @@ final class Checks {
 
     static Optional<Refused<?>> requestId(RequestId request) {
         return request == null || !request.isWellFormed()
-                ? Optional.of(Refused.invalid("requestId", "requestId has 1 to " + RequestId.MAX_LENGTH + " printable characters"))
+                ? Optional.of(Refused.invalid("requestId", "requestId has 1 to " + RequestId.MAX_LENGTH
+                        + " printable characters, none of / \\ % ; (it is part of the settle and void paths), and is not . or .."))
                 : Optional.empty();
     }
 
     static Optional<Refused<?>> request(RequestId request, String feature) {
         return requestId(request).or(() -> feature == null || feature.isBlank() || feature.length() > Ledger.MAX_FEATURE
-                ? Optional.of(Refused.invalid("feature", "feature has 1 to " + Ledger.MAX_FEATURE + " characters"))
+                        || feature.chars().anyMatch(Character::isISOControl)
+                ? Optional.of(Refused.invalid("feature", "feature has 1 to " + Ledger.MAX_FEATURE + " characters, none a control character"))
                 : Optional.empty());
     }
 

@@ -11,8 +11,17 @@ public record RequestId(String value) {
         Objects.requireNonNull(value, "request id");
     }
 
+    /**
+     * 1 to 128 characters, none a control character, and usable as the path segment of settle, void and the request's
+     * state: none of {@code / \ % ;} and not {@code .} or {@code ..}, which the server's firewall refuses in a path
+     * however they are encoded. An authorization taken with such an id could never be settled or voided, and its
+     * hold kept a slot of the user's in-flight limit until its settle deadline (a probe on December 5 locked a user
+     * out with four).
+     */
     public boolean isWellFormed() {
-        return !value.isBlank() && value.length() <= MAX_LENGTH && value.chars().noneMatch(Character::isISOControl);
+        return !value.isBlank() && value.length() <= MAX_LENGTH && value.chars().noneMatch(Character::isISOControl)
+                && value.chars().noneMatch(c -> c == '/' || c == '\\' || c == '%' || c == ';')
+                && !value.equals(".") && !value.equals("..");
     }
 
     @Override
