@@ -14,6 +14,11 @@ public final class Refusals {
     }
 
     /** {@code consumption}: NO_ALLOCATION is 402 when starting an AI request, 409 for an admin's add or remove. */
+    /** A refusal's message ("only 5 credits are unassigned") as a screen says it: capital first, a full stop last. */
+    public static String sentence(String message) {
+        return Character.toUpperCase(message.charAt(0)) + message.substring(1) + (message.endsWith(".") ? "" : ".");
+    }
+
     public static ResponseEntity<Object> response(Refused<?> refused, boolean consumption) {
         HttpStatus status = switch (refused.reason()) {
             case INVALID_AMOUNT, VALIDATION_FAILED, INVALID_TIME_ZONE, INVALID_PERIOD, INVALID_MODE, UNSAFE_WEBHOOK_URL,

@@ -1,6 +1,7 @@
 package com.aicredits.directory.ui;
 
 import com.aicredits.api.JsonText;
+import com.aicredits.api.Refusals;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
@@ -112,7 +113,7 @@ class UsersScreen {
             case Outcome.Done<User>(var user) -> ResponseEntity.noContent().header("HX-Trigger",
                     "{\"users-changed\":null,\"users-done\":{\"message\":" + JsonText.quoted(said.apply(user)) + "}}").build();
             case Refused<?> refused -> refused(tenantId, userId,
-                    Character.toUpperCase(refused.message().charAt(0)) + refused.message().substring(1) + ".", entered,
+                    Refusals.sentence(refused.message()), entered,
                     model, response);
         };
     }

@@ -1,6 +1,7 @@
 package com.aicredits.ledger.ui;
 
 import com.aicredits.api.JsonText;
+import com.aicredits.api.Refusals;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import com.aicredits.ledger.Actor;
@@ -142,7 +143,7 @@ class BulkScreen {
             }
             var amount = Credits.parse(request.credits());
             if (amount instanceof Credits.Entered.Invalid invalid) {
-                return uploadOrBarRefused(request, CreditsDialogs.sentence(invalid.message()), model, response);
+                return uploadOrBarRefused(request, Refusals.sentence(invalid.message()), model, response);
             }
             var credits = amount.orElseThrow();
             items = new ArrayList<>();
@@ -171,7 +172,7 @@ class BulkScreen {
                 refused.errors().forEach(e -> reasons.put(e.index(), reason(e)));
                 yield preview(refused.preview(), reasons, model);
             }
-            case BulkResult.Failed failed -> uploadOrBarRefused(request, CreditsDialogs.sentence(failed.refused().message()),
+            case BulkResult.Failed failed -> uploadOrBarRefused(request, Refusals.sentence(failed.refused().message()),
                     model, response);
         };
     }
@@ -190,7 +191,7 @@ class BulkScreen {
         }
         var amount = Credits.parse(request.credits());
         if (amount instanceof Credits.Entered.Invalid invalid) {
-            return barRefused(CreditsDialogs.sentence(invalid.message()), model, response);
+            return barRefused(Refusals.sentence(invalid.message()), model, response);
         }
         var terms = new AllowanceTerms(amount.orElseThrow(), period.get(), mode.get());
         model.addAttribute("allowanceSummary", "Each gets an allowance of " + Views.allowance(terms)
@@ -212,7 +213,7 @@ class BulkScreen {
                 refused.errors().forEach(e -> reasons.put(e.index(), reason(e)));
                 yield preview(refused.preview(), reasons, model);
             }
-            case BulkResult.Failed failed -> barRefused(CreditsDialogs.sentence(failed.refused().message()), model, response);
+            case BulkResult.Failed failed -> barRefused(Refusals.sentence(failed.refused().message()), model, response);
         };
     }
 
@@ -263,9 +264,9 @@ class BulkScreen {
             case "ALREADY_ASSIGNED" -> "Already has credits: use Add instead.";
             case "NO_ALLOCATION" -> "Has no credits assigned: use Assign instead.";
             case "USER_INACTIVE" -> "Deactivated: no new credits can be given.";
-            case "DUPLICATE_USER" -> CreditsDialogs.sentence(e.detail());
-            case "NOT_FOUND" -> CreditsDialogs.sentence(e.detail().replace(" in this tenant", ""));
-            default -> CreditsDialogs.sentence(e.detail());
+            case "DUPLICATE_USER" -> Refusals.sentence(e.detail());
+            case "NOT_FOUND" -> Refusals.sentence(e.detail().replace(" in this tenant", ""));
+            default -> Refusals.sentence(e.detail());
         };
     }
 

@@ -1,5 +1,6 @@
 package com.aicredits.ledger.ui;
 
+import com.aicredits.api.Refusals;
 import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Allowance;
@@ -135,7 +136,7 @@ class CreditsDialogs {
         }
         var entered = Credits.parse(credits);
         if (entered instanceof Credits.Entered.Invalid invalid) {
-            return refused(tenantId, action, userId, sentence(invalid.message()), model, response);
+            return refused(tenantId, action, userId, Refusals.sentence(invalid.message()), model, response);
         }
         var terms = new AllowanceTerms(entered.orElseThrow(), period.get(), allowanceMode.get());
         var tenant = tenantId;
@@ -172,7 +173,7 @@ class CreditsDialogs {
         model.addAttribute("entered", new Entered(userId, credits, note));
         var entered = Credits.parse(credits);
         if (entered instanceof Credits.Entered.Invalid invalid) {
-            return refused(tenantId, action, userId, sentence(invalid.message()), model, response);
+            return refused(tenantId, action, userId, Refusals.sentence(invalid.message()), model, response);
         }
         var amount = entered.orElseThrow();
         return answer(tenantId, action, userId, operation.apply(amount), amount, model, response);
@@ -232,12 +233,8 @@ class CreditsDialogs {
             case NO_ALLOCATION -> who + "'s allocation was closed by another admin a moment ago.";
             case USER_INACTIVE -> who + " is deactivated: no new credits can be given.";
             case NOT_FOUND -> "This user no longer exists.";
-            default -> sentence(refusal.message());
+            default -> Refusals.sentence(refusal.message());
         };
-    }
-
-    static String sentence(String text) {
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
     }
 
     private static String base(TenantId tenantId) {

@@ -1,6 +1,7 @@
 package com.aicredits.requests.ui;
 
 import com.aicredits.access.Caller;
+import com.aicredits.api.Refusals;
 import com.aicredits.directory.Directory;
 import com.aicredits.requests.CreditRequest;
 import com.aicredits.requests.CreditRequests;
@@ -79,7 +80,7 @@ class RequestScreen {
             var entered = Credits.parse(credits.strip());
             if (entered instanceof Credits.Entered.Invalid invalid) {
                 response.setStatus(422);
-                return list(tenantId, model, id, sentence(invalid.message()), null);
+                return list(tenantId, model, id, Refusals.sentence(invalid.message()), null);
             }
             amount = ((Credits.Entered.Valid) entered).credits();
         }
@@ -136,11 +137,7 @@ class RequestScreen {
     private static String said(Refused<?> refused) {
         return refused.reason() == Refusal.INSUFFICIENT_UNASSIGNED && refused.limit() != null
                 ? "Only " + refused.limit().toDisplayString() + " credits are unassigned: approve fewer, or buy more first."
-                : sentence(refused.message());
-    }
-
-    private static String sentence(String text) {
-        return Character.toUpperCase(text.charAt(0)) + text.substring(1) + (text.endsWith(".") ? "" : ".");
+                : Refusals.sentence(refused.message());
     }
 
     private static String done(String verb, CreditRequest request) {
