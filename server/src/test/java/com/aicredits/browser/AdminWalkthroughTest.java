@@ -48,6 +48,8 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Your session has ended");
         assertThat(page.locator("input#email")).hasCount(1);
         assertThat(page.locator("#table")).hasCount(0);
+        Axe.atRest(page);
+        Axe.check(page, "sign-in page after the session ended");
     }
 
     @Test
