@@ -23,8 +23,15 @@ public class Directory {
     static final int MAX_NAME = 200;
     static final int MAX_EMAIL = 320;
     static final int MAX_EXTERNAL_ID = 200;
-    // Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    /**
+     * Loose on the local part (one @, up to 64 characters, no spaces: providers accept far more than RFC 5321's
+     * letter), strict on the domain, which mail must be routed to: dot-separated labels of 1 to 63 letters, digits or
+     * hyphens, not starting or ending with a hyphen, at least two of them, 253 characters at most (RFC 1035).
+     * Letters include any script, for internationalized domains.
+     */
+    private static final Pattern EMAIL = Pattern.compile(
+            "^[^@\\s]{1,64}@(?=.{1,253}$)(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+"
+                    + "[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?$");
 
     private final DirectoryStore store;
     private final SignOns signOns;

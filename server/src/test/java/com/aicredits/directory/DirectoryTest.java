@@ -8,6 +8,7 @@ import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refusal;
 import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -61,6 +62,18 @@ class DirectoryTest {
         assertThat(refusal(directory.register(tenant, new NewUser("x".repeat(201), "a@b.example", Role.Admin))))
                 .isEqualTo(Refusal.VALIDATION_FAILED);
         assertThat(directory.users(tenant)).isEmpty();
+    }
+
+    @Test
+    void an_email_domain_must_be_routable_while_the_local_part_stays_loose() {
+        for (String fine : List.of("o'brien+ai@mail-1.example.co", "jürgen@bücher.example", "x@" + "d".repeat(63) + ".example")) {
+            assertThat(directory.register(tenant, new NewUser("Fine", fine, Role.Viewer))).as(fine).isInstanceOf(Outcome.Done.class);
+        }
+        for (String bad : List.of("a@" + "d".repeat(64) + ".example", "a@-d.example", "a@d-.example", "a@d..example",
+                "a@example", "a@d_x.example", "a@" + "d.".repeat(127) + "example", "x".repeat(65) + "@d.example")) {
+            assertThat(refusal(directory.register(tenant, new NewUser("Bad", bad, Role.Viewer)))).as(bad)
+                    .isEqualTo(Refusal.VALIDATION_FAILED);
+        }
     }
 
     @Test

@@ -32,6 +32,16 @@ class BadUserInputTest extends BadInputTest {
                 400, "VALIDATION_FAILED", "email"));
         cases.add(c("register user: email not an address", ADMIN, "POST", users,
                 "{\"name\": \"N\", \"email\": \"nobody\", \"role\": \"Viewer\"}", 400, "VALIDATION_FAILED", "email"));
+        cases.add(c("register user: email domain label of 64 characters", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"n@" + "d".repeat(64) + ".example\", \"role\": \"Viewer\"}", 400,
+                "VALIDATION_FAILED", "email"));
+        cases.add(c("register user: email domain label starting with a hyphen", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"n@-x.example\", \"role\": \"Viewer\"}", 400, "VALIDATION_FAILED", "email"));
+        cases.add(c("register user: email domain with an empty label", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"n@x..example\", \"role\": \"Viewer\"}", 400, "VALIDATION_FAILED", "email"));
+        cases.add(c("register user: email local part of 65 characters", ADMIN, "POST", users,
+                "{\"name\": \"N\", \"email\": \"" + "n".repeat(65) + "@x.example\", \"role\": \"Viewer\"}", 400,
+                "VALIDATION_FAILED", "email"));
         cases.add(c("register user: email a number", ADMIN, "POST", users, "{\"name\": \"N\", \"email\": 7, \"role\": \"Viewer\"}",
                 400, "VALIDATION_FAILED", "email"));
         cases.add(c("register user: email already taken", ADMIN, "POST", users,
