@@ -227,7 +227,7 @@ class SecurityConfiguration {
                 // The OpenAPI document in both of springdoc's forms: JSON, and YAML (path + ".yaml").
                 .requestMatchers("/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui/**", "/swagger-ui.html").permitAll()
                 .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus").permitAll()
-                .requestMatchers("/login/email", "/login/organisation/*", SsoSignIn.REFUSED).permitAll()
+                .requestMatchers("/login/email", "/login/organisation/*", SsoSignIn.REFUSED, SignInOutcome.WRONG_PASSWORD).permitAll()
                 .requestMatchers("/login", "/error", "/webjars/**", "/css/**", "/js/**", "/favicon.ico").permitAll()
                 .anyRequest().authenticated();
     }

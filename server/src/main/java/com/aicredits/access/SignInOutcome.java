@@ -1,5 +1,6 @@
 package com.aicredits.access;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -9,10 +10,15 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 
 /**
- * Where a sign-in attempt leads. Both ways are relative redirects built from nothing the request sent (no
- * Host header echoed), and a failure opens no session (Spring's default handler keeps the error in one).
+ * Where a sign-in attempt leads: relative redirects built from nothing the request sent (no Host header echoed), and
+ * a failure opens no session (Spring's default handler keeps the error in one). A wrong password is answered in place
+ * (a forward to the sign-in page's password step, {@link #WRONG_PASSWORD}), so the person keeps their e-mail and
+ * organisation and types only the password again: a redirect could carry them only in the URL or in a session.
  */
 class SignInOutcome implements AuthenticationSuccessHandler, AuthenticationFailureHandler {
+
+    /** The sign-in page's answer to a wrong password; reachable only as this handler's forward. */
+    static final String WRONG_PASSWORD = "/login/wrong-password";
 
     private final PersonSessions sessions;
 
@@ -32,7 +38,7 @@ class SignInOutcome implements AuthenticationSuccessHandler, AuthenticationFailu
 
     @Override
     public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-            AuthenticationException exception) throws IOException {
+            AuthenticationException exception) throws IOException, ServletException {
         if (exception instanceof PasswordLogin.Throttled throttled) {
             response.sendRedirect("/login?locked=" + SignInThrottle.minutes(throttled.wait));
         } else if (exception instanceof PasswordLogin.ProviderOnly) {
@@ -40,7 +46,7 @@ class SignInOutcome implements AuthenticationSuccessHandler, AuthenticationFailu
         } else if (exception instanceof PasswordLogin.Deactivated) {
             response.sendRedirect("/login?deactivated");
         } else {
-            response.sendRedirect("/login?error");
+            request.getRequestDispatcher(WRONG_PASSWORD).forward(request, response);
         }
     }
 }

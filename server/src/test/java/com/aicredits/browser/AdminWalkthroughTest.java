@@ -53,6 +53,26 @@ class AdminWalkthroughTest extends AdminBrowserTest {
     }
 
     @Test
+    void a_wrong_password_keeps_the_person_on_the_password_step_with_their_email() {
+        Page page = browser.window(Browser.DESKTOP);
+        page.navigate("/login");
+        page.getByLabel("Email").fill(tenant.email("admin"));
+        button(page.locator("main"), "Continue").click();
+        page.getByLabel("Password").fill("not-the-password");
+        button(page.locator("main"), "Sign in").click();
+
+        assertThat(page.getByRole(AriaRole.ALERT)).hasText("Wrong email or password.");
+        assertThat(page.getByLabel("Email")).hasValue(tenant.email("admin"));
+        assertThat(page.getByLabel("Password")).isFocused();
+        Axe.check(page, "sign-in page after a wrong password");
+
+        page.getByLabel("Password").fill(AdminTenant.PASSWORD);
+        button(page.locator("main"), "Sign in").click();
+        page.waitForURL("**" + tenant.app() + "/credits");
+        page.context().close();
+    }
+
+    @Test
     void an_allowance_is_shown_from_its_badge_and_the_admin_can_stop_it_keeping_what_was_granted() {
         ledger.allowances().set(tenant.id, tenant.grace, new AllowanceTerms(Credits.of(100), Period.MONTHLY, AllowanceMode.TOP_UP),
                 null, AdminTenant.SEED).orElseThrow();

@@ -64,7 +64,7 @@ class SignInDefencesTest {
         String address = address();
         // Four mistakes cost a legitimate person nothing: the right password still works.
         for (int i = 0; i < 4; i++) {
-            assertThat(signIn(email, "wrong-password-" + i, address, Map.of()).header("Location")).endsWith("/login?error");
+            assertWrongPassword(signIn(email, "wrong-password-" + i, address, Map.of()), email);
         }
         assertThat(signIn(email, HttpFixture.PASSWORD, address, Map.of()).header("Location")).isEqualTo("/");
         for (int i = 0; i < 5; i++) {
@@ -81,6 +81,24 @@ class SignInDefencesTest {
                 .param("sign-in:" + email.toLowerCase() + "%").query(Long.class).single()).isEqualTo(1);
     }
 
+    /**
+     * A wrong password is answered with the password step again, the e-mail kept (only the password is typed again), not
+     * a redirect to the first step.
+     */
+    private static void assertWrongPassword(ApiClient.Response response, String email) {
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.text()).contains("Wrong email or password.").contains("name=\"password\"")
+                .contains("value=\"" + email + "\"");
+    }
+
+    @Test
+    void a_direct_request_to_the_wrong_password_answer_checks_nothing_and_goes_to_the_first_step() {
+        var response = ApiClient.anonymous(port).sendForm("/login/wrong-password", "username=ada%40x.example");
+        assertThat(response.status()).isEqualTo(302);
+        assertThat(response.header("Location")).isEqualTo("/login");
+        assertThat(response.text()).doesNotContain("Wrong email or password");
+    }
+
     @Test
     void a_deactivated_person_with_the_right_password_is_told_so_and_a_wrong_password_still_says_wrong() {
         var t = new HttpFixture(port);
@@ -89,7 +107,7 @@ class SignInDefencesTest {
         String email = t.email("Dee Parted");
 
         var wrong = signIn(email, "not-the-password", address(), Map.of());
-        assertThat(wrong.header("Location")).isEqualTo("/login?error");
+        assertWrongPassword(wrong, email);
         var right = signIn(email, HttpFixture.PASSWORD, address(), Map.of());
         assertThat(right.status()).isEqualTo(302);
         assertThat(right.header("Location")).isEqualTo("/login?deactivated");
@@ -117,11 +135,9 @@ class SignInDefencesTest {
     void a_password_over_72_bytes_at_sign_in_is_a_wrong_password_not_a_server_error() {
         var t = new HttpFixture(port);
         t.user("Ada Admin", "Admin");
-        var response = signIn(t.email("Ada Admin"), HttpFixture.PASSWORD + "x".repeat(80), address(), Map.of());
-        assertThat(response.status()).isEqualTo(302);
-        assertThat(response.header("Location")).isEqualTo("/login?error");
-        assertThat(signIn(t.email("Ada Admin"), "\u00e9".repeat(50), address(), Map.of()).header("Location"))
-                .isEqualTo("/login?error");
+        assertWrongPassword(signIn(t.email("Ada Admin"), HttpFixture.PASSWORD + "x".repeat(80), address(), Map.of()),
+                t.email("Ada Admin"));
+        assertWrongPassword(signIn(t.email("Ada Admin"), "\u00e9".repeat(50), address(), Map.of()), t.email("Ada Admin"));
     }
 
     @Test

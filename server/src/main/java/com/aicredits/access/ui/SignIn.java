@@ -7,6 +7,8 @@ import com.aicredits.directory.Directory;
 import com.aicredits.directory.Role;
 import com.aicredits.directory.Tenant;
 import com.aicredits.shared.TenantId;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -91,6 +93,21 @@ class SignIn {
             }
             case PASSWORD -> "login";
         };
+    }
+
+    /**
+     * A wrong password (access's SignInOutcome forwards it here): the password step again, with the e-mail and
+     * organisation the person chose and "Wrong email or password". Only as a forward from the failed sign-in: a request
+     * of its own (no password was checked) goes to the first step.
+     */
+    @PostMapping("/login/wrong-password")
+    String wrongPassword(@RequestParam(defaultValue = "") String username, @RequestParam(required = false) String tenant,
+            HttpServletRequest request, Model model) {
+        if (request.getDispatcherType() != DispatcherType.FORWARD) {
+            return "redirect:/login";
+        }
+        model.addAttribute("wrongPassword", true);
+        return email(username, tenant, model);
     }
 
     /** An organisation's own sign-in link (the IT admin shares it): straight to its provider. */
