@@ -83,40 +83,17 @@ class JsonConventions implements WebMvcConfigurer {
         negotiation.strategies(List.of(api, new HeaderContentNegotiationStrategy()));
     }
 
-    /**
-     * Text PostgreSQL stores as it was sent, or a refusal while the body is read, naming its field, instead of a
-     * failure in the database or a silent change there:
-     * <ul>
-     * <li>U+0000, which PostgreSQL's text cannot hold (no name, note, email or password needs one);</li>
-     * <li>a lone UTF-16 surrogate ({@code "\ud800x"}, valid JSON but no character): the driver stores it as "?", so
-     * two different request ids became one and the second charge answered the first's outcome (a probe on
-     * December 5: {@code \ud800x} charged 1, {@code \udbffx} "replayed" it and its 5 credits were never charged).</li>
-     * </ul>
-     */
+    /** Text PostgreSQL stores as it was sent ({@link StorableText}), or a refusal while the body is read, naming its field. */
     static final class NoNulStrings extends StringDeserializer {
 
         @Override
         public String deserialize(JsonParser parser, DeserializationContext context) {
             String value = super.deserialize(parser, context);
-            if (value != null && value.indexOf('\0') >= 0) {
-                throw new UnstorableText(parser, value, "must not contain the NUL character (U+0000)");
-            }
-            if (value != null && hasLoneSurrogate(value)) {
-                throw new UnstorableText(parser, value, "must be well-formed Unicode (a lone UTF-16 surrogate is no character)");
+            var why = StorableText.unstorable(value);
+            if (why.isPresent()) {
+                throw new UnstorableText(parser, value, why.get());
             }
             return value;
-        }
-
-        static boolean hasLoneSurrogate(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    i++;
-                } else if (Character.isSurrogate(c)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package com.aicredits.provisioning;
 
+import com.aicredits.api.StorableText;
 import com.aicredits.directory.Role;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,15 +59,15 @@ record DesiredUser(String name, String email, Boolean active, String externalId,
         if (email instanceof Invalid invalid) {
             return new Read.Invalid("emails " + invalid.why());
         }
-        // userName is the e-mail. A client that maps the e-mail to emails instead (Entra ID patches
-        // emails[type eq "work"].value) changes it there: whichever of the two changed is the new e-mail.
+        // userName is the e-mail, on every operation; emails only mirrors it (and names it when a body has no
+        // userName). Entra ID and Okta map userName from the sign-in name and emails from the mail attribute, which
+        // may differ: taking a changed emails as the e-mail renamed the user, and the directory's next lookup by
+        // userName found nobody (a probe on December 5: the e-mail flipped between the two on POST, PATCH and PUT).
         String newEmail;
         if (before == null) {
             newEmail = value(userName) != null ? value(userName) : value(email);
-        } else if (changed(userName, before.get("userName"))) {
-            newEmail = value(userName);
         } else {
-            newEmail = changed(email, firstValueOf(primaryEmail(before.get("emails")))) ? value(email) : null;
+            newEmail = changed(userName, before.get("userName")) ? value(userName) : null;
         }
         // A PATCH that removes what a user has (RFC 7644 §3.5.2.2: the attribute is then unassigned) changes it:
         // no external id, and without roles the least role, as for a user provisioned without one.
@@ -114,11 +115,8 @@ record DesiredUser(String name, String email, Boolean active, String externalId,
         if (!node.isString()) {
             return new Invalid("is a string");
         }
-        if (node.asString().indexOf('\u0000') >= 0) {
-            // PostgreSQL text cannot hold it; refused here rather than failing in the database.
-            return new Invalid("must not contain the NUL character");
-        }
-        return new Found<>(node.asString());
+        // Refused here rather than failing in the database, or stored as something else (StorableText).
+        return StorableText.unstorable(node.asString()).<Attr>map(Invalid::new).orElse(new Found<>(node.asString()));
     }
 
     /** true/false, also as the strings "True"/"False" that Entra ID sends; empty when neither. */
@@ -222,8 +220,12 @@ record DesiredUser(String name, String email, Boolean active, String externalId,
         String first = null;
         for (JsonNode entry : emails) {
             JsonNode value = entry.isObject() ? entry.get("value") : null;
-            if (value == null || !value.isString() || value.asString().indexOf('\u0000') >= 0) {
+            if (value == null || !value.isString()) {
                 return new Invalid("is a list of objects with a value");
+            }
+            var unstorable = StorableText.unstorable(value.asString());
+            if (unstorable.isPresent()) {
+                return new Invalid("value " + unstorable.get());
             }
             if (bool(entry.get("primary")).flatMap(b -> b).orElse(false)) {
                 return new Found<>(value.asString());
@@ -231,10 +233,6 @@ record DesiredUser(String name, String email, Boolean active, String externalId,
             first = first == null ? value.asString() : first;
         }
         return new Found<>(first);
-    }
-
-    private static JsonNode firstValueOf(Attr attr) {
-        return attr instanceof Found<?> found ? tools.jackson.databind.node.JsonNodeFactory.instance.stringNode((String) found.value()) : null;
     }
 
     private static boolean changed(Attr now, JsonNode before) {

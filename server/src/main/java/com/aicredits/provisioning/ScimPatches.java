@@ -8,6 +8,7 @@ import com.unboundid.scim2.common.messages.PatchRequest;
 import com.unboundid.scim2.common.utils.JsonUtils;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -83,10 +84,10 @@ final class ScimPatches {
             if (!lower.equals("remove") && pathText == null && value != null && value.isObject() && hasPathKeys(value)) {
                 // Entra ID: {"op": "Replace", "value": {"name.givenName": "Ada", "active": false}}
                 for (var entry : value.properties()) {
-                    rewritten.add(standard(copy, lower, checkedPath(entry.getKey()), entry.getValue()));
+                    rewritten.add(operation(copy, lower, checkedPath(entry.getKey()), entry.getValue()));
                 }
             } else {
-                rewritten.add(standard(copy, lower, pathText, value));
+                rewritten.add(operation(copy, lower, pathText, value));
             }
         }
         ObjectNode result = copy.objectNode();
@@ -95,8 +96,50 @@ final class ScimPatches {
         return result;
     }
 
-    /** The path, when it is an RFC 7644 attribute path; why not, in words, where the library's parser would quote JSON. */
-    private static String checkedPath(String path) throws BadRequestException {
+    /**
+     * One operation on a path (already checked) as the library takes it, where a client's form means more than the
+     * library reads into it:
+     * <ul>
+     * <li>an {@code add} to one sub-attribute of a filtered value ({@code emails[type eq "work"].value}) is a replace
+     * of that single value (RFC 7644 §3.5.2.1: "If the target location specifies a single-valued attribute, the
+     * existing value is replaced"); the library refuses it as a second value;</li>
+     * <li>Entra ID's single-role mapping, {@code roles[primary eq "True"].value}: the user's role is that value.
+     * Roles are served without {@code primary} (see ScimUsers), so the filter would match nothing.</li>
+     * </ul>
+     */
+    private static ObjectNode operation(ObjectNode factory, String op, String path, JsonNode value)
+            throws BadRequestException {
+        if (path != null && !op.equals("remove") && PRIMARY_ROLE.matcher(path).matches()) {
+            var roles = factory.arrayNode();
+            roles.addObject().set("value", value);
+            return standard(factory, "replace", "roles", roles);
+        }
+        if (op.equals("add") && path != null && path.contains("].")) {
+            return standard(factory, "replace", path, value);
+        }
+        return standard(factory, op, path, value);
+    }
+
+    /** Entra ID's path for an application's single role ("True" quoted or not, in any case). */
+    private static final Pattern PRIMARY_ROLE =
+            Pattern.compile("(?i)roles\\[\\s*primary\\s+eq\\s+(\"true\"|true)\\s*]\\.value");
+    /**
+     * The core schema's URN, which may prefix any of its attributes' paths (RFC 7644 §3.10:
+     * {@code urn:ietf:params:scim:schemas:core:2.0:User:active}); the library would read it as an extension's.
+     */
+    private static final String CORE_PREFIX = ScimUsers.USER_SCHEMA + ":";
+
+    /**
+     * The path, when it is an RFC 7644 attribute path, without the core schema's prefix; why not, in words, where the
+     * library's parser would quote JSON (or take an empty path for the whole resource).
+     */
+    private static String checkedPath(String given) throws BadRequestException {
+        String path = given.regionMatches(true, 0, CORE_PREFIX, 0, CORE_PREFIX.length())
+                ? given.substring(CORE_PREFIX.length()) : given;
+        if (path.isBlank()) {
+            throw BadRequestException.invalidPath("path names the attribute to change, such as active or"
+                    + " name.givenName; to change several at once, leave path out and give them in value");
+        }
         try {
             Path.fromString(path);
             return path;
@@ -143,7 +186,9 @@ final class ScimPatches {
 
     private static boolean hasPathKeys(JsonNode value) {
         for (var entry : value.properties()) {
-            if (entry.getKey().contains(".") && !entry.getKey().startsWith("urn:") || entry.getKey().contains("[")) {
+            String key = entry.getKey();
+            if (key.contains(".") && !key.startsWith("urn:") || key.contains("[")
+                    || key.regionMatches(true, 0, CORE_PREFIX, 0, CORE_PREFIX.length())) {
                 return true;
             }
         }

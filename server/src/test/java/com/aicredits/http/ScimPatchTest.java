@@ -157,4 +157,49 @@ class ScimPatchTest {
         d.patch(id, 200, "{\"op\":\"remove\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\"}");
         assertThat(user(d.t, id)).isEqualTo(before);
     }
+    /** What an outside probe of December 5 sent as Entra ID and Okta do, each of which answered 200 and changed nothing, or 400 or 500. */
+    @Test
+    void the_forms_directories_send_for_one_attribute_change_it() {
+        var d = new Directory();
+        String id = d.create("\"displayName\":\"Barbara Liskov\",\"roles\":[{\"value\":\"Planner\"}]");
+        String core = "urn:ietf:params:scim:schemas:core:2.0:User:";
+
+        // A path prefixed with the core schema's URN (RFC 7644 §3.10), with a path and as a value's key.
+        d.patch(id, 200, "{\"op\":\"replace\",\"path\":\"" + core + "displayName\",\"value\":\"Barbara J. Liskov\"}");
+        assertThat(user(d.t, id).get("name").asString()).isEqualTo("Barbara J. Liskov");
+        d.patch(id, 200, "{\"op\":\"replace\",\"value\":{\"" + core + "displayName\":\"B. Liskov\"}}");
+        assertThat(user(d.t, id).get("name").asString()).isEqualTo("B. Liskov");
+
+        // Entra ID's single-role mapping, whose filter no served role matches (roles are not marked primary).
+        d.patch(id, 200, "{\"op\":\"Replace\",\"path\":\"roles[primary eq \\\"True\\\"].value\",\"value\":\"Admin\"}");
+        assertThat(user(d.t, id).get("role").asString()).isEqualTo("Admin");
+
+        // An add to one sub-attribute of a filtered value replaces it (RFC 7644 §3.5.2.1); emails mirrors userName.
+        var added = d.patch(id, 200, "{\"op\":\"Add\",\"path\":\"emails[type eq \\\"work\\\"].value\",\"value\":\"b@x.example\"}");
+        assertThat(added.get("userName").asString()).isEqualTo(added.get("emails").get(0).get("value").asString());
+
+        // The deactivation that answered 200 and left the user active.
+        var off = d.patch(id, 200, "{\"op\":\"replace\",\"path\":\"" + core + "active\",\"value\":false}");
+        assertThat(off.get("active").asBoolean()).isFalse();
+        assertThat(user(d.t, id).get("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void an_empty_path_or_text_that_cannot_be_stored_as_sent_is_refused_and_changes_nothing() {
+        var d = new Directory();
+        String id = d.create("\"displayName\":\"Edsger Dijkstra\",\"externalId\":\"ewd\"");
+        for (String op : java.util.List.of("replace", "add", "remove")) {
+            for (String path : java.util.List.of("", " ")) {
+                var refused = d.patch(id, 400, "{\"op\":\"" + op + "\",\"path\":\"" + path + "\""
+                        + (op.equals("remove") ? "" : ",\"value\":\"x\"") + "}");
+                assertThat(refused.get("scimType").asString()).isEqualTo("invalidPath");
+            }
+        }
+        var lone = d.patch(id, 400, "{\"op\":\"replace\",\"path\":\"externalId\",\"value\":\"\\udc00\"}");
+        assertThat(lone.get("detail").asString()).contains("well-formed Unicode");
+        var created = d.scim.send(d.key, "POST", "/scim/v2/Users", "{\"userName\":\"x\\ud800@y.example\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(400);
+        assertThat(user(d.t, id).get("externalId").asString()).isEqualTo("ewd");
+        assertThat(user(d.t, id).get("name").asString()).isEqualTo("Edsger Dijkstra");
+    }
 }
