@@ -38,9 +38,11 @@ public class SingleSignOn {
     private final Clock clock;
     private final boolean allowInsecureIssuers;
     private final PublicAddress address;
+    private final ProviderAddresses providerAddresses;
 
     SingleSignOn(SsoStore store, SecretBox secrets, Directory directory, TenantRegistrations registrations, Clock clock,
-            @Value("${aicredits.sso.allow-insecure-issuers:false}") boolean allowInsecureIssuers, PublicAddress address) {
+            @Value("${aicredits.sso.allow-insecure-issuers:false}") boolean allowInsecureIssuers, PublicAddress address,
+            ProviderAddresses providerAddresses) {
         this.store = store;
         this.secrets = secrets;
         this.directory = directory;
@@ -48,6 +50,7 @@ public class SingleSignOn {
         this.clock = clock;
         this.allowInsecureIssuers = allowInsecureIssuers;
         this.address = address;
+        this.providerAddresses = providerAddresses;
     }
 
     /**
@@ -172,7 +175,7 @@ public class SingleSignOn {
             return Optional.of(issuerRefused("issuer is an https URL with a host and no user, query or fragment"));
         }
         if ("https".equalsIgnoreCase(uri.getScheme())) {
-            return Optional.empty();
+            return providerAddresses.refused(uri).map(SingleSignOn::issuerRefused);
         }
         if ("http".equalsIgnoreCase(uri.getScheme()) && allowInsecureIssuers && loopback(uri.getHost())) {
             return Optional.empty();

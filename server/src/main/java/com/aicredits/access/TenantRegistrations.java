@@ -2,6 +2,7 @@ package com.aicredits.access;
 
 import com.aicredits.shared.SecretBox;
 import com.aicredits.shared.TenantId;
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,12 +45,14 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
     private final SsoStore store;
     private final SecretBox secrets;
     private final PublicAddress address;
+    private final ProviderAddresses providerAddresses;
     private final Map<TenantId, Cached> cache = new ConcurrentHashMap<>();
 
-    TenantRegistrations(SsoStore store, SecretBox secrets, PublicAddress address) {
+    TenantRegistrations(SsoStore store, SecretBox secrets, PublicAddress address, ProviderAddresses providerAddresses) {
         this.store = store;
         this.secrets = secrets;
         this.address = address;
+        this.providerAddresses = providerAddresses;
     }
 
     /**
@@ -116,6 +119,11 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
 
     private Discovery discover(SsoStore.Stored stored) {
         var c = stored.connection();
+        var refused = providerAddresses.refused(URI.create(c.issuer()));
+        if (refused.isPresent()) {
+            log.warn("single sign-on of tenant {}: the provider {} is not called: {}", c.tenantId(), c.issuer(), refused.get());
+            return new Failed(refused.get());
+        }
         try {
             var registration = ClientRegistrations.fromIssuerLocation(c.issuer())
                     .registrationId(c.tenantId().toString())
@@ -129,6 +137,16 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
                     .clientSettings(ClientRegistration.ClientSettings.builder().requireProofKey(true).build())
                     .clientName(c.issuer())
                     .build();
+            // The server calls these itself (the authorization endpoint only the person's browser visits).
+            var details = registration.getProviderDetails();
+            for (String endpoint : new String[] {details.getTokenUri(), details.getJwkSetUri(), details.getUserInfoEndpoint().getUri()}) {
+                var inside = endpoint == null ? Optional.<String>empty() : providerAddresses.refused(URI.create(endpoint));
+                if (inside.isPresent()) {
+                    log.warn("single sign-on of tenant {}: the provider {} names an endpoint not called: {}", c.tenantId(),
+                            c.issuer(), inside.get());
+                    return new Failed(inside.get());
+                }
+            }
             var decoder = new OidcIdTokenDecoderFactory().createDecoder(registration);
             return new Cached(stored.version(), registration, decoder);
         } catch (RuntimeException e) {

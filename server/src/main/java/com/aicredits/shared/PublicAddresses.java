@@ -1,0 +1,106 @@
+package com.aicredits.shared;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/**
+ * Which addresses the service may call on a tenant's word (server-side request forgery: a webhook endpoint, a
+ * single sign-on provider): public ones only, not loopback, private (10/8, 172.16/12, 192.168/16), shared (100.64/10,
+ * carrier-grade NAT), link-local (169.254/16 with the cloud metadata address; fe80::/10), multicast, unspecified,
+ * reserved, or their IPv6 equivalents (::1, fc00::/7 unique local, ff00::/8, and IPv4 addresses embedded in IPv6:
+ * mapped, compatible, NAT64).
+ */
+public final class PublicAddresses {
+
+    private PublicAddresses() {
+    }
+
+    /** Why an address is not a public one; empty when it is. */
+    public static Optional<String> notPublic(InetAddress address) {
+        if (address.isAnyLocalAddress()) {
+            return Optional.of("an unspecified address");
+        }
+        if (address.isLoopbackAddress()) {
+            return Optional.of("a loopback address");
+        }
+        if (address.isLinkLocalAddress()) {
+            return Optional.of("a link-local address");
+        }
+        if (address.isMulticastAddress()) {
+            return Optional.of("a multicast address");
+        }
+        if (address.isSiteLocalAddress()) {
+            return Optional.of("a private address");
+        }
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) {
+            return notPublic4(b);
+        }
+        if (address instanceof Inet6Address) {
+            int first = b[0] & 0xff;
+            if ((first & 0xfe) == 0xfc) {
+                return Optional.of("a unique local (private) IPv6 address");
+            }
+            if (first == 0xff) {
+                return Optional.of("a multicast address");
+            }
+            if ((first == 0xfe) && ((b[1] & 0xc0) == 0x80)) {
+                return Optional.of("a link-local address");
+            }
+            var embedded = embeddedIpv4(b);
+            if (embedded.isPresent()) {
+                return notPublic(embedded.get()).map(why -> why + " (embedded in IPv6)");
+            }
+            if (first == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) {
+                return Optional.of("a documentation address");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> notPublic4(byte[] b) {
+        int a0 = b[0] & 0xff;
+        int a1 = b[1] & 0xff;
+        if (a0 == 0) {
+            return Optional.of("an unspecified address");
+        }
+        if (a0 == 100 && (a1 & 0xc0) == 64) {
+            return Optional.of("a shared (carrier-grade NAT) address");
+        }
+        if (a0 == 192 && a1 == 0 && (b[2] & 0xff) == 0) {
+            return Optional.of("a reserved address");
+        }
+        if (a0 == 198 && (a1 == 18 || a1 == 19)) {
+            return Optional.of("a benchmarking address");
+        }
+        if (a0 >= 240) {
+            return Optional.of("a reserved address");
+        }
+        return Optional.empty();
+    }
+
+    /** The IPv4 address inside an IPv4-mapped (::ffff:0:0/96), -compatible (::/96) or NAT64 (64:ff9b::/96) address. */
+    private static Optional<InetAddress> embeddedIpv4(byte[] b) {
+        boolean zeroPrefix = true;
+        for (int i = 0; i < 10; i++) {
+            zeroPrefix &= b[i] == 0;
+        }
+        boolean mapped = zeroPrefix && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        boolean compatible = zeroPrefix && b[10] == 0 && b[11] == 0;
+        boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+        for (int i = 4; nat64 && i < 12; i++) {
+            nat64 = b[i] == 0;
+        }
+        if (!mapped && !compatible && !nat64) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
