@@ -71,7 +71,7 @@ public class Provisioning {
             return bad.refused();
         }
         var desired = ((Parsed.Ok) read).desired();
-        if (desired.email() == null) {
+        if (desired.email() == null || desired.email().isBlank()) {
             return new Refused(400, BadRequestException.INVALID_VALUE, "userName (the user's e-mail) is required");
         }
         // A directory user with no role gets the least one; the customer's directory grants more through roles.
@@ -108,7 +108,7 @@ public class Provisioning {
             return bad.refused();
         }
         var desired = ((Parsed.Ok) read).desired();
-        if (desired.email() == null) {
+        if (desired.email() == null || desired.email().isBlank()) {
             return new Refused(400, BadRequestException.INVALID_VALUE, "userName (the user's e-mail) is required");
         }
         return change(tenant, current.get(), desired, usersUrl);
@@ -219,7 +219,9 @@ public class Provisioning {
         return switch (refused.reason()) {
             case NOT_FOUND -> new Refused(404, null, refused.message());
             case EMAIL_TAKEN -> new Refused(409, BadRequestException.UNIQUENESS, refused.message());
-            default -> new Refused(400, BadRequestException.INVALID_VALUE, refused.message());
+            // The directory names the e-mail; the client sent it as userName.
+            default -> new Refused(400, BadRequestException.INVALID_VALUE, "email".equals(refused.field())
+                    ? refused.message().replaceFirst("^email", "userName (the user's e-mail)") : refused.message());
         };
     }
 }

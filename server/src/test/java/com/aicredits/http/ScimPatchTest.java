@@ -201,5 +201,13 @@ class ScimPatchTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(400);
         assertThat(user(d.t, id).get("externalId").asString()).isEqualTo("ewd");
         assertThat(user(d.t, id).get("name").asString()).isEqualTo("Edsger Dijkstra");
+
+        // The refusal names what the client sent: userName, not the directory's e-mail or name.
+        for (String userName : java.util.List.of("", "jdoe")) {
+            var refused = d.scim.send(d.key, "POST", "/scim/v2/Users",
+                    "{\"userName\":\"" + userName + "\",\"emails\":[{\"value\":\"jdoe@y.example\"}]}");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(json(refused.body()).get("detail").asString()).as(userName).startsWith("userName (the user's e-mail) is");
+        }
     }
 }
