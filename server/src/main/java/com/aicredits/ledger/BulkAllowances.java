@@ -66,7 +66,7 @@ class BulkAllowances {
                 if (person == null) {
                     errors.put(i, new RowRefused(i, "NOT_FOUND", "no user " + users.get(i) + " in this tenant", null));
                 } else if (first != null) {
-                    errors.put(i, new RowRefused(i, "DUPLICATE_USER", "the user is already in row " + first
+                    errors.put(i, new RowRefused(i, "DUPLICATE_USER", "the user is already in row " + (first + 1) + " (index " + first + ")"
                             + "; a bulk change has one row per user", null));
                 } else if (!person.active()) {
                     errors.put(i, new RowRefused(i, "USER_INACTIVE", "the user is deactivated", null));

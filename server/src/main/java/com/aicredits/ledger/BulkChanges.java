@@ -172,7 +172,7 @@ class BulkChanges {
                 // Every row counts for duplicates, even one already refused for its amount or note.
                 var first = firstRow.putIfAbsent(person.id(), i);
                 if (first != null) {
-                    refused = new RowRefused(i, "DUPLICATE_USER", "the user is already in row " + first
+                    refused = new RowRefused(i, "DUPLICATE_USER", "the user is already in row " + (first + 1) + " (index " + first + ")"
                             + "; a bulk change has one row per user", null);
                 }
                 resolved.put(i, person); // for the preview's figures; the rows refused here are not run

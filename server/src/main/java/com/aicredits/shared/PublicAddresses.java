@@ -10,8 +10,9 @@ import java.util.Optional;
  * Which addresses the service may call on a tenant's word (server-side request forgery: a webhook endpoint, a
  * single sign-on provider): public ones only, not loopback, private (10/8, 172.16/12, 192.168/16), shared (100.64/10,
  * carrier-grade NAT), link-local (169.254/16 with the cloud metadata address; fe80::/10), multicast, unspecified,
- * reserved, or their IPv6 equivalents (::1, fc00::/7 unique local, ff00::/8, and IPv4 addresses embedded in IPv6:
- * mapped, compatible, NAT64).
+ * reserved, documentation (192.0.2/24, 198.51.100/24, 203.0.113/24), or their IPv6 equivalents (::1, fc00::/7 unique
+ * local, ff00::/8, 2001:db8::/32, IPv4 addresses embedded in IPv6: mapped, compatible, NAT64; and the 6to4 and Teredo
+ * tunnels).
  */
 public final class PublicAddresses {
 
@@ -57,6 +58,14 @@ public final class PublicAddresses {
             if (first == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) {
                 return Optional.of("a documentation address");
             }
+            // Tunnels that carry an IPv4 address inside (2002:7f00:1:: is 127.0.0.1): both deprecated, neither used by
+            // a real endpoint today, so refused whole rather than decoded.
+            if (first == 0x20 && (b[1] & 0xff) == 0x02) {
+                return Optional.of("a 6to4 tunnel address");
+            }
+            if (first == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0 && b[3] == 0) {
+                return Optional.of("a Teredo tunnel address");
+            }
         }
         return Optional.empty();
     }
@@ -75,6 +84,10 @@ public final class PublicAddresses {
         }
         if (a0 == 198 && (a1 == 18 || a1 == 19)) {
             return Optional.of("a benchmarking address");
+        }
+        int a2 = b[2] & 0xff;
+        if (a0 == 192 && a1 == 0 && a2 == 2 || a0 == 198 && a1 == 51 && a2 == 100 || a0 == 203 && a1 == 0 && a2 == 113) {
+            return Optional.of("a documentation address");
         }
         if (a0 >= 240) {
             return Optional.of("a reserved address");

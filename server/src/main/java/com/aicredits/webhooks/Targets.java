@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
 class Targets {
 
     static final int URL_LENGTH_MAX = 2000;
+    private static final java.util.regex.Pattern LEADING_ZERO_IPV4 =
+            java.util.regex.Pattern.compile("[0-9.]*(^|\\.)0[0-9][0-9.]*");
 
     /** What a check found: a target to send to, one to refuse, or a name that does not resolve (yet). */
     sealed interface Verdict {
@@ -70,6 +72,15 @@ class Targets {
             var uri = new URI(url);
             if (!uri.isAbsolute() || uri.getScheme() == null || uri.getRawSchemeSpecificPart().isEmpty()) {
                 return Optional.of("url is an absolute URL such as https://hooks.example.com/credits");
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                return Optional.of("url's port " + uri.getPort() + " is not a port: 1 to 65535");
+            }
+            if (uri.getHost() != null && LEADING_ZERO_IPV4.matcher(uri.getHost()).matches()) {
+                // 0177.0.0.1 is 177.0.0.1 to Java and 127.0.0.1 to curl, browsers and the C library: refused, so that
+                // what was checked and what a reader of the URL believes are the same address.
+                return Optional.of("url's host " + uri.getHost() + " has a part with a leading zero: write the address"
+                        + " in plain decimal");
             }
             return Optional.empty();
         } catch (URISyntaxException e) {

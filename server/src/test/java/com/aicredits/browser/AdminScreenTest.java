@@ -194,8 +194,9 @@ class AdminScreenTest {
         assertThat(page.locator("#table tbody tr")).hasCount(1);
         assertThat(row(page, "Ken Viewer")).hasCount(1);
         var csv = page.request().get(page.locator("#export-csv").getAttribute("href")).text();
-        assertThat(csv.lines().toList()).containsExactly("Name,Email,Role,Assigned,Consumed,Remaining,Held,Used %",
-                "\"Ken Viewer\",\"ken@" + tenant.value().toString().substring(0, 8) + ".example\",Viewer,12,17,-5,0,141.7");
+        assertThat(csv.lines().toList()).containsExactly("Name,Email,Role,Assigned,Consumed,Remaining,Held,Used %,Runs out on",
+                "\"Ken Viewer\",\"ken@" + tenant.value().toString().substring(0, 8) + ".example\",Viewer,12,17,-5,0,141.7,"
+                        + ledger.overTime().today(tenant));
         page.getByLabel("State").selectOption("");
         page.getByLabel("Role").selectOption("Planner");
         assertThat(page.locator("#table tbody tr")).hasCount(1);

@@ -73,6 +73,14 @@ class AdminWalkthroughTest extends AdminBrowserTest {
     }
 
     @Test
+    void the_notifications_page_has_one_bell_the_one_in_the_navigation() {
+        Page page = admin(tenant.app() + "/notifications");
+        assertThat(page.locator("#bell .visually-hidden")).hasText(java.util.regex.Pattern.compile("Notifications: \\d+ unread"));
+        assertThat(page.locator(".bi-bell")).hasCount(1);
+        assertThat(page.getByText(java.util.regex.Pattern.compile("^Notifications: \\d+ unread$"))).hasCount(1);
+    }
+
+    @Test
     void an_allowance_is_shown_from_its_badge_and_the_admin_can_stop_it_keeping_what_was_granted() {
         ledger.allowances().set(tenant.id, tenant.grace, new AllowanceTerms(Credits.of(100), Period.MONTHLY, AllowanceMode.TOP_UP),
                 null, AdminTenant.SEED).orElseThrow();
@@ -171,6 +179,8 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         page.locator("#add-webhook-button").click();
         var endpoint = page.locator("[data-endpoint]").first();
         assertThat(endpoint).containsText("https://hooks.example.invalid/walkthrough");
+        assertThat(endpoint).containsText("All events");
+        assertThat(endpoint).not().containsText("*");
 
         endpoint.locator("button", new Locator.LocatorOptions().setHasText("Send test")).click();
         assertThat(page.locator("[data-saved]")).hasText("Test event queued.");

@@ -7,9 +7,15 @@ import com.aicredits.TestApplication;
 import com.aicredits.directory.NewUser;
 import com.aicredits.directory.Role;
 import com.aicredits.ledger.RequestId;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.SelectOption;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -82,11 +88,29 @@ class UsageBrowserTest extends AdminBrowserTest {
      */
     @Test
     void the_table_filters_to_the_users_who_run_out_within_a_week() {
+        // A monthly top-up to what she has: nothing granted now, the next grant on the 1st.
+        ledger.allowances().set(tenant.id, tenant.grace, new AllowanceTerms(Credits.of(100), Period.MONTHLY, AllowanceMode.TOP_UP),
+                null, AdminTenant.SEED).orElseThrow();
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(90),
                 AdminTenant.SEED);
         tenant.withCredits("Mo Plenty", "mo", 500, 1);
         Page page = admin();
         assertThat(AdminTenant.row(page, "Mo Plenty")).hasCount(1);
+
+        // SPEC: "Shown as a sortable column ("runs out ~Dec 18") ...; users at risk before their next allowance are
+        // flagged." Grace: 10 left at 90 in 14 days, so tomorrow (10 * 14 / 90 = 1.6 whole days); Mo: in 19 years.
+        LocalDate today = ledger.overTime().today(tenant.id);
+        LocalDate graceRunsOut = today.plusDays(1);
+        String day = graceRunsOut.format(DateTimeFormatter.ofPattern("MMM d", Locale.ENGLISH));
+        assertThat(AdminTenant.row(page, "Grace Planner").locator("[data-col=runs-out]")).containsText("~" + day);
+        boolean beforeGrant = graceRunsOut.isBefore(ledger.allowances().nextGrantDay(tenant.id, Period.MONTHLY));
+        assertThat(AdminTenant.row(page, "Grace Planner").locator("[data-at-risk]")).hasCount(beforeGrant ? 1 : 0);
+        assertThat(AdminTenant.row(page, "Mo Plenty").locator("[data-at-risk]")).hasCount(0);
+        assertThat(AdminTenant.row(page, "Ken Viewer").locator("[data-col=runs-out]")).hasText("used up");
+        page.locator("#table thead").getByText("Runs out").click();
+        assertThat(page.locator("#table tbody tr").first()).containsText("Ken Viewer");
+        assertThat(page.locator("#table tbody tr").nth(1)).containsText("Grace Planner");
+
         page.getByLabel("State").selectOption("runs_out_soon");
         assertThat(AdminTenant.row(page, "Mo Plenty")).hasCount(0);
         assertThat(AdminTenant.row(page, "Grace Planner")).hasCount(1);

@@ -142,6 +142,14 @@ class BulkApiTest {
         assertThat(preview.json().get("applied").asBoolean()).isFalse();
         TenantState.of(t).assertUnchangedSince(before, ledger, t.tenant, "a dry run");
 
+        // Asked for in the query, as /bulk.csv takes it, even with a key: still a preview.
+        var queried = t.admin().send("POST", t.base + "/credits/bulk?dryRun=true", Map.of("operation", "add", "items", items),
+                Map.of("Idempotency-Key", key()));
+        assertThat(queried.status()).as(queried.text()).isEqualTo(200);
+        assertThat(queried.json().get("applied").asBoolean()).isFalse();
+        assertThat(queried.json().get("rows")).isEqualTo(preview.json().get("rows"));
+        TenantState.of(t).assertUnchangedSince(before, ledger, t.tenant, "a dry run asked for in the query");
+
         var applied = bulk(Map.of("operation", "add", "items", items), key());
         assertThat(applied.json().get("applied").asBoolean()).isTrue();
         assertThat(applied.json().get("rows")).isEqualTo(preview.json().get("rows"));
@@ -165,6 +173,7 @@ class BulkApiTest {
         assertThat(errors.get(0).get("detail").asString()).contains("nobody@nowhere.example");
         assertThat(errors.get(1).get("index").asInt()).isEqualTo(2);
         assertThat(errors.get(1).get("code").asString()).isEqualTo("DUPLICATE_USER");
+        assertThat(errors.get(1).get("detail").asString()).startsWith("the user is already in row 1 (index 0);");
         assertThat(errors.get(2).get("index").asInt()).isEqualTo(3);
         assertThat(errors.get(2).get("code").asString()).isEqualTo("EXCEEDS_REMOVABLE");
         assertThat(errors.get(2).get("removable").decimalValue()).isEqualByComparingTo("50");

@@ -25,6 +25,8 @@ class TargetsTest {
             "https://[::ffff:127.0.0.1]/hook", "https://[::ffff:10.0.0.1]/hook",                  // IPv4-mapped
             "https://[::ffff:169.254.169.254]/hook", "https://[64:ff9b::a00:1]/hook",             // mapped, NAT64
             "https://240.0.0.1/hook", "https://255.255.255.255/hook",                             // reserved, broadcast
+            "https://192.0.2.2/", "https://198.51.100.7/", "https://203.0.113.7/",                 // documentation
+            "https://[2002:7f00:1::]/", "https://[2001::7f00:1]/",                                  // 6to4, Teredo
             "https://localhost/hook", "https://localhost:8443/hook", "https://LocalHost/hook"    // names resolving to loopback
     })
     void a_target_that_is_not_public_is_refused(String url) {
@@ -67,7 +69,9 @@ class TargetsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "hooks.example.com/credits", "https://exa mple.com/", "/relative", "https:"})
+    @ValueSource(strings = {"", " ", "hooks.example.com/credits", "https://exa mple.com/", "/relative", "https:",
+            "https://example.com:99999/", "https://example.com:65536/", "https://example.com:0/", "https://0177.0.0.1/",
+            "https://10.0.0.010/"})
     void what_is_not_an_absolute_url_is_malformed(String url) {
         assertThat(Targets.malformed(url)).as(url).isPresent();
     }

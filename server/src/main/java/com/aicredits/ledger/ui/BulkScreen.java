@@ -264,7 +264,8 @@ class BulkScreen {
             case "ALREADY_ASSIGNED" -> "Already has credits: use Add instead.";
             case "NO_ALLOCATION" -> "Has no credits assigned: use Assign instead.";
             case "USER_INACTIVE" -> "Deactivated: no new credits can be given.";
-            case "DUPLICATE_USER" -> Refusals.sentence(e.detail());
+            // The preview numbers its rows as the detail's "row" does (from 1); the API's index is for the API.
+            case "DUPLICATE_USER" -> Refusals.sentence(e.detail().replaceFirst(" \\(index \\d+\\)", ""));
             case "NOT_FOUND" -> Refusals.sentence(e.detail().replace(" in this tenant", ""));
             default -> Refusals.sentence(e.detail());
         };

@@ -44,7 +44,8 @@ public class CreditsScreen {
     private static final java.util.List<Column> COLUMNS = java.util.List.of(new Column("name", "Name", false, false),
             new Column("email", "Email", false, true), new Column("role", "Role", false, true),
             new Column("assigned", "Assigned", true, true), new Column("consumed", "Consumed", true, true),
-            new Column("remaining", "Remaining", true, false), new Column("usedPercent", "Usage", false, true));
+            new Column("remaining", "Remaining", true, false), new Column("runsOutOn", "Runs out", true, true),
+            new Column("usedPercent", "Usage", false, true));
 
     private final Ledger ledger;
     private final Directory directory;
@@ -135,7 +136,8 @@ public class CreditsScreen {
             @RequestParam(required = false) String role, @RequestParam(required = false) String state,
             @RequestParam(required = false) String sort, @RequestParam(defaultValue = "0") int page, Model model) {
         var tableState = TableState.of(q, role, state, sort, page);
-        Page<AccountRow> rows = ledger.rows(tenantId, tableState.query(PAGE_SIZE));
+        var shown = ledger.overTime().table(tenantId, tableState.query(PAGE_SIZE));
+        Page<AccountRow> rows = shown.rows();
         model.addAttribute("base", base(tenantId));
         model.addAttribute("table", tableState);
         model.addAttribute("columns", COLUMNS);
@@ -143,7 +145,8 @@ public class CreditsScreen {
         var nextGrant = new java.util.EnumMap<com.aicredits.settings.Period, java.time.LocalDate>(com.aicredits.settings.Period.class);
         model.addAttribute("rows", rows.items().stream()
                 .map(row -> Views.Row.of(row,
-                        period -> nextGrant.computeIfAbsent(period, p -> ledger.allowances().nextGrantDay(tenant, p))))
+                        period -> nextGrant.computeIfAbsent(period, p -> ledger.allowances().nextGrantDay(tenant, p)),
+                        shown.runways().get(row.userId())))
                 .toList());
         model.addAttribute("total", rows.total());
         model.addAttribute("pages", (int) Math.max(1, (rows.total() + PAGE_SIZE - 1) / PAGE_SIZE));
@@ -169,20 +172,22 @@ public class CreditsScreen {
         var tableState = TableState.of(q, role, state, sort, 0);
         // The first page before the answer becomes a CSV file: a filter the database refuses (a NUL in the search)
         // is then still answered as a 400 problem, not a 500 halfway through a file.
-        var first = ledger.rows(tenantId, tableState.onPage(0).query(RowQuery.MAX_PAGE_SIZE));
+        var first = ledger.overTime().table(tenantId, tableState.onPage(0).query(RowQuery.MAX_PAGE_SIZE));
         response.setContentType("text/csv; charset=utf-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"ai-credits.csv\"");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         PrintWriter out = response.getWriter();
-        out.print("Name,Email,Role,Assigned,Consumed,Remaining,Held,Used %\r\n");
+        out.print("Name,Email,Role,Assigned,Consumed,Remaining,Held,Used %,Runs out on\r\n");
         for (int page = 0; ; page++) {
-            var rows = page == 0 ? first : ledger.rows(tenantId, tableState.onPage(page).query(RowQuery.MAX_PAGE_SIZE));
-            for (AccountRow r : rows.items()) {
+            var table = page == 0 ? first : ledger.overTime().table(tenantId, tableState.onPage(page).query(RowQuery.MAX_PAGE_SIZE));
+            for (AccountRow r : table.rows().items()) {
+                var runway = table.runways().get(r.userId());
                 out.print(String.join(",", csv(r.name()), csv(r.email()), r.role().name(), r.assigned().toString(),
                         r.consumed().toString(), r.remaining().toString(), r.held().toString(),
-                        r.usedPercent().toPlainString()) + "\r\n");
+                        r.usedPercent().toPlainString(),
+                        runway == null || runway.runsOutOn() == null ? "" : runway.runsOutOn().toString()) + "\r\n");
             }
-            if ((long) (page + 1) * RowQuery.MAX_PAGE_SIZE >= rows.total()) {
+            if ((long) (page + 1) * RowQuery.MAX_PAGE_SIZE >= table.rows().total()) {
                 break;
             }
         }

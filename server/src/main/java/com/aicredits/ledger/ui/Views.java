@@ -1,6 +1,7 @@
 package com.aicredits.ledger.ui;
 
 import com.aicredits.ledger.AccountRow;
+import com.aicredits.ledger.Runway;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.Summary;
 import com.aicredits.settings.AllowanceMode;
@@ -39,15 +40,18 @@ public final class Views {
     public record Row(String userId, String name, String email, String role, String assigned, String consumed,
             String remaining, String held, boolean hasHeld, String usedPercent, int barPercent, boolean over,
             boolean negative, boolean low, boolean exhausted, String removable, boolean canRemove, boolean canEnd,
-            boolean active, boolean deactivated, String allowance, String nextGrant) {
+            boolean active, boolean deactivated, String allowance, String nextGrant, String runsOut, boolean atRisk) {
 
-        /** The row without its allowance's next grant day (the dialogs, the history). */
+        /** The row without its allowance's next grant day and its runway (the dialogs, the history). */
         static Row of(AccountRow r) {
-            return of(r, period -> null);
+            return of(r, period -> null, null);
         }
 
-        /** {@code nextGrant}: the day the next period of each kind starts, in the tenant's time zone. */
-        static Row of(AccountRow r, java.util.function.Function<Period, LocalDate> nextGrant) {
+        /**
+         * {@code nextGrant}: the day the next period of each kind starts, in the tenant's time zone; {@code runway}:
+         * the user's runway (SPEC: "runs out ~Dec 18", flagged when before the next allowance grant), or null.
+         */
+        static Row of(AccountRow r, java.util.function.Function<Period, LocalDate> nextGrant, Runway runway) {
             int bar = r.usedPercent().min(BigDecimal.valueOf(100)).max(BigDecimal.ZERO).intValue();
             var removable = r.removable();
             return new Row(r.userId().toString(), r.name(), r.email(), r.role().name(), Display.credits(r.assigned()),
@@ -59,7 +63,10 @@ public final class Views {
                     !r.remaining().isPositive(), Display.credits(removable), removable.isPositive(),
                     r.active() && !removable.isPositive() && !r.held().isPositive(), r.active(), !r.userActive(),
                     r.allowance().map(Views::allowance).orElse(null),
-                    r.allowance().map(a -> nextGrant.apply(a.period())).map(Views::day).orElse(null));
+                    r.allowance().map(a -> nextGrant.apply(a.period())).map(Views::day).orElse(null),
+                    runway == null ? null : !r.remaining().isPositive() ? "used up"
+                            : runway.runsOutOn() == null ? "—" : "~" + day(runway.runsOutOn()),
+                    runway != null && runway.beforeNextGrant());
         }
 
         /** Nothing can be removed and the allocation cannot end: credits are held by running requests. */

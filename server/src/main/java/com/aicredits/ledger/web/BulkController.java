@@ -72,6 +72,8 @@ class BulkController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PreviewJson.class)))
     @ApiResponse(responseCode = "422", description = "BULK_REFUSED (every refused row) or IDEMPOTENCY_KEY_REUSED")
     ResponseEntity<Object> bulk(@PathVariable TenantId tenantId, @RequestBody BulkBody body,
+            @Parameter(description = "the same as the body's dryRun (as on /bulk.csv): either one makes it a preview")
+            @RequestParam(name = "dryRun", defaultValue = "false") boolean dryRunParam,
             @Parameter(description = "required unless dryRun") @RequestHeader(name = Idempotency.HEADER, required = false) String key,
             Principal principal, HttpServletRequest request) {
         var operation = BulkChange.Operation.parse(body.operation());
@@ -106,7 +108,9 @@ class BulkController {
                     + " row(s) have no valid amount: credits are positive with at most three decimals",
                     Map.of("fields", List.of("credits"), "index", badAmounts.getFirst().get("index"), "errors", badAmounts));
         }
-        var change = new BulkChange(operation.get(), items, body.note(), Boolean.TRUE.equals(body.dryRun()));
+        // A preview asked for anywhere is a preview: a client that put it in the query (as /bulk.csv takes it) and
+        // not the body had its change applied (a probe on December 5).
+        var change = new BulkChange(operation.get(), items, body.note(), dryRunParam || Boolean.TRUE.equals(body.dryRun()));
         return run(tenantId, change, key, idempotency.fingerprint(request, body), principal);
     }
 

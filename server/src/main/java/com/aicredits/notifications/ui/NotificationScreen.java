@@ -58,7 +58,7 @@ class NotificationScreen {
     @GetMapping("/bell")
     String bell(@PathVariable TenantId tenantId, @AuthenticationPrincipal Caller caller, Model model) {
         model.addAttribute("unread", caller == null || caller.userId() == null ? 0 : notifications.unread(tenantId, caller.userId()));
-        return "notifications/page :: bell";
+        return "notifications/bell :: bell";
     }
 
     @PostMapping("/read")
