@@ -146,8 +146,11 @@ class AdminBugsTest extends AdminBrowserTest {
         assertThat(page.request().post(app + "/credits/users/" + foreign + "/add", RequestOptions.create()
                 .setHeader("X-CSRF-TOKEN", csrf).setForm(com.microsoft.playwright.options.FormData.create()
                         .set("credits", "1").set("idempotencyKey", UUID.randomUUID().toString()))).status()).isEqualTo(404);
-        assertThat(page.request().post(app + "/credits/users/" + foreign + "/allowance/stop", RequestOptions.create()
-                .setHeader("X-CSRF-TOKEN", csrf).setForm(com.microsoft.playwright.options.FormData.create())).status()).isEqualTo(404);
+        for (String action : List.of("stop", "grant-missing")) {
+            assertThat(page.request().post(app + "/credits/users/" + foreign + "/allowance/" + action, RequestOptions.create()
+                    .setHeader("X-CSRF-TOKEN", csrf).setForm(com.microsoft.playwright.options.FormData.create())).status())
+                    .as(action).isEqualTo(404);
+        }
         // A webhook endpoint or delivery that is unknown (another tenant's, removed meanwhile) was a 500.
         for (String path : List.of("/settings/webhooks/" + unknown + "/test", "/settings/webhooks/" + unknown + "/enabled?enabled=true",
                 "/settings/webhooks/" + unknown + "/deliveries/" + unknown + "/resend")) {

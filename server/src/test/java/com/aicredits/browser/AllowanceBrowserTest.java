@@ -123,4 +123,27 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         assertThat(settings.settings(tenant.id).orElseThrow().alerts().userLowPercent()).isEqualTo(20);
         assertThat(settings.settings(tenant.id).orElseThrow().alerts().userExhausted()).isTrue();
     }
+    /** SPEC: "an admin may re-run the current period's grants after a purchase", from where the shortfall shows. */
+    @Test
+    void a_short_grant_is_completed_from_its_allowance_after_a_purchase() {
+        // 1,000 bought, 112 assigned: 888 unassigned, so a reset to 1,000 from Grace's 100 is 12 short.
+        ledger.allowances().set(tenant.id, tenant.grace, new com.aicredits.settings.AllowanceTerms(Credits.of(1000),
+                Period.MONTHLY, AllowanceMode.RESET), null, AdminTenant.SEED).orElseThrow();
+        assertThat(ledger.allowances().of(tenant.id, tenant.grace).orElseThrow().lastGrant().orElseThrow().shortfall())
+                .isEqualTo(Credits.of(12));
+        Page page = admin();
+        row(page, "Grace Planner").locator("[data-allowance]").click();
+        assertThat(dialog(page)).containsText("12 missing: the pool was short");
+        assertThat(dialog(page).locator("[data-short-grant]")).isVisible();
+        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Grant the missing credits now")).click();
+        assertThat(page.locator("#toasts")).containsText("Nothing could be granted");
+
+        ledger.purchase(tenant.id, Credits.of(50), "PO-2", null, AdminTenant.SEED, null);
+        row(page, "Grace Planner").locator("[data-allowance]").click();
+        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Grant the missing credits now")).click();
+        assertThat(page.locator("#toasts")).containsText("Granted 12 credits to 1 user: this period's allowances are granted in full.");
+        assertThat(ledger.balance(tenant.id, tenant.grace).orElseThrow().remaining()).isEqualTo(Credits.of(1000));
+        row(page, "Grace Planner").locator("[data-allowance]").click();
+        assertThat(dialog(page).locator("[data-short-grant]")).hasCount(0);
+    }
 }

@@ -41,7 +41,27 @@ class AllowanceDialog {
         model.addAttribute("nextGrant", allowance
                 .map(a -> Views.day(ledger.allowances().nextGrantDay(tenantId, a.terms().period()))).orElse(null));
         model.addAttribute("lastGrant", allowance.flatMap(Allowance::lastGrant).map(AllowanceDialog::grant).orElse(null));
+        model.addAttribute("short", allowance.flatMap(Allowance::lastGrant).filter(g -> g.shortfall().isPositive()).isPresent());
         return "credits/dialogs :: allowance-dialog";
+    }
+
+    /**
+     * Completes this period's short grants as far as the pool now goes, for every allowance of the tenant (SPEC: "an
+     * admin may re-run the current period's grants after a purchase"); the API's grant-current-period. Offered where
+     * the admin sees a shortfall: this dialog.
+     */
+    @PostMapping("/grant-missing")
+    ResponseEntity<Void> grantMissing(@PathVariable TenantId tenantId, @PathVariable UserId userId) {
+        AccountRow row = ledger.row(tenantId, userId).orElseThrow(AllowanceDialog::notFound);
+        var totals = ledger.allowances().grantCurrentPeriod(tenantId);
+        String message = !totals.granted().isPositive()
+                ? "Nothing could be granted: the pool has no unassigned credits. Buy credits first."
+                : "Granted " + Display.credits(totals.granted()) + " credits to " + totals.users()
+                        + (totals.users() == 1 ? " user" : " users") + (totals.shortfall().isPositive()
+                                ? "; " + Display.credits(totals.shortfall()) + " still missing: the pool ran short again."
+                                : ": this period's allowances are granted in full.");
+        return ResponseEntity.noContent().header("HX-Trigger",
+                Toast.message(message, userId.toString(), "/app/tenants/" + tenantId, row.name())).build();
     }
 
     /** Stops it: the dialog closes, the row loses its badge, and the toast says what stays. */
