@@ -50,7 +50,7 @@ class UsageBrowserTest extends AdminBrowserTest {
         assertThat(lastBar(page, "usage-by-feature")).as("today's bar: Ken's 17").isEqualTo(17.0);
         assertThat(panel.locator("[data-usage-summary]")).containsText("consumed 17 credits");
         assertThat(panel.locator("[data-usage-summary]")).containsText("most on canvas");
-        assertThat(page.locator("[data-card=runway]")).containsText("At this pace (1.214 a day), the pool lasts until ~");
+        assertThat(page.locator("[data-card=runway]")).containsText("At this pace (1.214 a day), the available credits last until ~");
         assertThat(panel.locator("#usage-by-feature-data + details tbody tr")).hasCount(30);
         Browser.screenshot(page, "usage-chart");
     }
@@ -124,7 +124,7 @@ class UsageBrowserTest extends AdminBrowserTest {
         Page page = browser.signIn(email, AdminTenant.PASSWORD);
         assertThat(page.locator("[data-usage-empty]")).isVisible();
         assertThat(page.locator("[data-usage-summary]")).containsText("No consumption");
-        assertThat(page.locator("[data-card=runway]")).containsText("The pool is used up.");
+        assertThat(page.locator("[data-card=runway]")).containsText("The available credits are used up.");
     }
 
     @Test

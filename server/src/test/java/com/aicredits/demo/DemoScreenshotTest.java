@@ -50,7 +50,7 @@ class DemoScreenshotTest {
             org.assertj.core.api.Assertions.assertThat(page.evaluate("() => Chart.getChart(document.getElementById('usage-by-feature')).data.datasets.length"))
                     .isEqualTo(4);
             assertThat(page.locator("[data-usage-panel] [data-usage-summary]")).containsText("most on");
-            assertThat(page.locator("[data-card=runway]")).containsText("the pool lasts until ~");
+            assertThat(page.locator("[data-card=runway]")).containsText("the available credits last until ~");
             shoot(page, "demo-ai-credits.png");
             page.locator("[data-usage-panel]").screenshot(new Locator.ScreenshotOptions()
                     .setPath(Paths.get("target", "screenshots", "demo-usage-chart.png")));

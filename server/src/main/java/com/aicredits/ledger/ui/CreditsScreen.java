@@ -127,7 +127,7 @@ public class CreditsScreen {
         var summary = ledger.summary(tenantId).orElseThrow(CreditsScreen::notFound);
         model.addAttribute("cards", Views.Cards.of(summary, count(tenantId, UserState.LOW), count(tenantId, UserState.EXHAUSTED)));
         model.addAttribute("runway", UsagePanels.runway(ledger.overTime().tenantRunway(tenantId), summary.totalAvailable(),
-                "the pool lasts until", "The pool is used up."));
+                "the available credits last until", "The available credits are used up."));
         return "credits/fragments :: cards";
     }
 

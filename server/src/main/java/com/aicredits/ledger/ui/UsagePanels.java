@@ -75,7 +75,7 @@ public class UsagePanels {
         model.addAttribute("panel", new Panel("usage-panel", "/app/tenants/" + tenantId + "/credits/usage-panel",
                 daysOf(query), lower(query.interval()), RANGES, summary(usage, "The tenant"),
                 runway(runway, ledger.summary(tenantId).map(com.aicredits.ledger.Summary::totalAvailable)
-                        .orElse(com.aicredits.shared.Credits.ZERO), "the pool lasts until", "The pool is used up."), usage.total().thousandths() == 0, charts));
+                        .orElse(com.aicredits.shared.Credits.ZERO), "the available credits last until", "The available credits are used up."), usage.total().thousandths() == 0, charts));
         return "usage/panel :: panel";
     }
 
@@ -191,7 +191,7 @@ public class UsagePanels {
         return sentence.append('.').toString();
     }
 
-    /** "At this pace (12.5 a day), the pool lasts until ~Mar 3." */
+    /** "At this pace (12.5 a day), the available credits last until ~Mar 3." */
     static String runway(Runway runway, com.aicredits.shared.Credits available, String lastsUntil, String usedUp) {
         if (!available.isPositive()) {
             return usedUp;
