@@ -46,6 +46,39 @@
         }
     });
 
+    // Keyboard users keep their place. A change redraws what it changed (the table, a list), which removes the element
+    // that had the focus (the row's Add button, the Approve button), and the focus fell to the page's start: it goes
+    // back to the element that started the change, redrawn under the same id, or to the nearest one after it that can
+    // take it (the next request's Approve once this one has left the list). A dialog's change returns to the button
+    // that opened the dialog.
+    let returnTo = null;
+    function rememberFocus(element) {
+        if (element && element !== document.body && !element.closest('dialog')) {
+            const list = element.parentElement && element.parentElement.closest('[id]');
+            returnTo = {id: element.id || null, within: list ? list.id : null, until: Date.now() + 5000};
+        }
+    }
+    document.addEventListener('htmx:beforeRequest', function () {
+        rememberFocus(document.activeElement);
+    });
+    function restoreFocus() {
+        if (!returnTo || Date.now() > returnTo.until) {
+            returnTo = null;
+            return;
+        }
+        if (document.activeElement && document.activeElement !== document.body) {
+            return; // the focus is somewhere: a dialog's field, or where the person moved it
+        }
+        const again = returnTo.id && document.getElementById(returnTo.id);
+        const within = returnTo.within && document.getElementById(returnTo.within);
+        const next = again || (within && within.querySelector('button:not([disabled]), a[href], input:not([type=hidden])'));
+        if (next) {
+            next.focus();
+        }
+    }
+    document.addEventListener('htmx:afterSettle', restoreFocus);
+    document.addEventListener('close', function () { setTimeout(restoreFocus, 0); }, true);
+
     // A dialog fragment swapped into #dialog-slot opens as a modal and takes the keyboard focus.
     document.addEventListener('htmx:afterSwap', function (event) {
         const dialog = event.detail.target.querySelector && event.detail.target.querySelector('dialog');
@@ -131,6 +164,25 @@
         if (row) {
             row.classList.add('changed');
         }
+    });
+
+    // The Repeat choice of the Assign and Add dialogs: repeating makes the amount an allowance, which resets or tops
+    // the user up to it, so the words that say "add" say what it does instead, and Reset / Top up only apply then.
+    function showRepeat(control) {
+        const repeating = control.querySelector('select[name=repeat]').value !== '';
+        control.querySelectorAll('input[name=mode]').forEach(function (mode) { mode.disabled = !repeating; });
+        (control.closest('form') || control).querySelectorAll('[data-label-repeat]').forEach(function (label) {
+            label.textContent = repeating ? label.dataset.labelRepeat : label.dataset.labelOnce;
+        });
+    }
+    document.addEventListener('change', function (event) {
+        const control = event.target.matches('select[name=repeat]') && event.target.closest('[data-allowance-control]');
+        if (control) {
+            showRepeat(control);
+        }
+    });
+    document.addEventListener('htmx:afterSwap', function () {
+        document.querySelectorAll('[data-allowance-control]').forEach(showRepeat);
     });
 
     // A change done elsewhere than a row (a user registered or changed, a bulk change) says what it did too.

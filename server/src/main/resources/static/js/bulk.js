@@ -78,6 +78,12 @@
     document.addEventListener('DOMContentLoaded', function () {
         document.body.addEventListener('bulk-done', function () {
             selected.clear();
+            // A change done leaves nothing of itself behind for the next: its amount and note would slip into it.
+            const bar = document.getElementById('bulk-bar');
+            if (bar) {
+                bar.reset();
+                bar.querySelector('#bulk-operation').dispatchEvent(new Event('change', {bubbles: true}));
+            }
             syncSelection();
         });
     });

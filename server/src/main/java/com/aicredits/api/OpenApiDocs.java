@@ -52,7 +52,15 @@ class OpenApiDocs {
                 .addProperty("removable", new io.swagger.v3.oas.models.media.NumberSchema()
                         .description("with EXCEEDS_REMOVABLE: max(0, remaining - held)"))
                 .addProperty("available", new io.swagger.v3.oas.models.media.NumberSchema()
-                        .description("with CREDITS_EXHAUSTED: the user's available credits"));
+                        .description("with CREDITS_EXHAUSTED: the user's available credits"))
+                .addProperty("index", new IntegerSchema()
+                        .description("in a list of items or a file's rows (0-based, after the header): the first refused one"))
+                .addProperty("errors", new io.swagger.v3.oas.models.media.ArraySchema()
+                        .description("with BULK_REFUSED, INVALID_AMOUNT and a file's refusals: every refused item or row")
+                        .items(new ObjectSchema()
+                                .addProperty("index", new IntegerSchema())
+                                .addProperty("code", new StringSchema())
+                                .addProperty("detail", new StringSchema())));
         return new OpenAPI()
                 .info(new Info().title("AI Credits API").version("1")
                         .description("""
@@ -92,6 +100,11 @@ class OpenApiDocs {
             errors.put("403", "FORBIDDEN: the role or key scope may not do this");
             errors.put("404", "NOT_FOUND: unknown id, or an id of another tenant");
             errors.put("503", "UNAVAILABLE: the database cannot be reached; retry with the same key or requestId");
+            if (java.util.Arrays.stream(handler.getMethodParameters())
+                    .anyMatch(p -> p.hasParameterAnnotation(org.springframework.web.bind.annotation.RequestBody.class))) {
+                errors.put("413", "BODY_TOO_LARGE: the body is over its limit (64 KiB; a bulk change's, 4 MiB)");
+                errors.put("415", "UNSUPPORTED_MEDIA_TYPE: the body is not of a media type this operation reads");
+            }
             errors.forEach((status, description) -> {
                 if (operation.getResponses().get(status) == null) {
                     operation.getResponses().addApiResponse(status, problem(description));

@@ -174,6 +174,11 @@ class Alerts {
      */
     @Scheduled(fixedDelayString = "${aicredits.alerts.interval:500ms}")
     synchronized void check() {
+        // Checked against the thresholds as saved now, read once per tenant and run: the cache is for the charge
+        // path, and a threshold changed a moment before an admin's change (on any instance) made this check miss the
+        // crossing until the sweep, minutes later, or for ever when a purchase lifted the figure back meanwhile.
+        usersToCheck.forEach(subject -> forget(subject.tenant()));
+        tenantsToCheck.forEach(this::forget);
         for (var subject : usersToCheck) {
             usersToCheck.remove(subject);
             guarded(() -> checkUser(subject.tenant(), subject.user()));

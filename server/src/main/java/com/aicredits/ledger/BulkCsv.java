@@ -38,24 +38,43 @@ public final class BulkCsv {
 
     /**
      * Why the file was refused. {@code index} is the row the problem is in (0-based, after the header), or null when
-     * it is the file as a whole; {@code email} that row's first column, to find it by.
+     * it is the file as a whole; {@code email} that row's first column, to find it by. {@code rows}: every row refused
+     * for its columns or its amount, this one first, so that one upload says what to correct in all of them (SPEC:
+     * "every refused row says why"); empty for a problem of the whole file.
      */
-    public record Malformed(String code, String problem, Integer index, String email) implements Read {
+    public record Malformed(String code, String problem, Integer index, String email, List<Malformed> rows) implements Read {
 
         Malformed(String code, String problem) {
-            this(code, problem, null, null);
+            this(code, problem, null, null, List.of());
+        }
+
+        Malformed(String code, String problem, Integer index, String email) {
+            this(code, problem, index, email, List.of());
         }
 
         /** For the API, beside {@code index}: "row 2: credits must be a number". */
         public String detail() {
-            return index == null ? problem : "row " + index + ": " + problem;
+            return index == null ? problem : "row " + index + ": " + problem
+                    + (rows.size() > 1 ? " (and " + (rows.size() - 1) + " more rows: see errors)" : "");
         }
 
-        /** For a person, counting rows from 1 as the preview's # column does: "row 3 (ken@…): credits must be a number". */
+        /**
+         * For a person, counting rows from 1 as the preview's # column does: "row 3 (ken@…): credits must be a number",
+         * each refused row so, the first {@link #SHOWN} of them.
+         */
         public String forPeople() {
-            return index == null ? problem
-                    : "row " + (index + 1) + (email == null || email.isBlank() ? "" : " (" + email.strip() + ")") + ": " + problem;
+            if (index == null) {
+                return problem;
+            }
+            var each = (rows.isEmpty() ? List.of(this) : rows).stream().limit(SHOWN).map(Malformed::onePerson).toList();
+            return String.join("; ", each) + (rows.size() > SHOWN ? "; and " + (rows.size() - SHOWN) + " more rows" : "");
         }
+
+        private String onePerson() {
+            return "row " + (index + 1) + (email == null || email.isBlank() ? "" : " (" + email.strip() + ")") + ": " + problem;
+        }
+
+        static final int SHOWN = 5;
     }
 
     public static Read read(byte[] body) {
@@ -95,20 +114,25 @@ public final class BulkCsv {
                     + rows, Ledger.MAX_BULK_ITEMS, null);
         }
         var items = new ArrayList<BulkChange.Item>(rows);
+        var refused = new ArrayList<Malformed>();
         for (int i = 0; i < rows; i++) {
             var record = records.get(i + 1);
             if (record.size() != HEADER.size()) {
-                return new Malformed("CSV_COLUMNS", "it has " + record.size() + " columns, not " + HEADER.size() + " ("
-                        + String.join(",", HEADER) + "; leave the note empty, but keep its comma)", i, record.get(0));
+                refused.add(new Malformed("CSV_COLUMNS", "it has " + record.size() + " columns, not " + HEADER.size() + " ("
+                        + String.join(",", HEADER) + "; leave the note empty, but keep its comma)", i, record.get(0)));
+                continue;
             }
-            var credits = Credits.parse(record.get(1));
-            if (credits instanceof Credits.Entered.Invalid invalid) {
-                return new Malformed("INVALID_AMOUNT", invalid.message(), i, record.get(0));
+            switch (Credits.parse(record.get(1))) {
+                case Credits.Entered.Invalid invalid -> refused.add(new Malformed("INVALID_AMOUNT", invalid.message(), i, record.get(0)));
+                case Credits.Entered.Valid valid -> {
+                    String note = record.get(2);
+                    items.add(new BulkChange.Item(null, record.get(0).strip(), valid.credits(), note.isBlank() ? null : note));
+                }
             }
-            String email = record.get(0).strip();
-            String note = record.get(2);
-            items.add(new BulkChange.Item(null, email, ((Credits.Entered.Valid) credits).credits(),
-                    note.isBlank() ? null : note));
+        }
+        if (!refused.isEmpty()) {
+            var first = refused.getFirst();
+            return new Malformed(first.code(), first.problem(), first.index(), first.email(), List.copyOf(refused));
         }
         return new Rows(items);
     }

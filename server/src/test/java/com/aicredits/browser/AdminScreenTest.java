@@ -275,11 +275,12 @@ class AdminScreenTest {
         assertThat(dialog(page).getByLabel("Credits to Assign")).isFocused();
         page.keyboard().type("15");
         page.keyboard().press("Tab");
-        // The allowance control: the repeat list (left at "Only now"), then the reset / top up pair, one stop
+        // The allowance control: the repeat list, left at "Only now", so the reset / top up pair (which only applies
+        // to a repeat) is off and skipped
         assertThat(dialog(page).getByLabel("Repeat")).isFocused();
+        assertThat(dialog(page).getByLabel("Reset to this amount")).isDisabled();
         page.keyboard().press("Tab");
-        assertThat(dialog(page).getByLabel("Reset to this amount")).isFocused();
-        page.keyboard().press("Tab");
+        assertThat(dialog(page).getByLabel("Note")).isFocused();
         page.keyboard().type("typed without a mouse");
         page.keyboard().press("Tab"); // Cancel
         page.keyboard().press("Tab"); // Assign Credits

@@ -73,6 +73,46 @@ class AdminWalkthroughTest extends AdminBrowserTest {
     }
 
     @Test
+    void a_person_never_given_credits_is_told_so_not_that_they_used_them_up() {
+        Page linus = browser.signIn(tenant.email("linus"), AdminTenant.PASSWORD, tenant.app() + "/me");
+        assertThat(linus.locator("[data-blocked]")).containsText("You have no AI credits");
+        assertThat(linus.locator("[data-blocked]")).not().containsText("used up");
+        Page ken = browser.signIn(tenant.email("ken"), AdminTenant.PASSWORD, tenant.app() + "/me");
+        assertThat(ken.locator("[data-blocked]")).containsText("Your AI credits are used up");
+    }
+
+    /** On a phone the settings' default allowances and the bulk bar's allowance choices were cut to "Eve", "R", "Reset to the". */
+    @Test
+    void on_a_phone_the_allowance_choices_are_wide_enough_for_their_words() {
+        Page settings = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE, tenant.app() + "/settings");
+        var selects = settings.locator("[data-role-defaults] select");
+        assertThat(selects).not().hasCount(0);
+        for (int i = 0; i < selects.count(); i++) {
+            assertThat(selects.nth(i).boundingBox().width).as("select %d", i).isGreaterThan(140);
+        }
+        assertThat((Boolean) settings.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+                .as("no sideways scroll").isTrue();
+        Page tab = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE, tenant.app() + "/credits");
+        row(tab, "Grace Planner").getByLabel("Select Grace Planner").check();
+        tab.locator("#bulk-operation").selectOption("allowance");
+        assertThat(tab.locator("#bulk-mode").boundingBox().width).isGreaterThan(250);
+    }
+
+    /** A walkthrough of December 5: after a change made with the keyboard the focus fell to the page's start. */
+    @Test
+    void after_a_change_made_with_the_keyboard_the_focus_is_back_on_the_button_that_started_it() {
+        Page page = admin();
+        var add = page.locator("#add-" + tenant.grace);
+        add.focus();
+        page.keyboard().press("Enter");
+        dialog(page).getByLabel("Credits to add").fill("5");
+        page.keyboard().press("Enter");
+        assertThat(page.locator("#toasts")).containsText("Added 5 credits to Grace Planner.");
+        assertThat(dialog(page)).hasCount(0);
+        assertThat(page.locator("#add-" + tenant.grace)).isFocused();
+    }
+
+    @Test
     void the_notifications_page_has_one_bell_the_one_in_the_navigation() {
         Page page = admin(tenant.app() + "/notifications");
         assertThat(page.locator("#bell .visually-hidden")).hasText(java.util.regex.Pattern.compile("Notifications: \\d+ unread"));

@@ -53,10 +53,13 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         Page page = admin();
         row(page, "Grace Planner").getByRole(AriaRole.BUTTON,
                 new Locator.GetByRoleOptions().setName("Add credits to Grace Planner")).click();
+        assertThat(dialog(page).getByLabel("Top up to this amount")).isDisabled(); // "Only now": no mode
         dialog(page).getByLabel("Credits to add").fill("150");
         dialog(page).getByLabel("Repeat").selectOption("WEEKLY");
+        // Repeating sets an allowance (reset or top up to the amount), not an addition: the words say so.
+        assertThat(dialog(page).getByLabel("Credits each period")).hasValue("150");
         dialog(page).getByLabel("Top up to this amount").check();
-        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add Credits")).click();
+        dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set allowance")).click();
 
         assertThat(dialog(page)).hasCount(0);
         assertThat(row(page, "Grace Planner").locator("[data-allowance]")).isVisible();

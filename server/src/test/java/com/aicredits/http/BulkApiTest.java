@@ -239,6 +239,13 @@ class BulkApiTest {
             var tooPrecise = csv("operation=add", "email,credits,note\n" + ada + ",1,\n" + t.email("Bob Bulk") + ",1.0001,\n", key());
             assertRefusedAndUnchanged(tooPrecise, 400, "INVALID_AMOUNT", before);
             assertThat(tooPrecise.json().get("index").asInt()).isEqualTo(1);
+            // Every refused row at once (SPEC: "every refused row says why"), not one per upload.
+            var three = csv("operation=add", "email,credits,note\n" + ada + ",abc,\n" + ada + ",2,\n" + ada + ",1.2345,\n"
+                    + ada + ",-3,\n" + ada + ",1\n", key());
+            assertRefusedAndUnchanged(three, 400, "INVALID_AMOUNT", before);
+            assertThat(three.json().get("errors").valueStream().map(e -> e.get("index").asInt() + " " + e.get("code").asString()))
+                    .containsExactly("0 INVALID_AMOUNT", "2 INVALID_AMOUNT", "3 INVALID_AMOUNT", "4 CSV_COLUMNS");
+            assertThat(three.json().get("detail").asString()).endsWith("(and 3 more rows: see errors)");
 
             var openQuote = csv("operation=add", "email,credits,note\n" + ada + ",1,\"open quote\n", key());
             assertRefusedAndUnchanged(openQuote, 400, "CSV_MALFORMED", before);

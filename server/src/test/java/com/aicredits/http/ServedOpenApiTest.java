@@ -177,6 +177,29 @@ class ServedOpenApiTest {
         assertThat(untyped).isEmpty();
     }
 
+    /**
+     * A probe of December 5 validated 655 answers against the document: a body too large or of another media type
+     * answered statuses no operation declared, and a bulk refusal's rows had no place in the problem's schema.
+     */
+    @Test
+    void a_body_s_refusals_and_a_problem_s_rows_are_documented() {
+        var docs = docs();
+        var undeclared = new TreeSet<String>();
+        docs.get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
+            if (path.getKey().startsWith("/api/v1/") && operation.getValue().has("requestBody")) {
+                for (String status : new String[] {"413", "415"}) {
+                    if (!operation.getValue().path("responses").has(status)) {
+                        undeclared.add(operation.getKey().toUpperCase() + " " + path.getKey() + " " + status);
+                    }
+                }
+            }
+        }));
+        assertThat(undeclared).isEmpty();
+        var problem = docs.path("components").path("schemas").path("Problem").path("properties");
+        assertThat(problem.has("index")).isTrue();
+        assertThat(problem.path("errors").path("items").path("properties").has("code")).isTrue();
+    }
+
     /** A query parameter read as text to refuse it in words is still documented as what it holds. */
     @Test
     void query_numbers_dates_and_ids_are_typed_as_such() {

@@ -197,6 +197,25 @@ class AlertsTest {
         assertThat(told(t, planner, AlertRaised.POOL_LOW)).as("the pool is the admins' business").isEmpty();
     }
 
+    /** A probe of December 5: the threshold set, then at once an add that crosses it (within the thresholds' cache). */
+    @Test
+    void a_crossing_right_after_its_threshold_was_set_is_told() {
+        var t = new LedgerFixture(ledger, directory);
+        var admin = t.user("Quick Admin", Role.Admin);
+        var planner = t.user("Quick Planner");
+        t.purchased("200");
+        t.assigned(planner, "150");             // unassigned 50
+        alerts.check();
+        assertThat(alerts.alerts(t.tenant).poolUnassignedBelow()).as("cached: no threshold").isNull();
+        assertThat(settings.change(t.tenant, new SettingsChange(null, null, null,
+                new SettingsChange.AlertsChange(null, null, Optional.of(LedgerFixture.credits("30")), null), null)))
+                .isInstanceOf(Outcome.Done.class);
+        assertThat(ledger.add(t.tenant, planner, LedgerFixture.credits("40"), null, LedgerFixture.ADMIN, null))
+                .isInstanceOf(Outcome.Done.class); // unassigned 10 < 30
+        alerts.check();
+        assertThat(told(t, admin, AlertRaised.POOL_LOW)).hasSize(1);
+    }
+
     @Test
     void the_tenants_total_available_below_its_percentage_of_purchased_tells_the_admins_once() {
         var t = new LedgerFixture(ledger, directory).purchased("100");

@@ -212,7 +212,7 @@ class BulkChangesTest {
                 org.assertj.core.groups.Tuple.tuple(3, "DUPLICATE_USER", null),
                 org.assertj.core.groups.Tuple.tuple(4, "NO_ALLOCATION", null),
                 org.assertj.core.groups.Tuple.tuple(5, "INVALID_AMOUNT", null));
-        assertThat(refused.errors().get(2).detail()).contains("row 0");
+        assertThat(refused.errors().get(2).detail()).contains("row 1 (index 0)");
         assertThat(t.balance(users.get(0)).remaining()).isEqualTo(Credits.of(70));
         assertThat(ledger.entries(t.tenant, null, EntryType.REMOVE, 0, 10).total()).isZero();
         t.assertReconciles();

@@ -29,11 +29,24 @@ public class MyBalance {
     }
 
     public record BalanceView(String assigned, String consumed, String remaining, String held, String available,
-            boolean negative, boolean canStart) {
+            boolean negative, boolean canStart, String blocked) {
         static BalanceView of(Balance b) {
             return new BalanceView(Display.credits(b.assigned()), Display.credits(b.consumed()),
                     Display.credits(b.remaining()), Display.credits(b.held()), Display.credits(b.available()),
-                    b.remaining().isNegative(), b.canStart());
+                    b.remaining().isNegative(), b.canStart(), b.canStart() ? null : blocked(b));
+        }
+
+        /** Why no AI request can start, as the person can act on it: never given credits is not having used them up. */
+        private static String blocked(Balance b) {
+            if (!b.active()) {
+                return "You have no AI credits: an administrator has not assigned any, or removed them. Request them below,"
+                        + " or contact your administrator; your earlier conversations stay available.";
+            }
+            if (b.remaining().isPositive()) {
+                return "Your remaining credits are held by requests still running. Try again when they finish.";
+            }
+            return "Your AI credits are used up. Contact your administrator for more, or request them below; your earlier"
+                    + " conversations stay available.";
         }
     }
 

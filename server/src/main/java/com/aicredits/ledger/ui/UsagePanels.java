@@ -3,6 +3,7 @@ package com.aicredits.ledger.ui;
 import com.aicredits.access.Caller;
 import com.aicredits.directory.Directory;
 import com.aicredits.ledger.Ledger;
+import com.aicredits.settings.TenantSettings;
 import com.aicredits.ledger.Runway;
 import com.aicredits.ledger.Usage;
 import com.aicredits.ledger.UsageQuery;
@@ -43,8 +44,10 @@ public class UsagePanels {
     private final Ledger ledger;
     private final Directory directory;
     private final JsonMapper json;
+    private final TenantSettings settings;
 
-    UsagePanels(Ledger ledger, Directory directory, JsonMapper json) {
+    UsagePanels(Ledger ledger, Directory directory, JsonMapper json, TenantSettings settings) {
+        this.settings = settings;
         this.ledger = ledger;
         this.directory = directory;
         this.json = json;
@@ -73,7 +76,7 @@ public class UsagePanels {
         charts.add(topConsumers(top));
         var runway = ledger.overTime().tenantRunway(tenantId);
         model.addAttribute("panel", new Panel("usage-panel", "/app/tenants/" + tenantId + "/credits/usage-panel",
-                daysOf(query), lower(query.interval()), RANGES, summary(usage, "The tenant"),
+                daysOf(query), lower(query.interval()), RANGES, summary(usage, "The tenant", zone(tenantId)),
                 runway(runway, ledger.summary(tenantId).map(com.aicredits.ledger.Summary::totalAvailable)
                         .orElse(com.aicredits.shared.Credits.ZERO), "the available credits last until", "The available credits are used up."), usage.total().thousandths() == 0, charts));
         return "usage/panel :: panel";
@@ -110,7 +113,7 @@ public class UsagePanels {
                         "The credits are used up.")
                         + (forecast.getFirst().runway().beforeNextGrant() ? " That is before the next allowance grant." : "");
         model.addAttribute("panel", new Panel("usage-panel", url, daysOf(query), lower(query.interval()), RANGES,
-                summary(usage, who), runway, usage.total().thousandths() == 0,
+                summary(usage, who, zone(tenantId)), runway, usage.total().thousandths() == 0,
                 List.of(overTime("usage-by-feature", "Consumption per " + lower(query.interval()) + " by feature", usage,
                         new ChartColours(ledger.overTime().featureOrder(tenantId))))));
     }
@@ -178,17 +181,26 @@ public class UsagePanels {
         return usage.from().getYear() == usage.to().getYear() ? DAY.format(date) : DAY_YEAR.format(date);
     }
 
-    private static String summary(Usage usage, String who) {
+    /**
+     * The days are the tenant's (its time zone), while the history below a chart lists times in UTC: the sentence says
+     * which, so that a charge at 23:00 UTC shown on the next day's bar in Auckland is not taken for a mistake.
+     */
+    private static String summary(Usage usage, String who, String zone) {
+        String days = " (days in " + zone + ")";
         if (usage.total().thousandths() == 0) {
-            return "No consumption from " + DAY_YEAR.format(usage.from()) + " to " + DAY_YEAR.format(usage.to()) + ".";
+            return "No consumption from " + DAY_YEAR.format(usage.from()) + " to " + DAY_YEAR.format(usage.to()) + days + ".";
         }
         var sentence = new StringBuilder(who + " consumed " + Display.credits(usage.total()) + " credits from "
-                + DAY_YEAR.format(usage.from()) + " to " + DAY_YEAR.format(usage.to()));
+                + DAY_YEAR.format(usage.from()) + " to " + DAY_YEAR.format(usage.to()) + days);
         if (!usage.series().isEmpty()) {
             var largest = usage.series().getFirst();
             sentence.append("; most on ").append(largest.label()).append(" (").append(Display.credits(largest.total())).append(")");
         }
         return sentence.append('.').toString();
+    }
+
+    private String zone(TenantId tenant) {
+        return settings.settings(tenant).map(com.aicredits.settings.Settings::timeZone).map(java.time.ZoneId::getId).orElse("UTC");
     }
 
     /** "At this pace (12.5 a day), the available credits last until ~Mar 3." */

@@ -139,7 +139,9 @@ class BulkController {
         // An empty body is an empty file (refused for its missing header), not a missing JSON body.
         return switch (BulkCsv.read(csv == null ? new byte[0] : csv)) {
             case BulkCsv.Malformed malformed -> Problems.response(HttpStatus.BAD_REQUEST, malformed.code(), malformed.detail(),
-                    malformed.index() == null ? Map.<String, Object>of() : Map.<String, Object>of("index", malformed.index()));
+                    malformed.index() == null ? Map.<String, Object>of() : Map.<String, Object>of("index", malformed.index(),
+                            "errors", malformed.rows().stream().map(row -> Map.<String, Object>of("index", row.index(),
+                                    "code", row.code(), "detail", row.problem())).toList()));
             case BulkCsv.Rows rows -> run(tenantId, new BulkChange(parsed, rows.items(), note, dryRun), key,
                     request.getMethod() + " " + request.getRequestURI() + "?operation=" + parsed.apiName() + "&dryRun="
                             + dryRun + "&note=" + note + "\n" + HexFormat.of().formatHex(sha256(csv)), principal);
