@@ -224,7 +224,12 @@ public class Directory {
                 change.role() != null ? change.role() : user.role(),
                 change.active() != null ? change.active() : user.active(),
                 change.externalId() != null ? blankToNull(change.externalId()) : user.externalId(),
-                user.createdAt(), user.source());
+                user.createdAt(), user.source(), user.changedAt());
+        if (changed.equals(user)) {
+            return Outcome.done(user); // nothing to change (a directory's PUT of what it has): nothing written
+        }
+        changed = new User(changed.id(), tenantId, changed.name(), changed.email(), changed.role(), changed.active(),
+                changed.externalId(), changed.createdAt(), changed.source(), clock.instant().truncatedTo(ChronoUnit.MICROS));
         try {
             store.update(changed);
         } catch (DuplicateKeyException e) {

@@ -39,19 +39,23 @@ class DirectoryStore {
 
     void insert(User user, String passwordHash) {
         jdbc.sql("""
-                insert into users (tenant_id, id, name, email, role, active, external_id, password_hash, created_at, source)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                insert into users (tenant_id, id, name, email, role, active, external_id, password_hash, created_at, source,
+                                   changed_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
                 .params(user.tenantId().value(), user.id().value(), user.name(), user.email(), user.role().name(),
                         user.active(), user.externalId(), passwordHash, Timestamp.from(user.createdAt()),
-                        user.source().label())
+                        user.source().label(), Timestamp.from(user.changedAt()))
                 .update();
     }
 
     void update(User user) {
-        jdbc.sql("update users set name = ?, email = ?, role = ?, active = ?, external_id = ? where tenant_id = ? and id = ?")
+        jdbc.sql("""
+                update users set name = ?, email = ?, role = ?, active = ?, external_id = ?, changed_at = ?
+                 where tenant_id = ? and id = ?
+                """)
                 .params(user.name(), user.email(), user.role().name(), user.active(), user.externalId(),
-                        user.tenantId().value(), user.id().value())
+                        Timestamp.from(user.changedAt()), user.tenantId().value(), user.id().value())
                 .update();
     }
 
@@ -133,7 +137,7 @@ class DirectoryStore {
     }
 
     private static final String SELECT_USER =
-            "select tenant_id, id, name, email, role, active, external_id, created_at, source";
+            "select tenant_id, id, name, email, role, active, external_id, created_at, source, changed_at";
 
     private static Tenant tenant(ResultSet rs, int row) throws SQLException {
         return new Tenant(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"),
@@ -144,6 +148,6 @@ class DirectoryStore {
         return new User(new UserId(rs.getObject("id", UUID.class)), new TenantId(rs.getObject("tenant_id", UUID.class)),
                 rs.getString("name"), rs.getString("email"), Role.valueOf(rs.getString("role")),
                 rs.getBoolean("active"), rs.getString("external_id"), rs.getTimestamp("created_at").toInstant(),
-                Source.of(rs.getString("source")));
+                Source.of(rs.getString("source")), rs.getTimestamp("changed_at").toInstant());
     }
 }

@@ -67,8 +67,10 @@ final class ScimUsers {
     }
 
     static UserResource resource(User user, URI location) {
-        var calendar = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-        calendar.setTimeInMillis(user.createdAt().toEpochMilli());
+        var created = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        created.setTimeInMillis(user.createdAt().toEpochMilli());
+        var changed = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        changed.setTimeInMillis(user.changedAt().toEpochMilli());
         var resource = new UserResource()
                 .setUserName(user.email())
                 .setName(new Name().setFormatted(user.name()))
@@ -80,7 +82,8 @@ final class ScimUsers {
                 .setRoles(List.of(new com.unboundid.scim2.common.types.Role().setValue(user.role().name())));
         resource.setId(user.id().toString());
         resource.setExternalId(user.externalId());
-        resource.setMeta(new Meta().setResourceType("User").setCreated(calendar).setLocation(location));
+        // lastModified: RFC 7643 §3.1, "the same as the value of created" until the user is first changed.
+        resource.setMeta(new Meta().setResourceType("User").setCreated(created).setLastModified(changed).setLocation(location));
         return resource;
     }
 

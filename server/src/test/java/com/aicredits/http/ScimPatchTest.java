@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 class ScimPatchTest {
 
     @LocalServerPort int port;
+    @org.springframework.beans.factory.annotation.Autowired com.aicredits.TestClock clock;
 
     /** One tenant, its scim key, and users made through SCIM. */
     private final class Directory {
@@ -182,6 +183,21 @@ class ScimPatchTest {
         var off = d.patch(id, 200, "{\"op\":\"replace\",\"path\":\"" + core + "active\",\"value\":false}");
         assertThat(off.get("active").asBoolean()).isFalse();
         assertThat(user(d.t, id).get("active").asBoolean()).isFalse();
+    }
+
+    /** RFC 7643 §3.1: lastModified equals created until the resource is first changed; a no-op leaves it. */
+    @Test
+    void last_modified_is_created_until_a_change_and_moves_with_each_change_only() {
+        var d = new Directory();
+        String id = d.create("\"displayName\":\"Frances Allen\"");
+        var fresh = json(d.scim.send(d.key, "GET", "/scim/v2/Users/" + id, null).body()).get("meta");
+        assertThat(fresh.get("lastModified").asString()).isEqualTo(fresh.get("created").asString());
+        clock.advance(java.time.Duration.ofSeconds(7)); // the test clock moves only by hand
+        var renamed = d.patch(id, 200, "{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Fran Allen\"}").get("meta");
+        assertThat(java.time.Instant.parse(renamed.get("lastModified").asString()))
+                .isAfter(java.time.Instant.parse(fresh.get("created").asString()));
+        var same = d.patch(id, 200, "{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Fran Allen\"}").get("meta");
+        assertThat(same.get("lastModified")).as("nothing changed").isEqualTo(renamed.get("lastModified"));
     }
 
     @Test
