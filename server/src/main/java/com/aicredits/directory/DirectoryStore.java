@@ -39,13 +39,12 @@ class DirectoryStore {
 
     void insert(User user, String passwordHash) {
         jdbc.sql("""
-                insert into users (tenant_id, id, name, email, role, active, external_id, password_hash, created_at, source,
-                                   changed_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                insert into users (tenant_id, id, name, email, role, active, external_id, password_hash, created_at, source)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
                 .params(user.tenantId().value(), user.id().value(), user.name(), user.email(), user.role().name(),
                         user.active(), user.externalId(), passwordHash, Timestamp.from(user.createdAt()),
-                        user.source().label(), Timestamp.from(user.changedAt()))
+                        user.source().label())
                 .update();
     }
 
@@ -137,7 +136,8 @@ class DirectoryStore {
     }
 
     private static final String SELECT_USER =
-            "select tenant_id, id, name, email, role, active, external_id, created_at, source, changed_at";
+            "select tenant_id, id, name, email, role, active, external_id, created_at, source,"
+                    + " coalesce(changed_at, created_at) as changed_at"; // V34: null until the first change
 
     private static Tenant tenant(ResultSet rs, int row) throws SQLException {
         return new Tenant(new TenantId(rs.getObject("id", UUID.class)), rs.getString("name"),

@@ -3,6 +3,7 @@ package com.aicredits.idempotency;
 import com.aicredits.api.Problems;
 import com.aicredits.shared.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,7 +28,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Runs a mutating call at most once per (tenant, Idempotency-Key). Same key and same request: the stored
@@ -140,9 +143,32 @@ public class Idempotency {
         return response;
     }
 
-    /** What identifies a request for its key: method, path and body (none for a call without one). */
+    /**
+     * What identifies a request for its key: method, path and body (none for a call without one). The body as read,
+     * so the order of its fields and its spacing do not count, nor how a number is written: {@code 1000}, {@code 1000.0}
+     * and {@code 1e3} are one amount (a probe of December 5: a retry that wrote 1000.0 was refused as another request).
+     */
     public String fingerprint(HttpServletRequest request, Object body) {
-        return request.getMethod() + " " + request.getRequestURI() + (body == null ? "" : "\n" + json.writeValueAsString(body));
+        return request.getMethod() + " " + request.getRequestURI()
+                + (body == null ? "" : "\n" + json.writeValueAsString(numbersAsWritten(json.valueToTree(body))));
+    }
+
+    /** The tree with every number in one form: its value's plain digits without trailing zeros. */
+    private static JsonNode numbersAsWritten(JsonNode node) {
+        if (node.isNumber()) {
+            return JsonNodeFactory.instance.numberNode(new BigDecimal(node.decimalValue().stripTrailingZeros().toPlainString()));
+        }
+        if (node.isObject()) {
+            var copy = JsonNodeFactory.instance.objectNode();
+            node.properties().forEach(field -> copy.set(field.getKey(), numbersAsWritten(field.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            var copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(element -> copy.add(numbersAsWritten(element)));
+            return copy;
+        }
+        return node;
     }
 
     /**

@@ -40,6 +40,19 @@ class IdempotentChangesTest extends IdempotencyContext {
         assertThat(response.code()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
     }
 
+    /** A probe of December 5: a retry that wrote the amount 1000 as 1000.0 was refused as another request. */
+    @Test
+    void a_retry_that_writes_the_same_amount_another_way_is_the_same_request() {
+        var t = tenant();
+        String key = "po-" + UUID.randomUUID();
+        var first = send(t.platform, "POST", t.base + "/purchases", Map.of("credits", 1000, "reference", "PO-9"), key);
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertReplayOf(send(t.platform, "POST", t.base + "/purchases", Map.of("reference", "PO-9", "credits", 1000.0), key), first);
+        assertReplayOf(send(t.platform, "POST", t.base + "/purchases", Map.of("credits", new java.math.BigDecimal("1E+3"),
+                "reference", "PO-9"), key), first);
+        assertReused(send(t.platform, "POST", t.base + "/purchases", Map.of("credits", 1000.5, "reference", "PO-9"), key));
+    }
+
     @Test
     void a_retried_change_of_a_user_is_applied_once_and_does_not_undo_a_later_one() {
         var t = tenant();
