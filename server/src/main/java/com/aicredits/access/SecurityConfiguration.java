@@ -256,6 +256,10 @@ class SecurityConfiguration {
                         response.sendError(otherTenant ? 404 : 403); // the error page says it in words
                     } else if (otherTenant) {
                         problems.write(request, response, 404, "NOT_FOUND", "not found");
+                    } else if (e instanceof org.springframework.security.web.csrf.CsrfException) {
+                        // A session's change without its token: nothing about the role, which may well allow it.
+                        problems.write(request, response, 403, "FORBIDDEN", "a change made with a signed-in session"
+                                + " carries the session's CSRF token in the X-CSRF-TOKEN header (the page's meta csrf-token)");
                     } else {
                         problems.write(request, response, 403, "FORBIDDEN",
                                 "your role or key scope does not allow this");

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.userinfo.DefaultOAuth2UserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -35,9 +36,12 @@ class SsoPeople implements OAuth2UserService<OidcUserRequest, OidcUser> {
     private final Directory directory;
     private final SsoStore store;
 
-    SsoPeople(Directory directory, SsoStore store) {
+    SsoPeople(Directory directory, SsoStore store, ProviderHttp http) {
         this.directory = directory;
         this.store = store;
+        var userInfo = new DefaultOAuth2UserService();
+        userInfo.setRestOperations(http.userInfo()); // checked where it connects, no redirect followed
+        provider.setOauth2UserService(userInfo);
     }
 
     /** The person as the provider described them, with the caller they are here. */

@@ -15,7 +15,13 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.ClientRegistrations;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenValidator;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.converter.ClaimTypeConverter;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.stereotype.Component;
 
@@ -46,13 +52,16 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
     private final SecretBox secrets;
     private final PublicAddress address;
     private final ProviderAddresses providerAddresses;
+    private final ProviderHttp http;
     private final Map<TenantId, Cached> cache = new ConcurrentHashMap<>();
 
-    TenantRegistrations(SsoStore store, SecretBox secrets, PublicAddress address, ProviderAddresses providerAddresses) {
+    TenantRegistrations(SsoStore store, SecretBox secrets, PublicAddress address, ProviderAddresses providerAddresses,
+            ProviderHttp http) {
         this.store = store;
         this.secrets = secrets;
         this.address = address;
         this.providerAddresses = providerAddresses;
+        this.http = http;
     }
 
     /**
@@ -87,7 +96,20 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
         var cached = tenant(registration.getRegistrationId()).map(cache::get)
                 .filter(c -> c.registration() == registration);
         // A registration no longer cached (changed meanwhile) still gets a decoder of its own, never another's.
-        return cached.map(Cached::decoder).orElseGet(() -> new OidcIdTokenDecoderFactory().createDecoder(registration));
+        return cached.map(Cached::decoder).orElseGet(() -> decoder(registration));
+    }
+
+    /**
+     * The ID-token decoder Spring Security's OidcIdTokenDecoderFactory builds (RS256, the timestamps and the OpenID
+     * checks of the token, claims converted), with the signing keys fetched through {@link ProviderHttp}.
+     */
+    private JwtDecoder decoder(ClientRegistration registration) {
+        var decoder = NimbusJwtDecoder.withJwkSetUri(registration.getProviderDetails().getJwkSetUri())
+                .jwsAlgorithm(SignatureAlgorithm.RS256).restOperations(http.rest()).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtTimestampValidator(),
+                new OidcIdTokenValidator(registration)));
+        decoder.setClaimSetConverter(new ClaimTypeConverter(OidcIdTokenDecoderFactory.createDefaultClaimTypeConverters()));
+        return decoder;
     }
 
     void forget(TenantId tenant) {
@@ -125,7 +147,7 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
             return new Failed(refused.get());
         }
         try {
-            var registration = ClientRegistrations.fromIssuerLocation(c.issuer())
+            var registration = ClientRegistrations.fromOidcConfiguration(http.discovery(c.issuer()))
                     .registrationId(c.tenantId().toString())
                     .clientId(c.clientId())
                     .clientSecret(secrets.open(stored.sealedSecret(), SingleSignOn.context(c.tenantId())))
@@ -147,8 +169,7 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
                     return new Failed(inside.get());
                 }
             }
-            var decoder = new OidcIdTokenDecoderFactory().createDecoder(registration);
-            return new Cached(stored.version(), registration, decoder);
+            return new Cached(stored.version(), registration, decoder(registration));
         } catch (RuntimeException e) {
             // An unreachable provider, or one whose discovery document names another issuer: no sign-in there now.
             String why = String.valueOf(e.getMessage());

@@ -33,6 +33,8 @@ final class Undiscoverable {
                 case HttpTimeoutException e -> "the provider did not answer in time";
                 case SSLException e -> "no secure (TLS) connection could be made to " + host(issuer);
                 case RestClientResponseException e -> "the provider answered HTTP " + e.getStatusCode().value() + " for " + where;
+                case ProviderHttp.Redirected e -> "the provider answered HTTP " + e.status + " for " + where
+                        + ", a redirect, which this service does not follow: enter the issuer it leads to";
                 default -> null;
             };
             if (found != null) {

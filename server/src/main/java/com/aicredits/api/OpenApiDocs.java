@@ -78,7 +78,7 @@ class OpenApiDocs {
                                 .description("`Authorization: Bearer <api key>`; keys are issued per tenant with scope admin, consume or scim"))
                         .addSecuritySchemes("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                                 .in(SecurityScheme.In.COOKIE).name(sessionCookie)
-                                .description("the web UI's sign-in session; mutating calls also send X-XSRF-TOKEN"))
+                                .description("the web UI's sign-in session; mutating calls also send the session's CSRF token in X-CSRF-TOKEN"))
                         .addSchemas(PROBLEM, problem))
                 .addSecurityItem(new SecurityRequirement().addList("apiKey"))
                 .addSecurityItem(new SecurityRequirement().addList("session"));

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,49 @@ import java.util.Optional;
 public final class PublicAddresses {
 
     private PublicAddresses() {
+    }
+
+    /** How host names become addresses: the JVM's resolver ({@link #SYSTEM}, whose cache HTTP clients share), or a test's. */
+    public interface Resolver {
+        List<InetAddress> resolve(String host) throws UnknownHostException;
+    }
+
+    public static final Resolver SYSTEM = host -> List.of(InetAddress.getAllByName(host));
+
+    /** What resolving a host found: only public addresses, one that is not (and why), or no address (yet). */
+    public sealed interface Lookup {
+        record Public() implements Lookup {
+        }
+
+        record Inside(String why) implements Lookup {
+        }
+
+        record Unresolved(String host) implements Lookup {
+        }
+    }
+
+    /**
+     * Every address {@code host} (a name, or a literal address, IPv6 in brackets or not) resolves to must be public;
+     * {@link Lookup.Inside#why} names the first that is not: "db.internal resolves to 10.0.0.7, a private address".
+     */
+    public static Lookup lookUp(String host, Resolver resolver) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        List<InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(bare);
+        } catch (UnknownHostException e) {
+            return new Lookup.Unresolved(bare);
+        }
+        if (addresses.isEmpty()) {
+            return new Lookup.Unresolved(bare);
+        }
+        for (InetAddress address : addresses) {
+            var why = notPublic(address);
+            if (why.isPresent()) {
+                return new Lookup.Inside(host + " resolves to " + address.getHostAddress() + ", " + why.get());
+            }
+        }
+        return new Lookup.Public();
     }
 
     /** Why an address is not a public one; empty when it is. */

@@ -1,13 +1,11 @@
 package com.aicredits.webhooks;
 
 import com.aicredits.shared.PublicAddresses;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -23,8 +21,7 @@ import org.springframework.stereotype.Component;
 class Targets {
 
     static final int URL_LENGTH_MAX = 2000;
-    private static final java.util.regex.Pattern LEADING_ZERO_IPV4 =
-            java.util.regex.Pattern.compile("[0-9.]*(^|\\.)0[0-9][0-9.]*");
+    private static final Pattern LEADING_ZERO_IPV4 = Pattern.compile("[0-9.]*(^|\\.)0[0-9][0-9.]*");
 
     /** What a check found: a target to send to, one to refuse, or a name that does not resolve (yet). */
     sealed interface Verdict {
@@ -38,20 +35,15 @@ class Targets {
         }
     }
 
-    /** How host names become addresses: the JVM's resolver (and its cache, which the HTTP client shares). */
-    interface Resolver {
-        List<InetAddress> resolve(String host) throws UnknownHostException;
-    }
-
     private final boolean allowPrivate;
-    private final Resolver resolver;
+    private final PublicAddresses.Resolver resolver;
 
     @org.springframework.beans.factory.annotation.Autowired
     Targets(@Value("${aicredits.webhooks.allow-private-targets:false}") boolean allowPrivate) {
-        this(allowPrivate, host -> List.of(InetAddress.getAllByName(host)));
+        this(allowPrivate, PublicAddresses.SYSTEM);
     }
 
-    Targets(boolean allowPrivate, Resolver resolver) {
+    Targets(boolean allowPrivate, PublicAddresses.Resolver resolver) {
         this.allowPrivate = allowPrivate;
         this.resolver = resolver;
     }
@@ -105,23 +97,10 @@ class Targets {
         if (allowPrivate) {
             return new Verdict.Safe(uri);
         }
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        List<InetAddress> addresses;
-        try {
-            addresses = resolver.resolve(bare);
-        } catch (UnknownHostException e) {
-            return new Verdict.Unresolved(uri, bare);
-        }
-        if (addresses.isEmpty()) {
-            return new Verdict.Unresolved(uri, bare);
-        }
-        for (InetAddress address : addresses) {
-            var why = PublicAddresses.notPublic(address);
-            if (why.isPresent()) {
-                return new Verdict.Unsafe(host + " resolves to " + address.getHostAddress() + ", " + why.get()
-                        + ": only public addresses are permitted");
-            }
-        }
-        return new Verdict.Safe(uri);
+        return switch (PublicAddresses.lookUp(host, resolver)) {
+            case PublicAddresses.Lookup.Public ok -> new Verdict.Safe(uri);
+            case PublicAddresses.Lookup.Inside(var why) -> new Verdict.Unsafe(why + ": only public addresses are permitted");
+            case PublicAddresses.Lookup.Unresolved(var name) -> new Verdict.Unresolved(uri, name);
+        };
     }
 }

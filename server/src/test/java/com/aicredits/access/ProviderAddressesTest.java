@@ -29,7 +29,21 @@ class ProviderAddressesTest {
     @Test
     void a_public_address_or_a_name_that_does_not_resolve_yet_may_be_used() {
         assertThat(publicOnly.refused(URI.create("https://8.8.8.8/"))).isEmpty();
-        assertThat(publicOnly.refused(URI.create("https://login.nobody-here.invalid/tenant"))).isEmpty();
+        var unknown = new ProviderAddresses(false, host -> {
+            throw new java.net.UnknownHostException(host);
+        });
+        assertThat(unknown.refused(URI.create("https://login.nobody-here.example/tenant"))).isEmpty();
+        var inside = new ProviderAddresses(false, host -> java.util.List.of(java.net.InetAddress.getByName("10.0.0.7")));
+        assertThat(inside.refused(URI.create("https://login.acme.example/tenant"))).hasValue(
+                "login.acme.example resolves to 10.0.0.7, a private address: only a provider at a public address may be used");
+    }
+
+    /** A review of December 5: java.net.URI has no host for a name with an underscore, which a connection resolves. */
+    @Test
+    void a_url_whose_host_cannot_be_checked_or_that_is_not_https_is_refused() {
+        assertThat(publicOnly.refused(URI.create("https://a_b.example.com/keys"))).isPresent();
+        assertThat(new ProviderAddresses(true, false).refused(URI.create("https://a_b.example.com/keys"))).isPresent();
+        assertThat(publicOnly.refused(URI.create("http://8.8.8.8/keys"))).hasValue("http://8.8.8.8/keys is not an https URL");
     }
 
     @Test

@@ -124,6 +124,10 @@ class SessionRulesTest {
         assertThat(other.send("POST", "/logout", null, Map.of("X-CSRF-TOKEN", myToken)).status()).isEqualTo(403);
         assertThat(other.send("POST", "/logout", null, Map.of("X-CSRF-TOKEN", "forged")).status()).isEqualTo(403);
         assertThat(other.get(t.base + "/users/" + pat + "/balance").status()).as("still signed in").isEqualTo(200);
+        // On the API the refusal says what is missing, not that the role may not (a probe of December 5).
+        var forged = other.send("POST", t.base + "/notifications/read", Map.of("all", true), Map.of("X-CSRF-TOKEN", "forged"));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.json().get("detail").asString()).contains("CSRF token").contains("X-CSRF-TOKEN");
         assertThat(mine.send("POST", "/logout", body, Map.of()).status()).isEqualTo(302);
         assertThat(mine.get(t.base + "/users/" + pat + "/balance").status()).as("signed out").isEqualTo(401);
     }
