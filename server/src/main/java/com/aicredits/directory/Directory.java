@@ -27,11 +27,11 @@ public class Directory {
      * Loose on the local part (one @, up to 64 characters, no spaces: providers accept far more than RFC 5321's
      * letter), strict on the domain, which mail must be routed to: dot-separated labels of 1 to 63 letters, digits or
      * hyphens, not starting or ending with a hyphen, at least two of them, 253 characters at most (RFC 1035).
-     * Letters include any script, for internationalized domains.
+     * Letters include any script and its combining marks, for internationalized domains (उदाहरण.भारत).
      */
     private static final Pattern EMAIL = Pattern.compile(
-            "^[^@\\s]{1,64}@(?=.{1,253}$)(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+"
-                    + "[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?$");
+            "^[^@\\s]{1,64}@(?=.{1,253}$)(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,61}[\\p{L}\\p{M}\\p{N}])?\\.)+"
+                    + "[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,61}[\\p{L}\\p{M}\\p{N}])?$");
 
     private final DirectoryStore store;
     private final SignOns signOns;
@@ -209,8 +209,10 @@ public class Directory {
         }
         var invalid = (change.name() == null ? Optional.<String>empty() : invalidName(change.name()))
                 .map(message -> invalid("name", message))
-                .or(() -> change.email() == null ? Optional.empty()
-                        : invalidEmail(change.email()).map(message -> invalid("email", message)))
+                // Only a new address is checked: one kept (a directory's PUT sends it every time) passed the rules of
+                // its day, and refusing it would refuse every other change of that user.
+                .or(() -> change.email() == null || change.email().strip().equalsIgnoreCase(current.get().email())
+                        ? Optional.empty() : invalidEmail(change.email()).map(message -> invalid("email", message)))
                 .or(() -> change.externalId() != null && change.externalId().length() > MAX_EXTERNAL_ID
                         ? Optional.of(invalid("externalId", "externalId has at most " + MAX_EXTERNAL_ID + " characters"))
                         : Optional.empty());

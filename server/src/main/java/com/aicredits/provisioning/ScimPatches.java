@@ -34,7 +34,7 @@ final class ScimPatches {
     static ObjectNode apply(ObjectNode resource, JsonNode body) throws ScimException {
         PatchRequest request;
         try {
-            request = JsonUtils.getObjectReader().forType(PatchRequest.class).readValue(normalized(body));
+            request = JsonUtils.getObjectReader().forType(PatchRequest.class).readValue(addsAsReplaces(normalized(body), resource));
         } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
             // The library refuses some operations while reading them (a path more than one level deep): its
             // refusal, which says so in its own words. The parser's message names classes and is for nobody.
@@ -100,11 +100,9 @@ final class ScimPatches {
      * One operation on a path (already checked) as the library takes it, where a client's form means more than the
      * library reads into it:
      * <ul>
-     * <li>an {@code add} to one sub-attribute of a filtered value ({@code emails[type eq "work"].value}) is a replace
-     * of that single value (RFC 7644 §3.5.2.1: "If the target location specifies a single-valued attribute, the
-     * existing value is replaced"); the library refuses it as a second value;</li>
-     * <li>Entra ID's single-role mapping, {@code roles[primary eq "True"].value}: the user's role is that value.
-     * Roles are served without {@code primary} (see ScimUsers), so the filter would match nothing.</li>
+     * <li>Entra ID's single-role mapping, {@code roles[primary eq "True"].value}: the user's role is that value (its
+     * removal, no role: a Viewer). Roles are served without {@code primary} (see ScimUsers), so the filter would match
+     * nothing.</li>
      * </ul>
      */
     private static ObjectNode operation(ObjectNode factory, String op, String path, JsonNode value)
@@ -114,10 +112,28 @@ final class ScimPatches {
             roles.addObject().set("value", value);
             return standard(factory, "replace", "roles", roles);
         }
-        if (op.equals("add") && path != null && path.contains("].")) {
-            return standard(factory, "replace", path, value);
+        if (path != null && op.equals("remove") && PRIMARY_ROLE.matcher(path).matches()) {
+            return standard(factory, "remove", "roles", null); // the user's one role goes; they are a Viewer again
         }
         return standard(factory, op, path, value);
+    }
+
+    /**
+     * An {@code add} to one sub-attribute of a filtered value that the resource has ({@code emails[type eq
+     * "work"].value}) replaces it (RFC 7644 §3.5.2.1: "If the target location specifies a single-valued attribute, the
+     * existing value is replaced"); the library refuses it as a second value. One the resource lacks stays an add, which
+     * the library creates (Entra ID adds phoneNumbers[type eq "work"].value to users who have none).
+     */
+    private static JsonNode addsAsReplaces(JsonNode normalized, ObjectNode resource) throws ScimException {
+        for (JsonNode operation : normalized.get("Operations")) {
+            var op = (ObjectNode) operation;
+            JsonNode path = op.get("path");
+            if (op.get("op").asString().equals("add") && path != null && path.asString().contains("].")
+                    && JsonUtils.pathExists(Path.fromString(path.asString()), resource)) {
+                op.put("op", "replace");
+            }
+        }
+        return normalized;
     }
 
     /** Entra ID's path for an application's single role ("True" quoted or not, in any case). */

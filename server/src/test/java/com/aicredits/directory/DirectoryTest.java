@@ -17,6 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 class DirectoryTest {
 
     @Autowired Directory directory;
+    @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     TenantId tenant;
 
@@ -66,7 +67,8 @@ class DirectoryTest {
 
     @Test
     void an_email_domain_must_be_routable_while_the_local_part_stays_loose() {
-        for (String fine : List.of("o'brien+ai@mail-1.example.co", "jürgen@bücher.example", "x@" + "d".repeat(63) + ".example")) {
+        for (String fine : List.of("o'brien+ai@mail-1.example.co", "jürgen@bücher.example", "x@" + "d".repeat(63) + ".example",
+                "a@उदाहरण.भारत")) {
             assertThat(directory.register(tenant, new NewUser("Fine", fine, Role.Viewer))).as(fine).isInstanceOf(Outcome.Done.class);
         }
         for (String bad : List.of("a@" + "d".repeat(64) + ".example", "a@-d.example", "a@d-.example", "a@d..example",
@@ -74,6 +76,17 @@ class DirectoryTest {
             assertThat(refusal(directory.register(tenant, new NewUser("Bad", bad, Role.Viewer)))).as(bad)
                     .isEqualTo(Refusal.VALIDATION_FAILED);
         }
+    }
+
+    /** A user stored before the rules tightened keeps working: a PUT sends their address again with every change. */
+    @Test
+    void an_address_kept_as_it_is_is_not_checked_again() {
+        var user = registered("Old Rules", "old@rules.example", Role.Viewer);
+        jdbc.sql("update users set email = ? where id = ?").params("o@under_score.example", user.id().value()).update();
+        assertThat(directory.change(tenant, user.id(), new UserChange("Old Rules Kept", null, null, "O@under_score.example", null)))
+                .isInstanceOf(Outcome.Done.class);
+        assertThat(refusal(directory.change(tenant, user.id(), new UserChange(null, null, null, "new@under_score.example", null))))
+                .isEqualTo(Refusal.VALIDATION_FAILED);
     }
 
     @Test

@@ -179,6 +179,14 @@ class ScimPatchTest {
         var added = d.patch(id, 200, "{\"op\":\"Add\",\"path\":\"emails[type eq \\\"work\\\"].value\",\"value\":\"b@x.example\"}");
         assertThat(added.get("userName").asString()).isEqualTo(added.get("emails").get(0).get("value").asString());
 
+        // An add to a filtered value the user lacks stays an add (a replace would find no target): Entra's work phone.
+        d.patch(id, 200, "{\"op\":\"Add\",\"path\":\"phoneNumbers[type eq \\\"work\\\"].value\",\"value\":\"+1 555 0100\"}",
+                "{\"op\":\"Replace\",\"path\":\"displayName\",\"value\":\"Barbara Liskov\"}");
+        assertThat(user(d.t, id).get("name").asString()).as("the same PATCH's other operation applied").isEqualTo("Barbara Liskov");
+        // Removing the single role leaves the least one, as removing roles does.
+        d.patch(id, 200, "{\"op\":\"Remove\",\"path\":\"roles[primary eq \\\"True\\\"].value\"}");
+        assertThat(user(d.t, id).get("role").asString()).isEqualTo("Viewer");
+
         // The deactivation that answered 200 and left the user active.
         var off = d.patch(id, 200, "{\"op\":\"replace\",\"path\":\"" + core + "active\",\"value\":false}");
         assertThat(off.get("active").asBoolean()).isFalse();
