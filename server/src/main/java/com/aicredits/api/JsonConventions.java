@@ -1,5 +1,6 @@
 package com.aicredits.api;
 
+import com.aicredits.shared.StorableText;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;

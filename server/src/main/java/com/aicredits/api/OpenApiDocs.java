@@ -102,7 +102,7 @@ class OpenApiDocs {
             errors.put("503", "UNAVAILABLE: the database cannot be reached; retry with the same key or requestId");
             if (java.util.Arrays.stream(handler.getMethodParameters())
                     .anyMatch(p -> p.hasParameterAnnotation(org.springframework.web.bind.annotation.RequestBody.class))) {
-                errors.put("413", "BODY_TOO_LARGE: the body is over its limit (64 KiB; a bulk change's, 4 MiB)");
+                errors.put("413", "BODY_TOO_LARGE: the body is over " + bodyLimit(handler) / 1024 + " KiB");
                 errors.put("415", "UNSUPPORTED_MEDIA_TYPE: the body is not of a media type this operation reads");
             }
             errors.forEach((status, description) -> {
@@ -128,6 +128,15 @@ class OpenApiDocs {
             });
             return operation;
         };
+    }
+
+    /** The body limit of the operation's path ({@link Limits#maxBodyBytes}), its variables filled in. */
+    private static int bodyLimit(HandlerMethod handler) {
+        var type = AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), RequestMapping.class);
+        var method = AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), RequestMapping.class);
+        String path = (type == null || type.path().length == 0 ? "" : type.path()[0])
+                + (method == null || method.path().length == 0 ? "" : method.path()[0]);
+        return Limits.maxBodyBytes(path.replaceAll("\\{[^}]+}", "x"));
     }
 
     private static boolean scim(HandlerMethod handler) {

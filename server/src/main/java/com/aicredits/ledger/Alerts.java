@@ -174,11 +174,12 @@ class Alerts {
      */
     @Scheduled(fixedDelayString = "${aicredits.alerts.interval:500ms}")
     synchronized void check() {
-        // Checked against the thresholds as saved now, read once per tenant and run: the cache is for the charge
-        // path, and a threshold changed a moment before an admin's change (on any instance) made this check miss the
+        // Checked against the thresholds as saved now, read once per tenant and run (and kept for the charges that
+        // follow): a threshold changed a moment before an admin's change (on any instance) made this check miss the
         // crossing until the sweep, minutes later, or for ever when a purchase lifted the figure back meanwhile.
-        usersToCheck.forEach(subject -> forget(subject.tenant()));
-        tenantsToCheck.forEach(this::forget);
+        var tenants = new java.util.HashSet<TenantId>(tenantsToCheck);
+        usersToCheck.forEach(subject -> tenants.add(subject.tenant()));
+        tenants.forEach(this::readThresholds);
         for (var subject : usersToCheck) {
             usersToCheck.remove(subject);
             guarded(() -> checkUser(subject.tenant(), subject.user()));
@@ -294,8 +295,13 @@ class Alerts {
         if (cached != null && now.isBefore(cached.until())) {
             return cached.alerts();
         }
+        return readThresholds(tenant);
+    }
+
+    /** The tenant's thresholds as saved now, cached for the next {@code aicredits.alerts.settings-cache}. */
+    private Settings.Alerts readThresholds(TenantId tenant) {
         var alerts = settings.settings(tenant).map(Settings::alerts).orElse(Settings.Alerts.DEFAULTS);
-        thresholds.put(tenant, new Cached(alerts, now.plus(cacheFor)));
+        thresholds.put(tenant, new Cached(alerts, clock.instant().plus(cacheFor)));
         return alerts;
     }
 

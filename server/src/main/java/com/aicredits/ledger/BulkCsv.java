@@ -52,9 +52,12 @@ public final class BulkCsv {
             this(code, problem, index, email, List.of());
         }
 
-        /** For the API, beside {@code index}: "row 2: credits must be a number". */
+        /**
+         * For the API, beside {@code index}: "row 3 (index 2): credits must be a number", rows counted from 1 after the
+         * header as the preview numbers them and a bulk's other refusals count them.
+         */
         public String detail() {
-            return index == null ? problem : "row " + index + ": " + problem
+            return index == null ? problem : "row " + (index + 1) + " (index " + index + "): " + problem
                     + (rows.size() > 1 ? " (and " + (rows.size() - 1) + " more rows: see errors)" : "");
         }
 

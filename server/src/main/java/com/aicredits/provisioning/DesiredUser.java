@@ -1,6 +1,6 @@
 package com.aicredits.provisioning;
 
-import com.aicredits.api.StorableText;
+import com.aicredits.shared.StorableText;
 import com.aicredits.directory.Role;
 import java.util.ArrayList;
 import java.util.List;

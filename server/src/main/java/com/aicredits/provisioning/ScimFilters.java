@@ -1,5 +1,6 @@
 package com.aicredits.provisioning;
 
+import com.aicredits.shared.StorableText;
 import com.aicredits.directory.PeopleFilter;
 import com.aicredits.directory.PeopleFilter.Field;
 import com.aicredits.directory.PeopleFilter.Match;
@@ -78,8 +79,9 @@ final class ScimFilters {
                     throw BadRequestException.invalidFilter(attribute + " is compared with a string");
                 }
                 String text = value.asString();
-                if (text.indexOf('\u0000') >= 0) {
-                    throw BadRequestException.invalidFilter("a filter value must not contain the NUL character");
+                var unstorable = StorableText.unstorable(text);
+                if (unstorable.isPresent()) {
+                    throw BadRequestException.invalidFilter("a filter value " + unstorable.get());
                 }
                 Match match = switch (type) {
                     case EQUAL -> Match.EQUALS;

@@ -13,6 +13,7 @@ import com.aicredits.shared.Credits;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refusal;
 import com.aicredits.shared.Refused;
+import com.aicredits.shared.StorableText;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.time.Clock;
@@ -233,10 +234,10 @@ public class CreditRequests {
         if (required && (text == null || text.isBlank())) {
             return Optional.of(Refused.invalid(field, field + " is required"));
         }
-        if (text != null && (text.strip().length() > max || text.indexOf('\0') >= 0)) {
+        if (text != null && text.strip().length() > max) {
             return Optional.of(Refused.invalid(field, field + " has at most " + max + " characters"));
         }
-        return Optional.empty();
+        return StorableText.unstorable(text).map(why -> Refused.invalid(field, field + " " + why));
     }
 
     private static String blankToNull(String text) {

@@ -5,6 +5,7 @@ import com.aicredits.directory.Directory;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refusal;
 import com.aicredits.shared.Refused;
+import com.aicredits.shared.StorableText;
 import com.aicredits.shared.TenantId;
 import java.time.Clock;
 import java.time.Instant;
@@ -261,9 +262,7 @@ public class Webhooks {
         if (description != null && description.length() > DESCRIPTION_LENGTH_MAX) {
             return Optional.of(Refused.invalid("description", "description has at most " + DESCRIPTION_LENGTH_MAX + " characters"));
         }
-        return description != null && description.indexOf('\u0000') >= 0
-                ? Optional.of(Refused.invalid("description", "description cannot contain NUL characters"))
-                : Optional.empty();
+        return StorableText.unstorable(description).map(why -> Refused.invalid("description", "description " + why));
     }
 
     private static List<String> distinct(List<String> events) {

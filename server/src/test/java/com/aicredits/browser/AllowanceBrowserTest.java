@@ -148,5 +148,9 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         assertThat(ledger.balance(tenant.id, tenant.grace).orElseThrow().remaining()).isEqualTo(Credits.of(1000));
         row(page, "Grace Planner").locator("[data-allowance]").click();
         assertThat(dialog(page).locator("[data-short-grant]")).hasCount(0);
+        // Asked again (a second click, another admin, the API meanwhile): nothing is missing, and it says so.
+        page.evaluate("url => htmx.ajax('POST', url, {target: '#dialog-slot', swap: 'innerHTML'})",
+                tenant.app() + "/credits/users/" + tenant.grace + "/allowance/grant-missing");
+        assertThat(page.locator("#toasts")).containsText("Nothing is missing: this period's allowances are granted in full.");
     }
 }

@@ -195,6 +195,13 @@ class ServedOpenApiTest {
             }
         }));
         assertThat(undeclared).isEmpty();
+        var paths = docs.get("paths");
+        assertThat(paths.path("/api/v1/tenants/{tenantId}/consumption/charges").path("post").path("responses").path("413")
+                .path("description").asString()).endsWith("over 1024 KiB");
+        assertThat(paths.path("/api/v1/tenants/{tenantId}/credits/bulk").path("post").path("responses").path("413")
+                .path("description").asString()).endsWith("over 4096 KiB");
+        assertThat(paths.path("/api/v1/tenants/{tenantId}/purchases").path("post").path("responses").path("413")
+                .path("description").asString()).endsWith("over 64 KiB");
         var problem = docs.path("components").path("schemas").path("Problem").path("properties");
         assertThat(problem.has("index")).isTrue();
         assertThat(problem.path("errors").path("items").path("properties").has("code")).isTrue();

@@ -54,7 +54,9 @@ class AllowanceDialog {
     ResponseEntity<Void> grantMissing(@PathVariable TenantId tenantId, @PathVariable UserId userId) {
         AccountRow row = ledger.row(tenantId, userId).orElseThrow(AllowanceDialog::notFound);
         var totals = ledger.allowances().grantCurrentPeriod(tenantId);
-        String message = !totals.granted().isPositive()
+        String message = !totals.granted().isPositive() && !totals.shortfall().isPositive()
+                ? "Nothing is missing: this period's allowances are granted in full."
+                : !totals.granted().isPositive()
                 ? "Nothing could be granted: the pool has no unassigned credits. Buy credits first."
                 : "Granted " + Display.credits(totals.granted()) + " credits to " + totals.users()
                         + (totals.users() == 1 ? " user" : " users") + (totals.shortfall().isPositive()

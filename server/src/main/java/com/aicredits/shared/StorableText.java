@@ -1,4 +1,4 @@
-package com.aicredits.api;
+package com.aicredits.shared;
 
 import java.util.Optional;
 
