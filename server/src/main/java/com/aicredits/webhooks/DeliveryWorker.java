@@ -7,8 +7,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -36,7 +46,9 @@ class DeliveryWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     static final Duration LEASE = Duration.ofSeconds(60);
-    static final int BATCH = 16;
+    /** Attempts in flight at once on one instance, each on a virtual thread of its own; at most a quarter one tenant's. */
+    static final int IN_FLIGHT_MAX = 32;
+    static final int IN_FLIGHT_PER_TENANT = IN_FLIGHT_MAX / 4;
 
     private final OutboxStore outbox;
     private final EndpointStore endpoints;
@@ -46,10 +58,14 @@ class DeliveryWorker implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Backoff backoff;
+    private final Duration maxDelay;
     private final Duration giveUpAfter;
     private final Duration disableAfter;
     private final boolean enabled;
     private final OutboxLoop loop;
+    private final Semaphore slots = new Semaphore(IN_FLIGHT_MAX);
+    private final Map<UUID, AtomicInteger> tenantsInFlight = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     DeliveryWorker(OutboxStore outbox, EndpointStore endpoints, Sender sender, SecretBox secrets,
             TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock,
@@ -67,10 +83,11 @@ class DeliveryWorker implements SmartLifecycle {
         this.events = events;
         this.clock = clock;
         this.backoff = new Backoff(initial, maxDelay);
+        this.maxDelay = maxDelay;
         this.giveUpAfter = giveUpAfter;
         this.disableAfter = disableAfter;
         this.enabled = enabled;
-        this.loop = new OutboxLoop("webhook-worker", pollInterval, this::deliverDue);
+        this.loop = new OutboxLoop("webhook-worker", pollInterval, () -> dispatchDue().size());
     }
 
     /** A commit wrote deliveries: look now instead of at the next poll. */
@@ -79,22 +96,65 @@ class DeliveryWorker implements SmartLifecycle {
     }
 
     /**
-     * Claims one batch of due deliveries, sends them in parallel and records each outcome; how many it attempted.
-     * The loop calls this; tests call it directly to run several workers against one database.
+     * Claims as many due deliveries as there are free slots and starts each on its own, without waiting for them;
+     * returns the attempts started. A receiver that hangs holds only its own slot for its 10 s, never the others', and
+     * one tenant holds at most {@link #IN_FLIGHT_PER_TENANT}: waiting for a whole batch let one tenant's slow receiver
+     * (or 20 test events sent to it) delay every tenant's deliveries by up to 19 s (a probe of December 5). A finished
+     * attempt frees its slot and wakes the loop.
      */
-    int deliverDue() {
+    List<Future<?>> dispatchDue() {
+        int free = slots.drainPermits();
+        if (free == 0) {
+            return List.of();
+        }
         UUID token = UUID.randomUUID();
         Instant now = now();
-        var claimed = transactions.execute(tx -> outbox.claim(now, now.plus(LEASE), token, BATCH));
-        if (claimed == null || claimed.isEmpty()) {
-            return 0;
+        List<OutboxStore.Claimed> claimed;
+        try {
+            claimed = transactions.execute(tx -> outbox.claim(now, now.plus(LEASE), token, free,
+                    tenant -> IN_FLIGHT_PER_TENANT - inFlight(tenant).get()));
+        } catch (RuntimeException e) {
+            slots.release(free);
+            throw e;
         }
-        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (var delivery : claimed) {
-                threads.submit(() -> attempt(delivery, token));
+        int taken = claimed == null ? 0 : claimed.size();
+        slots.release(free - taken);
+        var started = new ArrayList<Future<?>>(taken);
+        for (int i = 0; i < taken; i++) {
+            var delivery = claimed.get(i);
+            var tenantInFlight = inFlight(delivery.tenant().value());
+            tenantInFlight.incrementAndGet();
+            started.add(threads.submit(() -> {
+                try {
+                    attempt(delivery, token);
+                } finally {
+                    tenantInFlight.decrementAndGet();
+                    slots.release();
+                    loop.wake();
+                }
+            }));
+        }
+        return started;
+    }
+
+    private AtomicInteger inFlight(UUID tenant) {
+        return tenantsInFlight.computeIfAbsent(tenant, t -> new AtomicInteger());
+    }
+
+    /** {@link #dispatchDue}, waiting for the attempts it started: tests run several workers against one database. */
+    int deliverDue() {
+        var started = dispatchDue();
+        for (var attempt : started) {
+            try {
+                attempt.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.error("webhook attempt failed", e.getCause());
             }
         }
-        return claimed.size();
+        return started.size();
     }
 
     private void attempt(OutboxStore.Claimed delivery, UUID token) {
@@ -112,8 +172,13 @@ class DeliveryWorker implements SmartLifecycle {
     private void record(OutboxStore.Claimed delivery, UUID token, Sender.Result result) {
         Instant at = now();
         boolean ok = result.succeeded();
-        Instant next = ok || !at.isBefore(delivery.retryingSince().plus(giveUpAfter)) ? null
-                : at.plus(backoff.after(delivery.attempts() + 1));
+        Duration wait = backoff.after(delivery.attempts() + 1);
+        if (result.retryAfter() != null) {
+            // Standard Webhooks: the receiver's Retry-After "should be taken into consideration"; within the backoff's
+            // own longest wait, so a receiver cannot park a delivery past its give-up time.
+            wait = Collections.max(List.of(wait, Collections.min(List.of(result.retryAfter(), maxDelay))));
+        }
+        Instant next = ok || result.gone() || !at.isBefore(delivery.retryingSince().plus(giveUpAfter)) ? null : at.plus(wait);
         transactions.executeWithoutResult(tx -> {
             var attempt = outbox.recordOutcome(delivery, token, ok, next, result.statusCode(), result.error(), at);
             if (attempt.isEmpty()) {
@@ -127,8 +192,10 @@ class DeliveryWorker implements SmartLifecycle {
                 endpoints.succeeded(delivery.tenant(), delivery.endpointId());
                 return;
             }
-            endpoints.failed(delivery.tenant(), delivery.endpointId(), at, at.minus(disableAfter),
-                    "failing for " + disableAfter.toHours() + " hours without a successful delivery").ifPresent(off -> {
+            // 410 Gone: the receiver says the endpoint is no more (Standard Webhooks): disabled at once, not retried.
+            endpoints.failed(delivery.tenant(), delivery.endpointId(), at, result.gone() ? at : at.minus(disableAfter),
+                    result.gone() ? "the receiver answered 410 Gone: it no longer takes these events"
+                            : "failing for " + disableAfter.toHours() + " hours without a successful delivery").ifPresent(off -> {
                         log.warn("webhook endpoint {} of tenant {} ({}) disabled: failing since {}", off.id(),
                                 delivery.tenant().value(), off.url(), off.failingSince());
                         events.publishEvent(new WebhookDisabled(delivery.tenant(), off.id(), off.url(),
@@ -153,6 +220,12 @@ class DeliveryWorker implements SmartLifecycle {
         // Attempts in flight finish (within the send timeout) and record their outcome; interrupted only if they do
         // not, and then their leases run out and another instance, or the next start, sends them again.
         loop.stop(Duration.ofSeconds(12));
+        threads.shutdown();
+        try {
+            threads.awaitTermination(12, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

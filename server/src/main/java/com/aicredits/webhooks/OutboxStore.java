@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -111,18 +112,30 @@ class OutboxStore {
      * Citus a row lock is taken only in a single-shard statement, which this keeps on the tenant's node.
      */
     List<Claimed> claim(Instant now, Instant leaseUntil, UUID token, int batch) {
+        return claim(now, leaseUntil, token, batch, tenant -> batch);
+    }
+
+    /**
+     * The same, at most {@code room.applyAsInt(tenant)} of each tenant's: a worker keeps one tenant's slow receivers
+     * from taking every attempt it can run at once ({@link DeliveryWorker}).
+     */
+    List<Claimed> claim(Instant now, Instant leaseUntil, UUID token, int batch, ToIntFunction<UUID> room) {
         List<UUID> tenants = jdbc.sql("""
                 select tenant_id from webhook_deliveries
                  where status = 'PENDING' and next_attempt_at <= :now and (lease_until is null or lease_until < :now)
-                 group by tenant_id order by min(next_attempt_at) limit :batch
-                """).param("now", at(now)).param("batch", batch).query(UUID.class).list();
+                 group by tenant_id order by min(next_attempt_at) limit :tenants
+                """).param("now", at(now)).param("tenants", batch * 4).query(UUID.class).list();
         List<Claimed> claimed = new ArrayList<>();
         for (UUID tenant : tenants) {
+            int take = Math.min(batch - claimed.size(), room.applyAsInt(tenant));
             if (claimed.size() >= batch) {
                 break;
             }
+            if (take <= 0) {
+                continue;
+            }
             claimed.addAll(jdbc.sql(CLAIM).param("tenant", tenant).param("now", at(now)).param("leaseUntil", at(leaseUntil))
-                    .param("token", token).param("batch", batch - claimed.size())
+                    .param("token", token).param("batch", take)
                     .query((rs, n) -> new Claimed(new TenantId(tenant),
                             rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
                             rs.getObject("event_id", UUID.class), rs.getString("type"), rs.getString("body"),

@@ -26,9 +26,20 @@ class Sender {
     static final int ERROR_LENGTH_MAX = 500;
 
     /** An attempt's outcome: {@code statusCode} null when no answer came, {@code error} null on success. */
-    record Result(Integer statusCode, int latencyMs, String excerpt, String error) {
+    /** {@code retryAfter}: how long the receiver asked to be left alone (its Retry-After, in seconds), or null. */
+    record Result(Integer statusCode, int latencyMs, String excerpt, String error, Duration retryAfter) {
+
+        Result(Integer statusCode, int latencyMs, String excerpt, String error) {
+            this(statusCode, latencyMs, excerpt, error, null);
+        }
+
         boolean succeeded() {
             return statusCode != null && statusCode >= 200 && statusCode < 300;
+        }
+
+        /** Standard Webhooks: "410 Gone: ... Sender should disable the webhook endpoint, and stop sending it messages." */
+        boolean gone() {
+            return statusCode != null && statusCode == 410;
         }
     }
 
@@ -95,7 +106,8 @@ class Sender {
             String error = status >= 200 && status < 300 ? null
                     : status >= 300 && status < 400 ? "answered " + status + " (redirects are not followed)"
                     : "answered " + status;
-            return new Result(status, millisSince(start), excerpt, error);
+            return new Result(status, millisSince(start), excerpt, error,
+                    response.headers().firstValue("Retry-After").flatMap(Sender::seconds).orElse(null));
         } catch (HttpConnectTimeoutException e) {
             return new Result(null, millisSince(start), null, "no connection within " + timeout.toSeconds() + " s");
         } catch (HttpTimeoutException e) {
@@ -107,6 +119,12 @@ class Sender {
             Thread.currentThread().interrupt();
             return new Result(null, millisSince(start), null, "interrupted (the service is stopping)");
         }
+    }
+
+    /** A Retry-After of delta-seconds ("120"); its HTTP-date form, rare from receivers, is left to the backoff. */
+    private static java.util.Optional<Duration> seconds(String header) {
+        return header.strip().matches("[0-9]{1,9}") ? java.util.Optional.of(Duration.ofSeconds(Long.parseLong(header.strip())))
+                : java.util.Optional.empty();
     }
 
     /** At most 1 KB of UTF-8, without NUL characters (PostgreSQL text cannot hold them). */

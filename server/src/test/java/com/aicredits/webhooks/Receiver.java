@@ -26,6 +26,8 @@ final class Receiver implements AutoCloseable {
     }
 
     final List<Received> received = new CopyOnWriteArrayList<>();
+    /** Headers every answer carries (a Retry-After, say). */
+    final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpServer server;
     private final IntUnaryOperator behaviour;
     private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
@@ -57,6 +59,7 @@ final class Receiver implements AutoCloseable {
             status = 200;
         }
         byte[] answer = ("answer " + status).getBytes(StandardCharsets.UTF_8);
+        answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
         exchange.sendResponseHeaders(status, answer.length);
         exchange.getResponseBody().write(answer);
         exchange.close();

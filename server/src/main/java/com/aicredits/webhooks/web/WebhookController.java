@@ -42,8 +42,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Webhooks (admin)", description = "Scope: admin key, Admin session, or platform. Deliveries follow the "
         + "Standard Webhooks specification: POST with webhook-id (the event id, the same on every retry), "
         + "webhook-timestamp (Unix seconds) and webhook-signature (v1,base64 HMAC-SHA256 of id.timestamp.body with the "
-        + "secret's bytes); body {type, timestamp, data}. A 2xx within 10 s is success; anything else is retried with "
-        + "exponential backoff for at least 24 hours.")
+        + "secret's bytes); body {type, timestamp, data}. A 2xx within 10 s is success; 410 Gone disables the endpoint "
+        + "(Standard Webhooks); anything else is retried with exponential backoff (no sooner than a Retry-After in seconds, "
+        + "within the longest backoff) for at least 24 hours. Redirects are not followed.")
 class WebhookController {
 
     private final Webhooks webhooks;
