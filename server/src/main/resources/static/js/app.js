@@ -48,9 +48,9 @@
 
     // Keyboard users keep their place. A change redraws what it changed (the table, a list), which removes the element
     // that had the focus (the row's Add button, the Approve button), and the focus fell to the page's start: it goes
-    // back to the element that started the change, redrawn under the same id, or to the nearest one after it that can
-    // take it (the next request's Approve once this one has left the list). A dialog's change returns to the button
-    // that opened the dialog.
+    // back to the element that started the change, redrawn under the same id, or to the first one of the list that
+    // held it (the next request's Approve once this one has left the list). A dialog's change returns to the button
+    // that opened the dialog, however long the dialog was open; a click elsewhere meanwhile lets the focus be.
     let returnTo = null;
     function rememberFocus(element) {
         if (element && element !== document.body && !element.closest('dialog')) {
@@ -77,7 +77,17 @@
         }
     }
     document.addEventListener('htmx:afterSettle', restoreFocus);
-    document.addEventListener('close', function () { setTimeout(restoreFocus, 0); }, true);
+    document.addEventListener('close', function () {
+        if (returnTo) {
+            returnTo.until = Date.now() + 5000; // from the dialog's end, not from when it opened
+        }
+        setTimeout(restoreFocus, 0);
+    }, true);
+    document.addEventListener('pointerdown', function (event) {
+        if (!event.target.closest('dialog')) {
+            returnTo = null;
+        }
+    }, true);
 
     // A dialog fragment swapped into #dialog-slot opens as a modal and takes the keyboard focus.
     document.addEventListener('htmx:afterSwap', function (event) {

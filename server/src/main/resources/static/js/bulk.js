@@ -19,6 +19,8 @@
         document.getElementById('bulk-user-ids').value = Array.from(selected).join(',');
         document.getElementById('bulk-count').textContent = selected.size + (selected.size === 1 ? ' user' : ' users') + ' selected';
         bar.hidden = selected.size === 0;
+        // The toasts sit above the bar while it shows, not over its Preview button.
+        document.documentElement.style.setProperty('--bulk-bar-height', bar.hidden ? '0px' : bar.offsetHeight + 'px');
     }
     // While shown, the bar covers the bottom of the screen (app.css): the row just ticked, and whatever takes the
     // focus under the bar, is scrolled out from under it. (Scroll padding would do the second, but it also scrolls

@@ -37,8 +37,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>A failed attempt is retried after an exponential backoff with jitter ({@code retry.initial}, doubling up to
  * {@code retry.max-delay}), for at least {@code retry.give-up-after} (24 h) from the first attempt or the latest
- * resend, then the delivery is FAILED. An endpoint whose attempts have all failed for {@code disable-after} (24 h) is
- * disabled and {@link WebhookDisabled} published. The loop and the backoff are the ones the e-mail outbox uses too
+ * resend (no sooner than the receiver's Retry-After, within {@code retry.max-delay}), then the delivery is FAILED. An
+ * endpoint whose attempts have all failed for {@code disable-after} (24 h), or that answered 410 Gone, is disabled and
+ * {@link WebhookDisabled} published. The loop and the backoff are the ones the e-mail outbox uses too
  * ({@link OutboxLoop}, {@link Backoff}).
  */
 @Component

@@ -110,6 +110,14 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         assertThat(page.locator("#toasts")).containsText("Added 5 credits to Grace Planner.");
         assertThat(dialog(page)).hasCount(0);
         assertThat(page.locator("#add-" + tenant.grace)).isFocused();
+
+        // However long the dialog stays open (a review of December 5: after 5 s the focus was lost again).
+        page.keyboard().press("Enter");
+        dialog(page).getByLabel("Credits to add").fill("2");
+        page.waitForTimeout(5_500);
+        page.keyboard().press("Enter");
+        assertThat(page.locator("#toasts")).containsText("Added 2 credits to Grace Planner.");
+        assertThat(page.locator("#add-" + tenant.grace)).isFocused();
     }
 
     @Test

@@ -279,4 +279,18 @@ class BulkBrowserTest extends AdminBrowserTest {
         Axe.check(page, "phone bulk preview");
         Browser.screenshot(page, "phone-bulk-preview");
     }
+    /** A walkthrough of December 5: a toast covered the bar's Preview button for its seconds on screen. */
+    @Test
+    void a_toast_shows_above_the_bar_not_over_its_buttons() {
+        Page page = admin();
+        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        var bar = page.locator("#bulk-bar");
+        assertThat(bar).isVisible();
+        row(page, "Ken Viewer").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credits to Ken Viewer")).click();
+        dialog(page).getByLabel("Credits to add").fill("1");
+        button(dialog(page), "Add Credits").click();
+        var toast = page.locator("#toasts [data-toast]");
+        assertThat(toast).isVisible();
+        assertThat(toast.boundingBox().y + toast.boundingBox().height).isLessThanOrEqualTo(bar.boundingBox().y + 1);
+    }
 }

@@ -88,8 +88,11 @@ class UsageBrowserTest extends AdminBrowserTest {
      */
     @Test
     void the_table_filters_to_the_users_who_run_out_within_a_week() {
-        // A monthly top-up to what she has: nothing granted now, the next grant on the 1st.
-        ledger.allowances().set(tenant.id, tenant.grace, new AllowanceTerms(Credits.of(100), Period.MONTHLY, AllowanceMode.TOP_UP),
+        // A top-up to what she has (nothing granted now) whose next grant comes after tomorrow, when she runs out: a
+        // month's, unless tomorrow is the 1st, then a week's (both only when tomorrow is a Monday the 1st).
+        LocalDate tomorrow = ledger.overTime().today(tenant.id).plusDays(1);
+        Period period = ledger.allowances().nextGrantDay(tenant.id, Period.MONTHLY).isAfter(tomorrow) ? Period.MONTHLY : Period.WEEKLY;
+        ledger.allowances().set(tenant.id, tenant.grace, new AllowanceTerms(Credits.of(100), period, AllowanceMode.TOP_UP),
                 null, AdminTenant.SEED).orElseThrow();
         ledger.charge(tenant.id, new RequestId(UUID.randomUUID().toString()), tenant.grace, "canvas", Credits.of(90),
                 AdminTenant.SEED);
@@ -103,7 +106,7 @@ class UsageBrowserTest extends AdminBrowserTest {
         LocalDate graceRunsOut = today.plusDays(1);
         String day = graceRunsOut.format(DateTimeFormatter.ofPattern("MMM d", Locale.ENGLISH));
         assertThat(AdminTenant.row(page, "Grace Planner").locator("[data-col=runs-out]")).containsText("~" + day);
-        boolean beforeGrant = graceRunsOut.isBefore(ledger.allowances().nextGrantDay(tenant.id, Period.MONTHLY));
+        boolean beforeGrant = graceRunsOut.isBefore(ledger.allowances().nextGrantDay(tenant.id, period));
         assertThat(AdminTenant.row(page, "Grace Planner").locator("[data-at-risk]")).hasCount(beforeGrant ? 1 : 0);
         assertThat(AdminTenant.row(page, "Mo Plenty").locator("[data-at-risk]")).hasCount(0);
         assertThat(AdminTenant.row(page, "Ken Viewer").locator("[data-col=runs-out]")).hasText("used up");

@@ -126,8 +126,7 @@ public class CreditsScreen {
         model.addAttribute("base", base(tenantId));
         var summary = ledger.summary(tenantId).orElseThrow(CreditsScreen::notFound);
         model.addAttribute("cards", Views.Cards.of(summary, count(tenantId, UserState.LOW), count(tenantId, UserState.EXHAUSTED)));
-        model.addAttribute("runway", UsagePanels.runway(ledger.overTime().tenantRunway(tenantId), summary.totalAvailable(),
-                "the available credits last until", "The available credits are used up."));
+        model.addAttribute("runway", UsagePanels.tenantRunway(ledger.overTime().tenantRunway(tenantId), summary.totalAvailable()));
         return "credits/fragments :: cards";
     }
 

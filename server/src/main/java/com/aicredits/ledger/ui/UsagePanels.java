@@ -3,13 +3,19 @@ package com.aicredits.ledger.ui;
 import com.aicredits.access.Caller;
 import com.aicredits.directory.Directory;
 import com.aicredits.ledger.Ledger;
-import com.aicredits.settings.TenantSettings;
 import com.aicredits.ledger.Runway;
+import com.aicredits.ledger.Summary;
 import com.aicredits.ledger.Usage;
 import com.aicredits.ledger.UsageQuery;
+import com.aicredits.settings.Settings;
+import com.aicredits.settings.TenantSettings;
+import com.aicredits.shared.Credits;
+import com.aicredits.shared.Outcome;
+import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,10 +53,10 @@ public class UsagePanels {
     private final TenantSettings settings;
 
     UsagePanels(Ledger ledger, Directory directory, JsonMapper json, TenantSettings settings) {
-        this.settings = settings;
         this.ledger = ledger;
         this.directory = directory;
         this.json = json;
+        this.settings = settings;
     }
 
     /** A chart: its id, what it shows, Chart.js's data as JSON, and the same figures as table rows. */
@@ -77,8 +83,8 @@ public class UsagePanels {
         var runway = ledger.overTime().tenantRunway(tenantId);
         model.addAttribute("panel", new Panel("usage-panel", "/app/tenants/" + tenantId + "/credits/usage-panel",
                 daysOf(query), lower(query.interval()), RANGES, summary(usage, "The tenant", zone(tenantId)),
-                runway(runway, ledger.summary(tenantId).map(com.aicredits.ledger.Summary::totalAvailable)
-                        .orElse(com.aicredits.shared.Credits.ZERO), "the available credits last until", "The available credits are used up."), usage.total().thousandths() == 0, charts));
+                tenantRunway(runway, ledger.summary(tenantId).map(Summary::totalAvailable).orElse(Credits.ZERO)),
+                usage.total().thousandths() == 0, charts));
         return "usage/panel :: panel";
     }
 
@@ -123,8 +129,8 @@ public class UsagePanels {
         int range = RANGES.contains(parse(days)) ? parse(days) : UsageQuery.DEFAULT_DAYS;
         var today = ledger.overTime().today(tenant);
         var width = switch (UsageQuery.parse(null, null, interval, null, null, null, today)) {
-            case com.aicredits.shared.Outcome.Done<UsageQuery>(UsageQuery parsed) -> parsed.interval();
-            case com.aicredits.shared.Refused<UsageQuery> refused -> UsageQuery.Interval.DAY;
+            case Outcome.Done<UsageQuery>(UsageQuery parsed) -> parsed.interval();
+            case Refused<UsageQuery> refused -> UsageQuery.Interval.DAY;
         };
         return new UsageQuery(today.minusDays(range - 1L), today, width, groupBy, user, limit);
     }
@@ -200,11 +206,16 @@ public class UsagePanels {
     }
 
     private String zone(TenantId tenant) {
-        return settings.settings(tenant).map(com.aicredits.settings.Settings::timeZone).map(java.time.ZoneId::getId).orElse("UTC");
+        return settings.settings(tenant).map(Settings::timeZone).map(ZoneId::getId).orElse("UTC");
     }
 
     /** "At this pace (12.5 a day), the available credits last until ~Mar 3." */
-    static String runway(Runway runway, com.aicredits.shared.Credits available, String lastsUntil, String usedUp) {
+    /** The tenant's runway sentence, on the Total Available card and above the tab's chart. */
+    static String tenantRunway(Runway runway, Credits available) {
+        return runway(runway, available, "the available credits last until", "The available credits are used up.");
+    }
+
+    static String runway(Runway runway, Credits available, String lastsUntil, String usedUp) {
         if (!available.isPositive()) {
             return usedUp;
         }
