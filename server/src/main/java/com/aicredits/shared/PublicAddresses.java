@@ -41,7 +41,9 @@ public final class PublicAddresses {
 
     /**
      * Every address {@code host} (a name, or a literal address, IPv6 in brackets or not) resolves to must be public;
-     * {@link Lookup.Inside#why} names the first that is not: "db.internal resolves to 10.0.0.7, a private address".
+     * {@link Lookup.Inside#why} says what kind the first that is not is: "db.internal resolves to a private address".
+     * Not the address itself: the reason reaches a tenant admin, who would otherwise learn the inside network's names
+     * and addresses one guess at a time (a review of December 5).
      */
     public static Lookup lookUp(String host, Resolver resolver) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
@@ -57,7 +59,7 @@ public final class PublicAddresses {
         for (InetAddress address : addresses) {
             var why = notPublic(address);
             if (why.isPresent()) {
-                return new Lookup.Inside(host + " resolves to " + address.getHostAddress() + ", " + why.get());
+                return new Lookup.Inside(host + " resolves to " + why.get());
             }
         }
         return new Lookup.Public();

@@ -92,12 +92,17 @@ class OutboxStore {
                 List.copyOf(log.getOrDefault(d.id(), List.of())))).toList();
     }
 
-    /** Sends a delivery again from now, with the same event (and so the same webhook-id). False when unknown. */
+    /**
+     * Sends a delivery again from now, with the same event (and so the same webhook-id). False when unknown. An attempt
+     * running meanwhile keeps its claim, so that it is logged when it ends (its outcome then decides, as for any
+     * attempt): taking the claim from it lost that attempt from the log (a probe of December 5).
+     */
     boolean resend(TenantId tenant, UUID endpoint, UUID delivery, Instant now) {
         return jdbc.sql("""
                 update webhook_deliveries
                    set status = 'PENDING', next_attempt_at = :now, retrying_since = :now, delivered_at = null,
-                       lease_until = null, lease_token = null
+                       lease_token = case when lease_until > :now then lease_token end,
+                       lease_until = case when lease_until > :now then lease_until end
                  where tenant_id = :tenant and endpoint_id = :endpoint and id = :id
                 """).param("tenant", tenant.value()).param("endpoint", endpoint).param("id", delivery)
                 .param("now", at(now)).update() == 1;

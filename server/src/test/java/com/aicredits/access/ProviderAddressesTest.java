@@ -17,7 +17,7 @@ class ProviderAddressesTest {
     @Test
     void an_issuer_inside_the_service_s_network_is_refused_with_where_it_resolved() {
         assertThat(publicOnly.refused(URI.create("https://127.0.0.1:18555/realms/acme")))
-                .hasValue("127.0.0.1 resolves to 127.0.0.1, a loopback address: only a provider at a public address may be used");
+                .hasValue("127.0.0.1 resolves to a loopback address: only a provider at a public address may be used");
         assertThat(publicOnly.refused(URI.create("https://169.254.169.254/latest/meta-data"))).get().asString()
                 .contains("a link-local address");
         assertThat(publicOnly.refused(URI.create("https://10.0.0.1/"))).get().asString().contains("a private address");
@@ -35,7 +35,7 @@ class ProviderAddressesTest {
         assertThat(unknown.refused(URI.create("https://login.nobody-here.example/tenant"))).isEmpty();
         var inside = new ProviderAddresses(false, host -> java.util.List.of(java.net.InetAddress.getByName("10.0.0.7")));
         assertThat(inside.refused(URI.create("https://login.acme.example/tenant"))).hasValue(
-                "login.acme.example resolves to 10.0.0.7, a private address: only a provider at a public address may be used");
+                "login.acme.example resolves to a private address: only a provider at a public address may be used");
     }
 
     /** A review of December 5: java.net.URI has no host for a name with an underscore, which a connection resolves. */

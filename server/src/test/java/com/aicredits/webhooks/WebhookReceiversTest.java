@@ -95,4 +95,40 @@ class WebhookReceiversTest extends WebhookDeliveryContext {
             assertThat(webhooks.delete(tenant, registered.endpoint().id())).isTrue();
         }
     }
+    @Test
+    void a_resend_while_an_attempt_runs_keeps_that_attempt_in_the_log() throws Exception {
+        var answered = new CountDownLatch(1);
+        try (var slowOnce = new Receiver(n -> {
+            if (n == 1) {
+                try {
+                    answered.await(3, TimeUnit.SECONDS); // past this context's 1 s timeout
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 200;
+        })) {
+            var tenant = tenant();
+            var registered = webhooks.register(tenant, slowOnce.url(), List.of("purchase.recorded"), null, null).orElseThrow();
+            purchase(tenant, 10);
+            var running = worker.dispatchDue();
+            assertThat(running).hasSize(1);
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (slowOnce.received.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            var delivery = webhooks.deliveries(tenant, registered.endpoint().id()).orElseThrow().getFirst();
+            assertThat(webhooks.resend(tenant, registered.endpoint().id(), delivery.id()).orElseThrow()).isEqualTo(delivery.id());
+            running.getFirst().get(10, TimeUnit.SECONDS);
+            answered.countDown();
+            drain(worker, Duration.ofMillis(500), Duration.ofSeconds(10));
+
+            var after = webhooks.deliveries(tenant, registered.endpoint().id()).orElseThrow().getFirst();
+            assertThat(after.status()).isEqualTo(Delivery.Status.DELIVERED);
+            assertThat(after.log()).as("every attempt the receiver saw is logged").hasSize(slowOnce.received.size());
+            assertThat(after.log().getFirst().error()).contains("no answer within 1 s");
+            // Removed, so that nothing of it stays due for the shared context's other drains.
+            assertThat(webhooks.delete(tenant, registered.endpoint().id())).isTrue();
+        }
+    }
 }
