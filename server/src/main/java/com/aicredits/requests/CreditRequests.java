@@ -130,7 +130,9 @@ public class CreditRequests {
             var approved = store.find(tenant, id).orElseThrow();
             notifications.notifyUser(tenant, approved.userId(), CreditRequestChanged.APPROVED,
                     "Your credit request was approved",
-                    decidedBy + " added " + granted.toDisplayString("AI credit") + " for you"
+                    who(tenant, decidedBy) + " added " + granted.toDisplayString("AI credit")
+                            + (granted.compareTo(approved.credits()) < 0 ? " of the " + approved.credits().toDisplayString()
+                                    + " you asked for" : " for you")
                             + (approved.decisionNote() == null ? "." : ". Note: " + approved.decisionNote()),
                     "/app/tenants/" + tenant + "/me");
             audited(tenant, approved, "approve", "granted " + granted.toDisplayString() + " as an "
@@ -138,6 +140,11 @@ public class CreditRequests {
             changed(tenant, CreditRequestChanged.APPROVED, approved, decidedBy, now);
             return Outcome.done(approved);
         });
+    }
+
+    /** The decider as the requester knows them: their name, where the actor is a person of the tenant (an e-mail). */
+    private String who(TenantId tenant, String decidedBy) {
+        return directory.userByEmail(tenant, decidedBy).map(com.aicredits.directory.User::name).orElse(decidedBy);
     }
 
     public Outcome<CreditRequest> decline(TenantId tenant, UUID id, String reason, String decidedBy) {
@@ -155,7 +162,8 @@ public class CreditRequests {
             var declined = store.find(tenant, id).orElseThrow();
             notifications.notifyUser(tenant, declined.userId(), CreditRequestChanged.DECLINED,
                     "Your credit request was declined",
-                    "Your request for " + declined.credits().toDisplayString("AI credit") + " was declined by " + decidedBy
+                    "Your request for " + declined.credits().toDisplayString("AI credit") + " was declined by "
+                            + who(tenant, decidedBy)
                             + (declined.decisionNote() == null ? "." : ". Reason: " + declined.decisionNote()),
                     "/app/tenants/" + tenant + "/me");
             audited(tenant, declined, "decline", "asked for " + declined.credits().toDisplayString()

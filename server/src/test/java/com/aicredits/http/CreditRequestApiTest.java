@@ -79,7 +79,7 @@ class CreditRequestApiTest extends CreditRequestContext {
         var told = mailTo(t.email("Pat Planner"), 1);
         assertThat(told).hasSize(1);
         assertThat(told.getFirst().getSubject()).isEqualTo("Your credit request was approved");
-        assertThat(text(told.getFirst())).contains("25 AI credits").contains("25 for now");
+        assertThat(text(told.getFirst())).contains("25 AI credits of the 40 you asked for").contains("25 for now");
         var inbox = pat.get(t.base + "/notifications?unread=true").json();
         assertThat(inbox.get("items").get(0).get("type").asString()).isEqualTo("credit_request.approved");
         assertThat(inbox.get("items").get(0).get("link").asString()).isEqualTo("/app/tenants/" + t.tenant + "/me");
@@ -150,17 +150,19 @@ class CreditRequestApiTest extends CreditRequestContext {
     void a_decline_tells_the_requester_with_the_reason() throws Exception {
         var t = new HttpFixture(port);
         String user = t.user("Dee Clined", "Planner");
+        t.user("Ada Decider", "Admin");
         var filed = t.admin().post(t.base + "/credit-requests", body("credits", 5, "reason", "please", "userId", user));
         assertThat(filed.status()).isEqualTo(201);
-        var declined = t.admin().post(t.base + "/credit-requests/" + filed.json().get("id").asString() + "/decline",
-                body("reason", "Budget is frozen until January"));
+        // Declined by a signed-in admin: the requester reads their name, not their e-mail.
+        var declined = t.session("Ada Decider").post(t.base + "/credit-requests/" + filed.json().get("id").asString()
+                + "/decline", body("reason", "Budget is frozen until January"));
         assertThat(declined.status()).isEqualTo(200);
         assertThat(declined.json().get("status").asString()).isEqualTo("DECLINED");
         assertThat(declined.json().get("note").asString()).isEqualTo("Budget is frozen until January");
         var mails = mailTo(t.email("Dee Clined"), 1);
         assertThat(mails).hasSize(1);
         assertThat(mails.getFirst().getSubject()).isEqualTo("Your credit request was declined");
-        assertThat(text(mails.getFirst())).contains("Budget is frozen until January");
+        assertThat(text(mails.getFirst())).contains("Budget is frozen until January").contains("declined by Ada Decider.");
     }
 
     @Test
