@@ -153,4 +153,16 @@ class AllowanceBrowserTest extends AdminBrowserTest {
                 tenant.app() + "/credits/users/" + tenant.grace + "/allowance/grant-missing");
         assertThat(page.locator("#toasts")).containsText("Nothing is missing: this period's allowances are granted in full.");
     }
+    /** A walkthrough of December 5: a person could not see their own allowance anywhere. */
+    @Test
+    void a_person_sees_their_own_allowance_and_its_next_grant_on_their_page() {
+        ledger.allowances().set(tenant.id, tenant.grace, new com.aicredits.settings.AllowanceTerms(Credits.of(100),
+                Period.WEEKLY, AllowanceMode.TOP_UP), null, AdminTenant.SEED).orElseThrow();
+        Page grace = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, tenant.app() + "/me");
+        String next = ledger.allowances().nextGrantDay(tenant.id, Period.WEEKLY)
+                .format(java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH));
+        assertThat(grace.locator("[data-my-allowance]")).hasText("Your allowance: 100 every week, topped up; next on " + next);
+        Page ken = browser.signIn(tenant.email("ken"), AdminTenant.PASSWORD, tenant.app() + "/me");
+        assertThat(ken.locator("[data-my-allowance]")).hasCount(0);
+    }
 }

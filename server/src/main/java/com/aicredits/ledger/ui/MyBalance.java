@@ -71,5 +71,10 @@ public class MyBalance {
         model.addAttribute("base", "/app/tenants/" + tenantId);
         model.addAttribute("balance", BalanceView.of(ledger.balance(tenantId, caller.userId())
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND))));
+        // The person's own allowance, which they could not see anywhere: "150 every month, reset; next on Jan 1".
+        model.addAttribute("allowance", ledger.allowances().of(tenantId, caller.userId())
+                .map(a -> Views.allowance(a.terms()) + "; next on "
+                        + Views.day(ledger.allowances().nextGrantDay(tenantId, a.terms().period())))
+                .orElse(null));
     }
 }
