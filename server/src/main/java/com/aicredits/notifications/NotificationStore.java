@@ -24,12 +24,22 @@ class NotificationStore {
         this.jdbc = jdbc;
     }
 
-    void insert(TenantId tenant, UserId user, String type, String title, String body, String link, Instant at) {
+    void insert(TenantId tenant, UserId user, String type, String title, String body, String link, UUID subject,
+            Instant at) {
         jdbc.sql("""
-                insert into notifications (tenant_id, user_id, type, title, body, link, at)
-                values (?, ?, ?, ?, ?, ?, ?)
+                insert into notifications (tenant_id, user_id, type, title, body, link, subject, at)
+                values (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-                .params(tenant.value(), user.value(), type, title, body, link, at.atOffset(ZoneOffset.UTC)).update();
+                .params(tenant.value(), user.value(), type, title, body, link, subject, at.atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    /** Marks every unread notification of this type about {@code subject} read, whoever it went to; how many. */
+    int markReadAbout(TenantId tenant, String type, UUID subject, Instant now) {
+        return jdbc.sql("""
+                update notifications set read_at = ?
+                 where tenant_id = ? and type = ? and subject = ? and read_at is null
+                """).params(now.atOffset(ZoneOffset.UTC), tenant.value(), type, subject).update();
     }
 
     List<Notification> newest(TenantId tenant, UserId user, boolean unreadOnly, int limit) {

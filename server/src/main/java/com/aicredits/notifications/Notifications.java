@@ -44,7 +44,7 @@ public class Notifications {
     /** Tells one person, in the app and by e-mail. */
     public void notifyUser(TenantId tenant, UserId user, String type, String title, String body, String link) {
         store.person(tenant, user).ifPresent(person -> {
-            store.insert(tenant, user, type, clip(title, TITLE_MAX), clip(body, BODY_MAX), link, now());
+            store.insert(tenant, user, type, clip(title, TITLE_MAX), clip(body, BODY_MAX), link, null, now());
             mail(tenant, person, title, body, link);
         });
         announce(tenant);
@@ -52,13 +52,29 @@ public class Notifications {
 
     /** Tells every active admin of the tenant, in the app and by e-mail. */
     public void notifyAdmins(TenantId tenant, String type, String title, String body, String link) {
-        notifyAdmins(tenant, type, title, body, link, true);
+        notifyAdmins(tenant, type, title, body, link, null, true);
     }
 
-    private void notifyAdmins(TenantId tenant, String type, String title, String body, String link, boolean email) {
+    /**
+     * The same about {@code subject} (a credit request), which one admin may settle for all: {@link #settled} then marks
+     * every admin's notice of it read.
+     */
+    public void notifyAdmins(TenantId tenant, String type, String title, String body, String link, UUID subject) {
+        notifyAdmins(tenant, type, title, body, link, subject, true);
+    }
+
+    /** What the notices of this type about {@code subject} asked for was done: they are read for everyone. */
+    public void settled(TenantId tenant, String type, UUID subject) {
+        if (store.markReadAbout(tenant, type, subject, now()) > 0) {
+            announce(tenant);
+        }
+    }
+
+    private void notifyAdmins(TenantId tenant, String type, String title, String body, String link, UUID subject,
+            boolean email) {
         Instant now = now();
         for (var admin : store.admins(tenant)) {
-            store.insert(tenant, admin.id(), type, clip(title, TITLE_MAX), clip(body, BODY_MAX), link, now);
+            store.insert(tenant, admin.id(), type, clip(title, TITLE_MAX), clip(body, BODY_MAX), link, subject, now);
             if (email) {
                 mail(tenant, admin, title, body, link);
             }
@@ -115,7 +131,7 @@ public class Notifications {
                 String who = store.person(tenant, alert.userId()).map(p -> p.name() + " (" + p.email() + ")").orElse("A user");
                 notifyAdmins(tenant, alert.type(), who + " has used up their AI credits",
                         who + " has " + figure + " credits available and cannot start new AI requests.",
-                        "/app/tenants/" + tenant + "/credits/users/" + alert.userId() + "/history", false);
+                        "/app/tenants/" + tenant + "/credits/users/" + alert.userId() + "/history", null, false);
             }
             default -> notifyAdmins(tenant, alert.type(), poolTitle(alert),
                     poolBody(alert, figure, threshold), "/app/tenants/" + tenant + "/credits");

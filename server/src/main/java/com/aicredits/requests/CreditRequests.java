@@ -91,7 +91,7 @@ public class CreditRequests {
             var request = store.find(tenant, id.get()).orElseThrow();
             notifications.notifyAdmins(tenant, CreditRequestChanged.CREATED,
                     request.name() + " asks for " + credits.toDisplayString("AI credit"),
-                    "Reason: " + request.reason(), "/app/tenants/" + tenant + "/credits/requests");
+                    "Reason: " + request.reason(), "/app/tenants/" + tenant + "/credits/requests", request.id());
             changed(tenant, CreditRequestChanged.CREATED, request, filedBy, now);
             return Outcome.done(request);
         });
@@ -137,6 +137,7 @@ public class CreditRequests {
                     "/app/tenants/" + tenant + "/me");
             audited(tenant, approved, "approve", "granted " + granted.toDisplayString() + " as an "
                     + (allocated ? "add" : "assign") + (approved.decisionNote() == null ? "" : "; note: " + approved.decisionNote()));
+            notifications.settled(tenant, CreditRequestChanged.CREATED, id); // every admin's "X asks for …"
             changed(tenant, CreditRequestChanged.APPROVED, approved, decidedBy, now);
             return Outcome.done(approved);
         });
@@ -168,6 +169,7 @@ public class CreditRequests {
                     "/app/tenants/" + tenant + "/me");
             audited(tenant, declined, "decline", "asked for " + declined.credits().toDisplayString()
                     + (declined.decisionNote() == null ? "; no reason given" : "; reason: " + declined.decisionNote()));
+            notifications.settled(tenant, CreditRequestChanged.CREATED, id);
             changed(tenant, CreditRequestChanged.DECLINED, declined, decidedBy, now);
             return Outcome.done(declined);
         });

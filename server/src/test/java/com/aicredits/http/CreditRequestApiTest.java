@@ -84,6 +84,11 @@ class CreditRequestApiTest extends CreditRequestContext {
         assertThat(inbox.get("items").get(0).get("type").asString()).isEqualTo("credit_request.approved");
         assertThat(inbox.get("items").get(0).get("link").asString()).isEqualTo("/app/tenants/" + t.tenant + "/me");
 
+        // Decided by one admin, the request's notices are read for every admin (they said "asks for" after it).
+        for (String admin : List.of("Ada Admin", "Bea Admin")) {
+            assertThat(t.session(admin).get(t.base + "/notifications").json().get("unread").asLong()).as(admin).isZero();
+        }
+
         // Deciding again is refused, and changes nothing.
         var again = t.admin().send("POST", t.base + "/credit-requests/" + id + "/approve", body(), key());
         assertThat(again.code()).isEqualTo("REQUEST_CLOSED");
