@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.method.HandlerMethod;
@@ -101,7 +102,7 @@ class OpenApiDocs {
             errors.put("404", "NOT_FOUND: unknown id, or an id of another tenant");
             errors.put("503", "UNAVAILABLE: the database cannot be reached; retry with the same key or requestId");
             if (java.util.Arrays.stream(handler.getMethodParameters())
-                    .anyMatch(p -> p.hasParameterAnnotation(org.springframework.web.bind.annotation.RequestBody.class))) {
+                    .anyMatch(p -> p.hasParameterAnnotation(RequestBody.class))) {
                 errors.put("413", "BODY_TOO_LARGE: the body is over " + bodyLimit(handler) / 1024 + " KiB");
                 errors.put("415", "UNSUPPORTED_MEDIA_TYPE: the body is not of a media type this operation reads");
             }

@@ -2,6 +2,7 @@ package com.aicredits.requests;
 
 import com.aicredits.access.Audit;
 import com.aicredits.directory.Directory;
+import com.aicredits.directory.User;
 import com.aicredits.ledger.Actor;
 import com.aicredits.ledger.Allocated;
 import com.aicredits.ledger.Balance;
@@ -145,7 +146,7 @@ public class CreditRequests {
 
     /** The decider as the requester knows them: their name, where the actor is a person of the tenant (an e-mail). */
     private String who(TenantId tenant, String decidedBy) {
-        return directory.userByEmail(tenant, decidedBy).map(com.aicredits.directory.User::name).orElse(decidedBy);
+        return directory.userByEmail(tenant, decidedBy).map(User::name).orElse(decidedBy);
     }
 
     public Outcome<CreditRequest> decline(TenantId tenant, UUID id, String reason, String decidedBy) {

@@ -162,6 +162,11 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         String next = ledger.allowances().nextGrantDay(tenant.id, Period.WEEKLY)
                 .format(java.time.format.DateTimeFormatter.ofPattern("MMM d", java.util.Locale.ENGLISH));
         assertThat(grace.locator("[data-my-allowance]")).hasText("Your allowance: 100 every week, topped up; next on " + next);
+        Axe.check(grace, "own page with an allowance");
+        Page phone = browser.signIn(tenant.email("grace"), AdminTenant.PASSWORD, Browser.PHONE, tenant.app() + "/me");
+        assertThat(phone.locator("[data-my-allowance]")).isVisible();
+        assertThat((Boolean) phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+                .as("no sideways scroll on a phone").isTrue();
         Page ken = browser.signIn(tenant.email("ken"), AdminTenant.PASSWORD, tenant.app() + "/me");
         assertThat(ken.locator("[data-my-allowance]")).hasCount(0);
     }
