@@ -220,7 +220,8 @@ class ApiErrors {
      * The database is unreachable: say so quickly, and let the caller retry with the same key. A transaction
      * that cannot begin, or whose commit or rollback fails with the connection, is the same failure seen by the
      * transaction manager (a failed rollback even hides the original I/O error); its outcome is for the retry to
-     * find out, which the idempotency keys and request ids make safe.
+     * find out, which the idempotency keys and request ids make safe. (The classes of shared.DatabaseAway, which an
+     * annotation cannot call.)
      */
     @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
             TransientDataAccessResourceException.class, QueryTimeoutException.class,

@@ -1,20 +1,17 @@
 package com.aicredits.ledger;
 
-import com.aicredits.settings.Settings;
-import com.aicredits.settings.TenantSettings;
 import com.aicredits.shared.Credits;
+import com.aicredits.shared.DatabaseAway;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -81,37 +78,31 @@ class Alerts {
         }
     }
 
-    private record Cached(Settings.Alerts alerts, Instant until) {
-    }
-
     private record Subject(TenantId tenant, UserId user) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Alerts.class);
 
     private final AlertStore store;
-    private final TenantSettings settings;
+    private final AlertThresholds thresholds;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    private final Duration cacheFor;
-    private final Map<TenantId, Cached> thresholds = new ConcurrentHashMap<>();
     private final Set<TenantId> tenantsToCheck = ConcurrentHashMap.newKeySet();
     private final Set<Subject> usersToCheck = ConcurrentHashMap.newKeySet();
 
-    Alerts(AlertStore store, TenantSettings settings, TransactionTemplate transactions, ApplicationEventPublisher events,
-            Clock clock, @Value("${aicredits.alerts.settings-cache:5s}") Duration cacheFor) {
+    Alerts(AlertStore store, AlertThresholds thresholds, TransactionTemplate transactions, ApplicationEventPublisher events,
+            Clock clock) {
         this.store = store;
-        this.settings = settings;
+        this.thresholds = thresholds;
         this.transactions = transactions;
         this.events = events;
         this.clock = clock;
-        this.cacheFor = cacheFor;
     }
 
     /** After a consumption statement on one account: fires or re-arms what its before and after figures cross. */
     void consumed(TenantId tenant, UserId user, Figures before, Figures after) {
-        var alerts = alerts(tenant);
+        var alerts = thresholds.of(tenant);
         if (alerts.tenantAvailableBelowPercent() != null && after.remaining() < before.remaining()) {
             tenantsToCheck.add(tenant);
         }
@@ -142,7 +133,7 @@ class Alerts {
      * the accounts' rows, so the figures compared are the ones it commits.
      */
     void rearmRaised(TenantId tenant, Set<UserId> users) {
-        var alerts = alerts(tenant);
+        var alerts = thresholds.of(tenant);
         store.rearmUsers(tenant, users, alerts.userLowPercent(), alerts.userExhausted());
     }
 
@@ -177,28 +168,55 @@ class Alerts {
         // Checked against the thresholds as saved now, read once per tenant and run (and kept for the charges that
         // follow): a threshold changed a moment before an admin's change (on any instance) made this check miss the
         // crossing until the sweep, minutes later, or for ever when a purchase lifted the figure back meanwhile.
-        var tenants = new java.util.HashSet<TenantId>(tenantsToCheck);
+        var tenants = new HashSet<TenantId>(tenantsToCheck);
         usersToCheck.forEach(subject -> tenants.add(subject.tenant()));
-        tenants.forEach(this::readThresholds);
+        if (!made(() -> tenants.forEach(thresholds::readNow))) {
+            return;
+        }
         for (var subject : usersToCheck) {
             usersToCheck.remove(subject);
-            guarded(() -> checkUser(subject.tenant(), subject.user()));
+            if (!made(() -> checkUser(subject.tenant(), subject.user()))) {
+                usersToCheck.add(subject);
+                return;
+            }
         }
         for (var tenant : tenantsToCheck) {
             tenantsToCheck.remove(tenant);
-            guarded(() -> checkPool(tenant, Check.FIRE_OR_REARM));
+            if (!made(() -> checkPool(tenant, Check.FIRE_OR_REARM))) {
+                tenantsToCheck.add(tenant);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs a queued check; false when the database is away, and the run stops there with the check queued again:
+     * run on, it waited for a connection (2 s) once per queued check and dropped each. Any other failure is logged and
+     * the check dropped, as {@link #guarded}.
+     */
+    private static boolean made(Runnable check) {
+        try {
+            check.run();
+            return true;
+        } catch (RuntimeException e) {
+            if (DatabaseAway.explains(e)) {
+                log.warn("Alert checks wait for the database: {}", e.getMessage());
+                return false;
+            }
+            log.warn("Could not record an alert: {}", e.toString());
+            return true;
         }
     }
 
     /** A user found in an alert's state with no alert recorded ({@link AlertSweep}): checked with fresh thresholds. */
     void recheckUser(TenantId tenant, UserId user) {
-        forget(tenant); // the state in the database decides, so the thresholds too are read fresh
+        thresholds.forget(tenant); // the state in the database decides, so the thresholds too are read fresh
         guarded(() -> checkUser(tenant, user));
     }
 
     /** The same for a pool. */
     void recheckPool(TenantId tenant) {
-        forget(tenant);
+        thresholds.forget(tenant);
         guarded(() -> checkPool(tenant, Check.FIRE_OR_REARM));
     }
 
@@ -208,7 +226,7 @@ class Alerts {
             return;
         }
         var f = figures.get();
-        var alerts = alerts(tenant);
+        var alerts = thresholds.of(tenant);
         if (alerts.userLowPercent() != null) {
             long threshold = lowThreshold(f.assigned(), alerts.userLowPercent());
             state(tenant, user, user.value(), Kind.USER_LOW, f.active() && f.assigned() > 0 && f.remaining() <= threshold,
@@ -227,7 +245,7 @@ class Alerts {
             return;
         }
         var p = figures.get();
-        var alerts = alerts(tenant);
+        var alerts = thresholds.of(tenant);
         if (alerts.poolUnassignedBelow() != null) {
             long threshold = alerts.poolUnassignedBelow().thousandths();
             state(tenant, null, tenant.value(), Kind.POOL_UNASSIGNED, p.purchased() > 0 && p.unassigned() < threshold,
@@ -286,27 +304,5 @@ class Alerts {
     /** percent of assigned, in thousandths, without overflow for any assigned a pool can hold. */
     static long lowThreshold(long assigned, int percent) {
         return assigned / 100 * percent + assigned % 100 * percent / 100;
-    }
-
-    /** The tenant's thresholds, read at most every {@code aicredits.alerts.settings-cache} (5 s) per tenant. */
-    Settings.Alerts alerts(TenantId tenant) {
-        Instant now = clock.instant();
-        var cached = thresholds.get(tenant);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.alerts();
-        }
-        return readThresholds(tenant);
-    }
-
-    /** The tenant's thresholds as saved now, cached for the next {@code aicredits.alerts.settings-cache}. */
-    private Settings.Alerts readThresholds(TenantId tenant) {
-        var alerts = settings.settings(tenant).map(Settings::alerts).orElse(Settings.Alerts.DEFAULTS);
-        thresholds.put(tenant, new Cached(alerts, clock.instant().plus(cacheFor)));
-        return alerts;
-    }
-
-    /** Forgets the cached thresholds (tests that change settings; the settings screen after a save). */
-    void forget(TenantId tenant) {
-        thresholds.remove(tenant);
     }
 }

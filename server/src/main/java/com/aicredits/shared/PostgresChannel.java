@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.postgresql.core.BaseConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +66,13 @@ public final class PostgresChannel {
         listening = true;
         Thread.ofPlatform().daemon().name("listen-" + name).start(() -> {
             boolean reconnect = false;
+            boolean connected = false;
             while (listening) {
                 try (Connection connection = connect(); var statement = connection.createStatement()) {
                     statement.execute("listen " + name);
+                    connected = true;
                     if (reconnect) {
-                        log.info("Listening to the database's {} channel again", name);
+                        log.info("Listening to the database's {} channel again, on {}", name, server(connection));
                         onReconnect.run();
                     }
                     var notifications = connection.unwrap(PGConnection.class);
@@ -83,9 +86,11 @@ public final class PostgresChannel {
                     }
                 } catch (SQLException | RuntimeException e) {
                     if (listening) {
-                        if (!reconnect) {
+                        // Said once per outage (the first, or the loss of a connection that listened), not each second.
+                        if (connected || !reconnect) {
                             log.warn("The {} channel lost the database ({}); reconnecting every second", name, e.getMessage());
                         }
+                        connected = false;
                         reconnect = true;
                         pause();
                     }
@@ -126,6 +131,15 @@ public final class PostgresChannel {
         properties.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
         properties.setProperty("ApplicationName", name.replace('_', '-'));
         return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+    }
+
+    /** Which server of a multi-host URL the connection found, for the log. */
+    private static String server(Connection connection) {
+        try {
+            return connection.unwrap(BaseConnection.class).getQueryExecutor().getHostSpec().toString();
+        } catch (SQLException e) {
+            return "the database";
+        }
     }
 
     private static void pause() {

@@ -34,6 +34,7 @@ class AlertsTest {
     @Autowired Directory directory;
     @Autowired Notifications notifications;
     @Autowired Alerts alerts;
+    @Autowired AlertThresholds thresholds;
     @Autowired AlertSweep sweep;
     @Autowired TenantSettings settings;
     @Autowired JdbcClient jdbc;
@@ -178,7 +179,7 @@ class AlertsTest {
         assertThat(settings.change(t.tenant, new SettingsChange(null, null, null,
                 new SettingsChange.AlertsChange(null, null, Optional.of(LedgerFixture.credits("50")), null), null)))
                 .isInstanceOf(Outcome.Done.class);
-        alerts.forget(t.tenant);
+        thresholds.forget(t.tenant);
         t.purchased("100");
         alerts.check();
         t.assigned(planner, "60");              // unassigned 40 < 50
@@ -206,7 +207,7 @@ class AlertsTest {
         t.purchased("200");
         t.assigned(planner, "150");             // unassigned 50
         alerts.check();
-        assertThat(alerts.alerts(t.tenant).poolUnassignedBelow()).as("cached: no threshold").isNull();
+        assertThat(thresholds.of(t.tenant).poolUnassignedBelow()).as("cached: no threshold").isNull();
         assertThat(settings.change(t.tenant, new SettingsChange(null, null, null,
                 new SettingsChange.AlertsChange(null, null, Optional.of(LedgerFixture.credits("30")), null), null)))
                 .isInstanceOf(Outcome.Done.class);

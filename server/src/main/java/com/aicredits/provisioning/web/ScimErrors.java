@@ -1,5 +1,6 @@
 package com.aicredits.provisioning.web;
 
+import com.aicredits.shared.DatabaseAway;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -7,15 +8,10 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
@@ -60,11 +56,7 @@ class ScimErrors implements HandlerExceptionResolver, Ordered {
                     "invalidValue", "the query parameters cannot be read (percent-encoded bytes must be UTF-8)");
             case org.springframework.security.web.firewall.RequestRejectedException rejected -> ScimResponses.error(400,
                     null, "the request is malformed: " + rejected.getMessage());
-            case CannotGetJdbcConnectionException c -> unavailable();
-            case CannotCreateTransactionException c -> unavailable();
-            case DataAccessResourceFailureException c -> unavailable();
-            case TransientDataAccessResourceException c -> unavailable();
-            case QueryTimeoutException c -> unavailable();
+            case Exception away when DatabaseAway.explains(away) -> unavailable();
             default -> {
                 log.error("SCIM request {} {} failed", request.getMethod(), uri, e);
                 yield ScimResponses.error(500, null, "internal error");
