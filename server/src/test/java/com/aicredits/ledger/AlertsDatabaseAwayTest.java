@@ -62,8 +62,9 @@ class AlertsDatabaseAwayTest {
     }
 
     /**
-     * The service's database out of its reach: new connections refused and the open ones ended, so the pool waits
-     * its connection timeout and fails, as when PostgreSQL is down; as it was when closed.
+     * The service's database out of its reach: no new connection to it, and the pool's idle ones closed (those in use
+     * when it was taken are closed as they come back), so the pool waits its connection timeout and fails, as when
+     * PostgreSQL is down. Ending the connections in PostgreSQL instead left broken ones in the pool for the tests after.
      */
     private record Unreachable(Connection admin, String database) implements AutoCloseable {
 
@@ -78,11 +79,7 @@ class AlertsDatabaseAwayTest {
             try (var statement = admin.createStatement()) {
                 var away = new Unreachable(admin, statement.enquoteIdentifier(database, true));
                 statement.execute("alter database " + away.database + " allow_connections false");
-                try (var ended = admin.prepareStatement(
-                        "select pg_terminate_backend(pid) from pg_stat_activity where datname = ?")) {
-                    ended.setString(1, database);
-                    ended.execute();
-                }
+                dataSource.getHikariPoolMXBean().softEvictConnections();
                 return away;
             }
         }
