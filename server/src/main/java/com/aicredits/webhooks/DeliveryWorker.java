@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -65,7 +65,8 @@ class DeliveryWorker implements SmartLifecycle {
     private final boolean enabled;
     private final OutboxLoop loop;
     private final Semaphore slots = new Semaphore(IN_FLIGHT_MAX);
-    private final Map<UUID, AtomicInteger> tenantsInFlight = new ConcurrentHashMap<>();
+    /** Attempts running per tenant; a tenant with none is not kept. */
+    private final Map<UUID, Integer> tenantsInFlight = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     DeliveryWorker(OutboxStore outbox, EndpointStore endpoints, Sender sender, SecretBox secrets,
@@ -113,7 +114,7 @@ class DeliveryWorker implements SmartLifecycle {
         List<OutboxStore.Claimed> claimed;
         try {
             claimed = transactions.execute(tx -> outbox.claim(now, now.plus(LEASE), token, free,
-                    tenant -> IN_FLIGHT_PER_TENANT - inFlight(tenant).get()));
+                    tenant -> IN_FLIGHT_PER_TENANT - tenantsInFlight.getOrDefault(tenant, 0)));
         } catch (RuntimeException e) {
             slots.release(free);
             throw e;
@@ -123,13 +124,13 @@ class DeliveryWorker implements SmartLifecycle {
         var started = new ArrayList<Future<?>>(taken);
         for (int i = 0; i < taken; i++) {
             var delivery = claimed.get(i);
-            var tenantInFlight = inFlight(delivery.tenant().value());
-            tenantInFlight.incrementAndGet();
+            UUID tenant = delivery.tenant().value();
+            tenantsInFlight.merge(tenant, 1, Integer::sum);
             started.add(threads.submit(() -> {
                 try {
                     attempt(delivery, token);
                 } finally {
-                    tenantInFlight.decrementAndGet();
+                    tenantsInFlight.computeIfPresent(tenant, (t, running) -> running == 1 ? null : running - 1);
                     slots.release();
                     loop.wake();
                 }
@@ -138,8 +139,9 @@ class DeliveryWorker implements SmartLifecycle {
         return started;
     }
 
-    private AtomicInteger inFlight(UUID tenant) {
-        return tenantsInFlight.computeIfAbsent(tenant, t -> new AtomicInteger());
+    /** The tenants with an attempt running now (for tests). */
+    Set<UUID> tenantsInFlight() {
+        return Set.copyOf(tenantsInFlight.keySet());
     }
 
     /** {@link #dispatchDue}, waiting for the attempts it started: tests run several workers against one database. */

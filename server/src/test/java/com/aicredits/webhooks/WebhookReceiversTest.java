@@ -55,6 +55,11 @@ class WebhookReceiversTest extends WebhookDeliveryContext {
             drain(worker, Duration.ofMillis(500), Duration.ofSeconds(20));
             assertThat(webhooks.deliveries(slow, slowEndpoint.endpoint().id()).orElseThrow())
                     .allSatisfy(d -> assertThat(d.status()).isEqualTo(Delivery.Status.DELIVERED));
+            for (var attempt : started) {
+                attempt.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(worker.tenantsInFlight()).as("no count kept for a tenant with nothing in flight")
+                    .doesNotContain(slow.value(), other.value());
         }
     }
 
