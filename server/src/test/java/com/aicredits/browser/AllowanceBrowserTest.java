@@ -138,6 +138,7 @@ class AllowanceBrowserTest extends AdminBrowserTest {
         row(page, "Grace Planner").locator("[data-allowance]").click();
         assertThat(dialog(page)).containsText("12 missing: the pool was short");
         assertThat(dialog(page).locator("[data-short-grant]")).isVisible();
+        Axe.check(page, "allowance dialog with a short grant");
         dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Grant the missing credits now")).click();
         assertThat(page.locator("#toasts")).containsText("Nothing could be granted");
 
