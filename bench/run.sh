@@ -124,6 +124,13 @@ cleanup() {
   if [[ -n "$RECEIVER_PID" ]] && kill -0 "$RECEIVER_PID" 2>/dev/null; then kill "$RECEIVER_PID"; wait "$RECEIVER_PID" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
+# A step that fails stops the run (set -e); say which, and what the service last logged, so a failure in CI, where
+# only this output is kept, can be read.
+failed_step() {
+  echo "bench/run.sh stopped: line $1 exited $2: $3" >&2
+  if [[ -f "$OUT/server.log" ]]; then echo "-- the service's last lines ($OUT/server.log):" >&2; tail -25 "$OUT/server.log" >&2; fi
+}
+trap 'failed_step "$LINENO" "$?" "$BASH_COMMAND"' ERR
 
 echo "== start the service ($DB_LINE, data in $OUT/data, HTTP on $HTTP_PORT)"
 T0=$(date +%s.%N)

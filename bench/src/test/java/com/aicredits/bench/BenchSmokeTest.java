@@ -53,8 +53,10 @@ class BenchSmokeTest {
         if (!finished) p.destroy();
         String output = Files.readString(log);
         System.out.println(output);
-        assertThat(finished).as("finished within 180 s").isTrue();
-        assertThat(p.exitValue()).as("exit status").isZero();
+        // CI shows a failing assertion's message, not the test's output: the run's last lines say what went wrong.
+        String last = lastLines(output, 40);
+        assertThat(finished).as("finished within 180 s; the run's last lines:%n%s", last).isTrue();
+        assertThat(p.exitValue()).as("exit status; the run's last lines:%n%s", last).isZero();
 
         String results = Files.readString(root.resolve("bench/target/results.md"));
         assertThat(results).contains("| charge | 8 |", "| authorize+settle pair | 8 |", "| balance | 8 |",
@@ -65,6 +67,11 @@ class BenchSmokeTest {
     void user_ids_are_the_seeders_md5_uuids() {
         // select md5('t:1')::uuid in PostgreSQL
         assertThat(Bench.userId("t", 1)).isEqualTo(UUID.fromString("a932ec2c-a955-911f-3f90-da5bb3afda46"));
+    }
+
+    static String lastLines(String text, int n) {
+        var lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
     static boolean onPath(String command) {
