@@ -43,24 +43,48 @@ class BenchSmokeTest {
                     "the server jar is built by the reactor before this module (run from the root: ./mvnw verify)");
         }
 
-        Path log = Files.createTempFile("bench-smoke", ".log");
-        var process = new ProcessBuilder(script.toString(), "--smoke", "--no-build")
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        process.environment().put("BENCH_HTTP_PORT", Integer.toString(freePort()));
-        process.environment().put("BENCH_PG_PORT", Integer.toString(freePort()));
-        Process p = process.start();
-        boolean finished = p.waitFor(180, TimeUnit.SECONDS);
-        if (!finished) p.destroy();
-        String output = Files.readString(log);
-        System.out.println(output);
+        Run run = Run.of(script, root);
+        for (int again = 0; again < 2 && run.lostAPort(); again++) {
+            System.out.println("A port chosen for the run was taken before the service bound it: once more, on new ports");
+            run = Run.of(script, root);
+        }
         // CI shows a failing assertion's message, not the test's output: the run's last lines say what went wrong.
-        String last = lastLines(output, 40);
-        assertThat(finished).as("finished within 180 s; the run's last lines:%n%s", last).isTrue();
-        assertThat(p.exitValue()).as("exit status; the run's last lines:%n%s", last).isZero();
+        String last = lastLines(run.output(), 40);
+        assertThat(run.finished()).as("finished within 180 s; the run's last lines:%n%s", last).isTrue();
+        assertThat(run.exitStatus()).as("exit status; the run's last lines:%n%s", last).isZero();
 
         String results = Files.readString(root.resolve("bench/target/results.md"));
         assertThat(results).contains("| charge | 8 |", "| authorize+settle pair | 8 |", "| balance | 8 |",
                 "admin-page", "| health | 8 |", "0 drifts", "→ match", "errors: 0", "- webhooks: off");
+    }
+
+    /**
+     * One smoke run on two ports free when chosen. Another process may bind one of them before the service does (the
+     * service binds its HTTP port some 20 s after it starts): {@link #lostAPort} tells that run apart from a failure of
+     * the benchmark or the service, and only that one is run again.
+     */
+    record Run(boolean finished, int exitStatus, String output, String serviceLog) {
+
+        static Run of(Path script, Path root) throws Exception {
+            Path log = Files.createTempFile("bench-smoke", ".log");
+            var process = new ProcessBuilder(script.toString(), "--smoke", "--no-build")
+                    .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            process.environment().put("BENCH_HTTP_PORT", Integer.toString(freePort()));
+            process.environment().put("BENCH_PG_PORT", Integer.toString(freePort()));
+            Process p = process.start();
+            boolean finished = p.waitFor(180, TimeUnit.SECONDS);
+            if (!finished) p.destroy();
+            String output = Files.readString(log);
+            System.out.println(output);
+            Path serviceLog = root.resolve("bench/target/run-smoke/server.log");
+            return new Run(finished, finished ? p.exitValue() : -1, output,
+                    Files.exists(serviceLog) ? Files.readString(serviceLog) : "");
+        }
+
+        /** Spring Boot's "Port N was already in use", PostgreSQL's "could not bind …: Address already in use". */
+        boolean lostAPort() {
+            return finished && exitStatus != 0 && serviceLog.contains("already in use");
+        }
     }
 
     @Test

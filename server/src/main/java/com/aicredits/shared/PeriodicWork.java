@@ -15,6 +15,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * ledger (16 s after the benchmark) held live updates, hold releases and alert checks for as long, and while the
  * database failed over, alert checks waiting 2 s for a connection per queued user kept every open page from hearing
  * a change for more than 15 s (FailoverTest, in CI).
+ *
+ * <p>Being an {@code Executor}, this bean would make Boot drop its application executor; application.yml forces it
+ * ({@code spring.task.execution.mode}), so asynchronous work does not take these threads.
  */
 @Configuration(proxyBeanMethods = false)
 class PeriodicWork {

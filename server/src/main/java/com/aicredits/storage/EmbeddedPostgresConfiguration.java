@@ -3,6 +3,9 @@ package com.aicredits.storage;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +48,7 @@ class EmbeddedPostgresConfiguration {
                 .setServerConfig("shared_buffers", "256MB")
                 .setServerConfig("unix_socket_directories", "");
         if (port > 0) {
+            refuseATakenPort(port);
             builder.setPort(port);
         }
         if (ephemeral) {
@@ -75,6 +79,20 @@ class EmbeddedPostgresConfiguration {
         dataSource.setUsername("postgres");
         dataSource.setPoolName("aicredits");
         return dataSource;
+    }
+
+    /**
+     * PostgreSQL's own complaint about a port in use goes to its output, which is not logged; the embedded library
+     * then waits 10 s and says only that it gave up waiting. Said at once and plainly instead.
+     */
+    static void refuseATakenPort(int port) {
+        try (var probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as PostgreSQL binds: a port left in TIME_WAIT is free to it
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + port + " (aicredits.embedded-postgres.port) is already in use: "
+                    + "give the embedded PostgreSQL a free port, or 0 to let it choose one", e);
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.config.ScheduledTaskHolder;
@@ -33,12 +34,20 @@ class PeriodicWorkTest {
     @Autowired ScheduledTaskHolder scheduled;
     @Autowired LiveUpdates live;
     @Autowired DataSource dataSource;
+    @Autowired ApplicationContext context;
 
     @Test
     void there_is_a_thread_for_every_periodic_task() {
         assertThat(scheduler).isInstanceOf(ThreadPoolTaskScheduler.class);
         assertThat(scheduled.getScheduledTasks()).as("the service's periodic tasks").isNotEmpty()
                 .hasSizeLessThan(PeriodicWork.THREADS);
+    }
+
+    @Test
+    void asynchronous_work_keeps_its_own_executor() {
+        assertThat(context.containsBean("applicationTaskExecutor")).as("Boot's executor for asynchronous work").isTrue();
+        assertThat(context.getBean("applicationTaskExecutor")).isNotSameAs(scheduler)
+                .isNotInstanceOf(ThreadPoolTaskScheduler.class);
     }
 
     @Test

@@ -1,10 +1,14 @@
 package com.aicredits.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aicredits.AiCreditsApplication;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -42,6 +46,18 @@ class EmbeddedPostgresTest {
             assertThat(second.getBean(JdbcClient.class).sql("select version()").query(String.class).single())
                     .startsWith("PostgreSQL 18");
         }
+    }
+
+    @Test
+    void a_port_in_use_is_refused_at_once_and_named() throws Exception {
+        int port;
+        try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = taken.getLocalPort();
+            assertThatThrownBy(() -> EmbeddedPostgresConfiguration.refuseATakenPort(port))
+                    .hasMessageContaining("Port " + port + " (aicredits.embedded-postgres.port) is already in use");
+        }
+        assertThatCode(() -> EmbeddedPostgresConfiguration.refuseATakenPort(port)).as("the port once free")
+                .doesNotThrowAnyException();
     }
 
     @Test
