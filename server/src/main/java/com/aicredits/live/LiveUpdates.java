@@ -170,8 +170,21 @@ public class LiveUpdates implements SmartLifecycle {
             try {
                 emitter.send(event);
             } catch (IOException | IllegalStateException e) {
-                emitter.completeWithError(e);
+                end(emitter, e);
             }
+        }
+    }
+
+    /**
+     * The page has gone (closed, or its connection dropped). Its request may already have been ended by the
+     * container with that error, and then ending it again is refused (Tomcat: "after an error had occurred"); it threw
+     * out of the loop and the pages after it in the loop were not told.
+     */
+    private static void end(SseEmitter emitter, Exception why) {
+        try {
+            emitter.completeWithError(why);
+        } catch (IllegalStateException alreadyEnded) {
+            log.debug("A page's stream had already ended: {}", alreadyEnded.getMessage());
         }
     }
 }

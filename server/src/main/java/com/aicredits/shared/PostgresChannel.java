@@ -111,10 +111,16 @@ public final class PostgresChannel {
         listening = false;
     }
 
-    private static void deliver(PGNotification[] received, Consumer<String> onMessage) {
+    private void deliver(PGNotification[] received, Consumer<String> onMessage) {
         if (received != null) {
             for (var notification : received) {
-                onMessage.accept(notification.getParameter());
+                try {
+                    onMessage.accept(notification.getParameter());
+                } catch (RuntimeException e) {
+                    // The receiver's failure, not the connection's: taken for one, it dropped the rest of the
+                    // messages and sent every page a refresh of everything after a reconnect.
+                    log.warn("The {} channel's receiver failed on a message", name, e);
+                }
             }
         }
     }
