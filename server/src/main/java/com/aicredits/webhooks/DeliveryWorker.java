@@ -67,7 +67,8 @@ class DeliveryWorker implements SmartLifecycle {
     private final Semaphore slots = new Semaphore(IN_FLIGHT_MAX);
     /** Attempts running per tenant; a tenant with none is not kept. */
     private final Map<UUID, Integer> tenantsInFlight = new ConcurrentHashMap<>();
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /** Renewed by a start after a stop: Spring stops and starts a context's workers again (its tests' context pausing). */
+    private volatile ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     DeliveryWorker(OutboxStore outbox, EndpointStore endpoints, Sender sender, SecretBox secrets,
             TransactionTemplate transactions, ApplicationEventPublisher events, Clock clock,
@@ -214,6 +215,10 @@ class DeliveryWorker implements SmartLifecycle {
     @Override
     public void start() {
         if (enabled) {
+            if (threads.isShutdown()) {
+                // Stopped before: its attempts' threads were shut down, and every claim since was refused a thread.
+                threads = Executors.newVirtualThreadPerTaskExecutor();
+            }
             loop.start();
         }
     }

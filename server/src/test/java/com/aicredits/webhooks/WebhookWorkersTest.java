@@ -81,6 +81,16 @@ class WebhookWorkersTest extends WebhookDeliveryContext {
 
     @Test
     void a_commit_wakes_the_running_worker_at_once() throws Exception {
+        aRunningWorkerDeliversAtOnce(false);
+    }
+
+    /** Spring stops and starts a context's lifecycle beans again (its test contexts are paused while unused). */
+    @Test
+    void a_worker_stopped_and_started_again_still_delivers() throws Exception {
+        aRunningWorkerDeliversAtOnce(true);
+    }
+
+    private void aRunningWorkerDeliversAtOnce(boolean restarted) throws Exception {
         try (var receiver = new Receiver(n -> 200)) {
             var tenant = tenant();
             webhooks.register(tenant, receiver.url(), List.of("purchase.recorded"), null, null).orElseThrow();
@@ -89,6 +99,10 @@ class WebhookWorkersTest extends WebhookDeliveryContext {
                     Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofHours(24), Duration.ofHours(24),
                     Duration.ofMinutes(1), true);
             running.start();
+            if (restarted) {
+                running.stop();
+                running.start();
+            }
             try {
                 Thread.sleep(300); // the worker's first look found nothing and waits
                 long start = System.nanoTime();
