@@ -47,10 +47,6 @@ class EmbeddedPostgresConfiguration {
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("shared_buffers", "256MB")
                 .setServerConfig("unix_socket_directories", "");
-        if (port > 0) {
-            refuseATakenPort(port);
-            builder.setPort(port);
-        }
         if (ephemeral) {
             // A fresh cluster in the temp directory, deleted on close: tests never see old data.
             builder.setCleanDataDirectory(true);
@@ -61,6 +57,11 @@ class EmbeddedPostgresConfiguration {
             builder.setDataDirectory(pgData).setCleanDataDirectory(false)
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on");
+        }
+        if (port > 0) {
+            // Checked once an orphan left on our data directory, perhaps on this very port, has been stopped.
+            refuseATakenPort(port);
+            builder.setPort(port);
         }
         EmbeddedPostgres postgres = builder.start();
         createDatabaseIfMissing(postgres);

@@ -11,6 +11,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,11 +27,12 @@ class EmbeddedPostgresTest {
 
     @TempDir Path dataDir;
 
-    private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(AiCreditsApplication.class)
-                .web(WebApplicationType.NONE)
-                .run("--aicredits.data-dir=" + dataDir, "--aicredits.ledger.sweeper.enabled=false",
-                        "--logging.level.root=WARN");
+    private ConfigurableApplicationContext start(String... more) {
+        var args = new ArrayList<>(List.of("--aicredits.data-dir=" + dataDir,
+                "--aicredits.ledger.sweeper.enabled=false", "--logging.level.root=WARN"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(AiCreditsApplication.class).web(WebApplicationType.NONE)
+                .run(args.toArray(String[]::new));
     }
 
     @Test
@@ -62,10 +66,15 @@ class EmbeddedPostgresTest {
 
     @Test
     void a_service_killed_without_shutdown_leaves_its_postgres_running_and_the_next_start_stops_it() throws Exception {
-        // The service in its own JVM, on this data directory, killed as the OOM killer or kill -9 would.
+        // The service in its own JVM, on this data directory, killed as the OOM killer or kill -9 would. On a fixed
+        // port, which its orphan still holds when the next start looks at it.
+        String port;
+        try (var free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = "--aicredits.embedded-postgres.port=" + free.getLocalPort();
+        }
         Process service = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                 "-cp", System.getProperty("java.class.path"), AiCreditsApplication.class.getName(),
-                "--aicredits.data-dir=" + dataDir, "--server.port=0", "--aicredits.ledger.sweeper.enabled=false")
+                "--aicredits.data-dir=" + dataDir, "--server.port=0", "--aicredits.ledger.sweeper.enabled=false", port)
                 .redirectErrorStream(true).start();
         long orphan = -1;
         try {
@@ -80,11 +89,11 @@ class EmbeddedPostgresTest {
             }
             assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).as("its PostgreSQL outlived it").contains(true);
 
-            try (var restarted = start()) {
+            try (var restarted = start(port)) {
                 assertThat(restarted.getBean(JdbcClient.class).sql("select count(*) from flyway_schema_history")
                         .query(Long.class).single()).isPositive();
             }
-            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
         } finally {
             service.destroyForcibly();
             if (orphan > 0) {
