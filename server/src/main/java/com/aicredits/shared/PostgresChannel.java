@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -35,7 +37,12 @@ public final class PostgresChannel {
 
     private final HikariDataSource dataSource;
     private final String name;
-    private volatile boolean listening;
+    /**
+     * The listening thread's own token, cleared by {@link #close}: a thread listens while the token is its own. A
+     * plain flag let the thread of a channel closed and at once listened to again (Spring stops and starts a context's
+     * beans) see it set again and go on beside the new one, every message then delivered twice.
+     */
+    private final AtomicReference<Object> listener = new AtomicReference<>();
     /** System.nanoTime() at which the last round trip that came back started; every notice before it was heard. */
     private volatile long caughtUpAt = System.nanoTime() - Duration.ofDays(1).toNanos();
 
@@ -63,11 +70,13 @@ public final class PostgresChannel {
 
     /** Starts listening; {@code onMessage} runs on the listening thread, {@code onReconnect} after an outage. */
     public void listen(Consumer<String> onMessage, Runnable onReconnect) {
-        listening = true;
+        var mine = new Object();
+        listener.set(mine);
+        BooleanSupplier listening = () -> listener.get() == mine;
         Thread.ofPlatform().daemon().name("listen-" + name).start(() -> {
             boolean reconnect = false;
             boolean connected = false;
-            while (listening) {
+            while (listening.getAsBoolean()) {
                 try (Connection connection = connect(); var statement = connection.createStatement()) {
                     statement.execute("listen " + name);
                     connected = true;
@@ -76,7 +85,7 @@ public final class PostgresChannel {
                         onReconnect.run();
                     }
                     var notifications = connection.unwrap(PGConnection.class);
-                    while (listening) {
+                    while (listening.getAsBoolean()) {
                         deliver(notifications.getNotifications(POLL_MILLIS), onMessage);
                         long sent = System.nanoTime();
                         statement.execute("select 1");
@@ -85,7 +94,7 @@ public final class PostgresChannel {
                         caughtUpAt = sent;
                     }
                 } catch (SQLException | RuntimeException e) {
-                    if (listening) {
+                    if (listening.getAsBoolean()) {
                         // Said once per outage (the first, or the loss of a connection that listened), not each second.
                         if (connected || !reconnect) {
                             log.warn("The {} channel lost the database ({}); reconnecting every second", name, e.getMessage());
@@ -108,7 +117,7 @@ public final class PostgresChannel {
     }
 
     public void close() {
-        listening = false;
+        listener.set(null);
     }
 
     private void deliver(PGNotification[] received, Consumer<String> onMessage) {

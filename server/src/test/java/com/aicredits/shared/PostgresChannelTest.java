@@ -49,6 +49,29 @@ class PostgresChannelTest {
         }
     }
 
+    /** Spring stops and starts a context's beans again (its test contexts are paused while unused). */
+    @Test
+    void a_channel_closed_and_at_once_listened_to_again_delivers_each_message_once() throws Exception {
+        var channel = new PostgresChannel(dataSource, "aicredits_channel_again");
+        var heard = new CopyOnWriteArrayList<String>();
+        channel.listen(heard::add, () -> { });
+        try {
+            await(channel);
+            channel.close();
+            channel.listen(heard::add, () -> { });
+            Thread.sleep(500); // the closed listener has stopped by now, or goes on beside the new one
+            // Published until heard (the new listener connects meanwhile), then a second for any copy to arrive.
+            for (int n = 0; heard.isEmpty() && n < 100; n++) {
+                channel.publish(List.of("message-" + n));
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000);
+            assertThat(heard).as("messages heard").isNotEmpty().doesNotHaveDuplicates();
+        } finally {
+            channel.close();
+        }
+    }
+
     /** Listening has begun once a round trip on the listening connection has come back. */
     private static void await(PostgresChannel channel) throws InterruptedException {
         for (int i = 0; i < 100 && !channel.caughtUpWithin(Duration.ofSeconds(1)); i++) {
