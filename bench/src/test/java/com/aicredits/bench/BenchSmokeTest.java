@@ -81,7 +81,10 @@ class BenchSmokeTest {
                     Files.exists(serviceLog) ? Files.readString(serviceLog) : "");
         }
 
-        /** Spring Boot's "Port N was already in use", PostgreSQL's "could not bind …: Address already in use". */
+        /**
+         * Spring Boot's "Port N was already in use", or the service's own "Port N (aicredits.embedded-postgres.port) is
+         * already in use" (PostgreSQL's own message is not in the service's log).
+         */
         boolean lostAPort() {
             return finished && exitStatus != 0 && serviceLog.contains("already in use");
         }
