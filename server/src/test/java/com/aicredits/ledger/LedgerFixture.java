@@ -10,6 +10,8 @@ import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A fresh tenant per test and short ways to drive it; every call asserts the step it needs succeeded. */
 final class LedgerFixture {
@@ -81,5 +83,19 @@ final class LedgerFixture {
 
     void assertReconciles() {
         assertThat(ledger.reconcile(tenant).drifts()).isEmpty();
+    }
+
+    /**
+     * Folds until the roll-ups hold every entry of the tenant. One fold may leave some out: it folds only transactions
+     * older than every one still running, and a background job's (another test's, say) may be older and still running.
+     */
+    void foldEverything(JdbcClient jdbc) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        ledger.overTime().fold(); // at least once: a fold also rebuilds a changed zone's days and keeps today's runways
+        while (jdbc.sql("select exists (select 1 from ledger_entries where tenant_id = ? and tx > (select tx from usage_watermark))")
+                .param(tenant.value()).query(Boolean.class).single()) {
+            assertThat(System.nanoTime()).as("the tenant's entries folded within 30 s").isLessThan(deadline);
+            ledger.overTime().fold();
+        }
     }
 }

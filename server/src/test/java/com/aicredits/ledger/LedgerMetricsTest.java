@@ -130,7 +130,7 @@ class LedgerMetricsTest {
         t.assigned(eve, "10");
         // The usage folder keeps the tenant's runways (KeptRunways), here now rather than whenever its job runs: a fold
         // during the hand edit below would keep the edited balance, a drift of the kept runway that outlives the edit.
-        ledger.overTime().fold();
+        t.foldEverything(jdbc);
         awaitMetric("aicredits_reconciliation_drifts", Map.of(), v -> v == 0);
 
         // What only a bug (or a hand in the database) could do: a balance that no entry explains. The kept runway,

@@ -135,7 +135,7 @@ class RunwayTest {
      */
     @Test
     void kept_runways_answer_as_computed_ones_and_a_charge_since_the_fold_moves_its_user_at_once() {
-        ledger.overTime().fold();
+        t.foldEverything(jdbc);
         var today = ledger.overTime().today(t.tenant);
         assertThat(runwaysOn()).as("the tenant's runways are kept for today").contains(today);
         each_users_pace_and_runway();
@@ -149,7 +149,7 @@ class RunwayTest {
             assertThat(ledger.overTime().forecast(t.tenant, 100).users()).extracting(Forecast.UserForecast::name)
                     .containsExactly("Cy Young", "Dee Hock", "Ada Lovelace");
             assertThat(ledger.reconcile(t.tenant).drifts()).isEmpty();
-            ledger.overTime().fold();
+            t.foldEverything(jdbc);
         }
     }
 
@@ -159,7 +159,7 @@ class RunwayTest {
      */
     @Test
     void runways_kept_for_an_earlier_day_are_not_read_and_the_next_fold_recomputes_them() {
-        ledger.overTime().fold();
+        t.foldEverything(jdbc);
         var today = ledger.overTime().today(t.tenant);
         jdbc.sql("update user_runways set lasts_until = '2000-01-01' where tenant_id = ?").param(t.tenant.value()).update();
         jdbc.sql("update usage_zones set runways_on = runways_on - 1 where tenant_id = ?").param(t.tenant.value()).update();
@@ -167,7 +167,7 @@ class RunwayTest {
                 .as("yesterday's rows are not read").isEqualTo(today.plusDays(986));
         the_table_sorts_by_runway_and_filters_those_who_run_out_within_7_days();
 
-        ledger.overTime().fold();
+        t.foldEverything(jdbc);
         assertThat(runwaysOn()).contains(today);
         assertThat(jdbc.sql("select count(*) from user_runways where tenant_id = ? and lasts_until = '2000-01-01'")
                 .param(t.tenant.value()).query(Long.class).single()).as("every row recomputed").isZero();
@@ -177,7 +177,7 @@ class RunwayTest {
     /** A kept row that differs from the account and the roll-ups is a drift, like a roll-up's. */
     @Test
     void the_reconciliation_finds_a_kept_runway_that_drifted() {
-        ledger.overTime().fold();
+        t.foldEverything(jdbc);
         jdbc.sql("update user_runways set available = available + 1 where tenant_id = ? and user_id = ?")
                 .params(t.tenant.value(), bob.value()).update();
         assertThat(ledger.reconcile(t.tenant).drifts()).singleElement().asString()
