@@ -3,14 +3,17 @@ package com.aicredits.browser;
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Debian's Chromium driven by Playwright, one browser per test class; each test signs in on its own fresh
@@ -152,6 +155,20 @@ public final class Browser implements AutoCloseable {
         page.waitForLoadState(); // deferred scripts (htmx) have run
         if (page.locator("[sse-connect]").count() > 0) {
             waitUntilLive(page);
+        }
+    }
+
+    /**
+     * Clicks a button that asks first (a confirmation), and once more if nothing asked within 3 s: a live update that
+     * redraws the rows as the click lands leaves it on no button, and a person who saw nothing happen would click again.
+     */
+    public static void clickUntilAsked(Page page, Locator button, BooleanSupplier asked) {
+        button.click();
+        try {
+            page.waitForCondition(asked, new Page.WaitForConditionOptions().setTimeout(3_000));
+        } catch (TimeoutError lost) {
+            button.click();
+            page.waitForCondition(asked);
         }
     }
 

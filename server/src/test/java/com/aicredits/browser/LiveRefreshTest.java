@@ -48,7 +48,7 @@ class LiveRefreshTest extends AdminBrowserTest {
                     document.body.dispatchEvent(new CustomEvent('credits-changed'));
                 }""");
 
-        page.waitForCondition(() -> redraws.get() >= 2, new Page.WaitForConditionOptions().setTimeout(5_000));
+        page.waitForCondition(() -> redraws.get() >= 2);
         assertThat(redraws).hasValue(2);
     }
 

@@ -14,6 +14,7 @@ import com.aicredits.directory.Source;
 import com.aicredits.directory.UserChange;
 import com.aicredits.shared.TenantId;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +150,7 @@ class SingleSignOnBrowserTest extends AdminBrowserTest {
         page.navigate("/login/organisation/" + tenant.id);
         signInAtProvider(page, ken);
         assertThat(page.url()).contains("reason=deactivated");
-        assertThat(page.locator("[data-reason=deactivated]").isVisible()).isTrue();
+        PlaywrightAssertions.assertThat(page.locator("[data-reason=deactivated]")).isVisible();
         page.context().close();
     }
 
@@ -212,7 +213,7 @@ class SingleSignOnBrowserTest extends AdminBrowserTest {
         String secondName = directory.tenant(second.id).orElseThrow().name();
 
         Page page = emailFirst(shared);
-        assertThat(page.getByText("more than one organisation").isVisible()).isTrue();
+        PlaywrightAssertions.assertThat(page.getByText("more than one organisation")).isVisible();
         Browser.screenshot(page, "sso-organisation-picker");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(secondName)).click();
         page.getByLabel("Password").fill(AdminTenant.PASSWORD);
@@ -236,7 +237,7 @@ class SingleSignOnBrowserTest extends AdminBrowserTest {
             checkPage(page, "e-mail step, " + size);
             page.getByLabel("Email").fill(tenant.email("grace"));
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-            assertThat(page.locator("a[href^='/oauth2/authorization/']").isVisible()).isTrue();
+            PlaywrightAssertions.assertThat(page.locator("a[href^='/oauth2/authorization/']")).isVisible();
             checkPage(page, "password step beside single sign-on, " + size);
             page.navigate("/login");
             page.getByLabel("Email").fill(shared);
@@ -245,13 +246,14 @@ class SingleSignOnBrowserTest extends AdminBrowserTest {
             page.navigate("/login/sso-refused?reason=unknown_person");
             checkPage(page, "refused single sign-on, " + size);
             page.navigate("/login?deactivated");
-            assertThat(page.locator("[data-reason=deactivated]").isVisible()).isTrue();
+            PlaywrightAssertions.assertThat(page.locator("[data-reason=deactivated]")).isVisible();
             checkPage(page, "a deactivated account's right password, " + size);
             page.context().close();
         }
     }
 
     private static void checkPage(Page page, String where) {
+        page.waitForLoadState(); // a step's Continue submits a form: its click returns once the next page starts loading
         Axe.check(page, where);
         assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
                 .as(where + ": no sideways scrolling").isTrue();

@@ -12,7 +12,6 @@ import com.aicredits.shared.Outcome;
 import com.aicredits.shared.TenantId;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.AriaRole;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,15 +87,8 @@ class UsersTabTest {
             confirm.accept();
         });
         var deactivate = barbara.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Barbara Liskov"));
-        deactivate.click();
-        // The edit's live update redraws the list about now. A click that lands as the rows are replaced reaches no
-        // button (a person would see nothing happen and click again): then no confirmation was asked; click again.
-        // Once asked, the deactivation must go through.
-        try {
-            page.waitForCondition(() -> asked.get() > 0, new Page.WaitForConditionOptions().setTimeout(3_000));
-        } catch (TimeoutError lost) {
-            deactivate.click();
-        }
+        // The edit's live update redraws the list about now. Once asked, the deactivation must go through.
+        Browser.clickUntilAsked(page, deactivate, () -> asked.get() > 0);
         assertThat(barbara).containsText("Deactivated");
         assertThat(asked).hasValue(1);
         assertThat(page.locator("#toasts [data-toast]"))
@@ -143,8 +135,8 @@ class UsersTabTest {
             asked.add(confirm.message());
             confirm.dismiss();
         });
-        sam.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Sam Scim")).click();
-        page.waitForTimeout(300);
+        Browser.clickUntilAsked(page, sam.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate Sam Scim")),
+                () -> !asked.isEmpty());
         assertThat(asked).singleElement().asString().contains("unused AI credits go back to the unassigned pool")
                 .contains("held by a request still running stay until it finishes");
         assertThat(directory.userByEmail(tenant, "sam@" + domain).orElseThrow().active()).as("dismissed").isTrue();

@@ -246,8 +246,8 @@ class TwoInstancesTest {
             assertThat(remembered).as("the cache holds hashes, not keys").doesNotContain(issued.key().substring(37));
         }
 
-        long started = System.nanoTime();
         assertThat(tenant.platform.delete(tenant.base + "/api-keys/" + issued.id()).status()).isEqualTo(204);
+        long started = System.nanoTime(); // committed: the bound runs from here, not from a slow request's start
         assertThat(onFirst.get(balance).status()).as("refused at once on the revoking instance").isEqualTo(401);
         long refusedAfter = awaitRefused(onSecond, balance, started);
         System.out.printf("a key revoked through one instance was refused by the other after %d ms%n", refusedAfter);
@@ -273,8 +273,8 @@ class TwoInstancesTest {
 
         assertThat(database.sql("select count(pg_terminate_backend(pid)) from pg_stat_activity "
                 + "where application_name = 'aicredits-api-keys'").query(Long.class).single()).isEqualTo(2);
-        long started = System.nanoTime();
         assertThat(tenant.platform.delete(tenant.base + "/api-keys/" + issued.id()).status()).isEqualTo(204);
+        long started = System.nanoTime(); // committed: the bound runs from here, not from a slow request's start
         long refusedAfter = awaitRefused(onSecond, balance, started);
         System.out.printf("a key revoked while the listeners were cut off was refused after %d ms%n", refusedAfter);
         assertThat(refusedAfter).as("refused within the bound (1 s, plus a call), though its notice was lost").isLessThan(1500);

@@ -248,6 +248,7 @@ class AlertsTest {
         t.assigned(above, "10");
         t.charged(user, "10");
         t.charged(above, "1");
+        alerts.check(); // what the assignments queued, made now: run after the deletes below, it would raise the alerts
         // The crash: the charge committed, the claim and its notices did not.
         jdbc.sql("delete from alert_states where tenant_id = ? and subject = ?").params(t.tenant.value(), user.value()).update();
         jdbc.sql("delete from notifications where tenant_id = ?").params(t.tenant.value()).update();

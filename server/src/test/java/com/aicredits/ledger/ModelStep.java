@@ -35,6 +35,7 @@ sealed interface ModelStep {
                 // Past the settle deadline: expired requests give back their slot, late settles are refused.
                 w(1, () -> new Elapse(c.random.oneOf(1_425, 1_440, 1_441, 1_500), c.random.chance(1.0 / 2))),
                 w(2, () -> new EndAllocation(c.user(), c.key())),
+                w(1, () -> new EndThenSettleLate(c.key(), c.settleCost())),
                 // Reactivation is drawn more often, so most users are active most of the time.
                 w(1, () -> new Deactivate(c.user())),
                 w(4, () -> new Reactivate(c.user())),
@@ -132,6 +133,21 @@ sealed interface ModelStep {
         @Override
         public void perform(ModelRun run) {
             run.allocations.admin(new AdminCall(EntryType.END, run.user(user), Credits.ZERO, null, null, key));
+        }
+    }
+
+    /**
+     * The admin ends the allocation of the user whose request expired last, then the feature settles that request
+     * late: the way a late settle reopens a closed account, which independent steps line up about once in 500
+     * sequences (so the run went on past its 500 until they did).
+     */
+    record EndThenSettleLate(String key, Amount cost) implements ModelStep {
+        @Override
+        public void perform(ModelRun run) {
+            var request = new Target.Expired(0);
+            run.model.userOf(run.requestFor(request).value()).ifPresent(user ->
+                    run.allocations.admin(new AdminCall(EntryType.END, user, Credits.ZERO, null, null, key)));
+            new Settle(request, cost).perform(run);
         }
     }
 

@@ -70,7 +70,7 @@ class WebhookDeliveryTest extends WebhookDeliveryContext {
             assertThat(log.get(0).error()).isEqualTo("answered 500");
             assertThat(log.get(0).responseExcerpt()).isEqualTo("answer 500");
             assertThat(log.get(1).error()).contains("no answer within 1 s");
-            assertThat(log.get(1).latencyMs()).isBetween(900, 2400);
+            assertThat(log.get(1).latencyMs()).as("cut at the 1 s timeout").isBetween(900, 5000);
             assertThat(log.get(2).error()).isNull();
             assertThat(webhooks.endpoint(tenant, registered.endpoint().id()).orElseThrow().failingSince()).isNull();
         }
