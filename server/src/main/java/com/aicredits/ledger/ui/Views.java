@@ -60,13 +60,22 @@ public final class Views {
                     r.usedPercent().compareTo(BigDecimal.valueOf(100)) > 0, r.remaining().isNegative(),
                     // the table's "low" filter, plus exhausted: at most a fifth of the assignment left
                     !r.remaining().isNegative() && r.remaining().thousandths() * 5 <= r.assigned().thousandths(),
-                    !r.remaining().isPositive(), Display.credits(removable), removable.isPositive(),
+                    usedUp(r), Display.credits(removable), removable.isPositive(),
                     r.active() && !removable.isPositive() && !r.held().isPositive(), r.active(), !r.userActive(),
                     r.allowance().map(Views::allowance).orElse(null),
                     r.allowance().map(a -> nextGrant.apply(a.period())).map(Views::day).orElse(null),
-                    runway == null ? null : !r.remaining().isPositive() ? "used up"
-                            : runway.runsOutOn() == null ? "—" : "~" + day(runway.runsOutOn()),
+                    runway == null ? null : usedUp(r) ? USED_UP : runway.runsOutOn() == null ? "—" : "~" + day(runway.runsOutOn()),
                     runway != null && runway.beforeNextGrant());
+        }
+
+        /**
+         * What the runway column says of a user with nothing left, on the screen and in its CSV: their runway's day is
+         * today whenever they ran out, so a day would read as "runs out today" for someone out for weeks.
+         */
+        static final String USED_UP = "used up";
+
+        static boolean usedUp(AccountRow r) {
+            return !r.remaining().isPositive();
         }
 
         /** Nothing can be removed and the allocation cannot end: credits are held by running requests. */
