@@ -87,7 +87,8 @@ final class LedgerFixture {
 
     /**
      * Folds until the roll-ups hold every entry of the tenant. One fold may leave some out: it folds only transactions
-     * older than every one still running, and a background job's (another test's, say) may be older and still running.
+     * older than every one still running, and the service's own background work (an alert check, a webhook claim) may
+     * hold one open that began before the test's.
      */
     void foldEverything(JdbcClient jdbc) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
