@@ -172,6 +172,7 @@ class AdminBugsTest extends AdminBrowserTest {
         Browser.clickUntilAsked(page, deactivate, () -> !asked.isEmpty());
         assertThat(asked).singleElement().asString().startsWith("Deactivate Grace Planner?")
                 .contains("unused AI credits go back to the unassigned pool").contains("does not give the credits back");
+        page.waitForTimeout(500); // dismissed, nothing is sent: time for a request sent all the same to land
         assertThat(directory.user(tenant.id, tenant.grace).orElseThrow().active()).isTrue();
 
         page.onceDialog(d -> d.accept());

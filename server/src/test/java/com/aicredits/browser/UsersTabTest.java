@@ -139,6 +139,7 @@ class UsersTabTest {
                 () -> !asked.isEmpty());
         assertThat(asked).singleElement().asString().contains("unused AI credits go back to the unassigned pool")
                 .contains("held by a request still running stay until it finishes");
+        page.waitForTimeout(500); // dismissed, nothing is sent: time for a request sent all the same to land
         assertThat(directory.userByEmail(tenant, "sam@" + domain).orElseThrow().active()).as("dismissed").isTrue();
     }
 }

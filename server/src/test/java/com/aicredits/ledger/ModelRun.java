@@ -97,11 +97,13 @@ final class ModelRun {
     }
 
     void perform(ModelStep step) {
-        var before = coverage.before(model);
         steps++;
         transcript.append('#').append(steps).append(' ').append(step).append('\n');
-        step.perform(this);
-        coverage.after(step, before, model);
+        for (var part : step.parts(this)) {
+            var before = coverage.before(model);
+            part.perform(this);
+            coverage.after(part, before, model);
+        }
     }
 
     UserId user(String name) {

@@ -28,6 +28,11 @@ sealed interface ModelStep {
 
     void perform(ModelRun run);
 
+    /** The calls the step makes, each taking its own path ({@link ModelCoverage}); most steps are one. */
+    default List<ModelStep> parts(ModelRun run) {
+        return List.of(this);
+    }
+
     /** Steps after the opening; the weights are the share of each kind in a sequence. */
     static List<Weighted<ModelStep>> mix(ModelChoices c) {
         return List.of(
@@ -35,7 +40,7 @@ sealed interface ModelStep {
                 // Past the settle deadline: expired requests give back their slot, late settles are refused.
                 w(1, () -> new Elapse(c.random.oneOf(1_425, 1_440, 1_441, 1_500), c.random.chance(1.0 / 2))),
                 w(2, () -> new EndAllocation(c.user(), c.key())),
-                w(1, () -> new EndThenSettleLate(c.key(), c.settleCost())),
+                w(2, () -> new EndThenSettleLate(c.key(), c.settleCost())),
                 // Reactivation is drawn more often, so most users are active most of the time.
                 w(1, () -> new Deactivate(c.user())),
                 w(4, () -> new Reactivate(c.user())),
@@ -138,16 +143,21 @@ sealed interface ModelStep {
 
     /**
      * The admin ends the allocation of the user whose request expired last, then the feature settles that request
-     * late: the way a late settle reopens a closed account, which independent steps line up about once in 500
-     * sequences (so the run went on past its 500 until they did).
+     * late: the way a late settle reopens a closed account, which independent steps line up about once in 700
+     * sequences (the run went on past its 500 until they did).
      */
     record EndThenSettleLate(String key, Amount cost) implements ModelStep {
         @Override
+        public List<ModelStep> parts(ModelRun run) {
+            var late = new Settle(new Target.Expired(0), cost);
+            return run.model.userOf(run.requestFor(late.request()).value())
+                    .<List<ModelStep>>map(user -> List.of(new EndAllocation(run.names.get(user), key), late))
+                    .orElse(List.of(late));
+        }
+
+        @Override
         public void perform(ModelRun run) {
-            var request = new Target.Expired(0);
-            run.model.userOf(run.requestFor(request).value()).ifPresent(user ->
-                    run.allocations.admin(new AdminCall(EntryType.END, user, Credits.ZERO, null, null, key)));
-            new Settle(request, cost).perform(run);
+            parts(run).forEach(part -> part.perform(run));
         }
     }
 

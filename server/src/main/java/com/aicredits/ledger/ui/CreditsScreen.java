@@ -184,8 +184,8 @@ public class CreditsScreen {
                 out.print(String.join(",", csv(r.name()), csv(r.email()), r.role().name(), r.assigned().toString(),
                         r.consumed().toString(), r.remaining().toString(), r.held().toString(),
                         r.usedPercent().toPlainString(),
-                        runway == null || runway.runsOutOn() == null ? "" : Views.Row.usedUp(r) ? Views.Row.USED_UP
-                                : runway.runsOutOn().toString()) + "\r\n");
+                        runway == null ? "" : Views.Row.usedUp(r) ? Views.Row.USED_UP
+                                : runway.runsOutOn() == null ? "" : runway.runsOutOn().toString()) + "\r\n");
             }
             if ((long) (page + 1) * RowQuery.MAX_PAGE_SIZE >= table.rows().total()) {
                 break;
