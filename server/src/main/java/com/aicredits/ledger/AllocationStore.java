@@ -40,6 +40,16 @@ class AllocationStore {
         long remaining() {
             return assigned - consumed;
         }
+
+        /** What was assigned to the current allocation, as account_standing (V9) shows it. */
+        Credits assignedSinceOpening() {
+            return new Credits(assigned - assignedBeforeOpening);
+        }
+
+        /** What the current allocation consumed, as account_standing (V9) shows it. */
+        Credits consumedSinceOpening() {
+            return new Credits(consumed - assignedBeforeOpening);
+        }
     }
 
     void openPool(TenantId tenant) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -108,15 +109,29 @@ class Allocations {
      * on any refusal. The single operations and a bulk change run exactly these statements.
      */
     Outcome<Moved> move(EntryType type, TenantId tenant, UserId user, Credits credits, Pool pool, Instant now) {
+        return switch (moveAccount(type, tenant, user, credits, now)) {
+            case Refused<Account> refused -> refused.as();
+            case Outcome.Done<Account>(var account) -> switch (type) {
+                case ASSIGN, ADD -> takeFromPool(tenant, credits, pool, account);
+                case REMOVE -> Outcome.done(new Moved(account, pool, store.returnToPool(tenant, credits)));
+                default -> Outcome.done(new Moved(account, pool, pool));
+            };
+        };
+    }
+
+    /**
+     * The account's half of an allocation step: the statement whose WHERE clause holds the step's rule, or why it
+     * changed nothing. {@link #move} then moves the pool; a bulk change moves it once for all its rows (BulkChanges).
+     */
+    Outcome<Account> moveAccount(EntryType type, TenantId tenant, UserId user, Credits credits, Instant now) {
         return switch (type) {
-            case ASSIGN -> store.open(tenant, user, credits, now).map(account -> takeFromPool(tenant, credits, pool, account))
+            case ASSIGN -> store.open(tenant, user, credits, now).<Outcome<Account>>map(Outcome::done)
                     .orElseGet(() -> new Refused<>(Refusal.ALREADY_ASSIGNED, "the user already has credits assigned; add credits instead"));
-            case ADD -> store.add(tenant, user, credits, now).map(account -> takeFromPool(tenant, credits, pool, account))
+            case ADD -> store.add(tenant, user, credits, now).<Outcome<Account>>map(Outcome::done)
                     .orElseGet(() -> new Refused<>(Refusal.NO_ALLOCATION, "the user has no credits assigned; assign credits first"));
-            case REMOVE -> store.remove(tenant, user, credits, now)
-                    .<Outcome<Moved>>map(account -> Outcome.done(new Moved(account, pool, store.returnToPool(tenant, credits))))
+            case REMOVE -> store.remove(tenant, user, credits, now).<Outcome<Account>>map(Outcome::done)
                     .orElseGet(() -> whyNotRemovable(tenant, user));
-            case END -> store.end(tenant, user, now).<Outcome<Moved>>map(account -> Outcome.done(new Moved(account, pool, pool)))
+            case END -> store.end(tenant, user, now).<Outcome<Account>>map(Outcome::done)
                     .orElseGet(() -> whyNotEnded(tenant, user));
             default -> throw new IllegalArgumentException(type + " is not an allocation change");
         };
@@ -146,12 +161,23 @@ class Allocations {
      */
     void record(EntryType type, TenantId tenant, UserId user, String email, Credits credits, Moved change, String note,
             Actor actor, String idempotencyKey, Instant now) {
+        var id = store.append(tenant, entry(type, user, credits, change, note, actor, idempotencyKey, now));
+        announce(type, tenant, user, email, credits, change, note, actor, id, now);
+    }
+
+    /** The entry of an allocation step: what {@link #move} did to the account and the pool. */
+    static EntryDraft entry(EntryType type, UserId user, Credits credits, Moved change, String note, Actor actor,
+            String idempotencyKey, Instant now) {
         Credits assignedDelta = type == EntryType.REMOVE ? credits.negate() : givesCredits(type) ? credits : Credits.ZERO;
         var remainingAfter = new Credits(change.account().remaining());
-        var id = store.append(tenant, new EntryDraft(user, type, credits, Credits.ZERO, assignedDelta,
-                remainingAfter.minus(assignedDelta), remainingAfter, new Credits(change.account().held()),
-                new Credits(change.poolBefore().unassigned()), new Credits(change.poolAfter().unassigned()),
-                Checks.stored(note), actor, null, idempotencyKey, now));
+        return new EntryDraft(user, type, credits, Credits.ZERO, assignedDelta, remainingAfter.minus(assignedDelta),
+                remainingAfter, new Credits(change.account().held()), new Credits(change.poolBefore().unassigned()),
+                new Credits(change.poolAfter().unassigned()), Checks.stored(note), actor, null, idempotencyKey, now);
+    }
+
+    /** Tells the listeners about an appended allocation entry (they act after commit). */
+    void announce(EntryType type, TenantId tenant, UserId user, String email, Credits credits, Moved change, String note,
+            Actor actor, UUID entryId, Instant now) {
         events.publishEvent(new CreditsChanged(tenant, user));
         if (givesCredits(type)) {
             events.publishEvent(new FiguresRaised(tenant, user));
@@ -159,13 +185,13 @@ class Allocations {
             events.publishEvent(FiguresRaised.pool(tenant));
         }
         if (type != EntryType.END) {
-            events.publishEvent(CreditsMoved.of(tenant, type, id, actor, Checks.stored(note), credits, user, email,
+            events.publishEvent(CreditsMoved.of(tenant, type, entryId, actor, Checks.stored(note), credits, user, email,
                     change.account(), null, now));
         }
     }
 
-    private Outcome<Moved> whyNotEnded(TenantId tenant, UserId user) {
-        return removable(tenant, user).<Outcome<Moved>>map(removable -> removable.isPositive()
+    private <T> Outcome<T> whyNotEnded(TenantId tenant, UserId user) {
+        return removable(tenant, user).<Outcome<T>>map(removable -> removable.isPositive()
                 ? new Refused<>(Refusal.EXCEEDS_REMOVABLE,
                         removable + " credits can still be removed; remove them to end the allocation", removable)
                 : new Refused<>(Refusal.CREDITS_HELD,
@@ -211,8 +237,8 @@ class Allocations {
 
     static final String RECLAIM_NOTE = "the user was deactivated: their unused credits return to the pool";
 
-    private Outcome<Moved> whyNotRemovable(TenantId tenant, UserId user) {
-        return removable(tenant, user).<Outcome<Moved>>map(removable -> new Refused<>(Refusal.EXCEEDS_REMOVABLE,
+    private <T> Outcome<T> whyNotRemovable(TenantId tenant, UserId user) {
+        return removable(tenant, user).<Outcome<T>>map(removable -> new Refused<>(Refusal.EXCEEDS_REMOVABLE,
                         "at most " + removable + " credits can be removed (unused and not held by a running request)",
                         removable))
                 .orElseGet(Allocations::noAllocation);
@@ -229,12 +255,14 @@ class Allocations {
     }
 
     private Outcome<Moved> takeFromPool(TenantId tenant, Credits credits, Pool before, Account account) {
-        var after = store.takeFromPool(tenant, credits);
-        if (after.isEmpty()) {
-            var unassigned = new Credits(before.unassigned());
-            return new Refused<>(Refusal.INSUFFICIENT_UNASSIGNED, "only " + unassigned + " credits are unassigned", unassigned);
-        }
-        return Outcome.done(new Moved(account, before, after.get()));
+        return store.takeFromPool(tenant, credits).<Outcome<Moved>>map(after -> Outcome.done(new Moved(account, before, after)))
+                .orElseGet(() -> insufficient(before));
+    }
+
+    /** The refusal of credits the pool does not have: its unassigned credits are fewer. */
+    static <T> Refused<T> insufficient(Pool pool) {
+        var unassigned = new Credits(pool.unassigned());
+        return new Refused<>(Refusal.INSUFFICIENT_UNASSIGNED, "only " + unassigned + " credits are unassigned", unassigned);
     }
 
     private Outcome<Allocated> change(EntryType type, TenantId tenant, UserId user, Credits credits, String note,

@@ -5,6 +5,8 @@ import com.aicredits.shared.Outcome;
 import com.aicredits.shared.Refused;
 import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
+import com.aicredits.ledger.AllocationStore.Account;
+import com.aicredits.ledger.AllocationStore.Pool;
 import com.aicredits.ledger.BulkPreview.Figures;
 import com.aicredits.ledger.BulkResult.RowRefused;
 import java.time.Clock;
@@ -21,10 +23,12 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Assigns, adds or removes credits for many users as one change: one transaction, the pool row locked first,
- * each row run through the very statements of the single operation ({@link Allocations#move}) and recorded
- * as its own ledger entry ({@link Allocations#record}). Every row is evaluated, so every refused row is
- * reported; any refusal, or a dry run, rolls the whole transaction back.
+ * Assigns, adds or removes credits for many users as one change: one transaction, the pool row locked first, each
+ * row run through the account statement of the single operation ({@link Allocations#moveAccount}) and fitted to the
+ * pool as the rows before it left it, then the pool moved once and every row recorded as its own ledger entry
+ * ({@link Allocations#entry}), all in one statement each ({@link BulkStore}). Every row is evaluated, so every
+ * refused row is reported; any refusal, or a dry run, rolls the whole transaction back, and neither writes the pool
+ * or the entries.
  *
  * <p>Evaluating past a refused row is sound: a refused row changed nothing that a later row reads. Each user
  * appears in at most one row (duplicates are refused before anything runs), and the pool changes only when a
@@ -81,7 +85,7 @@ class BulkChanges {
             var type = change.operation().entryType;
             Instant now = Clocks.now(clock);
             var poolNow = pool.get();
-            boolean keyRecorded = false;
+            var moves = new ArrayList<RowMove>();
             for (int i = 0; i < change.items().size(); i++) {
                 var person = users.get(i);
                 if (person == null || refusedAlready(errors, i)) {
@@ -93,19 +97,25 @@ class BulkChanges {
                     errors.put(i, RowRefused.of(i, refused.get()));
                     continue;
                 }
-                switch (allocations.move(type, tenant, person.id(), item.credits(), poolNow, now)) {
-                    case Refused<Moved> stepRefused -> errors.put(i, RowRefused.of(i, stepRefused));
-                    case Outcome.Done<Moved>(var moved) -> {
-                        // The key goes on one entry, the bulk's first: it is unique per tenant among entries.
-                        allocations.record(type, tenant, person.id(), person.email(), item.credits(), moved,
-                                item.note() != null && !item.note().isBlank() ? item.note() : change.note(), actor,
-                                keyRecorded ? null : key, now);
-                        keyRecorded = true;
-                        poolNow = moved.poolAfter();
+                switch (allocations.moveAccount(type, tenant, person.id(), item.credits(), now)) {
+                    case Refused<Account> stepRefused -> errors.put(i, RowRefused.of(i, stepRefused));
+                    case Outcome.Done<Account>(var account) -> {
+                        var poolAfter = fit(type, poolNow, item.credits());
+                        if (poolAfter.isEmpty()) {
+                            errors.put(i, RowRefused.of(i, Allocations.insufficient(poolNow)));
+                        } else {
+                            moves.add(new RowMove(person, item, new Moved(account, poolNow, poolAfter.get())));
+                            poolNow = poolAfter.get();
+                        }
                     }
                 }
             }
-            var after = bulkStore.figures(tenant, users.values().stream().map(BulkStore.Person::id).toList());
+            if (errors.isEmpty() && !change.dryRun()) {
+                record(tenant, change, moves, pool.get(), poolNow, actor, key, now);
+            }
+            // Each moved row's figures are its account as its statement returned it; the others' are as before.
+            var after = new HashMap<>(before);
+            moves.forEach(move -> after.put(move.person().id(), Figures.of(move.moved().account())));
             boolean applied = errors.isEmpty() && !change.dryRun();
             if (!applied) {
                 tx.setRollbackOnly();
@@ -117,6 +127,51 @@ class BulkChanges {
             }
             return new BulkResult.RowsRefused(List.copyOf(errors.values()), preview);
         }));
+    }
+
+    /** A row whose account statement went through, and what it did to the account and the pool. */
+    private record RowMove(BulkStore.Person person, BulkChange.Item item, Moved moved) {
+    }
+
+    /**
+     * The pool after a row, fitted to the pool as the rows before it left it (the bulk holds its lock, so nothing
+     * else moves it): what {@link AllocationStore#takeFromPool} would answer for the row, whose condition the bulk's one
+     * pool statement then checks for the total ({@link BulkStore#movePool}). Empty when too few credits are unassigned.
+     */
+    private static Optional<Pool> fit(EntryType type, Pool pool, Credits credits) {
+        long amount = credits.thousandths();
+        return switch (type) {
+            case ASSIGN, ADD -> pool.unassigned() >= amount
+                    ? Optional.of(new Pool(pool.purchased(), pool.assigned() + amount)) : Optional.empty();
+            case REMOVE -> Optional.of(new Pool(pool.purchased(), pool.assigned() - amount));
+            default -> throw new IllegalArgumentException(type + " is not a bulk change");
+        };
+    }
+
+    /**
+     * Writes what the rows did once for all of them: the pool's one update, then the entries (the key on the first,
+     * as it is unique per tenant among entries), then announces each (listeners act after commit).
+     */
+    private void record(TenantId tenant, BulkChange change, List<RowMove> moves, Pool before, Pool after, Actor actor,
+            String key, Instant now) {
+        var type = change.operation().entryType;
+        var pool = bulkStore.movePool(tenant, after.assigned() - before.assigned(), moves.size())
+                .orElseThrow(() -> new IllegalStateException("the locked pool no longer covers the rows fitted to it"));
+        var entries = new ArrayList<EntryDraft>(moves.size());
+        for (var move : moves) {
+            entries.add(Allocations.entry(type, move.person().id(), move.item().credits(), move.moved(),
+                    noteOf(move.item(), change), actor, entries.isEmpty() ? key : null, now));
+        }
+        var ids = bulkStore.appendAll(tenant, entries, pool.lastSeq() - moves.size() + 1);
+        for (var move : moves) {
+            allocations.announce(type, tenant, move.person().id(), move.person().email(), move.item().credits(),
+                    move.moved(), noteOf(move.item(), change), actor, ids.get(move.person().id()), now);
+        }
+    }
+
+    /** A row's own note, or the bulk's. */
+    private static String noteOf(BulkChange.Item item, BulkChange change) {
+        return item.note() != null && !item.note().isBlank() ? item.note() : change.note();
     }
 
     /** Refusals of the bulk as a whole, before any row is looked at. */
@@ -197,7 +252,7 @@ class BulkChanges {
             String key) {
         var first = users.get(0);
         var item = change.items().getFirst();
-        String note = item.note() != null && !item.note().isBlank() ? item.note() : change.note();
+        String note = noteOf(item, change);
         boolean same = first != null && earlier.type() == change.operation().entryType && first.id().equals(earlier.userId())
                 && earlier.credits().equals(item.credits()) && Objects.equals(earlier.note(), Checks.stored(note));
         if (!same) {

@@ -23,5 +23,11 @@ public record BulkPreview(boolean applied, boolean replayed, Credits unassignedB
 
     public record Figures(Credits assigned, Credits consumed, Credits remaining) {
         static final Figures NONE = new Figures(Credits.ZERO, Credits.ZERO, Credits.ZERO);
+
+        /** The figures of an account as its statement returned it. */
+        static Figures of(AllocationStore.Account account) {
+            return new Figures(account.assignedSinceOpening(), account.consumedSinceOpening(),
+                    new Credits(account.remaining()));
+        }
     }
 }

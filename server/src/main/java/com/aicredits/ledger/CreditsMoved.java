@@ -32,10 +32,8 @@ public record CreditsMoved(TenantId tenantId, Kind kind, UUID entryId, String ac
             return new CreditsMoved(tenant, of(type), entryId, actor.name(), note, credits, user, email, null, null, null,
                     reference, at);
         }
-        // The current allocation, as account_standing (V9) shows it.
         return new CreditsMoved(tenant, of(type), entryId, actor.name(), note, credits, user, email,
-                new Credits(account.assigned() - account.assignedBeforeOpening()),
-                new Credits(account.consumed() - account.assignedBeforeOpening()), new Credits(account.remaining()),
+                account.assignedSinceOpening(), account.consumedSinceOpening(), new Credits(account.remaining()),
                 reference, at);
     }
 
