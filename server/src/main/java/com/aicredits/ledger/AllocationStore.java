@@ -287,7 +287,7 @@ class AllocationStore {
         return credits == null ? null : credits.thousandths();
     }
 
-    private static Account account(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    static Account account(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Account(rs.getLong("assigned"), rs.getLong("consumed"), rs.getLong("held"), rs.getBoolean("active"),
                 rs.getLong("assigned_before_opening"));
     }

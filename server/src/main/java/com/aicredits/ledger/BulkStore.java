@@ -5,9 +5,12 @@ import com.aicredits.shared.TenantId;
 import com.aicredits.shared.UserId;
 import com.aicredits.ledger.AllocationStore.Pool;
 import com.aicredits.ledger.BulkPreview.Figures;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -17,8 +20,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The statements a bulk change needs besides each row's account statement, one each whatever the number of rows (up
- * to 10,000): who the rows name, through the directory's read view {@code people}; their figures before, from
- * {@code account_standing}, the view every balance reads; and the pool and the entries, written once for all rows.
+ * to 10,000): who the rows name, through the directory's read view {@code people}; their figures before, from their
+ * accounts; and the pool and the entries, written once for all rows.
  * <p>Why once: a row cost five round trips when it ran the single operation's statements (its account, the pool, the
  * two chain counters and the entry), and the pool row was updated twice a row, 20,000 versions of one row that nothing
  * may prune before the bulk ends. A 10,000-row CSV assign answered in 36-42 s in the suite's runs; now a row is one
@@ -50,26 +53,20 @@ class BulkStore {
     }
 
     /**
-     * The table's figures of each user (all zero for one never allocated credits), looked up user by user, in the
-     * bulk's transaction. As a filter ({@code user_id = any(…)}), the planner sized the statement by the statistics:
-     * for users registered moments ago (a directory's import, then a bulk) it expected one row, joined their accounts
-     * by scanning all the tenant's once per user, and a 10,000-row read took 24 s. {@code offset 0} keeps it from
-     * pulling the lookup up into that join. The plan is made for these values each time: a plan cached for any
-     * tenant (a prepared statement's generic plan, after five runs) scanned the tenant's accounts per user again (9 s).
+     * The table's figures of each user with an account, from the accounts alone, by their keys (a user without one has
+     * none: all zero, as {@code account_standing} shows them). Read through that view, which joins each user's row, the
+     * planner sized the join by statistics that did not yet count users registered moments before (a directory's
+     * import, then a bulk): it expected one, scanned the tenant's accounts once per user, and a 10,000-row read took 24 s.
      */
     Map<UserId, Figures> figures(TenantId tenant, Collection<UserId> users) {
-        jdbc.sql("set local plan_cache_mode = force_custom_plan").update();
         var figures = new HashMap<UserId, Figures>();
         jdbc.sql("""
-                select s.user_id, s.assigned, s.consumed, s.remaining
-                  from unnest(?::uuid[]) as u(id)
-                  cross join lateral (select * from account_standing where tenant_id = ? and user_id = u.id offset 0) s
+                select user_id, assigned, consumed, held, active, assigned_before_opening from accounts
+                 where tenant_id = ? and user_id = any(?)
                 """)
-                .params(users.stream().map(id -> id.value().toString()).toArray(String[]::new), tenant.value())
+                .params(tenant.value(), users.stream().map(UserId::value).toArray(UUID[]::new))
                 .query(rs -> {
-                    figures.put(new UserId(rs.getObject("user_id", UUID.class)), new Figures(
-                            new Credits(rs.getLong("assigned")), new Credits(rs.getLong("consumed")),
-                            new Credits(rs.getLong("remaining"))));
+                    figures.put(new UserId(rs.getObject("user_id", UUID.class)), Figures.of(AllocationStore.account(rs, 0)));
                 });
         return figures;
     }
@@ -123,14 +120,15 @@ class BulkStore {
              order by d.ord""") + " returning user_id, public_id";
 
     /**
-     * Appends a bulk's entries (one type, actor and time), one per user, in the order given: each takes the next place in its user's chain (the
-     * accounts' counters, advanced here for all of them at once) and in the pool's, from {@code firstPoolSeq} on (taken
-     * by {@link #movePool}). Returns each user's entry id. On Citus the INSERT … SELECT runs through the coordinator,
-     * one two-phase commit for the bulk, as the batch endpoint's rounds do.
+     * Appends a bulk's entries (one type, actor and time), one per user, in the order given: each takes the next place
+     * in its user's chain (the accounts' counters, advanced here for all of them at once) and in the pool's, from
+     * {@code firstPoolSeq} on (taken by {@link #movePool}). Returns each user's entry id. On Citus the INSERT … SELECT
+     * runs through the coordinator, one two-phase commit for the bulk, as the batch endpoint's rounds do.
      */
     Map<UserId, UUID> appendAll(TenantId tenant, List<EntryDraft> entries, long firstPoolSeq) {
         var first = entries.getFirst();
-        if (entries.stream().anyMatch(e -> e.type() != first.type() || !e.actor().equals(first.actor()) || !e.at().equals(first.at()))) {
+        if (entries.stream().anyMatch(e -> e.type() != first.type() || !e.actor().equals(first.actor())
+                || !e.at().equals(first.at()))) {
             throw new IllegalArgumentException("a bulk's entries have one type, actor and time");
         }
         var users = entries.stream().map(e -> e.userId().value()).toArray(UUID[]::new);
@@ -146,9 +144,9 @@ class BulkStore {
         var ids = new HashMap<UserId, UUID>();
         jdbc.sql(APPEND_ALL)
                 .param("tenant", tenant.value()).param("firstPoolSeq", firstPoolSeq).param("users", users)
-                .param("userSeqs", java.util.Arrays.stream(users).map(places::get).toArray(Long[]::new))
+                .param("userSeqs", Arrays.stream(users).map(places::get).toArray(Long[]::new))
                 .param("type", first.type().name()).param("actor", first.actor().name())
-                .param("at", first.at().atOffset(java.time.ZoneOffset.UTC))
+                .param("at", first.at().atOffset(ZoneOffset.UTC))
                 .param("credits", figures(entries, EntryDraft::credits))
                 .param("assignedDeltas", figures(entries, EntryDraft::assignedDelta))
                 .param("remainingBefore", figures(entries, EntryDraft::remainingBefore))
@@ -175,6 +173,6 @@ class BulkStore {
 
     /** How an e-mail is compared: users_email_per_tenant is unique on lower(email). */
     static String emailKey(String email) {
-        return email.strip().toLowerCase(java.util.Locale.ROOT);
+        return email.strip().toLowerCase(Locale.ROOT);
     }
 }
