@@ -24,8 +24,8 @@ import org.springframework.stereotype.Repository;
  * accounts; and the pool and the entries, written once for all rows.
  * <p>Why once: a row cost five round trips when it ran the single operation's statements (its account, the pool, the
  * two chain counters and the entry), and the pool row was updated twice a row, 20,000 versions of one row that nothing
- * may prune before the bulk ends. A 10,000-row CSV assign answered in 36-42 s in the suite's runs; now a row is one
- * statement, and the same file answered in 8.5-15 s here (BulkApiTest prints it).
+ * may prune before the bulk ends. Now a row is one statement (BENCHMARKS.md, "A 10,000-row bulk assign", has the
+ * times, which BulkApiTest prints).
  */
 @Repository
 class BulkStore {
