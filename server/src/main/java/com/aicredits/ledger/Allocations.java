@@ -106,7 +106,7 @@ class Allocations {
      * One allocation step (assign, add, remove or end) inside the caller's transaction, which holds the pool
      * lock and passes the pool as it stands: what the step moved, or why it moved nothing. A refusal may leave
      * the account statement applied (assign opens the account before the pool refuses), so the caller rolls back
-     * on any refusal. The single operations and a bulk change run exactly these statements.
+     * on any refusal. The single operations run these statements; a bulk change runs {@link #moveAccount} per row.
      */
     Outcome<Moved> move(EntryType type, TenantId tenant, UserId user, Credits credits, Pool pool, Instant now) {
         return switch (moveAccount(type, tenant, user, credits, now)) {
