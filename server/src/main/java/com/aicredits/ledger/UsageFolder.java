@@ -23,16 +23,23 @@ class UsageFolder {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final KeptRunways runways;
+    private final PreparedTransactions prepared;
     private final Clock clock;
 
-    UsageFolder(JdbcClient jdbc, TransactionTemplate transactions, KeptRunways runways, Clock clock) {
+    UsageFolder(JdbcClient jdbc, TransactionTemplate transactions, KeptRunways runways, PreparedTransactions prepared,
+            Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.runways = runways;
+        this.prepared = prepared;
         this.clock = clock;
     }
 
     record Watermark(long tx, long entryId) {
+    }
+
+    /** The fold's horizon: transactions below {@code finished} have finished, once {@code prepared} are committed. */
+    private record Horizon(long finished, List<String> prepared) {
     }
 
     /**
@@ -61,10 +68,17 @@ class UsageFolder {
         Integer folded = transactions.execute(status -> {
             var mark = lockWatermark();
             // Below this every transaction has finished (a running one has an id at or above a snapshot's xmin), so
-            // its entries are all visible to the next statement or never will be. Read on its own: inside a statement
-            // over ledger_entries, Citus would evaluate it on each worker, against the worker's own transaction ids.
-            long finished = jdbc.sql("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-                    .query(Long.class).single();
+            // its entries are all visible to the next statement or never will be, once the two-phase commits pending
+            // at that moment are through (on Citus, V37). Read on its own: inside a statement over ledger_entries,
+            // Citus would evaluate it on each worker, against the worker's own transaction ids.
+            var horizon = jdbc.sql("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+                            + "array(select prepared_transactions())")
+                    .query((rs, n) -> new Horizon(rs.getLong(1), List.of((String[]) rs.getArray(2).getArray())))
+                    .single();
+            if (!prepared.awaitFinished(horizon.prepared())) {
+                return 0;
+            }
+            long finished = horizon.finished();
             int batch = jdbc.sql("""
                     with txs as (
                         -- the next transactions to fold, whole: those that have finished, the oldest first

