@@ -27,9 +27,11 @@ import org.springframework.stereotype.Repository;
 class AdmissionStore {
 
     private final JdbcClient jdbc;
+    private final RoundShape rounds;
 
-    AdmissionStore(JdbcClient jdbc) {
+    AdmissionStore(JdbcClient jdbc, RoundShape rounds) {
         this.jdbc = jdbc;
+        this.rounds = rounds;
     }
 
     /**
@@ -78,11 +80,13 @@ class AdmissionStore {
               from credits_authorize_round(:tenant, cast(:users as uuid[]), cast(:requests as text[]),
                                            cast(:features as text[]), cast(:amounts as bigint[]), :actor, :now,
                                            :expires, :settleBy)""";
+    /** The same round item by item, for Citus (V38__rounds_item_by_item.sql, {@link RoundShape}). */
+    static final String AUTHORIZE_ITEMS = AUTHORIZE_ROUND.replace("credits_authorize_round", "credits_authorize_items");
 
     Map<Integer, Admission> authorizeRound(TenantId tenant, List<Hold> round, Actor actor, Instant now,
             Instant expiresAt, Instant settleBy) {
         var admitted = new HashMap<Integer, Admission>();
-        jdbc.sql(AUTHORIZE_ROUND)
+        jdbc.sql(rounds.pick(AUTHORIZE_ROUND, AUTHORIZE_ITEMS))
                 .param("tenant", tenant.value())
                 .param("users", round.stream().map(h -> h.user().value().toString()).toArray(String[]::new))
                 .param("requests", round.stream().map(h -> h.request().value()).toArray(String[]::new))

@@ -29,9 +29,11 @@ import org.springframework.stereotype.Repository;
 class ChargeBatchStore {
 
     private final JdbcClient jdbc;
+    private final RoundShape rounds;
 
-    ChargeBatchStore(JdbcClient jdbc) {
+    ChargeBatchStore(JdbcClient jdbc, RoundShape rounds) {
         this.jdbc = jdbc;
+        this.rounds = rounds;
     }
 
     /** One item of a round; {@code position} is its index in the batch. */
@@ -82,6 +84,13 @@ class ChargeBatchStore {
             select acc.position, acc.remaining, acc.held, acc.assigned from acc
             """;
 
+    /** The same round item by item, for Citus (V38__rounds_item_by_item.sql, {@link RoundShape}). */
+    static final String CHARGE_ITEMS = """
+            select position, remaining, held, assigned
+              from credits_charge_items(:tenant, cast(:requests as text[]), cast(:users as uuid[]),
+                                        cast(:features as text[]), cast(:amounts as bigint[]), cast(:positions as int[]),
+                                        :actor, :now)""";
+
     static final String LOCK_ACCOUNTS = """
             select user_id from accounts
              where tenant_id = :tenant and user_id = any(cast(:users as uuid[]))
@@ -117,7 +126,7 @@ class ChargeBatchStore {
     /** Applies one round; answers the admitted items' figures after their charge, by position. */
     Map<Integer, Admission> chargeRound(TenantId tenant, List<Item> round, Actor actor, Instant now) {
         var admitted = new HashMap<Integer, Admission>();
-        jdbc.sql(CHARGE_ROUND)
+        jdbc.sql(rounds.pick(CHARGE_ROUND, CHARGE_ITEMS))
                 .param("tenant", tenant.value())
                 .param("requests", round.stream().map(i -> i.request().value()).toArray(String[]::new))
                 .param("users", round.stream().map(i -> i.user().value().toString()).toArray(String[]::new))

@@ -30,9 +30,11 @@ import org.springframework.stereotype.Repository;
 class RequestStore {
 
     private final JdbcClient jdbc;
+    private final RoundShape rounds;
 
-    RequestStore(JdbcClient jdbc) {
+    RequestStore(JdbcClient jdbc, RoundShape rounds) {
         this.jdbc = jdbc;
+        this.rounds = rounds;
     }
 
     record Request(UserId userId, String feature, Status status, long held, Long cost, long availableAfter,
@@ -84,11 +86,13 @@ class RequestStore {
     static final String SETTLE_ROUND = """
             select item, user_id, remaining, held, assigned, release
               from credits_settle_round(:tenant, cast(:requests as text[]), cast(:costs as bigint[]), :actor, :now)""";
+    /** The same round item by item, for Citus (V38__rounds_item_by_item.sql, {@link RoundShape}). */
+    static final String SETTLE_ITEMS = SETTLE_ROUND.replace("credits_settle_round", "credits_settle_items");
 
     Map<Integer, Settlement> settleRound(TenantId tenant, List<RequestId> round, List<Credits> costs, Actor actor,
             Instant now) {
         var settled = new HashMap<Integer, Settlement>();
-        jdbc.sql(SETTLE_ROUND)
+        jdbc.sql(rounds.pick(SETTLE_ROUND, SETTLE_ITEMS))
                 .param("tenant", tenant.value())
                 .param("requests", round.stream().map(RequestId::value).toArray(String[]::new))
                 .param("costs", costs.stream().mapToLong(Credits::thousandths).toArray())

@@ -1,0 +1,8 @@
+package com.aicredits.ledger;
+
+import org.springframework.test.context.TestPropertySource;
+
+/** {@link ChargeBatchRaceTest} with every round applied item by item, as on Citus (V38__rounds_item_by_item.sql, {@link RoundShape}). */
+@TestPropertySource(properties = "aicredits.ledger.rounds=items")
+class ChargeBatchRaceItemByItemTest extends ChargeBatchRaceTest {
+}

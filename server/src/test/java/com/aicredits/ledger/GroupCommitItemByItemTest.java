@@ -1,0 +1,8 @@
+package com.aicredits.ledger;
+
+import org.springframework.test.context.TestPropertySource;
+
+/** {@link GroupCommitTest} with every round applied item by item, as on Citus (V38__rounds_item_by_item.sql, {@link RoundShape}). */
+@TestPropertySource(properties = "aicredits.ledger.rounds=items")
+class GroupCommitItemByItemTest extends GroupCommitTest {
+}
