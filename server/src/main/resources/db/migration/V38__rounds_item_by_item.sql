@@ -14,16 +14,25 @@
 -- so a user's later items in a settlements round are applied here rather than after it (the set-based round applies
 -- a user's first item only): the same order, the same result.
 
+-- The round's request ids already recorded, read once (one statement on the tenant's worker, not one an item). A round
+-- holds at most one item per request id, so none of its own items can be recorded in between.
+create function recorded_requests(p_tenant uuid, p_requests text[]) returns text[]
+    language sql stable as $$
+    select coalesce(array_agg(r.request_id), '{}') from consumption_requests r
+     where r.tenant_id = p_tenant and r.request_id = any(p_requests)
+$$;
+
 create function credits_charge_items(p_tenant uuid, p_requests text[], p_users uuid[], p_features text[],
                                      p_amounts bigint[], p_positions int[], p_actor text, p_now timestamptz)
 returns table ("position" int, remaining bigint, held bigint, assigned bigint)
 language plpgsql as $$
 #variable_conflict use_column
+declare
+    recorded text[] := recorded_requests(p_tenant, p_requests);
 begin
     -- the accounts are locked by the caller (ChargeBatchStore.lockAccounts), as for CHARGE_ROUND
     for k in 1 .. coalesce(array_length(p_requests, 1), 0) loop
-        continue when exists (select 1 from consumption_requests r
-                               where r.tenant_id = p_tenant and r.request_id = p_requests[k]);
+        continue when p_requests[k] = any(recorded);
         return query select p_positions[k], c.remaining, c.held, c.assigned
                        from credits_charge(p_tenant, p_users[k], p_requests[k], p_features[k], p_amounts[k], p_actor,
                                            p_now) c;
@@ -36,14 +45,16 @@ create function credits_authorize_items(p_tenant uuid, p_users uuid[], p_request
 returns table (item int, remaining bigint, held bigint, assigned bigint)
 language plpgsql as $$
 #variable_conflict use_column
+declare
+    recorded text[];
 begin
     perform 1 from accounts a
      where a.tenant_id = p_tenant and a.user_id = any(p_users)
      order by a.user_id
        for update;
+    recorded := recorded_requests(p_tenant, p_requests);
     for k in 1 .. coalesce(array_length(p_users, 1), 0) loop
-        continue when exists (select 1 from consumption_requests r
-                               where r.tenant_id = p_tenant and r.request_id = p_requests[k]);
+        continue when p_requests[k] = any(recorded);
         return query select k, c.remaining, c.held, c.assigned
                        from credits_authorize(p_tenant, p_users[k], p_requests[k], p_features[k], p_amounts[k],
                                               p_actor, p_now, p_expires, p_settle_by) c;

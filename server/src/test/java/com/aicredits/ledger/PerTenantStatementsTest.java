@@ -43,7 +43,8 @@ class PerTenantStatementsTest {
     }
 
     /**
-     * Authorize, charge, settle and void, their group commit rounds, and the sweeper's expiry, are functions (V30, V33); what counts is each statement they run, so each is
+     * Authorize, charge, settle and void, their group commit rounds (set-based and item by item), and the sweeper's
+     * expiry, are functions (V30, V33, V38); what counts is each statement they run, so each is
      * called for real and auto_explain hands back the plan of every statement inside (custom plans, so that the
      * plans show the tenant's id where the function binds it).
      */
@@ -66,6 +67,14 @@ class PerTenantStatementsTest {
                 .formatted(tenant, user));
         calls.put("settle round", "select * from credits_settle_round('%s', array['round'], array[500]::bigint[], 'test', now())"
                 .formatted(tenant));
+        // The same rounds item by item, as on Citus (V38): the round's locks and request ids, then the functions above.
+        calls.put("authorize items", ("select * from credits_authorize_items('%s', array['%s']::uuid[], array['items'], "
+                + "array['chat'], array[1000]::bigint[], 'test', now(), now() + interval '1 minute', now() + interval '1 hour')")
+                .formatted(tenant, user));
+        calls.put("settle items", "select * from credits_settle_items('%s', array['items'], array[500]::bigint[], 'test', now())"
+                .formatted(tenant));
+        calls.put("charge items", ("select * from credits_charge_items('%s', array['charged items'], array['%s']::uuid[], "
+                + "array['chat'], array[1000]::bigint[], array[0], 'test', now())").formatted(tenant, user));
         calls.put("authorize, due at once", authorize.replace("now() + interval '1 minute'", "now()").formatted(tenant, user, "expired"));
         calls.put("expire", "select * from credits_expire_one('%s', now() + interval '1 second')".formatted(tenant));
         // One transaction, its settings local to it: the connection goes back to the pool as it came (auto_explain
