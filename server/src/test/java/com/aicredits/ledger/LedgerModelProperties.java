@@ -7,6 +7,8 @@ import com.aicredits.shared.TenantId;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +24,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * by side, against a plain in-memory model of the rules in SPEC.md ({@link LedgerModel}). After every step
  * the ledger's answer must be the model's prediction, field for field, and the stored balances must agree
  * with the model and satisfy the ledger's invariants; every 8th step and at the end of every sequence, the
- * admin's table, each user's balance and the reconciliation are checked too ({@link ModelInvariants}).
+ * admin's table, each user's balance and the reconciliation are checked too ({@link ModelInvariants}). Every fifth
+ * sequence runs on a second application whose group commit rounds and batches are applied item by item, as on Citus
+ * ({@link RoundShape}).
  *
  * <p>A plain seeded generator, not a property-based library: jqwik's maintainer asks AI-assisted projects
  * not to use it, and a seed per sequence plus a shrinking step of our own is all this test used of it.
@@ -59,20 +63,34 @@ class LedgerModelProperties {
     static final int THOROUGH_EVERY = 8;
 
     private static ConfigurableApplicationContext application;
+    /** The same with group commit's rounds applied item by item, as on Citus (V38, {@link RoundShape}). */
+    private static ConfigurableApplicationContext itemRounds;
+    /** Every fifth sequence (by its seed, so that a replay and the shrinking run it the same way) runs on it. */
+    static final int ITEM_ROUNDS_EVERY = 5;
 
     /**
-     * Started by hand, once, on its own throw-away PostgreSQL (profile "test") with the settable clock: the
+     * Started by hand, once, on their own throw-away PostgreSQL (profile "test") with the settable clock: the
      * sequences move the clock by a day each, which no test sharing a cached Spring context should see.
      */
     @BeforeAll
     static void startApplication() {
-        application = new SpringApplicationBuilder(AiCreditsApplication.class, TestApplication.Clock.class)
-                .profiles("test").web(WebApplicationType.NONE).run();
+        application = start("--aicredits.ledger.rounds=set");
+        itemRounds = start("--aicredits.ledger.rounds=items");
+    }
+
+    private static ConfigurableApplicationContext start(String rounds) {
+        return new SpringApplicationBuilder(AiCreditsApplication.class, TestApplication.Clock.class)
+                .profiles("test").web(WebApplicationType.NONE).run(rounds);
     }
 
     @AfterAll
     static void stopApplication() {
         application.close();
+        itemRounds.close();
+    }
+
+    static ConfigurableApplicationContext applicationFor(ModelSequence sequence) {
+        return Math.floorMod(sequence.seed(), ITEM_ROUNDS_EVERY) == 0 ? itemRounds : application;
     }
 
     @Test
@@ -117,7 +135,7 @@ class LedgerModelProperties {
         var shrunk = new ModelShrinker(s -> failureOf(s, new ModelCoverage()), SHRINK_BUDGET)
                 .shrink(sequence, failure);
         throw new AssertionError("""
-                The ledger and the model disagree in the sequence of seed %d.
+                The ledger and the model disagree in the sequence of seed %d (rounds %s).
                 Replay it: ./mvnw -pl server -am verify -Dtest.prerequisites.skip -Dtest=LedgerModelProperties \
                 -Dsurefire.failIfNoSpecifiedTests=false -Dmodel.seed=%d
                 Shrunk from %d to %d steps (%d tries, %s); the shortest sequence that still fails:
@@ -125,7 +143,8 @@ class LedgerModelProperties {
                 Its failure: %s
                 Its transcript (every call and what the ledger answered):
                 %s"""
-                .formatted(sequence.seed(), sequence.seed(), sequence.steps().size(), shrunk.sequence().steps().size(),
+                .formatted(sequence.seed(), applicationFor(sequence) == itemRounds ? "item by item" : "set-based",
+                        sequence.seed(), sequence.steps().size(), shrunk.sequence().steps().size(),
                         shrunk.tries(), shrunk.why(), shrunk.sequence(), shrunk.failure().cause().getMessage(),
                         shrunk.failure().transcript()),
                 shrunk.failure().cause());
@@ -133,7 +152,8 @@ class LedgerModelProperties {
 
     /** Null when the sequence passes; otherwise what failed and the transcript up to the failure. */
     static ModelShrinker.Failure failureOf(ModelSequence sequence, ModelCoverage coverage) {
-        var run = new ModelRun(application, sequence.users(), coverage);
+        var app = applicationFor(sequence);
+        var run = new ModelRun(app, sequence.users(), coverage);
         var invariants = new ModelInvariants(run);
         try {
             for (ModelStep step : sequence.steps()) {
@@ -148,7 +168,7 @@ class LedgerModelProperties {
         } catch (AssertionError | RuntimeException e) {
             return new ModelShrinker.Failure(e, run.transcript());
         } finally {
-            retire(run.tenant);
+            retire(app, run.tenant);
         }
     }
 
@@ -159,16 +179,17 @@ class LedgerModelProperties {
      * tables always hold other tenants' accounts, entries and requests with figures of their own: a statement that
      * forgot its tenant still mixes them into what the checks read.
      */
-    private static final Deque<TenantId> RECENT_TENANTS = new ArrayDeque<>();
+    private static final Map<ConfigurableApplicationContext, Deque<TenantId>> RECENT_TENANTS = new HashMap<>();
     private static final int RECENT_TENANTS_KEPT = 3;
 
     /** Deletes the rows of the oldest tenant kept, from every table with a tenant_id, once more than a few are kept. */
-    private static void retire(TenantId tenant) {
-        RECENT_TENANTS.addLast(tenant);
-        if (RECENT_TENANTS.size() <= RECENT_TENANTS_KEPT) {
+    private static void retire(ConfigurableApplicationContext application, TenantId tenant) {
+        var recent = RECENT_TENANTS.computeIfAbsent(application, a -> new ArrayDeque<>());
+        recent.addLast(tenant);
+        if (recent.size() <= RECENT_TENANTS_KEPT) {
             return;
         }
-        UUID oldest = RECENT_TENANTS.removeFirst().value();
+        UUID oldest = recent.removeFirst().value();
         // As a replica: neither the triggers that keep entries, accounts and users (the service never deletes them)
         // nor the foreign keys fire. The tables are read from the catalogue, so that a new one is not left out.
         application.getBean(JdbcClient.class).sql("""
