@@ -9,6 +9,9 @@
 -- batch endpoint served about half as many charges a second, and grouped authorize+settle pairs about a third fewer
 -- (BENCHMARKS.md, "Issue 18: admission as functions" and "Issue 16, session 23").
 --
+-- The lock statements are V33's, repeated: a change to the order a round locks in changes both (a migration cannot
+-- share a statement with an applied one without restating the applied function whole).
+--
 -- An item whose request id is already recorded is skipped, as the set-based rounds skip it: the service answers it
 -- by the single path (a retry's first outcome), and a round is not failed by one retry. Items apply in their order,
 -- so a user's later items in a settlements round are applied here rather than after it (the set-based round applies
