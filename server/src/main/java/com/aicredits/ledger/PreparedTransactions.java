@@ -1,5 +1,7 @@
 package com.aicredits.ledger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -25,9 +27,13 @@ class PreparedTransactions {
     private static final long POLL_MILLIS = 10;
 
     private final JdbcClient jdbc;
+    private final Counter deferred;
 
-    PreparedTransactions(JdbcClient jdbc) {
+    PreparedTransactions(JdbcClient jdbc, MeterRegistry registry) {
         this.jdbc = jdbc;
+        this.deferred = Counter.builder("aicredits.usage.fold.deferred")
+                .description("Usage folds put off because a two-phase commit stayed pending; the roll-ups wait, answers do not")
+                .register(registry);
     }
 
     /** The pending two-phase commits, one name per node and transaction. */
@@ -43,6 +49,7 @@ class PreparedTransactions {
             if (System.nanoTime() > deadline) {
                 log.warn("usage roll-ups: {} two-phase commits pending for over {} s ({}); folding on the next run",
                         waiting.size(), WAIT.toSeconds(), waiting);
+                deferred.increment();
                 return false;
             }
             try {

@@ -8,6 +8,7 @@ import com.aicredits.TestApplication;
 import com.aicredits.directory.Directory;
 import com.aicredits.shared.Outcome;
 import com.aicredits.shared.UserId;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +37,7 @@ class UsageTwoPhaseTest {
     @Autowired JdbcClient jdbc;
     @Autowired DataSource dataSource;
     @Autowired UsageFolder folder;
+    @Autowired MeterRegistry meters;
 
     LedgerFixture t;
     UserId ada;
@@ -124,9 +126,12 @@ class UsageTwoPhaseTest {
     void a_fold_leaves_the_watermark_where_it_was_while_a_two_phase_commit_stays_pending() throws Exception {
         prepareAChargeFinishedOnTheCoordinator();
         long before = folder.watermark().tx();
+        double deferred = meters.counter("aicredits.usage.fold.deferred").count();
         assertThat(folder.foldBatch(UsageFolder.BATCH_SIZE_DEFAULT)).as("a fold that gave up waiting").isZero();
         assertThat(folder.watermark().tx()).isEqualTo(before);
         assertThat(foldedConsumption()).isZero();
+        assertThat(meters.counter("aicredits.usage.fold.deferred").count()).as("counted for the operator")
+                .isGreaterThan(deferred);
 
         jdbc.sql("commit prepared '" + prepared + "'").update();
         t.foldEverything(jdbc);
