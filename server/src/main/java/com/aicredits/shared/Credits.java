@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * An exact amount of credits, in integer thousandths (three decimal places). Arithmetic fails loudly on
@@ -14,6 +15,7 @@ import java.util.Locale;
 public record Credits(long thousandths) implements Comparable<Credits> {
 
     public static final Credits ZERO = new Credits(0);
+    private static final Pattern GROUPED_THOUSANDS = Pattern.compile("[+-]?\\d{1,3}(,\\d{3})+(\\.\\d*)?");
     /** The largest amount an admin or operator may enter in one operation: one billion credits. */
     public static final Credits MAX_ENTERED = Credits.of(1_000_000_000L);
 
@@ -42,12 +44,20 @@ public record Credits(long thousandths) implements Comparable<Credits> {
         return amount(value, false);
     }
 
+    /**
+     * An amount as typed into a screen or a CSV file: also as screens show it, thousands separated by commas
+     * ("1,500", "12,500.375", {@link #toDisplayString}); a comma anywhere else ("1,5") is not a number.
+     */
     public static Entered parse(String text) {
         if (text == null || text.isBlank()) {
             return new Entered.Invalid("credits are required");
         }
+        String typed = text.strip();
+        if (GROUPED_THOUSANDS.matcher(typed).matches()) {
+            typed = typed.replace(",", "");
+        }
         try {
-            return parse(new BigDecimal(text.strip()));
+            return parse(new BigDecimal(typed));
         } catch (NumberFormatException e) {
             return new Entered.Invalid("credits must be a number");
         }

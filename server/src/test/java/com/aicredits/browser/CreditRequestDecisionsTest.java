@@ -131,6 +131,25 @@ class CreditRequestDecisionsTest extends AdminBrowserTest {
     }
 
     /**
+     * The amount is pre-filled as the page shows it, thousands separated by a comma; approved as it stands, it is
+     * granted (it was refused as "credits must be a number").
+     */
+    @Test
+    void a_request_of_thousands_of_credits_is_approved_as_pre_filled() {
+        tenant.ledger.purchase(tenant.id, Credits.of(5000), "PO-2", null, AdminTenant.SEED, null);
+        var request = file(tenant.linus, 1500, "a quarter's reports");
+        Page page = requestsPage();
+        countRefreshesAfterDecisions(page);
+        assertThat(card(page, "Linus Waiting").getByLabel("Credits")).hasValue("1,500");
+
+        button(card(page, "Linus Waiting"), "Approve the request of Linus Waiting").click();
+        page.waitForFunction("() => window.decisions === 1");
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
+                .setHasText("Approved: Linus Waiting, 1,500 credits."))).isVisible();
+        assertThat(status(request)).isEqualTo(Status.APPROVED);
+    }
+
+    /**
      * Waits for the answer to the {@code decisions}th decision, then for a redraw of the list by its live refresh
      * after it. The decision's own live message may be heard before its answer is shown, so the page is also told
      * of one more, as a message from the stream would (live.js: live-requests).

@@ -12,8 +12,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CreditsTest {
 
     @ParameterizedTest
-    @CsvSource({"12, 12000", "0.375, 375", "1.5, 1500", "1.500, 1500", "1000000000, 1000000000000", "0.001, 1"})
-    void an_entered_amount_with_at_most_three_decimals_is_read_exactly(String text, long thousandths) {
+    @CsvSource(delimiter = '|', value = {"12 | 12000", "0.375 | 375", "1.5 | 1500", "1.500 | 1500",
+            "1000000000 | 1000000000000", "0.001 | 1", "1,500 | 1500000", "12,500.375 | 12500375",
+            "1,000,000,000 | 1000000000000"})
+    void an_entered_amount_with_at_most_three_decimals_is_read_exactly_also_as_screens_show_it(String text, long thousandths) {
         assertThat(Credits.parse(text)).isEqualTo(new Entered.Valid(new Credits(thousandths)));
     }
 
@@ -27,6 +29,9 @@ class CreditsTest {
             "1e30         | credits must be at most 1000000000",
             "twelve       | credits must be a number",
             "NaN          | credits must be a number",
+            "1,5          | credits must be a number",
+            "1,50,000     | credits must be a number",
+            "'1,500,'     | credits must be a number",
             "''           | credits are required"})
     void an_entered_amount_that_is_not_a_positive_exact_number_is_refused_with_its_reason(String text, String reason) {
         assertThat(Credits.parse(text)).isEqualTo(new Entered.Invalid(reason));
