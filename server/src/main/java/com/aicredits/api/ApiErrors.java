@@ -137,23 +137,30 @@ class ApiErrors {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> mismatch(MethodArgumentTypeMismatchException e) {
-        // A malformed id in the path names nothing that exists; a malformed query parameter is a bad request.
-        if (e.getParameter().hasParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class)) {
+        if (malformedPathId(e)) {
             return Problems.notFound(e.getName());
         }
         return Problems.invalid(e.getName(), "parameter '" + e.getName() + "' has an invalid value");
     }
 
-    /**
-     * A path id that converts to nothing (a NUL or blank segment where a UUID goes) names nothing, like any
-     * other malformed id. A template variable missing altogether would be a bug in a mapping: that stays a 500.
-     */
     @ExceptionHandler(MissingPathVariableException.class)
     ResponseEntity<Object> pathVariableConvertedToNull(MissingPathVariableException e) throws MissingPathVariableException {
-        if (!e.isMissingAfterConversion()) {
+        if (!malformedPathId(e)) {
             throw e;
         }
         return Problems.notFound(e.getVariableName());
+    }
+
+    /**
+     * A malformed id in the path names nothing that exists: 404, like an unknown one ({@link PageErrors} shows a
+     * person the same page). That includes a path id that converts to nothing (a NUL or blank segment where a UUID
+     * goes). A malformed query parameter is a bad request; a template variable missing altogether would be a bug
+     * in a mapping, which stays a 500.
+     */
+    static boolean malformedPathId(Exception e) {
+        return e instanceof MethodArgumentTypeMismatchException mismatch
+                && mismatch.getParameter().hasParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class)
+                || e instanceof MissingPathVariableException missing && missing.isMissingAfterConversion();
     }
 
     /** A query parameter Tomcat cannot decode (e.g. {@code %FF}, which is no UTF-8): the caller's mistake. */

@@ -13,8 +13,8 @@ import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * A person's browser opening a page that is not there for them (an unknown or another tenant's id, an unknown
- * path) gets a page they can read, {@code templates/error/4xx.html}, with a way back, instead of the problem
+ * A person's browser opening a page that is not there for them (an unknown, malformed or another tenant's id, an
+ * unknown path) gets a page they can read, {@code templates/error/4xx.html}, with a way back, instead of the problem
  * document an API client reads. Spring Security's refusals of a page reach the same template through the
  * error dispatch. API and SCIM calls, and htmx's own requests (which read the status, not the page), keep
  * the problem details of {@link ApiErrors}.
@@ -32,14 +32,22 @@ public class PageErrors implements WebMvcConfigurer, HandlerExceptionResolver {
     @Override
     public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
             Exception e) {
-        if (!(e instanceof ErrorResponse error) || !error.getStatusCode().is4xxClientError() || !isPageVisit(request)) {
+        if (!isPageVisit(request)) {
             return null;
         }
-        // The framework's headers go with the page: Allow on a 405 names the methods the address does take
-        // (RFC 9110 §15.5.6). sendError keeps headers set before it.
-        error.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        int status;
+        if (ApiErrors.malformedPathId(e)) {
+            status = 404;
+        } else if (e instanceof ErrorResponse error && error.getStatusCode().is4xxClientError()) {
+            status = error.getStatusCode().value();
+            // The framework's headers go with the page: Allow on a 405 names the methods the address does take
+            // (RFC 9110 §15.5.6). sendError keeps headers set before it.
+            error.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        } else {
+            return null;
+        }
         try {
-            response.sendError(error.getStatusCode().value());
+            response.sendError(status);
             return new ModelAndView();
         } catch (IOException gone) {
             return null;

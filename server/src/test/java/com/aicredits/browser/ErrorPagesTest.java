@@ -37,6 +37,21 @@ class ErrorPagesTest extends AdminBrowserTest {
     }
 
     @Test
+    void a_malformed_user_id_in_a_history_address_is_the_same_page_and_still_a_problem_to_htmx() {
+        Page page = browser.signedIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.DESKTOP);
+        String malformed = tenant.app() + "/credits/users/not-a-uuid/history";
+        var response = page.navigate(malformed);
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.headerValue("content-type")).startsWith("text/html");
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).hasText("Page not found");
+        assertThat(page.locator("main")).not().containsText("NOT_FOUND");
+        var htmx = page.request().get(malformed, RequestOptions.create().setHeader("HX-Request", "true"));
+        assertThat(htmx.status()).isEqualTo(404);
+        assertThat(htmx.headers().get("content-type")).startsWith("application/problem+json");
+    }
+
+    @Test
     void an_address_that_only_takes_a_form_opened_as_a_page_is_a_405_page_naming_the_method_it_takes() {
         Page page = browser.signedIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.DESKTOP);
         // A person reloading the address a form posted to.
