@@ -122,6 +122,19 @@ class SingleSignOnBrowserTest extends AdminBrowserTest {
         assertThat(client.get("/login?provider-only").text()).contains("through its identity provider, not with a password here");
     }
 
+    /** Enforced, with a provider nobody can reach: the page says so and leads back, it is no dead end. */
+    @Test
+    void where_the_enforced_provider_cannot_be_reached_the_page_says_so_and_leads_back_to_another_email() {
+        sso.configure(tenant.id, new SsoSettings("http://127.0.0.1:1", "app", "secret", true, null)).orElseThrow();
+
+        Page page = emailFirst(tenant.email("admin"));
+        PlaywrightAssertions.assertThat(page.getByRole(AriaRole.ALERT)).containsText("which cannot be reached right now");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Use another email")).click();
+        PlaywrightAssertions.assertThat(page.getByLabel("Email")).isVisible();
+        assertThat(page.url()).endsWith("/login");
+        page.context().close();
+    }
+
     @Test
     void a_person_the_tenant_does_not_know_is_refused_with_a_page_that_says_so_and_nobody_is_created() {
         connect(tenant.id, Tokens.HONEST, true, null);
