@@ -101,6 +101,8 @@ class BulkBrowserTest extends AdminBrowserTest {
 
         var preview = dialog(page);
         assertThat(preview.locator("[data-bulk-refused]")).containsText("1 row is refused, so nothing will change");
+        // the pool as it stays, not as the rows that could go would leave it
+        assertThat(preview.locator("#preview-summary")).hasText("2 rows; unassigned pool 888.");
         assertThat(preview.locator("[data-row-refusal]")).hasText("At most 0 credits can be removed.");
         assertThat(button(preview, "Confirm: change 2 users")).hasCount(0);
         Axe.check(page, "bulk preview with a refused row");
