@@ -61,10 +61,20 @@ class KeptRunways {
     private record Due(TenantId tenant, LocalDate today) {
     }
 
-    /** Every row of the tenant for {@code today}, in one transaction under the watermark's lock (no batch meanwhile). */
+    /**
+     * Every row of the tenant for {@code today}, in one transaction under the watermark's lock (no batch meanwhile).
+     * Skipped when another run (another instance, or a fold called while the job ran) recomputed it while this one
+     * waited for the lock: recomputed again, the rows would be rewritten from a list read before that run committed.
+     */
     private void recompute(Due due) {
         transactions.executeWithoutResult(status -> {
             jdbc.sql("select 1 from usage_watermark for update").query(Integer.class).single();
+            boolean stillDue = jdbc.sql("""
+                    select runways_on is null or runways_on < ? from usage_zones where tenant_id = ?""")
+                    .params(due.today(), due.tenant().value()).query(Boolean.class).optional().orElse(true);
+            if (!stillDue) {
+                return;
+            }
             jdbc.sql("delete from user_runways where tenant_id = ?").param(due.tenant().value()).update();
             jdbc.sql(UPSERT.formatted(":today", """
                     from accounts a
