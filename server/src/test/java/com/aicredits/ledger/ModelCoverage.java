@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * What the sequences reached: every call's outcome ("settle ALREADY_VOIDED") and the rare events the rules
  * describe. A model test is only as good as the cases it reaches, so a full run fails when the sequences
  * stop reaching a refusal, a replay or a rare path. The rarest (a replayed end, a late settle reopening a
- * closed account) occur about twice in 500 sequences, so a run goes on past its count until each is reached.
+ * closed account) occur about twice in 500 sequences, so a full run goes on past its count until each is reached.
  */
 final class ModelCoverage {
 
