@@ -91,6 +91,15 @@ public class SingleSignOn {
         return registrations.check(tenant);
     }
 
+    /**
+     * Whether the provider at {@code issuer} answers now, asked as the sign-in asks it, before any settings are saved;
+     * empty for an issuer {@link #configure} refuses (which says why).
+     */
+    public Optional<ProviderAnswer> probe(TenantId tenant, String issuer) {
+        return invalidIssuer(issuer).isPresent() ? Optional.empty()
+                : Optional.of(registrations.probe(tenant, issuer.strip()));
+    }
+
     /** The tenant's provider, if it has one; empty for an unknown tenant too. */
     public Optional<SsoConnection> connection(TenantId tenant) {
         return store.stored(tenant).map(SsoStore.Stored::connection);

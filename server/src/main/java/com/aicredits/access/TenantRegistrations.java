@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory;
@@ -141,40 +142,57 @@ class TenantRegistrations implements ClientRegistrationRepository, JwtDecoderFac
 
     private Discovery discover(SsoStore.Stored stored) {
         var c = stored.connection();
-        var refused = providerAddresses.refused(URI.create(c.issuer()));
+        return discover(c.tenantId(), c.issuer(), c.clientId(),
+                () -> secrets.open(stored.sealedSecret(), SingleSignOn.context(c.tenantId())), stored.version());
+    }
+
+    /**
+     * What a sign-in would meet at {@code issuer}, asked before anything is saved: the settings page asks it before it
+     * refuses password sign-in for everyone.
+     */
+    ProviderAnswer probe(TenantId tenant, String issuer) {
+        return switch (discover(tenant, issuer, "probe", () -> "", 0)) {
+            case Cached c -> new ProviderAnswer.Reachable();
+            case Failed f -> new ProviderAnswer.Unreachable(f.reason());
+        };
+    }
+
+    private Discovery discover(TenantId tenant, String issuer, String clientId, Supplier<String> clientSecret,
+            long version) {
+        var refused = providerAddresses.refused(URI.create(issuer));
         if (refused.isPresent()) {
-            log.warn("single sign-on of tenant {}: the provider {} is not called: {}", c.tenantId(), c.issuer(), refused.get());
+            log.warn("single sign-on of tenant {}: the provider {} is not called: {}", tenant, issuer, refused.get());
             return new Failed(refused.get());
         }
         try {
-            var registration = ClientRegistrations.fromOidcConfiguration(http.discovery(c.issuer()))
-                    .registrationId(c.tenantId().toString())
-                    .clientId(c.clientId())
-                    .clientSecret(secrets.open(stored.sealedSecret(), SingleSignOn.context(c.tenantId())))
+            var registration = ClientRegistrations.fromOidcConfiguration(http.discovery(issuer))
+                    .registrationId(tenant.toString())
+                    .clientId(clientId)
+                    .clientSecret(clientSecret.get())
                     .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                     .redirectUri(address.base("{baseUrl}") + SingleSignOn.CALLBACK
                             + "{registrationId}")
                     .scope(OidcScopes.OPENID, OidcScopes.EMAIL, OidcScopes.PROFILE)
                     // PKCE for every tenant, confidential client or not: a stolen code is useless without the verifier.
                     .clientSettings(ClientRegistration.ClientSettings.builder().requireProofKey(true).build())
-                    .clientName(c.issuer())
+                    .clientName(issuer)
                     .build();
             // The server calls these itself (the authorization endpoint only the person's browser visits).
             var details = registration.getProviderDetails();
             for (String endpoint : new String[] {details.getTokenUri(), details.getJwkSetUri(), details.getUserInfoEndpoint().getUri()}) {
                 var inside = endpoint == null ? Optional.<String>empty() : providerAddresses.refused(URI.create(endpoint));
                 if (inside.isPresent()) {
-                    log.warn("single sign-on of tenant {}: the provider {} names an endpoint not called: {}", c.tenantId(),
-                            c.issuer(), inside.get());
+                    log.warn("single sign-on of tenant {}: the provider {} names an endpoint not called: {}", tenant,
+                            issuer, inside.get());
                     return new Failed(inside.get());
                 }
             }
-            return new Cached(stored.version(), registration, decoder(registration));
+            return new Cached(version, registration, decoder(registration));
         } catch (RuntimeException e) {
             // An unreachable provider, or one whose discovery document names another issuer: no sign-in there now.
             String why = String.valueOf(e.getMessage());
-            String reason = Undiscoverable.reason(c.issuer(), e);
-            log.warn("single sign-on of tenant {}: the provider {} cannot be discovered: {} ({})", c.tenantId(), c.issuer(),
+            String reason = Undiscoverable.reason(issuer, e);
+            log.warn("single sign-on of tenant {}: the provider {} cannot be discovered: {} ({})", tenant, issuer,
                     reason, why.length() > 300 ? why.substring(0, 300) + "…" : why);
             return new Failed(reason);
         }

@@ -130,6 +130,17 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
         checkPage(page, "single sign-on unreachable");
         Browser.screenshot(page, "sign-in-settings-unreachable");
 
+        // Refusing password sign-in there would let nobody in: the page saves nothing and asks first.
+        page.getByLabel("Only through the provider: refuse password sign-in").check();
+        button(page, "Save single sign-on").click();
+        assertThat(page.locator("[data-error]")).containsText("Nothing was saved: the provider cannot be reached");
+        assertThat(sso.connection(tenant.id).orElseThrow().enforced()).isFalse();
+        checkPage(page, "enforcing an unreachable provider asks first");
+        page.getByLabel("Refuse password sign-in all the same: nobody can sign in until the provider answers").check();
+        button(page, "Save single sign-on").click();
+        assertThat(page.locator("[data-warning]")).containsText("Saved, but the provider cannot be reached");
+        assertThat(sso.connection(tenant.id).orElseThrow().enforced()).isTrue();
+
         // Revoking asks first; the token stops working at once.
         button(page, "Revoke entra-provisioning").click();
         assertThat(dialog(page)).containsText("Revoke the SCIM token entra-provisioning?");

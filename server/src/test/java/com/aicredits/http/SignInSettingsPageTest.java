@@ -150,7 +150,7 @@ class SignInSettingsPageTest {
                 .status()).isEqualTo(200);
         String sealed = sealedSecret(a);
         var enforced = a.post("/sso", form("issuer", "http://127.0.0.1:1", "clientId", "app", "clientSecret", "",
-                "enforced", "on", "jitRole", "Planner"));
+                "enforced", "on", "enforceUnreachable", "on", "jitRole", "Planner"));
         assertThat(enforced.status()).isEqualTo(200);
         assertThat(enforced.text()).contains("Leave it empty to keep the stored secret.");
         assertThat(sealedSecret(a)).as("the same sealed secret").isEqualTo(sealed);
@@ -187,6 +187,35 @@ class SignInSettingsPageTest {
         assertThat(a.session().get(a.page() + "/provider").text())
                 .contains("the name sso.example.invalid is not known (no DNS entry)")
                 .contains("nobody of your organisation can sign in");
+    }
+
+    @Test
+    void refusing_password_sign_in_at_a_provider_that_cannot_be_reached_saves_nothing_until_confirmed() {
+        var a = admin();
+        assertThat(a.post("/sso", form("issuer", "http://127.0.0.1:1", "clientId", "app", "clientSecret", "s"))
+                .status()).isEqualTo(200);
+        String sealed = sealedSecret(a);
+
+        var asked = a.post("/sso", form("issuer", "http://127.0.0.1:1", "clientId", "other-app", "clientSecret", "",
+                "enforced", "on", "jitRole", "Viewer"));
+        assertThat(asked.status()).isEqualTo(422);
+        assertThat(asked.text())
+                .contains("Nothing was saved: the provider cannot be reached (nothing accepts connections at 127.0.0.1:1 "
+                        + "(connection refused)), and with “Only through the provider” nobody of your organisation could "
+                        + "sign in until it answers.")
+                .contains("name=\"enforceUnreachable\"").contains("value=\"other-app\"");
+        var read = a.t().admin().get(a.t().base + "/sso").json();
+        assertThat(read.get("enforced").asBoolean()).as("nothing saved").isFalse();
+        assertThat(read.get("clientId").asString()).isEqualTo("app");
+        assertThat(sealedSecret(a)).isEqualTo(sealed);
+
+        // The page without the question: a provider that answers, or password sign-in left on.
+        assertThat(a.session().get(a.page()).text()).doesNotContain("enforceUnreachable");
+        assertThat(a.post("/sso", form("issuer", "http://127.0.0.1:1", "clientId", "other-app", "clientSecret", "",
+                "enforced", "on", "enforceUnreachable", "on", "jitRole", "Viewer")).status()).isEqualTo(200);
+        read = a.t().admin().get(a.t().base + "/sso").json();
+        assertThat(read.get("enforced").asBoolean()).as("confirmed").isTrue();
+        assertThat(read.get("clientId").asString()).isEqualTo("other-app");
     }
 
     @Test

@@ -58,17 +58,31 @@ class SignInSettingsScreen {
         return "sign-in-settings/parts :: provider";
     }
 
-    /** An empty secret keeps the stored one; a provider that cannot be reached is saved, with a warning saying so. */
+    /**
+     * An empty secret keeps the stored one; a provider that cannot be reached is saved, with a warning saying so.
+     * Except when password sign-in is to be refused: then nobody could sign in, so nothing is saved until the admin
+     * confirms ({@code enforceUnreachable}). The API's PUT does not ask; this page is where the provider is checked.
+     */
     @PostMapping("/sso")
     String save(@PathVariable("tenantId") TenantId tenant, @RequestParam(defaultValue = "") String issuer,
             @RequestParam(defaultValue = "") String clientId, @RequestParam(defaultValue = "") String clientSecret,
             @RequestParam(required = false) String enforced, @RequestParam(defaultValue = "") String jitRole,
+            @RequestParam(required = false) String enforceUnreachable,
             Principal principal, Model model, HttpServletResponse response) {
         var form = new SignInSettingsPage.SsoForm(issuer.strip(), clientId.strip(), enforced != null, jitRole);
         var role = Role.parse(jitRole).filter(r -> r.name().equals(jitRole));
         if (!jitRole.isEmpty() && role.isEmpty()) {
             return refused(tenant, Refused.invalid("jitRole", "choose what happens to people without a user here"), form,
                     model, response);
+        }
+        if (form.enforced() && enforceUnreachable == null
+                && sso.probe(tenant, issuer).orElse(null) instanceof ProviderAnswer.Unreachable(var reason)) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            model.addAttribute("error", "Nothing was saved: the provider cannot be reached (" + reason + "), and with "
+                    + "“Only through the provider” nobody of your organisation could sign in until it answers. "
+                    + "Correct the issuer, save without that option, or confirm below.");
+            model.addAttribute("errorField", "enforced");
+            return page.render(tenant, form, model);
         }
         var secret = clientSecret.isBlank() ? new ClientSecret.Kept() : new ClientSecret.Entered(clientSecret);
         return switch (sso.configure(tenant, new SsoSettings(issuer, clientId, secret, enforced != null, role.orElse(null)))) {
