@@ -110,6 +110,15 @@ public class Webhooks {
         return Outcome.done(new Registered(e, secret, true));
     }
 
+    /**
+     * The URL's host when that name does not resolve now. Such an endpoint is accepted (every attempt checks the name
+     * again), but the admin who just typed it is told: a typo there would otherwise show only in the delivery log.
+     */
+    public Optional<String> unresolvedHost(String url) {
+        return targets.check(url) instanceof Targets.Verdict.Unresolved(var uri, var host) ? Optional.of(host)
+                : Optional.empty();
+    }
+
     /** Empty for an unknown tenant. */
     public Optional<List<Endpoint>> endpoints(TenantId tenant) {
         return directory.tenant(tenant).map(t -> endpoints.endpoints(tenant));

@@ -225,6 +225,9 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("Choose the events to send, or All events.");
         page.getByLabel("All events").check();
         page.locator("#add-webhook-button").click();
+        // Accepted (every attempt resolves the name again), and the admin is told the name does not resolve now.
+        assertThat(page.locator("[data-warning]"))
+                .hasText("The name hooks.example.invalid does not resolve now: deliveries to it fail and are retried until it does.");
         var endpoint = page.locator("[data-endpoint]").first();
         assertThat(endpoint).containsText("https://hooks.example.invalid/walkthrough");
         assertThat(endpoint).containsText("All events");
@@ -258,6 +261,13 @@ class AdminWalkthroughTest extends AdminBrowserTest {
         assertThat(page.locator("[data-saved]")).hasText("Endpoint removed.");
         assertThat(page.locator("[data-endpoint]")).hasCount(0);
         assertThat(page).hasURL(java.util.regex.Pattern.compile("/settings/webhooks$"));
+
+        // An address needs no name to resolve: no warning.
+        page.getByLabel("URL").fill("https://8.8.8.8/walkthrough");
+        page.getByLabel("All events").check();
+        page.locator("#add-webhook-button").click();
+        assertThat(page.locator("[data-saved]")).hasText("Endpoint added.");
+        assertThat(page.locator("[data-warning]")).hasCount(0);
     }
 
     @Test

@@ -57,8 +57,11 @@ class WebhooksScreen {
             return render(tenant, null, null, "Choose the events to send, or All events.", url, chosen, description, model);
         }
         return switch (webhooks.register(tenant, url.strip(), chosen, description, null)) {
-            case Outcome.Done<Registered>(var registered) -> render(tenant, registered, "Endpoint added.", null, "", List.of(),
-                    "", model);
+            case Outcome.Done<Registered>(var registered) -> {
+                webhooks.unresolvedHost(registered.endpoint().url()).ifPresent(host -> model.addAttribute("warning",
+                        "The name " + host + " does not resolve now: deliveries to it fail and are retried until it does."));
+                yield render(tenant, registered, "Endpoint added.", null, "", List.of(), "", model);
+            }
             case Refused<Registered> refused -> {
                 response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
                 yield render(tenant, null, null, refused.message(), url, chosen, description, model);
