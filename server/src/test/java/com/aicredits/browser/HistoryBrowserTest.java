@@ -111,7 +111,7 @@ class HistoryBrowserTest extends AdminBrowserTest {
         ledger.assign(tenant.id, tenant.linus, Credits.of(40), null, AdminTenant.SEED, null).orElseThrow();
 
         assertThat(page.locator("[data-history-line]")).hasCount(1);
-        assertThat(header(page)).containsText("Assigned 40 · Consumed 0 · Remaining 40");
+        assertThat(header(page)).containsText("Current allocation: Assigned 40 · Consumed 0 · Remaining 40");
     }
 
     private String history(UUID user) {
