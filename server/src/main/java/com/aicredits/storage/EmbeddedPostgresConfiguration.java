@@ -57,7 +57,11 @@ class EmbeddedPostgresConfiguration {
             Path pgData = dataDir.resolve("postgres").toAbsolutePath();
             Files.createDirectories(pgData);
             stopOrphanedPostgres(pgData);
-            builder.setDataDirectory(pgData).setCleanDataDirectory(false)
+            // Stopped by this bean's close, last, not by the library's own JVM shutdown hook: that hook runs beside
+            // Spring's, so at a SIGTERM the database went down while the graceful shutdown still served requests (and
+            // the event streams it ends, which read the session once more). A JVM that exits without closing
+            // Spring leaves it running, and the next start stops it (stopOrphanedPostgres).
+            builder.setDataDirectory(pgData).setCleanDataDirectory(false).setRegisterShutdownHook(false)
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on");
         }
