@@ -6,6 +6,17 @@ import com.aicredits.ApiClient;
 import com.aicredits.TestApplication;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import com.aicredits.access.ApiKeyScope;
+import com.aicredits.directory.Role;
+import com.aicredits.ledger.EntryType;
+import com.aicredits.ledger.RequestState;
+import com.aicredits.requests.CreditRequest;
+import com.aicredits.settings.AllowanceMode;
+import com.aicredits.settings.Period;
+import com.aicredits.webhooks.Delivery;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -93,6 +104,43 @@ class ServedOpenApiTest {
                 assertThat(fields(docs, row.path("properties").path(figures))).as(path + " " + figures)
                         .isEqualTo(Set.of("assigned", "consumed", "remaining"));
             }
+        }
+    }
+
+    private record Enumerated(String schema, String property, Class<? extends Enum<?>> values) {
+    }
+
+    /**
+     * Fields with a fixed set of values list them, as the Java enums name them (what the service writes, and the only
+     * values it reads): a generated client gets an enum, not a string to guess at.
+     */
+    @Test
+    void fields_with_a_fixed_set_of_values_list_them() {
+        var docs = docs();
+        var fields = List.of(
+                new Enumerated("UserJson", "role", Role.class), new Enumerated("NewUserBody", "role", Role.class),
+                new Enumerated("UserChangeBody", "role", Role.class), new Enumerated("RowJson", "role", Role.class),
+                new Enumerated("KeyJson", "scope", ApiKeyScope.class), new Enumerated("IssuedJson", "scope", ApiKeyScope.class),
+                new Enumerated("NewKeyBody", "scope", ApiKeyScope.class),
+                new Enumerated("TermsJson", "period", Period.class), new Enumerated("TermsJson", "mode", AllowanceMode.class),
+                new Enumerated("AllowanceBody", "period", Period.class),
+                new Enumerated("AllowanceBody", "mode", AllowanceMode.class),
+                new Enumerated("AllowanceJson", "period", Period.class),
+                new Enumerated("AllowanceJson", "mode", AllowanceMode.class),
+                new Enumerated("DefaultTermsJson", "period", Period.class),
+                new Enumerated("DefaultTermsJson", "mode", AllowanceMode.class),
+                new Enumerated("EntryJson", "type", EntryType.class),
+                new Enumerated("RequestJson", "status", RequestState.Status.class),
+                new Enumerated("CreditRequestJson", "status", CreditRequest.Status.class),
+                new Enumerated("DeliveryView", "status", Delivery.Status.class));
+        for (var field : fields) {
+            var schema = docs.path("components").path("schemas").path(field.schema());
+            assertThat(schema.isMissingNode()).as(field.schema()).isFalse();
+            var listed = new ArrayList<String>();
+            resolve(docs, schema.path("properties").path(field.property())).path("enum")
+                    .forEach(value -> listed.add(value.asString()));
+            assertThat(listed).as(field.schema() + "." + field.property()).containsExactlyElementsOf(
+                    Arrays.stream(field.values().getEnumConstants()).map(Enum::name).toList());
         }
     }
 

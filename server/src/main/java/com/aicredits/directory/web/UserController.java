@@ -45,14 +45,14 @@ class UserController {
         this.idempotency = idempotency;
     }
 
-    record NewUserBody(String name, String email, String role, String externalId, String password) {
+    record NewUserBody(String name, String email, @Schema(implementation = Role.class) String role, String externalId, String password) {
     }
 
-    record UserChangeBody(String name, String role, Boolean active) {
+    record UserChangeBody(String name, @Schema(implementation = Role.class) String role, Boolean active) {
     }
 
     /** {@code source}: where the user came from: manual (an admin), scim (the customer's directory) or sso. */
-    record UserJson(UUID id, String name, String email, String role, boolean active, String externalId, Instant createdAt,
+    record UserJson(UUID id, String name, String email, @Schema(implementation = Role.class) String role, boolean active, String externalId, Instant createdAt,
             String source) {
         static UserJson of(User u) {
             return new UserJson(u.id().value(), u.name(), u.email(), u.role().name(), u.active(), u.externalId(), u.createdAt(),

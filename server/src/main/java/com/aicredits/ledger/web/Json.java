@@ -1,15 +1,19 @@
 package com.aicredits.ledger.web;
 
+import com.aicredits.directory.Role;
 import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Allowance;
 import com.aicredits.ledger.Balance;
 import com.aicredits.ledger.Entry;
+import com.aicredits.ledger.EntryType;
 import com.aicredits.ledger.Page;
 import com.aicredits.ledger.Purchase;
 import com.aicredits.ledger.RequestState;
 import com.aicredits.ledger.Runway;
 import com.aicredits.ledger.Summary;
+import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
+import com.aicredits.settings.Period;
 import com.aicredits.shared.Credits;
 import com.aicredits.shared.UserId;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -73,7 +77,8 @@ final class Json {
      * user's recurring allowance. {@code dailyBurn}, {@code runsOutOn} and {@code runsOutBeforeNextGrant}: the user's
      * runway (see {@link Runway}); a user the runways leave out (whose allocation closed) burns nothing and never runs out.
      */
-    record RowJson(UUID userId, String name, String email, String role, BigDecimal assigned, BigDecimal consumed,
+    record RowJson(UUID userId, String name, String email,
+            @Schema(implementation = Role.class) String role, BigDecimal assigned, BigDecimal consumed,
             BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active, TermsJson allowance,
             BigDecimal dailyBurn, LocalDate runsOutOn, Boolean runsOutBeforeNextGrant) {
 
@@ -89,20 +94,22 @@ final class Json {
         }
     }
 
-    record TermsJson(BigDecimal credits, String period, String mode) {
+    record TermsJson(BigDecimal credits, @Schema(implementation = Period.class) String period, @Schema(implementation = AllowanceMode.class) String mode) {
         static TermsJson of(AllowanceTerms t) {
             return new TermsJson(amount(t.credits()), t.period().name(), t.mode().name());
         }
     }
 
     /** PUT allowance: period and mode are read as text so that a wrong value gets its own code. */
-    record AllowanceBody(BigDecimal credits, String period, String mode, String note) {
+    record AllowanceBody(BigDecimal credits, @Schema(implementation = Period.class) String period, @Schema(implementation = AllowanceMode.class) String mode,
+            String note) {
     }
 
     record GrantJson(LocalDate periodStart, BigDecimal granted, BigDecimal shortfall, Instant at) {
     }
 
-    record AllowanceJson(UUID userId, BigDecimal credits, String period, String mode, String note, Instant nextGrantAt,
+    record AllowanceJson(UUID userId, BigDecimal credits, @Schema(implementation = Period.class) String period, @Schema(implementation = AllowanceMode.class) String mode,
+            String note, Instant nextGrantAt,
             GrantJson lastGrant) {
         static AllowanceJson of(Allowance a, Instant nextGrantAt) {
             var t = a.terms();
@@ -115,7 +122,7 @@ final class Json {
     record GrantTotalsJson(BigDecimal granted, BigDecimal shortfall, int users) {
     }
 
-    record EntryJson(UUID id, String type, UUID userId, BigDecimal credits, String note, String actor, Instant at,
+    record EntryJson(UUID id, @Schema(implementation = EntryType.class) String type, UUID userId, BigDecimal credits, String note, String actor, Instant at,
             BigDecimal remainingBefore, BigDecimal remainingAfter, BigDecimal heldAfter, BigDecimal unassignedBefore,
             BigDecimal unassignedAfter, String reference, String feature, String requestId) {
         static EntryJson of(Entry e) {
@@ -147,7 +154,8 @@ final class Json {
     record VoidedJson(String requestId, String status) {
     }
 
-    record RequestJson(String requestId, UUID userId, String feature, String status, BigDecimal held,
+    record RequestJson(String requestId, UUID userId, String feature,
+            @Schema(implementation = RequestState.Status.class) String status, BigDecimal held,
             BigDecimal cost, Instant createdAt, Instant expiresAt, Instant finishedAt) {
         static RequestJson of(RequestState r) {
             return new RequestJson(r.requestId().value(), r.userId().value(), r.feature(), r.status().name(),

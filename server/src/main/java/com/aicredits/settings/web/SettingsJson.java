@@ -1,13 +1,14 @@
 package com.aicredits.settings.web;
 
 import com.aicredits.directory.Role;
-import com.aicredits.shared.Credits;
 import com.aicredits.settings.AllowanceMode;
 import com.aicredits.settings.AllowanceTerms;
 import com.aicredits.settings.Period;
 import com.aicredits.settings.Settings;
-import com.aicredits.settings.SettingsChange;
 import com.aicredits.settings.SettingsChange.AlertsChange;
+import com.aicredits.settings.SettingsChange;
+import com.aicredits.shared.Credits;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -25,7 +26,8 @@ final class SettingsJson {
     private SettingsJson() {
     }
 
-    record DefaultTermsJson(BigDecimal credits, String period, String mode) {
+    record DefaultTermsJson(BigDecimal credits, @Schema(implementation = Period.class) String period,
+            @Schema(implementation = AllowanceMode.class) String mode) {
         static DefaultTermsJson of(AllowanceTerms t) {
             return new DefaultTermsJson(t.credits().toBigDecimal(), t.period().name(), t.mode().name());
         }
