@@ -34,96 +34,18 @@ class MassAssignmentTest {
     @LocalServerPort int port;
     @Autowired Ledger ledger;
 
-    /**
-     * A well-formed request on fresh state (a new user, request id or Idempotency-Key each time), so the
-     * control request without the smuggled field can succeed whatever the cases before it did.
-     */
-    private record Request(ApiClient client, String method, String path, Map<String, Object> body, Map<String, String> headers) {
-        Response send(Map<String, Object> extra) {
-            var merged = new LinkedHashMap<String, Object>(body);
-            merged.putAll(extra);
-            return client.send(method, path, merged, headers);
-        }
-    }
-
-    private final class Tenants {
-        final HttpFixture a = new HttpFixture(port);
-        final HttpFixture b = new HttpFixture(port);
-        final String eve = register(b, "Eve Planner", "Planner");
-        final String eveRequest = "eve-" + UUID.randomUUID();
-
-        Tenants() {
-            a.purchase("100000");
-            b.purchase("500");
-            b.assign(eve, "50");
-            var authorized = b.consumer().post(b.base + "/consumption/authorize",
-                    Map.of("requestId", eveRequest, "userId", eve, "feature", "canvas"));
-            assertThat(authorized.status()).as(authorized.text()).isEqualTo(201);
-        }
-
-        String freshUser() {
-            return register(a, "U " + UUID.randomUUID().toString().substring(0, 8), "Viewer");
-        }
-
-        String fundedUser() {
-            String user = freshUser();
-            a.assign(user, "10");
-            return user;
-        }
-
-        String authorizedRequest() {
-            String request = "r-" + UUID.randomUUID();
-            var response = a.consumer().post(a.base + "/consumption/authorize",
-                    Map.of("requestId", request, "userId", fundedUser(), "feature", "canvas"));
-            assertThat(response.status()).as(response.text()).isEqualTo(201);
-            return request;
-        }
-    }
-
-    private static String register(HttpFixture f, String name, String role) {
-        var response = f.platform.post(f.base + "/users", Map.of("name", name, "email", f.email(name), "role", role));
-        assertThat(response.status()).as(response.text()).isEqualTo(201);
-        return response.json().get("id").asString();
-    }
-
-    private static Map<String, String> key() {
-        return Map.of("Idempotency-Key", UUID.randomUUID().toString());
-    }
-
-    private record Smuggled(String name, Supplier<Request> request, Map<String, Object> extra, int status, String code,
+    private record Smuggled(String name, Supplier<WellFormed.Request> request, Map<String, Object> extra, int status, String code,
             String field) {
     }
 
     @TestFactory
     Stream<DynamicTest> fields_a_caller_may_not_set_are_refused_and_change_nothing_in_either_tenant() {
-        var w = new Tenants();
+        var w = new WellFormed.Tenants(port);
         var a = w.a;
         String otherTenant = w.b.tenant;
         var cases = new ArrayList<Smuggled>();
 
-        Map<String, Supplier<Request>> endpoints = new LinkedHashMap<>();
-        endpoints.put("create tenant", () -> new Request(a.platform, "POST", "/api/v1/tenants",
-                Map.of("name", "T " + UUID.randomUUID()), Map.of()));
-        endpoints.put("purchase", () -> new Request(a.platform, "POST", a.base + "/purchases",
-                Map.of("credits", 5, "reference", "PO-" + UUID.randomUUID()), key()));
-        endpoints.put("issue key", () -> new Request(a.platform, "POST", a.base + "/api-keys",
-                Map.of("scope", "consume", "name", "k-" + UUID.randomUUID()), Map.of()));
-        endpoints.put("register user", () -> new Request(a.admin(), "POST", a.base + "/users",
-                Map.of("name", "N", "email", UUID.randomUUID() + "@x.example", "role", "Viewer"), Map.of()));
-        endpoints.put("change user", () -> new Request(a.admin(), "PATCH", a.base + "/users/" + w.freshUser(),
-                Map.of("name", "Renamed"), Map.of()));
-        endpoints.put("assign", () -> new Request(a.admin(), "POST", a.base + "/credits/users/" + w.freshUser() + "/assign",
-                Map.of("credits", 5), key()));
-        endpoints.put("add", () -> new Request(a.admin(), "POST", a.base + "/credits/users/" + w.fundedUser() + "/add",
-                Map.of("credits", 5), key()));
-        endpoints.put("remove", () -> new Request(a.admin(), "POST", a.base + "/credits/users/" + w.fundedUser() + "/remove",
-                Map.of("credits", 5), key()));
-        endpoints.put("authorize", () -> new Request(a.consumer(), "POST", a.base + "/consumption/authorize",
-                Map.of("requestId", "r-" + UUID.randomUUID(), "userId", w.fundedUser(), "feature", "canvas"), Map.of()));
-        endpoints.put("charge", () -> new Request(a.consumer(), "POST", a.base + "/consumption/charge",
-                Map.of("requestId", "r-" + UUID.randomUUID(), "userId", w.fundedUser(), "feature", "canvas", "cost", 1), Map.of()));
-        endpoints.put("settle", () -> new Request(a.consumer(), "POST", a.base + "/consumption/" + w.authorizedRequest() + "/settle",
-                Map.of("cost", 1), Map.of()));
+        var endpoints = WellFormed.endpoints(w);
 
         // What a caller might try to set: the tenant, balances, privileges, identities, the actor.
         Map<String, Object> forbidden = new LinkedHashMap<>();
@@ -201,7 +123,7 @@ class MassAssignmentTest {
     }
 
     /** What the other tenant's snapshot does not show of Eve: her balance and her open request. */
-    private static List<String> eve(Tenants w) {
+    private static List<String> eve(WellFormed.Tenants w) {
         var b = w.b;
         return List.of(
                 b.platform.get(b.base + "/users/" + w.eve + "/balance").json().toString(),
@@ -210,7 +132,7 @@ class MassAssignmentTest {
 
     @Test
     void changing_another_tenants_user_through_ones_own_tenant_is_not_found_and_changes_no_one() {
-        var w = new Tenants();
+        var w = new WellFormed.Tenants(port);
         var otherBefore = TenantState.of(w.b);
         var eveBefore = eve(w);
         var before = TenantState.of(w.a);
@@ -235,7 +157,7 @@ class MassAssignmentTest {
 
     @Test
     void another_tenants_user_and_request_are_unknown_to_every_credit_and_consumption_call() {
-        var w = new Tenants();
+        var w = new WellFormed.Tenants(port);
         var otherBefore = TenantState.of(w.b);
         var eveBefore = eve(w);
         var before = TenantState.of(w.a);

@@ -1,5 +1,7 @@
 package com.aicredits.access.web;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
 import com.aicredits.access.Access;
 import com.aicredits.access.ApiKey;
 import com.aicredits.access.ApiKeyScope;
@@ -43,7 +45,8 @@ class ApiKeyController {
         this.idempotency = idempotency;
     }
 
-    record NewKeyBody(@Schema(implementation = ApiKeyScope.class) String scope, String name) {
+    record NewKeyBody(@Schema(implementation = ApiKeyScope.class, requiredMode = REQUIRED) String scope,
+            @Schema(requiredMode = REQUIRED) String name) {
     }
 
     /** {@code key}: the secret, in the first response only (a replay of its Idempotency-Key has it null). */

@@ -1,13 +1,15 @@
 package com.aicredits.directory.web;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
 import com.aicredits.api.Problems;
 import com.aicredits.directory.Directory;
 import com.aicredits.directory.Tenant;
 import com.aicredits.idempotency.Idempotency;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,7 +37,7 @@ class TenantController {
         this.idempotency = idempotency;
     }
 
-    record NewTenantBody(String name) {
+    record NewTenantBody(@Schema(requiredMode = REQUIRED) String name) {
     }
 
     record TenantJson(UUID id, String name, Instant createdAt) {

@@ -1,5 +1,7 @@
 package com.aicredits.directory.web;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
 import com.aicredits.api.Problems;
 import com.aicredits.api.Refusals;
 import com.aicredits.directory.Directory;
@@ -45,7 +47,8 @@ class UserController {
         this.idempotency = idempotency;
     }
 
-    record NewUserBody(String name, String email, @Schema(implementation = Role.class) String role, String externalId, String password) {
+    record NewUserBody(@Schema(requiredMode = REQUIRED) String name, @Schema(requiredMode = REQUIRED) String email,
+            @Schema(implementation = Role.class, requiredMode = REQUIRED) String role, String externalId, String password) {
     }
 
     record UserChangeBody(String name, @Schema(implementation = Role.class) String role, Boolean active) {

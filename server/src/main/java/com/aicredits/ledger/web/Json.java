@@ -1,5 +1,7 @@
 package com.aicredits.ledger.web;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
 import com.aicredits.directory.Role;
 import com.aicredits.ledger.AccountRow;
 import com.aicredits.ledger.Allowance;
@@ -33,27 +35,29 @@ final class Json {
         return credits == null ? null : credits.toBigDecimal();
     }
 
-    record CreditsBody(BigDecimal credits, String note) {
+    record CreditsBody(@Schema(requiredMode = REQUIRED) BigDecimal credits, String note) {
     }
 
-    record PurchaseBody(BigDecimal credits, String reference, String note) {
+    record PurchaseBody(@Schema(requiredMode = REQUIRED) BigDecimal credits, @Schema(requiredMode = REQUIRED) String reference, String note) {
     }
 
-    record AuthorizeBody(String requestId, UUID userId, String feature, BigDecimal estimate) {
+    record AuthorizeBody(@Schema(requiredMode = REQUIRED) String requestId, @Schema(requiredMode = REQUIRED) UUID userId,
+            @Schema(requiredMode = REQUIRED) String feature, BigDecimal estimate) {
 
         UserId user() {
             return new UserId(userId);
         }
     }
 
-    record ChargeBody(String requestId, UUID userId, String feature, BigDecimal cost) {
+    record ChargeBody(@Schema(requiredMode = REQUIRED) String requestId, @Schema(requiredMode = REQUIRED) UUID userId,
+            @Schema(requiredMode = REQUIRED) String feature, @Schema(requiredMode = REQUIRED) BigDecimal cost) {
 
         UserId user() {
             return new UserId(userId);
         }
     }
 
-    record SettleBody(BigDecimal cost) {
+    record SettleBody(@Schema(requiredMode = REQUIRED) BigDecimal cost) {
     }
 
     record PurchaseJson(UUID id, BigDecimal credits, String reference, String note, String actor, Instant createdAt) {
