@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.aicredits.ApiClient;
 import com.aicredits.ApiClient.Response;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -107,6 +108,15 @@ final class WellFormed {
         endpoints.put("settle", () -> new Request(a.consumer(), "POST", a.base + "/consumption/" + w.authorizedRequest() + "/settle",
                 Map.of("cost", 1), Map.of()));
 
+        endpoints.put("set allowance", () -> new Request(a.admin(), "PUT", a.base + "/credits/users/" + w.freshUser()
+                + "/allowance", Map.of("credits", 5, "period", "MONTHLY", "mode", "RESET"), key()));
+        endpoints.put("bulk change", () -> new Request(a.admin(), "POST", a.base + "/credits/bulk",
+                Map.of("operation", "add", "items", List.of(Map.of("userId", w.fundedUser(), "credits", 1))), key()));
+        endpoints.put("charge batch", () -> new Request(a.consumer(), "POST", a.base + "/consumption/charges",
+                Map.of("items", List.of(Map.of("requestId", "r-" + UUID.randomUUID(), "userId", w.fundedUser(),
+                        "feature", "canvas", "cost", 1))), Map.of()));
+        endpoints.put("register webhook", () -> new Request(a.admin(), "POST", a.base + "/webhooks",
+                Map.of("url", "https://hooks.example.invalid/" + UUID.randomUUID(), "events", List.of("*")), key()));
         return endpoints;
     }
 }

@@ -1,9 +1,11 @@
 package com.aicredits.ledger.web;
 
 import static com.aicredits.ledger.web.Json.amount;
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
 
 import com.aicredits.ledger.BulkPreview;
 import com.aicredits.ledger.BulkResult.RowRefused;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,8 @@ final class BulkJson {
     private BulkJson() {
     }
 
-    record BulkBody(String operation, List<ItemBody> items, String note, Boolean dryRun) {
+    record BulkBody(@Schema(description = "assign, add or remove", requiredMode = REQUIRED) String operation,
+            @Schema(requiredMode = REQUIRED) List<ItemBody> items, String note, Boolean dryRun) {
     }
 
     record ItemBody(UUID userId, String email, BigDecimal credits, String note) {

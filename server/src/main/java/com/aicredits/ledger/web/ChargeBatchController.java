@@ -1,5 +1,7 @@
 package com.aicredits.ledger.web;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
 import com.aicredits.api.Problems;
 import com.aicredits.api.Refusals;
 import com.aicredits.ledger.Actor;
@@ -39,7 +41,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Consumption")
 class ChargeBatchController {
 
-    record ChargesBody(List<Item> items) {
+    record ChargesBody(@Schema(requiredMode = REQUIRED) List<Item> items) {
     }
 
     record Item(String requestId, UUID userId, String feature, BigDecimal cost) {

@@ -105,8 +105,9 @@ final class Json {
     }
 
     /** PUT allowance: period and mode are read as text so that a wrong value gets its own code. */
-    record AllowanceBody(BigDecimal credits, @Schema(implementation = Period.class) String period, @Schema(implementation = AllowanceMode.class) String mode,
-            String note) {
+    record AllowanceBody(@Schema(requiredMode = REQUIRED) BigDecimal credits,
+            @Schema(implementation = Period.class, requiredMode = REQUIRED) String period,
+            @Schema(implementation = AllowanceMode.class, requiredMode = REQUIRED) String mode, String note) {
     }
 
     record GrantJson(LocalDate periodStart, BigDecimal granted, BigDecimal shortfall, Instant at) {

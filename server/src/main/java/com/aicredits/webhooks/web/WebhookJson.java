@@ -1,5 +1,7 @@
 package com.aicredits.webhooks.web;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
 import com.aicredits.webhooks.Delivery;
 import com.aicredits.webhooks.Endpoint;
 import com.aicredits.webhooks.Registered;
@@ -15,8 +17,10 @@ final class WebhookJson {
     }
 
     record CreateBody(
-            @Schema(description = "a public https URL", example = "https://hooks.example.com/credits") String url,
-            @Schema(description = "event types, or [\"*\"] for all", example = "[\"credits.assigned\"]") List<String> events,
+            @Schema(description = "a public https URL", example = "https://hooks.example.com/credits",
+                    requiredMode = REQUIRED) String url,
+            @Schema(description = "event types, or [\"*\"] for all", example = "[\"credits.assigned\"]",
+                    requiredMode = REQUIRED) List<String> events,
             @Schema(description = "at most 500 characters") String description) {
     }
 
