@@ -50,14 +50,16 @@ class ApiKeyController {
     }
 
     /** {@code key}: the secret, in the first response only (a replay of its Idempotency-Key has it null). */
-    record IssuedJson(UUID id, String key, String name, @Schema(implementation = ApiKeyScope.class) String scope, Instant createdAt) {
+    record IssuedJson(UUID id, String key, String name, @Schema(implementation = ApiKeyScope.class) String scope,
+            Instant createdAt) {
         /** What an Idempotency-Key keeps of the answer: all but the secret, which is stored nowhere in clear. */
         static Object withoutSecret(Object body) {
             return body instanceof IssuedJson i ? new IssuedJson(i.id(), null, i.name(), i.scope(), i.createdAt()) : body;
         }
     }
 
-    record KeyJson(UUID id, String name, @Schema(implementation = ApiKeyScope.class) String scope, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+    record KeyJson(UUID id, String name, @Schema(implementation = ApiKeyScope.class) String scope, Instant createdAt,
+            Instant lastUsedAt, Instant revokedAt) {
         static KeyJson of(ApiKey k) {
             return new KeyJson(k.id(), k.name(), k.scope().name(), k.createdAt(), k.lastUsedAt(), k.revokedAt());
         }

@@ -48,15 +48,16 @@ class UserController {
     }
 
     record NewUserBody(@Schema(requiredMode = REQUIRED) String name, @Schema(requiredMode = REQUIRED) String email,
-            @Schema(implementation = Role.class, requiredMode = REQUIRED) String role, String externalId, String password) {
+            @Schema(implementation = Role.class, requiredMode = REQUIRED) String role, String externalId,
+            String password) {
     }
 
     record UserChangeBody(String name, @Schema(implementation = Role.class) String role, Boolean active) {
     }
 
     /** {@code source}: where the user came from: manual (an admin), scim (the customer's directory) or sso. */
-    record UserJson(UUID id, String name, String email, @Schema(implementation = Role.class) String role, boolean active, String externalId, Instant createdAt,
-            String source) {
+    record UserJson(UUID id, String name, String email, @Schema(implementation = Role.class) String role, boolean active,
+            String externalId, Instant createdAt, String source) {
         static UserJson of(User u) {
             return new UserJson(u.id().value(), u.name(), u.email(), u.role().name(), u.active(), u.externalId(), u.createdAt(),
                     u.source().label());

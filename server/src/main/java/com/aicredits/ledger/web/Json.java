@@ -38,7 +38,8 @@ final class Json {
     record CreditsBody(@Schema(requiredMode = REQUIRED) BigDecimal credits, String note) {
     }
 
-    record PurchaseBody(@Schema(requiredMode = REQUIRED) BigDecimal credits, @Schema(requiredMode = REQUIRED) String reference, String note) {
+    record PurchaseBody(@Schema(requiredMode = REQUIRED) BigDecimal credits,
+            @Schema(requiredMode = REQUIRED) String reference, String note) {
     }
 
     record AuthorizeBody(@Schema(requiredMode = REQUIRED) String requestId, @Schema(requiredMode = REQUIRED) UUID userId,
@@ -98,7 +99,8 @@ final class Json {
         }
     }
 
-    record TermsJson(BigDecimal credits, @Schema(implementation = Period.class) String period, @Schema(implementation = AllowanceMode.class) String mode) {
+    record TermsJson(BigDecimal credits, @Schema(implementation = Period.class) String period,
+            @Schema(implementation = AllowanceMode.class) String mode) {
         static TermsJson of(AllowanceTerms t) {
             return new TermsJson(amount(t.credits()), t.period().name(), t.mode().name());
         }
@@ -113,8 +115,8 @@ final class Json {
     record GrantJson(LocalDate periodStart, BigDecimal granted, BigDecimal shortfall, Instant at) {
     }
 
-    record AllowanceJson(UUID userId, BigDecimal credits, @Schema(implementation = Period.class) String period, @Schema(implementation = AllowanceMode.class) String mode,
-            String note, Instant nextGrantAt,
+    record AllowanceJson(UUID userId, BigDecimal credits, @Schema(implementation = Period.class) String period,
+            @Schema(implementation = AllowanceMode.class) String mode, String note, Instant nextGrantAt,
             GrantJson lastGrant) {
         static AllowanceJson of(Allowance a, Instant nextGrantAt) {
             var t = a.terms();
@@ -127,7 +129,8 @@ final class Json {
     record GrantTotalsJson(BigDecimal granted, BigDecimal shortfall, int users) {
     }
 
-    record EntryJson(UUID id, @Schema(implementation = EntryType.class) String type, UUID userId, BigDecimal credits, String note, String actor, Instant at,
+    record EntryJson(UUID id, @Schema(implementation = EntryType.class) String type, UUID userId, BigDecimal credits,
+            String note, String actor, Instant at,
             BigDecimal remainingBefore, BigDecimal remainingAfter, BigDecimal heldAfter, BigDecimal unassignedBefore,
             BigDecimal unassignedAfter, String reference, String feature, String requestId) {
         static EntryJson of(Entry e) {

@@ -64,7 +64,8 @@ class CreditRequestController {
 
     /** A request as the API shows it; {@code granted}, {@code decidedBy}, {@code decidedAt} null while pending. */
     record CreditRequestJson(UUID id, UUID userId, String name, String email, BigDecimal credits, String reason,
-            @Schema(implementation = CreditRequest.Status.class) String status, String filedBy, Instant createdAt, BigDecimal granted, String note, String decidedBy,
+            @Schema(implementation = CreditRequest.Status.class) String status, String filedBy, Instant createdAt,
+            BigDecimal granted, String note, String decidedBy,
             Instant decidedAt) {
         static CreditRequestJson of(CreditRequest r) {
             return new CreditRequestJson(r.id(), r.userId().value(), r.name(), r.email(), r.credits().toBigDecimal(),
