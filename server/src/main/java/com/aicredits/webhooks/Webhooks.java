@@ -70,7 +70,8 @@ public class Webhooks {
      */
     public Outcome<Registered> register(TenantId tenant, String url, List<String> events, String description,
             String idempotencyKey) {
-        var invalid = invalidUrl(url).or(() -> invalidEvents(events)).or(() -> invalidDescription(description));
+        var target = checkUrl(url);
+        var invalid = target.refused().or(() -> invalidEvents(events)).or(() -> invalidDescription(description));
         if (invalid.isPresent()) {
             return invalid.get().as();
         }
@@ -82,7 +83,7 @@ public class Webhooks {
         if (idempotencyKey != null) {
             var earlier = endpoints.endpointByKey(tenant, idempotencyKey);
             if (earlier.isPresent()) {
-                return replay(tenant, earlier.get(), url, wanted, stored, idempotencyKey);
+                return replay(tenant, earlier.get(), url, wanted, stored, idempotencyKey, target.unresolvedHost());
             }
         }
         UUID id = UUID.randomUUID();
@@ -94,29 +95,21 @@ public class Webhooks {
         } catch (DuplicateKeyException raced) {
             // the same key's first request committed between our look and our insert
             return replay(tenant, endpoints.endpointByKey(tenant, idempotencyKey).orElseThrow(), url, wanted, stored,
-                    idempotencyKey);
+                    idempotencyKey, target.unresolvedHost());
         }
         subscriptions.forget(tenant);
-        return Outcome.done(new Registered(endpoints.endpoint(tenant, id).orElseThrow(), secret, false));
+        return Outcome.done(new Registered(endpoints.endpoint(tenant, id).orElseThrow(), secret, false,
+                target.unresolvedHost()));
     }
 
     private Outcome<Registered> replay(TenantId tenant, EndpointStore.Keyed earlier, String url, List<String> events,
-            String description, String key) {
+            String description, String key, String unresolvedHost) {
         var e = earlier.endpoint();
         if (!e.url().equals(url) || !e.events().equals(events) || !Objects.equals(e.description(), description)) {
             return Refused.keyReused(key);
         }
         String secret = secrets.open(earlier.sealedSecret(), context(tenant, e.id()));
-        return Outcome.done(new Registered(e, secret, true));
-    }
-
-    /**
-     * The URL's host when that name does not resolve now. Such an endpoint is accepted (every attempt checks the name
-     * again), but the admin who just typed it is told: a typo there would otherwise show only in the delivery log.
-     */
-    public Optional<String> unresolvedHost(String url) {
-        return targets.check(url) instanceof Targets.Verdict.Unresolved(var uri, var host) ? Optional.of(host)
-                : Optional.empty();
+        return Outcome.done(new Registered(e, secret, true, unresolvedHost));
     }
 
     /** Empty for an unknown tenant. */
@@ -238,15 +231,24 @@ public class Webhooks {
     }
 
     private Optional<Refused<?>> invalidUrl(String url) {
+        return checkUrl(url).refused();
+    }
+
+    /** A URL's check: its refusal, if any; else {@code unresolvedHost}, its host when that name does not resolve now. */
+    private record UrlCheck(Optional<Refused<?>> refused, String unresolvedHost) {
+    }
+
+    private UrlCheck checkUrl(String url) {
         var malformed = Targets.malformed(url);
         if (malformed.isPresent()) {
-            return Optional.of(Refused.invalid("url", malformed.get()));
+            return new UrlCheck(Optional.of(Refused.invalid("url", malformed.get())), null);
         }
         return switch (targets.check(url)) {
-            case Targets.Verdict.Unsafe(var reason) -> Optional.of(new Refused<>(Refusal.UNSAFE_WEBHOOK_URL, reason, null, "url"));
+            case Targets.Verdict.Unsafe(var reason) ->
+                    new UrlCheck(Optional.of(new Refused<>(Refusal.UNSAFE_WEBHOOK_URL, reason, null, "url")), null);
             // A name that does not resolve yet is accepted: every attempt checks it again before sending.
-            case Targets.Verdict.Unresolved u -> Optional.empty();
-            case Targets.Verdict.Safe s -> Optional.empty();
+            case Targets.Verdict.Unresolved(var uri, var host) -> new UrlCheck(Optional.empty(), host);
+            case Targets.Verdict.Safe s -> new UrlCheck(Optional.empty(), null);
         };
     }
 

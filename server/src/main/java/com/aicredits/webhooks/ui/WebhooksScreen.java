@@ -58,8 +58,10 @@ class WebhooksScreen {
         }
         return switch (webhooks.register(tenant, url.strip(), chosen, description, null)) {
             case Outcome.Done<Registered>(var registered) -> {
-                webhooks.unresolvedHost(registered.endpoint().url()).ifPresent(host -> model.addAttribute("warning",
-                        "The name " + host + " does not resolve now: deliveries to it fail and are retried until it does."));
+                if (registered.unresolvedHost() != null) {
+                    model.addAttribute("warning", "The name " + registered.unresolvedHost()
+                            + " does not resolve now: deliveries to it fail and are retried until it does.");
+                }
                 yield render(tenant, registered, "Endpoint added.", null, "", List.of(), "", model);
             }
             case Refused<Registered> refused -> {
