@@ -27,8 +27,9 @@ final class ServiceProcess implements AutoCloseable {
     /** Long enough for a start on a busy two-core machine, short enough that a hung start fails the test. */
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
+    /** One archive per test JVM: two JVMs writing one archive at the same time could map a half-written file. */
     private static final Path CLASS_DATA_ARCHIVE = Path.of(System.getProperty("faults.work.dir", "target/faults"),
-            "server.jsa").toAbsolutePath();
+            "server-" + System.getProperty("surefire.forkNumber", "1") + ".jsa").toAbsolutePath();
 
     private final Path jar = serverJar();
     private final Path log;
