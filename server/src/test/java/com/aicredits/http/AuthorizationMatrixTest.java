@@ -17,7 +17,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * Every endpoint × every kind of caller, from {@code authorization-matrix.csv}. Each cell is one test that
  * sends a well-formed request (fresh users, keys and requests, so no cell depends on another) and checks
- * the status. A second test keeps the file honest against the served OpenAPI document.
+ * the status, and a successful answer against the schema the served OpenAPI document gives it. A second test
+ * keeps the file honest against that document.
  */
 @TestApplication
 class AuthorizationMatrixTest {
@@ -34,9 +35,12 @@ class AuthorizationMatrixTest {
         t.user("Vic Viewer", "Viewer");
         t.user("Ada Admin", "Admin");
         t.purchase("1000000");
-        // the refusals the security filters write themselves are UTF-8 too
-        return Matrix.cells(FILE, Matrix.callers(t, other), row -> prepare(t, planner, row), response ->
-                assertThat(response.declaresUtf8()).as("UTF-8: " + response.header("Content-Type")).isTrue());
+        var documented = new DocumentedAnswers(port);
+        return Matrix.cells(FILE, Matrix.callers(t, other), row -> prepare(t, planner, row), (row, response) -> {
+            // the refusals the security filters write themselves are UTF-8 too
+            assertThat(response.declaresUtf8()).as("UTF-8: " + response.header("Content-Type")).isTrue();
+            documented.check(row.method(), row.path(), response);
+        });
     }
 
     /** A well-formed request for the row, on fresh state where the call would change something. */

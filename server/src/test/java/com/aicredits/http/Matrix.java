@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -42,7 +42,7 @@ final class Matrix {
      * cell's status; {@code alsoCheck} adds what a matrix checks of every answer besides.
      */
     static Stream<DynamicTest> cells(String file, Map<String, ApiClient> callers, Function<Row, Request> prepare,
-            Consumer<ApiClient.Response> alsoCheck) {
+            BiConsumer<Row, ApiClient.Response> alsoCheck) {
         List<DynamicTest> tests = new ArrayList<>();
         for (var row : rows(file)) {
             row.expected().forEach((caller, expected) -> tests.add(
@@ -52,7 +52,7 @@ final class Matrix {
                                 .send(row.method(), request.path(), request.body(), request.headers());
                         assertThat(response.status()).as(row.method() + " " + row.path() + " as " + caller + ": "
                                 + response.header("Location") + " " + abbreviated(response.text())).isEqualTo(expected);
-                        alsoCheck.accept(response);
+                        alsoCheck.accept(row, response);
                     })));
         }
         return tests.stream();

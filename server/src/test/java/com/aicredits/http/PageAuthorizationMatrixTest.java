@@ -41,7 +41,7 @@ class PageAuthorizationMatrixTest {
         t.user("Pat Planner", "Planner");
         t.user("Vic Viewer", "Viewer");
         t.user("Ada Admin", "Admin");
-        return Matrix.cells(FILE, Matrix.callers(t, other), row -> prepare(t, row), response -> { });
+        return Matrix.cells(FILE, Matrix.callers(t, other), row -> prepare(t, row), (row, response) -> { });
     }
 
     /** A well-formed request for the row, on fresh state where the call would change something. */

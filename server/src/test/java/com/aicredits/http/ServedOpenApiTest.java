@@ -107,6 +107,31 @@ class ServedOpenApiTest {
         }
     }
 
+    /**
+     * A generated client may count on an answer's field being there, and on it not being null unless the document
+     * says it may be: a user's row always has its figures, but may have no allowance and no day it runs out.
+     * (Whether the answers keep that promise: every successful answer of the authorization matrix is checked against
+     * its schema, {@link DocumentedAnswers}.)
+     */
+    @Test
+    void answers_require_their_fields_and_say_which_may_be_null() {
+        var schemas = docs().path("components").path("schemas");
+        var row = schemas.path("RowJson");
+        var required = new TreeSet<String>();
+        row.path("required").valueStream().forEach(field -> required.add(field.asString()));
+        assertThat(required).contains("userId", "email", "assigned", "consumed", "remaining", "held", "active")
+                .doesNotContain("allowance", "runsOutOn");
+        assertThat(row.path("properties").path("runsOutOn").path("type").valueStream().map(JsonNode::asString))
+                .containsExactlyInAnyOrder("string", "null");
+        assertThat(row.path("properties").path("allowance").path("anyOf").valueStream()
+                .map(choice -> choice.has("$ref") ? choice.path("$ref").asString() : choice.path("type").asString()))
+                .containsExactlyInAnyOrder("#/components/schemas/TermsJson", "null");
+        // read from requests too, where every field may be left out
+        assertThat(schemas.path("AlertsJson").has("required")).isFalse();
+        assertThat(schemas.path("AlertsJson").path("properties").path("poolUnassignedBelow").path("type").valueStream()
+                .map(JsonNode::asString)).containsExactlyInAnyOrder("number", "null");
+    }
+
     private record Enumerated(String schema, String property, Class<? extends Enum<?>> values) {
     }
 

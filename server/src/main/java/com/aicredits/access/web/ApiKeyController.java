@@ -50,7 +50,8 @@ class ApiKeyController {
     }
 
     /** {@code key}: the secret, in the first response only (a replay of its Idempotency-Key has it null). */
-    record IssuedJson(UUID id, String key, String name, @Schema(implementation = ApiKeyScope.class) String scope,
+    record IssuedJson(UUID id,
+            @Schema(nullable = true, description = "the key: shown once, null in a replay with the same Idempotency-Key") String key, String name, @Schema(implementation = ApiKeyScope.class) String scope,
             Instant createdAt) {
         /** What an Idempotency-Key keeps of the answer: all but the secret, which is stored nowhere in clear. */
         static Object withoutSecret(Object body) {
@@ -59,7 +60,7 @@ class ApiKeyController {
     }
 
     record KeyJson(UUID id, String name, @Schema(implementation = ApiKeyScope.class) String scope, Instant createdAt,
-            Instant lastUsedAt, Instant revokedAt) {
+            @Schema(nullable = true) Instant lastUsedAt, @Schema(nullable = true) Instant revokedAt) {
         static KeyJson of(ApiKey k) {
             return new KeyJson(k.id(), k.name(), k.scope().name(), k.createdAt(), k.lastUsedAt(), k.revokedAt());
         }

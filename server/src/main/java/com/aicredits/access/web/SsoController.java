@@ -50,7 +50,8 @@ class SsoController {
     }
 
     /** {@code redirectUri}: register it at the provider as the application's redirect (callback) URI. */
-    record SsoJson(String issuer, String clientId, boolean enforced, String redirectUri, String jitRole) {
+    record SsoJson(String issuer, String clientId, boolean enforced, String redirectUri,
+            @Schema(nullable = true, description = "null: nobody is created at sign-in") String jitRole) {
     }
 
     @PutMapping

@@ -57,7 +57,7 @@ class UserController {
 
     /** {@code source}: where the user came from: manual (an admin), scim (the customer's directory) or sso. */
     record UserJson(UUID id, String name, String email, @Schema(implementation = Role.class) String role, boolean active,
-            String externalId, Instant createdAt, String source) {
+            @Schema(nullable = true) String externalId, Instant createdAt, String source) {
         static UserJson of(User u) {
             return new UserJson(u.id().value(), u.name(), u.email(), u.role().name(), u.active(), u.externalId(), u.createdAt(),
                     u.source().label());

@@ -49,7 +49,11 @@ class ChargeBatchController {
 
     /** SETTLED with cost and remaining, or REFUSED with code and detail (the single charge's code and message). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ResultJson(String requestId, String status, BigDecimal cost, BigDecimal remaining, String code, String detail) {
+    record ResultJson(String requestId, @Schema(allowableValues = {"SETTLED", "REFUSED"}) String status,
+            @Schema(nullable = true, description = "SETTLED only") BigDecimal cost,
+            @Schema(nullable = true, description = "SETTLED only") BigDecimal remaining,
+            @Schema(nullable = true, description = "REFUSED only") String code,
+            @Schema(nullable = true, description = "REFUSED only") String detail) {
 
         static ResultJson of(RequestId request, Outcome<Settled> outcome) {
             return switch (outcome) {

@@ -61,7 +61,7 @@ final class Json {
     record SettleBody(@Schema(requiredMode = REQUIRED) BigDecimal cost) {
     }
 
-    record PurchaseJson(UUID id, BigDecimal credits, String reference, String note, String actor, Instant createdAt) {
+    record PurchaseJson(UUID id, BigDecimal credits, String reference, @Schema(nullable = true) String note, String actor, Instant createdAt) {
         static PurchaseJson of(Purchase p) {
             return new PurchaseJson(p.id(), amount(p.credits()), p.reference(), p.note(), p.actor(), p.createdAt());
         }
@@ -84,8 +84,8 @@ final class Json {
      */
     record RowJson(UUID userId, String name, String email,
             @Schema(implementation = Role.class) String role, BigDecimal assigned, BigDecimal consumed,
-            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active, TermsJson allowance,
-            BigDecimal dailyBurn, LocalDate runsOutOn, Boolean runsOutBeforeNextGrant) {
+            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active, @Schema(nullable = true) TermsJson allowance,
+            BigDecimal dailyBurn, @Schema(nullable = true) LocalDate runsOutOn, Boolean runsOutBeforeNextGrant) {
 
         private static final Runway NO_RUNWAY = new Runway(Credits.ZERO, null, false);
 
@@ -116,8 +116,8 @@ final class Json {
     }
 
     record AllowanceJson(UUID userId, BigDecimal credits, @Schema(implementation = Period.class) String period,
-            @Schema(implementation = AllowanceMode.class) String mode, String note, Instant nextGrantAt,
-            GrantJson lastGrant) {
+            @Schema(implementation = AllowanceMode.class) String mode, @Schema(nullable = true) String note, Instant nextGrantAt,
+            @Schema(nullable = true) GrantJson lastGrant) {
         static AllowanceJson of(Allowance a, Instant nextGrantAt) {
             var t = a.terms();
             return new AllowanceJson(a.userId().value(), amount(t.credits()), t.period().name(), t.mode().name(),
@@ -129,10 +129,16 @@ final class Json {
     record GrantTotalsJson(BigDecimal granted, BigDecimal shortfall, int users) {
     }
 
-    record EntryJson(UUID id, @Schema(implementation = EntryType.class) String type, UUID userId, BigDecimal credits,
-            String note, String actor, Instant at,
-            BigDecimal remainingBefore, BigDecimal remainingAfter, BigDecimal heldAfter, BigDecimal unassignedBefore,
-            BigDecimal unassignedAfter, String reference, String feature, String requestId) {
+    /**
+     * One ledger entry. Null where the entry's type has no such figure: a purchase has no user, a user's entry that
+     * does not move the pool has no pool figures, and only consumption has a feature and request id.
+     */
+    record EntryJson(UUID id, @Schema(implementation = EntryType.class) String type, @Schema(nullable = true) UUID userId,
+            BigDecimal credits, @Schema(nullable = true) String note, String actor, Instant at,
+            @Schema(nullable = true) BigDecimal remainingBefore, @Schema(nullable = true) BigDecimal remainingAfter,
+            @Schema(nullable = true) BigDecimal heldAfter, @Schema(nullable = true) BigDecimal unassignedBefore,
+            @Schema(nullable = true) BigDecimal unassignedAfter, @Schema(nullable = true) String reference,
+            @Schema(nullable = true) String feature, @Schema(nullable = true) String requestId) {
         static EntryJson of(Entry e) {
             return new EntryJson(e.publicId(), e.type().name(), e.userId() == null ? null : e.userId().value(),
                     amount(e.credits()), e.note(), e.actor(), e.at(), amount(e.remainingBefore()),
@@ -164,7 +170,9 @@ final class Json {
 
     record RequestJson(String requestId, UUID userId, String feature,
             @Schema(implementation = RequestState.Status.class) String status, BigDecimal held,
-            BigDecimal cost, Instant createdAt, Instant expiresAt, Instant finishedAt) {
+            @Schema(nullable = true, description = "once settled") BigDecimal cost, Instant createdAt,
+            @Schema(nullable = true, description = "null for a charge, which holds nothing") Instant expiresAt,
+            @Schema(nullable = true, description = "while authorized") Instant finishedAt) {
         static RequestJson of(RequestState r) {
             return new RequestJson(r.requestId().value(), r.userId().value(), r.feature(), r.status().name(),
                     amount(r.held()), amount(r.cost()), r.createdAt(), r.expiresAt(), r.finishedAt());

@@ -64,14 +64,16 @@ class UsageController {
         }
     }
 
-    record TenantRunwayJson(BigDecimal available, BigDecimal dailyBurn, LocalDate runsOutOn) {
+    record TenantRunwayJson(BigDecimal available, BigDecimal dailyBurn,
+            @Schema(nullable = true, description = "null: nothing consumed in 14 days") LocalDate runsOutOn) {
     }
 
-    record UserRunwayJson(UUID userId, String name, BigDecimal available, BigDecimal dailyBurn, LocalDate runsOutOn,
-            Instant nextGrantAt, boolean runsOutBeforeNextGrant) {
+    record UserRunwayJson(UUID userId, String name, BigDecimal available, BigDecimal dailyBurn,
+            @Schema(nullable = true) LocalDate runsOutOn, @Schema(nullable = true) Instant nextGrantAt,
+            boolean runsOutBeforeNextGrant) {
     }
 
-    record ForecastJson(TenantRunwayJson tenant, List<UserRunwayJson> users) {
+    record ForecastJson(@Schema(nullable = true, description = "null when the forecast is of one user") TenantRunwayJson tenant, List<UserRunwayJson> users) {
         static ForecastJson of(Forecast f) {
             Runway t = f.tenant();
             return new ForecastJson(t == null ? null : new TenantRunwayJson(amount(f.tenantAvailable()),

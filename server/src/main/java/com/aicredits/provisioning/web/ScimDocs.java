@@ -26,11 +26,13 @@ final class ScimDocs {
     }
 
     @Schema(name = "ScimUserResource", description = "A user as served: the User resource with the id and meta the service assigns")
-    record Served(List<String> schemas, String id, String externalId, Meta meta, String userName, Name name,
+    record Served(List<String> schemas, String id,
+            @Schema(nullable = true, description = "left out when the user has none") String externalId, Meta meta,
+            String userName, @Schema(description = "formatted only") Name name,
             String displayName, Boolean active, List<Email> emails, List<Role> roles) {
     }
 
-    record Meta(String resourceType, String created, String location) {
+    record Meta(String resourceType, String created, String lastModified, String location) {
     }
 
     record Name(String formatted, String givenName, String familyName) {

@@ -65,8 +65,8 @@ class CreditRequestController {
     /** A request as the API shows it; {@code granted}, {@code decidedBy}, {@code decidedAt} null while pending. */
     record CreditRequestJson(UUID id, UUID userId, String name, String email, BigDecimal credits, String reason,
             @Schema(implementation = CreditRequest.Status.class) String status, String filedBy, Instant createdAt,
-            BigDecimal granted, String note, String decidedBy,
-            Instant decidedAt) {
+            @Schema(nullable = true) BigDecimal granted, @Schema(nullable = true) String note,
+            @Schema(nullable = true) String decidedBy, @Schema(nullable = true) Instant decidedAt) {
         static CreditRequestJson of(CreditRequest r) {
             return new CreditRequestJson(r.id(), r.userId().value(), r.name(), r.email(), r.credits().toBigDecimal(),
                     r.reason(), r.status().name(), r.filedBy(), r.createdAt(),

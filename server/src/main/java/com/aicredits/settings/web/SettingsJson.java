@@ -8,10 +8,10 @@ import com.aicredits.settings.Settings;
 import com.aicredits.settings.SettingsChange.AlertsChange;
 import com.aicredits.settings.SettingsChange;
 import com.aicredits.shared.Credits;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,34 +28,42 @@ final class SettingsJson {
 
     record DefaultTermsJson(BigDecimal credits, @Schema(implementation = Period.class) String period,
             @Schema(implementation = AllowanceMode.class) String mode) {
+        /** Null for none. */
         static DefaultTermsJson of(AllowanceTerms t) {
-            return new DefaultTermsJson(t.credits().toBigDecimal(), t.period().name(), t.mode().name());
+            return t == null ? null : new DefaultTermsJson(t.credits().toBigDecimal(), t.period().name(), t.mode().name());
         }
     }
 
-    record AlertsJson(Integer userLowPercent, boolean userExhausted, BigDecimal poolUnassignedBelow,
-            Integer tenantAvailableBelowPercent) {
+    /** A threshold that is null is off. */
+    record AlertsJson(@Schema(nullable = true) Integer userLowPercent, boolean userExhausted,
+            @Schema(nullable = true) BigDecimal poolUnassignedBelow,
+            @Schema(nullable = true) Integer tenantAvailableBelowPercent) {
+    }
+
+    /** A role's default allowance, or null: none. One field per {@link Role}, named as the role is. */
+    record RoleDefaultsJson(@JsonProperty("Admin") @Schema(nullable = true) DefaultTermsJson admin,
+            @JsonProperty("Planner") @Schema(nullable = true) DefaultTermsJson planner,
+            @JsonProperty("Viewer") @Schema(nullable = true) DefaultTermsJson viewer) {
+        static RoleDefaultsJson of(Map<Role, AllowanceTerms> defaults) {
+            return new RoleDefaultsJson(DefaultTermsJson.of(defaults.get(Role.Admin)),
+                    DefaultTermsJson.of(defaults.get(Role.Planner)), DefaultTermsJson.of(defaults.get(Role.Viewer)));
+        }
     }
 
     record SettingsView(String timeZone, int maxHoldsPerUser, boolean reclaimOnDeactivate, AlertsJson alerts,
-            Map<String, DefaultTermsJson> allowanceDefaults) {
+            RoleDefaultsJson allowanceDefaults) {
         static SettingsView of(Settings s) {
-            var defaults = new LinkedHashMap<String, DefaultTermsJson>();
-            for (Role role : Role.values()) {
-                var terms = s.allowanceDefaults().get(role);
-                defaults.put(role.name(), terms == null ? null : DefaultTermsJson.of(terms));
-            }
             var a = s.alerts();
             return new SettingsView(s.timeZone().getId(), s.maxHoldsPerUser(), s.reclaimOnDeactivate(),
                     new AlertsJson(a.userLowPercent(), a.userExhausted(),
                             a.poolUnassignedBelow() == null ? null : a.poolUnassignedBelow().toBigDecimal(),
-                            a.tenantAvailableBelowPercent()), defaults);
+                            a.tenantAvailableBelowPercent()), RoleDefaultsJson.of(s.allowanceDefaults()));
         }
     }
 
     /** The PATCH body as the OpenAPI document describes it (the controller reads the tree, see {@link #change}). */
     record SettingsPatch(String timeZone, Integer maxHoldsPerUser, Boolean reclaimOnDeactivate, AlertsJson alerts,
-            Map<String, DefaultTermsJson> allowanceDefaults) {
+            RoleDefaultsJson allowanceDefaults) {
     }
 
     /** A field the caller got wrong: the problem's code and the field's name. */

@@ -27,15 +27,17 @@ final class WebhookJson {
     record PatchBody(String url, List<String> events, Boolean enabled, String description) {
     }
 
-    record EndpointView(UUID id, String url, List<String> events, String description, boolean enabled,
-            Instant failingSince, String disabledReason, Instant createdAt) {
+    record EndpointView(UUID id, String url, List<String> events, @Schema(nullable = true) String description,
+            boolean enabled, @Schema(nullable = true) Instant failingSince, @Schema(nullable = true) String disabledReason,
+            Instant createdAt) {
         static EndpointView of(Endpoint e) {
             return new EndpointView(e.id(), e.url(), e.events(), e.description(), e.enabled(), e.failingSince(),
                     e.disabledReason(), e.createdAt());
         }
     }
 
-    record CreatedView(UUID id, String url, List<String> events, String description, boolean enabled,
+    record CreatedView(UUID id, String url, List<String> events, @Schema(nullable = true) String description,
+            boolean enabled,
             @Schema(description = "whsec_…: shown in this answer only (and to a retry with the same Idempotency-Key)")
             String secret, Instant createdAt) {
         static CreatedView of(Registered r) {
@@ -44,12 +46,14 @@ final class WebhookJson {
         }
     }
 
-    record AttemptView(int attempt, Instant at, Integer statusCode, int latencyMs, String responseExcerpt, String error) {
+    record AttemptView(int attempt, Instant at, @Schema(nullable = true) Integer statusCode, int latencyMs,
+            @Schema(nullable = true) String responseExcerpt, @Schema(nullable = true) String error) {
     }
 
     record DeliveryView(UUID id, UUID eventId, String type,
             @Schema(allowableValues = {"PENDING", "DELIVERED", "FAILED"}) String status, int attempts,
-            Integer lastStatusCode, String lastError, Instant nextAttemptAt, Instant deliveredAt, Instant createdAt,
+            @Schema(nullable = true) Integer lastStatusCode, @Schema(nullable = true) String lastError,
+            @Schema(nullable = true) Instant nextAttemptAt, @Schema(nullable = true) Instant deliveredAt, Instant createdAt,
             @Schema(description = "every attempt, oldest first: status, latency, at most 1 KB of the answer, error")
             List<AttemptView> log) {
         static DeliveryView of(Delivery d) {
