@@ -32,6 +32,17 @@ final class WellFormed {
             less.remove(field);
             return client.send(method, path, less, headers);
         }
+
+        /** The body with {@code field} left out of each item of the list {@code list}. */
+        Response sendWithoutInItem(String list, String field) {
+            var less = new LinkedHashMap<String, Object>(body);
+            less.put(list, ((List<?>) body.get(list)).stream().map(item -> {
+                var fewer = new LinkedHashMap<Object, Object>((Map<?, ?>) item);
+                fewer.remove(field);
+                return fewer;
+            }).toList());
+            return client.send(method, path, less, headers);
+        }
     }
 
     static final class Tenants {
@@ -60,6 +71,14 @@ final class WellFormed {
             String user = freshUser();
             a.assign(user, "10");
             return user;
+        }
+
+        /** A funded user's row of a bulk change, named both ways (both must name the same user): either may go. */
+        Map<String, Object> fundedRow() {
+            String name = "U " + UUID.randomUUID().toString().substring(0, 8);
+            String user = register(a, name, "Viewer");
+            a.assign(user, "10");
+            return Map.of("userId", user, "email", a.email(name), "credits", 1);
         }
 
         String authorizedRequest() {
@@ -111,7 +130,7 @@ final class WellFormed {
         endpoints.put("set allowance", () -> new Request(a.admin(), "PUT", a.base + "/credits/users/" + w.freshUser()
                 + "/allowance", Map.of("credits", 5, "period", "MONTHLY", "mode", "RESET"), key()));
         endpoints.put("bulk change", () -> new Request(a.admin(), "POST", a.base + "/credits/bulk",
-                Map.of("operation", "add", "items", List.of(Map.of("userId", w.fundedUser(), "credits", 1))), key()));
+                Map.of("operation", "add", "items", List.of(w.fundedRow())), key()));
         endpoints.put("charge batch", () -> new Request(a.consumer(), "POST", a.base + "/consumption/charges",
                 Map.of("items", List.of(Map.of("requestId", "r-" + UUID.randomUUID(), "userId", w.fundedUser(),
                         "feature", "canvas", "cost", 1))), Map.of()));

@@ -22,7 +22,9 @@ final class BulkJson {
             @Schema(requiredMode = REQUIRED) List<ItemBody> items, String note, Boolean dryRun) {
     }
 
-    record ItemBody(UUID userId, String email, BigDecimal credits, String note) {
+    record ItemBody(@Schema(description = "the user, or name them by email (both: the same user)") UUID userId,
+            @Schema(description = "the user's e-mail address, instead of userId") String email,
+            @Schema(requiredMode = REQUIRED) BigDecimal credits, String note) {
     }
 
     record FiguresJson(BigDecimal assigned, BigDecimal consumed, BigDecimal remaining) {

@@ -44,7 +44,8 @@ class ChargeBatchController {
     record ChargesBody(@Schema(requiredMode = REQUIRED) List<Item> items) {
     }
 
-    record Item(String requestId, UUID userId, String feature, BigDecimal cost) {
+    record Item(@Schema(requiredMode = REQUIRED) String requestId, @Schema(requiredMode = REQUIRED) UUID userId,
+            @Schema(requiredMode = REQUIRED) String feature, @Schema(requiredMode = REQUIRED) BigDecimal cost) {
     }
 
     /** SETTLED with cost and remaining, or REFUSED with code and detail (the single charge's code and message). */
