@@ -27,12 +27,10 @@ final class ServiceProcess implements AutoCloseable {
     /** Long enough for a start on a busy two-core machine, short enough that a hung start fails the test. */
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
-    /** One archive per test JVM: two JVMs writing one archive at the same time could map a half-written file. */
-    private static final Path CLASS_DATA_ARCHIVE = Path.of(System.getProperty("faults.work.dir", "target/faults"),
-            "server-" + System.getProperty("surefire.forkNumber", "1") + ".jsa").toAbsolutePath();
-
     private final Path jar = serverJar();
     private final Path log;
+    /** Beside the log, so one per test: two tests run at once, and a start could map an archive being written. */
+    private final Path classDataArchive;
     private final int port;
     private final String platformKey = "platform-" + UUID.randomUUID();
     private final List<String> environment;
@@ -44,6 +42,7 @@ final class ServiceProcess implements AutoCloseable {
     /** {@code settings}: extra {@code --name=value} arguments, e.g. a short hold time-to-live. */
     ServiceProcess(Path log, PostgresServer database, List<String> settings) {
         this.log = log;
+        this.classDataArchive = log.toAbsolutePath().resolveSibling("server.jsa");
         this.port = FreePort.find();
         this.environment = List.of("SPRING_DATASOURCE_URL=" + database.jdbcUrl(), "SPRING_DATASOURCE_USERNAME=postgres",
                 "AICREDITS_PLATFORM_API_KEY=" + platformKey);
@@ -68,7 +67,7 @@ final class ServiceProcess implements AutoCloseable {
         // the first clean exit writes and later starts map (the JVM rebuilds it, without logging about it, when the
         // jar changes).
         command.addAll(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + CLASS_DATA_ARCHIVE, "-Xlog:cds=off", "-jar", jar.toString(),
+                "-XX:SharedArchiveFile=" + classDataArchive, "-Xlog:cds=off", "-jar", jar.toString(),
                 "--server.port=" + port));
         command.addAll(settings);
         var builder = new ProcessBuilder(command).redirectErrorStream(true)
