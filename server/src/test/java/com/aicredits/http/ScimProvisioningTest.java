@@ -14,8 +14,6 @@ import com.unboundid.scim2.common.types.Email;
 import com.unboundid.scim2.common.types.Name;
 import com.unboundid.scim2.common.types.Role;
 import com.unboundid.scim2.common.types.UserResource;
-import jakarta.ws.rs.client.ClientBuilder;
-import jakarta.ws.rs.client.ClientRequestFilter;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -35,11 +33,7 @@ class ScimProvisioningTest {
     @LocalServerPort int port;
 
     private ScimService scim(String key) {
-        // The JDK's HttpClient as Jersey's connector: HttpURLConnection (the default) cannot send PATCH.
-        var config = new org.glassfish.jersey.client.ClientConfig().connectorProvider(JdkConnector.PROVIDER);
-        var target = ClientBuilder.newClient(config).target("http://localhost:" + port + "/scim/v2")
-                .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + key));
-        return new ScimService(target);
+        return new ScimRequests(port).client(key);
     }
 
     private static UserResource person(String email, String name, String role) {

@@ -1,5 +1,8 @@
 package com.aicredits.http;
 
+import com.unboundid.scim2.client.ScimService;
+import jakarta.ws.rs.client.ClientBuilder;
+import jakarta.ws.rs.client.ClientRequestFilter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +24,15 @@ final class ScimRequests {
 
     ScimRequests(int port) {
         this.port = port;
+    }
+
+    /** A real SCIM client (UnboundID's scim2-sdk-client, on Jersey) with the key. */
+    ScimService client(String key) {
+        // The JDK's HttpClient as Jersey's connector: HttpURLConnection (the default) cannot send PATCH.
+        var config = new org.glassfish.jersey.client.ClientConfig().connectorProvider(JdkConnector.PROVIDER);
+        var target = ClientBuilder.newClient(config).target("http://localhost:" + port + "/scim/v2")
+                .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + key));
+        return new ScimService(target);
     }
 
     /** {@code key} null sends no credentials; {@code body} null sends none (and no Content-Type). */

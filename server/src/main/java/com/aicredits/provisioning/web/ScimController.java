@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -57,13 +58,14 @@ class ScimController {
             @Parameter(description = "1-based; below 1 counts as 1", schema = @Schema(type = "integer"))
                     @RequestParam(required = false) String startIndex,
             @Parameter(description = "at most 200", schema = @Schema(type = "integer", minimum = "0", maximum = "200"))
-                    @RequestParam(required = false) String count) {
+                    @RequestParam(required = false) String count,
+            @ParameterObject ScimAttributes asked) {
         var start = ScimResponses.integer(startIndex);
         var size = ScimResponses.integer(count);
         if (start.isEmpty() || size.isEmpty()) {
             return responses.write(new ScimOutcome.Refused(400, "invalidValue", "startIndex and count are integers"));
         }
-        return responses.write(provisioning.list(caller.tenantId(), filter, start.get().orElse(null),
+        return responses.write(asked, () -> provisioning.list(caller.tenantId(), filter, start.get().orElse(null),
                 size.get().orElse(null), responses.usersUrl()));
     }
 
@@ -78,20 +80,22 @@ class ScimController {
     ResponseEntity<String> create(@AuthenticationPrincipal Caller caller,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = ScimResponses.SCIM_JSON_VALUE,
                     schema = @Schema(implementation = ScimDocs.User.class))) @RequestBody(required = false) byte[] body,
-            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+            @ParameterObject ScimAttributes asked) {
         var unsupported = ScimResponses.unsupported(contentType);
         if (unsupported.isPresent()) {
             return unsupported.get();
         }
-        return responses.write(provisioning.create(caller.tenantId(), body, responses.usersUrl()));
+        return responses.write(asked, () -> provisioning.create(caller.tenantId(), body, responses.usersUrl()));
     }
 
     @GetMapping("/{id}")
     @ScimDocs.OneUser
     @ScimDocs.NoSuchId
     @Operation(summary = "One user")
-    ResponseEntity<String> get(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
-        return responses.write(provisioning.get(caller.tenantId(), id, responses.usersUrl()));
+    ResponseEntity<String> get(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @ParameterObject ScimAttributes asked) {
+        return responses.write(asked, () -> provisioning.get(caller.tenantId(), id, responses.usersUrl()));
     }
 
     @PutMapping("/{id}")
@@ -104,12 +108,13 @@ class ScimController {
     ResponseEntity<String> replace(@AuthenticationPrincipal Caller caller, @PathVariable String id,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = ScimResponses.SCIM_JSON_VALUE,
                     schema = @Schema(implementation = ScimDocs.User.class))) @RequestBody(required = false) byte[] body,
-            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+            @ParameterObject ScimAttributes asked) {
         var unsupported = ScimResponses.unsupported(contentType);
         if (unsupported.isPresent()) {
             return unsupported.get();
         }
-        return responses.write(provisioning.replace(caller.tenantId(), id, body, responses.usersUrl()));
+        return responses.write(asked, () -> provisioning.replace(caller.tenantId(), id, body, responses.usersUrl()));
     }
 
     @PatchMapping("/{id}")
@@ -123,12 +128,13 @@ class ScimController {
             @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = ScimResponses.SCIM_JSON_VALUE,
                     schema = @Schema(implementation = ScimDocs.PatchOp.class)))
             @RequestBody(required = false) byte[] body,
-            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+            @ParameterObject ScimAttributes asked) {
         var unsupported = ScimResponses.unsupported(contentType);
         if (unsupported.isPresent()) {
             return unsupported.get();
         }
-        return responses.write(provisioning.patch(caller.tenantId(), id, body, responses.usersUrl()));
+        return responses.write(asked, () -> provisioning.patch(caller.tenantId(), id, body, responses.usersUrl()));
     }
 
     @DeleteMapping("/{id}")

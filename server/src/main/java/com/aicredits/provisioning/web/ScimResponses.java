@@ -1,15 +1,18 @@
 package com.aicredits.provisioning.web;
 
 import com.aicredits.provisioning.ScimOutcome;
+import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.messages.ErrorResponse;
 import com.unboundid.scim2.common.utils.JsonUtils;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import tools.jackson.databind.node.ObjectNode;
 
 /** SCIM answers: the outcome as application/scim+json, written by the SCIM library's mapper. */
 @Component
@@ -25,16 +28,38 @@ class ScimResponses {
     }
 
     ResponseEntity<String> write(ScimOutcome outcome) {
+        return write(outcome, ScimAttributes.Shape.WHOLE);
+    }
+
+    /**
+     * The outcome of a call whose answer carries users, shaped as the client asked ({@link ScimAttributes}); a list
+     * that cannot be followed is refused before the call is made, so a refused create or change changes nothing.
+     */
+    ResponseEntity<String> write(ScimAttributes asked, Supplier<ScimOutcome> call) {
+        ScimAttributes.Shape shape;
+        try {
+            shape = asked.shape();
+        } catch (BadRequestException e) {
+            return error(400, "invalidSyntax", e.getMessage());
+        }
+        return write(call.get(), shape);
+    }
+
+    private ResponseEntity<String> write(ScimOutcome outcome, ScimAttributes.Shape shape) {
         return switch (outcome) {
             case ScimOutcome.One one -> {
                 var response = ResponseEntity.status(one.created() ? HttpStatus.CREATED : HttpStatus.OK).contentType(SCIM_JSON);
                 if (one.created() && one.user().getMeta() != null && one.user().getMeta().getLocation() != null) {
                     response.location(one.user().getMeta().getLocation());
                 }
-                yield response.body(JsonUtils.getObjectWriter().writeValueAsString(one.user()));
+                yield response.body(JsonUtils.getObjectWriter().writeValueAsString(
+                        shape.apply(JsonUtils.valueToNode(one.user()))));
             }
-            case ScimOutcome.Listed listed -> ResponseEntity.ok().contentType(SCIM_JSON)
-                    .body(JsonUtils.getObjectWriter().writeValueAsString(listed.page()));
+            case ScimOutcome.Listed listed -> {
+                ObjectNode page = JsonUtils.valueToNode(listed.page());
+                page.path("Resources").forEach(user -> shape.apply((ObjectNode) user));
+                yield ResponseEntity.ok().contentType(SCIM_JSON).body(JsonUtils.getObjectWriter().writeValueAsString(page));
+            }
             case ScimOutcome.Deactivated deactivated -> ResponseEntity.noContent().build();
             case ScimOutcome.Refused refused -> error(refused.status(), refused.scimType(), refused.detail());
         };
