@@ -91,8 +91,8 @@ class AccessibilityTest extends AdminBrowserTest {
         dialog(page).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Close").setExact(true)).click();
 
         // Bulk changes: the action bar over selected rows, its preview, and the CSV upload dialog.
-        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
-        row(page, "Ken Viewer").getByLabel("Select Ken Viewer").check();
+        Browser.tick(row(page, "Grace Planner").getByLabel("Select Grace Planner"));
+        Browser.tick(row(page, "Ken Viewer").getByLabel("Select Ken Viewer"));
         page.locator("#bulk-bar").getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("1");
         check(page, size + " bulk action bar");
         openDialog(page, page.locator("#bulk-bar").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Preview")),

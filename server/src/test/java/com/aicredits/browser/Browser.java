@@ -5,6 +5,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.FormData;
@@ -155,6 +156,19 @@ public final class Browser implements AutoCloseable {
         page.waitForLoadState(); // deferred scripts (htmx) have run
         if (page.locator("[sse-connect]").count() > 0) {
             waitUntilLive(page);
+        }
+    }
+
+    /**
+     * Ticks a row's box, and once more if the click did not tick it: a live update that redraws the rows as the click
+     * lands leaves it on the box being replaced (the page keeps a selection across redraws, not a click on a box that
+     * is gone), and a person who saw the box stay empty would click again.
+     */
+    public static void tick(Locator box) {
+        try {
+            box.check();
+        } catch (PlaywrightException redrawn) {
+            box.check();
         }
     }
 

@@ -42,7 +42,7 @@ class BulkBrowserTest extends AdminBrowserTest {
         var bar = page.locator("#bulk-bar");
         assertThat(bar).isHidden();
 
-        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        Browser.tick(row(page, "Grace Planner").getByLabel("Select Grace Planner"));
         // The keyboard works too: focus Ken's box, press space.
         row(page, "Ken Viewer").getByLabel("Select Ken Viewer").focus();
         page.keyboard().press("Space");
@@ -84,7 +84,7 @@ class BulkBrowserTest extends AdminBrowserTest {
         });
         Browser.screenshot(page, "bulk-after-confirm");
         // The next bulk starts empty: this one's amount and note do not slip into it.
-        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        Browser.tick(row(page, "Grace Planner").getByLabel("Select Grace Planner"));
         assertThat(bar.getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true))).hasValue("");
         assertThat(bar.getByLabel("Note")).hasValue("");
     }
@@ -92,8 +92,8 @@ class BulkBrowserTest extends AdminBrowserTest {
     @Test
     void a_refused_row_is_shown_with_its_reason_and_nothing_can_be_confirmed() {
         Page page = admin();
-        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
-        row(page, "Ken Viewer").getByLabel("Select Ken Viewer").check();
+        Browser.tick(row(page, "Grace Planner").getByLabel("Select Grace Planner"));
+        Browser.tick(row(page, "Ken Viewer").getByLabel("Select Ken Viewer"));
         var bar = page.locator("#bulk-bar");
         bar.getByLabel("Change", new Locator.GetByLabelOptions().setExact(true)).selectOption("remove");
         bar.getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("50");
@@ -115,8 +115,8 @@ class BulkBrowserTest extends AdminBrowserTest {
     @Test
     void set_allowance_for_the_selected_rows_previews_the_grant_then_sets_it_for_each() {
         Page page = admin();
-        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
-        row(page, "Ken Viewer").getByLabel("Select Ken Viewer").check();
+        Browser.tick(row(page, "Grace Planner").getByLabel("Select Grace Planner"));
+        Browser.tick(row(page, "Ken Viewer").getByLabel("Select Ken Viewer"));
         var bar = page.locator("#bulk-bar");
         assertThat(bar.getByLabel("Repeat")).isHidden();
         bar.getByLabel("Change", new Locator.GetByLabelOptions().setExact(true)).selectOption("allowance");
@@ -268,7 +268,7 @@ class BulkBrowserTest extends AdminBrowserTest {
     @Test
     void on_a_phone_the_action_bar_and_the_preview_fit_the_screen() {
         Page page = browser.signIn(tenant.email("admin"), AdminTenant.PASSWORD, Browser.PHONE);
-        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        Browser.tick(row(page, "Grace Planner").getByLabel("Select Grace Planner"));
         var bar = page.locator("#bulk-bar");
         bar.getByLabel("Credits each", new Locator.GetByLabelOptions().setExact(true)).fill("1");
         assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"))
@@ -285,7 +285,7 @@ class BulkBrowserTest extends AdminBrowserTest {
     @Test
     void a_toast_shows_above_the_bar_not_over_its_buttons() {
         Page page = admin();
-        row(page, "Grace Planner").getByLabel("Select Grace Planner").check();
+        Browser.tick(row(page, "Grace Planner").getByLabel("Select Grace Planner"));
         var bar = page.locator("#bulk-bar");
         assertThat(bar).isVisible();
         row(page, "Ken Viewer").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credits to Ken Viewer")).click();

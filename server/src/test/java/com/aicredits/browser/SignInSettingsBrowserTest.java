@@ -138,6 +138,8 @@ class SignInSettingsBrowserTest extends AdminBrowserTest {
         checkPage(page, "enforcing an unreachable provider asks first");
         page.getByLabel("Refuse password sign-in all the same: nobody can sign in until the provider answers").check();
         button(page, "Save single sign-on").click();
+        // the refusal's page shows the stored settings' warning too: wait for the answer to this save
+        assertThat(page.locator("[data-error]")).hasCount(0);
         assertThat(page.locator("[data-warning]")).containsText("Saved, but the provider cannot be reached");
         assertThat(sso.connection(tenant.id).orElseThrow().enforced()).isTrue();
 

@@ -75,6 +75,10 @@ class ScimAttributesTest {
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
         assertThat(fields(json(patched.body()))).isEqualTo(Set.of("schemas", "id", "displayName"));
         assertThat(json(patched.body()).get("displayName").asString()).isEqualTo("Amazing Grace");
+        var onlyOther = scim.retrieveRequest("Users", id)
+                .attributes("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber")
+                .invoke(UserResource.class);
+        assertThat(fields(JsonUtils.valueToNode(onlyOther))).isEqualTo(Set.of("schemas", "id"));
     }
 
     @Test

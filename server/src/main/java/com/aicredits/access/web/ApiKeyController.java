@@ -51,8 +51,8 @@ class ApiKeyController {
 
     /** {@code key}: the secret, in the first response only (a replay of its Idempotency-Key has it null). */
     record IssuedJson(UUID id,
-            @Schema(nullable = true, description = "the key: shown once, null in a replay with the same Idempotency-Key") String key, String name, @Schema(implementation = ApiKeyScope.class) String scope,
-            Instant createdAt) {
+            @Schema(nullable = true, description = "the key: shown once, null in a replay with the same Idempotency-Key")
+            String key, String name, @Schema(implementation = ApiKeyScope.class) String scope, Instant createdAt) {
         /** What an Idempotency-Key keeps of the answer: all but the secret, which is stored nowhere in clear. */
         static Object withoutSecret(Object body) {
             return body instanceof IssuedJson i ? new IssuedJson(i.id(), null, i.name(), i.scope(), i.createdAt()) : body;

@@ -34,7 +34,8 @@ final class BulkJson {
     }
 
     record BulkRowJson(@Schema(nullable = true, description = "null only in a replay, after the stored answer "
-            + "expired, of a row named by an e-mail address that no longer names a user") UUID userId, String email, FiguresJson before, FiguresJson after) {
+            + "expired, of a row named by an e-mail address that no longer names a user") UUID userId,
+            String email, FiguresJson before, FiguresJson after) {
         static BulkRowJson of(BulkPreview.Row r) {
             return new BulkRowJson(r.userId() == null ? null : r.userId().value(), r.email(), FiguresJson.of(r.before()),
                     FiguresJson.of(r.after()));

@@ -61,7 +61,8 @@ final class Json {
     record SettleBody(@Schema(requiredMode = REQUIRED) BigDecimal cost) {
     }
 
-    record PurchaseJson(UUID id, BigDecimal credits, String reference, @Schema(nullable = true) String note, String actor, Instant createdAt) {
+    record PurchaseJson(UUID id, BigDecimal credits, String reference, @Schema(nullable = true) String note,
+            String actor, Instant createdAt) {
         static PurchaseJson of(Purchase p) {
             return new PurchaseJson(p.id(), amount(p.credits()), p.reference(), p.note(), p.actor(), p.createdAt());
         }
@@ -84,8 +85,9 @@ final class Json {
      */
     record RowJson(UUID userId, String name, String email,
             @Schema(implementation = Role.class) String role, BigDecimal assigned, BigDecimal consumed,
-            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active, @Schema(nullable = true) TermsJson allowance,
-            BigDecimal dailyBurn, @Schema(nullable = true) LocalDate runsOutOn, Boolean runsOutBeforeNextGrant) {
+            BigDecimal remaining, BigDecimal held, BigDecimal usedPercent, boolean active,
+            @Schema(nullable = true) TermsJson allowance, BigDecimal dailyBurn, @Schema(nullable = true) LocalDate runsOutOn,
+            Boolean runsOutBeforeNextGrant) {
 
         private static final Runway NO_RUNWAY = new Runway(Credits.ZERO, null, false);
 
@@ -116,8 +118,8 @@ final class Json {
     }
 
     record AllowanceJson(UUID userId, BigDecimal credits, @Schema(implementation = Period.class) String period,
-            @Schema(implementation = AllowanceMode.class) String mode, @Schema(nullable = true) String note, Instant nextGrantAt,
-            @Schema(nullable = true) GrantJson lastGrant) {
+            @Schema(implementation = AllowanceMode.class) String mode, @Schema(nullable = true) String note,
+            Instant nextGrantAt, @Schema(nullable = true) GrantJson lastGrant) {
         static AllowanceJson of(Allowance a, Instant nextGrantAt) {
             var t = a.terms();
             return new AllowanceJson(a.userId().value(), amount(t.credits()), t.period().name(), t.mode().name(),

@@ -73,7 +73,8 @@ class UsageController {
             boolean runsOutBeforeNextGrant) {
     }
 
-    record ForecastJson(@Schema(nullable = true, description = "null when the forecast is of one user") TenantRunwayJson tenant, List<UserRunwayJson> users) {
+    record ForecastJson(@Schema(nullable = true, description = "null when the forecast is of one user")
+            TenantRunwayJson tenant, List<UserRunwayJson> users) {
         static ForecastJson of(Forecast f) {
             Runway t = f.tenant();
             return new ForecastJson(t == null ? null : new TenantRunwayJson(amount(f.tenantAvailable()),

@@ -35,17 +35,21 @@ record ScimAttributes(
         if (present(attributes) && present(excludedAttributes)) {
             throw BadRequestException.invalidSyntax("attributes and excludedAttributes cannot both be given");
         }
-        return new Shape(paths("attributes", attributes), paths("excludedAttributes", excludedAttributes));
+        return new Shape(present(attributes) ? paths("attributes", attributes) : null,
+                paths("excludedAttributes", excludedAttributes));
     }
 
-    /** What to keep ({@code wanted}, empty: everything) and what to leave out of each user answered. */
+    /**
+     * What to keep ({@code wanted}; null: everything) and what to leave out of each user answered. Asked only for
+     * attributes of another schema, a client gets the id and schemas alone.
+     */
     record Shape(List<Named> wanted, List<Named> left) {
 
-        static final Shape WHOLE = new Shape(List.of(), List.of());
+        static final Shape WHOLE = new Shape(null, List.of());
 
         /** The user as asked for: a user resource as the SCIM library writes it, changed in place. */
         ObjectNode apply(ObjectNode user) {
-            if (!wanted.isEmpty()) {
+            if (wanted != null) {
                 for (String name : List.copyOf(user.propertyNames())) {
                     String key = name.toLowerCase(Locale.ROOT);
                     var asked = wanted.stream().filter(n -> n.attribute().equals(key)).toList();
