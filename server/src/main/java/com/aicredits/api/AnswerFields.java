@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Configuration;
  * "null"]}, or for a reference {@code anyOf} it and null (swagger-core writes {@code "type": "null"} beside the
  * reference, which reads as "always null"). Every other field of an answer is {@code required}: the service writes
  * each one. A field that may be null is not: the batch's results leave nulls out. Schemas also read from requests
- * keep their own {@code required}: a request may leave out what an answer always has.
+ * keep their own {@code required}: a request may leave out what an answer always has. So do the SCIM answers' (see
+ * {@link #reachable}).
  */
 @Configuration(proxyBeanMethods = false)
 class AnswerFields {
@@ -35,7 +36,7 @@ class AnswerFields {
             schemas.values().forEach(AnswerFields::sayWhichMayBeNull);
             Set<String> asked = reachable(openApi, schemas, false);
             reachable(openApi, schemas, true).stream().filter(name -> !asked.contains(name))
-                    .forEach(name -> requireAllButNullable(schemas.get(name)));
+                    .map(schemas::get).filter(java.util.Objects::nonNull).forEach(AnswerFields::requireAllButNullable);
         };
     }
 
@@ -78,6 +79,9 @@ class AnswerFields {
         if (property.get$ref() == null) {
             property.setNullable(null);
             Set<String> types = new LinkedHashSet<>(property.getTypes() != null ? property.getTypes() : Set.of());
+            if (property.getType() != null) {
+                types.add(property.getType());
+            }
             types.add(NULL);
             property.setTypes(types);
             return property;
@@ -88,7 +92,10 @@ class AnswerFields {
                 .description(property.getDescription());
     }
 
-    /** The schemas that 2xx answers (or request bodies and parameters) refer to, directly or through others. */
+    /**
+     * The schemas that 2xx answers (or request bodies and parameters) refer to, directly or through others. Not the
+     * SCIM answers: the SCIM library leaves out what is null, and a client may ask for some attributes only.
+     */
     @SuppressWarnings("rawtypes")
     private static Set<String> reachable(OpenAPI openApi, Map<String, Schema> schemas, boolean answers) {
         Set<String> found = new HashSet<>();
@@ -99,14 +106,14 @@ class AnswerFields {
                 toVisit.add(name);
             }
         });
-        openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
-            if (answers) {
+        openApi.getPaths().forEach((pathName, path) -> path.readOperations().forEach(operation -> {
+            if (answers && !pathName.startsWith("/scim/")) {
                 operation.getResponses().forEach((status, response) -> {
                     if (status.startsWith("2")) {
                         refs.accept(response.getContent());
                     }
                 });
-            } else {
+            } else if (!answers) {
                 refs.accept(operation.getRequestBody() == null ? null : operation.getRequestBody().getContent());
                 refs.accept(operation.getParameters());
             }

@@ -168,7 +168,12 @@ public final class Browser implements AutoCloseable {
         try {
             box.check();
         } catch (PlaywrightException redrawn) {
-            box.check();
+            try {
+                box.check();
+            } catch (PlaywrightException again) {
+                again.addSuppressed(redrawn);
+                throw again;
+            }
         }
     }
 

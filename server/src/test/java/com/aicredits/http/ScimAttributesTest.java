@@ -9,7 +9,6 @@ import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.types.Email;
 import com.unboundid.scim2.common.types.Name;
 import com.unboundid.scim2.common.types.UserResource;
-import com.unboundid.scim2.common.utils.JsonUtils;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,12 +17,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * RFC 7644 §3.9: a SCIM client names the attributes it wants ({@code attributes}) or does not want
- * ({@code excludedAttributes}) in what a search, a read, a create, a replace or a patch answers. Asked through the
- * real SCIM client; a list that cannot be followed is refused before anything is done.
+ * ({@code excludedAttributes}) in what a search, a read, a create, a replace or a patch answers: a create through the
+ * real SCIM client, the rest read as sent. A list that cannot be followed is refused before anything is done.
  */
 @TestApplication
 class ScimAttributesTest {
@@ -51,34 +49,45 @@ class ScimAttributesTest {
         assertThat(fields(created.getObjectNode())).isEqualTo(Set.of("schemas", "id", "userName"));
         String id = created.getId();
 
-        // a search: attributes and sub-attributes, in any case, with or without the schema's URN
-        var found = scim.searchRequest("Users").filter("userName eq \"" + email + "\"")
-                .attributes("USERNAME", "name.formatted", CORE + "emails.value").invoke(UserResource.class);
-        assertThat(found.getTotalResults()).isEqualTo(1);
-        ObjectNode user = JsonUtils.valueToNode(found.getResources().getFirst());
+        // The answers below are read as sent (the SCIM client's objects add their schema and drop what they do not
+        // model). A search: attributes and sub-attributes, in any case, with or without the schema's URN.
+        var raw = new ScimRequests(port);
+        String key = t.key("scim");
+        var found = json(raw.send(key, "GET", "/scim/v2/Users?filter=" + enc("userName eq \"" + email + "\"")
+                + "&attributes=" + enc("USERNAME,name.formatted," + CORE + "emails.value"), null).body());
+        assertThat(found.get("totalResults").asInt()).isEqualTo(1);
+        var user = found.get("Resources").get(0);
         assertThat(fields(user)).isEqualTo(Set.of("schemas", "id", "userName", "name", "emails"));
         assertThat(fields(user.get("name"))).isEqualTo(Set.of("formatted"));
         assertThat(fields(user.get("emails").get(0))).isEqualTo(Set.of("value"));
         assertThat(user.get("emails").get(0).get("value").asString()).isEqualTo(email);
+        // a sub-attribute the user does not have leaves nothing of the attribute
+        var given = json(raw.send(key, "GET", "/scim/v2/Users/" + id + "?attributes=name.givenName,userName", null).body());
+        assertThat(fields(given)).isEqualTo(Set.of("schemas", "id", "userName"));
 
         // a read without some: id stays, whatever is asked
-        var read = scim.retrieveRequest("Users", id).excludedAttributes("emails", "meta", "name.formatted", "id")
-                .invoke(UserResource.class).asGenericScimResource().getObjectNode();
-        assertThat(fields(read)).contains("id", "schemas", "userName", "externalId", "active", "name")
-                .doesNotContain("emails", "meta");
-        assertThat(fields(read.get("name"))).doesNotContain("formatted");
+        var read = json(raw.send(key, "GET", "/scim/v2/Users/" + id + "?excludedAttributes="
+                + enc("emails,meta,name.formatted,id"), null).body());
+        assertThat(fields(read)).contains("id", "schemas", "userName", "externalId", "active", "displayName")
+                .doesNotContain("emails", "meta", "name");
 
         // a patch answers as asked too; an attribute of another schema names nothing these users have
-        var patched = new ScimRequests(port).send(t.key("scim"), "PATCH", "/scim/v2/Users/" + id
+        var patched = raw.send(key, "PATCH", "/scim/v2/Users/" + id
                         + "?attributes=displayName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
                 ScimRequests.patchOf("{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Amazing Grace\"}"));
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
         assertThat(fields(json(patched.body()))).isEqualTo(Set.of("schemas", "id", "displayName"));
         assertThat(json(patched.body()).get("displayName").asString()).isEqualTo("Amazing Grace");
-        var onlyOther = scim.retrieveRequest("Users", id)
-                .attributes("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber")
-                .invoke(UserResource.class);
-        assertThat(fields(JsonUtils.valueToNode(onlyOther))).isEqualTo(Set.of("schemas", "id"));
+        var onlyOther = raw.send(key, "GET", "/scim/v2/Users/" + id
+                + "?attributes=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber", null);
+        assertThat(fields(json(onlyOther.body()))).isEqualTo(Set.of("schemas", "id"));
+
+        // a change whose list cannot be followed is refused before it is made
+        var refused = raw.send(key, "PATCH", "/scim/v2/Users/" + id + "?attributes=" + enc(","),
+                ScimRequests.patchOf("{\"op\":\"replace\",\"path\":\"displayName\",\"value\":\"Grace\"}"));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(json(raw.send(key, "GET", "/scim/v2/Users/" + id, null).body()).get("displayName").asString())
+                .isEqualTo("Amazing Grace");
     }
 
     @Test

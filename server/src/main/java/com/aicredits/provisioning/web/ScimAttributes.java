@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -62,6 +63,11 @@ record ScimAttributes(
                         var subs = asked.stream().map(Named::sub).toList();
                         eachObject(user.get(name), value -> value.propertyNames().stream()
                                 .filter(sub -> !subs.contains(sub.toLowerCase(Locale.ROOT))).toList().forEach(value::remove));
+                        if (!user.get(name).isContainer()) {
+                            user.remove(name);
+                        } else {
+                            dropIfEmpty(user, name);
+                        }
                     }
                 }
             }
@@ -75,10 +81,22 @@ record ScimAttributes(
                     } else {
                         eachObject(user.get(name), value -> value.propertyNames().stream()
                                 .filter(sub -> sub.equalsIgnoreCase(out.sub())).toList().forEach(value::remove));
+                        dropIfEmpty(user, name);
                     }
                 }
             }
             return user;
+        }
+    }
+
+    /** An attribute left with nothing in it goes: {@code name} without its sub-attributes, an e-mail without its value. */
+    private static void dropIfEmpty(ObjectNode user, String name) {
+        if (user.get(name) instanceof ArrayNode values) {
+            var kept = values.valueStream().filter(element -> !(element.isObject() && element.isEmpty())).toList();
+            values.removeAll().addAll(kept);
+        }
+        if (user.get(name).isContainer() && user.get(name).isEmpty()) {
+            user.remove(name);
         }
     }
 
@@ -99,6 +117,9 @@ record ScimAttributes(
         var named = new ArrayList<Named>();
         if (!present(list)) {
             return named;
+        }
+        if (list.replace(",", " ").isBlank()) {
+            throw BadRequestException.invalidSyntax(parameter + " names no attribute");
         }
         for (String text : list.split(",")) {
             Path path;

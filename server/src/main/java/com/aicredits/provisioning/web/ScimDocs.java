@@ -25,7 +25,9 @@ final class ScimDocs {
             String externalId, @Schema(description = "value Admin, Planner or Viewer") List<Role> roles) {
     }
 
-    @Schema(name = "ScimUserResource", description = "A user as served: the User resource with the id and meta the service assigns")
+    @Schema(name = "ScimUserResource", requiredProperties = {"schemas", "id"}, description = "A user as served: the User "
+            + "resource with the id and meta the service assigns; attributes that are null are left out, and so are those "
+            + "the request's attributes or excludedAttributes leave out")
     record Served(List<String> schemas, String id,
             @Schema(nullable = true, description = "left out when the user has none") String externalId, Meta meta,
             String userName, @Schema(description = "formatted only") Name name,
